@@ -1,0 +1,2 @@
+//! cli
+pub fn main() -> color_eyre::Result<()> { Ok(()) }

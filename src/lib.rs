@@ -1,0 +1,16 @@
+//! iamscope's core: an AWS account's identity and access setup held in memory,
+//! the IAM policy language, AWS's evaluation logic with explanations, the
+//! action catalogue, analyses, and import/export of the files people have.
+//!
+//! The core (`model`, `policy`, `eval`, `catalog`, `analysis`, `io`) never
+//! depends on a terminal library; `cli` and `tui` are thin front-ends over it,
+//! so both always give the same answer to the same question.
+
+pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod eval;
+pub mod io;
+pub mod model;
+pub mod policy;
+pub mod tui;

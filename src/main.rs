@@ -1,0 +1,3 @@
+fn main() -> color_eyre::Result<()> {
+    iamscope::cli::main()
+}
