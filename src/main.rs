@@ -1,3 +1,3 @@
-fn main() -> color_eyre::Result<()> {
+fn main() -> std::process::ExitCode {
     iamscope::cli::main()
 }

@@ -1,1 +1,4 @@
-//! analysis
+//! Questions asked of a whole account: counts and health, who can, what can,
+//! risky paths.
+
+pub mod summary;

@@ -1,2 +1,260 @@
-//! cli
-pub fn main() -> color_eyre::Result<()> { Ok(()) }
+//! The command line: argument parsing and the non-interactive subcommands.
+//! Each subcommand loads the account through the core and prints the core's
+//! answer; nothing here decides anything about IAM.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::summary::AccountSummary;
+use crate::io::{self, AccountSource, ExportFormat, Loaded};
+
+/// Exit status for bad arguments or input (clap uses it too).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamscope",
+    version,
+    about = "See, question, change and learn an AWS account's IAM setup, from its exports",
+    long_about = "See, question, change and learn an AWS account's IAM setup, from its exports.\n\n\
+        With no subcommand, opens the account files given (or the built-in demo account).\n\
+        Make an export with: aws iam get-account-authorization-details > account.json",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Account files (GAAD output or workspace files; several pages of one export merge)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The IAM credential report (CSV, or `aws iam get-credential-report` output)
+    #[arg(long, value_name = "CSV")]
+    pub credential_report: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count what an account holds, and list what the loader noticed
+    Summary {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the account as GAAD JSON or as a workspace file (to stdout)
+    Export {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// gaad: what AWS prints; workspace: everything iamscope knows
+        #[arg(long, value_enum, default_value = "workspace")]
+        format: FormatArg,
+    },
+    /// Print every path iamscope reads or writes
+    Info,
+}
+
+/// The account to work on: `--account` files (default: the demo account).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AccountArgs {
+    /// Account file (GAAD output or workspace file); repeat for several pages. Default: the demo account
+    #[arg(long = "account", value_name = "FILE")]
+    pub accounts: Vec<PathBuf>,
+
+    /// The IAM credential report (CSV, or `aws iam get-credential-report` output)
+    #[arg(long, value_name = "CSV")]
+    pub credential_report: Option<PathBuf>,
+}
+
+impl AccountArgs {
+    pub fn load(&self) -> Result<Loaded, io::LoadError> {
+        let sources: Vec<AccountSource> = self
+            .accounts
+            .iter()
+            .cloned()
+            .map(AccountSource::File)
+            .collect();
+        io::load(&sources, self.credential_report.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Gaad,
+    Workspace,
+}
+
+/// A failure to report to the user, with the exit status to leave with.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub status: u8,
+}
+
+impl Failure {
+    pub fn bad_input(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            message: message.to_string(),
+            status: EXIT_BAD_INPUT,
+        }
+    }
+}
+
+impl From<io::LoadError> for Failure {
+    fn from(error: io::LoadError) -> Failure {
+        Failure::bad_input(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Failure {
+        Failure {
+            message: format!("cannot write the output: {error}"),
+            status: 1,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(status) => ExitCode::from(status),
+        // A closed pipe (`iamscope export | head`) is not an error worth a message.
+        Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.status)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        None => {
+            // The explorer opens here once it exists; until then, the summary.
+            let account = AccountArgs {
+                accounts: cli.files,
+                credential_report: cli.credential_report,
+            };
+            let loaded = account.load()?;
+            print_summary(&mut out, &AccountSummary::of(&loaded.model, &loaded.report))?;
+            Ok(0)
+        }
+        Some(Command::Summary { account, json }) => {
+            let loaded = account.load()?;
+            let summary = AccountSummary::of(&loaded.model, &loaded.report);
+            if json {
+                serde_json::to_writer_pretty(&mut out, &summary).map_err(std::io::Error::other)?;
+                writeln!(out)?;
+            } else {
+                print_summary(&mut out, &summary)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Export { account, format }) => {
+            let loaded = account.load()?;
+            let format = match format {
+                FormatArg::Gaad => ExportFormat::Gaad,
+                FormatArg::Workspace => ExportFormat::Workspace,
+            };
+            io::export_account(loaded.model.account(), format, &mut out)?;
+            Ok(0)
+        }
+        Some(Command::Info) => {
+            print_info(&mut out)?;
+            Ok(0)
+        }
+    }
+}
+
+fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()> {
+    let c = &s.counts;
+    let name = match &s.account_alias {
+        Some(alias) => format!("{} ({alias})", s.account_id),
+        None => s.account_id.clone(),
+    };
+    writeln!(out, "Account {name}, from {}", s.sources.join(", "))?;
+    if s.partial {
+        writeln!(
+            out,
+            "  PARTIAL EXPORT: more pages exist (IsTruncated: true)"
+        )?;
+    }
+    let rows = [
+        ("users", c.users.to_string()),
+        ("groups", c.groups.to_string()),
+        (
+            "roles",
+            format!("{} ({} service-linked)", c.roles, c.service_linked_roles),
+        ),
+        (
+            "managed policies",
+            format!(
+                "{} ({} AWS managed, {} customer managed)",
+                c.policies, c.aws_managed_policies, c.customer_managed_policies
+            ),
+        ),
+        ("inline policies", c.inline_policies.to_string()),
+        ("resource policies", c.resource_policies.to_string()),
+        ("SCPs", c.service_control_policies.to_string()),
+        ("RCPs", c.resource_control_policies.to_string()),
+        ("identity pools", c.identity_pools.to_string()),
+        ("user pools", c.user_pools.to_string()),
+        (
+            "access keys",
+            format!("{} ({} active)", c.access_keys, c.active_access_keys),
+        ),
+    ];
+    for (label, value) in rows {
+        writeln!(out, "  {label:<18} {value}")?;
+    }
+    if !s.warnings.is_empty() {
+        writeln!(out, "Warnings ({}):", s.warnings.len())?;
+        for w in &s.warnings {
+            writeln!(out, "  - {w}")?;
+        }
+    }
+    if !s.unresolved.is_empty() {
+        writeln!(out, "Unresolved references ({}):", s.unresolved.len())?;
+        for u in &s.unresolved {
+            writeln!(out, "  - {u}")?;
+        }
+    }
+    Ok(())
+}
+
+fn print_info(out: &mut impl Write) -> std::io::Result<()> {
+    let paths = io::paths::Paths::discover();
+    let show = |p: Option<PathBuf>| {
+        p.map_or_else(
+            || "(no home directory found)".to_owned(),
+            |p| p.display().to_string(),
+        )
+    };
+    writeln!(out, "iamscope {}", env!("CARGO_PKG_VERSION"))?;
+    writeln!(out, "  config file       {}", show(paths.config_file()))?;
+    writeln!(out, "  data directory    {}", show(paths.data_dir.clone()))?;
+    writeln!(out, "  edit journal      {}", show(paths.journal_dir()))?;
+    writeln!(
+        out,
+        "  lesson progress   {}",
+        show(paths.lesson_progress_file())
+    )?;
+    writeln!(
+        out,
+        "  demo account      built into the binary ({} bytes); `iamscope export` writes a copy",
+        io::DEMO_ACCOUNT.len()
+    )?;
+    writeln!(
+        out,
+        "  (IAMSCOPE_CONFIG_DIR and IAMSCOPE_DATA_DIR override the directories)"
+    )?;
+    Ok(())
+}

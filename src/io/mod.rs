@@ -1,1 +1,15 @@
-//! io
+//! Import and export: the files people have (GAAD output, credential reports,
+//! workspace files) in, the model out as GAAD JSON or a workspace file.
+
+pub mod credential_report;
+pub mod dates;
+pub mod detect;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod paths;
+pub mod raw;
+
+pub use error::LoadError;
+pub use export::{ExportFormat, export_account};
+pub use import::{AccountSource, DEMO_ACCOUNT, ImportReport, Loaded, Warning, load, load_bytes};

@@ -1,0 +1,106 @@
+//! What an account holds, counted, with what the loader noticed.
+
+use serde::Serialize;
+
+use crate::io::ImportReport;
+use crate::model::Model;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub users: usize,
+    pub groups: usize,
+    pub roles: usize,
+    pub service_linked_roles: usize,
+    pub policies: usize,
+    pub aws_managed_policies: usize,
+    pub customer_managed_policies: usize,
+    pub inline_policies: usize,
+    pub resource_policies: usize,
+    pub service_control_policies: usize,
+    pub resource_control_policies: usize,
+    pub identity_pools: usize,
+    pub user_pools: usize,
+    pub access_keys: usize,
+    pub active_access_keys: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountSummary {
+    pub account_id: String,
+    pub account_alias: Option<String>,
+    pub sources: Vec<String>,
+    pub partial: bool,
+    pub counts: Counts,
+    pub warnings: Vec<String>,
+    pub unresolved: Vec<String>,
+}
+
+impl Counts {
+    pub fn of(model: &Model) -> Counts {
+        let a = model.account();
+        let aws_managed = a.policies.iter().filter(|p| p.is_aws_managed()).count();
+        let credentials = a
+            .users
+            .iter()
+            .filter_map(|u| u.credentials.as_ref())
+            .chain(a.root.credentials.as_ref());
+        let (mut keys, mut active) = (0, 0);
+        for c in credentials {
+            keys += c.access_keys.len();
+            active += c.active_access_keys();
+        }
+        Counts {
+            users: a.users.len(),
+            groups: a.groups.len(),
+            roles: a.roles.len(),
+            service_linked_roles: a.roles.iter().filter(|r| r.is_service_linked()).count(),
+            policies: a.policies.len(),
+            aws_managed_policies: aws_managed,
+            customer_managed_policies: a.policies.len() - aws_managed,
+            inline_policies: a
+                .users
+                .iter()
+                .map(|u| u.inline_policies.len())
+                .sum::<usize>()
+                + a.groups
+                    .iter()
+                    .map(|g| g.inline_policies.len())
+                    .sum::<usize>()
+                + a.roles
+                    .iter()
+                    .map(|r| r.inline_policies.len())
+                    .sum::<usize>(),
+            resource_policies: a.resource_policies.len(),
+            service_control_policies: a.service_control_policies.len(),
+            resource_control_policies: a.resource_control_policies.len(),
+            identity_pools: a.identity_pools.len(),
+            user_pools: a.user_pools.len(),
+            access_keys: keys,
+            active_access_keys: active,
+        }
+    }
+}
+
+impl AccountSummary {
+    pub fn of(model: &Model, report: &ImportReport) -> AccountSummary {
+        AccountSummary {
+            account_id: model.account().id.clone(),
+            account_alias: model.account().alias.clone(),
+            sources: report.sources.clone(),
+            partial: report.partial,
+            counts: Counts::of(model),
+            warnings: report
+                .warnings
+                .iter()
+                .filter(|w| !w.message.starts_with("unresolved reference"))
+                .map(|w| format!("{}: {}", w.source, w.message))
+                .collect(),
+            unresolved: model
+                .index()
+                .dangling()
+                .iter()
+                .map(|d| d.describe())
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,716 @@
+//! Turning files into an [`Account`]: one GAAD file, several pages of one, or a
+//! workspace file, plus an optional credential report. Anything odd but usable
+//! becomes a warning in the [`ImportReport`]; only what cannot be understood
+//! is an error.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::credential_report::{self, CredentialRow};
+use super::dates::AwsDate;
+use super::detect;
+use super::error::{Excerpt, LoadError};
+use super::raw::*;
+use crate::model::arn::normalise_path;
+use crate::model::*;
+use crate::policy::PolicyDocument;
+
+/// Where an account comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountSource {
+    File(PathBuf),
+    /// The demo account embedded in the binary.
+    Demo,
+}
+
+impl AccountSource {
+    pub fn describe(&self) -> String {
+        match self {
+            AccountSource::File(path) => path.display().to_string(),
+            AccountSource::Demo => "the built-in demo account".to_owned(),
+        }
+    }
+}
+
+/// Something worth knowing about the loaded files that did not stop loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file it concerns.
+    pub source: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub sources: Vec<String>,
+    pub warnings: Vec<Warning>,
+    /// The export is one page of a longer listing (`IsTruncated: true`).
+    pub partial: bool,
+}
+
+/// A loaded account with what the loader noticed.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub model: Model,
+    pub report: ImportReport,
+}
+
+pub const DEMO_ACCOUNT: &[u8] = include_bytes!("../../assets/demo/demo-account.json");
+
+/// Load one account from its pages (or the demo) and an optional credential report.
+pub fn load(
+    sources: &[AccountSource],
+    credential_report: Option<&Path>,
+) -> Result<Loaded, LoadError> {
+    let mut builder = Builder::default();
+    let demo = [AccountSource::Demo];
+    let sources = if sources.is_empty() {
+        &demo[..]
+    } else {
+        sources
+    };
+    for source in sources {
+        let (path, bytes) = match source {
+            AccountSource::File(path) => (path.clone(), read(path)?),
+            AccountSource::Demo => (PathBuf::from("demo-account.json"), DEMO_ACCOUNT.to_vec()),
+        };
+        let raw = parse_account_bytes(&path, &bytes)?;
+        builder.add_file(&source.describe(), &path, raw)?;
+    }
+    if let Some(path) = credential_report {
+        let bytes = read(path)?;
+        let rows = credential_report::parse(path, &bytes)?;
+        builder
+            .credential_rows
+            .push((path.display().to_string(), rows));
+    }
+    Ok(builder.finish())
+}
+
+/// Load an account from bytes already in memory (tests, benchmarks, the editor's recovery).
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let mut builder = Builder::default();
+    let path = PathBuf::from(name);
+    let raw = parse_account_bytes(&path, bytes)?;
+    builder.add_file(name, &path, raw)?;
+    Ok(builder.finish())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Parse the bytes of one account file, turning every failure into an error
+/// that names the place and, for files of another kind, what to do instead.
+pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, LoadError> {
+    let text = detect::check_text(path, bytes)?;
+    if let Some(wrong) = detect::wrong_kind_before_parse(path, text) {
+        return Err(wrong);
+    }
+    match serde_json::from_slice::<RawAccountFile>(text) {
+        Ok(raw) => {
+            if !raw.has_account_keys() {
+                return Err(detect::wrong_kind_of_object(path, &raw.extra));
+            }
+            Ok(raw)
+        }
+        Err(error) => Err(json_error(path, text, error)),
+    }
+}
+
+fn json_error(path: &Path, text: &[u8], error: serde_json::Error) -> LoadError {
+    use serde_json::error::Category;
+    if error.classify() == Category::Data
+        && error.line() == 1
+        && text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+    {
+        return LoadError::WrongKind {
+            path: path.to_owned(),
+            looks_like: "is a JSON list".to_owned(),
+            advice: "expected the object that `aws iam get-account-authorization-details` prints, with UserDetailList, GroupDetailList, RoleDetailList and Policies".to_owned(),
+        };
+    }
+    // Find the JSON path only now, on the failure path, so loading pays nothing for it.
+    let json_path = if error.classify() == Category::Data {
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        match serde_path_to_error::deserialize::<_, RawAccountFile>(&mut deserializer) {
+            Err(e) => Some(e.path().to_string()).filter(|p| p != "."),
+            Ok(_) => None,
+        }
+    } else {
+        None
+    };
+    let message = error.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    };
+    let advice = match error.classify() {
+        Category::Eof => " — the file ends early; was the download or copy cut off?",
+        Category::Syntax => " — this is not valid JSON; fix the file or export it again",
+        _ => "",
+    };
+    LoadError::Json {
+        path: path.to_owned(),
+        line: error.line(),
+        column: error.column(),
+        message: format!("{message}{advice}"),
+        json_path,
+        excerpt: Excerpt::at(text, error.line(), error.column()),
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    account: Account,
+    report: ImportReport,
+    account_id_source: Option<String>,
+    truncated_pages: usize,
+    pages: usize,
+    users: HashSet<String>,
+    groups: HashSet<String>,
+    roles: HashSet<String>,
+    policies: HashSet<String>,
+    credential_rows: Vec<(String, Vec<CredentialRow>)>,
+    /// Unknown keys per list, reported once per list.
+    unknown_keys: Vec<(&'static str, BTreeSet<String>)>,
+}
+
+impl Builder {
+    fn warn(&mut self, source: &str, message: impl Into<String>) {
+        self.report.warnings.push(Warning {
+            source: source.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn note_unknown_keys(&mut self, list: &'static str, extra: &Map<String, Value>) {
+        if extra.is_empty() {
+            return;
+        }
+        let entry = match self.unknown_keys.iter_mut().find(|(l, _)| *l == list) {
+            Some(entry) => entry,
+            None => {
+                self.unknown_keys.push((list, BTreeSet::new()));
+                self.unknown_keys.last_mut().expect("just pushed")
+            }
+        };
+        entry.1.extend(extra.keys().cloned());
+    }
+
+    fn add_file(
+        &mut self,
+        source: &str,
+        path: &Path,
+        raw: RawAccountFile,
+    ) -> Result<(), LoadError> {
+        self.report.sources.push(source.to_owned());
+        self.pages += 1;
+        let RawAccountFile {
+            users,
+            groups,
+            roles,
+            policies,
+            is_truncated,
+            marker: _,
+            account_id,
+            account_alias,
+            resource_policies,
+            service_control_policies,
+            resource_control_policies,
+            identity_pools,
+            user_pools,
+            credential_report,
+            extra,
+        } = raw;
+
+        if is_truncated == Some(true) {
+            self.truncated_pages += 1;
+        }
+        let invalid = |message: String| LoadError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+
+        // The account: from AccountId, else from the first ARN that names one.
+        let file_account = account_id.clone().or_else(|| {
+            let arns = users.iter().flatten().filter_map(|u| u.arn.as_deref());
+            let arns = arns.chain(groups.iter().flatten().filter_map(|g| g.arn.as_deref()));
+            let arns = arns.chain(roles.iter().flatten().filter_map(|r| r.arn.as_deref()));
+            let arns = arns.chain(policies.iter().flatten().filter_map(|p| p.arn.as_deref()));
+            arns.filter_map(|a| Arn::parse(a).ok())
+                .find(|a| a.account() != "aws" && !a.account().is_empty())
+                .map(|a| {
+                    if self.account.partition.is_empty() {
+                        self.account.partition = a.partition().to_owned();
+                    }
+                    a.account().to_owned()
+                })
+        });
+        if let Some(id) = file_account {
+            match &self.account_id_source {
+                None => {
+                    self.account.id = id;
+                    self.account_id_source = Some(source.to_owned());
+                }
+                Some(_) if self.account.id != id => {
+                    return Err(LoadError::MixedAccounts {
+                        first: self.account.id.clone(),
+                        second: id,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        if self.account.partition.is_empty() {
+            self.account.partition = "aws".to_owned();
+        }
+        if let Some(alias) = account_alias {
+            self.account.alias = Some(alias);
+        }
+
+        for (key, value) in extra {
+            self.warn(
+                source,
+                format!("top-level key `{key}` is not one iamscope uses; it is kept for export"),
+            );
+            self.account.extra.insert(key, value);
+        }
+
+        for (i, raw) in users.into_iter().flatten().enumerate() {
+            let at = format!("UserDetailList[{i}]");
+            let user = self.user(raw, &at).map_err(invalid)?;
+            if self.users.insert(user.name.clone()) {
+                self.account.users.push(user);
+            } else {
+                self.warn(
+                    source,
+                    format!("{at}: user {} appears twice; the first is kept", user.name),
+                );
+            }
+        }
+        for (i, raw) in groups.into_iter().flatten().enumerate() {
+            let at = format!("GroupDetailList[{i}]");
+            let group = self.group(raw, &at).map_err(invalid)?;
+            if self.groups.insert(group.name.clone()) {
+                self.account.groups.push(group);
+            } else {
+                self.warn(
+                    source,
+                    format!(
+                        "{at}: group {} appears twice; the first is kept",
+                        group.name
+                    ),
+                );
+            }
+        }
+        for (i, raw) in roles.into_iter().flatten().enumerate() {
+            let at = format!("RoleDetailList[{i}]");
+            let role = self.role(raw, &at).map_err(invalid)?;
+            if self.roles.insert(role.name.clone()) {
+                self.account.roles.push(role);
+            } else {
+                self.warn(
+                    source,
+                    format!("{at}: role {} appears twice; the first is kept", role.name),
+                );
+            }
+        }
+        for (i, raw) in policies.into_iter().flatten().enumerate() {
+            let at = format!("Policies[{i}]");
+            let policy = self.managed_policy(raw, &at).map_err(invalid)?;
+            if self.policies.insert(policy.arn.to_string()) {
+                self.account.policies.push(policy);
+            } else {
+                self.warn(
+                    source,
+                    format!(
+                        "{at}: policy {} appears twice; the first is kept",
+                        policy.arn
+                    ),
+                );
+            }
+        }
+        for (i, raw) in resource_policies.into_iter().flatten().enumerate() {
+            let at = format!("ResourcePolicies[{i}]");
+            let resource_arn = raw.resource_arn.ok_or_else(|| {
+                invalid(format!(
+                    "{at} has no ResourceArn: add the ARN of the resource the policy is attached to"
+                ))
+            })?;
+            Arn::parse(&resource_arn).map_err(|e| invalid(format!("{at}.ResourceArn: {e}")))?;
+            let policy =
+                document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+            self.account.resource_policies.push(ResourcePolicy {
+                resource_arn,
+                policy,
+                extra: raw.extra,
+            });
+        }
+        for (list, target) in [
+            ("ServiceControlPolicies", service_control_policies),
+            ("ResourceControlPolicies", resource_control_policies),
+        ] {
+            for (i, raw) in target.into_iter().flatten().enumerate() {
+                let at = format!("{list}[{i}]");
+                let policy =
+                    document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+                let org_policy = OrgPolicy {
+                    name: raw.name.unwrap_or_else(|| format!("{list}[{i}]")),
+                    target: OrgTarget::parse(raw.target.as_deref()),
+                    policy,
+                    extra: raw.extra,
+                };
+                if list == "ServiceControlPolicies" {
+                    self.account.service_control_policies.push(org_policy);
+                } else {
+                    self.account.resource_control_policies.push(org_policy);
+                }
+            }
+        }
+        for (i, raw) in identity_pools.into_iter().flatten().enumerate() {
+            let at = format!("IdentityPools[{i}]");
+            let id = raw
+                .id
+                .ok_or_else(|| invalid(format!("{at} has no IdentityPoolId")))?;
+            let roles = raw.roles.unwrap_or_default();
+            self.account.identity_pools.push(IdentityPool {
+                name: raw.name.unwrap_or_else(|| id.clone()),
+                id,
+                allow_unauthenticated: raw.allow_unauthenticated.unwrap_or(false),
+                allow_classic_flow: raw.allow_classic_flow,
+                providers: raw
+                    .providers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|p| {
+                        Some(CognitoProvider {
+                            provider_name: p.provider_name?,
+                            client_id: p.client_id,
+                            server_side_token_check: p.server_side_token_check,
+                        })
+                    })
+                    .collect(),
+                authenticated_role: roles.authenticated,
+                unauthenticated_role: roles.unauthenticated,
+                extra: raw.extra,
+            });
+        }
+        for (i, raw) in user_pools.into_iter().flatten().enumerate() {
+            let at = format!("UserPools[{i}]");
+            let id = raw.id.ok_or_else(|| invalid(format!("{at} has no Id")))?;
+            self.account.user_pools.push(UserPool {
+                name: raw.name.unwrap_or_else(|| id.clone()),
+                id,
+                arn: raw.arn,
+                extra: raw.extra,
+            });
+        }
+        if let Some(rows) = credential_report {
+            let rows = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    CredentialRow::from_json(row)
+                        .map_err(|m| invalid(format!("CredentialReport[{i}]: {m}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.credential_rows.push((source.to_owned(), rows));
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Loaded {
+        if self.pages > 0 && self.truncated_pages == self.pages {
+            self.report.partial = true;
+            let source = self.report.sources.last().cloned().unwrap_or_default();
+            self.warn(
+                &source,
+                "the export is partial (IsTruncated: true): get-account-authorization-details has more pages; \
+                 fetch them with the CLI's automatic pagination (omit --max-items) or pass every page with --account",
+            );
+        }
+        if self.account.id.is_empty() {
+            self.account.id = "000000000000".to_owned();
+            let source = self.report.sources.first().cloned().unwrap_or_default();
+            self.warn(
+                &source,
+                "no AccountId and no ARN naming the account: using 000000000000",
+            );
+        }
+        for (list, keys) in std::mem::take(&mut self.unknown_keys) {
+            let keys = keys.into_iter().collect::<Vec<_>>().join(", ");
+            let source = self.report.sources.first().cloned().unwrap_or_default();
+            self.warn(&source, format!("{list} entries carry keys iamscope does not use ({keys}); they are kept for export"));
+        }
+        for (source, rows) in std::mem::take(&mut self.credential_rows) {
+            for message in credential_report::merge(&mut self.account, rows) {
+                self.warn(&source, message);
+            }
+        }
+        let model = Model::new(self.account);
+        let mut report = self.report;
+        let first = report.sources.first().cloned().unwrap_or_default();
+        for dangling in model.index().dangling() {
+            report.warnings.push(Warning {
+                source: first.clone(),
+                message: format!("unresolved reference: {}", dangling.describe()),
+            });
+        }
+        Loaded { model, report }
+    }
+
+    /// Name and ARN of an IAM entity: either may be missing, not both.
+    fn identity(
+        &self,
+        kind: &str,
+        name: Option<String>,
+        arn: Option<String>,
+        path: &str,
+        at: &str,
+    ) -> Result<(String, Arn), String> {
+        match (name, arn) {
+            (_, Some(arn)) => {
+                let parsed = Arn::parse(&arn).map_err(|e| format!("{at}.Arn: {e}"))?;
+                let name = parsed.resource_name().to_owned();
+                Ok((name, parsed))
+            }
+            (Some(name), None) => Ok((
+                name.clone(),
+                Arn::iam(&self.account.partition, &self.account.id, kind, path, &name),
+            )),
+            (None, None) => Err(format!("{at} has neither a name nor an Arn")),
+        }
+    }
+
+    fn user(&mut self, raw: RawUser, at: &str) -> Result<User, String> {
+        self.note_unknown_keys("UserDetailList", &raw.extra);
+        let path = normalise_path(raw.path.as_deref().unwrap_or("/"));
+        let (arn_name, arn) = self.identity("user", raw.name.clone(), raw.arn, &path, at)?;
+        let credentials = workspace_credentials(
+            raw.login_profile,
+            raw.password_last_used,
+            raw.mfa_devices,
+            raw.access_keys,
+        );
+        Ok(User {
+            name: raw.name.unwrap_or(arn_name),
+            id: raw.id.unwrap_or_default(),
+            arn,
+            path,
+            created: date(raw.created),
+            tags: tags(raw.tags),
+            groups: raw.groups.unwrap_or_default(),
+            attached_policies: attached(raw.attached_policies),
+            inline_policies: inline(raw.inline_policies, at)?,
+            permissions_boundary: boundary(raw.permissions_boundary),
+            credentials,
+            extra: raw.extra,
+        })
+    }
+
+    fn group(&mut self, raw: RawGroup, at: &str) -> Result<Group, String> {
+        self.note_unknown_keys("GroupDetailList", &raw.extra);
+        let path = normalise_path(raw.path.as_deref().unwrap_or("/"));
+        let (arn_name, arn) = self.identity("group", raw.name.clone(), raw.arn, &path, at)?;
+        Ok(Group {
+            name: raw.name.unwrap_or(arn_name),
+            id: raw.id.unwrap_or_default(),
+            arn,
+            path,
+            created: date(raw.created),
+            attached_policies: attached(raw.attached_policies),
+            inline_policies: inline(raw.inline_policies, at)?,
+            extra: raw.extra,
+        })
+    }
+
+    fn role(&mut self, raw: RawRole, at: &str) -> Result<Role, String> {
+        self.note_unknown_keys("RoleDetailList", &raw.extra);
+        let path = normalise_path(raw.path.as_deref().unwrap_or("/"));
+        let (arn_name, arn) = self.identity("role", raw.name.clone(), raw.arn, &path, at)?;
+        Ok(Role {
+            name: raw.name.unwrap_or(arn_name),
+            id: raw.id.unwrap_or_default(),
+            arn,
+            path,
+            created: date(raw.created),
+            description: raw.description,
+            trust_policy: document(raw.trust_policy),
+            attached_policies: attached(raw.attached_policies),
+            inline_policies: inline(raw.inline_policies, at)?,
+            permissions_boundary: boundary(raw.permissions_boundary),
+            instance_profiles: raw
+                .instance_profiles
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| InstanceProfile {
+                    name: p.name.unwrap_or_default(),
+                    id: p.id.unwrap_or_default(),
+                    arn: p.arn.unwrap_or_default(),
+                    path: normalise_path(p.path.as_deref().unwrap_or("/")),
+                    created: date(p.created),
+                })
+                .collect(),
+            max_session_duration: raw.max_session_duration,
+            last_used: raw.last_used.and_then(|l| {
+                let last = RoleLastUsed {
+                    date: date(l.date),
+                    region: l.region,
+                };
+                (last.date.is_some() || last.region.is_some()).then_some(last)
+            }),
+            tags: tags(raw.tags),
+            extra: raw.extra,
+        })
+    }
+
+    fn managed_policy(&mut self, raw: RawManagedPolicy, at: &str) -> Result<ManagedPolicy, String> {
+        self.note_unknown_keys("Policies", &raw.extra);
+        let path = normalise_path(raw.path.as_deref().unwrap_or("/"));
+        let (arn_name, arn) = self.identity("policy", raw.name.clone(), raw.arn, &path, at)?;
+        let mut versions = Vec::new();
+        for (i, v) in raw.versions.unwrap_or_default().into_iter().enumerate() {
+            let Some(document) = document(v.document) else {
+                return Err(format!("{at}.PolicyVersionList[{i}] has no Document"));
+            };
+            versions.push(PolicyVersion {
+                id: v.id.unwrap_or_else(|| format!("v{}", i + 1)),
+                is_default: v.is_default.unwrap_or(false),
+                created: date(v.created),
+                document,
+            });
+        }
+        let default_version_id = raw
+            .default_version_id
+            .or_else(|| versions.iter().find(|v| v.is_default).map(|v| v.id.clone()))
+            .unwrap_or_else(|| "v1".to_owned());
+        Ok(ManagedPolicy {
+            name: raw.name.unwrap_or(arn_name),
+            id: raw.id.unwrap_or_default(),
+            arn,
+            path,
+            description: raw.description,
+            default_version_id,
+            attachment_count: raw.attachment_count,
+            boundary_usage_count: raw.boundary_usage_count,
+            is_attachable: raw.is_attachable.unwrap_or(true),
+            created: date(raw.created),
+            updated: date(raw.updated),
+            versions,
+            tags: tags(raw.tags),
+            origin: PolicyOrigin::Export,
+            extra: raw.extra,
+        })
+    }
+}
+
+fn date(d: Option<AwsDate>) -> Option<jiff::Timestamp> {
+    d.map(|d| d.0)
+}
+
+fn document(raw: Option<RawDocument>) -> Option<PolicyDocument> {
+    match raw? {
+        RawDocument::Text(text) => Some(PolicyDocument::from_json_text(text)),
+        RawDocument::Value(value) => Some(PolicyDocument::from_value(&value)),
+    }
+}
+
+fn tags(raw: Option<Vec<RawTag>>) -> Vec<Tag> {
+    raw.unwrap_or_default()
+        .into_iter()
+        .filter_map(|t| {
+            Some(Tag {
+                key: t.key?,
+                value: t.value.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn attached(raw: Option<OneOrMany<RawAttachedPolicy>>) -> Vec<AttachedPolicy> {
+    raw.unwrap_or_default()
+        .0
+        .into_iter()
+        .filter_map(|a| {
+            let arn = a.arn?;
+            let name = a
+                .name
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned());
+            Some(AttachedPolicy { name, arn })
+        })
+        .collect()
+}
+
+fn inline(raw: Option<Vec<RawInlinePolicy>>, at: &str) -> Result<Vec<InlinePolicy>, String> {
+    raw.unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = p.name.unwrap_or_else(|| format!("inline-{}", i + 1));
+            let document = document(p.document)
+                .ok_or_else(|| format!("{at}: inline policy {name} has no PolicyDocument"))?;
+            Ok(InlinePolicy { name, document })
+        })
+        .collect()
+}
+
+fn boundary(raw: Option<RawBoundary>) -> Option<PermissionsBoundary> {
+    raw.and_then(|b| b.arn)
+        .map(|arn| PermissionsBoundary { arn })
+}
+
+/// The workspace file's per-user credential keys (named after the CLI
+/// commands that print them), when present.
+fn workspace_credentials(
+    login_profile: Option<RawLoginProfile>,
+    password_last_used: Option<AwsDate>,
+    mfa_devices: Option<Vec<RawMfaDevice>>,
+    access_keys: Option<Vec<RawAccessKey>>,
+) -> Option<Credentials> {
+    if login_profile.is_none()
+        && password_last_used.is_none()
+        && mfa_devices.is_none()
+        && access_keys.is_none()
+    {
+        return None;
+    }
+    let mfa_devices: Vec<MfaDevice> = mfa_devices
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| MfaDevice {
+            serial: d.serial.unwrap_or_default(),
+            enabled: date(d.enabled),
+        })
+        .collect();
+    Some(Credentials {
+        password: login_profile.map(|p| ConsolePassword {
+            created: date(p.created),
+            last_used: date(password_last_used),
+            last_changed: None,
+            reset_required: p.reset_required,
+        }),
+        mfa_active: !mfa_devices.is_empty(),
+        mfa_devices,
+        access_keys: access_keys
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| AccessKey {
+                id: k.id,
+                status: match k.status.as_deref() {
+                    Some("Inactive") => AccessKeyStatus::Inactive,
+                    _ => AccessKeyStatus::Active,
+                },
+                created: date(k.created),
+                last_used: date(k.last_used),
+                last_used_service: k.last_used_service,
+                last_used_region: k.last_used_region,
+            })
+            .collect(),
+    })
+}
