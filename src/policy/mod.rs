@@ -1,7 +1,14 @@
 //! The IAM policy language: documents, their parse into a located syntax
-//! tree with diagnostics, and the matchers the evaluation engine uses.
+//! tree with diagnostics, wildcard matching and policy variables.
 
+pub mod ast;
+pub mod diagnostics;
 pub mod document;
+pub mod glob;
 pub mod parse;
+pub mod variables;
 
+pub use ast::*;
+pub use diagnostics::{Diagnostic, LineIndex, Severity};
 pub use document::{PolicyDocument, pretty_json};
+pub use parse::{ParsedPolicy, parse_policy};
