@@ -1,1 +1,263 @@
-//! eval
+//! Evaluation: AWS's decision for a request, and the reasons for it.
+//!
+//! [`decide`] gives the decision fast (no explanation kept); [`evaluate`]
+//! gives the same decision with its full [`Explanation`]. Both run the one
+//! pipeline in [`engine`], so they cannot disagree.
+
+pub mod context;
+pub mod engine;
+pub mod explain;
+pub mod matching;
+pub mod request;
+
+pub use engine::{Basis, Decision, Outcome, PolicyRef, SessionPolicy, StatementRef};
+pub use explain::{Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace};
+pub use request::{Context, PrincipalSpec, Request};
+
+use context::{COGNITO_SESSION, Requester, WebIdentity};
+use engine::{Run, Trace};
+
+use crate::model::Model;
+
+/// A request that cannot be evaluated: it names a principal the account lacks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EvalError(pub String);
+
+/// The decision, fast: nothing but the answer, its rule and one deciding statement.
+pub fn decide(model: &Model, request: &Request) -> Result<Outcome, EvalError> {
+    let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
+    Ok(match &requester {
+        Requester::WebIdentity(identity) => pool_outcome(model, request, identity),
+        _ => {
+            let sessions = session_policies(request, &requester);
+            let run = Run::new(model, request, &requester, &sessions);
+            let facts = run.facts(&mut ());
+            run.decide(&facts)
+        }
+    })
+}
+
+/// The decision with its explanation.
+pub fn evaluate(model: &Model, request: &Request) -> Result<Explanation, EvalError> {
+    let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
+    Ok(match &requester {
+        Requester::WebIdentity(identity) => pool_explanation(model, request, identity),
+        _ => {
+            let sessions = session_policies(request, &requester);
+            explain_run(model, request, &requester, &sessions)
+        }
+    })
+}
+
+/// Decide for an already-resolved requester (who-can walks every principal).
+pub fn decide_for(model: &Model, request: &Request, requester: &Requester<'_>) -> Outcome {
+    match requester {
+        Requester::WebIdentity(identity) => pool_outcome(model, request, identity),
+        _ => {
+            let sessions = session_policies(request, requester);
+            let run = Run::new(model, request, requester, &sessions);
+            let facts = run.facts(&mut ());
+            run.decide(&facts)
+        }
+    }
+}
+
+fn explain_run(model: &Model, request: &Request, requester: &Requester<'_>, sessions: &[SessionPolicy]) -> Explanation {
+    let run = Run::new(model, request, requester, sessions);
+    let mut trace = Trace::default();
+    let facts = run.facts(&mut trace);
+    let outcome = run.decide(&facts);
+    explain::explain(&run, &facts, &outcome, &trace)
+}
+
+fn session_policies(request: &Request, requester: &Requester<'_>) -> Vec<SessionPolicy> {
+    if !matches!(requester, Requester::RoleSession { .. }) {
+        return Vec::new();
+    }
+    request
+        .session_policies
+        .iter()
+        .enumerate()
+        .map(|(i, document)| SessionPolicy {
+            name: format!("session policy {}", i + 1),
+            document: document.clone(),
+        })
+        .collect()
+}
+
+/// What an identity pool gives an identity: its role, or why there is none.
+enum PoolRole<'m> {
+    Role(usize, &'m crate::model::Role),
+    Refused(Basis, String),
+}
+
+fn pool_role<'m>(model: &'m Model, identity: &WebIdentity<'m>) -> PoolRole<'m> {
+    let pool = identity.pool;
+    let kind = if identity.authenticated { "authenticated" } else { "unauthenticated" };
+    if !identity.authenticated && !pool.allow_unauthenticated {
+        return PoolRole::Refused(
+            Basis::GuestsNotAllowed,
+            format!("Denied: identity pool {} does not allow unauthenticated identities, so a guest gets no AWS credentials.", pool.name),
+        );
+    }
+    let arn = if identity.authenticated {
+        &pool.authenticated_role
+    } else {
+        &pool.unauthenticated_role
+    };
+    let Some(arn) = arn else {
+        return PoolRole::Refused(
+            Basis::PoolHasNoRole,
+            format!("Denied: identity pool {} has no {kind} role, so its {kind} identities get no AWS credentials.", pool.name),
+        );
+    };
+    match model.index().principal_by_arn(arn) {
+        Some(crate::model::PrincipalEntity::Role(index)) => PoolRole::Role(index, &model.account().roles[index]),
+        _ => PoolRole::Refused(
+            Basis::PoolHasNoRole,
+            format!("Denied: identity pool {} uses role {arn}, which is not in this export.", pool.name),
+        ),
+    }
+}
+
+/// The first hop: the identity presents its token to STS for the pool's role.
+fn assume_request(request: &Request, role_arn: &str) -> Request {
+    Request {
+        principal: request.principal.clone(),
+        action: "sts:AssumeRoleWithWebIdentity".to_owned(),
+        resource: role_arn.to_owned(),
+        context: request.context.clone(),
+        session_policies: Vec::new(),
+        time: request.time,
+    }
+}
+
+fn is_the_assume_call(request: &Request, role_arn: &str) -> bool {
+    request.action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") && request.resource == role_arn
+}
+
+/// In Cognito's enhanced flow, guest credentials are scoped down by the
+/// AWS managed session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy;
+/// with the classic (basic) flow enabled, a guest can get the role unscoped.
+fn pool_session_policies(identity: &WebIdentity<'_>) -> Vec<SessionPolicy> {
+    if identity.authenticated || identity.pool.allow_classic_flow == Some(true) {
+        return Vec::new();
+    }
+    crate::catalog::managed::aws_managed_policies()
+        .get_by_name("AmazonCognitoUnAuthedIdentitiesSessionPolicy")
+        .map(|p| {
+            vec![SessionPolicy {
+                name: p.name.to_owned(),
+                document: crate::policy::PolicyDocument::from_json_text(p.document),
+            }]
+        })
+        .unwrap_or_default()
+}
+
+fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) -> Outcome {
+    let (index, role) = match pool_role(model, identity) {
+        PoolRole::Role(index, role) => (index, role),
+        PoolRole::Refused(basis, _) => {
+            return Outcome {
+                decision: Decision::ImplicitDeny,
+                basis,
+                deciding: None,
+            };
+        }
+    };
+    let assume = assume_request(request, role.arn.as_str());
+    let web = Requester::WebIdentity(identity.clone());
+    let run = Run::new(model, &assume, &web, &[]);
+    let hop = run.decide(&run.facts(&mut ()));
+    if is_the_assume_call(request, role.arn.as_str()) {
+        return hop;
+    }
+    if hop.decision != Decision::Allow {
+        return Outcome {
+            decision: hop.decision,
+            basis: if hop.decision == Decision::ExplicitDeny { hop.basis } else { Basis::CannotAssumePoolRole },
+            deciding: hop.deciding,
+        };
+    }
+    let session = Requester::RoleSession {
+        index,
+        role,
+        session: COGNITO_SESSION.to_owned(),
+        web_identity: Some(identity.clone()),
+    };
+    let sessions = pool_session_policies(identity);
+    let run = Run::new(model, request, &session, &sessions);
+    run.decide(&run.facts(&mut ()))
+}
+
+fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>) -> Explanation {
+    let web = Requester::WebIdentity(identity.clone());
+    let (index, role) = match pool_role(model, identity) {
+        PoolRole::Role(index, role) => (index, role),
+        PoolRole::Refused(basis, summary) => {
+            return Explanation {
+                decision: Decision::ImplicitDeny,
+                summary,
+                rule: basis.code(),
+                principal: web.describe(),
+                principal_arn: None,
+                action: request.action.clone(),
+                resource: request.resource.clone(),
+                deciding: Vec::new(),
+                closest: None,
+                stages: Vec::new(),
+                missing_context: Vec::new(),
+                assumptions: Vec::new(),
+                hops: Vec::new(),
+            };
+        }
+    };
+    let assume = assume_request(request, role.arn.as_str());
+    let hop = explain_run(model, &assume, &web, &[]);
+    if is_the_assume_call(request, role.arn.as_str()) {
+        return hop;
+    }
+    if hop.decision != Decision::Allow {
+        let mut refused = hop.clone();
+        refused.summary = format!(
+            "Denied: {} cannot obtain credentials for role {}: {}",
+            web.describe(),
+            role.name,
+            lowercase_first(hop.summary.trim_start_matches("Denied: ").trim_start_matches("Denied explicitly: "))
+        );
+        if hop.decision == Decision::ImplicitDeny {
+            refused.rule = Basis::CannotAssumePoolRole.code();
+        }
+        refused.action = request.action.clone();
+        refused.resource = request.resource.clone();
+        refused.stages = Vec::new();
+        refused.hops = vec![hop];
+        return refused;
+    }
+    let session = Requester::RoleSession {
+        index,
+        role,
+        session: COGNITO_SESSION.to_owned(),
+        web_identity: Some(identity.clone()),
+    };
+    let sessions = pool_session_policies(identity);
+    let mut explanation = explain_run(model, request, &session, &sessions);
+    explanation.summary = format!(
+        "{} (as {}, which identity pool {} lets assume role {}.)",
+        explanation.summary.trim_end_matches('.'),
+        web.describe(),
+        identity.pool.name,
+        role.name
+    );
+    explanation.hops = vec![hop];
+    explanation
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::entities::{Account, AttachedPolicy, InlinePolicy};
+use super::entities::{Account, AttachedPolicy, InlinePolicy, OrgPolicy, OrgTarget};
 
 /// Who attaches a managed policy, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,34 @@ pub struct Index {
     role_policies: Vec<Vec<AppliedPolicy>>,
     user_boundaries: Vec<Option<usize>>,
     role_boundaries: Vec<Option<usize>>,
+    scp_levels: Vec<OrgLevel>,
+    rcp_levels: Vec<OrgLevel>,
     dangling: Vec<Dangling>,
+}
+
+/// The SCPs (or RCPs) attached at one level of the organisation: the root,
+/// an OU, or the account. A request needs an Allow at every level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgLevel {
+    pub target: OrgTarget,
+    /// Positions in the account's SCP (or RCP) list.
+    pub policies: Vec<usize>,
+}
+
+fn org_levels(policies: &[OrgPolicy]) -> Vec<OrgLevel> {
+    let mut levels: Vec<OrgLevel> = Vec::new();
+    for (i, p) in policies.iter().enumerate() {
+        match levels.iter_mut().find(|l| l.target == p.target) {
+            Some(level) => level.policies.push(i),
+            None => levels.push(OrgLevel {
+                target: p.target.clone(),
+                policies: vec![i],
+            }),
+        }
+    }
+    // From the organisation's root down to the account.
+    levels.sort_by(|a, b| (a.target.depth(), &a.target).cmp(&(b.target.depth(), &b.target)));
+    levels
 }
 
 impl Index {
@@ -130,6 +157,8 @@ impl Index {
             identity_pools: position_map(account.identity_pools.iter().map(|p| p.id.as_str())),
             group_members: vec![Vec::new(); account.groups.len()],
             policy_uses: vec![Vec::new(); account.policies.len()],
+            scp_levels: org_levels(&account.service_control_policies),
+            rcp_levels: org_levels(&account.resource_control_policies),
             ..Index::default()
         };
         for (i, u) in account.users.iter().enumerate() {
@@ -335,6 +364,12 @@ impl Index {
     }
     pub fn role_boundary(&self, role: usize) -> Option<usize> {
         self.role_boundaries[role]
+    }
+    pub fn scp_levels(&self) -> &[OrgLevel] {
+        &self.scp_levels
+    }
+    pub fn rcp_levels(&self) -> &[OrgLevel] {
+        &self.rcp_levels
     }
     pub fn dangling(&self) -> &[Dangling] {
         &self.dangling

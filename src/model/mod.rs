@@ -10,7 +10,7 @@ pub mod index;
 
 pub use arn::{Arn, ArnError};
 pub use entities::*;
-pub use index::{AppliedPolicy, Dangling, Holder, Index, PolicyUse, PrincipalEntity};
+pub use index::{AppliedPolicy, Dangling, Holder, Index, OrgLevel, PolicyUse, PrincipalEntity};
 
 /// An account and its index, always in step.
 #[derive(Debug, Clone)]

@@ -1,0 +1,725 @@
+//! The explanation of a decision: each stage of the pipeline with its
+//! verdict, each policy with where it came from, each statement with whether
+//! it applied and, if not, precisely why; the keys the request lacked; what
+//! iamscope assumed; and one sentence a learner can follow.
+//!
+//! This is the project's central vocabulary: the CLI prints it, the inspector
+//! draws it, the editor's impact preview and the lessons read it.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::context::KeySource;
+use super::engine::{Basis, Decision, Facts, Outcome, PolicyRef, RequiredBy, Run, StatementRef, Trace};
+use super::matching::{Miss, PrincipalMatch, StatementOutcome};
+use crate::model::Model;
+use crate::policy::{Effect, Statement};
+
+/// Where a policy came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PolicySource {
+    /// An inline policy of a user, group or role (`holder` is `user alice`).
+    Inline { holder: String, name: String },
+    /// A managed policy attached to the principal, or to `via` (a group).
+    Managed {
+        name: String,
+        arn: String,
+        via: Option<String>,
+        aws_managed: bool,
+    },
+    PermissionsBoundary { name: String, arn: String },
+    ServiceControlPolicy { name: String, target: String },
+    ResourceControlPolicy { name: String, target: String },
+    ResourcePolicy { resource_arn: String },
+    TrustPolicy { role: String },
+    SessionPolicy { name: String },
+}
+
+impl PolicySource {
+    /// `DevelopersS3Read (via group Developers)`.
+    pub fn label(&self) -> String {
+        match self {
+            PolicySource::Inline { holder, name } => format!("{name} (inline, {holder})"),
+            PolicySource::Managed { name, via: Some(group), .. } => format!("{name} (via group {group})"),
+            PolicySource::Managed {
+                name,
+                via: None,
+                aws_managed: true,
+                ..
+            } => format!("{name} (AWS managed)"),
+            PolicySource::Managed { name, via: None, .. } => name.clone(),
+            PolicySource::PermissionsBoundary { name, .. } => format!("{name} (permissions boundary)"),
+            PolicySource::ServiceControlPolicy { name, target } => format!("{name} (SCP at {target})"),
+            PolicySource::ResourceControlPolicy { name, target } => format!("{name} (RCP at {target})"),
+            PolicySource::ResourcePolicy { resource_arn } => format!("resource policy of {resource_arn}"),
+            PolicySource::TrustPolicy { role } => format!("trust policy of role {role}"),
+            PolicySource::SessionPolicy { name } => format!("{name} (session policy)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StageKind {
+    ResourceControlPolicies,
+    ServiceControlPolicies,
+    ResourceBasedPolicies,
+    IdentityBasedPolicies,
+    PermissionsBoundary,
+    SessionPolicies,
+}
+
+impl StageKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            StageKind::ResourceControlPolicies => "Resource control policies",
+            StageKind::ServiceControlPolicies => "Service control policies",
+            StageKind::ResourceBasedPolicies => "Resource-based policies",
+            StageKind::IdentityBasedPolicies => "Identity-based policies",
+            StageKind::PermissionsBoundary => "Permissions boundary",
+            StageKind::SessionPolicies => "Session policies",
+        }
+    }
+}
+
+/// Why one statement did not apply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "element", rename_all = "kebab-case")]
+pub enum MissInfo {
+    Action { negated: bool, patterns: Vec<String> },
+    Resource { negated: bool, patterns: Vec<String> },
+    Principal { negated: bool, principals: Vec<String> },
+    Condition {
+        operator: String,
+        key: String,
+        policy_values: Vec<String>,
+        /// `None`: the request has no such key.
+        request_values: Option<Vec<String>>,
+    },
+    Invalid,
+}
+
+impl MissInfo {
+    /// A short phrase: `action not matched (allows s3:Get*, s3:List*)`.
+    pub fn describe(&self) -> String {
+        match self {
+            MissInfo::Action { negated: false, patterns } => format!("action not matched (statement covers {})", patterns.join(", ")),
+            MissInfo::Action { negated: true, patterns } => format!("action excluded by NotAction ({})", patterns.join(", ")),
+            MissInfo::Resource { negated: false, patterns } => format!("resource not matched (statement covers {})", patterns.join(", ")),
+            MissInfo::Resource { negated: true, patterns } => format!("resource excluded by NotResource ({})", patterns.join(", ")),
+            MissInfo::Principal { negated: false, principals } => format!("principal not named (statement names {})", principals.join(", ")),
+            MissInfo::Principal { negated: true, .. } => "principal excluded by NotPrincipal".to_owned(),
+            MissInfo::Condition {
+                operator,
+                key,
+                policy_values,
+                request_values,
+            } => {
+                let wanted = format!("{key} {operator} {}", policy_values.join(" or "));
+                match request_values {
+                    None => format!("condition {wanted} is false: the request has no {key}"),
+                    Some(values) => format!("condition {wanted} is false: the request has {key} = {}", values.join(", ")),
+                }
+            }
+            MissInfo::Invalid => "statement is invalid (see the policy's diagnostics); AWS would refuse it".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatementTrace {
+    /// Position in the policy (0-based).
+    pub index: usize,
+    pub sid: Option<String>,
+    /// Sid, or `#2`.
+    pub label: String,
+    pub effect: Effect,
+    /// Line of the statement in the policy's text (1-based).
+    pub line: usize,
+    pub matched: bool,
+    /// This statement decided the request.
+    pub deciding: bool,
+    /// For resource-based statements that matched: how they named the requester.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_match: Option<PrincipalMatch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub miss: Option<MissInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyTrace {
+    pub source: PolicySource,
+    pub label: String,
+    pub statements: Vec<StatementTrace>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stage {
+    pub kind: StageKind,
+    pub title: &'static str,
+    pub verdict: String,
+    pub policies: Vec<PolicyTrace>,
+}
+
+/// A statement named in the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatementInfo {
+    pub source: PolicySource,
+    pub policy: String,
+    pub statement: String,
+    pub index: usize,
+    pub effect: Effect,
+    pub line: usize,
+}
+
+/// Decision + explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub decision: Decision,
+    /// One sentence for people.
+    pub summary: String,
+    /// The rule that settled it, as a stable short name.
+    pub rule: &'static str,
+    pub principal: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_arn: Option<String>,
+    pub action: String,
+    pub resource: String,
+    pub deciding: Vec<StatementInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<StatementInfo>,
+    pub stages: Vec<Stage>,
+    /// Keys that matching statements asked about and the request lacked.
+    pub missing_context: Vec<String>,
+    /// Values iamscope supplied because every real request has them.
+    pub assumptions: Vec<String>,
+    /// Earlier steps (an identity pool's identity assuming its role).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hops: Vec<Explanation>,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::ExplicitDeny => "explicit-deny",
+            Basis::IdentityPolicyAllows => "identity-policy-allows",
+            Basis::ResourcePolicyAllows => "resource-policy-allows",
+            Basis::ResourcePolicyAllowsRole => "resource-policy-allows-role",
+            Basis::RootUser => "root-user",
+            Basis::TrustedPrincipal => "trusted-principal",
+            Basis::BothAccountsAllow => "both-accounts-allow",
+            Basis::NoAllow => "no-allow",
+            Basis::ScpLevelAllowsNothing { .. } => "scp-level-allows-nothing",
+            Basis::RcpLevelAllowsNothing { .. } => "rcp-level-allows-nothing",
+            Basis::BoundaryDoesNotAllow => "boundary-does-not-allow",
+            Basis::SessionPolicyDoesNotAllow => "session-policy-does-not-allow",
+            Basis::TrustPolicyDoesNotAllow => "trust-policy-does-not-allow",
+            Basis::KeyPolicyDoesNotAllow => "key-policy-does-not-allow",
+            Basis::ResourceAccountDoesNotAllow => "resource-account-does-not-allow",
+            Basis::IdentityAccountDoesNotAllow => "identity-account-does-not-allow",
+            Basis::RootCannotAssumeRoles => "root-cannot-assume-roles",
+            Basis::TrustPolicyUnknown => "trust-policy-unknown",
+            Basis::GuestsNotAllowed => "guests-not-allowed",
+            Basis::PoolHasNoRole => "pool-has-no-role",
+            Basis::CannotAssumePoolRole => "cannot-assume-pool-role",
+        }
+    }
+}
+
+/// The owned description of a policy reference.
+pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], policy: PolicyRef) -> PolicySource {
+    let a = model.account();
+    let managed = |index: usize, via: Option<String>| {
+        let p = &a.policies[index];
+        PolicySource::Managed {
+            name: p.name.clone(),
+            arn: p.arn.to_string(),
+            via,
+            aws_managed: p.is_aws_managed(),
+        }
+    };
+    match policy {
+        PolicyRef::UserInline { user, index } => PolicySource::Inline {
+            holder: format!("user {}", a.users[user].name),
+            name: a.users[user].inline_policies[index].name.clone(),
+        },
+        PolicyRef::GroupInline { group, index } => PolicySource::Inline {
+            holder: format!("group {}", a.groups[group].name),
+            name: a.groups[group].inline_policies[index].name.clone(),
+        },
+        PolicyRef::RoleInline { role, index } => PolicySource::Inline {
+            holder: format!("role {}", a.roles[role].name),
+            name: a.roles[role].inline_policies[index].name.clone(),
+        },
+        PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => managed(policy, None),
+        PolicyRef::GroupManaged { group, policy } => managed(policy, Some(a.groups[group].name.clone())),
+        PolicyRef::Boundary { policy } => PolicySource::PermissionsBoundary {
+            name: a.policies[policy].name.clone(),
+            arn: a.policies[policy].arn.to_string(),
+        },
+        PolicyRef::Scp { index } => PolicySource::ServiceControlPolicy {
+            name: a.service_control_policies[index].name.clone(),
+            target: a.service_control_policies[index].target.describe(),
+        },
+        PolicyRef::Rcp { index } => PolicySource::ResourceControlPolicy {
+            name: a.resource_control_policies[index].name.clone(),
+            target: a.resource_control_policies[index].target.describe(),
+        },
+        PolicyRef::Resource { index } => PolicySource::ResourcePolicy {
+            resource_arn: a.resource_policies[index].resource_arn.clone(),
+        },
+        PolicyRef::Trust { role } => PolicySource::TrustPolicy {
+            role: a.roles[role].name.clone(),
+        },
+        PolicyRef::Session { index } => PolicySource::SessionPolicy {
+            name: sessions.get(index).map_or_else(|| format!("session policy {}", index + 1), |s| s.name.clone()),
+        },
+    }
+}
+
+fn stage_of(policy: PolicyRef) -> StageKind {
+    match policy {
+        PolicyRef::Rcp { .. } => StageKind::ResourceControlPolicies,
+        PolicyRef::Scp { .. } => StageKind::ServiceControlPolicies,
+        PolicyRef::Resource { .. } | PolicyRef::Trust { .. } => StageKind::ResourceBasedPolicies,
+        PolicyRef::Boundary { .. } => StageKind::PermissionsBoundary,
+        PolicyRef::Session { .. } => StageKind::SessionPolicies,
+        _ => StageKind::IdentityBasedPolicies,
+    }
+}
+
+struct Builder<'r, 'a> {
+    run: &'r Run<'a>,
+}
+
+impl Builder<'_, '_> {
+    fn statement(&self, at: StatementRef) -> Option<(&Statement, usize)> {
+        let document = self.run.document(at.policy)?;
+        let parsed = document.parsed();
+        let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
+        let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
+        Some((statement, line))
+    }
+
+    fn source(&self, policy: PolicyRef) -> PolicySource {
+        policy_source(self.run.env.model, self.run.sessions, policy)
+    }
+
+    fn info(&self, at: StatementRef) -> Option<StatementInfo> {
+        let (statement, line) = self.statement(at)?;
+        let source = self.source(at.policy);
+        Some(StatementInfo {
+            policy: source.label(),
+            source,
+            statement: statement.label(),
+            index: statement.index,
+            effect: statement.effect,
+            line,
+        })
+    }
+
+    fn miss(&self, statement: &Statement, miss: Miss) -> MissInfo {
+        match miss {
+            Miss::Action => {
+                let clause = statement.action.as_ref();
+                MissInfo::Action {
+                    negated: clause.is_some_and(|c| c.negated),
+                    patterns: clause.map(|c| c.patterns.iter().map(|p| p.text.clone()).collect()).unwrap_or_default(),
+                }
+            }
+            Miss::Resource => {
+                let clause = statement.resource.as_ref();
+                MissInfo::Resource {
+                    negated: clause.is_some_and(|c| c.negated),
+                    patterns: clause.map(|c| c.patterns.iter().map(|p| p.text.clone()).collect()).unwrap_or_default(),
+                }
+            }
+            Miss::Principal => {
+                let clause = statement.principal.as_ref();
+                MissInfo::Principal {
+                    negated: clause.is_some_and(|c| c.negated),
+                    principals: clause
+                        .map(|c| {
+                            if c.any {
+                                vec!["*".to_owned()]
+                            } else {
+                                c.entries.iter().map(|e| format!("{}: {}", e.kind.as_str(), e.value)).collect()
+                            }
+                        })
+                        .unwrap_or_else(|| vec!["nobody (the statement has no Principal)".to_owned()]),
+                }
+            }
+            Miss::Condition { index } => {
+                let condition = &statement.conditions[index];
+                MissInfo::Condition {
+                    operator: condition.operator_text.clone(),
+                    key: condition.key.clone(),
+                    policy_values: condition.values.iter().map(|v| v.text.clone()).collect(),
+                    request_values: self.run.env.get(&condition.key_lower).map(|v| v.to_vec()),
+                }
+            }
+            Miss::Invalid => MissInfo::Invalid,
+        }
+    }
+}
+
+/// Build the explanation of one run.
+pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &Trace) -> Explanation {
+    let builder = Builder { run };
+    let model = run.env.model;
+    let deciding: Vec<StatementRef> = deciding_statements(outcome, facts, trace);
+
+    // Stages, in the order AWS evaluates them, each with its policies.
+    let mut stages: Vec<Stage> = Vec::new();
+    for &policy in &trace.policies {
+        let kind = stage_of(policy);
+        let source = builder.source(policy);
+        let statements = trace
+            .statements
+            .iter()
+            .filter(|(at, _, _)| at.policy == policy)
+            .filter_map(|&(at, effect, outcome)| {
+                let (statement, line) = builder.statement(at)?;
+                Some(StatementTrace {
+                    index: statement.index,
+                    sid: statement.sid.clone(),
+                    label: statement.label(),
+                    effect,
+                    line,
+                    matched: outcome.is_ok(),
+                    deciding: deciding.contains(&at),
+                    principal_match: outcome.ok().filter(|m| *m != PrincipalMatch::NotApplicable),
+                    miss: outcome.err().map(|m| builder.miss(statement, m)),
+                })
+            })
+            .collect();
+        let trace = PolicyTrace {
+            label: source.label(),
+            source,
+            statements,
+        };
+        match stages.iter_mut().find(|s| s.kind == kind) {
+            Some(stage) => stage.policies.push(trace),
+            None => stages.push(Stage {
+                kind,
+                title: kind.title(),
+                verdict: String::new(),
+                policies: vec![trace],
+            }),
+        }
+    }
+    for stage in &mut stages {
+        stage.verdict = verdict(stage, facts, model);
+    }
+    let order = |k: StageKind| k as u8;
+    stages.sort_by_key(|s| order(s.kind));
+
+    let (missing_context, assumptions) = context_report(run, facts, trace);
+    let closest = if outcome.decision == Decision::ImplicitDeny && matches!(outcome.basis, Basis::NoAllow | Basis::IdentityAccountDoesNotAllow) {
+        closest(&builder, trace)
+    } else {
+        None
+    };
+    let deciding: Vec<StatementInfo> = deciding.iter().filter_map(|&at| builder.info(at)).collect();
+    let mut explanation = Explanation {
+        decision: outcome.decision,
+        summary: String::new(),
+        rule: outcome.basis.code(),
+        principal: run.env.requester.describe(),
+        principal_arn: run.env.requester.principal_arn(model),
+        action: run.env.request.action.clone(),
+        resource: run.env.request.resource.clone(),
+        deciding,
+        closest,
+        stages,
+        missing_context,
+        assumptions,
+        hops: Vec::new(),
+    };
+    explanation.summary = summary(&explanation, outcome.basis, facts, model);
+    explanation
+}
+
+fn deciding_statements(outcome: &Outcome, facts: &Facts, trace: &Trace) -> Vec<StatementRef> {
+    match outcome.basis {
+        // Every deny that applied decided it.
+        Basis::ExplicitDeny => trace
+            .statements
+            .iter()
+            .filter(|(_, effect, o)| *effect == Effect::Deny && o.is_ok())
+            .map(|(at, _, _)| *at)
+            .collect(),
+        Basis::IdentityPolicyAllows => trace
+            .statements
+            .iter()
+            .filter(|(at, effect, o)| {
+                *effect == Effect::Allow && o.is_ok() && stage_of(at.policy) == StageKind::IdentityBasedPolicies
+            })
+            .map(|(at, _, _)| *at)
+            .collect(),
+        Basis::BothAccountsAllow => {
+            let mut both: Vec<StatementRef> = facts.identity.allow.into_iter().collect();
+            both.extend(facts.resource.allow.map(|(_, at)| at));
+            both
+        }
+        _ => outcome.deciding.into_iter().collect(),
+    }
+}
+
+fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
+    let denies = stage.policies.iter().flat_map(|p| &p.statements).any(|s| s.matched && s.effect == Effect::Deny);
+    let allows = stage.policies.iter().flat_map(|p| &p.statements).any(|s| s.matched && s.effect == Effect::Allow);
+    if denies {
+        return "a statement denies the request".to_owned();
+    }
+    let level_name = |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
+    match stage.kind {
+        StageKind::ServiceControlPolicies => match facts.scp_gap {
+            Some(n) => format!("nothing at {} allows the request", level_name(model.index().scp_levels(), n)),
+            None => "every level allows the request".to_owned(),
+        },
+        StageKind::ResourceControlPolicies => match facts.rcp_gap {
+            Some(n) => format!("nothing at {} allows the request", level_name(model.index().rcp_levels(), n)),
+            None => "every level allows the request".to_owned(),
+        },
+        StageKind::ResourceBasedPolicies => match facts.resource.allow {
+            Some((how, _)) => format!(
+                "allows the request ({})",
+                match how {
+                    PrincipalMatch::Direct => "names this principal directly",
+                    PrincipalMatch::Role => "names the role",
+                    PrincipalMatch::Account => "names the account, which delegates to its IAM policies",
+                    PrincipalMatch::Anyone => "names everyone",
+                    PrincipalMatch::Service => "names the service",
+                    PrincipalMatch::Federated => "names the identity provider",
+                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable => "by NotPrincipal",
+                }
+            ),
+            None => "no statement allows the request".to_owned(),
+        },
+        _ if allows => "allows the request".to_owned(),
+        _ => "no statement allows the request".to_owned(),
+    }
+}
+
+/// Keys that statements relevant to the request asked about: those the
+/// request lacked, and those iamscope assumed.
+fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, Vec<String>) {
+    let mut missing = BTreeSet::new();
+    let mut assumed = BTreeSet::new();
+    for &(at, _, outcome) in &trace.statements {
+        // Only statements whose action and resource fit the request.
+        if matches!(outcome, Err(Miss::Action | Miss::Resource | Miss::Invalid)) {
+            continue;
+        }
+        let Some(document) = run.document(at.policy) else {
+            continue;
+        };
+        let Some(statement) = document.parsed().statements().iter().find(|s| s.index == at.statement) else {
+            continue;
+        };
+        for condition in &statement.conditions {
+            match run.env.lookup(&condition.key_lower) {
+                None => {
+                    missing.insert(condition.key.clone());
+                }
+                Some((values, KeySource::Assumed)) => {
+                    assumed.insert(format!("{} = {} (assumed; set it with --context to test another value)", condition.key, values.to_vec().join(", ")));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut assumptions: Vec<String> = assumed.into_iter().collect();
+    if facts.resource.default_key_policy {
+        assumptions.push(
+            "no key policy for this KMS key is in the workspace: AWS's default key policy, which lets the account's IAM policies decide, is assumed"
+                .to_owned(),
+        );
+    }
+    if run.env.resource_account_assumed() && facts.resource.present {
+        assumptions.push(format!(
+            "the resource's ARN names no account: it is taken to be in account {} (set --context aws:ResourceAccount=ID otherwise)",
+            run.env.resource_account()
+        ));
+    }
+    if let super::context::Requester::External { arn, .. } = run.env.requester {
+        assumptions.push(format!(
+            "{arn} is in another account whose policies are not in this export: its own identity-based policies are assumed to allow the request"
+        ));
+    }
+    (missing.into_iter().collect(), assumptions)
+}
+
+/// For a request nothing allows: the Allow statement that came nearest.
+fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
+    let service = builder.run.env.request.service();
+    let mut best: Option<(u8, StatementRef)> = None;
+    for &(at, effect, outcome) in &trace.statements {
+        if effect != Effect::Allow || !matches!(stage_of(at.policy), StageKind::IdentityBasedPolicies | StageKind::ResourceBasedPolicies) {
+            continue;
+        }
+        let score = match outcome {
+            Err(Miss::Condition { .. }) => 4,
+            Err(Miss::Principal) => 3,
+            Err(Miss::Resource) => 2,
+            Err(Miss::Action) => {
+                let (statement, _) = match builder.statement(at) {
+                    Some(s) => s,
+                    None => continue,
+                };
+                let same_service = statement.action.as_ref().is_some_and(|c| {
+                    !c.negated
+                        && c.patterns.iter().any(|p| {
+                            p.text.split(':').next().is_some_and(|s| s.eq_ignore_ascii_case(&service))
+                        })
+                });
+                if same_service { 1 } else { continue }
+            }
+            _ => continue,
+        };
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, at));
+        }
+    }
+    best.and_then(|(_, at)| builder.info(at))
+}
+
+fn miss_of(explanation: &Explanation, info: &StatementInfo) -> Option<MissInfo> {
+    explanation
+        .stages
+        .iter()
+        .flat_map(|s| &s.policies)
+        .filter(|p| p.source == info.source)
+        .flat_map(|p| &p.statements)
+        .find(|s| s.index == info.index)
+        .and_then(|s| s.miss.clone())
+}
+
+fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> String {
+    let what = format!("{} on {}", e.action, e.resource);
+    let first = e.deciding.first();
+    let statement = |s: &StatementInfo| format!("statement {} in {}", s.statement, s.policy);
+    let level = |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
+    match basis {
+        Basis::ExplicitDeny => match first {
+            Some(s) => format!(
+                "Denied explicitly: {} denies {what}; an explicit deny overrides every allow.",
+                statement(s)
+            ),
+            None => format!("Denied explicitly: a Deny statement applies to {what}."),
+        },
+        Basis::IdentityPolicyAllows => match first {
+            Some(s) => format!("Allowed: {} allows {what}.", statement(s)),
+            None => format!("Allowed: identity-based policies allow {what}."),
+        },
+        Basis::ResourcePolicyAllows => match first {
+            Some(s) => format!(
+                "Allowed: {} grants {} {what} directly; in the same account that is enough without an identity-based policy.",
+                statement(s),
+                e.principal
+            ),
+            None => format!("Allowed: a resource-based policy grants {what}."),
+        },
+        Basis::ResourcePolicyAllowsRole => match first {
+            Some(s) => format!("Allowed: {} grants the role {what}, and no boundary or session policy stops it.", statement(s)),
+            None => format!("Allowed: a resource-based policy grants the role {what}."),
+        },
+        Basis::RootUser => format!(
+            "Allowed: the root user has full access to its own account, and no SCP or explicit deny limits {what}."
+        ),
+        Basis::TrustedPrincipal => match first {
+            Some(s) => format!("Allowed: {} trusts {} for {}.", statement(s), e.principal, e.action),
+            None => format!("Allowed: the trust policy trusts {}.", e.principal),
+        },
+        Basis::BothAccountsAllow => format!(
+            "Allowed: the principal's account and the resource's account both allow {what}{}.",
+            match e.deciding.as_slice() {
+                [a, b] => format!(" ({} and {})", statement(a), statement(b)),
+                [a] => format!(" ({})", statement(a)),
+                _ => String::new(),
+            }
+        ),
+        Basis::NoAllow => {
+            let mut sentence = format!("Denied: nothing allows {what}.");
+            if let Some(closest) = &e.closest {
+                sentence.push_str(&format!(" Closest: {}", statement(closest)));
+                sentence.push_str(&match miss_of(e, closest) {
+                    Some(MissInfo::Action { patterns, .. }) => format!(" allows {} only.", patterns.join(", ")),
+                    Some(MissInfo::Resource { patterns, .. }) => format!(" allows it only on {}.", patterns.join(", ")),
+                    Some(MissInfo::Principal { principals, .. }) => format!(" allows it only for {}.", principals.join(", ")),
+                    Some(MissInfo::Condition {
+                        operator,
+                        key,
+                        policy_values,
+                        request_values,
+                    }) => format!(
+                        " allows it only when {key} {operator} {}; the request has {}.",
+                        policy_values.join(" or "),
+                        request_values.map_or_else(|| format!("no {key}"), |v| format!("{key} = {}", v.join(", ")))
+                    ),
+                    _ => ".".to_owned(),
+                });
+            }
+            sentence
+        }
+        Basis::ScpLevelAllowsNothing { level: n } => format!(
+            "Denied: the service control policies at {} allow nothing for {what}; every level of the organisation must allow.",
+            level(model.index().scp_levels(), n)
+        ),
+        Basis::RcpLevelAllowsNothing { level: n } => format!(
+            "Denied: the resource control policies at {} allow nothing for {what}; every level must allow.",
+            level(model.index().rcp_levels(), n)
+        ),
+        Basis::BoundaryDoesNotAllow => format!(
+            "Denied: {} may be allowed by its policies, but its permissions boundary does not allow {what}; a boundary only caps.",
+            e.principal
+        ),
+        Basis::SessionPolicyDoesNotAllow => format!("Denied: the session policy does not allow {what}; a session policy only caps."),
+        Basis::TrustPolicyDoesNotAllow => format!(
+            "Denied: the trust policy of {} does not let {} {}; a role's trust policy must allow it.",
+            e.resource, e.principal, e.action
+        ),
+        Basis::KeyPolicyDoesNotAllow => format!(
+            "Denied: the key policy of {} neither allows {} nor delegates to the account's IAM policies.",
+            e.resource, e.principal
+        ),
+        Basis::ResourceAccountDoesNotAllow => format!(
+            "Denied: {what} crosses accounts, and the resource's policy does not allow {}; both accounts must allow.",
+            e.principal
+        ),
+        Basis::IdentityAccountDoesNotAllow => format!(
+            "Denied: the resource's account allows {what}, but {}'s own policies do not; across accounts both must allow.",
+            e.principal
+        ),
+        Basis::RootCannotAssumeRoles => "Denied: STS does not let the root user assume roles; sign in as an IAM user or role.".to_owned(),
+        Basis::TrustPolicyUnknown => format!(
+            "Denied: {} is not in this export and no trust policy for it was given (add it under ResourcePolicies).",
+            e.resource
+        ),
+        Basis::GuestsNotAllowed | Basis::PoolHasNoRole | Basis::CannotAssumePoolRole => {
+            // Set by the identity-pool evaluation, which writes its own sentence.
+            let _ = facts;
+            String::new()
+        }
+    }
+}
+
+/// Whether a request passed through a trust-policy check.
+pub(crate) fn required_by_trust(facts: &Facts) -> bool {
+    facts.resource_policy_required == RequiredBy::TrustPolicy
+}
+
+/// Outcome of a statement for display: matched or the reason.
+pub fn describe_outcome(outcome: &StatementOutcome) -> &'static str {
+    match outcome {
+        Ok(_) => "matched",
+        Err(Miss::Action) => "action not matched",
+        Err(Miss::Resource) => "resource not matched",
+        Err(Miss::Principal) => "principal not matched",
+        Err(Miss::Condition { .. }) => "condition false",
+        Err(Miss::Invalid) => "invalid statement",
+    }
+}
