@@ -14,16 +14,18 @@ Asset format (UTF-8 text, one record per line, fields separated by TAB):
   #iamscope-catalog v1
   @source <package> <version> <updatedAt>
   G <type> <key>                          global condition key
-  S <prefix> <name>                       starts a service; K/R/A lines follow
-  K <type> <key>                          condition key of the service (index = order)
-  R <name> <arn patterns> <keys>          resource type (index = order); patterns space-separated
+  S <prefix> <name> <#K> <#R> <#A>        starts a service; its K, R and A lines follow
+  K <type> <key>                          condition key defined by the service
+  R <name> <arn formats> <keys>           resource type; formats space-separated
   A <name> <levels> <resources> <keys> <dependent actions>
-<keys> are comma-separated indexes into the service's K lines.
+<keys> are comma-separated condition key names, spelt as in the K lines.
 <levels> is a string of letters: L(ist) R(ead) W(rite) P(ermissions management) T(agging).
-<resources> is a ';'-separated list of `index|required(0/1)|keys|dependent actions`.
+<resources> is a ';'-separated list of `resource type|required(0/1)|keys|dependent actions`.
 <dependent actions> are comma-separated `service:Action` names.
-Services are sorted by prefix, actions and resource types by lower-cased name,
-so the loader can binary-search without building hash maps.
+Names are written out rather than numbered so the loader can keep each field
+as one borrowed slice of the asset and split it only when asked; that keeps
+loading free of per-action allocation. Services are sorted by prefix, actions
+and resource types by lower-cased name, so lookups can binary-search.
 """
 
 from __future__ import annotations
@@ -128,34 +130,36 @@ def build(root: Path) -> tuple[str, dict[str, int]]:
         actions = json.loads((data / "actions" / f"{prefix}.json").read_text())
         rtypes = json.loads((data / "resourceTypes" / f"{prefix}.json").read_text())
         ckeys = json.loads((data / "conditionKeys" / f"{prefix}.json").read_text())
-        lines.append(f"S\t{clean(prefix, 'prefix')}\t{clean(names[prefix], 'service name')}")
+        lines.append(
+            f"S\t{clean(prefix, 'prefix')}\t{clean(names[prefix], 'service name')}"
+            f"\t{len(ckeys)}\t{len(rtypes)}\t{len(actions)}"
+        )
         stats["services"] += 1
 
-        key_index: dict[str, int] = {}
-        for i, (lower, ck) in enumerate(sorted(ckeys.items())):
+        key_names: dict[str, str] = {}
+        for lower, ck in sorted(ckeys.items()):
             if ck["type"] not in KNOWN_TYPES:
                 fail(f"{prefix}: condition key {ck['key']} has unknown type {ck['type']}")
-            key_index[lower] = i
-            lines.append(f"K\t{ck['type']}\t{clean(ck['key'], 'condition key')}")
+            key_names[lower] = clean(ck["key"], "condition key")
+            lines.append(f"K\t{ck['type']}\t{ck['key']}")
         stats["condition keys"] += len(ckeys)
 
         def keys(refs: list[str], where: str) -> str:
             try:
-                return ",".join(str(key_index[r.lower()]) for r in refs)
+                return ",".join(key_names[r.lower()] for r in refs)
             except KeyError as e:
                 fail(f"{prefix}: {where} names undefined condition key {e}")
                 raise
 
-        rt_index: dict[str, int] = {}
-        for i, (lower, rt) in enumerate(sorted(rtypes.items())):
-            rt_index[lower] = i
+        rt_names: dict[str, str] = {}
+        for lower, rt in sorted(rtypes.items()):
+            rt_names[lower] = clean(rt["key"], "resource type")
             # A few resource types list several ARN formats joined by ", ".
             arns = [clean(a.strip(), "ARN pattern") for a in rt["arn"].split(",")]
             if any(" " in a or not a.startswith("arn:") for a in arns):
                 fail(f"{prefix}: resource type {rt['key']} has an odd ARN pattern {rt['arn']!r}")
             lines.append(
-                f"R\t{clean(rt['key'], 'resource type')}\t{' '.join(arns)}"
-                f"\t{keys(rt.get('conditionKeys', []), rt['key'])}"
+                f"R\t{rt['key']}\t{' '.join(arns)}\t{keys(rt.get('conditionKeys', []), rt['key'])}"
             )
         stats["resource types"] += len(rtypes)
 
@@ -171,12 +175,12 @@ def build(root: Path) -> tuple[str, dict[str, int]]:
                 levels += code
             resources = []
             for rt in act["resourceTypes"]:
-                idx = rt_index.get(rt["name"].lower())
-                if idx is None:
+                rt_name = rt_names.get(rt["name"].lower())
+                if rt_name is None:
                     fail(f"{prefix}:{name} names undefined resource type {rt['name']}")
                 deps = ",".join(clean(d, "dependent action") for d in rt["dependentActions"])
                 resources.append(
-                    f"{idx}|{int(bool(rt['required']))}|{keys(rt['conditionKeys'], name)}|{deps}"
+                    f"{rt_name}|{int(bool(rt['required']))}|{keys(rt['conditionKeys'], name)}|{deps}"
                 )
             deps = ",".join(clean(d, "dependent action") for d in act["dependentActions"])
             lines.append(

@@ -330,7 +330,7 @@ impl Catalog {
             let found: Vec<&ResourceType> = service
                 .resource_types
                 .iter()
-                .filter(|rt| rt.arn_patterns.iter().any(|p| arn::fits(p, arn, reading)))
+                .filter(|rt| rt.arn_patterns().any(|p| arn::fits(p, arn, reading)))
                 .collect();
             if !found.is_empty() {
                 return found;

@@ -212,13 +212,20 @@ impl ConditionKey {
     }
 }
 
+/// Splits a comma-separated field of the asset; empty means none.
+pub(super) fn list(field: &'static str) -> impl Iterator<Item = &'static str> + Clone {
+    field.split(',').filter(|s| !s.is_empty())
+}
+
 /// A resource type of a service, with the ARN format(s) that identify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
     pub(super) service: &'static str,
     pub(super) name: &'static str,
-    pub(super) arn_patterns: Vec<&'static str>,
-    pub(super) condition_keys: Vec<&'static str>,
+    /// Space-separated ARN formats.
+    pub(super) arn_patterns: &'static str,
+    /// Comma-separated condition key names.
+    pub(super) condition_keys: &'static str,
 }
 
 impl ResourceType {
@@ -232,29 +239,42 @@ impl ResourceType {
 
     /// The (first) ARN format, e.g. `arn:${Partition}:s3:::${BucketName}`.
     pub fn arn_pattern(&self) -> &'static str {
-        self.arn_patterns.first().copied().unwrap_or("")
+        self.arn_patterns().next().unwrap_or("")
     }
 
     /// All ARN formats; a few resource types have more than one.
-    pub fn arn_patterns(&self) -> &[&'static str] {
-        &self.arn_patterns
+    pub fn arn_patterns(&self) -> impl Iterator<Item = &'static str> + Clone {
+        self.arn_patterns.split(' ').filter(|s| !s.is_empty())
     }
 
-    pub fn condition_keys(&self) -> &[&'static str] {
-        &self.condition_keys
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + Clone {
+        list(self.condition_keys)
     }
 }
 
 /// A resource type as one action uses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionResource {
-    pub(super) name: &'static str,
-    pub(super) required: bool,
-    pub(super) condition_keys: Vec<&'static str>,
-    pub(super) dependent_actions: Vec<&'static str>,
+    name: &'static str,
+    required: bool,
+    condition_keys: &'static str,
+    dependent_actions: &'static str,
 }
 
 impl ActionResource {
+    /// Reads one `name|required|keys|dependent actions` entry; missing parts
+    /// read as empty (the parser has checked the shape).
+    fn decode(entry: &'static str) -> ActionResource {
+        let mut parts = entry.split('|');
+        let mut next = || parts.next().unwrap_or("");
+        ActionResource {
+            name: next(),
+            required: next() == "1",
+            condition_keys: next(),
+            dependent_actions: next(),
+        }
+    }
+
     /// The resource type's name; look it up with `Service::resource_type`.
     pub fn name(&self) -> &'static str {
         self.name
@@ -264,24 +284,26 @@ impl ActionResource {
         self.required
     }
 
-    pub fn condition_keys(&self) -> &[&'static str] {
-        &self.condition_keys
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + Clone {
+        list(self.condition_keys)
     }
 
-    pub fn dependent_actions(&self) -> &[&'static str] {
-        &self.dependent_actions
+    pub fn dependent_actions(&self) -> impl Iterator<Item = &'static str> + Clone {
+        list(self.dependent_actions)
     }
 }
 
-/// One action (permission) of a service.
+/// One action (permission) of a service. Its lists stay as slices of the
+/// asset and are split when asked for, which keeps loading cheap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
     pub(super) service: &'static str,
     pub(super) name: &'static str,
     pub(super) access_levels: AccessLevels,
-    pub(super) resource_types: Vec<ActionResource>,
-    pub(super) condition_keys: Vec<&'static str>,
-    pub(super) dependent_actions: Vec<&'static str>,
+    /// `;`-separated `name|required|keys|dependent actions` entries.
+    pub(super) resource_types: &'static str,
+    pub(super) condition_keys: &'static str,
+    pub(super) dependent_actions: &'static str,
 }
 
 impl Action {
@@ -320,17 +342,22 @@ impl Action {
             .unwrap_or(Write)
     }
 
-    pub fn resource_types(&self) -> &[ActionResource] {
-        &self.resource_types
+    /// The resource types the action can be scoped to; none means the action
+    /// only accepts `"Resource": "*"`.
+    pub fn resource_types(&self) -> impl Iterator<Item = ActionResource> + Clone {
+        self.resource_types
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(ActionResource::decode)
     }
 
     /// Condition keys the action supports regardless of resource.
-    pub fn condition_keys(&self) -> &[&'static str] {
-        &self.condition_keys
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + Clone {
+        list(self.condition_keys)
     }
 
-    pub fn dependent_actions(&self) -> &[&'static str] {
-        &self.dependent_actions
+    pub fn dependent_actions(&self) -> impl Iterator<Item = &'static str> + Clone {
+        list(self.dependent_actions)
     }
 }
 

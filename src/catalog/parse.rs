@@ -1,213 +1,183 @@
 //! Reads the `catalog.v1` asset (format described in
-//! `scripts/catalog/build.py`) into a [`Catalog`].
+//! `scripts/catalog/build.py`) into a [`Catalog`]. Records keep borrowed
+//! slices of the asset; only their shape is checked here, so loading is one
+//! pass over the text without per-action allocation.
 
 use std::cmp::Ordering;
 
 use super::model::{
-    AccessLevel, AccessLevels, Action, ActionResource, ConditionKey, ConditionType, ResourceType,
-    Service, cmp_ignore_case,
+    AccessLevel, AccessLevels, Action, ConditionKey, ConditionType, ResourceType, Service,
+    cmp_ignore_case,
 };
 use super::{Catalog, CatalogError, CatalogSource};
 
 const HEADER: &str = "#iamscope-catalog v1";
 
-struct Reader {
-    line: usize,
+/// Splits a line's fields (after the tag) on TAB into exactly `N` parts.
+/// A plain byte loop: the fields are short, so per-call setup of the
+/// library's searchers would cost more than the scan itself.
+fn fields<const N: usize>(rest: &'static str) -> Option<[&'static str; N]> {
+    let mut out = [""; N];
+    let mut start = 0;
+    let mut n = 0;
+    for (i, b) in rest.bytes().enumerate() {
+        if b == b'\t' {
+            if n + 1 == N {
+                return None;
+            }
+            out[n] = &rest[start..i];
+            n += 1;
+            start = i + 1;
+        }
+    }
+    if n + 1 != N {
+        return None;
+    }
+    out[n] = &rest[start..];
+    Some(out)
 }
 
-impl Reader {
-    fn error(&self, message: impl Into<String>) -> CatalogError {
-        CatalogError {
-            line: self.line,
-            message: message.into(),
-        }
-    }
-
-    fn fields<const N: usize>(
-        &self,
-        rest: &'static str,
-    ) -> Result<[&'static str; N], CatalogError> {
-        let mut out = [""; N];
-        let mut parts = rest.split('\t');
-        for slot in out.iter_mut() {
-            *slot = parts
-                .next()
-                .ok_or_else(|| self.error(format!("expected {N} fields")))?;
-        }
-        if parts.next().is_some() {
-            return Err(self.error(format!("expected {N} fields")));
-        }
-        Ok(out)
-    }
-
-    fn condition_type(&self, text: &str) -> Result<ConditionType, CatalogError> {
-        ConditionType::parse(text)
-            .ok_or_else(|| self.error(format!("unknown condition type {text:?}")))
-    }
-
-    /// Resolves comma-separated indexes into the service's condition keys.
-    fn keys(&self, list: &str, keys: &[ConditionKey]) -> Result<Vec<&'static str>, CatalogError> {
-        if list.is_empty() {
-            return Ok(Vec::new());
-        }
-        list.split(',')
-            .map(|i| {
-                i.parse::<usize>()
-                    .ok()
-                    .and_then(|i| keys.get(i))
-                    .map(|k| k.name)
-                    .ok_or_else(|| self.error(format!("bad condition key index {i:?}")))
-            })
-            .collect()
-    }
-
-    fn names(list: &'static str) -> Vec<&'static str> {
-        if list.is_empty() {
-            Vec::new()
-        } else {
-            list.split(',').collect()
-        }
-    }
+/// Checks a `;`-separated list of `name|required|keys|dependent` entries:
+/// four parts, a name, and required `0` or `1`.
+fn resources_well_formed(field: &str) -> bool {
+    field.is_empty()
+        || field.as_bytes().split(|&b| b == b';').all(|entry| {
+            let mut parts = entry.split(|&b| b == b'|');
+            matches!(
+                (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+                (Some(name), Some(b"0" | b"1"), Some(_), Some(_), None) if !name.is_empty()
+            )
+        })
 }
 
 pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
-    let mut reader = Reader { line: 0 };
+    let mut line_no = 0;
+    let error = |line: usize, message: String| CatalogError { line, message };
     let mut lines = text.lines();
-    reader.line = 1;
+    line_no += 1;
     if lines.next() != Some(HEADER) {
-        return Err(reader.error(format!(
-            "not a catalogue asset: first line is not {HEADER:?}"
-        )));
+        return Err(error(
+            1,
+            format!("not a catalogue asset: first line is not {HEADER:?}"),
+        ));
     }
     let mut source = None;
     let mut globals = Vec::new();
-    let mut services: Vec<Service> = Vec::new();
+    let mut services: Vec<Service> = Vec::with_capacity(500);
     for line in lines {
-        reader.line += 1;
-        let (tag, rest) = line.split_once('\t').unwrap_or((line, ""));
+        line_no += 1;
+        let bad = |what: &str| error(line_no, format!("malformed {what} record"));
+        // Tags are one letter (or `@source`); avoid string compares per line.
+        let (tag, rest) = match line.as_bytes() {
+            [t, b'\t', ..] => (*t, &line[2..]),
+            _ => match line.split_once('\t') {
+                Some(("@source", rest)) => (b'@', rest),
+                _ if line.is_empty() => (b' ', ""),
+                _ => return Err(error(line_no, format!("unknown record {line:?}"))),
+            },
+        };
         match tag {
-            "@source" => {
-                let [package, version, updated] = reader.fields(rest)?;
+            b'A' => {
+                let service = services.last_mut().ok_or_else(|| bad("action"))?;
+                let [name, levels, resources, keys, dependent] =
+                    fields(rest).ok_or_else(|| bad("action"))?;
+                let access_levels = levels
+                    .chars()
+                    .map(AccessLevel::from_code)
+                    .collect::<Option<AccessLevels>>()
+                    .filter(|l| !l.is_empty())
+                    .ok_or_else(|| {
+                        error(line_no, format!("bad access level {levels:?} for {name}"))
+                    })?;
+                let well_formed = resources_well_formed(resources);
+                if name.is_empty() || !well_formed {
+                    return Err(bad("action"));
+                }
+                if let Some(last) = service.actions.last()
+                    && cmp_ignore_case(last.name, name) != Ordering::Less
+                {
+                    return Err(error(
+                        line_no,
+                        format!("actions of {} are not sorted", service.prefix),
+                    ));
+                }
+                service.actions.push(Action {
+                    service: service.prefix,
+                    name,
+                    access_levels,
+                    resource_types: resources,
+                    condition_keys: keys,
+                    dependent_actions: dependent,
+                });
+            }
+            b'K' => {
+                let service = services.last_mut().ok_or_else(|| bad("condition key"))?;
+                let [kind, name] = fields(rest).ok_or_else(|| bad("condition key"))?;
+                let value_type = ConditionType::parse(kind)
+                    .ok_or_else(|| error(line_no, format!("unknown condition type {kind:?}")))?;
+                service.condition_keys.push(ConditionKey {
+                    name,
+                    value_type,
+                    service: Some(service.prefix),
+                });
+            }
+            b'R' => {
+                let service = services.last_mut().ok_or_else(|| bad("resource type"))?;
+                let [name, arn_patterns, condition_keys] =
+                    fields(rest).ok_or_else(|| bad("resource type"))?;
+                if let Some(last) = service.resource_types.last()
+                    && cmp_ignore_case(last.name, name) != Ordering::Less
+                {
+                    return Err(error(
+                        line_no,
+                        format!("resource types of {} are not sorted", service.prefix),
+                    ));
+                }
+                service.resource_types.push(ResourceType {
+                    service: service.prefix,
+                    name,
+                    arn_patterns,
+                    condition_keys,
+                });
+            }
+            b'S' => {
+                let [prefix, name, keys, rts, actions] =
+                    fields(rest).ok_or_else(|| bad("service"))?;
+                if services.last().is_some_and(|last| last.prefix >= prefix) {
+                    return Err(error(line_no, "services are not sorted by prefix".into()));
+                }
+                // The counts only size the lists; a wrong one costs a realloc.
+                let count = |n: &str| n.parse::<usize>().unwrap_or(0).min(100_000);
+                services.push(Service {
+                    prefix,
+                    name,
+                    actions: Vec::with_capacity(count(actions)),
+                    resource_types: Vec::with_capacity(count(rts)),
+                    condition_keys: Vec::with_capacity(count(keys)),
+                });
+            }
+            b'G' => {
+                let [kind, name] = fields(rest).ok_or_else(|| bad("global key"))?;
+                let value_type = ConditionType::parse(kind)
+                    .ok_or_else(|| error(line_no, format!("unknown condition type {kind:?}")))?;
+                globals.push(ConditionKey {
+                    name,
+                    value_type,
+                    service: None,
+                });
+            }
+            b'@' => {
+                let [package, version, updated] = fields(rest).ok_or_else(|| bad("source"))?;
                 source = Some(CatalogSource {
                     package,
                     version,
                     updated,
                 });
             }
-            "G" => {
-                let [kind, name] = reader.fields(rest)?;
-                globals.push(ConditionKey {
-                    name,
-                    value_type: reader.condition_type(kind)?,
-                    service: None,
-                });
-            }
-            "S" => {
-                let [prefix, name] = reader.fields(rest)?;
-                if let Some(last) = services.last()
-                    && last.prefix >= prefix
-                {
-                    return Err(reader.error("services are not sorted by prefix"));
-                }
-                services.push(Service {
-                    prefix,
-                    name,
-                    actions: Vec::new(),
-                    resource_types: Vec::new(),
-                    condition_keys: Vec::new(),
-                });
-            }
-            "K" | "R" | "A" => {
-                let service = services
-                    .last_mut()
-                    .ok_or_else(|| reader.error("record before the first service"))?;
-                match tag {
-                    "K" => {
-                        let [kind, name] = reader.fields(rest)?;
-                        service.condition_keys.push(ConditionKey {
-                            name,
-                            value_type: reader.condition_type(kind)?,
-                            service: Some(service.prefix),
-                        });
-                    }
-                    "R" => {
-                        let [name, arns, keys] = reader.fields(rest)?;
-                        if let Some(last) = service.resource_types.last()
-                            && cmp_ignore_case(last.name, name) != Ordering::Less
-                        {
-                            return Err(reader.error("resource types are not sorted"));
-                        }
-                        service.resource_types.push(ResourceType {
-                            service: service.prefix,
-                            name,
-                            arn_patterns: arns.split(' ').collect(),
-                            condition_keys: reader.keys(keys, &service.condition_keys)?,
-                        });
-                    }
-                    _ => {
-                        let action = parse_action(&reader, rest, service)?;
-                        if let Some(last) = service.actions.last()
-                            && cmp_ignore_case(last.name, action.name) != Ordering::Less
-                        {
-                            return Err(reader.error("actions are not sorted"));
-                        }
-                        service.actions.push(action);
-                    }
-                }
-            }
-            "" => {}
-            other => return Err(reader.error(format!("unknown record {other:?}"))),
+            b' ' => {}
+            _ => return Err(error(line_no, format!("unknown record {line:?}"))),
         }
     }
-    let source = source.ok_or_else(|| reader.error("no @source line"))?;
+    let source = source.ok_or_else(|| error(line_no, "no @source line".into()))?;
     Ok(Catalog::assemble(source, globals, services))
-}
-
-fn parse_action(
-    reader: &Reader,
-    rest: &'static str,
-    service: &Service,
-) -> Result<Action, CatalogError> {
-    let [name, levels, resources, keys, dependent] = reader.fields(rest)?;
-    let access_levels = levels
-        .chars()
-        .map(|c| {
-            AccessLevel::from_code(c).ok_or_else(|| reader.error(format!("bad access level {c:?}")))
-        })
-        .collect::<Result<AccessLevels, _>>()?;
-    if access_levels.is_empty() {
-        return Err(reader.error(format!("action {name} has no access level")));
-    }
-    let mut resource_types = Vec::new();
-    for item in resources.split(';').filter(|s| !s.is_empty()) {
-        let mut parts = item.split('|');
-        let (Some(index), Some(required), Some(keys), Some(dependent), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(reader.error(format!("bad resource entry {item:?}")));
-        };
-        let rt = index
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| service.resource_types.get(i))
-            .ok_or_else(|| reader.error(format!("bad resource type index {index:?}")))?;
-        resource_types.push(ActionResource {
-            name: rt.name,
-            required: required == "1",
-            condition_keys: reader.keys(keys, &service.condition_keys)?,
-            dependent_actions: Reader::names(dependent),
-        });
-    }
-    Ok(Action {
-        service: service.prefix,
-        name,
-        access_levels,
-        resource_types,
-        condition_keys: reader.keys(keys, &service.condition_keys)?,
-        dependent_actions: Reader::names(dependent),
-    })
 }

@@ -31,8 +31,11 @@ fn get_object_is_a_read_action_on_objects() {
     let a = catalog().action("s3:GetObject").expect("s3:GetObject");
     assert_eq!((a.service(), a.name()), ("s3", "GetObject"));
     assert_eq!(a.access_level(), AccessLevel::Read);
-    assert!(a.resource_types().iter().any(|r| r.name() == "object"));
-    assert!(a.condition_keys().contains(&"s3:ExistingObjectTag/<key>"));
+    assert!(a.resource_types().any(|r| r.name() == "object"));
+    assert!(
+        a.condition_keys()
+            .any(|k| k == "s3:ExistingObjectTag/<key>")
+    );
     assert_eq!(
         catalog().service("s3").map(Service::name),
         Some("Amazon S3")
@@ -257,7 +260,6 @@ fn action_resources_name_real_resource_types() {
     assert!(
         create
             .resource_types()
-            .iter()
             .any(|r| r.name() == "bucket" && r.required())
     );
 }
@@ -269,18 +271,29 @@ fn parse_rejects_malformed_assets() {
         Catalog::parse("#iamscope-catalog v1\nS\ts3\tAmazon S3\n").is_err(),
         "no source line"
     );
-    let bad_level = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\nA\tGetObject\tX\t\t\t\n";
+    let bad_level =
+        "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tX\t\t\t\n";
     assert_eq!(Catalog::parse(bad_level).map(|_| ()).unwrap_err().line, 4);
-    let bad_key = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\nA\tGetObject\tR\t\t7\t\n";
-    assert!(Catalog::parse(bad_key).is_err());
+    let bad_resource = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tR\tobject|yes||\t\t\n";
+    assert!(Catalog::parse(bad_resource).is_err());
+    let unsorted = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t2\nA\tPut\tW\t\t\t\nA\tget\tR\t\t\t\n";
+    assert!(Catalog::parse(unsorted).is_err());
     let bad_type = "#iamscope-catalog v1\n@source\tp\t1\td\nG\tStrung\taws:X\n";
     assert!(Catalog::parse(bad_type).is_err());
-    let ok = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\nK\tString\ts3:prefix\n\
-              R\tbucket\tarn:${Partition}:s3:::${BucketName}\t0\nA\tListBucket\tL\t0|1|0|\t0\t\n";
+    let ok = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t1\t1\t1\nK\tString\ts3:prefix\n\
+              R\tbucket\tarn:${Partition}:s3:::${BucketName}\ts3:prefix\n\
+              A\tListBucket\tL\tbucket|1|s3:prefix|\ts3:prefix\t\n";
     let small = Catalog::parse(ok).expect("small catalogue");
     let list = small.action("s3:listbucket").expect("ListBucket");
     assert_eq!(list.access_level(), AccessLevel::List);
-    assert_eq!(list.resource_types()[0].condition_keys(), ["s3:prefix"]);
+    let resources: Vec<_> = list.resource_types().collect();
+    assert_eq!(resources.len(), 1);
+    assert!(resources[0].required());
+    assert_eq!(
+        resources[0].condition_keys().collect::<Vec<_>>(),
+        ["s3:prefix"]
+    );
+    assert_eq!(list.dependent_actions().count(), 0);
     assert_eq!(
         small.condition_key("S3:Prefix").map(ConditionKey::name),
         Some("s3:prefix")
