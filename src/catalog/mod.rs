@@ -148,36 +148,49 @@ impl Catalog {
     /// matched case-insensitively against the whole `service:Name`, as IAM does.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
         let pattern = pattern.trim();
-        let is_wild = |s: &str| s.contains(['*', '?']);
-        // Most patterns name one service; then only its actions are tried.
-        if let Some((prefix, name)) = pattern.split_once(':')
-            && !is_wild(prefix)
-        {
-            let Some(service) = self.service(prefix) else {
-                return Vec::new();
-            };
-            let matcher = WildMatch::new_case_insensitive(name);
-            return service
-                .actions
-                .iter()
-                .filter(|a| matcher.matches(a.name))
-                .collect();
-        }
-        let matcher = WildMatch::new_case_insensitive(pattern);
-        let mut full = String::new();
-        let mut out = Vec::new();
-        for service in &self.services {
-            for action in &service.actions {
-                full.clear();
-                full.push_str(service.prefix);
-                full.push(':');
-                full.push_str(action.name);
-                if matcher.matches(&full) {
-                    out.push(action);
-                }
+        let wild = |s: &str| s.contains(['*', '?']);
+        match pattern.split(':').count() {
+            // Every full name has exactly one colon, so with one colon in the
+            // pattern the two sides match separately.
+            2 => {
+                let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
+                let name_matcher = WildMatch::new_case_insensitive(name);
+                let services: Vec<&Service> = if wild(prefix) {
+                    let prefix_matcher = WildMatch::new_case_insensitive(prefix);
+                    self.services
+                        .iter()
+                        .filter(|s| prefix_matcher.matches(s.prefix))
+                        .collect()
+                } else {
+                    self.service(prefix).into_iter().collect()
+                };
+                services
+                    .into_iter()
+                    .flat_map(|s| s.actions.iter())
+                    .filter(|a| name_matcher.matches(a.name))
+                    .collect()
             }
+            // No colon (`*`, `s3*`, `s3?GetObject`): match whole names.
+            1 => {
+                let matcher = WildMatch::new_case_insensitive(pattern);
+                let mut full = String::new();
+                let mut out = Vec::new();
+                for service in &self.services {
+                    for action in &service.actions {
+                        full.clear();
+                        full.push_str(service.prefix);
+                        full.push(':');
+                        full.push_str(action.name);
+                        if matcher.matches(&full) {
+                            out.push(action);
+                        }
+                    }
+                }
+                out
+            }
+            // Two colons can never both line up with the single one in a name.
+            _ => Vec::new(),
         }
-        out
     }
 
     /// Did-you-mean candidates for an unknown `service:Action` or service

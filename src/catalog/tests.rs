@@ -107,6 +107,10 @@ fn expand_follows_iam_wildcards() {
     let s3ish = c.expand("s3*:GetObject");
     assert!(names(&s3ish).contains(&"s3:GetObject".to_string()));
     assert!(s3ish.iter().any(|a| a.service() != "s3"));
+    // `?` may stand for the colon itself.
+    assert_eq!(names(&c.expand("s3?GetObject")), ["s3:GetObject"]);
+    assert_eq!(c.expand("s3*").len(), c.expand("s3*:*").len());
+    assert!(c.expand("s3:Get:*").is_empty());
     assert!(c.expand("nosuch:*").is_empty());
     assert!(c.expand("s3:Frobnicate*").is_empty());
 }
