@@ -247,9 +247,10 @@ impl Catalog {
     /// Finds a condition key definition, case-insensitively. Concrete keys
     /// resolve through patterns: `aws:RequestTag/team` finds
     /// `aws:RequestTag/${TagKey}`, `s3:ExistingObjectTag/owner` finds
-    /// `s3:ExistingObjectTag/<key>`. When several definitions fit, the global
-    /// list wins, then the service the key's prefix names, then the most
-    /// specific pattern.
+    /// `s3:ExistingObjectTag/<key>`. An exact name beats a pattern, and a
+    /// pattern with more literal text beats a looser one; among definitions
+    /// of the same name the global list comes first, then the service the
+    /// key's prefix names, then any other service that lists it.
     pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
         let index = self.keys.get_or_init(|| self.build_key_index());
         let lower = key.trim().to_ascii_lowercase();
