@@ -1,0 +1,224 @@
+//! Whether an ARN (which may contain IAM `*`/`?` wildcards) can name a
+//! resource of a given ARN format such as
+//! `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+//!
+//! Both sides are patterns, so the question is whether their languages
+//! intersect; this is answered by a search over pairs of positions (a product
+//! automaton), which stays small because ARNs are short.
+
+/// A set of characters one position may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Char(char),
+    Any,
+    /// Anything but `/` and `:`: a variable inside one path segment.
+    Segment,
+    /// Anything but `:`: a trailing variable that may hold a path.
+    Path,
+}
+
+impl Class {
+    fn admits(self, c: char) -> bool {
+        match self {
+            Class::Char(x) => x == c,
+            Class::Any => true,
+            Class::Segment => c != '/' && c != ':',
+            Class::Path => c != ':',
+        }
+    }
+
+    fn meets(self, other: Class) -> bool {
+        match (self, other) {
+            (Class::Char(c), o) | (o, Class::Char(c)) => o.admits(c),
+            // Any two broad classes share ordinary letters.
+            _ => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Token {
+    One(Class),
+    /// Zero or more characters of the class.
+    Many(Class),
+}
+
+/// How freely a `${Variable}` may span `/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// Only a variable that ends the format and follows a `/` in the resource
+    /// part spans `/` (`${BucketName}/${ObjectName}`, `role/${RoleNameWithPath}`),
+    /// so a bucket name never swallows an object key.
+    Strict,
+    /// Any variable that ends the format spans `/`; needed for names that
+    /// AWS documents without a path but that hold one (`log-group:${LogGroupName}`).
+    Loose,
+}
+
+fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(format.len());
+    let mut rest = format;
+    let mut colons = 0;
+    let mut slash_in_resource = false;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("${")
+            && let Some(end) = after.find('}')
+        {
+            rest = &after[end + 1..];
+            let spans_path = rest.is_empty() && (reading == Reading::Loose || slash_in_resource);
+            let class = if spans_path {
+                Class::Path
+            } else {
+                Class::Segment
+            };
+            tokens.push(Token::One(class));
+            tokens.push(Token::Many(class));
+            continue;
+        }
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '*' => tokens.push(Token::Many(Class::Any)),
+            ':' => {
+                colons += 1;
+                tokens.push(Token::One(Class::Char(c)));
+            }
+            '/' => {
+                slash_in_resource |= colons >= 5;
+                tokens.push(Token::One(Class::Char(c)));
+            }
+            _ => tokens.push(Token::One(Class::Char(c))),
+        }
+    }
+    tokens
+}
+
+fn arn_tokens(arn: &str) -> Vec<Token> {
+    arn.chars()
+        .map(|c| match c {
+            '*' => Token::Many(Class::Any),
+            '?' => Token::One(Class::Any),
+            c => Token::One(Class::Char(c)),
+        })
+        .collect()
+}
+
+/// Whether some concrete ARN is named both by `arn` (IAM wildcards allowed)
+/// and by the ARN `format` of a resource type.
+pub(super) fn fits(format: &str, arn: &str, reading: Reading) -> bool {
+    let a = format_tokens(format, reading);
+    let b = arn_tokens(arn);
+    let (n, m) = (a.len(), b.len());
+    let mut seen = vec![false; (n + 1) * (m + 1)];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let slot = i * (m + 1) + j;
+        if seen[slot] {
+            continue;
+        }
+        seen[slot] = true;
+        if i == n && j == m {
+            return true;
+        }
+        if let Some(Token::Many(_)) = a.get(i) {
+            stack.push((i + 1, j));
+        }
+        if let Some(Token::Many(_)) = b.get(j) {
+            stack.push((i, j + 1));
+        }
+        if let (Some(ta), Some(tb)) = (a.get(i), b.get(j)) {
+            let (ca, ni) = match *ta {
+                Token::One(c) => (c, i + 1),
+                Token::Many(c) => (c, i),
+            };
+            let (cb, nj) = match *tb {
+                Token::One(c) => (c, j + 1),
+                Token::Many(c) => (c, j),
+            };
+            // Both sides staying put consumes a character without progress;
+            // the epsilon moves above already cover what follows.
+            if (ni, nj) != (i, j) && ca.meets(cb) {
+                stack.push((ni, nj));
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
+    const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+    const FUNCTION: &str = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+    const ALIAS: &str =
+        "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}";
+    const LOG_GROUP: &str = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+
+    fn strict(format: &str, arn: &str) -> bool {
+        fits(format, arn, Reading::Strict)
+    }
+
+    #[test]
+    fn concrete_s3_arns_tell_buckets_from_objects() {
+        assert!(strict(BUCKET, "arn:aws:s3:::photos"));
+        assert!(!strict(OBJECT, "arn:aws:s3:::photos"));
+        assert!(strict(OBJECT, "arn:aws:s3:::photos/2024/cat.jpg"));
+        assert!(!strict(BUCKET, "arn:aws:s3:::photos/cat.jpg"));
+        // Variables need at least one character.
+        assert!(!strict(OBJECT, "arn:aws:s3:::photos/"));
+    }
+
+    #[test]
+    fn wildcards_in_the_arn_cover_what_they_could_name() {
+        assert!(strict(BUCKET, "arn:aws:s3:::*"));
+        assert!(strict(OBJECT, "arn:aws:s3:::*"));
+        assert!(strict(OBJECT, "arn:aws:s3:::photos/*"));
+        assert!(!strict(BUCKET, "arn:aws:s3:::photos/*"));
+        assert!(strict(BUCKET, "arn:aws:s3:::photo?"));
+        assert!(strict(OBJECT, "*"));
+        assert!(!strict(BUCKET, "arn:aws:ec2:*:*:instance/*"));
+    }
+
+    #[test]
+    fn colons_separate_lambda_qualifiers() {
+        assert!(strict(
+            FUNCTION,
+            "arn:aws:lambda:eu-west-1:123456789012:function:f"
+        ));
+        assert!(!strict(
+            FUNCTION,
+            "arn:aws:lambda:eu-west-1:123456789012:function:f:live"
+        ));
+        assert!(strict(
+            ALIAS,
+            "arn:aws:lambda:eu-west-1:123456789012:function:f:live"
+        ));
+    }
+
+    #[test]
+    fn paths_in_role_names_and_log_groups() {
+        assert!(strict(
+            ROLE,
+            "arn:aws:iam::123456789012:role/service-role/deploy"
+        ));
+        assert!(!strict(
+            LOG_GROUP,
+            "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f"
+        ));
+        assert!(fits(
+            LOG_GROUP,
+            "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f",
+            Reading::Loose
+        ));
+    }
+
+    #[test]
+    fn literal_star_in_a_format_matches_anything() {
+        let format = "arn:${Partition}:dms:${Region}:${Account}:endpoint:*";
+        assert!(strict(format, "arn:aws:dms:us-east-1:1:endpoint:ABC"));
+        assert!(strict(format, "arn:aws:dms:us-east-1:1:endpoint:"));
+        assert!(!strict(format, "arn:aws:dms:us-east-1:1:task:ABC"));
+    }
+}
