@@ -2,3 +2,4 @@
 //! risky paths.
 
 pub mod summary;
+pub mod who_can;

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod explain;
+pub mod render;
+
 use crate::analysis::summary::AccountSummary;
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
@@ -54,6 +57,50 @@ pub enum Command {
         /// gaad: what AWS prints; workspace: everything iamscope knows
         #[arg(long, value_enum, default_value = "workspace")]
         format: FormatArg,
+    },
+    /// Explain AWS's decision for one request (or many, with --requests)
+    #[command(group = clap::ArgGroup::new("one").args(["principal", "action", "resource"]).multiple(true).conflicts_with("requests"))]
+    Explain {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        #[arg(long, required_unless_present = "requests")]
+        principal: Option<String>,
+        /// SERVICE:ACTION, e.g. s3:GetObject
+        #[arg(long, required_unless_present = "requests")]
+        action: Option<String>,
+        /// The resource's ARN (or * for actions without one)
+        #[arg(long, required_unless_present = "requests")]
+        resource: Option<String>,
+        /// A condition key for the request; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}), one JSON result per line
+        #[arg(long, value_name = "FILE.jsonl")]
+        requests: Option<PathBuf>,
+        /// With --requests: include the full trace in each result
+        #[arg(long, requires = "requests")]
+        trace: bool,
+    },
+    /// List every principal allowed to do an action on a resource, and why
+    WhoCan {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// SERVICE:ACTION, e.g. s3:GetObject
+        #[arg(long)]
+        action: String,
+        /// The resource's ARN
+        #[arg(long)]
+        resource: String,
+        /// A condition key for the request; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Print every path iamscope reads or writes
     Info,
@@ -166,6 +213,39 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             };
             io::export_account(loaded.model.account(), format, &mut out)?;
             Ok(0)
+        }
+        Some(Command::Explain {
+            account,
+            principal,
+            action,
+            resource,
+            context,
+            json,
+            requests,
+            trace,
+        }) => {
+            let loaded = account.load()?;
+            if let Some(path) = requests {
+                return explain::explain_many(&loaded.model, &path, trace, &mut out);
+            }
+            let (Some(principal), Some(action), Some(resource)) = (principal, action, resource)
+            else {
+                return Err(Failure::bad_input(
+                    "explain needs --principal, --action and --resource (or --requests FILE.jsonl)",
+                ));
+            };
+            let request = explain::request(&principal, &action, &resource, &context)?;
+            explain::explain_one(&loaded.model, &request, json, &mut out)
+        }
+        Some(Command::WhoCan {
+            account,
+            action,
+            resource,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
         }
         Some(Command::Info) => {
             print_info(&mut out)?;

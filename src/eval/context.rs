@@ -15,7 +15,10 @@ use crate::model::{Arn, IdentityPool, Model, Role, Tag, User};
 pub enum Requester<'m> {
     /// The root user of the loaded account.
     Root,
-    User { index: usize, user: &'m User },
+    User {
+        index: usize,
+        user: &'m User,
+    },
     /// A session of a role of the loaded account.
     RoleSession {
         index: usize,
@@ -25,11 +28,16 @@ pub enum Requester<'m> {
         web_identity: Option<WebIdentity<'m>>,
     },
     /// An AWS service principal (`ec2.amazonaws.com`).
-    Service { name: String },
+    Service {
+        name: String,
+    },
     /// A Cognito identity presenting its token to STS (AssumeRoleWithWebIdentity).
     WebIdentity(WebIdentity<'m>),
     /// A principal the export does not describe (another account's user or role).
-    External { arn: Arn, kind: ExternalKind },
+    External {
+        arn: Arn,
+        kind: ExternalKind,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +65,9 @@ const DEFAULT_REGION: &str = "us-east-1";
 impl<'m> Requester<'m> {
     pub fn account<'a>(&'a self, model: &'a Model) -> Option<&'a str> {
         match self {
-            Requester::Root | Requester::User { .. } | Requester::RoleSession { .. } => Some(&model.account().id),
+            Requester::Root | Requester::User { .. } | Requester::RoleSession { .. } => {
+                Some(&model.account().id)
+            }
             Requester::External { arn, .. } => Some(arn.account()),
             Requester::Service { .. } | Requester::WebIdentity(_) => None,
         }
@@ -105,14 +115,24 @@ impl<'m> Requester<'m> {
             } => format!(
                 "role {} (as {} identity of pool {})",
                 role.name,
-                if w.authenticated { "an authenticated" } else { "an unauthenticated" },
+                if w.authenticated {
+                    "an authenticated"
+                } else {
+                    "an unauthenticated"
+                },
                 w.pool.name
             ),
-            Requester::RoleSession { role, session, .. } => format!("role {} (session {session})", role.name),
+            Requester::RoleSession { role, session, .. } => {
+                format!("role {} (session {session})", role.name)
+            }
             Requester::Service { name } => format!("service {name}"),
             Requester::WebIdentity(w) => format!(
                 "{} identity of identity pool {}",
-                if w.authenticated { "an authenticated" } else { "an unauthenticated" },
+                if w.authenticated {
+                    "an authenticated"
+                } else {
+                    "an unauthenticated"
+                },
                 w.pool.name
             ),
             Requester::External { arn, .. } => format!("{arn} (not in this export)"),
@@ -200,18 +220,28 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
-    pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>, now: Timestamp) -> Env<'a> {
+    pub fn new(
+        model: &'a Model,
+        request: &'a Request,
+        requester: &'a Requester<'a>,
+        now: Timestamp,
+    ) -> Env<'a> {
         // arn:partition:service:region:account:resource
         let mut parts = request.resource.splitn(6, ':');
         let (resource_region, resource_account) = match (parts.next(), parts.next(), parts.next()) {
-            (Some("arn"), Some(_), Some(_)) => (parts.next().unwrap_or(""), parts.next().unwrap_or("")),
+            (Some("arn"), Some(_), Some(_)) => {
+                (parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+            }
             _ => ("", ""),
         };
         // S3 ARNs name no account: the resource is taken to be the loaded
         // account's unless the caller says otherwise (aws:ResourceAccount).
         let (resource_account, assumed) = match request.context.get_lower("aws:resourceaccount") {
             Some([account]) => (Cow::Owned(account.clone()), false),
-            _ if !resource_account.is_empty() && resource_account != "aws" && !resource_account.contains('*') => {
+            _ if !resource_account.is_empty()
+                && resource_account != "aws"
+                && !resource_account.contains('*') =>
+            {
                 (Cow::Borrowed(resource_account), false)
             }
             _ => (Cow::Borrowed(model.account().id.as_str()), true),
@@ -270,12 +300,20 @@ impl<'a> Env<'a> {
             },
             "aws:userid" => match r {
                 Requester::User { user, .. } => one(b(&user.id), Derived),
-                Requester::RoleSession { role, session, .. } => one(Cow::Owned(format!("{}:{session}", role.id)), Derived),
+                Requester::RoleSession { role, session, .. } => {
+                    one(Cow::Owned(format!("{}:{session}", role.id)), Derived)
+                }
                 Requester::Root => one(b(account), Derived),
                 _ => None,
             },
-            "aws:principalarn" => self.requester.principal_arn(self.model).and_then(|a| one(Cow::Owned(a), Derived)),
-            "aws:principalaccount" => self.requester.account(self.model).and_then(|a| one(b(a), Derived)),
+            "aws:principalarn" => self
+                .requester
+                .principal_arn(self.model)
+                .and_then(|a| one(Cow::Owned(a), Derived)),
+            "aws:principalaccount" => self
+                .requester
+                .account(self.model)
+                .and_then(|a| one(b(a), Derived)),
             "aws:principaltype" => match r {
                 Requester::Root => one(b("Account"), Derived),
                 Requester::User { .. } => one(b("User"), Derived),
@@ -312,7 +350,11 @@ impl<'a> Env<'a> {
             }
             "aws:resourceaccount" => one(
                 Cow::Owned(self.resource_account.to_string()),
-                if self.resource_account_assumed { Assumed } else { Derived },
+                if self.resource_account_assumed {
+                    Assumed
+                } else {
+                    Derived
+                },
             ),
             // Present only for temporary credentials: a role session has it
             // (false unless the caller says the session used MFA); an IAM
@@ -325,8 +367,12 @@ impl<'a> Env<'a> {
                 Requester::RoleSession { .. } => one(Cow::Owned(self.now.to_string()), Assumed),
                 _ => None,
             },
-            "aws:federatedprovider" => r.web_identity().and_then(|_| one(b(COGNITO_PROVIDER), Derived)),
-            "cognito-identity.amazonaws.com:aud" => r.web_identity().and_then(|w| one(b(&w.pool.id), Derived)),
+            "aws:federatedprovider" => r
+                .web_identity()
+                .and_then(|_| one(b(COGNITO_PROVIDER), Derived)),
+            "cognito-identity.amazonaws.com:aud" => {
+                r.web_identity().and_then(|w| one(b(&w.pool.id), Derived))
+            }
             "cognito-identity.amazonaws.com:amr" => r.web_identity().map(|w| {
                 let mut amr = Vec::new();
                 if w.authenticated {
@@ -339,7 +385,10 @@ impl<'a> Env<'a> {
             }),
             "cognito-identity.amazonaws.com:sub" => r.web_identity().and_then(|w| {
                 let region = w.pool.id.split(':').next().unwrap_or("us-east-1");
-                one(Cow::Owned(format!("{region}:00000000-0000-4000-8000-000000000000")), Assumed)
+                one(
+                    Cow::Owned(format!("{region}:00000000-0000-4000-8000-000000000000")),
+                    Assumed,
+                )
             }),
             _ => {
                 let tag = key.strip_prefix("aws:principaltag/")?;
@@ -353,7 +402,10 @@ impl<'a> Env<'a> {
 }
 
 /// Resolve the principal a request names.
-pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Result<Requester<'m>, String> {
+pub fn resolve<'m>(
+    model: &'m Model,
+    spec: &super::request::PrincipalSpec,
+) -> Result<Requester<'m>, String> {
     use super::request::PrincipalSpec;
     let account = model.account();
     let list = |names: Vec<&str>| {
@@ -412,7 +464,13 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                 format!(
                     "account {} has no identity pool with id {id} ({})",
                     account.id,
-                    list(account.identity_pools.iter().map(|p| p.id.as_str()).collect())
+                    list(
+                        account
+                            .identity_pools
+                            .iter()
+                            .map(|p| p.id.as_str())
+                            .collect()
+                    )
                 )
             }),
         PrincipalSpec::Service(name) => Ok(Requester::Service { name: name.clone() }),
@@ -451,7 +509,10 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                         }
                     }
                 }
-                return Err(format!("{arn} is in account {} but the export has no such principal", account.id));
+                return Err(format!(
+                    "{arn} is in account {} but the export has no such principal",
+                    account.id
+                ));
             }
             let kind = match (arn.service(), arn.resource_type(), arn.resource()) {
                 ("iam", _, "root") => ExternalKind::Root,

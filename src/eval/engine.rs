@@ -9,8 +9,8 @@
 
 use jiff::Timestamp;
 
-use super::context::{Env, ExternalKind, Requester};
-use super::matching::{Miss, PrincipalMatch, StatementOutcome, check_statement};
+use super::context::{Env, Requester};
+use super::matching::{PrincipalMatch, StatementOutcome, check_statement};
 use super::request::Request;
 use crate::model::{AppliedPolicy, Model, OrgLevel};
 use crate::policy::{Effect, PolicyDocument};
@@ -82,8 +82,12 @@ pub enum Basis {
     BothAccountsAllow,
     NoAllow,
     /// SCP level number `level` (see `Index::scp_levels`) allows nothing.
-    ScpLevelAllowsNothing { level: usize },
-    RcpLevelAllowsNothing { level: usize },
+    ScpLevelAllowsNothing {
+        level: usize,
+    },
+    RcpLevelAllowsNothing {
+        level: usize,
+    },
     BoundaryDoesNotAllow,
     SessionPolicyDoesNotAllow,
     /// A role's trust policy must itself allow `sts:AssumeRole*`.
@@ -203,7 +207,11 @@ pub(crate) fn is_trust_action(action: &str) -> bool {
     let lower = action.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "sts:assumerole" | "sts:assumerolewithwebidentity" | "sts:assumerolewithsaml" | "sts:tagsession" | "sts:setsourceidentity"
+        "sts:assumerole"
+            | "sts:assumerolewithwebidentity"
+            | "sts:assumerolewithsaml"
+            | "sts:tagsession"
+            | "sts:setsourceidentity"
     )
 }
 
@@ -214,7 +222,12 @@ pub(crate) struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>, sessions: &'a [SessionPolicy]) -> Run<'a> {
+    pub fn new(
+        model: &'a Model,
+        request: &'a Request,
+        requester: &'a Requester<'a>,
+        sessions: &'a [SessionPolicy],
+    ) -> Run<'a> {
         let now = request.time.unwrap_or_else(Timestamp::now);
         Run {
             env: Env::new(model, request, requester, now),
@@ -226,7 +239,13 @@ impl<'a> Run<'a> {
         document(self.env.model, self.sessions, policy)
     }
 
-    fn scan<R: Recorder>(&self, policy: PolicyRef, with_principal: bool, rec: &mut R, facts_deny: &mut Option<StatementRef>) -> (bool, Option<(PrincipalMatch, StatementRef)>) {
+    fn scan<R: Recorder>(
+        &self,
+        policy: PolicyRef,
+        with_principal: bool,
+        rec: &mut R,
+        facts_deny: &mut Option<StatementRef>,
+    ) -> (bool, Option<(PrincipalMatch, StatementRef)>) {
         let Some(document) = self.document(policy) else {
             return (false, None);
         };
@@ -237,9 +256,13 @@ impl<'a> Run<'a> {
         let root_bucket_policy_exception = matches!(policy, PolicyRef::Resource { .. })
             && matches!(self.env.requester, Requester::Root)
             && !self.env.resource_account_assumed_other()
-            && ["s3:getbucketpolicy", "s3:putbucketpolicy", "s3:deletebucketpolicy"]
-                .iter()
-                .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
+            && [
+                "s3:getbucketpolicy",
+                "s3:putbucketpolicy",
+                "s3:deletebucketpolicy",
+            ]
+            .iter()
+            .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
         for statement in document.parsed().statements() {
             // Fast path: once an allow is known, only denies can change anything.
             if !R::ENABLED && allow.is_some() && statement.effect == Effect::Allow {
@@ -267,7 +290,14 @@ impl<'a> Run<'a> {
     }
 
     /// Each level of SCPs or RCPs must allow; returns the first level that does not.
-    fn org_levels<R: Recorder>(&self, levels: &[OrgLevel], kind: fn(usize) -> PolicyRef, with_principal: bool, rec: &mut R, deny: &mut Option<StatementRef>) -> Option<usize> {
+    fn org_levels<R: Recorder>(
+        &self,
+        levels: &[OrgLevel],
+        kind: fn(usize) -> PolicyRef,
+        with_principal: bool,
+        rec: &mut R,
+        deny: &mut Option<StatementRef>,
+    ) -> Option<usize> {
         let mut gap = None;
         for (n, level) in levels.iter().enumerate() {
             let mut allowed = false;
@@ -290,17 +320,27 @@ impl<'a> Run<'a> {
                 .iter()
                 .map(|applied| match *applied {
                     AppliedPolicy::OwnInline { index } => PolicyRef::UserInline { user: *u, index },
-                    AppliedPolicy::OwnManaged { policy } => PolicyRef::UserManaged { user: *u, policy },
-                    AppliedPolicy::GroupInline { group, index } => PolicyRef::GroupInline { group, index },
-                    AppliedPolicy::GroupManaged { group, policy } => PolicyRef::GroupManaged { group, policy },
+                    AppliedPolicy::OwnManaged { policy } => {
+                        PolicyRef::UserManaged { user: *u, policy }
+                    }
+                    AppliedPolicy::GroupInline { group, index } => {
+                        PolicyRef::GroupInline { group, index }
+                    }
+                    AppliedPolicy::GroupManaged { group, policy } => {
+                        PolicyRef::GroupManaged { group, policy }
+                    }
                 })
                 .collect(),
             Requester::RoleSession { index: r, .. } => index
                 .role_policies(*r)
                 .iter()
                 .filter_map(|applied| match *applied {
-                    AppliedPolicy::OwnInline { index } => Some(PolicyRef::RoleInline { role: *r, index }),
-                    AppliedPolicy::OwnManaged { policy } => Some(PolicyRef::RoleManaged { role: *r, policy }),
+                    AppliedPolicy::OwnInline { index } => {
+                        Some(PolicyRef::RoleInline { role: *r, index })
+                    }
+                    AppliedPolicy::OwnManaged { policy } => {
+                        Some(PolicyRef::RoleManaged { role: *r, policy })
+                    }
                     _ => None,
                 })
                 .collect(),
@@ -325,19 +365,39 @@ impl<'a> Run<'a> {
         let resource = request.resource.as_str();
         let mut refs = Vec::new();
         if is_trust_action(&request.action) {
-            if let Some(crate::model::PrincipalEntity::Role(role)) = model.index().principal_by_arn(resource) {
+            if let Some(crate::model::PrincipalEntity::Role(role)) =
+                model.index().principal_by_arn(resource)
+            {
                 refs.push(PolicyRef::Trust { role });
             } else {
-                refs.extend(model.index().resource_policies(resource).iter().map(|&index| PolicyRef::Resource { index }));
+                refs.extend(
+                    model
+                        .index()
+                        .resource_policies(resource)
+                        .iter()
+                        .map(|&index| PolicyRef::Resource { index }),
+                );
             }
             return (refs, RequiredBy::TrustPolicy);
         }
-        refs.extend(model.index().resource_policies(resource).iter().map(|&index| PolicyRef::Resource { index }));
+        refs.extend(
+            model
+                .index()
+                .resource_policies(resource)
+                .iter()
+                .map(|&index| PolicyRef::Resource { index }),
+        );
         // A bucket policy also governs the bucket's objects.
         if let Some(object) = resource.strip_prefix("arn:aws:s3:::") {
             if let Some((bucket, _)) = object.split_once('/') {
                 let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
-                refs.extend(model.index().resource_policies(bucket_arn).iter().map(|&index| PolicyRef::Resource { index }));
+                refs.extend(
+                    model
+                        .index()
+                        .resource_policies(bucket_arn)
+                        .iter()
+                        .map(|&index| PolicyRef::Resource { index }),
+                );
             }
         }
         let required = if request.service().as_str() == "kms" && resource.contains(":key/") {
@@ -351,8 +411,10 @@ impl<'a> Run<'a> {
     fn scps_apply(&self) -> bool {
         // SCPs govern principals of the (member) account, not service-linked
         // roles, and not principals of other accounts ("Service control policies").
-        matches!(self.env.requester, Requester::Root | Requester::User { .. } | Requester::RoleSession { .. })
-            && !self.env.requester.is_service_linked_role()
+        matches!(
+            self.env.requester,
+            Requester::Root | Requester::User { .. } | Requester::RoleSession { .. }
+        ) && !self.env.requester.is_service_linked_role()
     }
 
     fn rcps_apply(&self) -> bool {
@@ -371,10 +433,22 @@ impl<'a> Run<'a> {
         let mut deny = None;
 
         if self.rcps_apply() {
-            facts.rcp_gap = self.org_levels(model.index().rcp_levels(), |index| PolicyRef::Rcp { index }, true, rec, &mut deny);
+            facts.rcp_gap = self.org_levels(
+                model.index().rcp_levels(),
+                |index| PolicyRef::Rcp { index },
+                true,
+                rec,
+                &mut deny,
+            );
         }
         if self.scps_apply() {
-            facts.scp_gap = self.org_levels(model.index().scp_levels(), |index| PolicyRef::Scp { index }, false, rec, &mut deny);
+            facts.scp_gap = self.org_levels(
+                model.index().scp_levels(),
+                |index| PolicyRef::Scp { index },
+                false,
+                rec,
+                &mut deny,
+            );
         }
 
         let (resource_policies, required) = self.resource_policies();
@@ -406,7 +480,8 @@ impl<'a> Run<'a> {
         }
         if matches!(self.env.requester, Requester::RoleSession { .. }) {
             for index in 0..self.sessions.len() {
-                let (present, allow) = self.scan(PolicyRef::Session { index }, false, rec, &mut deny);
+                let (present, allow) =
+                    self.scan(PolicyRef::Session { index }, false, rec, &mut deny);
                 facts.session.present |= present;
                 if facts.session.allow.is_none() {
                     facts.session.allow = allow.map(|(_, at)| at);
@@ -451,13 +526,20 @@ impl<'a> Run<'a> {
         match requester {
             Requester::Service { .. } | Requester::WebIdentity(_) => {
                 return match resource_allow {
-                    Some((PrincipalMatch::Service | PrincipalMatch::Federated | PrincipalMatch::Anyone, at)) => {
-                        outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at))
-                    }
-                    _ if f.resource_policy_required == RequiredBy::TrustPolicy && !f.resource.present => {
+                    Some((
+                        PrincipalMatch::Service
+                        | PrincipalMatch::Federated
+                        | PrincipalMatch::Anyone,
+                        at,
+                    )) => outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at)),
+                    _ if f.resource_policy_required == RequiredBy::TrustPolicy
+                        && !f.resource.present =>
+                    {
                         implicit(Basis::TrustPolicyUnknown)
                     }
-                    _ if f.resource_policy_required == RequiredBy::TrustPolicy => implicit(Basis::TrustPolicyDoesNotAllow),
+                    _ if f.resource_policy_required == RequiredBy::TrustPolicy => {
+                        implicit(Basis::TrustPolicyDoesNotAllow)
+                    }
                     _ => implicit(Basis::NoAllow),
                 };
             }
@@ -477,7 +559,10 @@ impl<'a> Run<'a> {
             Requester::Root => (true, None),
             // A principal of another account: its own policies are not in this export.
             Requester::External { .. } => (true, None),
-            _ => (f.identity.allow.is_some() && boundary_ok && session_ok, f.identity.allow),
+            _ => (
+                f.identity.allow.is_some() && boundary_ok && session_ok,
+                f.identity.allow,
+            ),
         };
         let identity_denial = if f.identity.allow.is_some() && !boundary_ok {
             Basis::BoundaryDoesNotAllow
@@ -489,7 +574,9 @@ impl<'a> Run<'a> {
         let key_policy_delegates = f.resource.default_key_policy;
 
         if !f.cross_account {
-            if matches!(requester, Requester::Root) && f.resource_policy_required == RequiredBy::Nothing {
+            if matches!(requester, Requester::Root)
+                && f.resource_policy_required == RequiredBy::Nothing
+            {
                 return outcome(Decision::Allow, Basis::RootUser, None);
             }
             match resource_allow {
@@ -502,18 +589,27 @@ impl<'a> Run<'a> {
                     return outcome(Decision::Allow, Basis::ResourcePolicyAllowsRole, Some(at));
                 }
                 Some((PrincipalMatch::Role, _)) => {
-                    return implicit(if boundary_ok { Basis::SessionPolicyDoesNotAllow } else { Basis::BoundaryDoesNotAllow });
+                    return implicit(if boundary_ok {
+                        Basis::SessionPolicyDoesNotAllow
+                    } else {
+                        Basis::BoundaryDoesNotAllow
+                    });
                 }
                 _ => {}
             }
             // The resource's own policy must allow when it is a trust policy
             // or a key policy; a grant to the account delegates to IAM policies.
-            let delegated = key_policy_delegates || matches!(resource_allow, Some((PrincipalMatch::Account, _)));
+            let delegated = key_policy_delegates
+                || matches!(resource_allow, Some((PrincipalMatch::Account, _)));
             if f.resource_policy_required != RequiredBy::Nothing && !delegated {
                 return implicit(resource_denial);
             }
             if matches!(requester, Requester::Root) {
-                return outcome(Decision::Allow, Basis::RootUser, resource_allow.map(|(_, at)| at));
+                return outcome(
+                    Decision::Allow,
+                    Basis::RootUser,
+                    resource_allow.map(|(_, at)| at),
+                );
             }
             return match identity_ok {
                 true => outcome(Decision::Allow, Basis::IdentityPolicyAllows, identity_at),
@@ -547,12 +643,22 @@ impl Env<'_> {
 }
 
 /// The document a policy reference points to.
-pub fn document<'m>(model: &'m Model, sessions: &'m [SessionPolicy], policy: PolicyRef) -> Option<&'m PolicyDocument> {
+pub fn document<'m>(
+    model: &'m Model,
+    sessions: &'m [SessionPolicy],
+    policy: PolicyRef,
+) -> Option<&'m PolicyDocument> {
     let a = model.account();
     match policy {
-        PolicyRef::UserInline { user, index } => Some(&a.users[user].inline_policies.get(index)?.document),
-        PolicyRef::GroupInline { group, index } => Some(&a.groups[group].inline_policies.get(index)?.document),
-        PolicyRef::RoleInline { role, index } => Some(&a.roles[role].inline_policies.get(index)?.document),
+        PolicyRef::UserInline { user, index } => {
+            Some(&a.users[user].inline_policies.get(index)?.document)
+        }
+        PolicyRef::GroupInline { group, index } => {
+            Some(&a.groups[group].inline_policies.get(index)?.document)
+        }
+        PolicyRef::RoleInline { role, index } => {
+            Some(&a.roles[role].inline_policies.get(index)?.document)
+        }
         PolicyRef::UserManaged { policy, .. }
         | PolicyRef::GroupManaged { policy, .. }
         | PolicyRef::RoleManaged { policy, .. }
@@ -562,16 +668,5 @@ pub fn document<'m>(model: &'m Model, sessions: &'m [SessionPolicy], policy: Pol
         PolicyRef::Resource { index } => Some(&a.resource_policies.get(index)?.policy),
         PolicyRef::Trust { role } => a.roles.get(role)?.trust_policy.as_ref(),
         PolicyRef::Session { index } => Some(&sessions.get(index)?.document),
-    }
-}
-
-/// Why a statement in the trace did not apply (re-exported for rendering).
-pub type StatementMiss = Miss;
-
-/// Whether `requester` is an external principal of the given kind.
-pub(crate) fn is_external(requester: &Requester<'_>) -> Option<ExternalKind> {
-    match requester {
-        Requester::External { kind, .. } => Some(*kind),
-        _ => None,
     }
 }

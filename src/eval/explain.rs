@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::context::KeySource;
-use super::engine::{Basis, Decision, Facts, Outcome, PolicyRef, RequiredBy, Run, StatementRef, Trace};
-use super::matching::{Miss, PrincipalMatch, StatementOutcome};
+use super::engine::{Basis, Decision, Facts, Outcome, PolicyRef, Run, StatementRef, Trace};
+use super::matching::{Miss, PrincipalMatch};
 use crate::model::Model;
 use crate::policy::{Effect, Statement};
 
@@ -21,7 +21,10 @@ use crate::policy::{Effect, Statement};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum PolicySource {
     /// An inline policy of a user, group or role (`holder` is `user alice`).
-    Inline { holder: String, name: String },
+    Inline {
+        holder: String,
+        name: String,
+    },
     /// A managed policy attached to the principal, or to `via` (a group).
     Managed {
         name: String,
@@ -29,12 +32,27 @@ pub enum PolicySource {
         via: Option<String>,
         aws_managed: bool,
     },
-    PermissionsBoundary { name: String, arn: String },
-    ServiceControlPolicy { name: String, target: String },
-    ResourceControlPolicy { name: String, target: String },
-    ResourcePolicy { resource_arn: String },
-    TrustPolicy { role: String },
-    SessionPolicy { name: String },
+    PermissionsBoundary {
+        name: String,
+        arn: String,
+    },
+    ServiceControlPolicy {
+        name: String,
+        target: String,
+    },
+    ResourceControlPolicy {
+        name: String,
+        target: String,
+    },
+    ResourcePolicy {
+        resource_arn: String,
+    },
+    TrustPolicy {
+        role: String,
+    },
+    SessionPolicy {
+        name: String,
+    },
 }
 
 impl PolicySource {
@@ -42,18 +60,32 @@ impl PolicySource {
     pub fn label(&self) -> String {
         match self {
             PolicySource::Inline { holder, name } => format!("{name} (inline, {holder})"),
-            PolicySource::Managed { name, via: Some(group), .. } => format!("{name} (via group {group})"),
+            PolicySource::Managed {
+                name,
+                via: Some(group),
+                ..
+            } => format!("{name} (via group {group})"),
             PolicySource::Managed {
                 name,
                 via: None,
                 aws_managed: true,
                 ..
             } => format!("{name} (AWS managed)"),
-            PolicySource::Managed { name, via: None, .. } => name.clone(),
-            PolicySource::PermissionsBoundary { name, .. } => format!("{name} (permissions boundary)"),
-            PolicySource::ServiceControlPolicy { name, target } => format!("{name} (SCP at {target})"),
-            PolicySource::ResourceControlPolicy { name, target } => format!("{name} (RCP at {target})"),
-            PolicySource::ResourcePolicy { resource_arn } => format!("resource policy of {resource_arn}"),
+            PolicySource::Managed {
+                name, via: None, ..
+            } => name.clone(),
+            PolicySource::PermissionsBoundary { name, .. } => {
+                format!("{name} (permissions boundary)")
+            }
+            PolicySource::ServiceControlPolicy { name, target } => {
+                format!("{name} (SCP at {target})")
+            }
+            PolicySource::ResourceControlPolicy { name, target } => {
+                format!("{name} (RCP at {target})")
+            }
+            PolicySource::ResourcePolicy { resource_arn } => {
+                format!("resource policy of {resource_arn}")
+            }
             PolicySource::TrustPolicy { role } => format!("trust policy of role {role}"),
             PolicySource::SessionPolicy { name } => format!("{name} (session policy)"),
         }
@@ -88,9 +120,18 @@ impl StageKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "element", rename_all = "kebab-case")]
 pub enum MissInfo {
-    Action { negated: bool, patterns: Vec<String> },
-    Resource { negated: bool, patterns: Vec<String> },
-    Principal { negated: bool, principals: Vec<String> },
+    Action {
+        negated: bool,
+        patterns: Vec<String>,
+    },
+    Resource {
+        negated: bool,
+        patterns: Vec<String>,
+    },
+    Principal {
+        negated: bool,
+        principals: Vec<String>,
+    },
     Condition {
         operator: String,
         key: String,
@@ -101,29 +142,77 @@ pub enum MissInfo {
     Invalid,
 }
 
+/// At most a few items, then how many more: long action lists stay readable.
+pub fn short_list(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if items.len() <= SHOWN + 1 {
+        return items.join(", ");
+    }
+    format!(
+        "{}, … and {} more",
+        items[..SHOWN].join(", "),
+        items.len() - SHOWN
+    )
+}
+
 impl MissInfo {
-    /// A short phrase: `action not matched (allows s3:Get*, s3:List*)`.
+    /// A short phrase: `action not matched (statement covers s3:Get*, s3:List*)`.
     pub fn describe(&self) -> String {
         match self {
-            MissInfo::Action { negated: false, patterns } => format!("action not matched (statement covers {})", patterns.join(", ")),
-            MissInfo::Action { negated: true, patterns } => format!("action excluded by NotAction ({})", patterns.join(", ")),
-            MissInfo::Resource { negated: false, patterns } => format!("resource not matched (statement covers {})", patterns.join(", ")),
-            MissInfo::Resource { negated: true, patterns } => format!("resource excluded by NotResource ({})", patterns.join(", ")),
-            MissInfo::Principal { negated: false, principals } => format!("principal not named (statement names {})", principals.join(", ")),
-            MissInfo::Principal { negated: true, .. } => "principal excluded by NotPrincipal".to_owned(),
+            MissInfo::Action {
+                negated: false,
+                patterns,
+            } => format!(
+                "action not matched (statement covers {})",
+                short_list(patterns)
+            ),
+            MissInfo::Action {
+                negated: true,
+                patterns,
+            } => format!("action excluded by NotAction ({})", short_list(patterns)),
+            MissInfo::Resource {
+                negated: false,
+                patterns,
+            } => format!(
+                "resource not matched (statement covers {})",
+                short_list(patterns)
+            ),
+            MissInfo::Resource {
+                negated: true,
+                patterns,
+            } => format!(
+                "resource excluded by NotResource ({})",
+                short_list(patterns)
+            ),
+            MissInfo::Principal {
+                negated: false,
+                principals,
+            } => format!(
+                "principal not named (statement names {})",
+                short_list(principals)
+            ),
+            MissInfo::Principal { negated: true, .. } => {
+                "principal excluded by NotPrincipal".to_owned()
+            }
             MissInfo::Condition {
                 operator,
                 key,
                 policy_values,
                 request_values,
             } => {
-                let wanted = format!("{key} {operator} {}", policy_values.join(" or "));
+                let wanted = format!("{key} {operator} [{}]", short_list(policy_values));
                 match request_values {
                     None => format!("condition {wanted} is false: the request has no {key}"),
-                    Some(values) => format!("condition {wanted} is false: the request has {key} = {}", values.join(", ")),
+                    Some(values) => format!(
+                        "condition {wanted} is false: the request has {key} = {}",
+                        values.join(", ")
+                    ),
                 }
             }
-            MissInfo::Invalid => "statement is invalid (see the policy's diagnostics); AWS would refuse it".to_owned(),
+            MissInfo::Invalid => {
+                "statement is invalid (see the policy's diagnostics); AWS would refuse it"
+                    .to_owned()
+            }
         }
     }
 }
@@ -229,7 +318,11 @@ impl Basis {
 }
 
 /// The owned description of a policy reference.
-pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], policy: PolicyRef) -> PolicySource {
+pub fn policy_source(
+    model: &Model,
+    sessions: &[super::engine::SessionPolicy],
+    policy: PolicyRef,
+) -> PolicySource {
     let a = model.account();
     let managed = |index: usize, via: Option<String>| {
         let p = &a.policies[index];
@@ -253,8 +346,12 @@ pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], p
             holder: format!("role {}", a.roles[role].name),
             name: a.roles[role].inline_policies[index].name.clone(),
         },
-        PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => managed(policy, None),
-        PolicyRef::GroupManaged { group, policy } => managed(policy, Some(a.groups[group].name.clone())),
+        PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => {
+            managed(policy, None)
+        }
+        PolicyRef::GroupManaged { group, policy } => {
+            managed(policy, Some(a.groups[group].name.clone()))
+        }
         PolicyRef::Boundary { policy } => PolicySource::PermissionsBoundary {
             name: a.policies[policy].name.clone(),
             arn: a.policies[policy].arn.to_string(),
@@ -274,7 +371,10 @@ pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], p
             role: a.roles[role].name.clone(),
         },
         PolicyRef::Session { index } => PolicySource::SessionPolicy {
-            name: sessions.get(index).map_or_else(|| format!("session policy {}", index + 1), |s| s.name.clone()),
+            name: sessions.get(index).map_or_else(
+                || format!("session policy {}", index + 1),
+                |s| s.name.clone(),
+            ),
         },
     }
 }
@@ -298,8 +398,13 @@ impl Builder<'_, '_> {
     fn statement(&self, at: StatementRef) -> Option<(&Statement, usize)> {
         let document = self.run.document(at.policy)?;
         let parsed = document.parsed();
-        let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
-        let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
+        let statement = parsed
+            .statements()
+            .iter()
+            .find(|s| s.index == at.statement)?;
+        let (line, _) = parsed
+            .lines
+            .locate(document.text(), statement.span.start as usize);
         Some((statement, line))
     }
 
@@ -326,14 +431,18 @@ impl Builder<'_, '_> {
                 let clause = statement.action.as_ref();
                 MissInfo::Action {
                     negated: clause.is_some_and(|c| c.negated),
-                    patterns: clause.map(|c| c.patterns.iter().map(|p| p.text.clone()).collect()).unwrap_or_default(),
+                    patterns: clause
+                        .map(|c| c.patterns.iter().map(|p| p.text.clone()).collect())
+                        .unwrap_or_default(),
                 }
             }
             Miss::Resource => {
                 let clause = statement.resource.as_ref();
                 MissInfo::Resource {
                     negated: clause.is_some_and(|c| c.negated),
-                    patterns: clause.map(|c| c.patterns.iter().map(|p| p.text.clone()).collect()).unwrap_or_default(),
+                    patterns: clause
+                        .map(|c| c.patterns.iter().map(|p| p.text.clone()).collect())
+                        .unwrap_or_default(),
                 }
             }
             Miss::Principal => {
@@ -345,10 +454,15 @@ impl Builder<'_, '_> {
                             if c.any {
                                 vec!["*".to_owned()]
                             } else {
-                                c.entries.iter().map(|e| format!("{}: {}", e.kind.as_str(), e.value)).collect()
+                                c.entries
+                                    .iter()
+                                    .map(|e| format!("{}: {}", e.kind.as_str(), e.value))
+                                    .collect()
                             }
                         })
-                        .unwrap_or_else(|| vec!["nobody (the statement has no Principal)".to_owned()]),
+                        .unwrap_or_else(|| {
+                            vec!["nobody (the statement has no Principal)".to_owned()]
+                        }),
                 }
             }
             Miss::Condition { index } => {
@@ -366,7 +480,12 @@ impl Builder<'_, '_> {
 }
 
 /// Build the explanation of one run.
-pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &Trace) -> Explanation {
+pub(crate) fn explain(
+    run: &Run<'_>,
+    facts: &Facts,
+    outcome: &Outcome,
+    trace: &Trace,
+) -> Explanation {
     let builder = Builder { run };
     let model = run.env.model;
     let deciding: Vec<StatementRef> = deciding_statements(outcome, facts, trace);
@@ -417,7 +536,11 @@ pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &T
     stages.sort_by_key(|s| order(s.kind));
 
     let (missing_context, assumptions) = context_report(run, facts, trace);
-    let closest = if outcome.decision == Decision::ImplicitDeny && matches!(outcome.basis, Basis::NoAllow | Basis::IdentityAccountDoesNotAllow) {
+    let closest = if outcome.decision == Decision::ImplicitDeny
+        && matches!(
+            outcome.basis,
+            Basis::NoAllow | Basis::IdentityAccountDoesNotAllow
+        ) {
         closest(&builder, trace)
     } else {
         None
@@ -455,7 +578,9 @@ fn deciding_statements(outcome: &Outcome, facts: &Facts, trace: &Trace) -> Vec<S
             .statements
             .iter()
             .filter(|(at, effect, o)| {
-                *effect == Effect::Allow && o.is_ok() && stage_of(at.policy) == StageKind::IdentityBasedPolicies
+                *effect == Effect::Allow
+                    && o.is_ok()
+                    && stage_of(at.policy) == StageKind::IdentityBasedPolicies
             })
             .map(|(at, _, _)| *at)
             .collect(),
@@ -469,19 +594,37 @@ fn deciding_statements(outcome: &Outcome, facts: &Facts, trace: &Trace) -> Vec<S
 }
 
 fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
-    let denies = stage.policies.iter().flat_map(|p| &p.statements).any(|s| s.matched && s.effect == Effect::Deny);
-    let allows = stage.policies.iter().flat_map(|p| &p.statements).any(|s| s.matched && s.effect == Effect::Allow);
+    let denies = stage
+        .policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .any(|s| s.matched && s.effect == Effect::Deny);
+    let allows = stage
+        .policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .any(|s| s.matched && s.effect == Effect::Allow);
     if denies {
         return "a statement denies the request".to_owned();
     }
-    let level_name = |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
+    let level_name = |levels: &[crate::model::OrgLevel], n: usize| {
+        levels
+            .get(n)
+            .map_or_else(String::new, |l| l.target.describe())
+    };
     match stage.kind {
         StageKind::ServiceControlPolicies => match facts.scp_gap {
-            Some(n) => format!("nothing at {} allows the request", level_name(model.index().scp_levels(), n)),
+            Some(n) => format!(
+                "nothing at {} allows the request",
+                level_name(model.index().scp_levels(), n)
+            ),
             None => "every level allows the request".to_owned(),
         },
         StageKind::ResourceControlPolicies => match facts.rcp_gap {
-            Some(n) => format!("nothing at {} allows the request", level_name(model.index().rcp_levels(), n)),
+            Some(n) => format!(
+                "nothing at {} allows the request",
+                level_name(model.index().rcp_levels(), n)
+            ),
             None => "every level allows the request".to_owned(),
         },
         StageKind::ResourceBasedPolicies => match facts.resource.allow {
@@ -490,11 +633,13 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
                 match how {
                     PrincipalMatch::Direct => "names this principal directly",
                     PrincipalMatch::Role => "names the role",
-                    PrincipalMatch::Account => "names the account, which delegates to its IAM policies",
+                    PrincipalMatch::Account =>
+                        "names the account, which delegates to its IAM policies",
                     PrincipalMatch::Anyone => "names everyone",
                     PrincipalMatch::Service => "names the service",
                     PrincipalMatch::Federated => "names the identity provider",
-                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable => "by NotPrincipal",
+                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable =>
+                        "by NotPrincipal",
                 }
             ),
             None => "no statement allows the request".to_owned(),
@@ -517,7 +662,12 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
         let Some(document) = run.document(at.policy) else {
             continue;
         };
-        let Some(statement) = document.parsed().statements().iter().find(|s| s.index == at.statement) else {
+        let Some(statement) = document
+            .parsed()
+            .statements()
+            .iter()
+            .find(|s| s.index == at.statement)
+        else {
             continue;
         };
         for condition in &statement.conditions {
@@ -526,7 +676,11 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
                     missing.insert(condition.key.clone());
                 }
                 Some((values, KeySource::Assumed)) => {
-                    assumed.insert(format!("{} = {} (assumed; set it with --context to test another value)", condition.key, values.to_vec().join(", ")));
+                    assumed.insert(format!(
+                        "{} = {} (assumed; set it with --context to test another value)",
+                        condition.key,
+                        values.to_vec().join(", ")
+                    ));
                 }
                 Some(_) => {}
             }
@@ -558,7 +712,12 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
     let service = builder.run.env.request.service();
     let mut best: Option<(u8, StatementRef)> = None;
     for &(at, effect, outcome) in &trace.statements {
-        if effect != Effect::Allow || !matches!(stage_of(at.policy), StageKind::IdentityBasedPolicies | StageKind::ResourceBasedPolicies) {
+        if effect != Effect::Allow
+            || !matches!(
+                stage_of(at.policy),
+                StageKind::IdentityBasedPolicies | StageKind::ResourceBasedPolicies
+            )
+        {
             continue;
         }
         let score = match outcome {
@@ -573,7 +732,10 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
                 let same_service = statement.action.as_ref().is_some_and(|c| {
                     !c.negated
                         && c.patterns.iter().any(|p| {
-                            p.text.split(':').next().is_some_and(|s| s.eq_ignore_ascii_case(&service))
+                            p.text
+                                .split(':')
+                                .next()
+                                .is_some_and(|s| s.eq_ignore_ascii_case(&service))
                         })
                 });
                 if same_service { 1 } else { continue }
@@ -602,7 +764,11 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
     let what = format!("{} on {}", e.action, e.resource);
     let first = e.deciding.first();
     let statement = |s: &StatementInfo| format!("statement {} in {}", s.statement, s.policy);
-    let level = |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
+    let level = |levels: &[crate::model::OrgLevel], n: usize| {
+        levels
+            .get(n)
+            .map_or_else(String::new, |l| l.target.describe())
+    };
     match basis {
         Basis::ExplicitDeny => match first {
             Some(s) => format!(
@@ -624,14 +790,22 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             None => format!("Allowed: a resource-based policy grants {what}."),
         },
         Basis::ResourcePolicyAllowsRole => match first {
-            Some(s) => format!("Allowed: {} grants the role {what}, and no boundary or session policy stops it.", statement(s)),
+            Some(s) => format!(
+                "Allowed: {} grants the role {what}, and no boundary or session policy stops it.",
+                statement(s)
+            ),
             None => format!("Allowed: a resource-based policy grants the role {what}."),
         },
         Basis::RootUser => format!(
             "Allowed: the root user has full access to its own account, and no SCP or explicit deny limits {what}."
         ),
         Basis::TrustedPrincipal => match first {
-            Some(s) => format!("Allowed: {} trusts {} for {}.", statement(s), e.principal, e.action),
+            Some(s) => format!(
+                "Allowed: {} trusts {} for {}.",
+                statement(s),
+                e.principal,
+                e.action
+            ),
             None => format!("Allowed: the trust policy trusts {}.", e.principal),
         },
         Basis::BothAccountsAllow => format!(
@@ -647,18 +821,27 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             if let Some(closest) = &e.closest {
                 sentence.push_str(&format!(" Closest: {}", statement(closest)));
                 sentence.push_str(&match miss_of(e, closest) {
-                    Some(MissInfo::Action { patterns, .. }) => format!(" allows {} only.", patterns.join(", ")),
-                    Some(MissInfo::Resource { patterns, .. }) => format!(" allows it only on {}.", patterns.join(", ")),
-                    Some(MissInfo::Principal { principals, .. }) => format!(" allows it only for {}.", principals.join(", ")),
+                    Some(MissInfo::Action { patterns, .. }) => {
+                        format!(" allows {} only.", short_list(&patterns))
+                    }
+                    Some(MissInfo::Resource { patterns, .. }) => {
+                        format!(" allows it only on {}.", short_list(&patterns))
+                    }
+                    Some(MissInfo::Principal { principals, .. }) => {
+                        format!(" allows it only for {}.", short_list(&principals))
+                    }
                     Some(MissInfo::Condition {
                         operator,
                         key,
                         policy_values,
                         request_values,
                     }) => format!(
-                        " allows it only when {key} {operator} {}; the request has {}.",
-                        policy_values.join(" or "),
-                        request_values.map_or_else(|| format!("no {key}"), |v| format!("{key} = {}", v.join(", ")))
+                        " allows it only when {key} {operator} [{}]; the request has {}.",
+                        short_list(&policy_values),
+                        request_values.map_or_else(
+                            || format!("no {key}"),
+                            |v| format!("{key} = {}", v.join(", "))
+                        )
                     ),
                     _ => ".".to_owned(),
                 });
@@ -677,7 +860,9 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             "Denied: {} may be allowed by its policies, but its permissions boundary does not allow {what}; a boundary only caps.",
             e.principal
         ),
-        Basis::SessionPolicyDoesNotAllow => format!("Denied: the session policy does not allow {what}; a session policy only caps."),
+        Basis::SessionPolicyDoesNotAllow => {
+            format!("Denied: the session policy does not allow {what}; a session policy only caps.")
+        }
         Basis::TrustPolicyDoesNotAllow => format!(
             "Denied: the trust policy of {} does not let {} {}; a role's trust policy must allow it.",
             e.resource, e.principal, e.action
@@ -694,7 +879,10 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             "Denied: the resource's account allows {what}, but {}'s own policies do not; across accounts both must allow.",
             e.principal
         ),
-        Basis::RootCannotAssumeRoles => "Denied: STS does not let the root user assume roles; sign in as an IAM user or role.".to_owned(),
+        Basis::RootCannotAssumeRoles => {
+            "Denied: STS does not let the root user assume roles; sign in as an IAM user or role."
+                .to_owned()
+        }
         Basis::TrustPolicyUnknown => format!(
             "Denied: {} is not in this export and no trust policy for it was given (add it under ResourcePolicies).",
             e.resource
@@ -707,19 +895,25 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
     }
 }
 
-/// Whether a request passed through a trust-policy check.
-pub(crate) fn required_by_trust(facts: &Facts) -> bool {
-    facts.resource_policy_required == RequiredBy::TrustPolicy
-}
-
-/// Outcome of a statement for display: matched or the reason.
-pub fn describe_outcome(outcome: &StatementOutcome) -> &'static str {
-    match outcome {
-        Ok(_) => "matched",
-        Err(Miss::Action) => "action not matched",
-        Err(Miss::Resource) => "resource not matched",
-        Err(Miss::Principal) => "principal not matched",
-        Err(Miss::Condition { .. }) => "condition false",
-        Err(Miss::Invalid) => "invalid statement",
-    }
+/// The description of one statement, for lists that name deciding statements
+/// without a whole explanation (who-can, batch results).
+pub fn statement_info(model: &Model, at: StatementRef) -> Option<StatementInfo> {
+    let document = super::engine::document(model, &[], at.policy)?;
+    let parsed = document.parsed();
+    let statement = parsed
+        .statements()
+        .iter()
+        .find(|s| s.index == at.statement)?;
+    let (line, _) = parsed
+        .lines
+        .locate(document.text(), statement.span.start as usize);
+    let source = policy_source(model, &[], at.policy);
+    Some(StatementInfo {
+        policy: source.label(),
+        source,
+        statement: statement.label(),
+        index: statement.index,
+        effect: statement.effect,
+        line,
+    })
 }

@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use super::context::{Env, ExternalKind, Requester};
 use crate::policy::glob::Case;
 use crate::policy::{
-    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause, PrincipalKind, ResourceClause,
-    SetQualifier, Statement,
+    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause,
+    PrincipalKind, ResourceClause, SetQualifier, Statement,
 };
 
 /// How a resource-based policy's `Principal` named the requester. The kind
@@ -44,7 +44,9 @@ pub enum Miss {
     Resource,
     Principal,
     /// Condition number `index` (in statement order) is false.
-    Condition { index: usize },
+    Condition {
+        index: usize,
+    },
     /// The statement breaks the grammar; AWS would refuse the policy.
     Invalid,
 }
@@ -52,7 +54,11 @@ pub enum Miss {
 pub type StatementOutcome = Result<PrincipalMatch, Miss>;
 
 /// Whether `statement` applies to the request in `env`.
-pub fn check_statement(statement: &Statement, env: &Env<'_>, with_principal: bool) -> StatementOutcome {
+pub fn check_statement(
+    statement: &Statement,
+    env: &Env<'_>,
+    with_principal: bool,
+) -> StatementOutcome {
     if !statement.valid {
         return Err(Miss::Invalid);
     }
@@ -108,7 +114,10 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
     let model = env.model;
     let mut chain = Vec::with_capacity(3);
     if let Some(account) = env.requester.account(model) {
-        chain.push(format!("arn:{}:iam::{account}:root", model.account().partition));
+        chain.push(format!(
+            "arn:{}:iam::{account}:root",
+            model.account().partition
+        ));
     }
     match env.requester {
         Requester::User { user, .. } => chain.push(user.arn.to_string()),
@@ -116,7 +125,9 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
             chain.push(role.arn.to_string());
             chain.extend(env.requester.session_arn(model));
         }
-        Requester::External { arn, kind } if *kind != ExternalKind::Root => chain.push(arn.to_string()),
+        Requester::External { arn, kind } if *kind != ExternalKind::Root => {
+            chain.push(arn.to_string())
+        }
         Requester::Service { name } => chain.push(name.clone()),
         _ => {}
     }
@@ -139,7 +150,12 @@ pub fn principal_matches(clause: &PrincipalClause, env: &Env<'_>) -> Option<Prin
             return Some(PrincipalMatch::NotPrincipal);
         }
         let chain = identity_chain(env);
-        let listed = |id: &str| clause.entries.iter().any(|e| entry_names(e.kind, &e.value, id, env));
+        let listed = |id: &str| {
+            clause
+                .entries
+                .iter()
+                .any(|e| entry_names(e.kind, &e.value, id, env))
+        };
         let spared = !chain.is_empty() && chain.iter().all(|id| listed(id));
         return (!spared && !clause.any).then_some(PrincipalMatch::NotPrincipal);
     }
@@ -197,38 +213,56 @@ fn entry_matches(kind: PrincipalKind, value: &str, env: &Env<'_>) -> Option<Prin
             }
             if let Some(rest) = value.strip_prefix("arn:") {
                 let mut parts = rest.splitn(5, ':');
-                let (_partition, service, _region, arn_account, resource) =
-                    (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                let (_partition, service, _region, arn_account, resource) = (
+                    parts.next()?,
+                    parts.next()?,
+                    parts.next()?,
+                    parts.next()?,
+                    parts.next()?,
+                );
                 if service == "iam" && resource == "root" {
                     return (arn_account == account).then_some(PrincipalMatch::Account);
                 }
                 // Group ARNs never match: a group is not a principal.
                 return match requester {
-                    Requester::User { user, .. } if user.arn.as_str() == value => Some(PrincipalMatch::Direct),
-                    Requester::RoleSession { role, .. } if role.arn.as_str() == value => Some(PrincipalMatch::Role),
-                    Requester::RoleSession { .. } if service == "sts" => {
-                        (requester.session_arn(model).as_deref() == Some(value)).then_some(PrincipalMatch::Direct)
+                    Requester::User { user, .. } if user.arn.as_str() == value => {
+                        Some(PrincipalMatch::Direct)
                     }
-                    Requester::External { arn, kind } if arn.as_str() == value => Some(match kind {
-                        ExternalKind::Role => PrincipalMatch::Role,
-                        _ => PrincipalMatch::Direct,
-                    }),
+                    Requester::RoleSession { role, .. } if role.arn.as_str() == value => {
+                        Some(PrincipalMatch::Role)
+                    }
+                    Requester::RoleSession { .. } if service == "sts" => {
+                        (requester.session_arn(model).as_deref() == Some(value))
+                            .then_some(PrincipalMatch::Direct)
+                    }
+                    Requester::External { arn, kind } if arn.as_str() == value => {
+                        Some(match kind {
+                            ExternalKind::Role => PrincipalMatch::Role,
+                            _ => PrincipalMatch::Direct,
+                        })
+                    }
                     _ => None,
                 };
             }
             // Trust policies show a deleted-and-recreated principal by its unique id.
             match requester {
                 Requester::User { user, .. } if user.id == value => Some(PrincipalMatch::Direct),
-                Requester::RoleSession { role, .. } if role.id == value => Some(PrincipalMatch::Role),
+                Requester::RoleSession { role, .. } if role.id == value => {
+                    Some(PrincipalMatch::Role)
+                }
                 _ => None,
             }
         }
         PrincipalKind::Service => match requester {
-            Requester::Service { name } if name.eq_ignore_ascii_case(value) => Some(PrincipalMatch::Service),
+            Requester::Service { name } if name.eq_ignore_ascii_case(value) => {
+                Some(PrincipalMatch::Service)
+            }
             _ => None,
         },
         PrincipalKind::Federated => match requester {
-            Requester::WebIdentity(_) if value == super::context::COGNITO_PROVIDER => Some(PrincipalMatch::Federated),
+            Requester::WebIdentity(_) if value == super::context::COGNITO_PROVIDER => {
+                Some(PrincipalMatch::Federated)
+            }
             _ => None,
         },
         PrincipalKind::CanonicalUser => None,
@@ -269,7 +303,10 @@ pub fn condition_holds(condition: &Condition, env: &Env<'_>) -> bool {
     // For one request value: does any policy value match? (Several values are
     // ORed; for a negated operator, true only when none matches.)
     let one = |request_value: &str| {
-        let any = condition.values.iter().any(|v| value_matches(positive, v, request_value, env));
+        let any = condition
+            .values
+            .iter()
+            .any(|v| value_matches(positive, v, request_value, env));
         any != negated
     };
     match operator.qualifier {
@@ -285,7 +322,12 @@ pub fn condition_holds(condition: &Condition, env: &Env<'_>) -> bool {
 
 /// Does one policy value match one request value under a positive operator?
 /// A policy value whose variable has no value matches nothing.
-pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &str, env: &Env<'_>) -> bool {
+pub fn value_matches(
+    operator: BaseOperator,
+    value: &ConditionValue,
+    request: &str,
+    env: &Env<'_>,
+) -> bool {
     let text = || -> Option<Cow<'_, str>> {
         match &value.template {
             None => Some(Cow::Borrowed(value.text.as_str())),
@@ -294,7 +336,9 @@ pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &s
     };
     match operator {
         BaseOperator::StringEquals => text().is_some_and(|t| t == request),
-        BaseOperator::StringEqualsIgnoreCase => text().is_some_and(|t| t.to_lowercase() == request.to_lowercase()),
+        BaseOperator::StringEqualsIgnoreCase => {
+            text().is_some_and(|t| t.to_lowercase() == request.to_lowercase())
+        }
         BaseOperator::StringLike => match &value.glob {
             Some(glob) => glob.is_match(request),
             None => value
@@ -308,7 +352,9 @@ pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &s
         | BaseOperator::NumericLessThanEquals
         | BaseOperator::NumericGreaterThan
         | BaseOperator::NumericGreaterThanEquals => {
-            let (ParsedValue::Number(policy), Ok(request)) = (&value.parsed, request.trim().parse::<f64>()) else {
+            let (ParsedValue::Number(policy), Ok(request)) =
+                (&value.parsed, request.trim().parse::<f64>())
+            else {
                 return false;
             };
             compare(operator, request.partial_cmp(policy))
@@ -318,8 +364,10 @@ pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &s
         | BaseOperator::DateLessThanEquals
         | BaseOperator::DateGreaterThan
         | BaseOperator::DateGreaterThanEquals => {
-            let (ParsedValue::Date(policy), Some(request)) = (&value.parsed, crate::policy::parse::parse_condition_date(request))
-            else {
+            let (ParsedValue::Date(policy), Some(request)) = (
+                &value.parsed,
+                crate::policy::parse::parse_condition_date(request),
+            ) else {
                 return false;
             };
             compare(operator, Some(Timestamp::cmp(&request, policy)))
@@ -327,7 +375,9 @@ pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &s
         BaseOperator::Bool => {
             let request = request.trim();
             match &value.parsed {
-                ParsedValue::Bool(b) => request.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
+                ParsedValue::Bool(b) => {
+                    request.eq_ignore_ascii_case(if *b { "true" } else { "false" })
+                }
                 ParsedValue::Text => text().is_some_and(|t| t.eq_ignore_ascii_case(request)),
                 _ => false,
             }
@@ -345,9 +395,14 @@ pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &s
             let ParsedValue::Ip(net) = &value.parsed else {
                 return false;
             };
-            request.trim().parse::<std::net::IpAddr>().is_ok_and(|ip| net.contains(&ip))
+            request
+                .trim()
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| net.contains(&ip))
         }
-        BaseOperator::ArnEquals | BaseOperator::ArnLike => text().is_some_and(|pattern| arn_like(&pattern, request)),
+        BaseOperator::ArnEquals | BaseOperator::ArnLike => {
+            text().is_some_and(|pattern| arn_like(&pattern, request))
+        }
         // Negated operators and Null are handled by `condition_holds`.
         _ => false,
     }
@@ -363,7 +418,9 @@ fn compare(operator: BaseOperator, order: Option<std::cmp::Ordering>) -> bool {
         BaseOperator::NumericLessThan | BaseOperator::DateLessThan => order == Less,
         BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => order != Greater,
         BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => order == Greater,
-        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => order != Less,
+        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => {
+            order != Less
+        }
         _ => false,
     }
 }
@@ -399,8 +456,17 @@ mod tests {
         let value = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
         assert!(crate::policy::glob::Glob::new(pattern, Case::Sensitive).is_match(value));
         assert!(!arn_like(pattern, value));
-        assert!(arn_like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/x/y"));
-        assert!(!arn_like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:user/x"));
-        assert!(!arn_like("arn:aws:iam::*", "arn:aws:iam::111122223333:user/x"), "too few parts");
+        assert!(arn_like(
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111122223333:role/x/y"
+        ));
+        assert!(!arn_like(
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111122223333:user/x"
+        ));
+        assert!(
+            !arn_like("arn:aws:iam::*", "arn:aws:iam::111122223333:user/x"),
+            "too few parts"
+        );
     }
 }

@@ -11,7 +11,10 @@ pub mod matching;
 pub mod request;
 
 pub use engine::{Basis, Decision, Outcome, PolicyRef, SessionPolicy, StatementRef};
-pub use explain::{Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace};
+pub use explain::{
+    Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo,
+    StatementTrace,
+};
 pub use request::{Context, PrincipalSpec, Request};
 
 use context::{COGNITO_SESSION, Requester, WebIdentity};
@@ -63,7 +66,12 @@ pub fn decide_for(model: &Model, request: &Request, requester: &Requester<'_>) -
     }
 }
 
-fn explain_run(model: &Model, request: &Request, requester: &Requester<'_>, sessions: &[SessionPolicy]) -> Explanation {
+fn explain_run(
+    model: &Model,
+    request: &Request,
+    requester: &Requester<'_>,
+    sessions: &[SessionPolicy],
+) -> Explanation {
     let run = Run::new(model, request, requester, sessions);
     let mut trace = Trace::default();
     let facts = run.facts(&mut trace);
@@ -94,11 +102,18 @@ enum PoolRole<'m> {
 
 fn pool_role<'m>(model: &'m Model, identity: &WebIdentity<'m>) -> PoolRole<'m> {
     let pool = identity.pool;
-    let kind = if identity.authenticated { "authenticated" } else { "unauthenticated" };
+    let kind = if identity.authenticated {
+        "authenticated"
+    } else {
+        "unauthenticated"
+    };
     if !identity.authenticated && !pool.allow_unauthenticated {
         return PoolRole::Refused(
             Basis::GuestsNotAllowed,
-            format!("Denied: identity pool {} does not allow unauthenticated identities, so a guest gets no AWS credentials.", pool.name),
+            format!(
+                "Denied: identity pool {} does not allow unauthenticated identities, so a guest gets no AWS credentials.",
+                pool.name
+            ),
         );
     }
     let arn = if identity.authenticated {
@@ -109,14 +124,22 @@ fn pool_role<'m>(model: &'m Model, identity: &WebIdentity<'m>) -> PoolRole<'m> {
     let Some(arn) = arn else {
         return PoolRole::Refused(
             Basis::PoolHasNoRole,
-            format!("Denied: identity pool {} has no {kind} role, so its {kind} identities get no AWS credentials.", pool.name),
+            format!(
+                "Denied: identity pool {} has no {kind} role, so its {kind} identities get no AWS credentials.",
+                pool.name
+            ),
         );
     };
     match model.index().principal_by_arn(arn) {
-        Some(crate::model::PrincipalEntity::Role(index)) => PoolRole::Role(index, &model.account().roles[index]),
+        Some(crate::model::PrincipalEntity::Role(index)) => {
+            PoolRole::Role(index, &model.account().roles[index])
+        }
         _ => PoolRole::Refused(
             Basis::PoolHasNoRole,
-            format!("Denied: identity pool {} uses role {arn}, which is not in this export.", pool.name),
+            format!(
+                "Denied: identity pool {} uses role {arn}, which is not in this export.",
+                pool.name
+            ),
         ),
     }
 }
@@ -134,7 +157,10 @@ fn assume_request(request: &Request, role_arn: &str) -> Request {
 }
 
 fn is_the_assume_call(request: &Request, role_arn: &str) -> bool {
-    request.action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") && request.resource == role_arn
+    request
+        .action
+        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+        && request.resource == role_arn
 }
 
 /// In Cognito's enhanced flow, guest credentials are scoped down by the
@@ -176,7 +202,11 @@ fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) ->
     if hop.decision != Decision::Allow {
         return Outcome {
             decision: hop.decision,
-            basis: if hop.decision == Decision::ExplicitDeny { hop.basis } else { Basis::CannotAssumePoolRole },
+            basis: if hop.decision == Decision::ExplicitDeny {
+                hop.basis
+            } else {
+                Basis::CannotAssumePoolRole
+            },
             deciding: hop.deciding,
         };
     }
@@ -224,7 +254,11 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
             "Denied: {} cannot obtain credentials for role {}: {}",
             web.describe(),
             role.name,
-            lowercase_first(hop.summary.trim_start_matches("Denied: ").trim_start_matches("Denied explicitly: "))
+            lowercase_first(
+                hop.summary
+                    .trim_start_matches("Denied: ")
+                    .trim_start_matches("Denied explicitly: ")
+            )
         );
         if hop.decision == Decision::ImplicitDeny {
             refused.rule = Basis::CannotAssumePoolRole.code();
@@ -244,14 +278,36 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
     let sessions = pool_session_policies(identity);
     let mut explanation = explain_run(model, request, &session, &sessions);
     explanation.summary = format!(
-        "{} (as {}, which identity pool {} lets assume role {}.)",
-        explanation.summary.trim_end_matches('.'),
-        web.describe(),
-        identity.pool.name,
-        role.name
+        "{} {} gets these permissions by assuming role {} through identity pool {}.",
+        explanation.summary,
+        capitalise(&web.describe()),
+        role.name,
+        identity.pool.name
     );
     explanation.hops = vec![hop];
+    if !identity.authenticated {
+        explanation.assumptions.push(if identity.pool.allow_classic_flow == Some(true) {
+            format!(
+                "identity pool {} allows the classic (basic) flow, in which a guest assumes the role itself and gets all of the role's permissions; \
+                 with the enhanced flow alone, Cognito would cap guest credentials with AmazonCognitoUnAuthedIdentitiesSessionPolicy",
+                identity.pool.name
+            )
+        } else {
+            format!(
+                "identity pool {} uses the enhanced flow only: Cognito caps guest credentials with the session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy",
+                identity.pool.name
+            )
+        });
+    }
     explanation
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn lowercase_first(text: &str) -> String {

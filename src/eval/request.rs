@@ -14,10 +14,16 @@ pub enum PrincipalSpec {
     Root,
     User(String),
     /// A session of a role; the session name defaults to `iamscope`.
-    Role { name: String, session: Option<String> },
+    Role {
+        name: String,
+        session: Option<String>,
+    },
     /// The identities a Cognito identity pool hands out: signed-in users
     /// (`authenticated`) or guests.
-    IdentityPool { id: String, authenticated: bool },
+    IdentityPool {
+        id: String,
+        authenticated: bool,
+    },
     /// An AWS service principal such as `ec2.amazonaws.com` (it assumes roles).
     Service(String),
     /// An ARN: a user, role, assumed-role session or root of this or another account.
@@ -90,7 +96,10 @@ impl fmt::Display for PrincipalSpec {
         match self {
             PrincipalSpec::Root => f.write_str("root"),
             PrincipalSpec::User(name) => write!(f, "user/{name}"),
-            PrincipalSpec::Role { name, session: None } => write!(f, "role/{name}"),
+            PrincipalSpec::Role {
+                name,
+                session: None,
+            } => write!(f, "role/{name}"),
             PrincipalSpec::Role {
                 name,
                 session: Some(session),
@@ -98,7 +107,11 @@ impl fmt::Display for PrincipalSpec {
             PrincipalSpec::IdentityPool { id, authenticated } => write!(
                 f,
                 "identity-pool/{id}:{}",
-                if *authenticated { "authenticated" } else { "unauthenticated" }
+                if *authenticated {
+                    "authenticated"
+                } else {
+                    "unauthenticated"
+                }
             ),
             PrincipalSpec::Service(name) => write!(f, "service/{name}"),
             PrincipalSpec::Arn(arn) => f.write_str(arn),
@@ -156,7 +169,10 @@ impl Context {
 
     /// Values of a key, by its lower-cased name.
     pub fn get_lower(&self, key_lower: &str) -> Option<&[String]> {
-        self.entries.iter().find(|e| e.key_lower == key_lower).map(|e| e.values.as_slice())
+        self.entries
+            .iter()
+            .find(|e| e.key_lower == key_lower)
+            .map(|e| e.values.as_slice())
     }
 
     pub fn get(&self, key: &str) -> Option<&[String]> {
@@ -164,7 +180,9 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries.iter().map(|e| (e.key.as_str(), e.values.as_slice()))
+        self.entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.values.as_slice()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -178,7 +196,9 @@ impl Context {
                 self.add(key.trim(), value);
                 Ok(())
             }
-            _ => Err(format!("`{assignment}` is not KEY=VALUE (for example aws:SourceIp=203.0.113.7)")),
+            _ => Err(format!(
+                "`{assignment}` is not KEY=VALUE (for example aws:SourceIp=203.0.113.7)"
+            )),
         }
     }
 }
@@ -199,7 +219,11 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(principal: PrincipalSpec, action: impl Into<String>, resource: impl Into<String>) -> Request {
+    pub fn new(
+        principal: PrincipalSpec,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+    ) -> Request {
         Request {
             principal,
             action: action.into(),
@@ -217,7 +241,11 @@ impl Request {
 
     /// The service prefix of the action, lower-cased (`s3` for `S3:GetObject`).
     pub fn service(&self) -> String {
-        self.action.split(':').next().unwrap_or_default().to_ascii_lowercase()
+        self.action
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
     }
 }
 
