@@ -720,6 +720,17 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
         {
             continue;
         }
+        // A resource policy's statement for someone else is not close.
+        if stage_of(at.policy) == StageKind::ResourceBasedPolicies {
+            let names_requester = builder.statement(at).is_some_and(|(statement, _)| {
+                statement.principal.as_ref().is_some_and(|p| {
+                    super::matching::principal_matches(p, &builder.run.env).is_some()
+                })
+            });
+            if !names_requester {
+                continue;
+            }
+        }
         let score = match outcome {
             Err(Miss::Condition { .. }) => 4,
             Err(Miss::Principal) => 3,

@@ -278,11 +278,10 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
     let sessions = pool_session_policies(identity);
     let mut explanation = explain_run(model, request, &session, &sessions);
     explanation.summary = format!(
-        "{} {} gets these permissions by assuming role {} through identity pool {}.",
+        "{} {} gets these permissions by assuming role {}.",
         explanation.summary,
         capitalise(&web.describe()),
-        role.name,
-        identity.pool.name
+        role.name
     );
     explanation.hops = vec![hop];
     if !identity.authenticated {
