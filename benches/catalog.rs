@@ -23,9 +23,7 @@ fn load(c: &mut Criterion) {
 
 fn queries(c: &mut Criterion) {
     let cat = catalog();
-    c.bench_function("expand s3:Get*", |b| {
-        b.iter(|| cat.expand(black_box("s3:Get*")))
-    });
+    c.bench_function("expand s3:Get*", |b| b.iter(|| cat.expand(black_box("s3:Get*"))));
     c.bench_function("expand *:Describe*", |b| {
         b.iter(|| cat.expand(black_box("*:Describe*")))
     });

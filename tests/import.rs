@@ -14,19 +14,12 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn load(names: &[&str]) -> Result<Loaded, LoadError> {
-    let sources: Vec<_> = names
-        .iter()
-        .map(|n| AccountSource::File(fixture(n)))
-        .collect();
+    let sources: Vec<_> = names.iter().map(|n| AccountSource::File(fixture(n))).collect();
     io::load(&sources, None)
 }
 
 fn load_with_report(name: &str, report: &str) -> Loaded {
-    io::load(
-        &[AccountSource::File(fixture(name))],
-        Some(&fixture(report)),
-    )
-    .unwrap()
+    io::load(&[AccountSource::File(fixture(name))], Some(&fixture(report))).unwrap()
 }
 
 fn warnings(loaded: &Loaded) -> String {
@@ -40,9 +33,7 @@ fn warnings(loaded: &Loaded) -> String {
 }
 
 fn error_text(names: &[&str]) -> String {
-    load(names)
-        .expect_err("this input must be refused")
-        .to_string()
+    load(names).expect_err("this input must be refused").to_string()
 }
 
 #[test]
@@ -56,13 +47,7 @@ fn url_encoded_policy_documents_are_decoded() {
         .policy("arn:aws:iam::123456789012:policy/ReadPhotos")
         .unwrap();
     assert_eq!(policy.default_version().unwrap().id, "v2");
-    assert!(
-        policy
-            .default_document()
-            .unwrap()
-            .text()
-            .contains("photos/*")
-    );
+    assert!(policy.default_document().unwrap().text().contains("photos/*"));
     // the other version was a plain object
     assert!(policy.versions[1].document.text().contains("s3:ListBucket"));
 }
@@ -84,10 +69,7 @@ fn attached_managed_policies_given_as_one_object_is_a_list_of_one() {
     let readers = loaded.model.group("Readers").unwrap();
     assert_eq!(readers.attached_policies.len(), 1);
     assert_eq!(readers.attached_policies[0].name, "ReadPhotos");
-    assert_eq!(
-        loaded.model.user("alice").unwrap().attached_policies.len(),
-        1
-    );
+    assert_eq!(loaded.model.user("alice").unwrap().attached_policies.len(), 1);
 }
 
 #[test]
@@ -105,18 +87,10 @@ fn policies_missing_from_the_export_are_kept_as_unresolved_references() {
         bob.attached_policies[0].arn,
         "arn:aws:iam::aws:policy/AdministratorAccess"
     );
-    let dangling: Vec<String> = loaded
-        .model
-        .index()
-        .dangling()
-        .iter()
-        .map(|d| d.describe())
-        .collect();
+    let dangling: Vec<String> = loaded.model.index().dangling().iter().map(|d| d.describe()).collect();
     assert_eq!(
         dangling,
-        [
-            "user bob attaches arn:aws:iam::aws:policy/AdministratorAccess, which the export does not contain"
-        ]
+        ["user bob attaches arn:aws:iam::aws:policy/AdministratorAccess, which the export does not contain"]
     );
     assert!(warnings(&loaded).contains("unresolved reference: user bob attaches"));
 }
@@ -134,14 +108,8 @@ fn paths_and_group_membership_are_indexed() {
         .collect();
     assert_eq!(members, ["alice"]);
     let index = loaded.model.index();
-    let policy = index
-        .policy("arn:aws:iam::123456789012:policy/ReadPhotos")
-        .unwrap();
-    assert_eq!(
-        index.uses_of(policy).len(),
-        2,
-        "alice directly and group Readers"
-    );
+    let policy = index.policy("arn:aws:iam::123456789012:policy/ReadPhotos").unwrap();
+    assert_eq!(index.uses_of(policy).len(), 2, "alice directly and group Readers");
 }
 
 #[test]
@@ -150,13 +118,7 @@ fn pages_of_one_export_merge_and_a_final_page_means_complete() {
     assert_eq!(loaded.model.account().users.len(), 1);
     assert_eq!(loaded.model.account().roles.len(), 1);
     assert!(!loaded.report.partial);
-    let trust = loaded
-        .model
-        .role("web")
-        .unwrap()
-        .trust_policy
-        .as_ref()
-        .unwrap();
+    let trust = loaded.model.role("web").unwrap().trust_policy.as_ref().unwrap();
     assert!(
         trust.text().contains("ec2.amazonaws.com"),
         "URL-encoded trust policy decoded"
@@ -187,15 +149,8 @@ fn the_workspace_file_keys_all_load() {
     let account = loaded.model.account();
     assert_eq!(account.id, "123456789012");
     assert_eq!(account.alias.as_deref(), Some("example-co"));
-    assert_eq!(
-        account.resource_policies[0].resource_arn,
-        "arn:aws:s3:::photos"
-    );
-    let targets: Vec<&OrgTarget> = account
-        .service_control_policies
-        .iter()
-        .map(|p| &p.target)
-        .collect();
+    assert_eq!(account.resource_policies[0].resource_arn, "arn:aws:s3:::photos");
+    let targets: Vec<&OrgTarget> = account.service_control_policies.iter().map(|p| &p.target).collect();
     assert_eq!(
         targets,
         [
@@ -221,10 +176,7 @@ fn the_workspace_file_keys_all_load() {
     assert_eq!(root.access_keys.len(), 1);
     assert!(!root.mfa_active);
     // roles named by the pool are not in this file
-    assert!(
-        warnings(&loaded)
-            .contains("identity pool eu-west-1:11111111-2222-3333-4444-555555555555 uses role")
-    );
+    assert!(warnings(&loaded).contains("identity pool eu-west-1:11111111-2222-3333-4444-555555555555 uses role"));
 }
 
 #[test]
@@ -258,40 +210,18 @@ fn unknown_keys_are_warnings_and_are_kept_on_export() {
 #[test]
 fn the_credential_report_csv_merges_onto_users_and_the_root_user() {
     let loaded = load_with_report("raw-api-quirks.json", "credential-report.csv");
-    let alice = loaded
-        .model
-        .user("alice")
-        .unwrap()
-        .credentials
-        .clone()
-        .unwrap();
+    let alice = loaded.model.user("alice").unwrap().credentials.clone().unwrap();
     assert!(alice.password.as_ref().unwrap().last_used.is_some());
     assert!(!alice.mfa_active);
-    assert_eq!(
-        alice.access_keys.len(),
-        2,
-        "key 2 was rotated once, so it exists"
-    );
+    assert_eq!(alice.access_keys.len(), 2, "key 2 was rotated once, so it exists");
     assert_eq!(alice.access_keys[0].status, AccessKeyStatus::Active);
     assert_eq!(alice.access_keys[1].status, AccessKeyStatus::Inactive);
-    assert_eq!(
-        alice.access_keys[0].last_used_region.as_deref(),
-        Some("eu-west-1")
-    );
-    let bob = loaded
-        .model
-        .user("bob")
-        .unwrap()
-        .credentials
-        .clone()
-        .unwrap();
+    assert_eq!(alice.access_keys[0].last_used_region.as_deref(), Some("eu-west-1"));
+    let bob = loaded.model.user("bob").unwrap().credentials.clone().unwrap();
     assert!(bob.password.is_none() && bob.access_keys.is_empty());
     let root = loaded.model.account().root.credentials.clone().unwrap();
     assert!(root.mfa_active);
-    assert!(
-        root.password.is_some(),
-        "the root user always has a password"
-    );
+    assert!(root.password.is_some(), "the root user always has a password");
     assert!(warnings(&loaded).contains("row for user carol, who is not in the export"));
 }
 
@@ -309,18 +239,11 @@ fn import_then_export_then_import_gives_an_equal_model() {
         (vec!["page-1.json", "page-2.json"], None),
         (vec!["workspace.json"], None),
     ] {
-        let sources: Vec<_> = files
-            .iter()
-            .map(|n| AccountSource::File(fixture(n)))
-            .collect();
+        let sources: Vec<_> = files.iter().map(|n| AccountSource::File(fixture(n))).collect();
         let first = io::load(&sources, report.map(fixture).as_deref()).unwrap();
         let exported = io::export::export_to_string(first.model.account(), ExportFormat::Workspace);
         let second = io::load_bytes("exported.json", exported.as_bytes()).unwrap();
-        assert_eq!(
-            first.model.account(),
-            second.model.account(),
-            "round trip of {files:?}"
-        );
+        assert_eq!(first.model.account(), second.model.account(), "round trip of {files:?}");
     }
 }
 
@@ -350,10 +273,7 @@ fn the_demo_account_round_trips_in_both_formats() {
             .collect::<Vec<_>>()
     );
     assert_eq!(again.model.account().roles, demo.model.account().roles);
-    assert_eq!(
-        again.model.account().policies,
-        demo.model.account().policies
-    );
+    assert_eq!(again.model.account().policies, demo.model.account().policies);
 }
 
 // ---- bad input: what, where, what to do ----
@@ -381,14 +301,8 @@ fn a_file_that_ends_early_says_so() {
 #[test]
 fn a_value_of_the_wrong_shape_names_its_json_path() {
     let message = error_text(&["bad-date.json"]);
-    assert!(
-        message.contains("UserDetailList[1].CreateDate"),
-        "{message}"
-    );
-    assert!(
-        message.contains("`last tuesday` is not a date"),
-        "{message}"
-    );
+    assert!(message.contains("UserDetailList[1].CreateDate"), "{message}");
+    assert!(message.contains("`last tuesday` is not a date"), "{message}");
 }
 
 #[test]
@@ -410,30 +324,21 @@ fn a_credential_report_passed_as_an_account_is_pointed_to_the_right_option() {
 fn a_json_list_is_not_an_account() {
     let message = error_text(&["list.json"]);
     assert!(message.contains("is a JSON list"), "{message}");
-    assert!(
-        message.contains("get-account-authorization-details"),
-        "{message}"
-    );
+    assert!(message.contains("get-account-authorization-details"), "{message}");
 }
 
 #[test]
 fn an_empty_file_says_what_was_expected() {
     let message = error_text(&["empty.json"]);
     assert!(message.contains("empty.json is empty"), "{message}");
-    assert!(
-        message.contains("get-account-authorization-details"),
-        "{message}"
-    );
+    assert!(message.contains("get-account-authorization-details"), "{message}");
 }
 
 #[test]
 fn text_that_is_not_utf8_is_refused_with_the_place_and_a_fix() {
     let message = error_text(&["latin1.json"]);
     assert!(message.contains("is not UTF-8"), "{message}");
-    assert!(
-        message.contains("1:38"),
-        "line and column of the bad byte: {message}"
-    );
+    assert!(message.contains("1:38"), "line and column of the bad byte: {message}");
     assert!(message.contains("iconv"), "{message}");
     let message = error_text(&["utf16.json"]);
     assert!(message.contains("UTF-16"), "{message}");
@@ -450,9 +355,7 @@ fn a_missing_file_names_the_file() {
 fn a_policy_document_that_is_neither_object_nor_encoded_json_is_refused_with_its_path() {
     let text = r#"{"UserDetailList": [{"UserName": "a", "Arn": "arn:aws:iam::123456789012:user/a",
         "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": 42}]}]}"#;
-    let message = io::load_bytes("inline.json", text.as_bytes())
-        .unwrap_err()
-        .to_string();
+    let message = io::load_bytes("inline.json", text.as_bytes()).unwrap_err().to_string();
     assert!(
         message.contains("UserDetailList[0].UserPolicyList[0].PolicyDocument"),
         "{message}"
@@ -466,9 +369,7 @@ fn a_policy_document_that_is_neither_object_nor_encoded_json_is_refused_with_its
 #[test]
 fn an_entity_without_name_or_arn_is_refused_with_its_position() {
     let text = r#"{"RoleDetailList": [{"RoleName": "ok", "Arn": "arn:aws:iam::123456789012:role/ok"}, {"Path": "/"}]}"#;
-    let message = io::load_bytes("roles.json", text.as_bytes())
-        .unwrap_err()
-        .to_string();
+    let message = io::load_bytes("roles.json", text.as_bytes()).unwrap_err().to_string();
     assert!(
         message.contains("RoleDetailList[1] has neither a name nor an Arn"),
         "{message}"

@@ -15,8 +15,7 @@ fn shared_data() -> PathBuf {
 }
 
 fn read_json(path: &std::path::Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -52,11 +51,7 @@ mod catalog {
 
             let actions = read_json(&data.join(format!("actions/{prefix}.json")));
             let actions = actions.as_object().expect("actions file is an object");
-            assert_eq!(
-                service.actions().len(),
-                actions.len(),
-                "action count of {prefix}"
-            );
+            assert_eq!(service.actions().len(), actions.len(), "action count of {prefix}");
             for entry in actions.values() {
                 let name = entry["name"].as_str().expect("action name");
                 let ours = service
@@ -97,9 +92,7 @@ mod catalog {
             }
 
             let rtypes = read_json(&data.join(format!("resourceTypes/{prefix}.json")));
-            let rtypes = rtypes
-                .as_object()
-                .expect("resource types file is an object");
+            let rtypes = rtypes.as_object().expect("resource types file is an object");
             assert_eq!(service.resource_types().len(), rtypes.len(), "{prefix}");
             let keys = read_json(&data.join(format!("conditionKeys/{prefix}.json")));
             let keys = keys.as_object().expect("condition keys file is an object");
@@ -107,11 +100,7 @@ mod catalog {
             for key in keys.values() {
                 let name = key["key"].as_str().expect("key name");
                 let ours = service.condition_key(name).expect("condition key present");
-                assert_eq!(
-                    Some(ours.value_type().as_str()),
-                    key["type"].as_str(),
-                    "{name}"
-                );
+                assert_eq!(Some(ours.value_type().as_str()), key["type"].as_str(), "{name}");
             }
         }
         assert_eq!(checked, catalog().action_count());
@@ -129,9 +118,7 @@ mod catalog {
         assert_eq!(library.len(), extract.len());
         for entry in extract {
             let name = entry["PolicyName"].as_str().expect("PolicyName");
-            let ours = library
-                .get_by_name(name)
-                .unwrap_or_else(|| panic!("{name} missing"));
+            let ours = library.get_by_name(name).unwrap_or_else(|| panic!("{name} missing"));
             assert_eq!(Some(ours.arn), entry["Arn"].as_str(), "{name}");
             assert_eq!(Some(ours.path), entry["Path"].as_str(), "{name}");
             assert_eq!(
@@ -139,18 +126,9 @@ mod catalog {
                 entry["DefaultVersionId"].as_str(),
                 "{name}"
             );
-            assert_eq!(
-                Some(ours.create_date),
-                entry["CreateDate"].as_str(),
-                "{name}"
-            );
-            assert_eq!(
-                Some(ours.update_date),
-                entry["UpdateDate"].as_str(),
-                "{name}"
-            );
-            let doc: serde_json::Value =
-                serde_json::from_str(ours.document).expect("embedded document is JSON");
+            assert_eq!(Some(ours.create_date), entry["CreateDate"].as_str(), "{name}");
+            assert_eq!(Some(ours.update_date), entry["UpdateDate"].as_str(), "{name}");
+            let doc: serde_json::Value = serde_json::from_str(ours.document).expect("embedded document is JSON");
             assert_eq!(doc, entry["Document"], "{name}");
         }
     }

@@ -57,19 +57,9 @@ impl Counts {
             policies: a.policies.len(),
             aws_managed_policies: aws_managed,
             customer_managed_policies: a.policies.len() - aws_managed,
-            inline_policies: a
-                .users
-                .iter()
-                .map(|u| u.inline_policies.len())
-                .sum::<usize>()
-                + a.groups
-                    .iter()
-                    .map(|g| g.inline_policies.len())
-                    .sum::<usize>()
-                + a.roles
-                    .iter()
-                    .map(|r| r.inline_policies.len())
-                    .sum::<usize>(),
+            inline_policies: a.users.iter().map(|u| u.inline_policies.len()).sum::<usize>()
+                + a.groups.iter().map(|g| g.inline_policies.len()).sum::<usize>()
+                + a.roles.iter().map(|r| r.inline_policies.len()).sum::<usize>(),
             resource_policies: a.resource_policies.len(),
             service_control_policies: a.service_control_policies.len(),
             resource_control_policies: a.resource_control_policies.len(),
@@ -95,12 +85,7 @@ impl AccountSummary {
                 .filter(|w| !w.message.starts_with("unresolved reference"))
                 .map(|w| format!("{}: {}", w.source, w.message))
                 .collect(),
-            unresolved: model
-                .index()
-                .dangling()
-                .iter()
-                .map(|d| d.describe())
-                .collect(),
+            unresolved: model.index().dangling().iter().map(|d| d.describe()).collect(),
         }
     }
 }

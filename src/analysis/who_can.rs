@@ -32,8 +32,7 @@ pub struct WhoCan {
 /// Every principal a request can name in this account, in a stable order.
 pub fn principals(model: &Model) -> Vec<PrincipalSpec> {
     let a = model.account();
-    let mut out =
-        Vec::with_capacity(1 + a.users.len() + a.roles.len() + 2 * a.identity_pools.len());
+    let mut out = Vec::with_capacity(1 + a.users.len() + a.roles.len() + 2 * a.identity_pools.len());
     out.push(PrincipalSpec::Root);
     out.extend(a.users.iter().map(|u| PrincipalSpec::User(u.name.clone())));
     out.extend(a.roles.iter().map(|r| PrincipalSpec::Role {
@@ -51,34 +50,75 @@ pub fn principals(model: &Model) -> Vec<PrincipalSpec> {
     out
 }
 
+/// Every principal of the account, resolved, with the name a person would
+/// type for it.
+fn requesters(model: &Model) -> Vec<(Requester<'_>, PrincipalSpec)> {
+    principals(model)
+        .into_iter()
+        .filter_map(|spec| Some((context::resolve(model, &spec).ok()?, spec)))
+        .collect()
+}
+
 /// Evaluate `action` on `resource` for every principal; keep those allowed.
 /// `cancelled` is polled between principals so a front-end can stop early.
+/// The principals are shared out over the machine's cores; the result keeps
+/// their order.
 pub fn who_can(
     model: &Model,
     action: &str,
     resource: &str,
     context: &Context,
-    cancelled: &dyn Fn() -> bool,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> WhoCan {
     let mut request = Request::new(PrincipalSpec::Root, action, resource);
     request.context = context.clone();
     request.time = Some(jiff::Timestamp::now());
-    let specs = principals(model);
+    let requesters = requesters(model);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = requesters.len().div_ceil(threads).max(256);
+    let request = &request;
+    let results: Vec<(usize, Vec<Allowed>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = requesters
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || allowed_among(model, request, part, cancelled)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a who-can worker panicked"))
+            .collect()
+    });
     let mut allowed = Vec::new();
     let mut evaluated = 0;
-    for spec in specs {
+    for (n, part) in results {
+        evaluated += n;
+        allowed.extend(part);
+    }
+    WhoCan {
+        action: action.to_owned(),
+        resource: resource.to_owned(),
+        evaluated,
+        allowed,
+    }
+}
+
+fn allowed_among(
+    model: &Model,
+    request: &Request,
+    requesters: &[(Requester<'_>, PrincipalSpec)],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> (usize, Vec<Allowed>) {
+    let mut allowed = Vec::new();
+    let mut evaluated = 0;
+    for (requester, spec) in requesters {
         if cancelled() {
             break;
         }
         evaluated += 1;
-        let Ok(requester) = context::resolve(model, &spec) else {
-            continue;
-        };
-        let outcome = crate::eval::decide_for(model, &request, &requester);
+        let outcome = crate::eval::decide_for(model, request, requester);
         if outcome.decision == Decision::Allow {
             allowed.push(Allowed {
                 principal: spec.to_string(),
-                arn: match &requester {
+                arn: match requester {
                     Requester::WebIdentity(_) => None,
                     other => other.principal_arn(model),
                 },
@@ -87,10 +127,5 @@ pub fn who_can(
             });
         }
     }
-    WhoCan {
-        action: action.to_owned(),
-        resource: resource.to_owned(),
-        evaluated,
-        allowed,
-    }
+    (evaluated, allowed)
 }

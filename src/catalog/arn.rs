@@ -66,11 +66,7 @@ fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
         {
             rest = &after[end + 1..];
             let spans_path = rest.is_empty() && (reading == Reading::Loose || slash_in_resource);
-            let class = if spans_path {
-                Class::Path
-            } else {
-                Class::Segment
-            };
+            let class = if spans_path { Class::Path } else { Class::Segment };
             tokens.push(Token::One(class));
             tokens.push(Token::Many(class));
             continue;
@@ -152,8 +148,7 @@ mod tests {
     const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
     const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
     const FUNCTION: &str = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
-    const ALIAS: &str =
-        "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}";
+    const ALIAS: &str = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}";
     const LOG_GROUP: &str = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
 
     fn strict(format: &str, arn: &str) -> bool {
@@ -183,30 +178,18 @@ mod tests {
 
     #[test]
     fn colons_separate_lambda_qualifiers() {
-        assert!(strict(
-            FUNCTION,
-            "arn:aws:lambda:eu-west-1:123456789012:function:f"
-        ));
+        assert!(strict(FUNCTION, "arn:aws:lambda:eu-west-1:123456789012:function:f"));
         assert!(!strict(
             FUNCTION,
             "arn:aws:lambda:eu-west-1:123456789012:function:f:live"
         ));
-        assert!(strict(
-            ALIAS,
-            "arn:aws:lambda:eu-west-1:123456789012:function:f:live"
-        ));
+        assert!(strict(ALIAS, "arn:aws:lambda:eu-west-1:123456789012:function:f:live"));
     }
 
     #[test]
     fn paths_in_role_names_and_log_groups() {
-        assert!(strict(
-            ROLE,
-            "arn:aws:iam::123456789012:role/service-role/deploy"
-        ));
-        assert!(!strict(
-            LOG_GROUP,
-            "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f"
-        ));
+        assert!(strict(ROLE, "arn:aws:iam::123456789012:role/service-role/deploy"));
+        assert!(!strict(LOG_GROUP, "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f"));
         assert!(fits(
             LOG_GROUP,
             "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f",

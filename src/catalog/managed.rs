@@ -16,8 +16,7 @@ pub fn aws_managed_policies() -> &'static ManagedPolicyLibrary {
     static LIBRARY: OnceLock<ManagedPolicyLibrary> = OnceLock::new();
     LIBRARY.get_or_init(|| {
         // Compiled in and checked by the tests: failing here is a broken build.
-        ManagedPolicyLibrary::parse(ASSET)
-            .unwrap_or_else(|e| panic!("embedded managed-policy library is corrupt: {e}"))
+        ManagedPolicyLibrary::parse(ASSET).unwrap_or_else(|e| panic!("embedded managed-policy library is corrupt: {e}"))
     })
 }
 
@@ -42,11 +41,7 @@ pub struct LibrarySource {
 impl fmt::Display for LibrarySource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let date = self.updated.get(..10).unwrap_or(self.updated);
-        write!(
-            f,
-            "built-in library, {} {}, updated {date}",
-            self.package, self.version
-        )
+        write!(f, "built-in library, {} {}, updated {date}", self.package, self.version)
     }
 }
 
@@ -104,11 +99,7 @@ impl ManagedPolicyLibrary {
                     });
                 }
                 Some("P") => {
-                    let mut take = || {
-                        fields
-                            .next()
-                            .ok_or_else(|| error(line, "expected 7 fields".into()))
-                    };
+                    let mut take = || fields.next().ok_or_else(|| error(line, "expected 7 fields".into()));
                     let policy = LibraryPolicy {
                         name: take()?,
                         arn: take()?,
@@ -204,11 +195,7 @@ mod tests {
         let policy = lib().get_by_arn(arn).expect("ViewOnlyAccess by ARN");
         assert_eq!(policy.name, "ViewOnlyAccess");
         assert_eq!(policy.path, "/job-function/");
-        assert!(
-            lib()
-                .get_by_arn("arn:aws:iam::aws:policy/ViewOnlyAccess")
-                .is_none()
-        );
+        assert!(lib().get_by_arn("arn:aws:iam::aws:policy/ViewOnlyAccess").is_none());
         assert!(
             lib()
                 .get_by_arn("arn:aws:iam::123456789012:policy/AdministratorAccess")
@@ -226,18 +213,9 @@ mod tests {
     #[test]
     fn every_document_is_a_json_policy() {
         for p in lib().iter() {
-            let doc: serde_json::Value =
-                serde_json::from_str(p.document).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-            assert!(
-                doc.get("Statement").is_some(),
-                "{} has no Statement",
-                p.name
-            );
-            assert!(
-                p.arn.ends_with(&format!("{}{}", p.path, p.name)),
-                "{}",
-                p.arn
-            );
+            let doc: serde_json::Value = serde_json::from_str(p.document).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            assert!(doc.get("Statement").is_some(), "{} has no Statement", p.name);
+            assert!(p.arn.ends_with(&format!("{}{}", p.path, p.name)), "{}", p.arn);
             assert!(p.default_version_id.starts_with('v'), "{}", p.name);
             assert!(p.create_date <= p.update_date, "{}", p.name);
         }
@@ -260,13 +238,7 @@ mod tests {
     fn rejects_malformed_assets() {
         assert!(ManagedPolicyLibrary::parse("nope\n").is_err());
         let short = "#iamscope-managed-policies v1\n@source\tp\t1\t2026-01-01\nP\tA\tarn\n";
-        assert_eq!(
-            ManagedPolicyLibrary::parse(short)
-                .map(|_| ())
-                .unwrap_err()
-                .line,
-            3
-        );
+        assert_eq!(ManagedPolicyLibrary::parse(short).map(|_| ()).unwrap_err().line, 3);
         let unsorted = "#iamscope-managed-policies v1\n@source\tp\t1\td\n\
             P\tB\ta\t/\tv1\td\td\t{}\nP\tA\ta\t/\tv1\td\td\t{}\n";
         assert!(ManagedPolicyLibrary::parse(unsorted).is_err());

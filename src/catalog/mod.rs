@@ -18,8 +18,7 @@ use std::sync::OnceLock;
 use wildmatch::WildMatch;
 
 pub use model::{
-    AccessLevel, AccessLevels, Action, ActionResource, ConditionKey, ConditionType, ResourceType,
-    Service,
+    AccessLevel, AccessLevels, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
 };
 
 const ASSET: &str = include_str!("../../assets/catalog/catalog.v1");
@@ -98,11 +97,7 @@ impl Catalog {
         parse::parse(text)
     }
 
-    fn assemble(
-        source: CatalogSource,
-        globals: Vec<ConditionKey>,
-        services: Vec<Service>,
-    ) -> Catalog {
+    fn assemble(source: CatalogSource, globals: Vec<ConditionKey>, services: Vec<Service>) -> Catalog {
         let action_count = services.iter().map(|s| s.actions.len()).sum();
         Catalog {
             source,
@@ -290,14 +285,7 @@ impl Catalog {
             refs.push(r);
         };
         for (index, key) in self.globals.iter().enumerate() {
-            add(
-                key,
-                KeyRef {
-                    service: None,
-                    index,
-                },
-                &mut exact,
-            );
+            add(key, KeyRef { service: None, index }, &mut exact);
         }
         // The service a key's prefix names goes before other services that
         // also list the key (their types occasionally disagree).

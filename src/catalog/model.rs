@@ -86,9 +86,7 @@ impl AccessLevels {
     }
 
     pub fn iter(self) -> impl Iterator<Item = AccessLevel> {
-        AccessLevel::ALL
-            .into_iter()
-            .filter(move |l| self.contains(*l))
+        AccessLevel::ALL.into_iter().filter(move |l| self.contains(*l))
     }
 }
 
@@ -142,10 +140,7 @@ impl ConditionType {
 
     /// Parses the reference's spelling ("ArrayOfARN", "IPAddress", …).
     pub fn parse(text: &str) -> Option<ConditionType> {
-        Self::NAMES
-            .iter()
-            .find(|(_, name)| *name == text)
-            .map(|(t, _)| *t)
+        Self::NAMES.iter().find(|(_, name)| *name == text).map(|(t, _)| *t)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -408,9 +403,7 @@ impl Service {
     }
 
     pub fn condition_key(&self, name: &str) -> Option<&ConditionKey> {
-        self.condition_keys
-            .iter()
-            .find(|k| k.name.eq_ignore_ascii_case(name))
+        self.condition_keys.iter().find(|k| k.name.eq_ignore_ascii_case(name))
     }
 }
 

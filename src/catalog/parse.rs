@@ -6,8 +6,7 @@
 use std::cmp::Ordering;
 
 use super::model::{
-    AccessLevel, AccessLevels, Action, ConditionKey, ConditionType, ResourceType, Service,
-    cmp_ignore_case,
+    AccessLevel, AccessLevels, Action, ConditionKey, ConditionType, ResourceType, Service, cmp_ignore_case,
 };
 use super::{Catalog, CatalogError, CatalogSource};
 
@@ -56,10 +55,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
     let mut lines = text.lines();
     line_no += 1;
     if lines.next() != Some(HEADER) {
-        return Err(error(
-            1,
-            format!("not a catalogue asset: first line is not {HEADER:?}"),
-        ));
+        return Err(error(1, format!("not a catalogue asset: first line is not {HEADER:?}")));
     }
     let mut source = None;
     let mut globals = Vec::new();
@@ -79,16 +75,13 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
         match tag {
             b'A' => {
                 let service = services.last_mut().ok_or_else(|| bad("action"))?;
-                let [name, levels, resources, keys, dependent] =
-                    fields(rest).ok_or_else(|| bad("action"))?;
+                let [name, levels, resources, keys, dependent] = fields(rest).ok_or_else(|| bad("action"))?;
                 let access_levels = levels
                     .chars()
                     .map(AccessLevel::from_code)
                     .collect::<Option<AccessLevels>>()
                     .filter(|l| !l.is_empty())
-                    .ok_or_else(|| {
-                        error(line_no, format!("bad access level {levels:?} for {name}"))
-                    })?;
+                    .ok_or_else(|| error(line_no, format!("bad access level {levels:?} for {name}")))?;
                 let well_formed = resources_well_formed(resources);
                 if name.is_empty() || !well_formed {
                     return Err(bad("action"));
@@ -96,10 +89,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
                 if let Some(last) = service.actions.last()
                     && cmp_ignore_case(last.name, name) != Ordering::Less
                 {
-                    return Err(error(
-                        line_no,
-                        format!("actions of {} are not sorted", service.prefix),
-                    ));
+                    return Err(error(line_no, format!("actions of {} are not sorted", service.prefix)));
                 }
                 service.actions.push(Action {
                     service: service.prefix,
@@ -123,8 +113,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
             }
             b'R' => {
                 let service = services.last_mut().ok_or_else(|| bad("resource type"))?;
-                let [name, arn_patterns, condition_keys] =
-                    fields(rest).ok_or_else(|| bad("resource type"))?;
+                let [name, arn_patterns, condition_keys] = fields(rest).ok_or_else(|| bad("resource type"))?;
                 if let Some(last) = service.resource_types.last()
                     && cmp_ignore_case(last.name, name) != Ordering::Less
                 {
@@ -141,8 +130,7 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
                 });
             }
             b'S' => {
-                let [prefix, name, keys, rts, actions] =
-                    fields(rest).ok_or_else(|| bad("service"))?;
+                let [prefix, name, keys, rts, actions] = fields(rest).ok_or_else(|| bad("service"))?;
                 if services.last().is_some_and(|last| last.prefix >= prefix) {
                     return Err(error(line_no, "services are not sorted by prefix".into()));
                 }

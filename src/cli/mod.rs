@@ -104,6 +104,21 @@ pub enum Command {
     },
     /// Print every path iamscope reads or writes
     Info,
+    /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
+    Generate {
+        #[arg(long, default_value_t = 5000)]
+        users: usize,
+        #[arg(long, default_value_t = 5000)]
+        roles: usize,
+        #[arg(long, default_value_t = 300)]
+        groups: usize,
+        /// Customer managed policies
+        #[arg(long, default_value_t = 1500)]
+        policies: usize,
+        /// The same seed and sizes always give the same file
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// The account to work on: `--account` files (default: the demo account).
@@ -120,12 +135,7 @@ pub struct AccountArgs {
 
 impl AccountArgs {
     pub fn load(&self) -> Result<Loaded, io::LoadError> {
-        let sources: Vec<AccountSource> = self
-            .accounts
-            .iter()
-            .cloned()
-            .map(AccountSource::File)
-            .collect();
+        let sources: Vec<AccountSource> = self.accounts.iter().cloned().map(AccountSource::File).collect();
         io::load(&sources, self.credential_report.as_deref())
     }
 }
@@ -228,8 +238,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             if let Some(path) = requests {
                 return explain::explain_many(&loaded.model, &path, trace, &mut out);
             }
-            let (Some(principal), Some(action), Some(resource)) = (principal, action, resource)
-            else {
+            let (Some(principal), Some(action), Some(resource)) = (principal, action, resource) else {
                 return Err(Failure::bad_input(
                     "explain needs --principal, --action and --resource (or --requests FILE.jsonl)",
                 ));
@@ -247,6 +256,23 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             let loaded = account.load()?;
             explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
         }
+        Some(Command::Generate {
+            users,
+            roles,
+            groups,
+            policies,
+            seed,
+        }) => {
+            let sizes = io::synthetic::Sizes {
+                users,
+                roles,
+                groups,
+                policies,
+                seed,
+            };
+            io::synthetic::write(&sizes, &mut out)?;
+            Ok(0)
+        }
         Some(Command::Info) => {
             print_info(&mut out)?;
             Ok(0)
@@ -262,10 +288,7 @@ fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()
     };
     writeln!(out, "Account {name}, from {}", s.sources.join(", "))?;
     if s.partial {
-        writeln!(
-            out,
-            "  PARTIAL EXPORT: more pages exist (IsTruncated: true)"
-        )?;
+        writeln!(out, "  PARTIAL EXPORT: more pages exist (IsTruncated: true)")?;
     }
     let rows = [
         ("users", c.users.to_string()),
@@ -312,21 +335,13 @@ fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()
 
 fn print_info(out: &mut impl Write) -> std::io::Result<()> {
     let paths = io::paths::Paths::discover();
-    let show = |p: Option<PathBuf>| {
-        p.map_or_else(
-            || "(no home directory found)".to_owned(),
-            |p| p.display().to_string(),
-        )
-    };
+    let show =
+        |p: Option<PathBuf>| p.map_or_else(|| "(no home directory found)".to_owned(), |p| p.display().to_string());
     writeln!(out, "iamscope {}", env!("CARGO_PKG_VERSION"))?;
     writeln!(out, "  config file       {}", show(paths.config_file()))?;
     writeln!(out, "  data directory    {}", show(paths.data_dir.clone()))?;
     writeln!(out, "  edit journal      {}", show(paths.journal_dir()))?;
-    writeln!(
-        out,
-        "  lesson progress   {}",
-        show(paths.lesson_progress_file())
-    )?;
+    writeln!(out, "  lesson progress   {}", show(paths.lesson_progress_file()))?;
     writeln!(
         out,
         "  demo account      built into the binary ({} bytes); `iamscope export` writes a copy",

@@ -93,11 +93,7 @@ fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
     ));
     out.push_str(&format!("{pad}{}\n", visible(&e.summary)));
     for stage in &e.stages {
-        out.push_str(&format!(
-            "\n{pad}{} — {}\n",
-            p.bold(stage.title),
-            stage.verdict
-        ));
+        out.push_str(&format!("\n{pad}{} — {}\n", p.bold(stage.title), stage.verdict));
         for policy in &stage.policies {
             out.push_str(&format!("{pad}  {}\n", visible(&policy.label)));
             if policy.statements.is_empty() {
@@ -120,10 +116,7 @@ fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
                     visible(&s.label),
                     s.line
                 );
-                out.push_str(&format!(
-                    "{pad}    {}\n",
-                    if s.matched { line } else { p.dim(&line) }
-                ));
+                out.push_str(&format!("{pad}    {}\n", if s.matched { line } else { p.dim(&line) }));
             }
         }
     }
@@ -150,12 +143,7 @@ pub fn who_can(w: &WhoCan, p: Paint) -> String {
         visible(&w.action),
         visible(&w.resource)
     );
-    let width = w
-        .allowed
-        .iter()
-        .map(|a| a.principal.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
     for a in &w.allowed {
         let because = match &a.deciding {
             Some(s) => format!(

@@ -23,7 +23,7 @@ pub enum Requester<'m> {
     RoleSession {
         index: usize,
         role: &'m Role,
-        session: String,
+        session: Cow<'m, str>,
         /// The session came from a Cognito identity pool.
         web_identity: Option<WebIdentity<'m>>,
     },
@@ -60,14 +60,14 @@ pub struct WebIdentity<'m> {
 pub const COGNITO_PROVIDER: &str = "cognito-identity.amazonaws.com";
 /// The session name Cognito uses when it assumes a pool's role.
 pub const COGNITO_SESSION: &str = "CognitoIdentityCredentials";
+/// The session name of a role session when the request does not give one.
+pub const DEFAULT_SESSION: &str = "iamscope";
 const DEFAULT_REGION: &str = "us-east-1";
 
 impl<'m> Requester<'m> {
     pub fn account<'a>(&'a self, model: &'a Model) -> Option<&'a str> {
         match self {
-            Requester::Root | Requester::User { .. } | Requester::RoleSession { .. } => {
-                Some(&model.account().id)
-            }
+            Requester::Root | Requester::User { .. } | Requester::RoleSession { .. } => Some(&model.account().id),
             Requester::External { arn, .. } => Some(arn.account()),
             Requester::Service { .. } | Requester::WebIdentity(_) => None,
         }
@@ -213,6 +213,8 @@ pub struct Env<'a> {
     pub request: &'a Request,
     pub requester: &'a Requester<'a>,
     pub now: Timestamp,
+    /// `service_hash` of the action's service prefix.
+    pub service_hash: u64,
     /// Resource's region, if its ARN has one.
     resource_region: &'a str,
     resource_account: Cow<'a, str>,
@@ -220,28 +222,18 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
-    pub fn new(
-        model: &'a Model,
-        request: &'a Request,
-        requester: &'a Requester<'a>,
-        now: Timestamp,
-    ) -> Env<'a> {
+    pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>, now: Timestamp) -> Env<'a> {
         // arn:partition:service:region:account:resource
         let mut parts = request.resource.splitn(6, ':');
         let (resource_region, resource_account) = match (parts.next(), parts.next(), parts.next()) {
-            (Some("arn"), Some(_), Some(_)) => {
-                (parts.next().unwrap_or(""), parts.next().unwrap_or(""))
-            }
+            (Some("arn"), Some(_), Some(_)) => (parts.next().unwrap_or(""), parts.next().unwrap_or("")),
             _ => ("", ""),
         };
         // S3 ARNs name no account: the resource is taken to be the loaded
         // account's unless the caller says otherwise (aws:ResourceAccount).
         let (resource_account, assumed) = match request.context.get_lower("aws:resourceaccount") {
             Some([account]) => (Cow::Owned(account.clone()), false),
-            _ if !resource_account.is_empty()
-                && resource_account != "aws"
-                && !resource_account.contains('*') =>
-            {
+            _ if !resource_account.is_empty() && resource_account != "aws" && !resource_account.contains('*') => {
                 (Cow::Borrowed(resource_account), false)
             }
             _ => (Cow::Borrowed(model.account().id.as_str()), true),
@@ -251,6 +243,7 @@ impl<'a> Env<'a> {
             request,
             requester,
             now,
+            service_hash: crate::policy::service_hash(request.service()),
             resource_region,
             resource_account,
             resource_account_assumed: assumed,
@@ -310,10 +303,7 @@ impl<'a> Env<'a> {
                 .requester
                 .principal_arn(self.model)
                 .and_then(|a| one(Cow::Owned(a), Derived)),
-            "aws:principalaccount" => self
-                .requester
-                .account(self.model)
-                .and_then(|a| one(b(a), Derived)),
+            "aws:principalaccount" => self.requester.account(self.model).and_then(|a| one(b(a), Derived)),
             "aws:principaltype" => match r {
                 Requester::Root => one(b("Account"), Derived),
                 Requester::User { .. } => one(b("User"), Derived),
@@ -367,12 +357,8 @@ impl<'a> Env<'a> {
                 Requester::RoleSession { .. } => one(Cow::Owned(self.now.to_string()), Assumed),
                 _ => None,
             },
-            "aws:federatedprovider" => r
-                .web_identity()
-                .and_then(|_| one(b(COGNITO_PROVIDER), Derived)),
-            "cognito-identity.amazonaws.com:aud" => {
-                r.web_identity().and_then(|w| one(b(&w.pool.id), Derived))
-            }
+            "aws:federatedprovider" => r.web_identity().and_then(|_| one(b(COGNITO_PROVIDER), Derived)),
+            "cognito-identity.amazonaws.com:aud" => r.web_identity().and_then(|w| one(b(&w.pool.id), Derived)),
             "cognito-identity.amazonaws.com:amr" => r.web_identity().map(|w| {
                 let mut amr = Vec::new();
                 if w.authenticated {
@@ -402,10 +388,7 @@ impl<'a> Env<'a> {
 }
 
 /// Resolve the principal a request names.
-pub fn resolve<'m>(
-    model: &'m Model,
-    spec: &super::request::PrincipalSpec,
-) -> Result<Requester<'m>, String> {
+pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Result<Requester<'m>, String> {
     use super::request::PrincipalSpec;
     let account = model.account();
     let list = |names: Vec<&str>| {
@@ -442,7 +425,7 @@ pub fn resolve<'m>(
             .map(|index| Requester::RoleSession {
                 index,
                 role: &account.roles[index],
-                session: session.clone().unwrap_or_else(|| "iamscope".to_owned()),
+                session: session.clone().map_or(Cow::Borrowed(DEFAULT_SESSION), Cow::Owned),
                 web_identity: None,
             })
             .ok_or_else(|| {
@@ -464,13 +447,7 @@ pub fn resolve<'m>(
                 format!(
                     "account {} has no identity pool with id {id} ({})",
                     account.id,
-                    list(
-                        account
-                            .identity_pools
-                            .iter()
-                            .map(|p| p.id.as_str())
-                            .collect()
-                    )
+                    list(account.identity_pools.iter().map(|p| p.id.as_str()).collect())
                 )
             }),
         PrincipalSpec::Service(name) => Ok(Requester::Service { name: name.clone() }),
@@ -489,25 +466,23 @@ pub fn resolve<'m>(
                         crate::model::PrincipalEntity::Role(index) => Requester::RoleSession {
                             index,
                             role: &account.roles[index],
-                            session: "iamscope".to_owned(),
+                            session: Cow::Borrowed(DEFAULT_SESSION),
                             web_identity: None,
                         },
                     });
                 }
                 // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-                if arn.service() == "sts" {
-                    if let Some(rest) = arn.resource().strip_prefix("assumed-role/") {
-                        if let Some((role_name, session)) = rest.split_once('/') {
-                            if let Some(index) = model.index().role(role_name) {
-                                return Ok(Requester::RoleSession {
-                                    index,
-                                    role: &account.roles[index],
-                                    session: session.to_owned(),
-                                    web_identity: None,
-                                });
-                            }
-                        }
-                    }
+                if arn.service() == "sts"
+                    && let Some(rest) = arn.resource().strip_prefix("assumed-role/")
+                    && let Some((role_name, session)) = rest.split_once('/')
+                    && let Some(index) = model.index().role(role_name)
+                {
+                    return Ok(Requester::RoleSession {
+                        index,
+                        role: &account.roles[index],
+                        session: Cow::Owned(session.to_owned()),
+                        web_identity: None,
+                    });
                 }
                 return Err(format!(
                     "{arn} is in account {} but the export has no such principal",

@@ -249,6 +249,17 @@ impl<'a> Run<'a> {
         let Some(document) = self.document(policy) else {
             return (false, None);
         };
+        let parsed = document.parsed();
+        // Fast path: a policy none of whose statements names this service
+        // cannot apply; skip it unread.
+        if !R::ENABLED
+            && !parsed
+                .policy
+                .as_ref()
+                .is_some_and(|p| p.services.may_match(self.env.service_hash))
+        {
+            return (true, None);
+        }
         rec.policy(policy);
         let mut allow = None;
         // The bucket owner's root user can always read, change and delete the
@@ -256,14 +267,10 @@ impl<'a> Run<'a> {
         let root_bucket_policy_exception = matches!(policy, PolicyRef::Resource { .. })
             && matches!(self.env.requester, Requester::Root)
             && !self.env.resource_account_assumed_other()
-            && [
-                "s3:getbucketpolicy",
-                "s3:putbucketpolicy",
-                "s3:deletebucketpolicy",
-            ]
-            .iter()
-            .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
-        for statement in document.parsed().statements() {
+            && ["s3:getbucketpolicy", "s3:putbucketpolicy", "s3:deletebucketpolicy"]
+                .iter()
+                .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
+        for statement in parsed.statements() {
             // Fast path: once an allow is known, only denies can change anything.
             if !R::ENABLED && allow.is_some() && statement.effect == Effect::Allow {
                 continue;
@@ -312,39 +319,30 @@ impl<'a> Run<'a> {
         gap
     }
 
-    fn identity_policies(&self) -> Vec<PolicyRef> {
+    /// Each identity-based policy of the requester, in the index's order.
+    fn for_each_identity_policy(&self, mut visit: impl FnMut(PolicyRef)) {
         let index = self.env.model.index();
         match self.env.requester {
-            Requester::User { index: u, .. } => index
-                .user_policies(*u)
-                .iter()
-                .map(|applied| match *applied {
-                    AppliedPolicy::OwnInline { index } => PolicyRef::UserInline { user: *u, index },
-                    AppliedPolicy::OwnManaged { policy } => {
-                        PolicyRef::UserManaged { user: *u, policy }
+            Requester::User { index: u, .. } => {
+                for applied in index.user_policies(*u) {
+                    visit(match *applied {
+                        AppliedPolicy::OwnInline { index } => PolicyRef::UserInline { user: *u, index },
+                        AppliedPolicy::OwnManaged { policy } => PolicyRef::UserManaged { user: *u, policy },
+                        AppliedPolicy::GroupInline { group, index } => PolicyRef::GroupInline { group, index },
+                        AppliedPolicy::GroupManaged { group, policy } => PolicyRef::GroupManaged { group, policy },
+                    });
+                }
+            }
+            Requester::RoleSession { index: r, .. } => {
+                for applied in index.role_policies(*r) {
+                    match *applied {
+                        AppliedPolicy::OwnInline { index } => visit(PolicyRef::RoleInline { role: *r, index }),
+                        AppliedPolicy::OwnManaged { policy } => visit(PolicyRef::RoleManaged { role: *r, policy }),
+                        _ => {}
                     }
-                    AppliedPolicy::GroupInline { group, index } => {
-                        PolicyRef::GroupInline { group, index }
-                    }
-                    AppliedPolicy::GroupManaged { group, policy } => {
-                        PolicyRef::GroupManaged { group, policy }
-                    }
-                })
-                .collect(),
-            Requester::RoleSession { index: r, .. } => index
-                .role_policies(*r)
-                .iter()
-                .filter_map(|applied| match *applied {
-                    AppliedPolicy::OwnInline { index } => {
-                        Some(PolicyRef::RoleInline { role: *r, index })
-                    }
-                    AppliedPolicy::OwnManaged { policy } => {
-                        Some(PolicyRef::RoleManaged { role: *r, policy })
-                    }
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
+                }
+            }
+            _ => {}
         }
     }
 
@@ -365,9 +363,7 @@ impl<'a> Run<'a> {
         let resource = request.resource.as_str();
         let mut refs = Vec::new();
         if is_trust_action(&request.action) {
-            if let Some(crate::model::PrincipalEntity::Role(role)) =
-                model.index().principal_by_arn(resource)
-            {
+            if let Some(crate::model::PrincipalEntity::Role(role)) = model.index().principal_by_arn(resource) {
                 refs.push(PolicyRef::Trust { role });
             } else {
                 refs.extend(
@@ -388,19 +384,19 @@ impl<'a> Run<'a> {
                 .map(|&index| PolicyRef::Resource { index }),
         );
         // A bucket policy also governs the bucket's objects.
-        if let Some(object) = resource.strip_prefix("arn:aws:s3:::") {
-            if let Some((bucket, _)) = object.split_once('/') {
-                let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
-                refs.extend(
-                    model
-                        .index()
-                        .resource_policies(bucket_arn)
-                        .iter()
-                        .map(|&index| PolicyRef::Resource { index }),
-                );
-            }
+        if let Some(object) = resource.strip_prefix("arn:aws:s3:::")
+            && let Some((bucket, _)) = object.split_once('/')
+        {
+            let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
+            refs.extend(
+                model
+                    .index()
+                    .resource_policies(bucket_arn)
+                    .iter()
+                    .map(|&index| PolicyRef::Resource { index }),
+            );
         }
-        let required = if request.service().as_str() == "kms" && resource.contains(":key/") {
+        let required = if request.is_service("kms") && resource.contains(":key/") {
             RequiredBy::KeyPolicy
         } else {
             RequiredBy::Nothing
@@ -420,10 +416,9 @@ impl<'a> Run<'a> {
     fn rcps_apply(&self) -> bool {
         // RCPs govern resources of the account, whoever calls, except calls by
         // service-linked roles, and only for the services RCPs support.
-        let service = self.env.request.service();
         self.env.resource_account() == self.env.model.account().id
             && !self.env.requester.is_service_linked_role()
-            && RCP_SERVICES.contains(&service.as_str())
+            && RCP_SERVICES.iter().any(|s| self.env.request.is_service(s))
     }
 
     /// Check every applicable statement; record what each said.
@@ -464,13 +459,14 @@ impl<'a> Run<'a> {
             facts.resource.default_key_policy = true;
         }
 
-        for policy in self.identity_policies() {
+        self.for_each_identity_policy(|policy| {
+            // Once an identity policy allows, the others matter only for denies.
             let (present, allow) = self.scan(policy, false, rec, &mut deny);
             facts.identity.present |= present;
             if facts.identity.allow.is_none() {
                 facts.identity.allow = allow.map(|(_, at)| at);
             }
-        }
+        });
         if let Some(policy) = self.boundary() {
             let (present, allow) = self.scan(policy, false, rec, &mut deny);
             facts.boundary = Side {
@@ -480,8 +476,7 @@ impl<'a> Run<'a> {
         }
         if matches!(self.env.requester, Requester::RoleSession { .. }) {
             for index in 0..self.sessions.len() {
-                let (present, allow) =
-                    self.scan(PolicyRef::Session { index }, false, rec, &mut deny);
+                let (present, allow) = self.scan(PolicyRef::Session { index }, false, rec, &mut deny);
                 facts.session.present |= present;
                 if facts.session.allow.is_none() {
                     facts.session.allow = allow.map(|(_, at)| at);
@@ -526,15 +521,10 @@ impl<'a> Run<'a> {
         match requester {
             Requester::Service { .. } | Requester::WebIdentity(_) => {
                 return match resource_allow {
-                    Some((
-                        PrincipalMatch::Service
-                        | PrincipalMatch::Federated
-                        | PrincipalMatch::Anyone,
-                        at,
-                    )) => outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at)),
-                    _ if f.resource_policy_required == RequiredBy::TrustPolicy
-                        && !f.resource.present =>
-                    {
+                    Some((PrincipalMatch::Service | PrincipalMatch::Federated | PrincipalMatch::Anyone, at)) => {
+                        outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at))
+                    }
+                    _ if f.resource_policy_required == RequiredBy::TrustPolicy && !f.resource.present => {
                         implicit(Basis::TrustPolicyUnknown)
                     }
                     _ if f.resource_policy_required == RequiredBy::TrustPolicy => {
@@ -574,9 +564,7 @@ impl<'a> Run<'a> {
         let key_policy_delegates = f.resource.default_key_policy;
 
         if !f.cross_account {
-            if matches!(requester, Requester::Root)
-                && f.resource_policy_required == RequiredBy::Nothing
-            {
+            if matches!(requester, Requester::Root) && f.resource_policy_required == RequiredBy::Nothing {
                 return outcome(Decision::Allow, Basis::RootUser, None);
             }
             match resource_allow {
@@ -599,17 +587,12 @@ impl<'a> Run<'a> {
             }
             // The resource's own policy must allow when it is a trust policy
             // or a key policy; a grant to the account delegates to IAM policies.
-            let delegated = key_policy_delegates
-                || matches!(resource_allow, Some((PrincipalMatch::Account, _)));
+            let delegated = key_policy_delegates || matches!(resource_allow, Some((PrincipalMatch::Account, _)));
             if f.resource_policy_required != RequiredBy::Nothing && !delegated {
                 return implicit(resource_denial);
             }
             if matches!(requester, Requester::Root) {
-                return outcome(
-                    Decision::Allow,
-                    Basis::RootUser,
-                    resource_allow.map(|(_, at)| at),
-                );
+                return outcome(Decision::Allow, Basis::RootUser, resource_allow.map(|(_, at)| at));
             }
             return match identity_ok {
                 true => outcome(Decision::Allow, Basis::IdentityPolicyAllows, identity_at),
@@ -643,22 +626,12 @@ impl Env<'_> {
 }
 
 /// The document a policy reference points to.
-pub fn document<'m>(
-    model: &'m Model,
-    sessions: &'m [SessionPolicy],
-    policy: PolicyRef,
-) -> Option<&'m PolicyDocument> {
+pub fn document<'m>(model: &'m Model, sessions: &'m [SessionPolicy], policy: PolicyRef) -> Option<&'m PolicyDocument> {
     let a = model.account();
     match policy {
-        PolicyRef::UserInline { user, index } => {
-            Some(&a.users[user].inline_policies.get(index)?.document)
-        }
-        PolicyRef::GroupInline { group, index } => {
-            Some(&a.groups[group].inline_policies.get(index)?.document)
-        }
-        PolicyRef::RoleInline { role, index } => {
-            Some(&a.roles[role].inline_policies.get(index)?.document)
-        }
+        PolicyRef::UserInline { user, index } => Some(&a.users[user].inline_policies.get(index)?.document),
+        PolicyRef::GroupInline { group, index } => Some(&a.groups[group].inline_policies.get(index)?.document),
+        PolicyRef::RoleInline { role, index } => Some(&a.roles[role].inline_policies.get(index)?.document),
         PolicyRef::UserManaged { policy, .. }
         | PolicyRef::GroupManaged { policy, .. }
         | PolicyRef::RoleManaged { policy, .. }

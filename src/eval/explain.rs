@@ -61,9 +61,7 @@ impl PolicySource {
         match self {
             PolicySource::Inline { holder, name } => format!("{name} (inline, {holder})"),
             PolicySource::Managed {
-                name,
-                via: Some(group),
-                ..
+                name, via: Some(group), ..
             } => format!("{name} (via group {group})"),
             PolicySource::Managed {
                 name,
@@ -71,9 +69,7 @@ impl PolicySource {
                 aws_managed: true,
                 ..
             } => format!("{name} (AWS managed)"),
-            PolicySource::Managed {
-                name, via: None, ..
-            } => name.clone(),
+            PolicySource::Managed { name, via: None, .. } => name.clone(),
             PolicySource::PermissionsBoundary { name, .. } => {
                 format!("{name} (permissions boundary)")
             }
@@ -120,9 +116,12 @@ impl StageKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "element", rename_all = "kebab-case")]
 pub enum MissInfo {
+    /// The statement's patterns for the request's service (or its first few
+    /// when none are), and how many others it has.
     Action {
         negated: bool,
         patterns: Vec<String>,
+        others: usize,
     },
     Resource {
         negated: bool,
@@ -148,11 +147,15 @@ pub fn short_list(items: &[String]) -> String {
     if items.len() <= SHOWN + 1 {
         return items.join(", ");
     }
-    format!(
-        "{}, … and {} more",
-        items[..SHOWN].join(", "),
-        items.len() - SHOWN
-    )
+    format!("{}, … and {} more", items[..SHOWN].join(", "), items.len() - SHOWN)
+}
+
+fn with_others(patterns: &[String], others: usize) -> String {
+    match others {
+        0 => short_list(patterns),
+        n if patterns.is_empty() => format!("{n} actions"),
+        n => format!("{} and {n} other actions", short_list(patterns)),
+    }
 }
 
 impl MissInfo {
@@ -162,38 +165,29 @@ impl MissInfo {
             MissInfo::Action {
                 negated: false,
                 patterns,
+                others,
             } => format!(
                 "action not matched (statement covers {})",
-                short_list(patterns)
+                with_others(patterns, *others)
             ),
             MissInfo::Action {
                 negated: true,
                 patterns,
-            } => format!("action excluded by NotAction ({})", short_list(patterns)),
+                others,
+            } => format!("action excluded by NotAction ({})", with_others(patterns, *others)),
             MissInfo::Resource {
                 negated: false,
                 patterns,
-            } => format!(
-                "resource not matched (statement covers {})",
-                short_list(patterns)
-            ),
+            } => format!("resource not matched (statement covers {})", short_list(patterns)),
             MissInfo::Resource {
                 negated: true,
                 patterns,
-            } => format!(
-                "resource excluded by NotResource ({})",
-                short_list(patterns)
-            ),
+            } => format!("resource excluded by NotResource ({})", short_list(patterns)),
             MissInfo::Principal {
                 negated: false,
                 principals,
-            } => format!(
-                "principal not named (statement names {})",
-                short_list(principals)
-            ),
-            MissInfo::Principal { negated: true, .. } => {
-                "principal excluded by NotPrincipal".to_owned()
-            }
+            } => format!("principal not named (statement names {})", short_list(principals)),
+            MissInfo::Principal { negated: true, .. } => "principal excluded by NotPrincipal".to_owned(),
             MissInfo::Condition {
                 operator,
                 key,
@@ -209,10 +203,7 @@ impl MissInfo {
                     ),
                 }
             }
-            MissInfo::Invalid => {
-                "statement is invalid (see the policy's diagnostics); AWS would refuse it"
-                    .to_owned()
-            }
+            MissInfo::Invalid => "statement is invalid (see the policy's diagnostics); AWS would refuse it".to_owned(),
         }
     }
 }
@@ -318,11 +309,7 @@ impl Basis {
 }
 
 /// The owned description of a policy reference.
-pub fn policy_source(
-    model: &Model,
-    sessions: &[super::engine::SessionPolicy],
-    policy: PolicyRef,
-) -> PolicySource {
+pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], policy: PolicyRef) -> PolicySource {
     let a = model.account();
     let managed = |index: usize, via: Option<String>| {
         let p = &a.policies[index];
@@ -346,12 +333,8 @@ pub fn policy_source(
             holder: format!("role {}", a.roles[role].name),
             name: a.roles[role].inline_policies[index].name.clone(),
         },
-        PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => {
-            managed(policy, None)
-        }
-        PolicyRef::GroupManaged { group, policy } => {
-            managed(policy, Some(a.groups[group].name.clone()))
-        }
+        PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => managed(policy, None),
+        PolicyRef::GroupManaged { group, policy } => managed(policy, Some(a.groups[group].name.clone())),
         PolicyRef::Boundary { policy } => PolicySource::PermissionsBoundary {
             name: a.policies[policy].name.clone(),
             arn: a.policies[policy].arn.to_string(),
@@ -371,10 +354,9 @@ pub fn policy_source(
             role: a.roles[role].name.clone(),
         },
         PolicyRef::Session { index } => PolicySource::SessionPolicy {
-            name: sessions.get(index).map_or_else(
-                || format!("session policy {}", index + 1),
-                |s| s.name.clone(),
-            ),
+            name: sessions
+                .get(index)
+                .map_or_else(|| format!("session policy {}", index + 1), |s| s.name.clone()),
         },
     }
 }
@@ -398,13 +380,8 @@ impl Builder<'_, '_> {
     fn statement(&self, at: StatementRef) -> Option<(&Statement, usize)> {
         let document = self.run.document(at.policy)?;
         let parsed = document.parsed();
-        let statement = parsed
-            .statements()
-            .iter()
-            .find(|s| s.index == at.statement)?;
-        let (line, _) = parsed
-            .lines
-            .locate(document.text(), statement.span.start as usize);
+        let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
+        let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
         Some((statement, line))
     }
 
@@ -428,12 +405,36 @@ impl Builder<'_, '_> {
     fn miss(&self, statement: &Statement, miss: Miss) -> MissInfo {
         match miss {
             Miss::Action => {
-                let clause = statement.action.as_ref();
+                let Some(clause) = statement.action.as_ref() else {
+                    return MissInfo::Action {
+                        negated: false,
+                        patterns: Vec::new(),
+                        others: 0,
+                    };
+                };
+                // Keep explanations small: the patterns for the request's service.
+                const KEEP: usize = 8;
+                let service = self.run.env.request.service();
+                let same_service = |p: &&crate::policy::ActionPattern| {
+                    p.text
+                        .split(':')
+                        .next()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(service))
+                };
+                let mut patterns: Vec<String> = clause
+                    .patterns
+                    .iter()
+                    .filter(same_service)
+                    .take(KEEP)
+                    .map(|p| p.text.clone())
+                    .collect();
+                if patterns.is_empty() {
+                    patterns = clause.patterns.iter().take(5).map(|p| p.text.clone()).collect();
+                }
                 MissInfo::Action {
-                    negated: clause.is_some_and(|c| c.negated),
-                    patterns: clause
-                        .map(|c| c.patterns.iter().map(|p| p.text.clone()).collect())
-                        .unwrap_or_default(),
+                    negated: clause.negated,
+                    others: clause.patterns.len() - patterns.len(),
+                    patterns,
                 }
             }
             Miss::Resource => {
@@ -460,9 +461,7 @@ impl Builder<'_, '_> {
                                     .collect()
                             }
                         })
-                        .unwrap_or_else(|| {
-                            vec!["nobody (the statement has no Principal)".to_owned()]
-                        }),
+                        .unwrap_or_else(|| vec!["nobody (the statement has no Principal)".to_owned()]),
                 }
             }
             Miss::Condition { index } => {
@@ -480,12 +479,7 @@ impl Builder<'_, '_> {
 }
 
 /// Build the explanation of one run.
-pub(crate) fn explain(
-    run: &Run<'_>,
-    facts: &Facts,
-    outcome: &Outcome,
-    trace: &Trace,
-) -> Explanation {
+pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &Trace) -> Explanation {
     let builder = Builder { run };
     let model = run.env.model;
     let deciding: Vec<StatementRef> = deciding_statements(outcome, facts, trace);
@@ -537,10 +531,8 @@ pub(crate) fn explain(
 
     let (missing_context, assumptions) = context_report(run, facts, trace);
     let closest = if outcome.decision == Decision::ImplicitDeny
-        && matches!(
-            outcome.basis,
-            Basis::NoAllow | Basis::IdentityAccountDoesNotAllow
-        ) {
+        && matches!(outcome.basis, Basis::NoAllow | Basis::IdentityAccountDoesNotAllow)
+    {
         closest(&builder, trace)
     } else {
         None
@@ -578,9 +570,7 @@ fn deciding_statements(outcome: &Outcome, facts: &Facts, trace: &Trace) -> Vec<S
             .statements
             .iter()
             .filter(|(at, effect, o)| {
-                *effect == Effect::Allow
-                    && o.is_ok()
-                    && stage_of(at.policy) == StageKind::IdentityBasedPolicies
+                *effect == Effect::Allow && o.is_ok() && stage_of(at.policy) == StageKind::IdentityBasedPolicies
             })
             .map(|(at, _, _)| *at)
             .collect(),
@@ -607,11 +597,8 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
     if denies {
         return "a statement denies the request".to_owned();
     }
-    let level_name = |levels: &[crate::model::OrgLevel], n: usize| {
-        levels
-            .get(n)
-            .map_or_else(String::new, |l| l.target.describe())
-    };
+    let level_name =
+        |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
     match stage.kind {
         StageKind::ServiceControlPolicies => match facts.scp_gap {
             Some(n) => format!(
@@ -633,13 +620,11 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
                 match how {
                     PrincipalMatch::Direct => "names this principal directly",
                     PrincipalMatch::Role => "names the role",
-                    PrincipalMatch::Account =>
-                        "names the account, which delegates to its IAM policies",
+                    PrincipalMatch::Account => "names the account, which delegates to its IAM policies",
                     PrincipalMatch::Anyone => "names everyone",
                     PrincipalMatch::Service => "names the service",
                     PrincipalMatch::Federated => "names the identity provider",
-                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable =>
-                        "by NotPrincipal",
+                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable => "by NotPrincipal",
                 }
             ),
             None => "no statement allows the request".to_owned(),
@@ -662,12 +647,7 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
         let Some(document) = run.document(at.policy) else {
             continue;
         };
-        let Some(statement) = document
-            .parsed()
-            .statements()
-            .iter()
-            .find(|s| s.index == at.statement)
-        else {
+        let Some(statement) = document.parsed().statements().iter().find(|s| s.index == at.statement) else {
             continue;
         };
         for condition in &statement.conditions {
@@ -723,9 +703,10 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
         // A resource policy's statement for someone else is not close.
         if stage_of(at.policy) == StageKind::ResourceBasedPolicies {
             let names_requester = builder.statement(at).is_some_and(|(statement, _)| {
-                statement.principal.as_ref().is_some_and(|p| {
-                    super::matching::principal_matches(p, &builder.run.env).is_some()
-                })
+                statement
+                    .principal
+                    .as_ref()
+                    .is_some_and(|p| super::matching::principal_matches(p, &builder.run.env).is_some())
             });
             if !names_requester {
                 continue;
@@ -746,7 +727,7 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
                             p.text
                                 .split(':')
                                 .next()
-                                .is_some_and(|s| s.eq_ignore_ascii_case(&service))
+                                .is_some_and(|s| s.eq_ignore_ascii_case(service))
                         })
                 });
                 if same_service { 1 } else { continue }
@@ -775,11 +756,8 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
     let what = format!("{} on {}", e.action, e.resource);
     let first = e.deciding.first();
     let statement = |s: &StatementInfo| format!("statement {} in {}", s.statement, s.policy);
-    let level = |levels: &[crate::model::OrgLevel], n: usize| {
-        levels
-            .get(n)
-            .map_or_else(String::new, |l| l.target.describe())
-    };
+    let level =
+        |levels: &[crate::model::OrgLevel], n: usize| levels.get(n).map_or_else(String::new, |l| l.target.describe());
     match basis {
         Basis::ExplicitDeny => match first {
             Some(s) => format!(
@@ -811,12 +789,7 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             "Allowed: the root user has full access to its own account, and no SCP or explicit deny limits {what}."
         ),
         Basis::TrustedPrincipal => match first {
-            Some(s) => format!(
-                "Allowed: {} trusts {} for {}.",
-                statement(s),
-                e.principal,
-                e.action
-            ),
+            Some(s) => format!("Allowed: {} trusts {} for {}.", statement(s), e.principal, e.action),
             None => format!("Allowed: the trust policy trusts {}.", e.principal),
         },
         Basis::BothAccountsAllow => format!(
@@ -832,8 +805,8 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             if let Some(closest) = &e.closest {
                 sentence.push_str(&format!(" Closest: {}", statement(closest)));
                 sentence.push_str(&match miss_of(e, closest) {
-                    Some(MissInfo::Action { patterns, .. }) => {
-                        format!(" allows {} only.", short_list(&patterns))
+                    Some(MissInfo::Action { patterns, others, .. }) => {
+                        format!(" allows {} only.", with_others(&patterns, others))
                     }
                     Some(MissInfo::Resource { patterns, .. }) => {
                         format!(" allows it only on {}.", short_list(&patterns))
@@ -849,10 +822,7 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
                     }) => format!(
                         " allows it only when {key} {operator} [{}]; the request has {}.",
                         short_list(&policy_values),
-                        request_values.map_or_else(
-                            || format!("no {key}"),
-                            |v| format!("{key} = {}", v.join(", "))
-                        )
+                        request_values.map_or_else(|| format!("no {key}"), |v| format!("{key} = {}", v.join(", ")))
                     ),
                     _ => ".".to_owned(),
                 });
@@ -891,8 +861,7 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             e.principal
         ),
         Basis::RootCannotAssumeRoles => {
-            "Denied: STS does not let the root user assume roles; sign in as an IAM user or role."
-                .to_owned()
+            "Denied: STS does not let the root user assume roles; sign in as an IAM user or role.".to_owned()
         }
         Basis::TrustPolicyUnknown => format!(
             "Denied: {} is not in this export and no trust policy for it was given (add it under ResourcePolicies).",
@@ -911,13 +880,8 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
 pub fn statement_info(model: &Model, at: StatementRef) -> Option<StatementInfo> {
     let document = super::engine::document(model, &[], at.policy)?;
     let parsed = document.parsed();
-    let statement = parsed
-        .statements()
-        .iter()
-        .find(|s| s.index == at.statement)?;
-    let (line, _) = parsed
-        .lines
-        .locate(document.text(), statement.span.start as usize);
+    let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
+    let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
     let source = policy_source(model, &[], at.policy);
     Some(StatementInfo {
         policy: source.label(),

@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use super::context::{Env, ExternalKind, Requester};
 use crate::policy::glob::Case;
 use crate::policy::{
-    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause,
-    PrincipalKind, ResourceClause, SetQualifier, Statement,
+    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause, PrincipalKind, ResourceClause,
+    SetQualifier, Statement,
 };
 
 /// How a resource-based policy's `Principal` named the requester. The kind
@@ -54,13 +54,12 @@ pub enum Miss {
 pub type StatementOutcome = Result<PrincipalMatch, Miss>;
 
 /// Whether `statement` applies to the request in `env`.
-pub fn check_statement(
-    statement: &Statement,
-    env: &Env<'_>,
-    with_principal: bool,
-) -> StatementOutcome {
+pub fn check_statement(statement: &Statement, env: &Env<'_>, with_principal: bool) -> StatementOutcome {
     if !statement.valid {
         return Err(Miss::Invalid);
+    }
+    if !statement.services.may_match(env.service_hash) {
+        return Err(Miss::Action);
     }
     match &statement.action {
         Some(clause) if action_matches(clause, &env.request.action) => {}
@@ -84,7 +83,15 @@ pub fn check_statement(
 }
 
 pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
-    let any = clause.patterns.iter().any(|p| p.glob.is_match(action));
+    let any = match &clause.by_service {
+        Some(index) => {
+            let service = action.split(':').next().unwrap_or_default();
+            index
+                .candidates(service)
+                .any(|i| clause.patterns[i].glob.is_match(action))
+        }
+        None => clause.patterns.iter().any(|p| p.glob.is_match(action)),
+    };
     any != clause.negated
 }
 
@@ -114,10 +121,7 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
     let model = env.model;
     let mut chain = Vec::with_capacity(3);
     if let Some(account) = env.requester.account(model) {
-        chain.push(format!(
-            "arn:{}:iam::{account}:root",
-            model.account().partition
-        ));
+        chain.push(format!("arn:{}:iam::{account}:root", model.account().partition));
     }
     match env.requester {
         Requester::User { user, .. } => chain.push(user.arn.to_string()),
@@ -125,9 +129,7 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
             chain.push(role.arn.to_string());
             chain.extend(env.requester.session_arn(model));
         }
-        Requester::External { arn, kind } if *kind != ExternalKind::Root => {
-            chain.push(arn.to_string())
-        }
+        Requester::External { arn, kind } if *kind != ExternalKind::Root => chain.push(arn.to_string()),
         Requester::Service { name } => chain.push(name.clone()),
         _ => {}
     }
@@ -150,12 +152,7 @@ pub fn principal_matches(clause: &PrincipalClause, env: &Env<'_>) -> Option<Prin
             return Some(PrincipalMatch::NotPrincipal);
         }
         let chain = identity_chain(env);
-        let listed = |id: &str| {
-            clause
-                .entries
-                .iter()
-                .any(|e| entry_names(e.kind, &e.value, id, env))
-        };
+        let listed = |id: &str| clause.entries.iter().any(|e| entry_names(e.kind, &e.value, id, env));
         let spared = !chain.is_empty() && chain.iter().all(|id| listed(id));
         return (!spared && !clause.any).then_some(PrincipalMatch::NotPrincipal);
     }
@@ -225,44 +222,31 @@ fn entry_matches(kind: PrincipalKind, value: &str, env: &Env<'_>) -> Option<Prin
                 }
                 // Group ARNs never match: a group is not a principal.
                 return match requester {
-                    Requester::User { user, .. } if user.arn.as_str() == value => {
-                        Some(PrincipalMatch::Direct)
-                    }
-                    Requester::RoleSession { role, .. } if role.arn.as_str() == value => {
-                        Some(PrincipalMatch::Role)
-                    }
+                    Requester::User { user, .. } if user.arn.as_str() == value => Some(PrincipalMatch::Direct),
+                    Requester::RoleSession { role, .. } if role.arn.as_str() == value => Some(PrincipalMatch::Role),
                     Requester::RoleSession { .. } if service == "sts" => {
-                        (requester.session_arn(model).as_deref() == Some(value))
-                            .then_some(PrincipalMatch::Direct)
+                        (requester.session_arn(model).as_deref() == Some(value)).then_some(PrincipalMatch::Direct)
                     }
-                    Requester::External { arn, kind } if arn.as_str() == value => {
-                        Some(match kind {
-                            ExternalKind::Role => PrincipalMatch::Role,
-                            _ => PrincipalMatch::Direct,
-                        })
-                    }
+                    Requester::External { arn, kind } if arn.as_str() == value => Some(match kind {
+                        ExternalKind::Role => PrincipalMatch::Role,
+                        _ => PrincipalMatch::Direct,
+                    }),
                     _ => None,
                 };
             }
             // Trust policies show a deleted-and-recreated principal by its unique id.
             match requester {
                 Requester::User { user, .. } if user.id == value => Some(PrincipalMatch::Direct),
-                Requester::RoleSession { role, .. } if role.id == value => {
-                    Some(PrincipalMatch::Role)
-                }
+                Requester::RoleSession { role, .. } if role.id == value => Some(PrincipalMatch::Role),
                 _ => None,
             }
         }
         PrincipalKind::Service => match requester {
-            Requester::Service { name } if name.eq_ignore_ascii_case(value) => {
-                Some(PrincipalMatch::Service)
-            }
+            Requester::Service { name } if name.eq_ignore_ascii_case(value) => Some(PrincipalMatch::Service),
             _ => None,
         },
         PrincipalKind::Federated => match requester {
-            Requester::WebIdentity(_) if value == super::context::COGNITO_PROVIDER => {
-                Some(PrincipalMatch::Federated)
-            }
+            Requester::WebIdentity(_) if value == super::context::COGNITO_PROVIDER => Some(PrincipalMatch::Federated),
             _ => None,
         },
         PrincipalKind::CanonicalUser => None,
@@ -322,12 +306,7 @@ pub fn condition_holds(condition: &Condition, env: &Env<'_>) -> bool {
 
 /// Does one policy value match one request value under a positive operator?
 /// A policy value whose variable has no value matches nothing.
-pub fn value_matches(
-    operator: BaseOperator,
-    value: &ConditionValue,
-    request: &str,
-    env: &Env<'_>,
-) -> bool {
+pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &str, env: &Env<'_>) -> bool {
     let text = || -> Option<Cow<'_, str>> {
         match &value.template {
             None => Some(Cow::Borrowed(value.text.as_str())),
@@ -336,9 +315,7 @@ pub fn value_matches(
     };
     match operator {
         BaseOperator::StringEquals => text().is_some_and(|t| t == request),
-        BaseOperator::StringEqualsIgnoreCase => {
-            text().is_some_and(|t| t.to_lowercase() == request.to_lowercase())
-        }
+        BaseOperator::StringEqualsIgnoreCase => text().is_some_and(|t| t.to_lowercase() == request.to_lowercase()),
         BaseOperator::StringLike => match &value.glob {
             Some(glob) => glob.is_match(request),
             None => value
@@ -352,9 +329,7 @@ pub fn value_matches(
         | BaseOperator::NumericLessThanEquals
         | BaseOperator::NumericGreaterThan
         | BaseOperator::NumericGreaterThanEquals => {
-            let (ParsedValue::Number(policy), Ok(request)) =
-                (&value.parsed, request.trim().parse::<f64>())
-            else {
+            let (ParsedValue::Number(policy), Ok(request)) = (&value.parsed, request.trim().parse::<f64>()) else {
                 return false;
             };
             compare(operator, request.partial_cmp(policy))
@@ -364,10 +339,9 @@ pub fn value_matches(
         | BaseOperator::DateLessThanEquals
         | BaseOperator::DateGreaterThan
         | BaseOperator::DateGreaterThanEquals => {
-            let (ParsedValue::Date(policy), Some(request)) = (
-                &value.parsed,
-                crate::policy::parse::parse_condition_date(request),
-            ) else {
+            let (ParsedValue::Date(policy), Some(request)) =
+                (&value.parsed, crate::policy::parse::parse_condition_date(request))
+            else {
                 return false;
             };
             compare(operator, Some(Timestamp::cmp(&request, policy)))
@@ -375,9 +349,7 @@ pub fn value_matches(
         BaseOperator::Bool => {
             let request = request.trim();
             match &value.parsed {
-                ParsedValue::Bool(b) => {
-                    request.eq_ignore_ascii_case(if *b { "true" } else { "false" })
-                }
+                ParsedValue::Bool(b) => request.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
                 ParsedValue::Text => text().is_some_and(|t| t.eq_ignore_ascii_case(request)),
                 _ => false,
             }
@@ -400,9 +372,7 @@ pub fn value_matches(
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| net.contains(&ip))
         }
-        BaseOperator::ArnEquals | BaseOperator::ArnLike => {
-            text().is_some_and(|pattern| arn_like(&pattern, request))
-        }
+        BaseOperator::ArnEquals | BaseOperator::ArnLike => text().is_some_and(|pattern| arn_like(&pattern, request)),
         // Negated operators and Null are handled by `condition_holds`.
         _ => false,
     }
@@ -418,9 +388,7 @@ fn compare(operator: BaseOperator, order: Option<std::cmp::Ordering>) -> bool {
         BaseOperator::NumericLessThan | BaseOperator::DateLessThan => order == Less,
         BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => order != Greater,
         BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => order == Greater,
-        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => {
-            order != Less
-        }
+        BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => order != Less,
         _ => false,
     }
 }
@@ -456,14 +424,8 @@ mod tests {
         let value = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
         assert!(crate::policy::glob::Glob::new(pattern, Case::Sensitive).is_match(value));
         assert!(!arn_like(pattern, value));
-        assert!(arn_like(
-            "arn:aws:iam::*:role/*",
-            "arn:aws:iam::111122223333:role/x/y"
-        ));
-        assert!(!arn_like(
-            "arn:aws:iam::*:role/*",
-            "arn:aws:iam::111122223333:user/x"
-        ));
+        assert!(arn_like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/x/y"));
+        assert!(!arn_like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:user/x"));
         assert!(
             !arn_like("arn:aws:iam::*", "arn:aws:iam::111122223333:user/x"),
             "too few parts"

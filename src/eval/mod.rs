@@ -11,10 +11,7 @@ pub mod matching;
 pub mod request;
 
 pub use engine::{Basis, Decision, Outcome, PolicyRef, SessionPolicy, StatementRef};
-pub use explain::{
-    Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo,
-    StatementTrace,
-};
+pub use explain::{Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace};
 pub use request::{Context, PrincipalSpec, Request};
 
 use context::{COGNITO_SESSION, Requester, WebIdentity};
@@ -66,12 +63,7 @@ pub fn decide_for(model: &Model, request: &Request, requester: &Requester<'_>) -
     }
 }
 
-fn explain_run(
-    model: &Model,
-    request: &Request,
-    requester: &Requester<'_>,
-    sessions: &[SessionPolicy],
-) -> Explanation {
+fn explain_run(model: &Model, request: &Request, requester: &Requester<'_>, sessions: &[SessionPolicy]) -> Explanation {
     let run = Run::new(model, request, requester, sessions);
     let mut trace = Trace::default();
     let facts = run.facts(&mut trace);
@@ -131,9 +123,7 @@ fn pool_role<'m>(model: &'m Model, identity: &WebIdentity<'m>) -> PoolRole<'m> {
         );
     };
     match model.index().principal_by_arn(arn) {
-        Some(crate::model::PrincipalEntity::Role(index)) => {
-            PoolRole::Role(index, &model.account().roles[index])
-        }
+        Some(crate::model::PrincipalEntity::Role(index)) => PoolRole::Role(index, &model.account().roles[index]),
         _ => PoolRole::Refused(
             Basis::PoolHasNoRole,
             format!(
@@ -157,10 +147,7 @@ fn assume_request(request: &Request, role_arn: &str) -> Request {
 }
 
 fn is_the_assume_call(request: &Request, role_arn: &str) -> bool {
-    request
-        .action
-        .eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
-        && request.resource == role_arn
+    request.action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") && request.resource == role_arn
 }
 
 /// In Cognito's enhanced flow, guest credentials are scoped down by the
@@ -213,7 +200,7 @@ fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) ->
     let session = Requester::RoleSession {
         index,
         role,
-        session: COGNITO_SESSION.to_owned(),
+        session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
         web_identity: Some(identity.clone()),
     };
     let sessions = pool_session_policies(identity);
@@ -272,7 +259,7 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
     let session = Requester::RoleSession {
         index,
         role,
-        session: COGNITO_SESSION.to_owned(),
+        session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
         web_identity: Some(identity.clone()),
     };
     let sessions = pool_session_policies(identity);

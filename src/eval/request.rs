@@ -42,10 +42,10 @@ impl PrincipalSpec {
             crate::model::Arn::parse(text).map_err(|e| e.to_string())?;
             return Ok(PrincipalSpec::Arn(text.to_owned()));
         }
-        if let Some(name) = text.strip_prefix("user/") {
-            if !name.is_empty() {
-                return Ok(PrincipalSpec::User(name.to_owned()));
-            }
+        if let Some(name) = text.strip_prefix("user/")
+            && !name.is_empty()
+        {
+            return Ok(PrincipalSpec::User(name.to_owned()));
         }
         if let Some(rest) = text.strip_prefix("role/") {
             let (name, session) = match rest.split_once('/') {
@@ -77,10 +77,10 @@ impl PrincipalSpec {
                 "`{text}`: an identity-pool principal is identity-pool/POOL_ID:authenticated or identity-pool/POOL_ID:unauthenticated"
             ));
         }
-        if let Some(name) = text.strip_prefix("service/") {
-            if !name.is_empty() {
-                return Ok(PrincipalSpec::Service(name.to_owned()));
-            }
+        if let Some(name) = text.strip_prefix("service/")
+            && !name.is_empty()
+        {
+            return Ok(PrincipalSpec::Service(name.to_owned()));
         }
         if text.ends_with(".amazonaws.com") && !text.contains('/') {
             return Ok(PrincipalSpec::Service(text.to_owned()));
@@ -96,10 +96,7 @@ impl fmt::Display for PrincipalSpec {
         match self {
             PrincipalSpec::Root => f.write_str("root"),
             PrincipalSpec::User(name) => write!(f, "user/{name}"),
-            PrincipalSpec::Role {
-                name,
-                session: None,
-            } => write!(f, "role/{name}"),
+            PrincipalSpec::Role { name, session: None } => write!(f, "role/{name}"),
             PrincipalSpec::Role {
                 name,
                 session: Some(session),
@@ -180,9 +177,7 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.entries
-            .iter()
-            .map(|e| (e.key.as_str(), e.values.as_slice()))
+        self.entries.iter().map(|e| (e.key.as_str(), e.values.as_slice()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -219,11 +214,7 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(
-        principal: PrincipalSpec,
-        action: impl Into<String>,
-        resource: impl Into<String>,
-    ) -> Request {
+    pub fn new(principal: PrincipalSpec, action: impl Into<String>, resource: impl Into<String>) -> Request {
         Request {
             principal,
             action: action.into(),
@@ -239,13 +230,14 @@ impl Request {
         self
     }
 
-    /// The service prefix of the action, lower-cased (`s3` for `S3:GetObject`).
-    pub fn service(&self) -> String {
-        self.action
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
+    /// The service prefix of the action as written (`S3` in `S3:GetObject`).
+    pub fn service(&self) -> &str {
+        self.action.split(':').next().unwrap_or_default()
+    }
+
+    /// Whether the action belongs to `service` (case-insensitive).
+    pub fn is_service(&self, service: &str) -> bool {
+        self.service().eq_ignore_ascii_case(service)
     }
 }
 

@@ -104,8 +104,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<CredentialRow>, LoadError>
     let text = super::detect::check_text(path, bytes)?;
     let csv_bytes: Vec<u8>;
     let csv_text: &[u8] = if text.first() == Some(&b'{') {
-        let value: Value = serde_json::from_slice(text)
-            .map_err(|e| invalid(format!("not a credential report: {e}")))?;
+        let value: Value =
+            serde_json::from_slice(text).map_err(|e| invalid(format!("not a credential report: {e}")))?;
         let content = value
             .get("Content")
             .and_then(Value::as_str)
@@ -124,9 +124,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<CredentialRow>, LoadError>
             advice: "a credential report is a CSV whose header starts with `user,arn,user_creation_time`; make one with `aws iam generate-credential-report` then `aws iam get-credential-report --query Content --output text | base64 -d`".to_owned(),
         });
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(csv_text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(csv_text);
     let headers = reader
         .headers()
         .map_err(|e| invalid(format!("cannot read the CSV header: {e}")))?
@@ -172,8 +170,8 @@ pub fn merge(account: &mut Account, rows: Vec<CredentialRow>) -> Vec<String> {
 fn apply(existing: Option<Credentials>, row: &CredentialRow, root: bool) -> Credentials {
     let mut credentials = existing.unwrap_or_default();
     // The root user always has a password; its row says `not_supported`.
-    let has_password = row.is_true("password_enabled")
-        || (root && row.get("password_enabled") == Some("not_supported"));
+    let has_password =
+        row.is_true("password_enabled") || (root && row.get("password_enabled") == Some("not_supported"));
     if has_password {
         let password = credentials.password.get_or_insert(ConsolePassword {
             created: None,
@@ -229,9 +227,7 @@ pub fn row_for(
     let mut set = |k: &str, v: String| {
         fields.insert(k.to_owned(), v);
     };
-    let date = |d: Option<jiff::Timestamp>, none: &str| {
-        d.map(format_date).unwrap_or_else(|| none.to_owned())
-    };
+    let date = |d: Option<jiff::Timestamp>, none: &str| d.map(format_date).unwrap_or_else(|| none.to_owned());
     set("user", user.to_owned());
     set("arn", arn.to_owned());
     set("user_creation_time", date(created, "N/A"));
@@ -248,11 +244,7 @@ pub fn row_for(
         "password_last_used",
         date(
             password.and_then(|p| p.last_used),
-            if password.is_some() {
-                "no_information"
-            } else {
-                "N/A"
-            },
+            if password.is_some() { "no_information" } else { "N/A" },
         ),
     );
     set(
@@ -272,17 +264,10 @@ pub fn row_for(
         let column = |suffix: &str| format!("access_key_{slot}_{suffix}");
         set(
             &column("active"),
-            key.is_some_and(|k| k.status == AccessKeyStatus::Active)
-                .to_string(),
+            key.is_some_and(|k| k.status == AccessKeyStatus::Active).to_string(),
         );
-        set(
-            &column("last_rotated"),
-            date(key.and_then(|k| k.created), "N/A"),
-        );
-        set(
-            &column("last_used_date"),
-            date(key.and_then(|k| k.last_used), "N/A"),
-        );
+        set(&column("last_rotated"), date(key.and_then(|k| k.created), "N/A"));
+        set(&column("last_used_date"), date(key.and_then(|k| k.last_used), "N/A"));
         set(
             &column("last_used_region"),
             key.and_then(|k| k.last_used_region.clone())

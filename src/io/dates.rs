@@ -80,10 +80,7 @@ mod tests {
 
     #[test]
     fn a_bare_day_is_midnight_utc_and_garbage_is_refused() {
-        assert_eq!(
-            format_date(parse_date("2024-02-29").unwrap()),
-            "2024-02-29T00:00:00Z"
-        );
+        assert_eq!(format_date(parse_date("2024-02-29").unwrap()), "2024-02-29T00:00:00Z");
         assert_eq!(parse_date("no_information"), None);
         assert_eq!(parse_date("N/A"), None);
     }
@@ -91,9 +88,6 @@ mod tests {
     #[test]
     fn a_bad_date_in_json_names_the_accepted_forms() {
         let err = serde_json::from_str::<AwsDate>("\"yesterday\"").unwrap_err();
-        assert!(
-            err.to_string().contains("2019-12-18 19:10:08+00:00"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("2019-12-18 19:10:08+00:00"), "{err}");
     }
 }

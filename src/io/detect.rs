@@ -11,14 +11,9 @@ use super::error::LoadError;
 /// Check that `bytes` is non-empty UTF-8 text, and drop a UTF-8 byte-order mark.
 pub fn check_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8], LoadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(LoadError::Empty { path: path.to_owned() });
     }
-    if bytes.starts_with(&[0xFF, 0xFE])
-        || bytes.starts_with(&[0xFE, 0xFF])
-        || bytes.iter().take(64).any(|&b| b == 0)
-    {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.iter().take(64).any(|&b| b == 0) {
         return Err(LoadError::Encoding {
             path: path.to_owned(),
             detail: "it is UTF-16 (Windows PowerShell's `>` writes UTF-16): save it again as UTF-8, \
@@ -30,14 +25,8 @@ pub fn check_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8], LoadErro
     if let Err(error) = std::str::from_utf8(bytes) {
         let at = error.valid_up_to();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&bytes[line_start..at])
-            .chars()
-            .count()
-            + 1;
+        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1;
         return Err(LoadError::Encoding {
             path: path.to_owned(),
             detail: format!(
@@ -52,10 +41,7 @@ pub fn check_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8], LoadErro
 
 /// Recognise non-JSON files before the JSON parser complains about them.
 pub fn wrong_kind_before_parse(path: &Path, text: &[u8]) -> Option<LoadError> {
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(0);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
     let text = &text[start..];
     let wrong = |looks_like: &str, advice: &str| {
         Some(LoadError::WrongKind {

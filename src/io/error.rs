@@ -13,9 +13,7 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
-    #[error(
-        "{path} is empty: expected the JSON that `aws iam get-account-authorization-details` prints"
-    )]
+    #[error("{path} is empty: expected the JSON that `aws iam get-account-authorization-details` prints")]
     Empty { path: PathBuf },
 
     #[error("{path} is not UTF-8 text: {detail}")]
@@ -43,9 +41,7 @@ pub enum LoadError {
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
 
-    #[error(
-        "these files describe different accounts ({first} and {second}): load one account at a time"
-    )]
+    #[error("these files describe different accounts ({first} and {second}): load one account at a time")]
     MixedAccounts { first: String, second: String },
 }
 
@@ -71,10 +67,7 @@ impl Excerpt {
             .collect();
         let prefix = if start > 0 { "…" } else { "" };
         let caret_at = column - start + prefix.chars().count();
-        Excerpt(format!(
-            "  | {prefix}{shown}\n  | {}^",
-            " ".repeat(caret_at)
-        ))
+        Excerpt(format!("  | {prefix}{shown}\n  | {}^", " ".repeat(caret_at)))
     }
 }
 

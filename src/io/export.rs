@@ -22,16 +22,11 @@ pub enum ExportFormat {
 }
 
 /// Write `account` as JSON (four-space indentation, as the AWS CLI prints).
-pub fn export_account(
-    account: &Account,
-    format: ExportFormat,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+pub fn export_account(account: &Account, format: ExportFormat, out: &mut impl Write) -> std::io::Result<()> {
     let raw = to_raw(account, format);
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    raw.serialize(&mut serializer)
-        .map_err(std::io::Error::other)?;
+    raw.serialize(&mut serializer).map_err(std::io::Error::other)?;
     out.write_all(b"\n")
 }
 
@@ -65,20 +60,8 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
                 })
                 .collect(),
         );
-        raw.service_control_policies = Some(
-            account
-                .service_control_policies
-                .iter()
-                .map(org_policy)
-                .collect(),
-        );
-        raw.resource_control_policies = Some(
-            account
-                .resource_control_policies
-                .iter()
-                .map(org_policy)
-                .collect(),
-        );
+        raw.service_control_policies = Some(account.service_control_policies.iter().map(org_policy).collect());
+        raw.resource_control_policies = Some(account.resource_control_policies.iter().map(org_policy).collect());
         raw.identity_pools = Some(account.identity_pools.iter().map(identity_pool).collect());
         raw.user_pools = Some(
             account
@@ -350,9 +333,7 @@ fn credential_rows(account: &Account) -> Vec<Map<String, Value>> {
     }
     for u in &account.users {
         if let Some(c) = &u.credentials {
-            rows.push(
-                credential_report::row_for(&u.name, u.arn.as_str(), u.created, c, false).to_json(),
-            );
+            rows.push(credential_report::row_for(&u.name, u.arn.as_str(), u.created, c, false).to_json());
         }
     }
     rows

@@ -60,17 +60,10 @@ pub struct Loaded {
 pub const DEMO_ACCOUNT: &[u8] = include_bytes!("../../assets/demo/demo-account.json");
 
 /// Load one account from its pages (or the demo) and an optional credential report.
-pub fn load(
-    sources: &[AccountSource],
-    credential_report: Option<&Path>,
-) -> Result<Loaded, LoadError> {
+pub fn load(sources: &[AccountSource], credential_report: Option<&Path>) -> Result<Loaded, LoadError> {
     let mut builder = Builder::default();
     let demo = [AccountSource::Demo];
-    let sources = if sources.is_empty() {
-        &demo[..]
-    } else {
-        sources
-    };
+    let sources = if sources.is_empty() { &demo[..] } else { sources };
     for source in sources {
         let (path, bytes) = match source {
             AccountSource::File(path) => (path.clone(), read(path)?),
@@ -82,9 +75,7 @@ pub fn load(
     if let Some(path) = credential_report {
         let bytes = read(path)?;
         let rows = credential_report::parse(path, &bytes)?;
-        builder
-            .credential_rows
-            .push((path.display().to_string(), rows));
+        builder.credential_rows.push((path.display().to_string(), rows));
     }
     Ok(builder.finish())
 }
@@ -203,12 +194,7 @@ impl Builder {
         entry.1.extend(extra.keys().cloned());
     }
 
-    fn add_file(
-        &mut self,
-        source: &str,
-        path: &Path,
-        raw: RawAccountFile,
-    ) -> Result<(), LoadError> {
+    fn add_file(&mut self, source: &str, path: &Path, raw: RawAccountFile) -> Result<(), LoadError> {
         self.report.sources.push(source.to_owned());
         self.pages += 1;
         let RawAccountFile {
@@ -302,10 +288,7 @@ impl Builder {
             } else {
                 self.warn(
                     source,
-                    format!(
-                        "{at}: group {} appears twice; the first is kept",
-                        group.name
-                    ),
+                    format!("{at}: group {} appears twice; the first is kept", group.name),
                 );
             }
         }
@@ -329,10 +312,7 @@ impl Builder {
             } else {
                 self.warn(
                     source,
-                    format!(
-                        "{at}: policy {} appears twice; the first is kept",
-                        policy.arn
-                    ),
+                    format!("{at}: policy {} appears twice; the first is kept", policy.arn),
                 );
             }
         }
@@ -344,8 +324,7 @@ impl Builder {
                 ))
             })?;
             Arn::parse(&resource_arn).map_err(|e| invalid(format!("{at}.ResourceArn: {e}")))?;
-            let policy =
-                document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+            let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
             self.account.resource_policies.push(ResourcePolicy {
                 resource_arn,
                 policy,
@@ -358,8 +337,7 @@ impl Builder {
         ] {
             for (i, raw) in target.into_iter().flatten().enumerate() {
                 let at = format!("{list}[{i}]");
-                let policy =
-                    document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+                let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
                 let org_policy = OrgPolicy {
                     name: raw.name.unwrap_or_else(|| format!("{list}[{i}]")),
                     target: OrgTarget::parse(raw.target.as_deref()),
@@ -375,9 +353,7 @@ impl Builder {
         }
         for (i, raw) in identity_pools.into_iter().flatten().enumerate() {
             let at = format!("IdentityPools[{i}]");
-            let id = raw
-                .id
-                .ok_or_else(|| invalid(format!("{at} has no IdentityPoolId")))?;
+            let id = raw.id.ok_or_else(|| invalid(format!("{at} has no IdentityPoolId")))?;
             let roles = raw.roles.unwrap_or_default();
             self.account.identity_pools.push(IdentityPool {
                 name: raw.name.unwrap_or_else(|| id.clone()),
@@ -416,8 +392,7 @@ impl Builder {
                 .into_iter()
                 .enumerate()
                 .map(|(i, row)| {
-                    CredentialRow::from_json(row)
-                        .map_err(|m| invalid(format!("CredentialReport[{i}]: {m}")))
+                    CredentialRow::from_json(row).map_err(|m| invalid(format!("CredentialReport[{i}]: {m}")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             self.credential_rows.push((source.to_owned(), rows));
@@ -446,7 +421,10 @@ impl Builder {
         for (list, keys) in std::mem::take(&mut self.unknown_keys) {
             let keys = keys.into_iter().collect::<Vec<_>>().join(", ");
             let source = self.report.sources.first().cloned().unwrap_or_default();
-            self.warn(&source, format!("{list} entries carry keys iamscope does not use ({keys}); they are kept for export"));
+            self.warn(
+                &source,
+                format!("{list} entries carry keys iamscope does not use ({keys}); they are kept for export"),
+            );
         }
         for (source, rows) in std::mem::take(&mut self.credential_rows) {
             for message in credential_report::merge(&mut self.account, rows) {
@@ -653,16 +631,15 @@ fn inline(raw: Option<Vec<RawInlinePolicy>>, at: &str) -> Result<Vec<InlinePolic
         .enumerate()
         .map(|(i, p)| {
             let name = p.name.unwrap_or_else(|| format!("inline-{}", i + 1));
-            let document = document(p.document)
-                .ok_or_else(|| format!("{at}: inline policy {name} has no PolicyDocument"))?;
+            let document =
+                document(p.document).ok_or_else(|| format!("{at}: inline policy {name} has no PolicyDocument"))?;
             Ok(InlinePolicy { name, document })
         })
         .collect()
 }
 
 fn boundary(raw: Option<RawBoundary>) -> Option<PermissionsBoundary> {
-    raw.and_then(|b| b.arn)
-        .map(|arn| PermissionsBoundary { arn })
+    raw.and_then(|b| b.arn).map(|arn| PermissionsBoundary { arn })
 }
 
 /// The workspace file's per-user credential keys (named after the CLI
@@ -673,11 +650,7 @@ fn workspace_credentials(
     mfa_devices: Option<Vec<RawMfaDevice>>,
     access_keys: Option<Vec<RawAccessKey>>,
 ) -> Option<Credentials> {
-    if login_profile.is_none()
-        && password_last_used.is_none()
-        && mfa_devices.is_none()
-        && access_keys.is_none()
-    {
+    if login_profile.is_none() && password_last_used.is_none() && mfa_devices.is_none() && access_keys.is_none() {
         return None;
     }
     let mfa_devices: Vec<MfaDevice> = mfa_devices

@@ -16,16 +16,10 @@ impl Paths {
     /// `IAMSCOPE_DATA_DIR` override them (tests and portable installs use that).
     pub fn discover() -> Paths {
         let dirs = directories::ProjectDirs::from("", "", "iamscope");
-        let from_env = |key: &str| {
-            std::env::var_os(key)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
+        let from_env = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty()).map(PathBuf::from);
         Paths {
-            config_dir: from_env("IAMSCOPE_CONFIG_DIR")
-                .or_else(|| dirs.as_ref().map(|d| d.config_dir().to_owned())),
-            data_dir: from_env("IAMSCOPE_DATA_DIR")
-                .or_else(|| dirs.as_ref().map(|d| d.data_dir().to_owned())),
+            config_dir: from_env("IAMSCOPE_CONFIG_DIR").or_else(|| dirs.as_ref().map(|d| d.config_dir().to_owned())),
+            data_dir: from_env("IAMSCOPE_DATA_DIR").or_else(|| dirs.as_ref().map(|d| d.data_dir().to_owned())),
         }
     }
 
@@ -38,8 +32,6 @@ impl Paths {
     }
 
     pub fn lesson_progress_file(&self) -> Option<PathBuf> {
-        self.data_dir
-            .as_ref()
-            .map(|d| d.join("lesson-progress.json"))
+        self.data_dir.as_ref().map(|d| d.join("lesson-progress.json"))
     }
 }

@@ -154,11 +154,7 @@ impl<'de> Deserialize<'de> for RawDocument {
             let encoded: String = serde_json::from_str(text).map_err(de::Error::custom)?;
             let decoded = percent_encoding::percent_decode_str(&encoded)
                 .decode_utf8()
-                .map_err(|_| {
-                    de::Error::custom(
-                        "a URL-encoded policy document that is not UTF-8 once decoded",
-                    )
-                })?;
+                .map_err(|_| de::Error::custom("a URL-encoded policy document that is not UTF-8 once decoded"))?;
             if decoded.trim_start().starts_with('{') {
                 return Ok(RawDocument::Text(decoded.into_owned().into()));
             }

@@ -17,9 +17,7 @@ pub struct Arn {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{input}` is not an ARN: {reason} (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
-)]
+#[error("`{input}` is not an ARN: {reason} (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")]
 pub struct ArnError {
     pub input: String,
     pub reason: &'static str,
@@ -189,10 +187,7 @@ mod tests {
         assert_eq!(arn.resource_type(), "user");
         assert_eq!(arn.resource_name(), "alice");
         assert_eq!(arn.iam_path(), "/division/");
-        assert_eq!(
-            arn.to_string(),
-            "arn:aws:iam::111122223333:user/division/alice"
-        );
+        assert_eq!(arn.to_string(), "arn:aws:iam::111122223333:user/division/alice");
     }
 
     #[test]
@@ -217,10 +212,7 @@ mod tests {
         let err = Arn::parse("arn:aws:s3").unwrap_err();
         assert!(err.to_string().contains("fewer than six"), "{err}");
         let err = Arn::parse("user/alice").unwrap_err();
-        assert!(
-            err.to_string().contains("does not start with `arn:`"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("does not start with `arn:`"), "{err}");
         assert!(Arn::parse("arn::s3:::b").is_err());
     }
 

@@ -230,11 +230,10 @@ impl ManagedPolicy {
     /// The version that is in force: the one marked default, else the one
     /// whose id is `DefaultVersionId`.
     pub fn default_version(&self) -> Option<&PolicyVersion> {
-        self.versions.iter().find(|v| v.is_default).or_else(|| {
-            self.versions
-                .iter()
-                .find(|v| v.id == self.default_version_id)
-        })
+        self.versions
+            .iter()
+            .find(|v| v.is_default)
+            .or_else(|| self.versions.iter().find(|v| v.id == self.default_version_id))
     }
 
     pub fn default_document(&self) -> Option<&PolicyDocument> {
@@ -273,9 +272,7 @@ impl OrgTarget {
 
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            OrgTarget::Root(t) | OrgTarget::OrganizationalUnit(t) | OrgTarget::Account(t) => {
-                Some(t)
-            }
+            OrgTarget::Root(t) | OrgTarget::OrganizationalUnit(t) | OrgTarget::Account(t) => Some(t),
             OrgTarget::Unspecified => None,
         }
     }

@@ -5,7 +5,7 @@
 //! An index describes one state of the account; [`super::Model`] rebuilds it
 //! after every change.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::entities::{Account, AttachedPolicy, InlinePolicy, OrgPolicy, OrgTarget};
 
@@ -165,17 +165,13 @@ impl Index {
             index
                 .principals_by_arn
                 .insert(u.arn.to_string(), PrincipalEntity::User(i));
-            index
-                .principals_by_id
-                .insert(u.id.clone(), PrincipalEntity::User(i));
+            index.principals_by_id.insert(u.id.clone(), PrincipalEntity::User(i));
         }
         for (i, r) in account.roles.iter().enumerate() {
             index
                 .principals_by_arn
                 .insert(r.arn.to_string(), PrincipalEntity::Role(i));
-            index
-                .principals_by_id
-                .insert(r.id.clone(), PrincipalEntity::Role(i));
+            index.principals_by_id.insert(r.id.clone(), PrincipalEntity::Role(i));
         }
         for (i, rp) in account.resource_policies.iter().enumerate() {
             index
@@ -337,9 +333,7 @@ impl Index {
         self.principals_by_id.get(id).copied()
     }
     pub fn resource_policies(&self, resource_arn: &str) -> &[usize] {
-        self.resource_policies
-            .get(resource_arn)
-            .map_or(&[], Vec::as_slice)
+        self.resource_policies.get(resource_arn).map_or(&[], Vec::as_slice)
     }
     /// Groups of user `user`, resolved (names the export lacks are left out).
     pub fn groups_of(&self, user: usize) -> &[usize] {
@@ -381,7 +375,7 @@ fn inline_policies(policies: &[InlinePolicy]) -> impl Iterator<Item = usize> {
 }
 
 fn position_map<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for (i, name) in names.enumerate() {
         // The first of two entities with one name wins; the loader warns.
         map.entry(name.to_owned()).or_insert(i);

@@ -61,9 +61,7 @@ impl Model {
     }
 
     pub fn identity_pool(&self, id: &str) -> Option<&IdentityPool> {
-        self.index
-            .identity_pool(id)
-            .map(|i| &self.account.identity_pools[i])
+        self.index.identity_pool(id).map(|i| &self.account.identity_pools[i])
     }
 
     /// Members of a group, by name.

@@ -39,6 +39,94 @@ pub struct Policy {
     pub id: Option<String>,
     pub statements: Vec<Statement>,
     pub span: Span,
+    /// The services any statement can concern: evaluation skips a policy
+    /// that cannot apply to the request's service without reading it.
+    pub services: ServiceSet,
+}
+
+/// A hash of a service prefix, ignoring case (`S3` and `s3` are one service).
+pub fn service_hash(service: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    for b in service.bytes() {
+        hasher.write_u8(b.to_ascii_lowercase());
+    }
+    hasher.finish()
+}
+
+/// The services a statement's Action names, kept inline so a statement about
+/// another service is passed over without following any pointer. Statements
+/// with NotAction, wildcard services or many services are marked `any`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    any: bool,
+    len: u8,
+    hashes: [u64; 4],
+}
+
+impl ServiceFilter {
+    pub const ANY: ServiceFilter = ServiceFilter {
+        any: true,
+        len: 0,
+        hashes: [0; 4],
+    };
+
+    pub fn of(clause: Option<&ActionClause>) -> ServiceFilter {
+        let Some(clause) = clause else {
+            return ServiceFilter::ANY;
+        };
+        if clause.negated {
+            return ServiceFilter::ANY;
+        }
+        let mut filter = ServiceFilter::default();
+        for pattern in &clause.patterns {
+            let Some(service) = &pattern.service else {
+                return ServiceFilter::ANY;
+            };
+            let hash = service_hash(service);
+            if filter.hashes[..filter.len as usize].contains(&hash) {
+                continue;
+            }
+            if filter.len as usize == filter.hashes.len() {
+                return ServiceFilter::ANY;
+            }
+            filter.hashes[filter.len as usize] = hash;
+            filter.len += 1;
+        }
+        filter
+    }
+
+    /// False only when the statement certainly cannot match the service.
+    #[inline]
+    pub fn may_match(&self, service_hash: u64) -> bool {
+        self.any || self.hashes[..self.len as usize].contains(&service_hash)
+    }
+}
+
+/// The union of a policy's statement filters.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceSet {
+    any: bool,
+    hashes: Vec<u64>,
+}
+
+impl ServiceSet {
+    pub fn of(statements: &[Statement]) -> ServiceSet {
+        let mut set = ServiceSet::default();
+        for statement in statements {
+            let f = statement.services;
+            set.any |= f.any;
+            set.hashes.extend_from_slice(&f.hashes[..f.len as usize]);
+        }
+        set.hashes.sort_unstable();
+        set.hashes.dedup();
+        set
+    }
+
+    #[inline]
+    pub fn may_match(&self, service_hash: u64) -> bool {
+        self.any || self.hashes.binary_search(&service_hash).is_ok()
+    }
 }
 
 impl Policy {
@@ -76,6 +164,7 @@ pub struct Statement {
     pub resource: Option<ResourceClause>,
     pub conditions: Vec<Condition>,
     pub span: Span,
+    pub services: ServiceFilter,
     /// False when the statement breaks the grammar badly enough that AWS
     /// would refuse the policy; the engine skips such statements.
     pub valid: bool,
@@ -97,6 +186,58 @@ pub struct ActionClause {
     pub negated: bool,
     pub patterns: Vec<ActionPattern>,
     pub span: Span,
+    /// For long lists (AWS's ReadOnlyAccess names thousands of actions): the
+    /// patterns of each literal service prefix, so matching looks only at the
+    /// request's service. Patterns whose prefix has a wildcard are always tried.
+    pub by_service: Option<ServiceIndex>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceIndex {
+    /// Lower-cased service prefix → positions in `patterns`, sorted by prefix.
+    pub services: Vec<(Box<str>, Vec<u32>)>,
+    pub wildcard: Vec<u32>,
+}
+
+impl ServiceIndex {
+    /// Worth building only for long lists.
+    pub const MIN_PATTERNS: usize = 12;
+
+    pub fn build(patterns: &[ActionPattern]) -> ServiceIndex {
+        let mut index = ServiceIndex::default();
+        for (i, p) in patterns.iter().enumerate() {
+            let prefix = p.text.split(':').next().unwrap_or_default();
+            if prefix.contains(['*', '?']) || !p.text.contains(':') {
+                index.wildcard.push(i as u32);
+                continue;
+            }
+            let prefix = prefix.to_ascii_lowercase();
+            match index
+                .services
+                .binary_search_by(|(s, _)| s.as_ref().cmp(prefix.as_str()))
+            {
+                Ok(at) => index.services[at].1.push(i as u32),
+                Err(at) => index.services.insert(at, (prefix.into_boxed_str(), vec![i as u32])),
+            }
+        }
+        index
+    }
+
+    /// Positions of the patterns that could match an action of `service`.
+    pub fn candidates<'a>(&'a self, service: &str) -> impl Iterator<Item = usize> + 'a {
+        let own = self
+            .services
+            .binary_search_by(|(s, _)| cmp_ignore_ascii_case(s, service))
+            .ok()
+            .map(|at| self.services[at].1.as_slice())
+            .unwrap_or_default();
+        own.iter().chain(&self.wildcard).map(|&i| i as usize)
+    }
+}
+
+/// Compare a lower-cased string with another, ignoring ASCII case in the other.
+fn cmp_ignore_ascii_case(lower: &str, other: &str) -> std::cmp::Ordering {
+    lower.bytes().cmp(other.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 #[derive(Debug, Clone)]
@@ -104,7 +245,34 @@ pub struct ActionPattern {
     pub text: String,
     /// Case-insensitive: `s3:getobject` is `s3:GetObject`.
     pub glob: Glob,
+    /// The service prefix when it has no wildcard: a cheap first test.
+    pub service: Option<Box<str>>,
     pub span: Span,
+}
+
+impl ActionPattern {
+    pub fn new(text: String, span: Span) -> ActionPattern {
+        let service = text
+            .split_once(':')
+            .map(|(service, _)| service)
+            .filter(|s| !s.contains(['*', '?']))
+            .map(Into::into);
+        ActionPattern {
+            glob: Glob::new(&text, super::glob::Case::Insensitive),
+            service,
+            text,
+            span,
+        }
+    }
+
+    /// Does this pattern match `action`, whose service prefix is `service`?
+    #[inline]
+    pub fn matches(&self, action: &str, service: &str) -> bool {
+        match &self.service {
+            Some(own) if !own.eq_ignore_ascii_case(service) => false,
+            _ => self.glob.is_match(action),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

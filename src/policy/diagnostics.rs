@@ -62,10 +62,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line, column)
     }
 

@@ -153,10 +153,7 @@ mod tests {
         let doc = PolicyDocument::from_json_text(
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
         );
-        assert!(
-            doc.text()
-                .starts_with("{\n    \"Version\": \"2012-10-17\",\n")
-        );
+        assert!(doc.text().starts_with("{\n    \"Version\": \"2012-10-17\",\n"));
         // key order is the author's, not alphabetical
         assert!(doc.text().find("Effect").unwrap() < doc.text().find("Action").unwrap());
     }
@@ -170,9 +167,7 @@ mod tests {
     #[test]
     fn equality_ignores_layout_and_key_order() {
         let a = PolicyDocument::from_json_text(r#"{"Version":"2012-10-17","Statement":[]}"#);
-        let b = PolicyDocument::from_authored_text(
-            "{\n \"Statement\": [],\n \"Version\": \"2012-10-17\"\n}",
-        );
+        let b = PolicyDocument::from_authored_text("{\n \"Statement\": [],\n \"Version\": \"2012-10-17\"\n}");
         let c = PolicyDocument::from_json_text(r#"{"Version":"2008-10-17","Statement":[]}"#);
         assert_eq!(a, b);
         assert_ne!(a, c);

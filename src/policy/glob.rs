@@ -49,11 +49,7 @@ impl Glob {
                 if start < i {
                     parts.push(GlobPart::Text(&pattern[start..i]));
                 }
-                parts.push(if c == '*' {
-                    GlobPart::Star
-                } else {
-                    GlobPart::Question
-                });
+                parts.push(if c == '*' { GlobPart::Star } else { GlobPart::Question });
                 start = i + 1;
             }
         }
@@ -116,13 +112,7 @@ impl Glob {
             let Some(Piece::Literal(prefix)) = self.pieces.first() else {
                 unreachable!("prefix_len is only set for a leading literal")
             };
-            if text.len() < prefix.len()
-                || !eq(
-                    &text.as_bytes()[..prefix.len()],
-                    prefix.as_bytes(),
-                    self.case,
-                )
-            {
+            if text.len() < prefix.len() || !eq(&text.as_bytes()[..prefix.len()], prefix.as_bytes(), self.case) {
                 return false;
             }
             return match_from(&self.pieces[1..], &text[prefix.len()..], self.case);
@@ -142,8 +132,7 @@ fn find(haystack: &[u8], needle: &[u8], from: usize, case: Case) -> Option<usize
     if needle.is_empty() {
         return Some(from);
     }
-    (from..=haystack.len().checked_sub(needle.len())?)
-        .find(|&i| eq(&haystack[i..i + needle.len()], needle, case))
+    (from..=haystack.len().checked_sub(needle.len())?).find(|&i| eq(&haystack[i..i + needle.len()], needle, case))
 }
 
 /// Length in bytes of the UTF-8 character starting at `byte`.

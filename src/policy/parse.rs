@@ -27,15 +27,11 @@ pub struct ParsedPolicy {
 
 impl ParsedPolicy {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
     pub fn statements(&self) -> &[Statement] {
-        self.policy
-            .as_ref()
-            .map_or(&[], |p| p.statements.as_slice())
+        self.policy.as_ref().map_or(&[], |p| p.statements.as_slice())
     }
 }
 
@@ -114,14 +110,7 @@ impl<'t> Parser<'t> {
         });
     }
 
-    fn error(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        path: &str,
-        message: impl Into<String>,
-        help: Option<&str>,
-    ) {
+    fn error(&mut self, code: &'static str, span: Span, path: &str, message: impl Into<String>, help: Option<&str>) {
         self.report(
             Severity::Error,
             code,
@@ -188,18 +177,10 @@ impl<'t> Parser<'t> {
 
         // Version first: it decides whether `${…}` is a variable anywhere below.
         let mut version = PolicyVersion::Missing;
-        if let Some(prop) = root
-            .properties
-            .iter()
-            .find(|p| p.name.as_str() == "Version")
-        {
+        if let Some(prop) = root.properties.iter().find(|p| p.name.as_str() == "Version") {
             match &prop.value {
-                Value::StringLit(s) if s.value == "2012-10-17" => {
-                    version = PolicyVersion::V2012_10_17
-                }
-                Value::StringLit(s) if s.value == "2008-10-17" => {
-                    version = PolicyVersion::V2008_10_17
-                }
+                Value::StringLit(s) if s.value == "2012-10-17" => version = PolicyVersion::V2012_10_17,
+                Value::StringLit(s) if s.value == "2008-10-17" => version = PolicyVersion::V2008_10_17,
                 other => {
                     let found = match other {
                         Value::StringLit(s) => s.value.to_string(),
@@ -234,21 +215,11 @@ impl<'t> Parser<'t> {
                             for (i, element) in a.elements.iter().enumerate() {
                                 let path = format!("Statement[{i}]");
                                 match element {
-                                    Value::Object(o) => {
-                                        statements.push(self.statement(o, i, &path))
-                                    }
+                                    Value::Object(o) => statements.push(self.statement(o, i, &path)),
                                     other => {
-                                        let message = format!(
-                                            "a statement must be an object, not {}",
-                                            kind_name(other)
-                                        );
-                                        self.error(
-                                            "statement-not-object",
-                                            span_of(other),
-                                            &path,
-                                            message,
-                                            None,
-                                        );
+                                        let message =
+                                            format!("a statement must be an object, not {}", kind_name(other));
+                                        self.error("statement-not-object", span_of(other), &path, message, None);
                                     }
                                 }
                             }
@@ -258,18 +229,12 @@ impl<'t> Parser<'t> {
                                 "Statement must be an object or a list of objects, not {}",
                                 kind_name(other)
                             );
-                            self.error(
-                                "statement-not-object",
-                                span_of(other),
-                                "Statement",
-                                message,
-                                None,
-                            );
+                            self.error("statement-not-object", span_of(other), "Statement", message, None);
                         }
                     }
                 }
                 _ => {
-                    let help = if STATEMENT_ELEMENTS.iter().any(|e| *e == name) {
+                    let help = if STATEMENT_ELEMENTS.contains(&name) {
                         format!("{name} belongs inside a statement")
                     } else {
                         "a policy's top level has only Version, Id and Statement".to_owned()
@@ -297,6 +262,7 @@ impl<'t> Parser<'t> {
         Some(Policy {
             version,
             id,
+            services: ServiceSet::of(&statements),
             statements,
             span: span_of(&root),
         })
@@ -355,25 +321,15 @@ impl<'t> Parser<'t> {
                     match element {
                         Value::StringLit(s) => out.push((s.value.to_string(), span_of(s))),
                         other => {
-                            let message =
-                                format!("{path}[{i}] must be a string, not {}", kind_name(other));
-                            self.error(
-                                "not-a-string",
-                                span_of(other),
-                                &format!("{path}[{i}]"),
-                                message,
-                                None,
-                            );
+                            let message = format!("{path}[{i}] must be a string, not {}", kind_name(other));
+                            self.error("not-a-string", span_of(other), &format!("{path}[{i}]"), message, None);
                         }
                     }
                 }
                 out
             }
             other => {
-                let message = format!(
-                    "{path} must be a string or a list of strings, not {}",
-                    kind_name(other)
-                );
+                let message = format!("{path} must be a string or a list of strings, not {}", kind_name(other));
                 self.error("not-a-string", span_of(other), path, message, None);
                 Vec::new()
             }
@@ -391,6 +347,7 @@ impl<'t> Parser<'t> {
             resource: None,
             conditions: Vec::new(),
             span: span_of(object),
+            services: ServiceFilter::ANY,
             valid: true,
         };
         let mut saw_effect = false;
@@ -406,9 +363,7 @@ impl<'t> Parser<'t> {
                         Some("Deny") => statement.effect = Effect::Deny,
                         Some(other) => {
                             statement.valid = false;
-                            let help = if other.eq_ignore_ascii_case("allow")
-                                || other.eq_ignore_ascii_case("deny")
-                            {
+                            let help = if other.eq_ignore_ascii_case("allow") || other.eq_ignore_ascii_case("deny") {
                                 "Effect is case-sensitive: write Allow or Deny"
                             } else {
                                 "Effect is either Allow or Deny"
@@ -435,8 +390,7 @@ impl<'t> Parser<'t> {
                         );
                         statement.valid = false;
                     }
-                    statement.principal =
-                        Some(self.principal(&prop.value, name == "NotPrincipal", &at));
+                    statement.principal = Some(self.principal(&prop.value, name == "NotPrincipal", &at));
                 }
                 "Action" | "NotAction" => {
                     if statement.action.is_some() {
@@ -462,8 +416,7 @@ impl<'t> Parser<'t> {
                         );
                         statement.valid = false;
                     }
-                    statement.resource =
-                        Some(self.resources(&prop.value, name == "NotResource", &at));
+                    statement.resource = Some(self.resources(&prop.value, name == "NotResource", &at));
                 }
                 "Condition" => {
                     let (conditions, ok) = self.conditions(&prop.value, &at);
@@ -490,6 +443,7 @@ impl<'t> Parser<'t> {
                 }
             }
         }
+        statement.services = ServiceFilter::of(statement.action.as_ref());
         if !saw_effect {
             statement.valid = false;
             self.error(
@@ -575,16 +529,14 @@ impl<'t> Parser<'t> {
                     Some("for example s3:GetObject, or s3:* for every S3 action"),
                 );
             }
-            patterns.push(ActionPattern {
-                glob: Glob::new(&text, Case::Insensitive),
-                text,
-                span,
-            });
+            patterns.push(ActionPattern::new(text, span));
         }
+        let by_service = (patterns.len() >= ServiceIndex::MIN_PATTERNS).then(|| ServiceIndex::build(&patterns));
         ActionClause {
             negated,
             patterns,
             span: span_of(value),
+            by_service,
         }
     }
 
@@ -620,10 +572,7 @@ impl<'t> Parser<'t> {
     /// Returns the conditions and whether they are all usable.
     fn conditions(&mut self, value: &Value<'_>, path: &str) -> (Vec<Condition>, bool) {
         let Value::Object(block) = value else {
-            let message = format!(
-                "Condition must be an object of operators, not {}",
-                kind_name(value)
-            );
+            let message = format!("Condition must be an object of operators, not {}", kind_name(value));
             self.error("condition-invalid", span_of(value), path, message, None);
             return (Vec::new(), false);
         };
@@ -656,13 +605,7 @@ impl<'t> Parser<'t> {
                     "{operator_text} must map condition keys to values, not be {}",
                     kind_name(&op_prop.value)
                 );
-                self.error(
-                    "condition-invalid",
-                    span_of(&op_prop.value),
-                    &op_path,
-                    message,
-                    None,
-                );
+                self.error("condition-invalid", span_of(&op_prop.value), &op_path, message, None);
                 continue;
             };
             self.duplicate_keys(keys, &op_path);
@@ -683,12 +626,7 @@ impl<'t> Parser<'t> {
         (conditions, ok)
     }
 
-    fn condition_values(
-        &mut self,
-        value: &Value<'_>,
-        operator: Operator,
-        path: &str,
-    ) -> Vec<ConditionValue> {
+    fn condition_values(&mut self, value: &Value<'_>, operator: Operator, path: &str) -> Vec<ConditionValue> {
         let raw: Vec<(String, Span)> = match value {
             Value::Array(a) => a
                 .elements
@@ -713,25 +651,13 @@ impl<'t> Parser<'t> {
                     "a condition value must be a string, number or boolean, not {}",
                     kind_name(other)
                 );
-                self.error(
-                    "condition-value-invalid",
-                    span_of(other),
-                    path,
-                    message,
-                    None,
-                );
+                self.error("condition-value-invalid", span_of(other), path, message, None);
                 None
             }
         }
     }
 
-    fn condition_value(
-        &mut self,
-        text: String,
-        span: Span,
-        operator: Operator,
-        path: &str,
-    ) -> ConditionValue {
+    fn condition_value(&mut self, text: String, span: Span, operator: Operator, path: &str) -> ConditionValue {
         let base = operator.base;
         let family = base.family();
         let invalid = |parser: &mut Parser<'_>, expected: &str| {
@@ -740,10 +666,7 @@ impl<'t> Parser<'t> {
                 "condition-value-type",
                 span,
                 path,
-                format!(
-                    "`{text}` is not {expected}, which {} compares",
-                    operator.name()
-                ),
+                format!("`{text}` is not {expected}, which {} compares", operator.name()),
                 None,
             );
             ParsedValue::Invalid
@@ -756,19 +679,12 @@ impl<'t> Parser<'t> {
             },
             OperatorFamily::Date => match parse_condition_date(&text) {
                 Some(ts) => ParsedValue::Date(ts),
-                None => invalid(
-                    self,
-                    "a date (ISO 8601, e.g. 2026-01-31T00:00:00Z, or epoch seconds)",
-                ),
+                None => invalid(self, "a date (ISO 8601, e.g. 2026-01-31T00:00:00Z, or epoch seconds)"),
             },
-            OperatorFamily::Bool | OperatorFamily::Null => match text.to_ascii_lowercase().as_str()
-            {
+            OperatorFamily::Bool | OperatorFamily::Null => match text.to_ascii_lowercase().as_str() {
                 "true" => ParsedValue::Bool(true),
                 "false" => ParsedValue::Bool(false),
-                _ if family == OperatorFamily::Bool
-                    && self.variables_enabled
-                    && text.contains("${") =>
-                {
+                _ if family == OperatorFamily::Bool && self.variables_enabled && text.contains("${") => {
                     ParsedValue::Text
                 }
                 _ => invalid(self, "true or false"),
@@ -777,12 +693,10 @@ impl<'t> Parser<'t> {
                 Some(net) => ParsedValue::Ip(net),
                 None => invalid(self, "an IP address or CIDR range"),
             },
-            OperatorFamily::Binary => {
-                match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
-                    Ok(bytes) => ParsedValue::Binary(bytes),
-                    Err(_) => invalid(self, "base64-encoded bytes"),
-                }
-            }
+            OperatorFamily::Binary => match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+                Ok(bytes) => ParsedValue::Binary(bytes),
+                Err(_) => invalid(self, "base64-encoded bytes"),
+            },
         };
         let template = if base.takes_variables() {
             Some(Template::parse(&text, self.variables_enabled)).filter(|t| !t.is_plain())
@@ -819,11 +733,9 @@ pub fn parse_condition_date(text: &str) -> Option<jiff::Timestamp> {
 /// An address is a one-address range (`/32` or `/128`).
 pub fn parse_ip(text: &str) -> Option<ipnet::IpNet> {
     let text = text.trim();
-    text.parse::<ipnet::IpNet>().ok().or_else(|| {
-        text.parse::<std::net::IpAddr>()
-            .ok()
-            .map(ipnet::IpNet::from)
-    })
+    text.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
 }
 
 trait NameRange {
@@ -853,9 +765,8 @@ mod tests {
 
     #[test]
     fn a_statement_may_be_one_object_or_a_list() {
-        let one = parse(
-            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
-        );
+        let one =
+            parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#);
         assert_eq!(one.statements().len(), 1);
         assert!(one.diagnostics.is_empty(), "{:?}", one.diagnostics);
         let many = parse(
@@ -871,15 +782,9 @@ mod tests {
         let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:Get\", \"Resource\": \"*\",\n     \"Condition\": {\"Bogus\": {}}}\n  ]\n}";
         let parsed = parse(text);
         let statement = &parsed.statements()[0];
-        assert_eq!(
-            parsed.lines.locate(text, statement.span.start as usize),
-            (4, 5)
-        );
+        assert_eq!(parsed.lines.locate(text, statement.span.start as usize), (4, 5));
         let action = &statement.action.as_ref().unwrap().patterns[0];
-        assert_eq!(
-            parsed.lines.locate(text, action.span.start as usize),
-            (4, 35)
-        );
+        assert_eq!(parsed.lines.locate(text, action.span.start as usize), (4, 35));
         let d = parsed
             .diagnostics
             .iter()
@@ -903,20 +808,13 @@ mod tests {
     fn comments_are_refused_with_advice() {
         let parsed = parse("{\n// note\n\"Version\": \"2012-10-17\", \"Statement\": []}");
         assert_eq!(parsed.diagnostics[0].code, "json-syntax");
-        assert!(
-            parsed.diagnostics[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("delete it")
-        );
+        assert!(parsed.diagnostics[0].help.as_deref().unwrap().contains("delete it"));
     }
 
     #[test]
     fn effect_is_case_sensitive() {
-        let parsed = parse(
-            r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"s3:GetObject","Resource":"*"}}"#,
-        );
+        let parsed =
+            parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"s3:GetObject","Resource":"*"}}"#);
         assert_eq!(codes(&parsed), ["effect-invalid"]);
         assert!(
             parsed.diagnostics[0]
@@ -983,10 +881,7 @@ mod tests {
         assert_eq!(c[3].values.len(), 3);
         assert!(matches!(c[3].values[2].parsed, ParsedValue::Ip(net) if net.prefix_len() == 32));
         assert_eq!(c[4].values[0].parsed, ParsedValue::Bool(true));
-        assert_eq!(
-            c[5].values[0].parsed,
-            ParsedValue::Binary(b"Binary".to_vec())
-        );
+        assert_eq!(c[5].values[0].parsed, ParsedValue::Binary(b"Binary".to_vec()));
     }
 
     #[test]
@@ -994,10 +889,7 @@ mod tests {
         let parsed = parse(
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericEquals":{"k":"ten"},"IpAddress":{"aws:SourceIp":"nowhere"}}}}"#,
         );
-        assert_eq!(
-            codes(&parsed),
-            ["condition-value-type", "condition-value-type"]
-        );
+        assert_eq!(codes(&parsed), ["condition-value-type", "condition-value-type"]);
     }
 
     #[test]
@@ -1009,13 +901,7 @@ mod tests {
             codes(&parsed),
             ["condition-operator-unknown", "condition-operator-unknown"]
         );
-        assert!(
-            parsed.diagnostics[1]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("StringEquals")
-        );
+        assert!(parsed.diagnostics[1].help.as_deref().unwrap().contains("StringEquals"));
     }
 
     #[test]
@@ -1028,9 +914,8 @@ mod tests {
                 .template
                 .has_variables()
         );
-        let without = parse(
-            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
-        );
+        let without =
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#);
         assert!(
             !without.statements()[0].resource.as_ref().unwrap().patterns[0]
                 .template
@@ -1039,10 +924,7 @@ mod tests {
         let old = parse(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:username}/*"}}"#,
         );
-        assert_eq!(
-            old.policy.as_ref().unwrap().version,
-            PolicyVersion::V2008_10_17
-        );
+        assert_eq!(old.policy.as_ref().unwrap().version, PolicyVersion::V2008_10_17);
         assert!(
             !old.statements()[0].resource.as_ref().unwrap().patterns[0]
                 .template
@@ -1072,10 +954,7 @@ mod tests {
     #[test]
     fn a_document_that_is_not_an_object_or_lacks_statements_says_so() {
         assert_eq!(codes(&parse("[]")), ["policy-not-object"]);
-        assert_eq!(
-            codes(&parse(r#"{"Version":"2012-10-17"}"#)),
-            ["statement-missing"]
-        );
+        assert_eq!(codes(&parse(r#"{"Version":"2012-10-17"}"#)), ["statement-missing"]);
         assert_eq!(
             codes(&parse(r#"{"Version":"2012-10-18","Statement":[]}"#)),
             ["version-invalid"]

@@ -73,9 +73,7 @@ impl Template {
     }
 
     pub fn has_variables(&self) -> bool {
-        self.parts
-            .iter()
-            .any(|p| matches!(p, TemplatePart::Variable { .. }))
+        self.parts.iter().any(|p| matches!(p, TemplatePart::Variable { .. }))
     }
 
     /// True when the template is more than plain text (variables or escapes).
@@ -91,10 +89,7 @@ impl Template {
     }
 
     /// The text with variables filled in and escapes taken literally.
-    pub fn fill<'v>(
-        &self,
-        lookup: &dyn Fn(&str) -> Option<Cow<'v, str>>,
-    ) -> Result<String, Unresolved> {
+    pub fn fill<'v>(&self, lookup: &dyn Fn(&str) -> Option<Cow<'v, str>>) -> Result<String, Unresolved> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -116,11 +111,7 @@ impl Template {
 
     /// A wildcard pattern with variables filled in. Substituted values and
     /// escapes are literal: a `*` that came from `${*}` is not a wildcard.
-    pub fn glob<'v>(
-        &self,
-        case: Case,
-        lookup: &dyn Fn(&str) -> Option<Cow<'v, str>>,
-    ) -> Result<Glob, Unresolved> {
+    pub fn glob<'v>(&self, case: Case, lookup: &dyn Fn(&str) -> Option<Cow<'v, str>>) -> Result<Glob, Unresolved> {
         let mut values: Vec<Cow<'v, str>> = Vec::new();
         for part in &self.parts {
             if let TemplatePart::Variable {
@@ -169,11 +160,7 @@ fn push_wildcards<'a>(text: &'a str, out: &mut Vec<GlobPart<'a>>) {
             if start < i {
                 out.push(GlobPart::Text(&text[start..i]));
             }
-            out.push(if c == '*' {
-                GlobPart::Star
-            } else {
-                GlobPart::Question
-            });
+            out.push(if c == '*' { GlobPart::Star } else { GlobPart::Question });
             start = i + 1;
         }
     }
