@@ -80,17 +80,39 @@ fn missing_list_keys_mean_empty_lists() {
 }
 
 #[test]
-fn policies_missing_from_the_export_are_kept_as_unresolved_references() {
+fn aws_managed_policies_missing_from_the_export_come_from_the_built_in_library() {
     let loaded = load(&["raw-api-quirks.json"]).unwrap();
     let bob = loaded.model.user("bob").unwrap();
     assert_eq!(
         bob.attached_policies[0].arn,
         "arn:aws:iam::aws:policy/AdministratorAccess"
     );
+    let admin = loaded
+        .model
+        .policy("arn:aws:iam::aws:policy/AdministratorAccess")
+        .unwrap();
+    assert!(matches!(
+        admin.origin,
+        iamscope::model::PolicyOrigin::BuiltInLibrary { .. }
+    ));
+    assert!(admin.default_document().unwrap().text().contains("\"Action\": \"*\""));
+    assert!(loaded.model.index().dangling().is_empty());
+    assert!(warnings(&loaded).contains("does not contain (AdministratorAccess); iamscope uses its built-in copies"));
+    // and they are not written back as if the export had them
+    let exported = io::export::export_to_string(loaded.model.account(), ExportFormat::Gaad);
+    assert!(!exported.contains("\"PolicyName\": \"AdministratorAccess\",\n            \"PolicyId\""));
+}
+
+#[test]
+fn customer_policies_missing_from_the_export_are_kept_as_unresolved_references() {
+    let text = r#"{"UserDetailList": [{"UserName": "bob", "Arn": "arn:aws:iam::123456789012:user/bob",
+        "AttachedManagedPolicies": [{"PolicyName": "Gone", "PolicyArn": "arn:aws:iam::123456789012:policy/Gone"}]}]}"#;
+    let loaded = io::load_bytes("dangling.json", text.as_bytes()).unwrap();
+    assert_eq!(loaded.model.user("bob").unwrap().attached_policies[0].name, "Gone");
     let dangling: Vec<String> = loaded.model.index().dangling().iter().map(|d| d.describe()).collect();
     assert_eq!(
         dangling,
-        ["user bob attaches arn:aws:iam::aws:policy/AdministratorAccess, which the export does not contain"]
+        ["user bob attaches arn:aws:iam::123456789012:policy/Gone, which the export does not contain"]
     );
     assert!(warnings(&loaded).contains("unresolved reference: user bob attaches"));
 }

@@ -42,7 +42,16 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
         users: Some(account.users.iter().map(|u| user(u, workspace)).collect()),
         groups: Some(account.groups.iter().map(group).collect()),
         roles: Some(account.roles.iter().map(role).collect()),
-        policies: Some(account.policies.iter().map(managed_policy).collect()),
+        // Policies from the built-in library were not in the source: writing
+        // them back would make them look exported; import resolves them again.
+        policies: Some(
+            account
+                .policies
+                .iter()
+                .filter(|p| p.origin == PolicyOrigin::Export)
+                .map(managed_policy)
+                .collect(),
+        ),
         extra: account.extra.clone(),
         ..RawAccountFile::default()
     };

@@ -431,6 +431,18 @@ impl Builder {
                 self.warn(&source, message);
             }
         }
+        let resolved = resolve_from_library(&mut self.account);
+        if !resolved.is_empty() {
+            let source = self.report.sources.first().cloned().unwrap_or_default();
+            let library = crate::catalog::managed::aws_managed_policies().source();
+            self.warn(
+                &source,
+                format!(
+                    "the export refers to AWS managed policies it does not contain ({}); iamscope uses its built-in copies ({library})",
+                    resolved.join(", ")
+                ),
+            );
+        }
         let model = Model::new(self.account);
         let mut report = self.report;
         let first = report.sources.first().cloned().unwrap_or_default();
@@ -586,6 +598,80 @@ impl Builder {
             extra: raw.extra,
         })
     }
+}
+
+/// AWS managed policies that users, groups and roles attach (or use as a
+/// boundary) but the export lacks — a partial or filtered export — come from
+/// the built-in library, marked as such, so evaluation still sees them.
+/// Returns their names.
+fn resolve_from_library(account: &mut Account) -> Vec<String> {
+    let library = crate::catalog::managed::aws_managed_policies();
+    let known: HashSet<String> = account.policies.iter().map(|p| p.arn.to_string()).collect();
+    let mut wanted: Vec<&str> = Vec::new();
+    let attachments = account
+        .users
+        .iter()
+        .flat_map(|u| {
+            u.attached_policies
+                .iter()
+                .map(|a| a.arn.as_str())
+                .chain(u.permissions_boundary.iter().map(|b| b.arn.as_str()))
+        })
+        .chain(
+            account
+                .groups
+                .iter()
+                .flat_map(|g| g.attached_policies.iter().map(|a| a.arn.as_str())),
+        )
+        .chain(account.roles.iter().flat_map(|r| {
+            r.attached_policies
+                .iter()
+                .map(|a| a.arn.as_str())
+                .chain(r.permissions_boundary.iter().map(|b| b.arn.as_str()))
+        }));
+    for arn in attachments {
+        if arn.contains(":iam::aws:policy/") && !known.contains(arn) && !wanted.contains(&arn) {
+            wanted.push(arn);
+        }
+    }
+    let mut added = Vec::new();
+    let mut names = Vec::new();
+    for arn in wanted {
+        let Some(p) = library.get_by_arn(arn) else {
+            continue;
+        };
+        let Ok(parsed_arn) = Arn::parse(p.arn) else {
+            continue;
+        };
+        let updated = crate::io::dates::parse_date(p.update_date);
+        names.push(p.name.to_owned());
+        added.push(ManagedPolicy {
+            name: p.name.to_owned(),
+            id: String::new(),
+            arn: parsed_arn,
+            path: p.path.to_owned(),
+            description: None,
+            default_version_id: p.default_version_id.to_owned(),
+            attachment_count: None,
+            boundary_usage_count: None,
+            is_attachable: true,
+            created: crate::io::dates::parse_date(p.create_date),
+            updated,
+            versions: vec![PolicyVersion {
+                id: p.default_version_id.to_owned(),
+                is_default: true,
+                created: updated,
+                document: PolicyDocument::from_json_text(p.document),
+            }],
+            tags: Vec::new(),
+            origin: PolicyOrigin::BuiltInLibrary {
+                updated: p.update_date.to_owned(),
+            },
+            extra: Map::new(),
+        });
+    }
+    account.policies.extend(added);
+    names
 }
 
 fn date(d: Option<AwsDate>) -> Option<jiff::Timestamp> {
