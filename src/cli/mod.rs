@@ -195,13 +195,25 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
     let mut out = stdout.lock();
     match cli.command {
         None => {
-            // The explorer opens here once it exists; until then, the summary.
             let account = AccountArgs {
                 accounts: cli.files,
                 credential_report: cli.credential_report,
             };
+            let settings = crate::tui::load_settings().map_err(|e| Failure::bad_input(format!("settings: {e}")))?;
             let loaded = account.load()?;
-            print_summary(&mut out, &AccountSummary::of(&loaded.model, &loaded.report))?;
+            let source = if account.accounts.is_empty() {
+                "demo account".to_owned()
+            } else {
+                account
+                    .accounts
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
+            drop(out);
+            crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
         }
         Some(Command::Summary { account, json }) => {

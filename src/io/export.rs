@@ -347,3 +347,28 @@ fn credential_rows(account: &Account) -> Vec<Map<String, Value>> {
     }
     rows
 }
+
+/// One entity as the workspace file writes it (the explorer's raw view).
+pub fn user_json(u: &User) -> Value {
+    serde_json::to_value(user(u, true)).unwrap_or(Value::Null)
+}
+
+pub fn group_json(g: &Group) -> Value {
+    serde_json::to_value(group(g)).unwrap_or(Value::Null)
+}
+
+pub fn role_json(r: &Role) -> Value {
+    serde_json::to_value(role(r)).unwrap_or(Value::Null)
+}
+
+pub fn policy_json(p: &ManagedPolicy) -> Value {
+    serde_json::to_value(managed_policy(p)).unwrap_or(Value::Null)
+}
+
+pub fn identity_pool_json(p: &IdentityPool) -> Value {
+    serde_json::to_value(identity_pool(p)).unwrap_or(Value::Null)
+}
+
+pub fn org_policy_json(p: &OrgPolicy) -> Value {
+    serde_json::to_value(org_policy(p)).unwrap_or(Value::Null)
+}

@@ -1,1 +1,111 @@
-//! tui
+//! The explorer: a full-screen terminal UI over the core (ratatui on
+//! crossterm). The terminal is always given back as it was found — on quit,
+//! on error and on panic.
+
+pub mod app;
+pub mod config;
+pub mod detail;
+pub mod draw;
+pub mod input;
+pub mod inspector;
+pub mod keymap;
+pub mod sections;
+pub mod text;
+pub mod theme;
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub use app::App;
+use config::Settings;
+
+/// Give the terminal back: leave the alternate screen, stop mouse reporting,
+/// leave raw mode, show the cursor. Safe to call more than once.
+pub fn restore_terminal() {
+    let mut out = std::io::stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped, whatever way the loop ends.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Run the explorer on a loaded account until the user quits.
+pub fn run(mut app: App) -> std::io::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(std::io::Error::other(
+            "the explorer needs a terminal; in scripts use `iamscope summary`, `explain` or `who-can`",
+        ));
+    }
+    // A panic restores the terminal first, so its message is readable.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    let mut out = std::io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    if app.settings.mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    terminal.clear()?;
+    loop {
+        terminal.draw(|frame| draw::draw(frame, &mut app))?;
+        if !app.outbox.is_empty() {
+            let mut out = std::io::stdout();
+            for sequence in app.outbox.drain(..) {
+                out.write_all(sequence.as_bytes())?;
+            }
+            out.flush()?;
+        }
+        if app.quit {
+            break;
+        }
+        // Redraw often while background work reports progress.
+        let wait = if app.busy() {
+            Duration::from_millis(80)
+        } else {
+            Duration::from_secs(1)
+        };
+        if crossterm::event::poll(wait)? {
+            let event = crossterm::event::read()?;
+            app.status = None;
+            app.handle_event(&event);
+            // Drain what is queued so fast typing does not lag behind.
+            while crossterm::event::poll(Duration::ZERO)? {
+                let event = crossterm::event::read()?;
+                app.handle_event(&event);
+            }
+        }
+        app.tick();
+    }
+    Ok(())
+}
+
+/// Load the settings file, from the config directory `iamscope info` names.
+pub fn load_settings() -> Result<Settings, String> {
+    let paths = crate::io::paths::Paths::discover();
+    Settings::load(paths.config_file().as_deref())
+}

@@ -1,0 +1,678 @@
+//! Drawing the app's state. Wide terminals show the list and the right pane
+//! side by side; under 100 columns one pane at a time; below the minimum a
+//! message says how much room is needed. Selections are reverse video with
+//! a marker, so they show without colour.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::app::{App, Focus, Mode, Overlay, View};
+use super::detail::Tone;
+use super::inspector::{Field, decision_tone, decision_word};
+use super::keymap::Action;
+use super::sections::Section;
+use super::text::{fit, pad, visible, width};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 12;
+/// Below this width the list and the right pane share the screen in turn.
+pub const SIDE_BY_SIDE: u16 = 100;
+
+fn tone(app: &App, tone: Tone) -> Style {
+    let t = &app.theme;
+    match tone {
+        Tone::Text => t.text,
+        Tone::Dim => t.dim,
+        Tone::Heading => t.title,
+        Tone::Link => t.link,
+        Tone::Good => t.allow,
+        Tone::Bad => t.explicit_deny,
+        Tone::Warn => t.warning,
+        Tone::JsonKey => t.json_key,
+        Tone::JsonString => t.json_string,
+        Tone::JsonNumber => t.json_number,
+        Tone::JsonPunct => t.json_punct,
+    }
+}
+
+/// Tab labels in three widths, the widest that fits.
+fn tab_title(section: Section, tier: usize) -> &'static str {
+    match (tier, section) {
+        (0, s) => s.title(),
+        (1, Section::IdentityPools) => "IdPools",
+        (1, Section::UserPools) => "UserPools",
+        (1, Section::ResourcePolicies) => "Resources",
+        (1, Section::OrgPolicies) => "Org",
+        (_, Section::Policies) if tier > 1 => "Pols",
+        (_, Section::IdentityPools) => "IdP",
+        (_, Section::UserPools) => "UsrP",
+        (_, Section::ResourcePolicies) => "Res",
+        (_, Section::OrgPolicies) => "Org",
+        (_, s) => s.title(),
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = format!(
+            "iamscope needs at least {MIN_WIDTH}×{MIN_HEIGHT} characters; this terminal is {}×{}. Enlarge the window (q quits).",
+            area.width, area.height
+        );
+        let lines: Vec<Line> = super::detail::wrap(&message, area.width.max(10) as usize - 2)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let [header, tabs, main, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(frame, app, header);
+    draw_tabs(frame, app, tabs);
+    app.narrow = area.width < SIDE_BY_SIDE;
+    if app.narrow {
+        app.areas.list = Rect::default();
+        app.areas.right = Rect::default();
+        match app.focus {
+            Focus::List => draw_list(frame, app, main),
+            Focus::Right => draw_right(frame, app, main),
+        }
+    } else {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(main);
+        draw_list(frame, app, left);
+        draw_right(frame, app, right);
+    }
+    draw_footer(frame, app, footer);
+    if let Mode::EditField { field, input, .. } = &app.mode {
+        let suggestions = app.field_suggestions(*field, &input.text.clone());
+        draw_suggestions(frame, app, main, &suggestions);
+    }
+    if let Some(overlay) = app.overlay.clone() {
+        draw_overlay(frame, app, main, &overlay);
+    }
+}
+
+fn breadcrumbs(app: &App) -> String {
+    let mut crumbs = vec![app.section.title().to_owned()];
+    if let Some(target) = app.selection() {
+        crumbs.push(target.label(&app.model));
+    }
+    for view in &app.stack {
+        crumbs.push(match view {
+            View::Detail { target, .. } => target.label(&app.model),
+            View::Inspector => "inspector".to_owned(),
+            View::WhoCan => "who can".to_owned(),
+        });
+    }
+    crumbs.join(" › ")
+}
+
+fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let account = app.model.account().display_name();
+    let left = format!(" iamscope  {}  ›  {}", visible(&account), visible(&breadcrumbs(app)));
+    let right = format!("{}  ? help ", visible(&app.source));
+    let room = (area.width as usize).saturating_sub(width(&right) + 1);
+    let line = Line::from(vec![
+        Span::styled(pad(&left, room), app.theme.title),
+        Span::raw(" "),
+        Span::styled(right, app.theme.dim),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    let tier = (0..3)
+        .find(|&tier| {
+            Section::ALL
+                .iter()
+                .map(|s| tab_title(*s, tier).len() + 4)
+                .sum::<usize>()
+                <= area.width as usize
+        })
+        .unwrap_or(2);
+    let mut spans = Vec::new();
+    let mut x = area.x;
+    app.areas.tabs.clear();
+    app.areas.tabs_row = area.y;
+    for (i, section) in Section::ALL.iter().enumerate() {
+        let title = tab_title(*section, tier);
+        let label = format!(" {} {title} ", i + 1);
+        let w = width(&label) as u16;
+        app.areas.tabs.push((x, x + w, *section));
+        x += w + 1;
+        let style = if *section == app.section {
+            app.theme.tab_active
+        } else {
+            app.theme.tab
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn block<'a>(app: &App, title: String, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            app.theme.border_focus
+        } else {
+            app.theme.border
+        })
+        .title(Span::styled(
+            title,
+            if focused { app.theme.title } else { app.theme.text },
+        ))
+}
+
+fn draw_list(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    let section = app.section;
+    let focused = app.focus == Focus::List;
+    let list = app.list().clone();
+    let total = app.rows(section).len();
+    let filter = if list.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" /{}", visible(&list.filter))
+    };
+    let title = format!(
+        " {} ({}{}){filter} ",
+        section.title(),
+        list.visible.len(),
+        if list.visible.len() == total {
+            String::new()
+        } else {
+            format!(" of {total}")
+        }
+    );
+    let block = block(app, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    app.areas.list = area;
+    app.areas.list_first_row = inner.y + 1;
+    if inner.height < 2 {
+        return;
+    }
+    let columns = section.columns();
+    let body_height = (inner.height - 1) as usize;
+    // keep the selection in view
+    let mut offset = list.offset;
+    if list.selected < offset {
+        offset = list.selected;
+    } else if list.selected >= offset + body_height {
+        offset = list.selected + 1 - body_height;
+    }
+    if let Some(state) = app.lists.get_mut(&section) {
+        state.offset = offset;
+    }
+    let rows = app.rows(section).to_vec();
+    let shown: Vec<&super::sections::Row> = list
+        .visible
+        .iter()
+        .skip(offset)
+        .take(body_height)
+        .filter_map(|&i| rows.get(i))
+        .collect();
+    // column widths from what is visible, the first column flexible
+    let available = inner.width.saturating_sub(2) as usize;
+    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
+    for row in &shown {
+        for (i, cell) in row.cells.iter().enumerate().take(widths.len()) {
+            widths[i] = widths[i].max(width(&visible(cell)).min(40));
+        }
+    }
+    let spacing = columns.len().saturating_sub(1) * 2;
+    while widths.iter().sum::<usize>() + spacing > available && widths.len() > 1 {
+        // drop trailing columns that do not fit, then squeeze the first
+        let rest: usize = widths[1..].iter().sum::<usize>() + spacing;
+        if rest + 8 > available {
+            widths.pop();
+            continue;
+        }
+        widths[0] = available - rest;
+    }
+    let spacing = widths.len().saturating_sub(1) * 2;
+    let used: usize = widths.iter().sum::<usize>() + spacing;
+    if used < available && !widths.is_empty() {
+        let last = widths.len() - 1;
+        widths[last] += available - used;
+    }
+    let render_cells = |cells: &[String]| -> String {
+        widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| pad(&visible(cells.get(i).map_or("", String::as_str)), *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let header_cells: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let mut lines = vec![Line::from(Span::styled(
+        format!("  {}", render_cells(&header_cells)),
+        app.theme.header,
+    ))];
+    for (i, row) in shown.iter().enumerate() {
+        let selected = offset + i == list.selected;
+        let text = render_cells(&row.cells);
+        if selected {
+            let style = if focused {
+                app.theme.selection
+            } else {
+                app.theme.text.add_modifier(Modifier::BOLD)
+            };
+            lines.push(Line::from(Span::styled(format!("▶ {text}"), style)));
+        } else {
+            lines.push(Line::from(Span::styled(format!("  {text}"), app.theme.text)));
+        }
+    }
+    if shown.is_empty() {
+        let empty = if total == 0 {
+            "nothing of this kind in the account"
+        } else {
+            "no row matches the filter (esc clears it)"
+        };
+        lines.push(Line::from(Span::styled(format!("  {empty}"), app.theme.dim)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_right(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    app.areas.right = area;
+    let focused = app.focus == Focus::Right;
+    match app.stack.last().cloned() {
+        Some(View::Inspector) => draw_inspector(frame, app, area, focused),
+        Some(View::WhoCan) => draw_who_can(frame, app, area, focused),
+        _ => draw_doc(frame, app, area, focused),
+    }
+}
+
+fn scrolled(cursor: usize, offset: usize, height: usize) -> usize {
+    if cursor < offset {
+        cursor
+    } else if height > 0 && cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+fn draw_doc(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let Some(doc) = app.right_doc() else {
+        let block = block(app, " Detail ".to_owned(), focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(Span::styled("Nothing selected.", app.theme.dim)), inner);
+        return;
+    };
+    let block = block(app, format!(" {} ", visible(&doc.title)), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    app.page = height.saturating_sub(1).max(1);
+    let (cursor, offset) = match app.stack.last_mut() {
+        Some(View::Detail { cursor, offset, .. }) => {
+            *cursor = (*cursor).min(doc.lines.len().saturating_sub(1));
+            *offset = scrolled(*cursor, *offset, height);
+            (*cursor, *offset)
+        }
+        _ => {
+            app.live.0 = app.live.0.min(doc.lines.len().saturating_sub(1));
+            app.live.1 = scrolled(app.live.0, app.live.1, height);
+            app.live
+        }
+    };
+    let lines: Vec<Line> = doc
+        .lines
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, line)| {
+            let mut spans: Vec<Span> = line
+                .spans
+                .iter()
+                .map(|(s, t)| Span::styled(fit(s, 400), tone(app, *t)))
+                .collect();
+            if focused && i == cursor {
+                spans.insert(0, Span::styled("▶", app.theme.selection));
+                Line::from(spans).style(app.theme.highlight_line)
+            } else {
+                spans.insert(0, Span::raw(" "));
+                Line::from(spans)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_inspector(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let block = block(app, " Inspector ".to_owned(), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = app.inspector.rows();
+    let cursor = app.inspector.cursor;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, field) in Field::ALL.iter().enumerate() {
+        let value = app.inspector.field(*field);
+        let shown = if value.is_empty() {
+            "(none — Enter to type)".to_owned()
+        } else {
+            visible(value)
+        };
+        let mark = if focused && cursor == i { "▶" } else { " " };
+        let style = if focused && cursor == i {
+            app.theme.selection
+        } else {
+            app.theme.text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {:<10}", field.label()), app.theme.dim),
+            Span::styled(shown, style),
+        ]));
+    }
+    let badge_line = match &app.inspector.result {
+        Some(Ok(e)) => {
+            let style = tone(app, decision_tone(e.decision)).add_modifier(Modifier::REVERSED);
+            let mut spans = vec![
+                Span::styled(format!(" {} ", decision_word(e.decision)), style),
+                Span::raw(" "),
+            ];
+            let summary_room = inner.width.saturating_sub(18) as usize;
+            let summary = super::detail::wrap(&visible(&e.summary), summary_room.max(20));
+            spans.push(Span::styled(
+                summary.first().cloned().unwrap_or_default(),
+                app.theme.text,
+            ));
+            let mut out = vec![Line::from(spans)];
+            for more in summary.iter().skip(1) {
+                out.push(Line::from(Span::styled(
+                    format!("{}{more}", " ".repeat(width(decision_word(e.decision)) + 3)),
+                    app.theme.text,
+                )));
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
+    lines.push(Line::from(""));
+    lines.extend(badge_line);
+    lines.push(Line::from(""));
+    let fixed = lines.len();
+    let height = (inner.height as usize).saturating_sub(fixed);
+    app.page = height.max(1);
+    let tree_cursor = cursor.checked_sub(Field::ALL.len());
+    let offset = match tree_cursor {
+        Some(c) => scrolled(c, app.inspector.offset, height),
+        None => app.inspector.offset.min(rows.len().saturating_sub(1)),
+    };
+    app.inspector.offset = offset;
+    for (i, row) in rows.iter().enumerate().skip(offset).take(height) {
+        let selected = focused && tree_cursor == Some(i);
+        let toggle = match row.toggle {
+            Some(true) => "▾ ",
+            Some(false) => "▸ ",
+            None => "  ",
+        };
+        let mut spans = vec![
+            Span::styled(if selected { "▶" } else { " " }, app.theme.selection),
+            Span::raw("  ".repeat(row.depth)),
+            Span::styled(toggle, app.theme.dim),
+        ];
+        spans.extend(row.spans.iter().map(|(s, t)| Span::styled(s.clone(), tone(app, *t))));
+        let line = Line::from(spans);
+        lines.push(if selected {
+            line.style(app.theme.highlight_line)
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_who_can(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let Some(job) = &app.who_can else {
+        return;
+    };
+    let title = format!(
+        " Who can {} on {} ",
+        visible(&job.action),
+        fit(&visible(&job.resource), 50)
+    );
+    let block = block(app, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    match &job.result {
+        None => {
+            let done = job.progress.load(std::sync::atomic::Ordering::Relaxed).min(job.total);
+            let bar_width = inner.width.saturating_sub(4).min(50) as usize;
+            let filled = (done * bar_width).checked_div(job.total).unwrap_or(bar_width);
+            lines.push(Line::from(Span::styled(
+                if job.cancelled {
+                    "cancelled".to_owned()
+                } else {
+                    format!("evaluating {done} of {} principals…  (esc cancels)", job.total)
+                },
+                app.theme.text,
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)),
+                app.theme.title,
+            )));
+        }
+        Some(result) => {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{} of {} principals may do it.  Enter asks the inspector about one.",
+                    result.allowed.len(),
+                    result.evaluated
+                ),
+                app.theme.dim,
+            )));
+            let body = height.saturating_sub(1);
+            let (cursor, offset) = (job.cursor, scrolled(job.cursor, job.offset, body));
+            let name_width = result
+                .allowed
+                .iter()
+                .map(|a| width(&a.principal))
+                .max()
+                .unwrap_or(10)
+                .min(40);
+            for (i, allowed) in result.allowed.iter().enumerate().skip(offset).take(body) {
+                let because = match &allowed.deciding {
+                    Some(s) => format!("{} in {}", s.statement, s.policy),
+                    None => allowed.rule.replace('-', " "),
+                };
+                let selected = focused && i == cursor;
+                let text = format!(
+                    "{} {}  {}",
+                    if selected { "▶" } else { " " },
+                    pad(&visible(&allowed.principal), name_width),
+                    visible(&because)
+                );
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if selected { app.theme.selection } else { app.theme.text },
+                )));
+            }
+            if let Some(job) = &mut app.who_can {
+                job.offset = offset;
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_footer(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let line = match &app.mode {
+        Mode::Filter(input) => input_line(
+            app,
+            "/",
+            &input.text,
+            input.cursor,
+            "fuzzy; start with ! to invert; enter keeps, esc clears",
+        ),
+        Mode::Command(input) => input_line(app, ":", &input.text, input.cursor, "Tab completes; enter runs"),
+        Mode::EditField { field, input, .. } => input_line(
+            app,
+            &format!("{}: ", field.label()),
+            &input.text,
+            input.cursor,
+            "Tab takes the suggestion; enter keeps; esc cancels",
+        ),
+        Mode::Normal => {
+            let keys = &app.settings.keymap;
+            let hints = [
+                (Action::Help, "help"),
+                (Action::Command, "command"),
+                (Action::Filter, "filter"),
+                (Action::Inspect, "inspect"),
+                (Action::WhoCan, "who can"),
+                (Action::RawJson, "json"),
+                (Action::Quit, "quit"),
+            ];
+            let hint_text: String = hints
+                .iter()
+                .map(|(a, label)| format!("{} {label}  ", keys.label(*a)))
+                .collect();
+            match &app.status {
+                Some(status) => Line::from(vec![Span::styled(format!(" {}", visible(status)), app.theme.warning)]),
+                None => Line::from(Span::styled(format!(" {hint_text}"), app.theme.dim)),
+            }
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn input_line<'a>(app: &App, prompt: &str, text: &str, cursor: usize, hint: &str) -> Line<'a> {
+    let before: String = text.chars().take(cursor).collect();
+    let at: String = text.chars().nth(cursor).map_or(" ".to_owned(), |c| c.to_string());
+    let after: String = text.chars().skip(cursor + 1).collect();
+    Line::from(vec![
+        Span::styled(prompt.to_owned(), app.theme.title),
+        Span::styled(visible(&before), app.theme.text),
+        Span::styled(visible(&at), app.theme.selection),
+        Span::styled(visible(&after), app.theme.text),
+        Span::styled(format!("   {hint}"), app.theme.dim),
+    ])
+}
+
+fn draw_suggestions(frame: &mut Frame<'_>, app: &App, main: Rect, suggestions: &[String]) {
+    if suggestions.is_empty() {
+        return;
+    }
+    let Mode::EditField { choice, .. } = app.mode else {
+        return;
+    };
+    let Mode::EditField { field, .. } = &app.mode else {
+        return;
+    };
+    // Under the field being edited, in the inspector's pane.
+    let pane = if app.areas.right.width > 0 {
+        app.areas.right
+    } else {
+        main
+    };
+    let row = Field::ALL.iter().position(|f| f == field).unwrap_or(0) as u16;
+    let w = (suggestions.iter().map(|s| width(s)).max().unwrap_or(10) as u16 + 4).min(pane.width.saturating_sub(4));
+    let top = (pane.y + 2 + row).min(main.y + main.height.saturating_sub(3));
+    let h = (suggestions.len() as u16 + 2).min(main.y + main.height - top);
+    let area = Rect {
+        x: pane.x + 12.min(pane.width.saturating_sub(w)),
+        y: top,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, area);
+    let lines: Vec<Line> = suggestions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let style = if i == choice {
+                app.theme.selection
+            } else {
+                app.theme.text
+            };
+            Line::from(Span::styled(
+                format!("{} {}", if i == choice { "▶" } else { " " }, visible(s)),
+                style,
+            ))
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block(app, " suggestions (Tab takes, ↑↓ choose) ".to_owned(), true)),
+        area,
+    );
+}
+
+fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay) {
+    let (title, lines, offset) = match overlay {
+        Overlay::Help { offset } => (" Keys ".to_owned(), help_lines(app), *offset),
+        Overlay::Text { title, lines, offset } => (format!(" {title} "), lines.clone(), *offset),
+    };
+    let w = (main.width - 4).min(lines.iter().map(|l| width(l)).max().unwrap_or(20).max(40) as u16 + 4);
+    let h = (main.height).min(lines.len() as u16 + 2);
+    let area = Rect {
+        x: main.x + (main.width - w) / 2,
+        y: main.y + (main.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, area);
+    let body = (h as usize).saturating_sub(2);
+    let offset = offset.min(lines.len().saturating_sub(body));
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(offset)
+        .take(body)
+        .map(|l| Line::from(Span::styled(l.clone(), app.theme.text)))
+        .collect();
+    let more = if lines.len() > body {
+        format!(
+            "{title}— {}/{} (j/k scroll, esc closes) ",
+            offset + body.min(lines.len()),
+            lines.len()
+        )
+    } else {
+        format!("{title}(esc closes) ")
+    };
+    frame.render_widget(Paragraph::new(shown).block(block(app, more, true)), area);
+}
+
+/// The help overlay, from the live keymap.
+pub fn help_lines(app: &App) -> Vec<String> {
+    let keys = &app.settings.keymap;
+    let mut lines = Vec::new();
+    let width = Action::ALL
+        .iter()
+        .map(|a| keys.label(*a).len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    for action in Action::ALL {
+        lines.push(format!("{:>width$}  {}", keys.label(action), action.describe()));
+    }
+    lines.push(String::new());
+    lines.push("In the inspector: enter on a field types into it (Tab completes), enter on a row".to_owned());
+    lines.push("opens or closes it, o opens a statement's policy at its line.".to_owned());
+    lines.push("Commands: :users :groups :roles :policies :root :pools :userpools :resources :org".to_owned());
+    lines.push("  :explain PRINCIPAL ACTION RESOURCE [K=V…]   :who-can ACTION RESOURCE".to_owned());
+    lines.push("  :open FILE…   :theme dark|light|high-contrast|colour-blind   :summary   :quit".to_owned());
+    lines.push(String::new());
+    lines.push(format!(
+        "Settings file: {}",
+        crate::io::paths::Paths::discover()
+            .config_file()
+            .map_or_else(|| "—".to_owned(), |p| p.display().to_string())
+    ));
+    lines
+}
