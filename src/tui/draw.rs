@@ -668,11 +668,6 @@ pub fn help_lines(app: &App) -> Vec<String> {
     lines.push("  :explain PRINCIPAL ACTION RESOURCE [K=V…]   :who-can ACTION RESOURCE".to_owned());
     lines.push("  :open FILE…   :theme dark|light|high-contrast|colour-blind   :summary   :quit".to_owned());
     lines.push(String::new());
-    lines.push(format!(
-        "Settings file: {}",
-        crate::io::paths::Paths::discover()
-            .config_file()
-            .map_or_else(|| "—".to_owned(), |p| p.display().to_string())
-    ));
+    lines.push("Keys and theme can be changed in the settings file that `iamscope info` names.".to_owned());
     lines
 }
