@@ -87,7 +87,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
             Focus::Right => draw_right(frame, app, main),
         }
     } else {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(main);
+        // The inspector and who-can need the room more than the list.
+        let list_share = if matches!(app.stack.last(), Some(View::Inspector | View::WhoCan)) {
+            36
+        } else {
+            44
+        };
+        let [left, right] = Layout::horizontal([
+            Constraint::Percentage(list_share),
+            Constraint::Percentage(100 - list_share),
+        ])
+        .areas(main);
         draw_list(frame, app, left);
         draw_right(frame, app, right);
     }
@@ -117,8 +127,9 @@ fn breadcrumbs(app: &App) -> String {
 }
 
 fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let account = app.model.account().display_name();
-    let left = format!(" iamscope  {}  ›  {}", visible(&account), visible(&breadcrumbs(app)));
+    let account = app.model.account();
+    let name = account.alias.clone().unwrap_or_else(|| account.id.clone());
+    let left = format!(" iamscope · {}  ›  {}", visible(&name), visible(&breadcrumbs(app)));
     let right = format!("{}  ? help ", visible(&app.source));
     let room = (area.width as usize).saturating_sub(width(&right) + 1);
     let line = Line::from(vec![
@@ -134,7 +145,7 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
         .find(|&tier| {
             Section::ALL
                 .iter()
-                .map(|s| tab_title(*s, tier).len() + 4)
+                .map(|s| tab_title(*s, tier).len() + 5)
                 .sum::<usize>()
                 <= area.width as usize
         })
@@ -480,13 +491,12 @@ fn draw_who_can(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool)
             )));
             let body = height.saturating_sub(1);
             let (cursor, offset) = (job.cursor, scrolled(job.cursor, job.offset, body));
-            let name_width = result
+            let names: Vec<String> = result
                 .allowed
                 .iter()
-                .map(|a| width(&a.principal))
-                .max()
-                .unwrap_or(10)
-                .min(40);
+                .map(|a| principal_name(app, &a.principal))
+                .collect();
+            let name_width = names.iter().map(|n| width(n)).max().unwrap_or(10).min(30);
             for (i, allowed) in result.allowed.iter().enumerate().skip(offset).take(body) {
                 let because = match &allowed.deciding {
                     Some(s) => format!("{} in {}", s.statement, s.policy),
@@ -496,7 +506,7 @@ fn draw_who_can(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool)
                 let text = format!(
                     "{} {}  {}",
                     if selected { "▶" } else { " " },
-                    pad(&visible(&allowed.principal), name_width),
+                    pad(&visible(&names[i]), name_width),
                     visible(&because)
                 );
                 lines.push(Line::from(Span::styled(
@@ -510,6 +520,21 @@ fn draw_who_can(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool)
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `identity-pool/ID:unauthenticated` reads better as `guests of PhotoAppIdentities`.
+fn principal_name(app: &App, principal: &str) -> String {
+    let Some(rest) = principal.strip_prefix("identity-pool/") else {
+        return principal.to_owned();
+    };
+    let Some((id, kind)) = rest.rsplit_once(':') else {
+        return principal.to_owned();
+    };
+    let pool = app.model.identity_pool(id).map_or(id, |p| p.name.as_str());
+    match kind {
+        "unauthenticated" => format!("guests of {pool}"),
+        _ => format!("signed-in users of {pool}"),
+    }
 }
 
 fn draw_footer(frame: &mut Frame<'_>, app: &App, area: Rect) {

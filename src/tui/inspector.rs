@@ -218,9 +218,10 @@ impl Inspector {
             }
             for policy in &stage.policies {
                 let key = format!("{key}/{}", policy.label);
-                let relevant = policy.statements.iter().any(|s| s.matched || s.deciding);
+                let closest = e.closest.as_ref().is_some_and(|c| c.source == policy.source);
+                let relevant = closest || policy.statements.iter().any(|s| s.matched || s.deciding);
                 let open = self.is_open(&key, relevant);
-                let summary = if relevant {
+                let summary = if policy.statements.iter().any(|s| s.matched || s.deciding) {
                     String::new()
                 } else {
                     format!(
