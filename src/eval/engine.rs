@@ -617,8 +617,11 @@ impl<'a> Run<'a> {
             };
         }
 
-        // Across accounts both sides must allow.
-        let resource_ok = resource_allow.is_some() || key_policy_delegates;
+        // Across accounts both sides must allow. An assumed default key
+        // policy does not count: it delegates only to the key's own account
+        // ("Key policies in AWS KMS", default key policy), so another
+        // account's principal needs a key policy that names it or its account.
+        let resource_ok = resource_allow.is_some();
         match (identity_ok, resource_ok) {
             (true, true) => outcome(
                 Decision::Allow,
