@@ -724,7 +724,8 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
         if stage_of(at.policy) == StageKind::ResourceBasedPolicies {
             let names_requester = builder.statement(at).is_some_and(|(statement, _)| {
                 statement.principal.as_ref().is_some_and(|p| {
-                    super::matching::principal_matches(p, &builder.run.env).is_some()
+                    super::matching::principal_matches(p, statement.effect, &builder.run.env)
+                        .is_some()
                 })
             });
             if !names_requester {

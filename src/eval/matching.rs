@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use super::context::{Env, ExternalKind, Requester};
 use crate::policy::glob::Case;
 use crate::policy::{
-    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause,
+    ActionClause, BaseOperator, Condition, ConditionValue, Effect, ParsedValue, PrincipalClause,
     PrincipalKind, ResourceClause, SetQualifier, Statement,
 };
 
@@ -70,7 +70,9 @@ pub fn check_statement(
         return Err(Miss::Resource);
     }
     let principal = match (with_principal, &statement.principal) {
-        (true, Some(clause)) => principal_matches(clause, env).ok_or(Miss::Principal)?,
+        (true, Some(clause)) => {
+            principal_matches(clause, statement.effect, env).ok_or(Miss::Principal)?
+        }
         // A resource-based statement without a Principal names nobody.
         (true, None) => return Err(Miss::Principal),
         (false, _) => PrincipalMatch::NotApplicable,
@@ -142,11 +144,20 @@ fn has_boundary(env: &Env<'_>) -> bool {
     }
 }
 
-pub fn principal_matches(clause: &PrincipalClause, env: &Env<'_>) -> Option<PrincipalMatch> {
+/// Whether a statement's `Principal` (or `NotPrincipal`) names the requester.
+/// The statement's effect matters for one documented rule only: a Deny with
+/// NotPrincipal always applies to a requester with a permissions boundary.
+pub fn principal_matches(
+    clause: &PrincipalClause,
+    effect: Effect,
+    env: &Env<'_>,
+) -> Option<PrincipalMatch> {
     if clause.negated {
         // A Deny with NotPrincipal always applies to a requester that has a
         // permissions boundary, whatever it lists ("Permissions boundaries").
-        if has_boundary(env) {
+        // AWS documents this for Deny alone: an Allow with NotPrincipal does
+        // not reach a listed principal because it has a boundary.
+        if effect == Effect::Deny && has_boundary(env) {
             return Some(PrincipalMatch::NotPrincipal);
         }
         let chain = identity_chain(env);
