@@ -529,7 +529,8 @@ impl<'a> Run<'a> {
                     Some((
                         PrincipalMatch::Service
                         | PrincipalMatch::Federated
-                        | PrincipalMatch::Anyone,
+                        | PrincipalMatch::Anyone
+                        | PrincipalMatch::NotPrincipal,
                         at,
                     )) => outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at)),
                     _ if f.resource_policy_required == RequiredBy::TrustPolicy
@@ -580,8 +581,14 @@ impl<'a> Run<'a> {
                 return outcome(Decision::Allow, Basis::RootUser, None);
             }
             match resource_allow {
-                // A grant to the user, the session or anyone is enough on its own.
-                Some((PrincipalMatch::Direct | PrincipalMatch::Anyone, at)) => {
+                // A grant to the user, the session or anyone is enough on its
+                // own. An Allow with NotPrincipal that does not exclude the
+                // requester grants to everyone not listed ("NotPrincipal"),
+                // so it counts as a grant to anyone.
+                Some((
+                    PrincipalMatch::Direct | PrincipalMatch::Anyone | PrincipalMatch::NotPrincipal,
+                    at,
+                )) => {
                     return outcome(Decision::Allow, Basis::ResourcePolicyAllows, Some(at));
                 }
                 // A grant to the role is capped by its boundary and session policies.

@@ -639,7 +639,7 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
                     PrincipalMatch::Service => "names the service",
                     PrincipalMatch::Federated => "names the identity provider",
                     PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable =>
-                        "by NotPrincipal",
+                        "names everyone but those NotPrincipal lists",
                 }
             ),
             None => "no statement allows the request".to_owned(),
