@@ -215,6 +215,39 @@ pub(crate) fn is_trust_action(action: &str) -> bool {
     )
 }
 
+/// How much a matching Allow grants on its own, by how it names the requester.
+/// Every Allow statement counts, so the widest grant decides: a grant to the
+/// user or session (or to anyone) suffices alone; one to the role is capped
+/// by boundary and session policies; one to the account only delegates to
+/// the identity-based policies ("Policy evaluation logic"). Statements
+/// without a Principal (identity policies, SCPs) all rank alike.
+fn grant_rank(how: PrincipalMatch) -> u8 {
+    match how {
+        PrincipalMatch::NotApplicable
+        | PrincipalMatch::Direct
+        | PrincipalMatch::Anyone
+        | PrincipalMatch::NotPrincipal
+        | PrincipalMatch::Service
+        | PrincipalMatch::Federated => BEST_GRANT,
+        PrincipalMatch::Role => 2,
+        PrincipalMatch::Account => 1,
+    }
+}
+
+const BEST_GRANT: u8 = 3;
+
+/// Whether `candidate` grants more than `current` (the first of equals stays).
+fn wider_grant(
+    candidate: Option<(PrincipalMatch, StatementRef)>,
+    current: Option<(PrincipalMatch, StatementRef)>,
+) -> bool {
+    match (candidate, current) {
+        (Some(_), None) => true,
+        (Some((new, _)), Some((old, _))) => grant_rank(new) > grant_rank(old),
+        (None, _) => false,
+    }
+}
+
 /// One run of the pipeline over one requester.
 pub(crate) struct Run<'a> {
     pub env: Env<'a>,
@@ -264,8 +297,12 @@ impl<'a> Run<'a> {
             .iter()
             .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
         for statement in document.parsed().statements() {
-            // Fast path: once an allow is known, only denies can change anything.
-            if !R::ENABLED && allow.is_some() && statement.effect == Effect::Allow {
+            // Fast path: once an allow that no other could better is known,
+            // only denies can change anything.
+            if !R::ENABLED
+                && statement.effect == Effect::Allow
+                && allow.is_some_and(|(how, _)| grant_rank(how) == BEST_GRANT)
+            {
                 continue;
             }
             let outcome = check_statement(statement, &self.env, with_principal);
@@ -281,7 +318,9 @@ impl<'a> Run<'a> {
                     }
                     Effect::Deny => {}
                     Effect::Allow => {
-                        allow.get_or_insert((how, at));
+                        if wider_grant(Some((how, at)), allow) {
+                            allow = Some((how, at));
+                        }
                     }
                 }
             }
@@ -456,7 +495,7 @@ impl<'a> Run<'a> {
         for policy in resource_policies {
             let (present, allow) = self.scan(policy, true, rec, &mut deny);
             facts.resource.present |= present;
-            if facts.resource.allow.is_none() {
+            if wider_grant(allow, facts.resource.allow) {
                 facts.resource.allow = allow;
             }
         }
