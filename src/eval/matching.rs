@@ -128,6 +128,7 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
             chain.extend(env.requester.session_arn(model));
         }
         Requester::External { arn, kind } if *kind != ExternalKind::Root => {
+            chain.extend(env.requester.external_role_arn());
             chain.push(arn.to_string())
         }
         Requester::Service { name } => chain.push(name.clone()),
@@ -251,6 +252,19 @@ fn entry_matches(kind: PrincipalKind, value: &str, env: &Env<'_>) -> Option<Prin
                             ExternalKind::Role => PrincipalMatch::Role,
                             _ => PrincipalMatch::Direct,
                         })
+                    }
+                    // A role ARN names every session of the role, in any
+                    // account; role names are unique in an account, so the
+                    // role's path (which a session ARN lacks) does not matter.
+                    Requester::External {
+                        arn,
+                        kind: ExternalKind::Session,
+                    } if service == "iam"
+                        && arn_account == arn.account()
+                        && resource.starts_with("role/")
+                        && resource.rsplit('/').next() == requester.external_role_name() =>
+                    {
+                        Some(PrincipalMatch::Role)
                     }
                     _ => None,
                 };
