@@ -142,52 +142,51 @@ fn run(path: &Path) -> Vec<String> {
                 explanation.rule
             ));
         }
-        if let Some(rule) = &expect.rule {
-            if explanation.rule != rule {
-                fail(format!(
-                    "rule {}, expected {rule}: {}",
-                    explanation.rule, explanation.summary
-                ));
-            }
+        if let Some(rule) = &expect.rule
+            && explanation.rule != rule
+        {
+            fail(format!(
+                "rule {}, expected {rule}: {}",
+                explanation.rule, explanation.summary
+            ));
         }
-        if let Some(sid) = &expect.deciding_statement {
-            if !explanation.deciding.iter().any(|d| &d.statement == sid) {
-                let got: Vec<&str> = explanation
-                    .deciding
-                    .iter()
-                    .map(|d| d.statement.as_str())
-                    .collect();
-                fail(format!("deciding statements {got:?}, expected {sid}"));
-            }
+        if let Some(sid) = &expect.deciding_statement
+            && !explanation.deciding.iter().any(|d| &d.statement == sid)
+        {
+            let got: Vec<&str> = explanation
+                .deciding
+                .iter()
+                .map(|d| d.statement.as_str())
+                .collect();
+            fail(format!("deciding statements {got:?}, expected {sid}"));
         }
-        if let Some(policy) = &expect.deciding_policy {
-            if !explanation
+        if let Some(policy) = &expect.deciding_policy
+            && !explanation
                 .deciding
                 .iter()
                 .any(|d| d.policy.contains(policy.as_str()))
-            {
-                let got: Vec<&str> = explanation
-                    .deciding
-                    .iter()
-                    .map(|d| d.policy.as_str())
-                    .collect();
-                fail(format!(
-                    "deciding policies {got:?}, expected one containing {policy}"
-                ));
-            }
+        {
+            let got: Vec<&str> = explanation
+                .deciding
+                .iter()
+                .map(|d| d.policy.as_str())
+                .collect();
+            fail(format!(
+                "deciding policies {got:?}, expected one containing {policy}"
+            ));
         }
-        if let Some(text) = &expect.summary_contains {
-            if !explanation.summary.contains(text.as_str()) {
-                fail(format!("summary `{}` lacks `{text}`", explanation.summary));
-            }
+        if let Some(text) = &expect.summary_contains
+            && !explanation.summary.contains(text.as_str())
+        {
+            fail(format!("summary `{}` lacks `{text}`", explanation.summary));
         }
-        if let Some(keys) = &expect.missing_context {
-            if &explanation.missing_context != keys {
-                fail(format!(
-                    "missing context {:?}, expected {keys:?}",
-                    explanation.missing_context
-                ));
-            }
+        if let Some(keys) = &expect.missing_context
+            && &explanation.missing_context != keys
+        {
+            fail(format!(
+                "missing context {:?}, expected {keys:?}",
+                explanation.missing_context
+            ));
         }
     }
     failures

@@ -542,19 +542,17 @@ pub fn resolve<'m>(
                     });
                 }
                 // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-                if arn.service() == "sts" {
-                    if let Some(rest) = arn.resource().strip_prefix("assumed-role/") {
-                        if let Some((role_name, session)) = rest.split_once('/') {
-                            if let Some(index) = model.index().role(role_name) {
-                                return Ok(Requester::RoleSession {
-                                    index,
-                                    role: &account.roles[index],
-                                    session: session.to_owned(),
-                                    web_identity: None,
-                                });
-                            }
-                        }
-                    }
+                if arn.service() == "sts"
+                    && let Some(rest) = arn.resource().strip_prefix("assumed-role/")
+                    && let Some((role_name, session)) = rest.split_once('/')
+                    && let Some(index) = model.index().role(role_name)
+                {
+                    return Ok(Requester::RoleSession {
+                        index,
+                        role: &account.roles[index],
+                        session: session.to_owned(),
+                        web_identity: None,
+                    });
                 }
                 return Err(format!(
                     "{arn} is in account {} but the export has no such principal",

@@ -427,17 +427,17 @@ impl<'a> Run<'a> {
                 .map(|&index| PolicyRef::Resource { index }),
         );
         // A bucket policy also governs the bucket's objects.
-        if let Some(object) = resource.strip_prefix("arn:aws:s3:::") {
-            if let Some((bucket, _)) = object.split_once('/') {
-                let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
-                refs.extend(
-                    model
-                        .index()
-                        .resource_policies(bucket_arn)
-                        .iter()
-                        .map(|&index| PolicyRef::Resource { index }),
-                );
-            }
+        if let Some(object) = resource.strip_prefix("arn:aws:s3:::")
+            && let Some((bucket, _)) = object.split_once('/')
+        {
+            let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
+            refs.extend(
+                model
+                    .index()
+                    .resource_policies(bucket_arn)
+                    .iter()
+                    .map(|&index| PolicyRef::Resource { index }),
+            );
         }
         let required = if request.service().as_str() == "kms" && resource.contains(":key/") {
             RequiredBy::KeyPolicy

@@ -42,10 +42,10 @@ impl PrincipalSpec {
             crate::model::Arn::parse(text).map_err(|e| e.to_string())?;
             return Ok(PrincipalSpec::Arn(text.to_owned()));
         }
-        if let Some(name) = text.strip_prefix("user/") {
-            if !name.is_empty() {
-                return Ok(PrincipalSpec::User(name.to_owned()));
-            }
+        if let Some(name) = text.strip_prefix("user/")
+            && !name.is_empty()
+        {
+            return Ok(PrincipalSpec::User(name.to_owned()));
         }
         if let Some(rest) = text.strip_prefix("role/") {
             let (name, session) = match rest.split_once('/') {
@@ -77,10 +77,10 @@ impl PrincipalSpec {
                 "`{text}`: an identity-pool principal is identity-pool/POOL_ID:authenticated or identity-pool/POOL_ID:unauthenticated"
             ));
         }
-        if let Some(name) = text.strip_prefix("service/") {
-            if !name.is_empty() {
-                return Ok(PrincipalSpec::Service(name.to_owned()));
-            }
+        if let Some(name) = text.strip_prefix("service/")
+            && !name.is_empty()
+        {
+            return Ok(PrincipalSpec::Service(name.to_owned()));
         }
         if text.ends_with(".amazonaws.com") && !text.contains('/') {
             return Ok(PrincipalSpec::Service(text.to_owned()));

@@ -269,7 +269,7 @@ impl<'t> Parser<'t> {
                     }
                 }
                 _ => {
-                    let help = if STATEMENT_ELEMENTS.iter().any(|e| *e == name) {
+                    let help = if STATEMENT_ELEMENTS.contains(&name) {
                         format!("{name} belongs inside a statement")
                     } else {
                         "a policy's top level has only Version, Id and Statement".to_owned()
