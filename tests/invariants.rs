@@ -421,15 +421,7 @@ fn maybe_statements() -> impl Strategy<Value = Option<Vec<Stmt>>> {
 
 /// An SCP level: usually the full-access Allow plus a few random statements.
 fn scp() -> impl Strategy<Value = Option<Vec<Stmt>>> {
-    let full = Stmt {
-        allow: true,
-        actions: vec![3],
-        not_action: false,
-        resources: vec![0],
-        not_resource: false,
-        condition: None,
-        principal: 0,
-    };
+    let full = everything(true);
     prop::option::weighted(
         0.5,
         (any::<bool>(), statements()).prop_map(move |(with_full, mut rest)| {
@@ -480,15 +472,7 @@ fn world_leaning_to_allow() -> impl Strategy<Value = World> {
         prop::collection::vec(prop::bool::weighted(0.6), 12),
     )
         .prop_map(|(mut world, coins)| {
-            let everything = Stmt {
-                allow: true,
-                actions: vec![3],
-                not_action: false,
-                resources: vec![0],
-                not_resource: false,
-                condition: None,
-                principal: 0,
-            };
+            let everything = everything(true);
             for (slot, coin) in ALL_SLOTS.iter().zip(coins) {
                 if coin && let Some(policy) = world.policy_mut(*slot) {
                     policy.insert(0, everything.clone());
@@ -548,11 +532,11 @@ fn decision(world: &World, req: &Req) -> Decision {
     explained.decision
 }
 
-/// A Deny of every action on every resource, with no condition, naming
-/// everyone where a principal is needed: it matches any request.
-fn deny_everything() -> Stmt {
+/// An Allow or Deny of every action on every resource, with no condition,
+/// naming everyone where a principal is needed: it matches any request.
+fn everything(allow: bool) -> Stmt {
     Stmt {
-        allow: false,
+        allow,
         actions: vec![
             ACTION_PATTERNS
                 .iter()
@@ -620,7 +604,7 @@ proptest! {
         let slots = req.applicable_slots(&world);
         prop_assume!(!slots.is_empty());
         let slot = slots[pick.index(slots.len())];
-        insert(&mut world, slot, deny_everything(), position, true);
+        insert(&mut world, slot, everything(false), position, true);
         prop_assert_eq!(decision(&world, &req), Decision::ExplicitDeny, "slot {:?}", slot);
     }
 
