@@ -134,6 +134,561 @@ mod catalog {
     }
 }
 
+/// Every real-world policy in the shared folder, and every AWS managed policy,
+/// goes through the policy parser without a panic; the malformed ones come
+/// back with diagnostics.
+mod policy_corpus {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use iamscope::policy::{ParsedPolicy, Severity, parse_policy};
+    use serde_json::Value;
+
+    use super::{read_json, shared_data};
+
+    /// `.json` files below `dir`, without the `_index.json` origin maps.
+    fn json_files(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "json")
+                    && path.file_name().is_some_and(|n| n != "_index.json")
+                {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The policy documents one file holds, each with where it came from: the
+    /// file itself, the `Policy` of each `{Resource, Policy, Account}` entry,
+    /// each `Policies[].Content` of an Organizations tree, or the URL-encoded
+    /// `AssumeRolePolicyDocument` of a recorded GetRole response.
+    fn documents(path: &Path, text: &str) -> Vec<(String, String)> {
+        let name = path.display().to_string();
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            return vec![(name, text.to_owned())];
+        };
+        match &value {
+            Value::Array(entries) => entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (format!("{name}[{i}].Policy"), e["Policy"].to_string()))
+                .collect(),
+            Value::Object(o) if o.contains_key("Children") => {
+                let mut out = Vec::new();
+                org_tree(&value, &name, &mut out);
+                out
+            }
+            Value::Object(o) if o.contains_key("status_code") => {
+                let encoded = value["data"]["Role"]["AssumeRolePolicyDocument"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: no AssumeRolePolicyDocument"));
+                let decoded = percent_encoding::percent_decode_str(encoded)
+                    .decode_utf8()
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                vec![(format!("{name} (decoded)"), decoded.into_owned())]
+            }
+            _ => vec![(name, text.to_owned())],
+        }
+    }
+
+    fn org_tree(node: &Value, name: &str, out: &mut Vec<(String, String)>) {
+        let id = node["Id"].as_str().unwrap_or("?");
+        for policy in node["Policies"].as_array().into_iter().flatten() {
+            out.push((
+                format!("{name} {id}/{}", policy["Name"].as_str().unwrap_or("?")),
+                policy["Content"].to_string(),
+            ));
+        }
+        for child in node["Children"].as_array().into_iter().flatten() {
+            org_tree(child, name, out);
+        }
+    }
+
+    fn parse_without_panic(name: &str, text: &str) -> ParsedPolicy {
+        std::panic::catch_unwind(|| parse_policy(text)).unwrap_or_else(|_| panic!("the parser panicked on {name}"))
+    }
+
+    fn errors(parsed: &ParsedPolicy) -> Vec<String> {
+        parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{} at {}: {}", d.code, d.path, d.message))
+            .collect()
+    }
+
+    const PLACEHOLDER: &str = "a <placeholder> value";
+
+    /// Why AWS would refuse a document, if it is one of the known kinds of
+    /// broken input in the collection (placeholders are refused only where a
+    /// typed value belongs).
+    fn known_flaw(document: &str) -> Option<&'static str> {
+        let Ok(value) = serde_json::from_str::<Value>(document) else {
+            return Some("not JSON");
+        };
+        let Some(statement) = value.get("Statement") else {
+            return Some("no Statement");
+        };
+        let statements = match statement {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        if statements
+            .iter()
+            .any(|s| s["Principal"].as_str().is_some_and(|p| p != "*"))
+        {
+            return Some("a Principal that is a bare ARN string");
+        }
+        // Documentation samples leave <placeholders> for ARNs, CIDRs and actions.
+        if document.contains('<') {
+            return Some(PLACEHOLDER);
+        }
+        None
+    }
+
+    /// The number of statements the JSON holds (an object is one).
+    fn statement_count(document: &str) -> Option<usize> {
+        let value: Value = serde_json::from_str(document).ok()?;
+        Some(match value.get("Statement")? {
+            Value::Array(items) => items.len(),
+            _ => 1,
+        })
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn every_collected_policy_parses() {
+        let root = shared_data().join("policies");
+        let mut documents_seen = 0;
+        let mut problems = Vec::new();
+        let mut flawed: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for kind in ["scp", "rcp", "bucket", "trust", "vpc-endpoint"] {
+            let files = json_files(&root.join(kind));
+            assert!(!files.is_empty(), "no policies under {kind}/");
+            for path in files {
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                for (name, document) in documents(&path, &text) {
+                    documents_seen += 1;
+                    let parsed = parse_without_panic(&name, &document);
+                    let errors = errors(&parsed);
+                    match (known_flaw(&document), errors.is_empty()) {
+                        // A placeholder is an error only where a typed value
+                        // (an ARN, a CIDR, an action) belongs, and then the
+                        // diagnostic names it.
+                        (Some(PLACEHOLDER), _) => {
+                            *flawed.entry(PLACEHOLDER).or_default() += 1;
+                            if errors.iter().any(|e| !e.contains('<')) {
+                                problems.push(format!("{name}: {errors:?}"));
+                            }
+                        }
+                        (Some(flaw), false) => *flawed.entry(flaw).or_default() += 1,
+                        (Some(flaw), true) => problems.push(format!("{name} has {flaw} but no error diagnostic")),
+                        (None, false) => problems.push(format!("{name}: {errors:?}")),
+                        (None, true) => {}
+                    }
+                    if let Some(count) = statement_count(&document)
+                        && parsed.statements().len() != count
+                    {
+                        problems.push(format!(
+                            "{name}: {count} statements in the JSON, {} parsed",
+                            parsed.statements().len()
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        // The collection's documented quirks are all there and all reported.
+        assert!(documents_seen >= 240, "only {documents_seen} documents");
+        assert_eq!(flawed.get("not JSON"), Some(&1), "{flawed:?}");
+        assert_eq!(flawed.get("no Statement"), Some(&2), "{flawed:?}");
+        assert!(
+            flawed.get("a <placeholder> value").is_some_and(|n| *n > 10),
+            "{flawed:?}"
+        );
+        assert!(
+            flawed.contains_key("a Principal that is a bare ARN string"),
+            "{flawed:?}"
+        );
+    }
+
+    /// The SCP with a `//` comment line is refused, with the place and advice.
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn the_scp_with_a_comment_gets_a_json_syntax_diagnostic() {
+        let path = shared_data().join(
+            "policies/scp/aws-samples-service-control-policy-examples/Service-specific-controls/AWS-IAM/deny-service-specific-credential-by-type.json",
+        );
+        let text = std::fs::read_to_string(&path).expect("the file is there");
+        let parsed = parse_policy(&text);
+        assert!(parsed.policy.is_none());
+        let d = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "json-syntax")
+            .expect("a json-syntax diagnostic");
+        assert_eq!(d.severity, Severity::Error);
+        let comment_line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("//"))
+            .expect("a comment line")
+            + 1;
+        assert_eq!(d.line, comment_line);
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("comment")), "{d:?}");
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn every_aws_managed_policy_parses_cleanly() {
+        let path = shared_data().join("managed-policies/aws-managed-policies.json");
+        let extract = read_json(&path);
+        let extract = extract.as_array().expect("a list of policies");
+        assert!(extract.len() > 1000, "only {} policies", extract.len());
+        let mut problems = Vec::new();
+        for entry in extract {
+            let name = entry["PolicyName"].as_str().expect("PolicyName");
+            let document = entry["Document"].to_string();
+            let parsed = parse_without_panic(name, &document);
+            let errors = errors(&parsed);
+            if !errors.is_empty() {
+                problems.push(format!("{name}: {errors:?}"));
+            }
+            if statement_count(&document) != Some(parsed.statements().len()) {
+                problems.push(format!("{name}: statements lost in parsing"));
+            }
+            if parsed.statements().iter().any(|s| !s.valid) {
+                problems.push(format!("{name}: a statement is marked invalid"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
+
+/// IAMSpy's evaluation fixtures (GAAD files, resource policies, Organizations
+/// trees) give the decisions IAMSpy's own integration tests expect of them.
+/// The expectations are restated here as facts: who may do what to which
+/// resource.
+mod iamspy {
+    use std::collections::BTreeSet;
+
+    use iamscope::analysis::who_can::who_can;
+    use iamscope::eval::{self, Context, Decision, PrincipalSpec, Request};
+    use iamscope::model::Model;
+    use serde_json::{Value, json};
+
+    use super::{read_json, shared_data};
+
+    const FUNCTION: &str = "arn:aws:lambda:eu-west-1:123456789012:function:helloworld";
+    const OTHER_ACCOUNT_FUNCTION: &str = "arn:aws:lambda:eu-west-1:111111111111:function:helloworld";
+
+    /// IAMSpy's resource-policy files write `"Principal": "arn:…"`, a shorthand
+    /// AWS's policy grammar does not have (Principal is "*" or a map; iamscope's
+    /// parser reports it). IAMSpy reads it as `{"AWS": "arn:…"}`; so does this
+    /// loader, so that the fixtures mean what their authors meant.
+    fn aws_principal_map(policy: &Value) -> Value {
+        let mut policy = policy.clone();
+        let statements = match policy.get_mut("Statement") {
+            Some(Value::Array(items)) => items.iter_mut().collect::<Vec<_>>(),
+            Some(other) => vec![other],
+            None => Vec::new(),
+        };
+        for statement in statements {
+            if let Some(Value::String(arn)) = statement.get("Principal")
+                && arn != "*"
+            {
+                statement["Principal"] = json!({"AWS": arn});
+            }
+        }
+        policy
+    }
+
+    /// The SCPs on the path from the organization's root to `account`, each
+    /// with the node it is attached to. SCPs do not affect the management
+    /// account (AWS Organizations, "Service control policies"), whose id is in
+    /// the root's ARN (`arn:aws:organizations::MANAGEMENT:root/o-…/r-…`); the
+    /// workspace format has no place for that fact, so none are returned for it.
+    fn scps_for(tree: &Value, account: &str) -> Vec<Value> {
+        fn path<'t>(node: &'t Value, account: &str, out: &mut Vec<&'t Value>) -> bool {
+            out.push(node);
+            if node["Id"] == account {
+                return true;
+            }
+            for child in node["Children"].as_array().into_iter().flatten() {
+                if path(child, account, out) {
+                    return true;
+                }
+            }
+            out.pop();
+            false
+        }
+        let management = tree["Arn"]
+            .as_str()
+            .and_then(|arn| arn.split(':').nth(4))
+            .expect("the root's ARN names the management account");
+        let mut nodes = Vec::new();
+        if management == account || !path(tree, account, &mut nodes) {
+            return Vec::new();
+        }
+        nodes
+            .iter()
+            .flat_map(|node| {
+                node["Policies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| json!({"Name": p["Name"], "Target": node["Id"], "Policy": p["Content"]}))
+            })
+            .collect()
+    }
+
+    /// A GAAD fixture with resource-policy fixtures and an Organizations tree.
+    fn load(gaad: &str, resources: &[&str], scps: Option<&str>) -> Model {
+        let data = shared_data();
+        let mut account = read_json(&data.join("authz/iamspy").join(gaad));
+        let mut resource_policies = Vec::new();
+        for file in resources {
+            let entries = read_json(&data.join("policies/bucket/iamspy").join(file));
+            for entry in entries.as_array().expect("a list of resource policies") {
+                resource_policies.push(json!({
+                    "ResourceArn": entry["Resource"],
+                    "Policy": aws_principal_map(&entry["Policy"]),
+                }));
+            }
+        }
+        account["ResourcePolicies"] = Value::Array(resource_policies);
+        let loaded = iamscope::io::load_bytes(gaad, account.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{gaad} does not load: {e}"));
+        let mut model = loaded.model;
+        if let Some(file) = scps {
+            let tree = read_json(&data.join("policies/scp/iamspy-org-fixtures").join(file));
+            let id = model.account().id.clone();
+            account["ServiceControlPolicies"] = Value::Array(scps_for(&tree, &id));
+            model = iamscope::io::load_bytes(gaad, account.to_string().as_bytes())
+                .unwrap_or_else(|e| panic!("{gaad} with {file} does not load: {e}"))
+                .model;
+        }
+        model
+    }
+
+    fn decide(
+        model: &Model,
+        principal: &str,
+        action: &str,
+        resource: &str,
+        context: &[(&str, &str)],
+    ) -> eval::Explanation {
+        let mut request = Request::new(PrincipalSpec::parse(principal).expect("an ARN"), action, resource);
+        for (key, value) in context {
+            request.context.add(key, *value);
+        }
+        request.time = Some("2026-06-01T12:00:00Z".parse().expect("a timestamp"));
+        let explained = eval::evaluate(model, &request).unwrap_or_else(|e| panic!("{principal}: {e}"));
+        let fast = eval::decide(model, &request).expect("resolves as above");
+        assert_eq!(fast.decision, explained.decision, "{principal} {action} {resource}");
+        explained
+    }
+
+    fn allowed(model: &Model, principal: &str, action: &str, resource: &str) -> bool {
+        decide(model, principal, action, resource, &[]).decision == Decision::Allow
+    }
+
+    /// Users and roles allowed (IAMSpy's model has no root user), by ARN.
+    fn who(model: &Model, action: &str, resource: &str, context: &[(&str, &str)]) -> BTreeSet<String> {
+        let mut c = Context::new();
+        for (key, value) in context {
+            c.add(key, *value);
+        }
+        who_can(model, action, resource, &c, &|| false)
+            .allowed
+            .into_iter()
+            .filter(|a| a.principal != "root")
+            .filter_map(|a| a.arn)
+            .collect()
+    }
+
+    fn set(arns: &[&str]) -> BTreeSet<String> {
+        arns.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    const ROLE: &str = "arn:aws:iam::123456789012:role/name";
+    const INVOKE: &str = "lambda:InvokeFunction";
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn identity_policies_and_permissions_boundaries() {
+        let model = load("basic-allow.json", &[], None);
+        assert!(allowed(&model, ROLE, INVOKE, FUNCTION));
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[ROLE]));
+
+        let model = load("basic-deny.json", &[], None);
+        assert!(!allowed(&model, ROLE, INVOKE, FUNCTION));
+
+        // A boundary alone grants nothing.
+        let model = load("role-boundary-no-policies.json", &[], None);
+        assert!(!allowed(&model, ROLE, INVOKE, FUNCTION));
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[]));
+
+        let model = load("role-boundary-allow.json", &[], None);
+        assert!(allowed(&model, ROLE, INVOKE, FUNCTION));
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[ROLE]));
+
+        let model = load("role-boundary-deny.json", &[], None);
+        let e = decide(&model, ROLE, INVOKE, FUNCTION, &[]);
+        assert_eq!(e.decision, Decision::ImplicitDeny);
+        assert_eq!(e.rule, "boundary-does-not-allow");
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[]));
+
+        let user = "arn:aws:iam::123456789012:user/PermissionBoundaryAllow";
+        for file in ["user-allow-check.json", "user-boundary-allow.json"] {
+            let model = load(file, &[], None);
+            assert!(allowed(&model, user, INVOKE, FUNCTION), "{file}");
+            assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[user]), "{file}");
+        }
+
+        // IAMSpy asks this fixture about user/name of 123456789012, which it
+        // does not contain (its one user is in 391638756970), and expects no
+        // one to invoke the function. The user it does contain is stopped by
+        // its boundary, on its own account's function too.
+        let model = load("user-boundary-deny.json", &[], None);
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[]));
+        let own = "arn:aws:lambda:eu-west-1:391638756970:function:helloworld";
+        let e = decide(
+            &model,
+            "arn:aws:iam::391638756970:user/PermissionBoundaryBlock",
+            INVOKE,
+            own,
+            &[],
+        );
+        assert_eq!(e.rule, "boundary-does-not-allow");
+    }
+
+    /// IAMSpy distinguishes "a condition can be met" from "the request as
+    /// given meets it" (strict). iamscope evaluates the request as given and
+    /// names the key it lacks.
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn conditions_need_the_request_to_carry_the_key() {
+        let model = load("allow-with-conditions.json", &[], None);
+        let without = decide(&model, ROLE, INVOKE, FUNCTION, &[]);
+        assert_eq!(without.decision, Decision::ImplicitDeny);
+        assert_eq!(without.missing_context, ["aws:referer"]);
+        assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[]));
+
+        let referer = [("aws:referer", "bobby.tables")];
+        assert_eq!(
+            decide(&model, ROLE, INVOKE, FUNCTION, &referer).decision,
+            Decision::Allow
+        );
+        assert_eq!(who(&model, INVOKE, FUNCTION, &referer), set(&[ROLE]));
+        let other = [("aws:referer", "example.com")];
+        assert_eq!(
+            decide(&model, ROLE, INVOKE, FUNCTION, &other).decision,
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn resource_policies_same_account_and_cross_account() {
+        // No resource policy: a function of another account is out of reach.
+        let model = load("basic-allow.json", &[], None);
+        assert_eq!(
+            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule,
+            "resource-account-does-not-allow"
+        );
+        // Its policy trusts this account: both sides allow.
+        let model = load("basic-allow.json", &["cross-account-rp.json"], None);
+        assert_eq!(
+            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule,
+            "both-accounts-allow"
+        );
+        assert_eq!(who(&model, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]), set(&[ROLE]));
+
+        let testing = "arn:aws:iam::111111111111:role/testing";
+        let testing2 = "arn:aws:iam::111111111111:role/testing2";
+        let bucket = "arn:aws:s3:::bucket";
+        // testing has no policies of its own; the bucket policy names it.
+        let model = load("allow-testing-s3.json", &["resource-s3-allow-testing.json"], None);
+        assert!(allowed(&model, testing, "s3:ListBucket", bucket));
+        assert_eq!(who(&model, "s3:ListBucket", bucket, &[]), set(&[testing, testing2]));
+
+        let model = load("allow-testing-s3.json", &["resource-s3-deny-testing2.json"], None);
+        let e = decide(&model, testing2, "s3:ListBucket", bucket, &[]);
+        assert_eq!(e.decision, Decision::ExplicitDeny);
+        assert_eq!(e.deciding[0].statement, "DenyTesting2");
+        assert_eq!(who(&model, "s3:ListBucket", bucket, &[]), set(&[]));
+
+        let model = load("allow-testing-s3.json", &["resource-s3-allow-all.json"], None);
+        assert!(allowed(&model, testing, "s3:ListBucket", bucket));
+        assert_eq!(who(&model, "s3:ListBucket", bucket, &[]), set(&[testing, testing2]));
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn several_roles_and_buckets() {
+        let model = load("batch-allow.json", &["batch-resource.json"], None);
+        let mut pairs = BTreeSet::new();
+        for n in 1..=4 {
+            let object = format!("arn:aws:s3:::bucket{n}/foo");
+            for arn in who(&model, "s3:GetObject", &object, &[]) {
+                pairs.insert((arn, object.clone()));
+            }
+        }
+        let expected: BTreeSet<(String, String)> = [("name1", 1), ("name1", 2), ("name2", 2), ("name3", 4)]
+            .iter()
+            .map(|(role, n)| {
+                (
+                    format!("arn:aws:iam::123456789012:role/{role}"),
+                    format!("arn:aws:s3:::bucket{n}/foo"),
+                )
+            })
+            .collect();
+        assert_eq!(pairs, expected);
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn service_control_policies() {
+        let model = load("basic-deny.json", &[], Some("scp-basic.json"));
+        assert!(!allowed(&model, ROLE, INVOKE, FUNCTION));
+        // The sibling account's BlockAWSAccess does not reach this account.
+        let model = load("basic-allow.json", &[], Some("scp-basic.json"));
+        assert!(!model.account().service_control_policies.is_empty());
+        assert!(allowed(&model, ROLE, INVOKE, FUNCTION));
+        assert!(!allowed(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION));
+
+        let model = load("basic-allow.json", &[], Some("scp-deny-lambda.json"));
+        let e = decide(&model, ROLE, INVOKE, FUNCTION, &[]);
+        assert_eq!(e.decision, Decision::ExplicitDeny);
+        assert!(e.deciding[0].policy.contains("block lambda"), "{:?}", e.deciding);
+
+        // The same SCPs in an organization whose management account this is.
+        let model = load("basic-allow.json", &[], Some("scp-deny-lambda2.json"));
+        assert!(model.account().service_control_policies.is_empty());
+        assert!(allowed(&model, ROLE, INVOKE, FUNCTION));
+    }
+
+    /// The fixtures' string principals are what AWS's grammar refuses.
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn a_string_principal_is_reported_by_the_parser() {
+        let entries = read_json(&shared_data().join("policies/bucket/iamspy/resource-s3-allow-testing.json"));
+        let policy = entries[0]["Policy"].to_string();
+        let parsed = iamscope::policy::parse_policy(&policy);
+        assert!(parsed.diagnostics.iter().any(|d| d.code == "principal-invalid"));
+        let fixed = aws_principal_map(&entries[0]["Policy"]).to_string();
+        assert!(!iamscope::policy::parse_policy(&fixed).has_errors());
+    }
+}
+
 mod authz {
     use iamscope::io::{self, AccountSource};
 

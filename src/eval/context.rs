@@ -80,8 +80,44 @@ impl<'m> Requester<'m> {
             Requester::Root => Some(model.account().root_arn()),
             Requester::User { user, .. } => Some(user.arn.to_string()),
             Requester::RoleSession { role, .. } => Some(role.arn.to_string()),
+            Requester::External {
+                kind: ExternalKind::Session,
+                ..
+            } => self.external_role_arn(),
             Requester::External { arn, .. } => Some(arn.to_string()),
             Requester::Service { .. } | Requester::WebIdentity(_) => None,
+        }
+    }
+
+    /// For a session of another account's role
+    /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`), the role's ARN,
+    /// `arn:aws:iam::ACCOUNT:role/ROLE`. The session ARN does not carry the
+    /// role's path; the path is taken to be `/`.
+    pub fn external_role_arn(&self) -> Option<String> {
+        let Requester::External {
+            arn,
+            kind: ExternalKind::Session,
+        } = self
+        else {
+            return None;
+        };
+        let role = self.external_role_name()?;
+        Some(format!("arn:{}:iam::{}:role/{role}", arn.partition(), arn.account()))
+    }
+
+    /// The role name of another account's session ARN.
+    pub fn external_role_name(&self) -> Option<&str> {
+        match self {
+            Requester::External {
+                arn,
+                kind: ExternalKind::Session,
+            } => arn
+                .resource()
+                .strip_prefix("assumed-role/")?
+                .split('/')
+                .next()
+                .filter(|name| !name.is_empty()),
+            _ => None,
         }
     }
 
@@ -299,10 +335,17 @@ impl<'a> Env<'a> {
                 Requester::Root => one(b(account), Derived),
                 _ => None,
             },
-            "aws:principalarn" => self
-                .requester
-                .principal_arn(self.model)
-                .and_then(|a| one(Cow::Owned(a), Derived)),
+            "aws:principalarn" => self.requester.principal_arn(self.model).and_then(|a| {
+                // Another account's session: its role's path is not known.
+                let source = match r {
+                    Requester::External {
+                        kind: ExternalKind::Session,
+                        ..
+                    } => Assumed,
+                    _ => Derived,
+                };
+                one(Cow::Owned(a), source)
+            }),
             "aws:principalaccount" => self.requester.account(self.model).and_then(|a| one(b(a), Derived)),
             "aws:principaltype" => match r {
                 Requester::Root => one(b("Account"), Derived),

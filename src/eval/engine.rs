@@ -215,6 +215,39 @@ pub(crate) fn is_trust_action(action: &str) -> bool {
     )
 }
 
+/// How much a matching Allow grants on its own, by how it names the requester.
+/// Every Allow statement counts, so the widest grant decides: a grant to the
+/// user or session (or to anyone) suffices alone; one to the role is capped
+/// by boundary and session policies; one to the account only delegates to
+/// the identity-based policies ("Policy evaluation logic"). Statements
+/// without a Principal (identity policies, SCPs) all rank alike.
+fn grant_rank(how: PrincipalMatch) -> u8 {
+    match how {
+        PrincipalMatch::NotApplicable
+        | PrincipalMatch::Direct
+        | PrincipalMatch::Anyone
+        | PrincipalMatch::NotPrincipal
+        | PrincipalMatch::Service
+        | PrincipalMatch::Federated => BEST_GRANT,
+        PrincipalMatch::Role => 2,
+        PrincipalMatch::Account => 1,
+    }
+}
+
+const BEST_GRANT: u8 = 3;
+
+/// Whether `candidate` grants more than `current` (the first of equals stays).
+fn wider_grant(
+    candidate: Option<(PrincipalMatch, StatementRef)>,
+    current: Option<(PrincipalMatch, StatementRef)>,
+) -> bool {
+    match (candidate, current) {
+        (Some(_), None) => true,
+        (Some((new, _)), Some((old, _))) => grant_rank(new) > grant_rank(old),
+        (None, _) => false,
+    }
+}
+
 /// One run of the pipeline over one requester.
 pub(crate) struct Run<'a> {
     pub env: Env<'a>,
@@ -271,8 +304,12 @@ impl<'a> Run<'a> {
                 .iter()
                 .any(|a| self.env.request.action.eq_ignore_ascii_case(a));
         for statement in parsed.statements() {
-            // Fast path: once an allow is known, only denies can change anything.
-            if !R::ENABLED && allow.is_some() && statement.effect == Effect::Allow {
+            // Fast path: once an allow that no other could better is known,
+            // only denies can change anything.
+            if !R::ENABLED
+                && statement.effect == Effect::Allow
+                && allow.is_some_and(|(how, _)| grant_rank(how) == BEST_GRANT)
+            {
                 continue;
             }
             let outcome = check_statement(statement, &self.env, with_principal);
@@ -288,7 +325,9 @@ impl<'a> Run<'a> {
                     }
                     Effect::Deny => {}
                     Effect::Allow => {
-                        allow.get_or_insert((how, at));
+                        if wider_grant(Some((how, at)), allow) {
+                            allow = Some((how, at));
+                        }
                     }
                 }
             }
@@ -451,7 +490,7 @@ impl<'a> Run<'a> {
         for policy in resource_policies {
             let (present, allow) = self.scan(policy, true, rec, &mut deny);
             facts.resource.present |= present;
-            if facts.resource.allow.is_none() {
+            if wider_grant(allow, facts.resource.allow) {
                 facts.resource.allow = allow;
             }
         }
@@ -521,9 +560,13 @@ impl<'a> Run<'a> {
         match requester {
             Requester::Service { .. } | Requester::WebIdentity(_) => {
                 return match resource_allow {
-                    Some((PrincipalMatch::Service | PrincipalMatch::Federated | PrincipalMatch::Anyone, at)) => {
-                        outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at))
-                    }
+                    Some((
+                        PrincipalMatch::Service
+                        | PrincipalMatch::Federated
+                        | PrincipalMatch::Anyone
+                        | PrincipalMatch::NotPrincipal,
+                        at,
+                    )) => outcome(Decision::Allow, Basis::TrustedPrincipal, Some(at)),
                     _ if f.resource_policy_required == RequiredBy::TrustPolicy && !f.resource.present => {
                         implicit(Basis::TrustPolicyUnknown)
                     }
@@ -568,8 +611,11 @@ impl<'a> Run<'a> {
                 return outcome(Decision::Allow, Basis::RootUser, None);
             }
             match resource_allow {
-                // A grant to the user, the session or anyone is enough on its own.
-                Some((PrincipalMatch::Direct | PrincipalMatch::Anyone, at)) => {
+                // A grant to the user, the session or anyone is enough on its
+                // own. An Allow with NotPrincipal that does not exclude the
+                // requester grants to everyone not listed ("NotPrincipal"),
+                // so it counts as a grant to anyone.
+                Some((PrincipalMatch::Direct | PrincipalMatch::Anyone | PrincipalMatch::NotPrincipal, at)) => {
                     return outcome(Decision::Allow, Basis::ResourcePolicyAllows, Some(at));
                 }
                 // A grant to the role is capped by its boundary and session policies.
@@ -600,8 +646,11 @@ impl<'a> Run<'a> {
             };
         }
 
-        // Across accounts both sides must allow.
-        let resource_ok = resource_allow.is_some() || key_policy_delegates;
+        // Across accounts both sides must allow. An assumed default key
+        // policy does not count: it delegates only to the key's own account
+        // ("Key policies in AWS KMS", default key policy), so another
+        // account's principal needs a key policy that names it or its account.
+        let resource_ok = resource_allow.is_some();
         match (identity_ok, resource_ok) {
             (true, true) => outcome(
                 Decision::Allow,

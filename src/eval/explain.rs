@@ -624,7 +624,8 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
                     PrincipalMatch::Anyone => "names everyone",
                     PrincipalMatch::Service => "names the service",
                     PrincipalMatch::Federated => "names the identity provider",
-                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable => "by NotPrincipal",
+                    PrincipalMatch::NotPrincipal | PrincipalMatch::NotApplicable =>
+                        "names everyone but those NotPrincipal lists",
                 }
             ),
             None => "no statement allows the request".to_owned(),
@@ -703,10 +704,9 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
         // A resource policy's statement for someone else is not close.
         if stage_of(at.policy) == StageKind::ResourceBasedPolicies {
             let names_requester = builder.statement(at).is_some_and(|(statement, _)| {
-                statement
-                    .principal
-                    .as_ref()
-                    .is_some_and(|p| super::matching::principal_matches(p, &builder.run.env).is_some())
+                statement.principal.as_ref().is_some_and(|p| {
+                    super::matching::principal_matches(p, statement.effect, &builder.run.env).is_some()
+                })
             });
             if !names_requester {
                 continue;

@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use super::context::{Env, ExternalKind, Requester};
 use crate::policy::glob::Case;
 use crate::policy::{
-    ActionClause, BaseOperator, Condition, ConditionValue, ParsedValue, PrincipalClause, PrincipalKind, ResourceClause,
-    SetQualifier, Statement,
+    ActionClause, BaseOperator, Condition, ConditionValue, Effect, ParsedValue, PrincipalClause, PrincipalKind,
+    ResourceClause, SetQualifier, Statement,
 };
 
 /// How a resource-based policy's `Principal` named the requester. The kind
@@ -69,7 +69,7 @@ pub fn check_statement(statement: &Statement, env: &Env<'_>, with_principal: boo
         return Err(Miss::Resource);
     }
     let principal = match (with_principal, &statement.principal) {
-        (true, Some(clause)) => principal_matches(clause, env).ok_or(Miss::Principal)?,
+        (true, Some(clause)) => principal_matches(clause, statement.effect, env).ok_or(Miss::Principal)?,
         // A resource-based statement without a Principal names nobody.
         (true, None) => return Err(Miss::Principal),
         (false, _) => PrincipalMatch::NotApplicable,
@@ -129,7 +129,10 @@ fn identity_chain(env: &Env<'_>) -> Vec<String> {
             chain.push(role.arn.to_string());
             chain.extend(env.requester.session_arn(model));
         }
-        Requester::External { arn, kind } if *kind != ExternalKind::Root => chain.push(arn.to_string()),
+        Requester::External { arn, kind } if *kind != ExternalKind::Root => {
+            chain.extend(env.requester.external_role_arn());
+            chain.push(arn.to_string())
+        }
         Requester::Service { name } => chain.push(name.clone()),
         _ => {}
     }
@@ -144,11 +147,16 @@ fn has_boundary(env: &Env<'_>) -> bool {
     }
 }
 
-pub fn principal_matches(clause: &PrincipalClause, env: &Env<'_>) -> Option<PrincipalMatch> {
+/// Whether a statement's `Principal` (or `NotPrincipal`) names the requester.
+/// The statement's effect matters for one documented rule only: a Deny with
+/// NotPrincipal always applies to a requester with a permissions boundary.
+pub fn principal_matches(clause: &PrincipalClause, effect: Effect, env: &Env<'_>) -> Option<PrincipalMatch> {
     if clause.negated {
         // A Deny with NotPrincipal always applies to a requester that has a
         // permissions boundary, whatever it lists ("Permissions boundaries").
-        if has_boundary(env) {
+        // AWS documents this for Deny alone: an Allow with NotPrincipal does
+        // not reach a listed principal because it has a boundary.
+        if effect == Effect::Deny && has_boundary(env) {
             return Some(PrincipalMatch::NotPrincipal);
         }
         let chain = identity_chain(env);
@@ -231,6 +239,19 @@ fn entry_matches(kind: PrincipalKind, value: &str, env: &Env<'_>) -> Option<Prin
                         ExternalKind::Role => PrincipalMatch::Role,
                         _ => PrincipalMatch::Direct,
                     }),
+                    // A role ARN names every session of the role, in any
+                    // account; role names are unique in an account, so the
+                    // role's path (which a session ARN lacks) does not matter.
+                    Requester::External {
+                        arn,
+                        kind: ExternalKind::Session,
+                    } if service == "iam"
+                        && arn_account == arn.account()
+                        && resource.starts_with("role/")
+                        && resource.rsplit('/').next() == requester.external_role_name() =>
+                    {
+                        Some(PrincipalMatch::Role)
+                    }
                     _ => None,
                 };
             }

@@ -1,0 +1,134 @@
+//! Snapshots of explanations for requests against the demo account: the
+//! JSON the `--json` flag prints and the text the CLI renders (without
+//! colour). A change to wording, order or structure shows up as a diff to
+//! review; accept it only when the new explanation is the one we want.
+
+use iamscope::cli::render::{self, Paint};
+use iamscope::eval::{self, Explanation, PrincipalSpec, Request};
+use iamscope::model::Model;
+
+fn demo() -> Model {
+    iamscope::io::load(&[], None).expect("the demo account loads").model
+}
+
+fn explain(principal: &str, action: &str, resource: &str, context: &[(&str, &str)]) -> Explanation {
+    let mut request = Request::new(PrincipalSpec::parse(principal).expect("a principal"), action, resource);
+    for (key, value) in context {
+        request.context.add(key, *value);
+    }
+    // A fixed time keeps aws:CurrentTime (and anything derived from it) stable.
+    request.time = Some("2026-10-28T09:00:00Z".parse().expect("a timestamp"));
+    eval::evaluate(&demo(), &request).expect("the principal is in the demo account")
+}
+
+fn text(e: &Explanation) -> String {
+    render::explanation(e, Paint { enabled: false })
+}
+
+/// Both renderings of one request, as two snapshots named after the case.
+macro_rules! snapshot {
+    ($name:literal, $explanation:expr) => {{
+        let e = $explanation;
+        insta::assert_json_snapshot!(concat!($name, "-json"), e);
+        insta::assert_snapshot!(concat!($name, "-text"), text(&e));
+        e
+    }};
+}
+
+#[test]
+fn allowed_by_a_group_policy() {
+    let e = snapshot!(
+        "allow-by-group-policy",
+        explain("user/alice", "s3:GetObject", "arn:aws:s3:::photos/cat.jpg", &[])
+    );
+    assert_eq!(e.decision, eval::Decision::Allow);
+}
+
+#[test]
+fn implicitly_denied_with_the_closest_statement() {
+    let e = snapshot!(
+        "implicit-deny-closest-statement",
+        explain("user/alice", "s3:PutObject", "arn:aws:s3:::photos/cat.jpg", &[])
+    );
+    assert!(e.closest.is_some());
+}
+
+#[test]
+fn explicitly_denied_by_an_scp() {
+    let e = snapshot!(
+        "explicit-deny-by-scp",
+        explain(
+            "role/DeployRole/release",
+            "ec2:RunInstances",
+            "arn:aws:ec2:us-west-2:111122223333:instance/*",
+            &[]
+        )
+    );
+    assert_eq!(e.decision, eval::Decision::ExplicitDeny);
+}
+
+#[test]
+fn denied_by_the_permissions_boundary() {
+    let e = snapshot!(
+        "boundary-does-not-allow",
+        explain(
+            "user/carol",
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/dev-orders",
+            &[]
+        )
+    );
+    assert_eq!(e.rule, "boundary-does-not-allow");
+}
+
+#[test]
+fn trust_policy_that_demands_mfa() {
+    let without = snapshot!(
+        "trust-policy-mfa-missing",
+        explain(
+            "user/dave",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/DeployRole",
+            &[]
+        )
+    );
+    assert_eq!(without.missing_context, ["aws:MultiFactorAuthPresent"]);
+    let with = snapshot!(
+        "trust-policy-mfa-present",
+        explain(
+            "user/dave",
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/DeployRole",
+            &[("aws:MultiFactorAuthPresent", "true")]
+        )
+    );
+    assert_eq!(with.decision, eval::Decision::Allow);
+}
+
+#[test]
+fn identity_pool_guest_in_two_hops() {
+    let e = snapshot!(
+        "identity-pool-guest-two-hops",
+        explain(
+            "identity-pool/eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10:unauthenticated",
+            "s3:GetObject",
+            "arn:aws:s3:::photos/public/logo.png",
+            &[]
+        )
+    );
+    assert_eq!(e.hops.len(), 1);
+}
+
+#[test]
+fn cross_account_partner() {
+    let e = snapshot!(
+        "cross-account-partner",
+        explain(
+            "arn:aws:iam::444455556666:user/partner",
+            "s3:GetObject",
+            "arn:aws:s3:::photos/public/logo.png",
+            &[]
+        )
+    );
+    assert_eq!(e.rule, "both-accounts-allow");
+}
