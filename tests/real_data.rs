@@ -623,7 +623,7 @@ mod iamspy {
         let model = load("allow-testing-s3.json", &["resource-s3-deny-testing2.json"], None);
         let e = decide(&model, testing2, "s3:ListBucket", bucket, &[]);
         assert_eq!(e.decision, Decision::ExplicitDeny);
-        assert_eq!(e.deciding[0].statement, "DenyTesting2");
+        assert_eq!(&*e.deciding[0].statement, "DenyTesting2");
         assert_eq!(who(&model, "s3:ListBucket", bucket, &[]), set(&[]));
 
         let model = load("allow-testing-s3.json", &["resource-s3-allow-all.json"], None);

@@ -151,9 +151,9 @@ fn run(path: &Path) -> Vec<String> {
             ));
         }
         if let Some(sid) = &expect.deciding_statement
-            && !explanation.deciding.iter().any(|d| &d.statement == sid)
+            && !explanation.deciding.iter().any(|d| *d.statement == **sid)
         {
-            let got: Vec<&str> = explanation.deciding.iter().map(|d| d.statement.as_str()).collect();
+            let got: Vec<&str> = explanation.deciding.iter().map(|d| &*d.statement).collect();
             fail(format!("deciding statements {got:?}, expected {sid}"));
         }
         if let Some(policy) = &expect.deciding_policy

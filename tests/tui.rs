@@ -222,7 +222,7 @@ fn who_can_runs_in_the_background_and_lists_principals_with_their_statement() {
         .iter()
         .find(|a| a.principal == "user/alice")
         .expect("alice may read photos");
-    assert_eq!(alice.deciding.as_ref().unwrap().statement, "ReadPhotos");
+    assert_eq!(&*alice.deciding.as_ref().unwrap().statement, "ReadPhotos");
     assert!(
         result.allowed.iter().all(|a| a.principal != "user/build-bot"),
         "build-bot may not read photos"

@@ -95,7 +95,7 @@ fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
     for stage in &e.stages {
         out.push_str(&format!("\n{pad}{} — {}\n", p.bold(stage.title), stage.verdict));
         for policy in &stage.policies {
-            out.push_str(&format!("{pad}  {}\n", visible(&policy.label)));
+            out.push_str(&format!("{pad}  {}\n", visible(&policy.label())));
             if policy.statements.is_empty() {
                 out.push_str(&format!("{pad}    {}\n", p.dim("(no statements)")));
             }

@@ -249,7 +249,8 @@ pub struct Env<'a> {
     pub request: &'a Request,
     pub requester: &'a Requester<'a>,
     pub now: Timestamp,
-    /// `service_hash` of the action's service prefix.
+    /// The action's service prefix (`s3` in `s3:GetObject`), and its hash.
+    pub service: &'a str,
     pub service_hash: u64,
     /// Resource's region, if its ARN has one.
     resource_region: &'a str,
@@ -279,6 +280,7 @@ impl<'a> Env<'a> {
             request,
             requester,
             now,
+            service: request.service(),
             service_hash: crate::policy::service_hash(request.service()),
             resource_region,
             resource_account,

@@ -7,6 +7,7 @@
 //! draws it, the editor's impact preview and the lessons read it.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -58,33 +59,31 @@ pub enum PolicySource {
 impl PolicySource {
     /// `DevelopersS3Read (via group Developers)`.
     pub fn label(&self) -> String {
-        match self {
-            PolicySource::Inline { holder, name } => format!("{name} (inline, {holder})"),
+        // Built by pushing, not `format!`: explanations make many of these.
+        let parts: [&str; 4] = match self {
+            PolicySource::Inline { holder, name } => [name, " (inline, ", holder, ")"],
             PolicySource::Managed {
                 name, via: Some(group), ..
-            } => format!("{name} (via group {group})"),
+            } => [name, " (via group ", group, ")"],
             PolicySource::Managed {
                 name,
                 via: None,
                 aws_managed: true,
                 ..
-            } => format!("{name} (AWS managed)"),
-            PolicySource::Managed { name, via: None, .. } => name.clone(),
-            PolicySource::PermissionsBoundary { name, .. } => {
-                format!("{name} (permissions boundary)")
-            }
-            PolicySource::ServiceControlPolicy { name, target } => {
-                format!("{name} (SCP at {target})")
-            }
-            PolicySource::ResourceControlPolicy { name, target } => {
-                format!("{name} (RCP at {target})")
-            }
-            PolicySource::ResourcePolicy { resource_arn } => {
-                format!("resource policy of {resource_arn}")
-            }
-            PolicySource::TrustPolicy { role } => format!("trust policy of role {role}"),
-            PolicySource::SessionPolicy { name } => format!("{name} (session policy)"),
+            } => [name, " (AWS managed)", "", ""],
+            PolicySource::Managed { name, via: None, .. } => [name, "", "", ""],
+            PolicySource::PermissionsBoundary { name, .. } => [name, " (permissions boundary)", "", ""],
+            PolicySource::ServiceControlPolicy { name, target } => [name, " (SCP at ", target, ")"],
+            PolicySource::ResourceControlPolicy { name, target } => [name, " (RCP at ", target, ")"],
+            PolicySource::ResourcePolicy { resource_arn } => ["resource policy of ", resource_arn, "", ""],
+            PolicySource::TrustPolicy { role } => ["trust policy of role ", role, "", ""],
+            PolicySource::SessionPolicy { name } => [name, " (session policy)", "", ""],
+        };
+        let mut label = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            label.push_str(part);
         }
+        label
     }
 }
 
@@ -120,21 +119,21 @@ pub enum MissInfo {
     /// when none are), and how many others it has.
     Action {
         negated: bool,
-        patterns: Vec<String>,
+        patterns: Vec<Arc<str>>,
         others: usize,
     },
     Resource {
         negated: bool,
-        patterns: Vec<String>,
+        patterns: Vec<Arc<str>>,
     },
     Principal {
         negated: bool,
         principals: Vec<String>,
     },
     Condition {
-        operator: String,
-        key: String,
-        policy_values: Vec<String>,
+        operator: Arc<str>,
+        key: Arc<str>,
+        policy_values: Vec<Arc<str>>,
         /// `None`: the request has no such key.
         request_values: Option<Vec<String>>,
     },
@@ -142,15 +141,16 @@ pub enum MissInfo {
 }
 
 /// At most a few items, then how many more: long action lists stay readable.
-pub fn short_list(items: &[String]) -> String {
+pub fn short_list<T: AsRef<str>>(items: &[T]) -> String {
     const SHOWN: usize = 5;
+    let join = |items: &[T]| items.iter().map(|i| i.as_ref()).collect::<Vec<_>>().join(", ");
     if items.len() <= SHOWN + 1 {
-        return items.join(", ");
+        return join(items);
     }
-    format!("{}, … and {} more", items[..SHOWN].join(", "), items.len() - SHOWN)
+    format!("{}, … and {} more", join(&items[..SHOWN]), items.len() - SHOWN)
 }
 
-fn with_others(patterns: &[String], others: usize) -> String {
+fn with_others(patterns: &[Arc<str>], others: usize) -> String {
     match others {
         0 => short_list(patterns),
         n if patterns.is_empty() => format!("{n} actions"),
@@ -212,9 +212,9 @@ impl MissInfo {
 pub struct StatementTrace {
     /// Position in the policy (0-based).
     pub index: usize,
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     /// Sid, or `#2`.
-    pub label: String,
+    pub label: Arc<str>,
     pub effect: Effect,
     /// Line of the statement in the policy's text (1-based).
     pub line: usize,
@@ -228,11 +228,29 @@ pub struct StatementTrace {
     pub miss: Option<MissInfo>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PolicyTrace {
     pub source: PolicySource,
-    pub label: String,
     pub statements: Vec<StatementTrace>,
+}
+
+impl PolicyTrace {
+    /// `DevelopersS3Read (via group Developers)`: made when shown, not when
+    /// explaining (most explanations are read by a program, or not at all).
+    pub fn label(&self) -> String {
+        self.source.label()
+    }
+}
+
+impl Serialize for PolicyTrace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PolicyTrace", 3)?;
+        s.serialize_field("source", &self.source)?;
+        s.serialize_field("label", &self.label())?;
+        s.serialize_field("statements", &self.statements)?;
+        s.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -248,7 +266,7 @@ pub struct Stage {
 pub struct StatementInfo {
     pub source: PolicySource,
     pub policy: String,
-    pub statement: String,
+    pub statement: Arc<str>,
     pub index: usize,
     pub effect: Effect,
     pub line: usize,
@@ -322,15 +340,15 @@ pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], p
     };
     match policy {
         PolicyRef::UserInline { user, index } => PolicySource::Inline {
-            holder: format!("user {}", a.users[user].name),
+            holder: ["user ", &a.users[user].name].concat(),
             name: a.users[user].inline_policies[index].name.clone(),
         },
         PolicyRef::GroupInline { group, index } => PolicySource::Inline {
-            holder: format!("group {}", a.groups[group].name),
+            holder: ["group ", &a.groups[group].name].concat(),
             name: a.groups[group].inline_policies[index].name.clone(),
         },
         PolicyRef::RoleInline { role, index } => PolicySource::Inline {
-            holder: format!("role {}", a.roles[role].name),
+            holder: ["role ", &a.roles[role].name].concat(),
             name: a.roles[role].inline_policies[index].name.clone(),
         },
         PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => managed(policy, None),
@@ -378,11 +396,8 @@ struct Builder<'r, 'a> {
 
 impl Builder<'_, '_> {
     fn statement(&self, at: StatementRef) -> Option<(&Statement, usize)> {
-        let document = self.run.document(at.policy)?;
-        let parsed = document.parsed();
-        let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
-        let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
-        Some((statement, line))
+        let statement = find_statement(self.run.document(at.policy)?, at.statement)?;
+        Some((statement, statement.line))
     }
 
     fn source(&self, policy: PolicyRef) -> PolicySource {
@@ -414,14 +429,11 @@ impl Builder<'_, '_> {
                 };
                 // Keep explanations small: the patterns for the request's service.
                 const KEEP: usize = 8;
-                let service = self.run.env.request.service();
+                let service = self.run.env.service;
                 let same_service = |p: &&crate::policy::ActionPattern| {
-                    p.text
-                        .split(':')
-                        .next()
-                        .is_some_and(|s| s.eq_ignore_ascii_case(service))
+                    p.service.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(service))
                 };
-                let mut patterns: Vec<String> = clause
+                let mut patterns: Vec<Arc<str>> = clause
                     .patterns
                     .iter()
                     .filter(same_service)
@@ -508,11 +520,7 @@ pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &T
                 })
             })
             .collect();
-        let trace = PolicyTrace {
-            label: source.label(),
-            source,
-            statements,
-        };
+        let trace = PolicyTrace { source, statements };
         match stages.iter_mut().find(|s| s.kind == kind) {
             Some(stage) => stage.policies.push(trace),
             None => stages.push(Stage {
@@ -645,10 +653,7 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
         if matches!(outcome, Err(Miss::Action | Miss::Resource | Miss::Invalid)) {
             continue;
         }
-        let Some(document) = run.document(at.policy) else {
-            continue;
-        };
-        let Some(statement) = document.parsed().statements().iter().find(|s| s.index == at.statement) else {
+        let Some(statement) = run.document(at.policy).and_then(|d| find_statement(d, at.statement)) else {
             continue;
         };
         for condition in &statement.conditions {
@@ -657,11 +662,17 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
                     missing.insert(condition.key.clone());
                 }
                 Some((values, KeySource::Assumed)) => {
-                    assumed.insert(format!(
-                        "{} = {} (assumed; set it with --context to test another value)",
-                        condition.key,
-                        values.to_vec().join(", ")
-                    ));
+                    let mut line = String::with_capacity(96);
+                    line.push_str(&condition.key);
+                    line.push_str(" = ");
+                    for (i, v) in values.iter().enumerate() {
+                        if i > 0 {
+                            line.push_str(", ");
+                        }
+                        line.push_str(v);
+                    }
+                    line.push_str(" (assumed; set it with --context to test another value)");
+                    assumed.insert(line);
                 }
                 Some(_) => {}
             }
@@ -685,12 +696,15 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
             "{arn} is in another account whose policies are not in this export: its own identity-based policies are assumed to allow the request"
         ));
     }
-    (missing.into_iter().collect(), assumptions)
+    (
+        missing.into_iter().map(|k: Arc<str>| k.to_string()).collect(),
+        assumptions,
+    )
 }
 
 /// For a request nothing allows: the Allow statement that came nearest.
 fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
-    let service = builder.run.env.request.service();
+    let service = builder.run.env.service;
     let mut best: Option<(u8, StatementRef)> = None;
     for &(at, effect, outcome) in &trace.statements {
         if effect != Effect::Allow
@@ -723,12 +737,9 @@ fn closest(builder: &Builder<'_, '_>, trace: &Trace) -> Option<StatementInfo> {
                 };
                 let same_service = statement.action.as_ref().is_some_and(|c| {
                     !c.negated
-                        && c.patterns.iter().any(|p| {
-                            p.text
-                                .split(':')
-                                .next()
-                                .is_some_and(|s| s.eq_ignore_ascii_case(service))
-                        })
+                        && c.patterns
+                            .iter()
+                            .any(|p| p.service.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(service)))
                 });
                 if same_service { 1 } else { continue }
             }
@@ -875,13 +886,21 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
     }
 }
 
+/// Statement number `index` of a document (its position, unless the policy
+/// had non-object entries in its Statement list).
+fn find_statement(document: &crate::policy::PolicyDocument, index: usize) -> Option<&Statement> {
+    let statements = document.parsed().statements();
+    statements
+        .get(index)
+        .filter(|s| s.index == index)
+        .or_else(|| statements.iter().find(|s| s.index == index))
+}
+
 /// The description of one statement, for lists that name deciding statements
 /// without a whole explanation (who-can, batch results).
 pub fn statement_info(model: &Model, at: StatementRef) -> Option<StatementInfo> {
-    let document = super::engine::document(model, &[], at.policy)?;
-    let parsed = document.parsed();
-    let statement = parsed.statements().iter().find(|s| s.index == at.statement)?;
-    let (line, _) = parsed.lines.locate(document.text(), statement.span.start as usize);
+    let statement = find_statement(super::engine::document(model, &[], at.policy)?, at.statement)?;
+    let line = statement.line;
     let source = policy_source(model, &[], at.policy);
     Some(StatementInfo {
         policy: source.label(),

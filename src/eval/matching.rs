@@ -62,7 +62,7 @@ pub fn check_statement(statement: &Statement, env: &Env<'_>, with_principal: boo
         return Err(Miss::Action);
     }
     match &statement.action {
-        Some(clause) if action_matches(clause, &env.request.action) => {}
+        Some(clause) if action_matches(clause, &env.request.action, env.service) => {}
         _ => return Err(Miss::Action),
     }
     if !resource_matches(statement.resource.as_ref(), &env.request.resource, env) {
@@ -82,15 +82,13 @@ pub fn check_statement(statement: &Statement, env: &Env<'_>, with_principal: boo
     Ok(principal)
 }
 
-pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
+/// Does the clause match `action`, whose service prefix is `service`?
+pub fn action_matches(clause: &ActionClause, action: &str, service: &str) -> bool {
     let any = match &clause.by_service {
-        Some(index) => {
-            let service = action.split(':').next().unwrap_or_default();
-            index
-                .candidates(service)
-                .any(|i| clause.patterns[i].glob.is_match(action))
-        }
-        None => clause.patterns.iter().any(|p| p.glob.is_match(action)),
+        Some(index) => index
+            .candidates(service)
+            .any(|i| clause.patterns[i].glob.is_match(action)),
+        None => clause.patterns.iter().any(|p| p.matches(action, service)),
     };
     any != clause.negated
 }
@@ -330,7 +328,7 @@ pub fn condition_holds(condition: &Condition, env: &Env<'_>) -> bool {
 pub fn value_matches(operator: BaseOperator, value: &ConditionValue, request: &str, env: &Env<'_>) -> bool {
     let text = || -> Option<Cow<'_, str>> {
         match &value.template {
-            None => Some(Cow::Borrowed(value.text.as_str())),
+            None => Some(Cow::Borrowed(&*value.text)),
             Some(template) => template.fill(&|key| env.single(key)).ok().map(Cow::Owned),
         }
     };

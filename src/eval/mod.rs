@@ -65,7 +65,10 @@ pub fn decide_for(model: &Model, request: &Request, requester: &Requester<'_>) -
 
 fn explain_run(model: &Model, request: &Request, requester: &Requester<'_>, sessions: &[SessionPolicy]) -> Explanation {
     let run = Run::new(model, request, requester, sessions);
-    let mut trace = Trace::default();
+    let mut trace = Trace {
+        policies: Vec::with_capacity(16),
+        statements: Vec::with_capacity(64),
+    };
     let facts = run.facts(&mut trace);
     let outcome = run.decide(&facts);
     explain::explain(&run, &facts, &outcome, &trace)

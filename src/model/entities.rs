@@ -289,9 +289,9 @@ impl OrgTarget {
 
     pub fn describe(&self) -> String {
         match self {
-            OrgTarget::Root(t) => format!("organization root {t}"),
-            OrgTarget::OrganizationalUnit(t) => format!("OU {t}"),
-            OrgTarget::Account(t) => format!("account {t}"),
+            OrgTarget::Root(t) => ["organization root ", t].concat(),
+            OrgTarget::OrganizationalUnit(t) => ["OU ", t].concat(),
+            OrgTarget::Account(t) => ["account ", t].concat(),
             OrgTarget::Unspecified => "unspecified level".to_owned(),
         }
     }

@@ -3,6 +3,8 @@
 //! inspector can point at it. Matchers are compiled once, here, so evaluation
 //! does no parsing.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use super::glob::Glob;
@@ -157,13 +159,17 @@ impl Effect {
 pub struct Statement {
     /// Position in the policy's statement list (0-based).
     pub index: usize,
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     pub effect: Effect,
     pub principal: Option<PrincipalClause>,
     pub action: Option<ActionClause>,
     pub resource: Option<ResourceClause>,
     pub conditions: Vec<Condition>,
     pub span: Span,
+    /// The line the statement starts on (1-based), for explanations.
+    pub line: usize,
+    /// `Sid`, or `#2` for the second statement when it has none (see `label()`).
+    pub(crate) label: Arc<str>,
     pub services: ServiceFilter,
     /// False when the statement breaks the grammar badly enough that AWS
     /// would refuse the policy; the engine skips such statements.
@@ -172,11 +178,16 @@ pub struct Statement {
 
 impl Statement {
     /// `Sid` when there is one, else its position: `#2`.
-    pub fn label(&self) -> String {
-        match &self.sid {
-            Some(sid) if !sid.is_empty() => sid.clone(),
-            _ => format!("#{}", self.index + 1),
-        }
+    pub fn label(&self) -> Arc<str> {
+        Arc::clone(&self.label)
+    }
+
+    /// Fix the label once the statement is read.
+    pub(crate) fn set_label(&mut self) {
+        self.label = match &self.sid {
+            Some(sid) if !sid.is_empty() => Arc::clone(sid),
+            _ => format!("#{}", self.index + 1).into(),
+        };
     }
 }
 
@@ -242,7 +253,7 @@ fn cmp_ignore_ascii_case(lower: &str, other: &str) -> std::cmp::Ordering {
 
 #[derive(Debug, Clone)]
 pub struct ActionPattern {
-    pub text: String,
+    pub text: Arc<str>,
     /// Case-insensitive: `s3:getobject` is `s3:GetObject`.
     pub glob: Glob,
     /// The service prefix when it has no wildcard: a cheap first test.
@@ -260,7 +271,7 @@ impl ActionPattern {
         ActionPattern {
             glob: Glob::new(&text, super::glob::Case::Insensitive),
             service,
-            text,
+            text: text.into(),
             span,
         }
     }
@@ -285,7 +296,7 @@ pub struct ResourceClause {
 
 #[derive(Debug, Clone)]
 pub struct ResourcePattern {
-    pub text: String,
+    pub text: Arc<str>,
     pub template: Template,
     /// Compiled once when the pattern has no policy variable.
     pub glob: Option<Glob>,
@@ -579,7 +590,7 @@ pub enum ParsedValue {
 
 #[derive(Debug, Clone)]
 pub struct ConditionValue {
-    pub text: String,
+    pub text: Arc<str>,
     /// Present when the value has policy variables to substitute.
     pub template: Option<Template>,
     /// For `StringLike`/`ArnLike` values with no variable, compiled once.
@@ -594,9 +605,9 @@ pub struct ConditionValue {
 pub struct Condition {
     pub operator: Operator,
     /// As written in the policy.
-    pub operator_text: String,
+    pub operator_text: Arc<str>,
     /// As written in the policy.
-    pub key: String,
+    pub key: Arc<str>,
     /// Key names are case-insensitive.
     pub key_lower: String,
     pub values: Vec<ConditionValue>,

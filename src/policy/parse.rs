@@ -6,6 +6,7 @@
 //! broken to evaluate are kept but marked invalid.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use base64::Engine;
 use jsonc_parser::ast::{Object, Value};
@@ -347,6 +348,8 @@ impl<'t> Parser<'t> {
             resource: None,
             conditions: Vec::new(),
             span: span_of(object),
+            line: self.lines.locate(self.text, span_of(object).start as usize).0,
+            label: Arc::from(""),
             services: ServiceFilter::ANY,
             valid: true,
         };
@@ -355,7 +358,7 @@ impl<'t> Parser<'t> {
             let name = prop.name.as_str();
             let at = format!("{path}.{name}");
             match name {
-                "Sid" => statement.sid = self.string(&prop.value, &at),
+                "Sid" => statement.sid = self.string(&prop.value, &at).map(Into::into),
                 "Effect" => {
                     saw_effect = true;
                     match self.string(&prop.value, &at).as_deref() {
@@ -444,6 +447,7 @@ impl<'t> Parser<'t> {
             }
         }
         statement.services = ServiceFilter::of(statement.action.as_ref());
+        statement.set_label();
         if !saw_effect {
             statement.valid = false;
             self.error(
@@ -556,7 +560,7 @@ impl<'t> Parser<'t> {
             let template = Template::parse(&text, self.variables_enabled);
             let glob = template.static_glob(Case::Sensitive);
             patterns.push(ResourcePattern {
-                text,
+                text: text.into(),
                 template,
                 glob,
                 span,
@@ -615,9 +619,9 @@ impl<'t> Parser<'t> {
                 let values = self.condition_values(&key_prop.value, operator, &key_path);
                 conditions.push(Condition {
                     operator,
-                    operator_text: operator_text.clone(),
+                    operator_text: operator_text.as_str().into(),
                     key_lower: key.to_ascii_lowercase(),
-                    key,
+                    key: key.into(),
                     values,
                     span: Span::new(key_prop.range.start, key_prop.range.end),
                 });
@@ -709,7 +713,7 @@ impl<'t> Parser<'t> {
             _ => None,
         };
         ConditionValue {
-            text,
+            text: text.into(),
             template,
             glob,
             parsed,

@@ -217,7 +217,7 @@ impl Inspector {
                 continue;
             }
             for policy in &stage.policies {
-                let key = format!("{key}/{}", policy.label);
+                let key = format!("{key}/{}", policy.label());
                 let closest = e.closest.as_ref().is_some_and(|c| c.source == policy.source);
                 let relevant = closest || policy.statements.iter().any(|s| s.matched || s.deciding);
                 let open = self.is_open(&key, relevant);
@@ -234,7 +234,10 @@ impl Inspector {
                     rows,
                     depth + 1,
                     key.clone(),
-                    vec![(super::text::visible(&policy.label), Tone::Text), (summary, Tone::Dim)],
+                    vec![
+                        (super::text::visible(&policy.label()), Tone::Text),
+                        (summary, Tone::Dim),
+                    ],
                     Some(open),
                     None,
                 );
