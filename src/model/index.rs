@@ -18,7 +18,8 @@ pub enum PolicyUse {
 }
 
 /// Which entity holds an attachment or a membership.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
 pub enum Holder {
     User(String),
     Group(String),

@@ -5,6 +5,7 @@
 //! [`Model::edit`], which keeps the two in step.
 
 pub mod arn;
+pub mod change;
 pub mod entities;
 pub mod index;
 
