@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod explain;
 pub mod render;
+pub mod screenshots;
 
 use crate::analysis::summary::AccountSummary;
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
@@ -118,6 +119,13 @@ pub enum Command {
         /// The same seed and sizes always give the same file
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Drive the explorer on the demo account and write its screens as SVG pictures
+    #[command(hide = true)]
+    Screenshots {
+        /// The folder to write into (made if missing)
+        #[arg(long, default_value = "screenshots")]
+        out: PathBuf,
     },
 }
 
@@ -287,6 +295,13 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Some(Command::Info) => {
             print_info(&mut out)?;
+            Ok(0)
+        }
+        Some(Command::Screenshots { out: dir }) => {
+            let written = screenshots::write_all(&dir).map_err(|message| Failure { message, status: 1 })?;
+            for path in written {
+                writeln!(out, "{}", path.display())?;
+            }
             Ok(0)
         }
     }

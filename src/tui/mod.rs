@@ -10,6 +10,7 @@ pub mod input;
 pub mod inspector;
 pub mod keymap;
 pub mod sections;
+pub mod svg;
 pub mod text;
 pub mod theme;
 

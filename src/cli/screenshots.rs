@@ -1,0 +1,343 @@
+//! `iamscope screenshots` (hidden): drives the real explorer on the demo
+//! account with its own key presses, draws each screen into an off-screen
+//! terminal and writes it as an SVG picture. The pictures in the README come
+//! from here, so they always show what the program really does.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use crate::tui::App;
+use crate::tui::config::Settings;
+use crate::tui::keymap::KeyCombo;
+use crate::tui::sections::Target;
+use crate::tui::theme::Theme;
+
+/// The date the pictures pretend it is, so ages and "last used" never move.
+pub const NOW: &str = "2026-11-01T00:00:00Z";
+
+/// One picture: its file name (without `.svg`) and the screen.
+pub struct Shot {
+    pub name: &'static str,
+    pub screen: Buffer,
+}
+
+/// The explorer on an off-screen terminal, fed one key at a time the way
+/// the terminal loop feeds it.
+pub struct Driver {
+    pub app: App,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Driver {
+    /// A fresh explorer on the demo account, with the default settings (never
+    /// the user's file) and always in colour.
+    pub fn new(width: u16, height: u16) -> Result<Driver, String> {
+        let loaded = crate::io::load(&[], None).map_err(|e| e.to_string())?;
+        let now = NOW.parse().map_err(|e| format!("{NOW}: {e}"))?;
+        let app = App::new(
+            loaded.model,
+            loaded.report,
+            "demo account".to_owned(),
+            Settings::default(),
+            now,
+        );
+        let terminal = Terminal::new(TestBackend::new(width, height)).map_err(|e| e.to_string())?;
+        let mut driver = Driver { app, terminal };
+        driver.keep_colour();
+        driver.draw()?;
+        Ok(driver)
+    }
+
+    /// NO_COLOR is for the user's terminal, not for pictures.
+    fn keep_colour(&mut self) {
+        if !self.app.theme.colour {
+            self.app.theme = Theme::new(self.app.theme.name, true);
+        }
+    }
+
+    fn draw(&mut self) -> Result<(), String> {
+        let app = &mut self.app;
+        self.terminal
+            .draw(|frame| crate::tui::draw::draw(frame, app))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn send(&mut self, key: KeyEvent) -> Result<(), String> {
+        self.app.status = None;
+        self.app.handle_event(&Event::Key(key));
+        self.app.tick();
+        self.keep_colour();
+        self.draw()
+    }
+
+    /// One key, written as in the settings file: `j`, `enter`, `ctrl-u`, `?`.
+    pub fn press(&mut self, key: &str) -> Result<(), String> {
+        let combo = KeyCombo::parse(key)?;
+        let mut modifiers = KeyModifiers::NONE;
+        if combo.ctrl {
+            modifiers |= KeyModifiers::CONTROL;
+        }
+        if combo.alt {
+            modifiers |= KeyModifiers::ALT;
+        }
+        if matches!(combo.code, KeyCode::Char(c) if c.is_uppercase()) || combo.code == KeyCode::BackTab {
+            modifiers |= KeyModifiers::SHIFT;
+        }
+        self.send(KeyEvent::new(combo.code, modifiers))
+    }
+
+    pub fn keys(&mut self, keys: &[&str]) -> Result<(), String> {
+        keys.iter().try_for_each(|k| self.press(k))
+    }
+
+    /// Characters typed one by one.
+    pub fn type_text(&mut self, text: &str) -> Result<(), String> {
+        let shift = |c: char| {
+            if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            }
+        };
+        text.chars()
+            .try_for_each(|c| self.send(KeyEvent::new(KeyCode::Char(c), shift(c))))
+    }
+
+    /// Press `j` until `reached` holds (at most 200 times).
+    pub fn down_until(&mut self, what: &str, reached: impl Fn(&App) -> bool) -> Result<(), String> {
+        for _ in 0..200 {
+            if reached(&self.app) {
+                return Ok(());
+            }
+            self.press("j")?;
+        }
+        Err(format!("pressing j never reached {what}"))
+    }
+
+    /// Move the list's selection down to `target`.
+    pub fn select(&mut self, target: &Target) -> Result<(), String> {
+        self.down_until(&format!("{target:?}"), |app| app.selection().as_ref() == Some(target))
+    }
+
+    /// Let background work (who-can) finish, redrawing as the loop does.
+    pub fn settle(&mut self) -> Result<(), String> {
+        let start = Instant::now();
+        while self.app.busy() {
+            if start.elapsed() > Duration::from_secs(60) {
+                return Err("background work did not finish within a minute".to_owned());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+            self.app.tick();
+        }
+        self.draw()
+    }
+
+    pub fn screen(&self) -> Buffer {
+        self.terminal.backend().buffer().clone()
+    }
+
+    /// Set an inspector field by the keys a user presses: move to it, enter,
+    /// clear, type, enter. `from` and `to` are field rows (0 principal … 3 context).
+    fn set_field(&mut self, from: usize, to: usize, value: &str) -> Result<(), String> {
+        let step = if to > from { "j" } else { "k" };
+        for _ in 0..from.abs_diff(to) {
+            self.press(step)?;
+        }
+        self.keys(&["enter", "ctrl-u"])?;
+        self.type_text(value)?;
+        self.press("enter")
+    }
+}
+
+/// The inspector asked whether alice may get the cat picture.
+fn alice_get_object(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::User("alice".to_owned()))?;
+    d.press("i")?;
+    // The inspector opens with its cursor on the action field.
+    d.set_field(1, 1, "s3:GetObject")?;
+    d.set_field(1, 2, "arn:aws:s3:::photos/cat.jpg")
+}
+
+fn users(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::User("alice".to_owned()))
+}
+
+fn inspector_allow(d: &mut Driver) -> Result<(), String> {
+    alice_get_object(d)
+}
+
+fn inspector_implicit_deny(d: &mut Driver) -> Result<(), String> {
+    alice_get_object(d)?;
+    d.set_field(2, 1, "s3:PutObject")
+}
+
+fn role(d: &mut Driver) -> Result<(), String> {
+    d.press("3")?;
+    d.select(&Target::Role("DeployRole".to_owned()))?;
+    d.press("enter")
+}
+
+/// From the deciding statement in the inspector, `o` opens the policy at it.
+fn policy_document(d: &mut Driver) -> Result<(), String> {
+    alice_get_object(d)?;
+    d.down_until("the deciding statement", |app| {
+        let rows = app.inspector.rows();
+        app.inspector
+            .cursor
+            .checked_sub(crate::tui::inspector::Field::ALL.len())
+            .and_then(|i| rows.get(i))
+            .is_some_and(|row| row.spans.first().is_some_and(|(text, _)| text.contains("decides")))
+    })?;
+    d.press("o")
+}
+
+fn who_can(d: &mut Driver) -> Result<(), String> {
+    d.press(":")?;
+    d.type_text("who-can s3:GetObject arn:aws:s3:::photos/cat.jpg")?;
+    d.press("enter")?;
+    d.settle()
+}
+
+fn help(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::User("alice".to_owned()))?;
+    d.press("?")
+}
+
+fn identity_pool(d: &mut Driver) -> Result<(), String> {
+    d.press("6")?;
+    d.press("enter")
+}
+
+fn high_contrast(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::User("alice".to_owned()))?;
+    d.press(":")?;
+    d.type_text("theme high-contrast")?;
+    d.press("enter")
+}
+
+type Script = fn(&mut Driver) -> Result<(), String>;
+
+/// Every picture: name, terminal size, and the keys that lead to it.
+pub const SHOTS: [(&str, u16, u16, Script); 10] = [
+    ("users", 120, 40, users),
+    ("inspector-allow", 120, 40, inspector_allow),
+    ("inspector-implicit-deny", 120, 40, inspector_implicit_deny),
+    ("role", 120, 40, role),
+    ("policy-document", 120, 40, policy_document),
+    ("who-can", 120, 40, who_can),
+    ("help", 120, 40, help),
+    ("identity-pool", 120, 40, identity_pool),
+    ("users-80x24", 80, 24, users),
+    ("high-contrast", 120, 40, high_contrast),
+];
+
+/// Drive the explorer to every screen and keep what it drew.
+pub fn take_all() -> Result<Vec<Shot>, String> {
+    SHOTS
+        .iter()
+        .map(|(name, width, height, script)| {
+            let mut driver = Driver::new(*width, *height)?;
+            script(&mut driver).map_err(|e| format!("{name}: {e}"))?;
+            Ok(Shot {
+                name,
+                screen: driver.screen(),
+            })
+        })
+        .collect()
+}
+
+/// Write every picture into `dir` (made if missing); returns the files written.
+pub fn write_all(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let shots = take_all()?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for shot in shots {
+        let path = dir.join(format!("{}.svg", shot.name));
+        std::fs::write(&path, crate::tui::svg::render(&shot.screen))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(screen: &Buffer) -> String {
+        let area = screen.area;
+        (area.top()..area.bottom())
+            .map(|y| {
+                (area.left()..area.right())
+                    .map(|x| screen[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn every_script_reaches_its_screen() {
+        let shots = take_all().unwrap();
+        let expect: [(&str, &[&str]); 10] = [
+            (
+                "users",
+                &["iamscope-demo", "user alice", "arn:aws:iam::111122223333:user/alice"],
+            ),
+            (
+                "inspector-allow",
+                &["ALLOW", "decides Allow ReadPhotos", "arn:aws:s3:::photos/cat.jpg"],
+            ),
+            (
+                "inspector-implicit-deny",
+                &["IMPLICIT DENY", "Closest: statement", "s3:PutObject"],
+            ),
+            ("role", &["role DeployRole", "Who may assume it"]),
+            (
+                "policy-document",
+                &["DevelopersS3Read document", "\"Sid\": \"ReadPhotos\""],
+            ),
+            (
+                "who-can",
+                &["Who can s3:GetObject", "principals may do it", "user/alice"],
+            ),
+            ("help", &[" Keys ", "show or hide this help"]),
+            ("identity-pool", &["PhotoAppIdentities", "Cognito identity pool"]),
+            ("users-80x24", &["alice", "LAST USED"]),
+            ("high-contrast", &["user alice"]),
+        ];
+        assert_eq!(shots.len(), expect.len());
+        for (shot, (name, needles)) in shots.iter().zip(expect) {
+            assert_eq!(shot.name, name);
+            let screen = text(&shot.screen);
+            for needle in needles {
+                assert!(screen.contains(needle), "{name} lacks {needle:?}:\n{screen}");
+            }
+        }
+        let narrow = &shots[8].screen;
+        assert_eq!((narrow.area.width, narrow.area.height), (80, 24));
+        // The theme command changed the colours of the same screen.
+        let colours = |b: &Buffer| b.content().iter().map(|c| c.fg).collect::<Vec<_>>();
+        assert_ne!(colours(&shots[0].screen), colours(&shots[9].screen));
+    }
+
+    #[test]
+    fn the_pictures_are_written_as_svg_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new");
+        let written = write_all(&out).unwrap();
+        assert_eq!(written.len(), SHOTS.len());
+        let allow = std::fs::read_to_string(out.join("inspector-allow.svg")).unwrap();
+        assert!(
+            allow.starts_with("<svg ") && allow.contains(">ALLOW<"),
+            "{}",
+            &allow[..200]
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! The real binary in a real terminal: iamscope runs inside a detached tmux
+//! session of a fixed size, gets its keys from `tmux send-keys`, and is read
+//! back with `tmux capture-pane`. Every check polls the pane until it shows
+//! what is expected (or gives up after a few seconds and prints the pane).
+//!
+//! Needs tmux, so it is ignored by plain `cargo test`; `.ci/run` installs tmux
+//! and runs `cargo test --test e2e_tmux -- --ignored`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// A tmux server of our own (its own socket, no config file) with one
+/// session; both are killed when this is dropped, whether the test passed or not.
+struct Tmux {
+    socket: String,
+    session: String,
+    /// The socket's file, which the server leaves behind.
+    socket_path: Option<String>,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!("iamscope-e2e-{}-{nanos}", std::process::id());
+        let mut tmux = Tmux {
+            socket: name.clone(),
+            session: name,
+            socket_path: None,
+        };
+        let (width, height) = (WIDTH.to_string(), HEIGHT.to_string());
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &tmux.session,
+            "-x",
+            &width,
+            "-y",
+            &height,
+            command,
+        ]);
+        tmux.socket_path = Some(tmux.display("#{socket_path}"));
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .output()
+            .expect("tmux runs (install it: apt-get install tmux)");
+        assert!(
+            output.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Keys by tmux name (`Enter`, `Escape`, `C-u`, `q`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Text typed literally.
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", &self.session]).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let output = self.run(&["display-message", "-p", "-t", &self.session, format]);
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    /// Capture the pane until `ok` holds; the screen that satisfied it.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("waited {PATIENCE:?} for {what}; the pane shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for_text(&self, text: &str) -> String {
+        self.wait_for(&format!("{text:?}"), |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// The right-hand pane's text as one paragraph: lines cut at `│`, the
+/// pane's part of each kept, and runs of spaces made one.
+fn right_pane(screen: &str) -> String {
+    let text: Vec<&str> = screen.lines().filter_map(|l| l.split('│').nth(3)).collect();
+    text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The list pane's rows (the part left of the first pane's right border).
+fn list_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| l.split('│').nth(1))
+        .map(|row| row.trim().to_owned())
+        .filter(|row| !row.is_empty())
+        .collect()
+}
+
+/// Set the inspector field under the cursor: enter, clear, type, enter.
+fn set_field(tmux: &Tmux, value: &str) {
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_text("enter keeps; esc cancels");
+    tmux.keys(&["C-u"]);
+    tmux.type_text(value);
+    tmux.wait_for(&format!("{value} typed into the field"), |s| {
+        s.lines().last().is_some_and(|footer| footer.contains(value))
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the field to be kept", |s| !s.contains("enter keeps; esc cancels"));
+}
+
+#[test]
+#[ignore = "needs tmux; run by .ci/run"]
+fn the_explorer_answers_in_a_real_terminal_and_gives_it_back() {
+    let config = tempfile::tempdir().expect("a temporary directory");
+    let binary = env!("CARGO_BIN_EXE_iamscope");
+    assert!(Path::new(binary).exists());
+    // No settings file of the user's can change keys or theme here.
+    let command = format!(
+        "IAMSCOPE_CONFIG_DIR={dir} IAMSCOPE_DATA_DIR={dir} {bin}; echo EXIT=$?; sleep 10",
+        dir = quoted(&config.path().display().to_string()),
+        bin = quoted(binary),
+    );
+    let tmux = Tmux::start(&command);
+
+    // It opens on the demo account, in the alternate screen.
+    let screen = tmux.wait_for_text("iamscope-demo");
+    assert!(screen.contains("Users (6)"), "{screen}");
+    assert_eq!(tmux.display("#{alternate_on}"), "1");
+
+    // `/` then `ali` filters the users down to alice.
+    tmux.keys(&["/"]);
+    tmux.wait_for_text("enter keeps, esc clears");
+    tmux.type_text("ali");
+    let screen = tmux.wait_for_text("Users (1 of 6) /ali");
+    let rows = list_rows(&screen);
+    assert!(rows.iter().any(|r| r.starts_with("▶ alice")), "{rows:#?}");
+    assert!(
+        !rows.iter().any(|r| r.contains("bob") || r.contains("ana ")),
+        "{rows:#?}"
+    );
+    // Esc clears the filter...
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for_text("Users (6)");
+    assert!(!screen.contains("/ali"), "{screen}");
+    // ...and Enter keeps it (a separate send-keys, so Esc and `/` stay two keys).
+    tmux.keys(&["/"]);
+    tmux.wait_for_text("enter keeps, esc clears");
+    tmux.type_text("ali");
+    tmux.wait_for_text("Users (1 of 6) /ali");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the filter to be kept", |s| {
+        !s.contains("enter keeps, esc clears") && s.contains("Users (1 of 6) /ali")
+    });
+    assert!(screen.contains("Users › user alice"), "{screen}");
+
+    // The inspector, asked about alice and the cat picture: allowed by ReadPhotos.
+    tmux.keys(&["i"]);
+    tmux.wait_for_text("Principal user/alice");
+    set_field(&tmux, "s3:GetObject");
+    tmux.keys(&["j"]);
+    tmux.wait_for_text("▶ Resource");
+    set_field(&tmux, "arn:aws:s3:::photos/cat.jpg");
+    let screen = tmux.wait_for_text("ALLOW");
+    assert!(screen.contains("Resource  arn:aws:s3:::photos/cat.jpg"), "{screen}");
+    assert!(screen.contains("decides Allow ReadPhotos"), "{screen}");
+    assert!(
+        right_pane(&screen).contains("Allowed: statement ReadPhotos in DevelopersS3Read"),
+        "{screen}"
+    );
+
+    // s3:PutObject instead: nothing allows it; ReadPhotos came closest.
+    tmux.keys(&["k"]);
+    tmux.wait_for_text("▶ Action");
+    set_field(&tmux, "s3:PutObject");
+    let screen = tmux.wait_for_text("IMPLICIT DENY");
+    assert!(!screen.contains("ALLOW "), "{screen}");
+    assert!(
+        right_pane(&screen).contains("Closest: statement ReadPhotos"),
+        "{}\n{screen}",
+        right_pane(&screen)
+    );
+
+    // q quits and the terminal is as it was: main screen, no mouse reporting, a cursor.
+    tmux.keys(&["q"]);
+    tmux.wait_for_text("EXIT=0");
+    assert_eq!(tmux.display("#{alternate_on}"), "0");
+    assert_eq!(tmux.display("#{mouse_any_flag}#{mouse_sgr_flag}"), "00");
+    assert_eq!(tmux.display("#{cursor_flag}"), "1");
+}
