@@ -463,7 +463,7 @@ fn holder_index(account: &Account, holder: &Holder) -> Result<(Kind, usize), Ref
     })
 }
 
-fn attachments_mut<'a>(account: &'a mut Account, kind: Kind, index: usize) -> &'a mut Vec<AttachedPolicy> {
+fn attachments_mut(account: &mut Account, kind: Kind, index: usize) -> &mut Vec<AttachedPolicy> {
     match kind {
         Kind::User => &mut account.users[index].attached_policies,
         Kind::Group => &mut account.groups[index].attached_policies,
@@ -471,7 +471,7 @@ fn attachments_mut<'a>(account: &'a mut Account, kind: Kind, index: usize) -> &'
     }
 }
 
-fn inline_mut<'a>(account: &'a mut Account, kind: Kind, index: usize) -> &'a mut Vec<InlinePolicy> {
+fn inline_mut(account: &mut Account, kind: Kind, index: usize) -> &mut Vec<InlinePolicy> {
     match kind {
         Kind::User => &mut account.users[index].inline_policies,
         Kind::Group => &mut account.groups[index].inline_policies,
@@ -1382,7 +1382,7 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
             resource_policy_command(rec, resource_arn, &json);
         }
         Change::UpdateOrgPolicy { kind, name, document } => {
-            let doc = check_document(&format!("{name}"), document, quota::ORG_POLICY_SIZE)?;
+            let doc = check_document(name, document, quota::ORG_POLICY_SIZE)?;
             let (list_kind, list) = match kind {
                 OrgKind::Scp => (Kind::Scp, &rec.account.service_control_policies),
                 OrgKind::Rcp => (Kind::Rcp, &rec.account.resource_control_policies),
