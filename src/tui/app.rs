@@ -323,6 +323,7 @@ impl App {
             Focus::List => {
                 if self.selection().is_some() {
                     self.focus = Focus::Right;
+                    self.cursor_to_first_link();
                 }
             }
             Focus::Right => match self.stack.last() {
@@ -358,6 +359,19 @@ impl App {
                     }
                 }
             },
+        }
+    }
+
+    /// Entering a page, the cursor goes to its first link (or stays at the top).
+    fn cursor_to_first_link(&mut self) {
+        if !self.stack.is_empty() || self.live.0 != 0 {
+            return;
+        }
+        if let Some(first) = self
+            .right_doc()
+            .and_then(|d| d.lines.iter().position(|l| l.link.is_some()))
+        {
+            self.live.0 = first;
         }
     }
 
@@ -1028,8 +1042,9 @@ impl App {
 fn resource_suggestions(model: &Model) -> Vec<String> {
     let a = model.account();
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push = |s: String| {
-        if !out.contains(&s) && out.len() < 5000 {
+        if out.len() < 5000 && seen.insert(s.clone()) {
             out.push(s);
         }
     };

@@ -77,7 +77,7 @@ impl Builder {
         ]));
     }
     fn note(&mut self, text: &str) {
-        for line in wrap(text, 76) {
+        for line in wrap(text, 60) {
             self.lines.push(DocLine::text(vec![(format!("  {line}"), Tone::Dim)]));
         }
     }

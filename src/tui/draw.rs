@@ -113,7 +113,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
 
 fn breadcrumbs(app: &App) -> String {
     let mut crumbs = vec![app.section.title().to_owned()];
-    if let Some(target) = app.selection() {
+    // who-can is about its action and resource, not the list's selection
+    let about_selection = !matches!(app.stack.last(), Some(View::WhoCan));
+    if let (true, Some(target)) = (about_selection, app.selection()) {
         crumbs.push(target.label(&app.model));
     }
     for view in &app.stack {
@@ -122,6 +124,13 @@ fn breadcrumbs(app: &App) -> String {
             View::Inspector => "inspector".to_owned(),
             View::WhoCan => "who can".to_owned(),
         });
+    }
+    // Long trails keep their first step and their last two.
+    if crumbs.len() > 4 {
+        let tail = crumbs.split_off(crumbs.len() - 2);
+        crumbs.truncate(1);
+        crumbs.push("…".to_owned());
+        crumbs.extend(tail);
     }
     crumbs.join(" › ")
 }
@@ -241,16 +250,7 @@ fn draw_list(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
             widths[i] = widths[i].max(width(&visible(cell)).min(40));
         }
     }
-    let spacing = columns.len().saturating_sub(1) * 2;
-    while widths.iter().sum::<usize>() + spacing > available && widths.len() > 1 {
-        // drop trailing columns that do not fit, then squeeze the first
-        let rest: usize = widths[1..].iter().sum::<usize>() + spacing;
-        if rest + 8 > available {
-            widths.pop();
-            continue;
-        }
-        widths[0] = available - rest;
-    }
+    fit_columns(&mut widths, available);
     let spacing = widths.len().saturating_sub(1) * 2;
     let used: usize = widths.iter().sum::<usize>() + spacing;
     if used < available && !widths.is_empty() {
@@ -293,6 +293,41 @@ fn draw_list(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
         lines.push(Line::from(Span::styled(format!("  {empty}"), app.theme.dim)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Make column widths fit. Long columns other than the name shrink to 12
+/// first; the name keeps 24 while the least important columns (on the
+/// right) are dropped; only then does the name shrink further.
+fn fit_columns(widths: &mut Vec<usize>, available: usize) {
+    const SHORTEST: usize = 12;
+    const NAME: usize = 24;
+    loop {
+        let spacing = widths.len().saturating_sub(1) * 2;
+        let total: usize = widths.iter().sum::<usize>() + spacing;
+        if total <= available {
+            return;
+        }
+        let excess = total - available;
+        let widest_other = (1..widths.len())
+            .filter(|&i| widths[i] > SHORTEST)
+            .max_by_key(|&i| widths[i]);
+        if let Some(i) = widest_other {
+            widths[i] = widths[i].saturating_sub(excess).max(SHORTEST);
+        } else if widths.first().is_some_and(|&w| w > NAME) {
+            widths[0] = widths[0].saturating_sub(excess).max(NAME);
+        } else if widths.len() > 2 {
+            widths.pop();
+        } else if widths.first().is_some_and(|&w| w > SHORTEST) {
+            widths[0] = widths[0].saturating_sub(excess).max(SHORTEST);
+        } else if widths.len() > 1 {
+            widths.pop();
+        } else {
+            if let Some(first) = widths.first_mut() {
+                *first = available;
+            }
+            return;
+        }
+    }
 }
 
 fn draw_right(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
@@ -340,6 +375,7 @@ fn draw_doc(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
             app.live
         }
     };
+    let room = inner.width as usize;
     let lines: Vec<Line> = doc
         .lines
         .iter()
@@ -347,21 +383,43 @@ fn draw_doc(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
         .skip(offset)
         .take(height)
         .map(|(i, line)| {
-            let mut spans: Vec<Span> = line
-                .spans
-                .iter()
-                .map(|(s, t)| Span::styled(fit(s, 400), tone(app, *t)))
-                .collect();
-            if focused && i == cursor {
-                spans.insert(0, Span::styled("▶", app.theme.selection));
-                Line::from(spans).style(app.theme.highlight_line)
+            let selected = focused && i == cursor;
+            let mut spans = vec![if selected {
+                Span::styled("▶", app.theme.selection)
             } else {
-                spans.insert(0, Span::raw(" "));
-                Line::from(spans)
+                Span::raw(" ")
+            }];
+            spans.extend(fit_spans(app, &line.spans, room.saturating_sub(1), selected));
+            let line = Line::from(spans);
+            if selected {
+                line.style(app.theme.highlight_line)
+            } else {
+                line
             }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Toned spans cut to `room` columns, ending in `…` when cut; a selected
+/// row is padded so its highlight spans the pane.
+fn fit_spans(app: &App, spans: &[(String, Tone)], room: usize, selected: bool) -> Vec<Span<'static>> {
+    let mut out = Vec::with_capacity(spans.len() + 1);
+    let mut used = 0;
+    for (text, t) in spans {
+        let w = width(text);
+        if used + w > room {
+            out.push(Span::styled(fit(text, room.saturating_sub(used)), tone(app, *t)));
+            used = room;
+            break;
+        }
+        out.push(Span::styled(text.clone(), tone(app, *t)));
+        used += w;
+    }
+    if selected && used < room {
+        out.push(Span::raw(" ".repeat(room - used)));
+    }
+    out
 }
 
 fn draw_inspector(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
@@ -433,7 +491,11 @@ fn draw_inspector(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: boo
             None => "  ",
         };
         let mut spans = vec![
-            Span::styled(if selected { "▶" } else { " " }, app.theme.selection),
+            if selected {
+                Span::styled("▶", app.theme.selection)
+            } else {
+                Span::raw(" ")
+            },
             Span::raw("  ".repeat(row.depth)),
             Span::styled(toggle, app.theme.dim),
         ];
@@ -692,7 +754,6 @@ pub fn help_lines(app: &App) -> Vec<String> {
     lines.push("Commands: :users :groups :roles :policies :root :pools :userpools :resources :org".to_owned());
     lines.push("  :explain PRINCIPAL ACTION RESOURCE [K=V…]   :who-can ACTION RESOURCE".to_owned());
     lines.push("  :open FILE…   :theme dark|light|high-contrast|colour-blind   :summary   :quit".to_owned());
-    lines.push(String::new());
     lines.push("Keys and theme can be changed in the settings file that `iamscope info` names.".to_owned());
     lines
 }
