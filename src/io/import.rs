@@ -640,35 +640,11 @@ fn resolve_from_library(account: &mut Account) -> Vec<String> {
         let Some(p) = library.get_by_arn(arn) else {
             continue;
         };
-        let Ok(parsed_arn) = Arn::parse(p.arn) else {
+        let Some(policy) = ManagedPolicy::from_library(p) else {
             continue;
         };
-        let updated = crate::io::dates::parse_date(p.update_date);
         names.push(p.name.to_owned());
-        added.push(ManagedPolicy {
-            name: p.name.to_owned(),
-            id: String::new(),
-            arn: parsed_arn,
-            path: p.path.to_owned(),
-            description: None,
-            default_version_id: p.default_version_id.to_owned(),
-            attachment_count: None,
-            boundary_usage_count: None,
-            is_attachable: true,
-            created: crate::io::dates::parse_date(p.create_date),
-            updated,
-            versions: vec![PolicyVersion {
-                id: p.default_version_id.to_owned(),
-                is_default: true,
-                created: updated,
-                document: PolicyDocument::from_json_text(p.document),
-            }],
-            tags: Vec::new(),
-            origin: PolicyOrigin::BuiltInLibrary {
-                updated: p.update_date.to_owned(),
-            },
-            extra: Map::new(),
-        });
+        added.push(policy);
     }
     account.policies.extend(added);
     names

@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod paths;
 pub mod raw;
+pub mod save;
 pub mod synthetic;
 
 pub use error::LoadError;

@@ -435,6 +435,26 @@ fn role_index(account: &Account, name: &str) -> Result<usize, Refusal> {
         .position(|r| r.name == name)
         .map_or_else(|| refuse(format!("there is no role {name}")), Ok)
 }
+/// The policy's position, bringing an AWS managed policy the export lacks in
+/// from the built-in library (the console offers every AWS managed policy).
+fn policy_index_or_library(rec: &mut Recorder<'_>, arn: &str) -> Result<usize, Refusal> {
+    if let Ok(index) = policy_index(rec.account, arn) {
+        return Ok(index);
+    }
+    let Some(policy) = crate::catalog::managed::aws_managed_policies()
+        .get_by_arn(arn)
+        .and_then(ManagedPolicy::from_library)
+    else {
+        return refuse(format!(
+            "there is no managed policy {arn} in the account or among AWS's managed policies"
+        ));
+    };
+    rec.account.policies.push(policy);
+    let index = rec.account.policies.len() - 1;
+    rec.added(Kind::Policy, index);
+    Ok(index)
+}
+
 fn policy_index(account: &Account, arn: &str) -> Result<usize, Refusal> {
     account.policies.iter().position(|p| p.arn.as_str() == arn).map_or_else(
         || refuse(format!("there is no managed policy {arn} in the account")),
@@ -952,7 +972,7 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
         }
         Change::AttachPolicy { holder, arn } => {
             let (kind, i) = holder_index(rec.account, holder)?;
-            let p = policy_index(rec.account, arn)?;
+            let p = policy_index_or_library(rec, arn)?;
             let (word, holder_name) = holder_kind(holder);
             let list = attachments_mut(rec.account, kind, i);
             if list.iter().any(|a| &a.arn == arn) {
@@ -1005,7 +1025,7 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
             if kind == Kind::Group {
                 return refuse("a group cannot have a permissions boundary: only users and roles can");
             }
-            policy_index(rec.account, arn)?;
+            policy_index_or_library(rec, arn)?;
             rec.touch(kind, i);
             let boundary = Some(PermissionsBoundary { arn: arn.clone() });
             match kind {

@@ -222,6 +222,36 @@ pub struct ManagedPolicy {
 }
 
 impl ManagedPolicy {
+    /// iamscope's built-in copy of an AWS managed policy, marked as such.
+    pub fn from_library(p: &crate::catalog::managed::LibraryPolicy) -> Option<ManagedPolicy> {
+        let arn = Arn::parse(p.arn).ok()?;
+        let updated = crate::io::dates::parse_date(p.update_date);
+        Some(ManagedPolicy {
+            name: p.name.to_owned(),
+            id: String::new(),
+            arn,
+            path: p.path.to_owned(),
+            description: None,
+            default_version_id: p.default_version_id.to_owned(),
+            attachment_count: None,
+            boundary_usage_count: None,
+            is_attachable: true,
+            created: crate::io::dates::parse_date(p.create_date),
+            updated,
+            versions: vec![PolicyVersion {
+                id: p.default_version_id.to_owned(),
+                is_default: true,
+                created: updated,
+                document: PolicyDocument::from_json_text(p.document),
+            }],
+            tags: Vec::new(),
+            origin: PolicyOrigin::BuiltInLibrary {
+                updated: p.update_date.to_owned(),
+            },
+            extra: Extra::new(),
+        })
+    }
+
     /// AWS managed policies have `aws` where the account id goes.
     pub fn is_aws_managed(&self) -> bool {
         self.arn.account() == "aws"
