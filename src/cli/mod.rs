@@ -39,6 +39,10 @@ pub struct Cli {
     /// The IAM credential report (CSV, or `aws iam get-credential-report` output)
     #[arg(long, value_name = "CSV")]
     pub credential_report: Option<PathBuf>,
+
+    /// Open for looking only: every editing key and command is refused
+    #[arg(long)]
+    pub readonly: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,7 +223,19 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
+            let mut app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
+            app.readonly = cli.readonly;
+            for path in &account.accounts {
+                let fingerprint = io::save::Fingerprint::of(path)
+                    .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
+                app.files.push(path.clone());
+                app.fingerprints.push(fingerprint);
+            }
+            if !app.readonly {
+                // unsaved edits are journaled here, and a journal a crash left is offered back
+                app.set_journal_dir(io::paths::Paths::discover().journal_dir());
+                app.check_recovery();
+            }
             drop(out);
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)

@@ -97,10 +97,11 @@ pub fn save_with(
         path: path.to_owned(),
         source,
     };
-    if let Some(expected) = expected {
-        if path.exists() && !expected.matches(path) {
-            return Err(SaveError::ChangedOnDisk { path: path.to_owned() });
-        }
+    if let Some(expected) = expected
+        && path.exists()
+        && !expected.matches(path)
+    {
+        return Err(SaveError::ChangedOnDisk { path: path.to_owned() });
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),

@@ -41,6 +41,11 @@ pub enum View {
     },
     Inspector,
     WhoCan,
+    /// The session's changes.
+    Changes {
+        cursor: usize,
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +70,39 @@ pub enum Overlay {
         lines: Vec<String>,
         offset: usize,
     },
+    Prompt {
+        title: String,
+        input: LineInput,
+        ask: super::edit::Ask,
+    },
+    Picker {
+        title: String,
+        items: Vec<super::edit::PickItem>,
+        /// Positions of the items the filter keeps, best first.
+        shown: Vec<usize>,
+        filter: LineInput,
+        cursor: usize,
+        pick: super::edit::Pick,
+    },
+    Confirm {
+        message: String,
+        on_yes: super::edit::Confirmed,
+    },
+    /// What a change flips, before it is kept.
+    Preview {
+        change: crate::model::change::Change,
+        flips: Vec<crate::analysis::impact::Flip>,
+        checked: usize,
+        cursor: usize,
+        from_editor: bool,
+    },
+    /// Unsaved changes of a session that did not end normally.
+    Recover {
+        recovered: crate::io::save::Recovered,
+        /// The account's files changed since that session.
+        stale: bool,
+    },
+    QuitUnsaved,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -130,6 +168,18 @@ pub struct App {
     action_names: Option<Vec<String>>,
     /// Escape sequences for the terminal (clipboard), written by the runner.
     pub outbox: Vec<String>,
+    /// The session's edits, for undo, redo, the change log and the script.
+    pub history: crate::model::change::History,
+    /// How many edits the history had when the account was last saved.
+    pub saved_at: usize,
+    pub readonly: bool,
+    pub editor: Option<super::editor::Editor>,
+    /// The files the account came from (none for the demo), as loaded.
+    pub files: Vec<std::path::PathBuf>,
+    pub fingerprints: Vec<crate::io::save::Fingerprint>,
+    pub journal: Option<crate::io::save::Journal>,
+    pub journal_path: Option<std::path::PathBuf>,
+    pub journal_dir: Option<std::path::PathBuf>,
 }
 
 const COMMANDS: [&str; 16] = [
@@ -180,6 +230,15 @@ impl App {
             resource_suggestions: None,
             action_names: None,
             outbox: Vec::new(),
+            history: Default::default(),
+            saved_at: 0,
+            readonly: false,
+            editor: None,
+            files: Vec::new(),
+            fingerprints: Vec::new(),
+            journal: None,
+            journal_path: None,
+            journal_dir: None,
         };
         if !app.report.warnings.is_empty() {
             app.status = Some(format!(
@@ -264,6 +323,29 @@ impl App {
         self.selection_changed();
     }
 
+    /// After the account changed: lists, suggestions and the inspector are
+    /// computed again; views of things that no longer exist close.
+    pub fn reset_views(&mut self) {
+        self.rows.clear();
+        self.resource_suggestions = None;
+        for section in super::sections::Section::ALL {
+            if self.lists.contains_key(&section) {
+                self.refresh_list(section);
+            }
+        }
+        let model = Arc::clone(&self.model);
+        self.stack.retain(|view| match view {
+            View::Detail { target, .. } => !super::detail::doc(&model, target, self.now)
+                .lines
+                .iter()
+                .any(|l| l.plain().contains("(not found: the account may have changed)")),
+            _ => true,
+        });
+        if self.stack.iter().any(|v| matches!(v, View::Inspector)) {
+            self.evaluate();
+        }
+    }
+
     // ---- the right pane ----
 
     /// The document the right pane shows when it shows a document.
@@ -283,6 +365,7 @@ impl App {
                 Some(job) => (&mut job.cursor, &mut job.offset),
                 None => (&mut self.live.0, &mut self.live.1),
             },
+            Some(View::Changes { cursor, offset }) => (cursor, offset),
             None => (&mut self.live.0, &mut self.live.1),
         }
     }
@@ -290,6 +373,7 @@ impl App {
     fn right_len(&self) -> usize {
         match self.stack.last() {
             Some(View::Inspector) => Field::ALL.len() + self.inspector.rows().len(),
+            Some(View::Changes { .. }) => self.history.done().len(),
             Some(View::WhoCan) => self
                 .who_can
                 .as_ref()
@@ -652,9 +736,18 @@ impl App {
     pub fn handle_key(&mut self, key: &KeyEvent) {
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
-                if let Some(Overlay::Help { .. } | Overlay::Text { .. }) = &self.overlay {
-                    self.overlay_key(key);
-                    return;
+                match &self.overlay {
+                    Some(Overlay::Help { .. } | Overlay::Text { .. }) => return self.overlay_key(key),
+                    Some(Overlay::Prompt { .. }) => return self.prompt_key(key),
+                    Some(Overlay::Picker { .. }) => return self.picker_key(key),
+                    Some(Overlay::Confirm { .. }) => return self.confirm_key(key),
+                    Some(Overlay::Preview { .. }) => return self.preview_key(key),
+                    Some(Overlay::Recover { .. }) => return self.recover_key(key),
+                    Some(Overlay::QuitUnsaved) => return self.quit_key(key),
+                    None => {}
+                }
+                if self.editor.is_some() {
+                    return self.editor_key(key);
                 }
                 if let Some(action) = self.settings.keymap.action(key) {
                     self.dispatch(action);
@@ -743,7 +836,7 @@ impl App {
         let action = self.settings.keymap.action(key);
         let offset = match &mut self.overlay {
             Some(Overlay::Help { offset }) | Some(Overlay::Text { offset, .. }) => offset,
-            None => return,
+            _ => return,
         };
         match action {
             Some(Action::Down) => *offset += 1,
@@ -759,9 +852,29 @@ impl App {
     pub fn dispatch(&mut self, action: Action) {
         match action {
             Action::Quit => {
+                if self.unsaved() > 0 {
+                    self.overlay = Some(Overlay::QuitUnsaved);
+                    return;
+                }
                 self.cancel_who_can();
+                if let Some(j) = self.journal.take() {
+                    let _ = j.remove();
+                }
                 self.quit = true;
             }
+            Action::Edit => self.edit(),
+            Action::New => self.create(),
+            Action::Delete => self.delete(),
+            Action::Rename => self.rename(),
+            Action::CloneUser => self.clone_user(),
+            Action::Attach => self.attach(),
+            Action::Detach => self.detach(),
+            Action::Membership => self.membership(),
+            Action::Boundary => self.boundary(),
+            Action::AccessKeys => self.access_keys(),
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Save => self.save(),
             Action::Help => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Help { .. }) => None,
@@ -906,6 +1019,46 @@ impl App {
         };
         match command {
             "q" | "quit" => self.dispatch(Action::Quit),
+            "q!" | "quit!" => {
+                if let Some(j) = self.journal.take() {
+                    let _ = j.remove();
+                }
+                self.quit = true;
+            }
+            "w" | "write" | "save" => self.save(),
+            "saveas" | "save-as" => match args.first() {
+                Some(path) => self.save_as(std::path::Path::new(path)),
+                None => {
+                    self.overlay = Some(Overlay::Prompt {
+                        title: "Save the account as (a workspace file):".to_owned(),
+                        input: LineInput::default(),
+                        ask: super::edit::Ask::SaveAs,
+                    })
+                }
+            },
+            "export" => {
+                let kind = match args.first().copied() {
+                    Some("gaad") => super::edit::ExportKind::Gaad,
+                    Some("workspace") => super::edit::ExportKind::Workspace,
+                    Some("script") => super::edit::ExportKind::Script,
+                    _ => {
+                        self.status = Some("usage: :export gaad|workspace|script FILE".to_owned());
+                        return;
+                    }
+                };
+                match args.get(1) {
+                    Some(path) => self.export(kind, std::path::Path::new(path)),
+                    None => self.status = Some("usage: :export gaad|workspace|script FILE".to_owned()),
+                }
+            }
+            "changes" | "log" => {
+                self.stack.retain(|v| !matches!(v, View::Changes { .. }));
+                self.stack.push(View::Changes { cursor: 0, offset: 0 });
+                self.focus = Focus::Right;
+            }
+            "undo" => self.undo(),
+            "redo" => self.redo(),
+            "edit" => self.edit(),
             "help" => self.dispatch(Action::Help),
             "users" | "user" | "u" => self.show_section(Section::Users),
             "groups" | "group" | "g" => self.show_section(Section::Groups),

@@ -106,10 +106,10 @@ mod tests {
 
     #[test]
     fn settings_merge_over_the_defaults() {
-        let s = Settings::parse("theme = \"high-contrast\"\nmouse = false\n[keys]\nquit = \"x\"\n").unwrap();
+        let s = Settings::parse("theme = \"high-contrast\"\nmouse = false\n[keys]\nquit = \"Z\"\n").unwrap();
         assert_eq!(s.theme, ThemeName::HighContrast);
         assert!(!s.mouse);
-        assert_eq!(s.keymap.label(Action::Quit), "x");
+        assert_eq!(s.keymap.label(Action::Quit), "Z");
         assert_eq!(s.keymap.label(Action::Down), "j/↓", "other actions keep their keys");
     }
 

@@ -146,6 +146,11 @@ pub fn highlight(text: &str) -> Vec<Vec<(String, Tone)>> {
         .collect()
 }
 
+/// One line of JSON as toned spans (no line number).
+pub fn highlight_spans(line: &str) -> Vec<(String, Tone)> {
+    highlight_line(line)
+}
+
 fn highlight_line(line: &str) -> Vec<(String, Tone)> {
     let mut spans = Vec::new();
     let chars: Vec<char> = line.chars().collect();

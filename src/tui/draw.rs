@@ -79,6 +79,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     draw_header(frame, app, header);
     draw_tabs(frame, app, tabs);
     app.narrow = area.width < SIDE_BY_SIDE;
+    if app.editor.is_some() {
+        draw_editor(frame, app, main);
+        draw_footer(frame, app, footer);
+        if let Some(overlay) = app.overlay.clone() {
+            draw_overlay(frame, app, main, &overlay);
+        }
+        return;
+    }
     if app.narrow {
         app.areas.list = Rect::default();
         app.areas.right = Rect::default();
@@ -123,6 +131,7 @@ fn breadcrumbs(app: &App) -> String {
             View::Detail { target, .. } => target.label(&app.model),
             View::Inspector => "inspector".to_owned(),
             View::WhoCan => "who can".to_owned(),
+            View::Changes { .. } => "changes".to_owned(),
         });
     }
     // Long trails keep their first step and their last two.
@@ -139,7 +148,15 @@ fn draw_header(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let account = app.model.account();
     let name = account.alias.clone().unwrap_or_else(|| account.id.clone());
     let left = format!(" iamscope · {}  ›  {}", visible(&name), visible(&breadcrumbs(app)));
-    let right = format!("{}  ? help ", visible(&app.source));
+    let mut flags = String::new();
+    if app.readonly {
+        flags.push_str("READ-ONLY  ");
+    }
+    let unsaved = app.unsaved();
+    if unsaved > 0 {
+        flags.push_str(&format!("● {unsaved} unsaved  "));
+    }
+    let right = format!("{flags}{}  ? help ", visible(&app.source));
     let room = (area.width as usize).saturating_sub(width(&right) + 1);
     let line = Line::from(vec![
         Span::styled(pad(&left, room), app.theme.title),
@@ -336,6 +353,7 @@ fn draw_right(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
     match app.stack.last().cloned() {
         Some(View::Inspector) => draw_inspector(frame, app, area, focused),
         Some(View::WhoCan) => draw_who_can(frame, app, area, focused),
+        Some(View::Changes { .. }) => draw_changes(frame, app, area, focused),
         _ => draw_doc(frame, app, area, focused),
     }
 }
@@ -616,6 +634,16 @@ fn draw_footer(frame: &mut Frame<'_>, app: &App, area: Rect) {
             input.cursor,
             "Tab takes the suggestion; enter keeps; esc cancels",
         ),
+        Mode::Normal if app.editor.is_some() => {
+            let message = app.editor.as_ref().and_then(|e| e.message.clone());
+            match message {
+                Some(m) => Line::from(Span::styled(format!(" {}", visible(&m)), app.theme.warning)),
+                None => Line::from(Span::styled(
+                    " ctrl-s save (shows what changes)  Tab complete  ctrl-f format  ctrl-n new statement  ctrl-g next problem  ctrl-z undo  esc leave",
+                    app.theme.dim,
+                )),
+            }
+        }
         Mode::Normal => {
             let keys = &app.settings.keymap;
             let hints = [
@@ -701,13 +729,10 @@ fn draw_suggestions(frame: &mut Frame<'_>, app: &App, main: Rect, suggestions: &
     );
 }
 
-fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay) {
-    let (title, lines, offset) = match overlay {
-        Overlay::Help { offset } => (" Keys ".to_owned(), help_lines(app), *offset),
-        Overlay::Text { title, lines, offset } => (format!(" {title} "), lines.clone(), *offset),
-    };
-    let w = (main.width - 4).min(lines.iter().map(|l| width(l)).max().unwrap_or(20).max(40) as u16 + 4);
-    let h = (main.height).min(lines.len() as u16 + 2);
+/// A centred box of `w`×`h` (clamped to `main`), cleared.
+fn popup(frame: &mut Frame<'_>, main: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(main.width.saturating_sub(2)).max(10.min(main.width));
+    let h = h.min(main.height).max(3.min(main.height));
     let area = Rect {
         x: main.x + (main.width - w) / 2,
         y: main.y + (main.height - h) / 2,
@@ -715,24 +740,367 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
         height: h,
     };
     frame.render_widget(Clear, area);
-    let body = (h as usize).saturating_sub(2);
+    area
+}
+
+fn text_box(frame: &mut Frame<'_>, app: &App, main: Rect, title: &str, lines: &[String], offset: usize) {
+    let w = (lines.iter().map(|l| width(l)).max().unwrap_or(20).max(40) as u16 + 4).min(main.width.saturating_sub(4));
+    let area = popup(frame, main, w, lines.len() as u16 + 2);
+    let body = (area.height as usize).saturating_sub(2);
     let offset = offset.min(lines.len().saturating_sub(body));
     let shown: Vec<Line> = lines
         .iter()
         .skip(offset)
         .take(body)
-        .map(|l| Line::from(Span::styled(l.clone(), app.theme.text)))
+        .map(|l| Line::from(Span::styled(fit(l, area.width as usize - 2), app.theme.text)))
         .collect();
     let more = if lines.len() > body {
         format!(
-            "{title}— {}/{} (j/k scroll, esc closes) ",
+            " {title} — {}/{} (j/k scroll, esc closes) ",
             offset + body.min(lines.len()),
             lines.len()
         )
     } else {
-        format!("{title}(esc closes) ")
+        format!(" {title} (esc closes) ")
     };
     frame.render_widget(Paragraph::new(shown).block(block(app, more, true)), area);
+}
+
+fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay) {
+    match overlay {
+        Overlay::Help { offset } => text_box(frame, app, main, "Keys", &help_lines(app), *offset),
+        Overlay::Text { title, lines, offset } => text_box(frame, app, main, title, lines, *offset),
+        Overlay::Prompt { title, input, .. } => {
+            let w = (width(title) as u16 + 6).max(60);
+            let area = popup(frame, main, w, 4);
+            let lines = vec![
+                Line::from(Span::styled(visible(title), app.theme.text)),
+                input_line(app, "› ", &input.text, input.cursor, "enter ok, esc cancel"),
+            ];
+            frame.render_widget(Paragraph::new(lines).block(block(app, " ".to_owned(), true)), area);
+        }
+        Overlay::Picker {
+            title,
+            items,
+            shown,
+            filter,
+            cursor,
+            ..
+        } => {
+            let area = popup(frame, main, 90, main.height.saturating_sub(2).max(8));
+            let body = (area.height as usize).saturating_sub(4);
+            let offset = scrolled(*cursor, cursor.saturating_sub(body / 2), body);
+            let mut lines = vec![
+                Line::from(Span::styled(visible(title), app.theme.title)),
+                input_line(
+                    app,
+                    "filter › ",
+                    &filter.text,
+                    filter.cursor,
+                    "↑↓ choose, enter takes, esc cancels",
+                ),
+            ];
+            for (row, &i) in shown.iter().enumerate().skip(offset).take(body) {
+                let selected = row == *cursor;
+                let label = items.get(i).map_or("", |item| item.label.as_str());
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{} {}",
+                        if selected { "▶" } else { " " },
+                        fit(&visible(label), area.width as usize - 4)
+                    ),
+                    if selected { app.theme.selection } else { app.theme.text },
+                )));
+            }
+            if shown.is_empty() {
+                lines.push(Line::from(Span::styled("  nothing matches", app.theme.dim)));
+            }
+            let count = format!(" {} of {} ", shown.len(), items.len());
+            frame.render_widget(Paragraph::new(lines).block(block(app, count, true)), area);
+        }
+        Overlay::Confirm { message, .. } => {
+            let area = popup(frame, main, width(message) as u16 + 6, 3);
+            frame.render_widget(
+                Paragraph::new(Span::styled(visible(message), app.theme.warning)).block(block(
+                    app,
+                    " confirm ".to_owned(),
+                    true,
+                )),
+                area,
+            );
+        }
+        Overlay::QuitUnsaved => {
+            let n = app.unsaved();
+            let message = format!(
+                "{n} unsaved change{}: w saves and quits, q quits and discards {}, esc stays",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" }
+            );
+            let area = popup(frame, main, width(&message) as u16 + 6, 3);
+            frame.render_widget(
+                Paragraph::new(Span::styled(message, app.theme.warning)).block(block(app, " quit ".to_owned(), true)),
+                area,
+            );
+        }
+        Overlay::Recover { recovered, stale } => {
+            let mut lines = vec![format!(
+                "The last session ended with {} unsaved change{} (started {}):",
+                recovered.changes.len(),
+                if recovered.changes.len() == 1 { "" } else { "s" },
+                recovered.header.started
+            )];
+            lines.extend(
+                recovered
+                    .changes
+                    .iter()
+                    .take(12)
+                    .map(|c| format!("  • {}", crate::model::change::describe(c))),
+            );
+            if recovered.changes.len() > 12 {
+                lines.push(format!("  … and {} more", recovered.changes.len() - 12));
+            }
+            if recovered.unreadable > 0 {
+                lines.push(format!(
+                    "  ({} line(s) of the journal were cut off and cannot be used)",
+                    recovered.unreadable
+                ));
+            }
+            if *stale {
+                lines.push("The account's files changed since then: some changes may no longer apply.".to_owned());
+            }
+            lines.push(String::new());
+            lines.push("y recovers them, n discards them".to_owned());
+            text_box(frame, app, main, "Recover unsaved changes?", &lines, 0);
+        }
+        Overlay::Preview {
+            change,
+            flips,
+            checked,
+            cursor,
+            ..
+        } => {
+            let mut lines = vec![
+                format!("{}", crate::model::change::describe(change)),
+                if flips.is_empty() {
+                    format!("No decision changes among the {checked} requests checked.")
+                } else {
+                    format!("{} of the {checked} requests checked change:", flips.len())
+                },
+                String::new(),
+            ];
+            let body = (main.height as usize).saturating_sub(8);
+            let offset = cursor.saturating_sub(body.saturating_sub(1));
+            for (i, flip) in flips.iter().enumerate().skip(offset).take(body) {
+                lines.push(format!("{} {}", if i == *cursor { "▶" } else { " " }, flip.line()));
+            }
+            lines.push(String::new());
+            lines
+                .push("enter keeps the change, i keeps it and inspects the selected request, esc goes back".to_owned());
+            let w = (lines.iter().map(|l| width(l)).max().unwrap_or(40) as u16 + 4).min(main.width.saturating_sub(2));
+            let area = popup(frame, main, w, lines.len() as u16 + 2);
+            let styled: Vec<Line> = lines
+                .iter()
+                .enumerate()
+                .map(|(row, l)| {
+                    let style = if row == 0 {
+                        app.theme.title
+                    } else if l.starts_with('▶') {
+                        app.theme.selection
+                    } else if l.contains("→ Allow") {
+                        app.theme.allow
+                    } else if l.contains("→ ExplicitDeny") || l.contains("→ ImplicitDeny") {
+                        app.theme.implicit_deny
+                    } else {
+                        app.theme.text
+                    };
+                    Line::from(Span::styled(fit(&visible(l), area.width as usize - 2), style))
+                })
+                .collect();
+            frame.render_widget(
+                Paragraph::new(styled).block(block(app, " impact of the change ".to_owned(), true)),
+                area,
+            );
+        }
+    }
+}
+
+fn draw_changes(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let done = app.history.done();
+    let title = format!(" Changes this session ({}, {} unsaved) ", done.len(), app.unsaved());
+    let block = block(app, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let (cursor, offset) = match app.stack.last() {
+        Some(View::Changes { cursor, offset }) => (*cursor, scrolled(*cursor, *offset, height)),
+        _ => (0, 0),
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    if done.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No change yet. u undoes, ctrl-r redoes, :export script FILE writes them as AWS CLI commands.",
+            app.theme.dim,
+        )));
+    }
+    for (i, applied) in done.iter().enumerate().skip(offset).take(height) {
+        let saved = if i < app.saved_at { "saved  " } else { "unsaved" };
+        let selected = focused && i == cursor;
+        let text = format!(
+            "{} {:>3}. {saved}  {}",
+            if selected { "▶" } else { " " },
+            i + 1,
+            crate::model::change::describe(&applied.change)
+        );
+        lines.push(Line::from(Span::styled(
+            fit(&visible(&text), inner.width as usize),
+            if selected { app.theme.selection } else { app.theme.text },
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_editor(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    // taken out for the frame so the theme can be read while the scroll is updated
+    let Some(mut editor) = app.editor.take() else {
+        return;
+    };
+    draw_editor_with(frame, app, &mut editor, area);
+    app.editor = Some(editor);
+}
+
+fn draw_editor_with(frame: &mut Frame<'_>, app: &App, editor: &mut super::editor::Editor, area: Rect) {
+    let modified = if editor.is_modified() { " ● modified" } else { "" };
+    let title = format!(" Edit {}{modified} ", visible(&editor.target.title()));
+    let border = block(app, title, true);
+    let inner = border.inner(area);
+    frame.render_widget(border, area);
+    let diagnostics_rows = editor.diagnostics.len().min(5) as u16;
+    let [text_area, list_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(diagnostics_rows + 1)]).areas(inner);
+    let lines = editor.area.lines();
+    let ratatui_textarea::DataCursor(row, col) = editor.area.cursor();
+    let gutter = lines.len().to_string().len() + 3;
+    let height = text_area.height as usize;
+    let text_width = (text_area.width as usize).saturating_sub(gutter).max(1);
+    // keep the cursor in view
+    let (mut top, mut left) = editor.scroll;
+    if row < top {
+        top = row;
+    } else if row >= top + height {
+        top = row + 1 - height;
+    }
+    if col < left {
+        left = col;
+    } else if col >= left + text_width {
+        left = col + 1 - text_width;
+    }
+    editor.scroll = (top, left);
+    let mut out: Vec<Line> = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(top).take(height) {
+        let mark = match editor
+            .diagnostics
+            .iter()
+            .filter(|d| d.line == i + 1)
+            .map(|d| d.severity)
+            .max()
+        {
+            Some(crate::policy::Severity::Error) => Span::styled("E", app.theme.explicit_deny),
+            Some(crate::policy::Severity::Warning) => Span::styled("W", app.theme.warning),
+            Some(crate::policy::Severity::Info) => Span::styled("i", app.theme.dim),
+            None => Span::raw(" "),
+        };
+        let mut spans = vec![
+            mark,
+            Span::styled(format!("{:>w$} ", i + 1, w = gutter - 2), app.theme.dim),
+        ];
+        // highlighted, scrolled horizontally; the cursor cell in reverse video
+        let chars: Vec<char> = line.chars().collect();
+        let shown: String = chars.iter().skip(left).take(text_width).collect();
+        let mut col_at = left;
+        for (text, t) in super::detail::highlight_spans(&shown) {
+            let style = tone(app, t);
+            if i == row && col >= col_at && col < col_at + text.chars().count() {
+                let k = col - col_at;
+                let before: String = text.chars().take(k).collect();
+                let at: String = text.chars().nth(k).map(String::from).unwrap_or_default();
+                let after: String = text.chars().skip(k + 1).collect();
+                spans.push(Span::styled(before, style));
+                spans.push(Span::styled(at, app.theme.selection));
+                spans.push(Span::styled(after, style));
+            } else {
+                spans.push(Span::styled(text.clone(), style));
+            }
+            col_at += text.chars().count();
+        }
+        if i == row && col >= col_at {
+            spans.push(Span::styled(" ", app.theme.selection));
+        }
+        out.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(out), text_area);
+    // the diagnostics list
+    let mut list: Vec<Line> = vec![Line::from(Span::styled(
+        match editor.diagnostics.len() {
+            0 => "no problems".to_owned(),
+            n => format!(
+                "{n} problem{} (ctrl-g jumps to the next):",
+                if n == 1 { "" } else { "s" }
+            ),
+        },
+        app.theme.dim,
+    ))];
+    for d in editor.diagnostics.iter().take(5) {
+        let style = match d.severity {
+            crate::policy::Severity::Error => app.theme.explicit_deny,
+            _ => app.theme.warning,
+        };
+        let help = d.help.as_deref().map(|h| format!(" — {h}")).unwrap_or_default();
+        list.push(Line::from(Span::styled(
+            fit(
+                &format!("{}:{} {}{help}", d.line, d.column, visible(&d.message)),
+                list_area.width as usize,
+            ),
+            style,
+        )));
+    }
+    frame.render_widget(Paragraph::new(list), list_area);
+    // completion choices, under the cursor line
+    if let Some(completion) = &editor.completion {
+        let y = text_area.y + (row - top) as u16 + 1;
+        let h = (completion.items.len() as u16 + 2)
+            .min(text_area.y + text_area.height - y.min(text_area.y + text_area.height));
+        if h >= 3 {
+            let w = completion.items.iter().map(|i| width(i)).max().unwrap_or(10) as u16 + 4;
+            let x = (text_area.x + gutter as u16 + (col.saturating_sub(left)) as u16)
+                .min(text_area.x + text_area.width.saturating_sub(w));
+            let popup_area = Rect {
+                x,
+                y,
+                width: w.min(text_area.width),
+                height: h,
+            };
+            frame.render_widget(Clear, popup_area);
+            let items: Vec<Line> = completion
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    Line::from(Span::styled(
+                        item.clone(),
+                        if i == completion.choice {
+                            app.theme.selection
+                        } else {
+                            app.theme.text
+                        },
+                    ))
+                })
+                .collect();
+            frame.render_widget(
+                Paragraph::new(items).block(block(app, " Tab: next ".to_owned(), true)),
+                popup_area,
+            );
+        }
+    }
 }
 
 /// The help overlay, from the live keymap.

@@ -44,10 +44,26 @@ pub enum Action {
     UserPools,
     ResourcePolicies,
     OrganizationPolicies,
+    /// Edit the policy under the cursor (or selected).
+    Edit,
+    /// Create a user, group, role or policy (by the list shown).
+    New,
+    Delete,
+    Rename,
+    CloneUser,
+    Attach,
+    Detach,
+    /// Add the selected user to groups, or remove it.
+    Membership,
+    Boundary,
+    AccessKeys,
+    Undo,
+    Redo,
+    Save,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 41] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -76,6 +92,19 @@ impl Action {
         Action::UserPools,
         Action::ResourcePolicies,
         Action::OrganizationPolicies,
+        Action::Edit,
+        Action::New,
+        Action::Delete,
+        Action::Rename,
+        Action::CloneUser,
+        Action::Attach,
+        Action::Detach,
+        Action::Membership,
+        Action::Boundary,
+        Action::AccessKeys,
+        Action::Undo,
+        Action::Redo,
+        Action::Save,
     ];
 
     /// What the action does, for the help overlay.
@@ -109,6 +138,19 @@ impl Action {
             Action::UserPools => "Cognito user pools",
             Action::ResourcePolicies => "resource-based policies",
             Action::OrganizationPolicies => "SCPs and RCPs",
+            Action::Edit => "edit the policy under the cursor (AWS managed ones: copy first)",
+            Action::New => "new user, group, role (from a template) or policy",
+            Action::Delete => "delete the selection",
+            Action::Rename => "rename a user or group",
+            Action::CloneUser => "clone a user (same groups, same attached policies)",
+            Action::Attach => "attach a managed policy (every AWS managed policy is offered)",
+            Action::Detach => "detach a managed policy",
+            Action::Membership => "add the user to groups, or remove it",
+            Action::Boundary => "set or clear a permissions boundary",
+            Action::AccessKeys => "deactivate or delete an access key",
+            Action::Undo => "undo the last change",
+            Action::Redo => "redo",
+            Action::Save => "save the account (:saveas FILE for another file)",
         }
     }
 
@@ -249,6 +291,19 @@ impl Default for Keymap {
             (Action::UserPools, &["7"]),
             (Action::ResourcePolicies, &["8"]),
             (Action::OrganizationPolicies, &["9"]),
+            (Action::Edit, &["e"]),
+            (Action::New, &["n"]),
+            (Action::Delete, &["d"]),
+            (Action::Rename, &["r"]),
+            (Action::CloneUser, &["C"]),
+            (Action::Attach, &["a"]),
+            (Action::Detach, &["x"]),
+            (Action::Membership, &["m"]),
+            (Action::Boundary, &["b"]),
+            (Action::AccessKeys, &["K"]),
+            (Action::Undo, &["u"]),
+            (Action::Redo, &["ctrl-r"]),
+            (Action::Save, &["ctrl-s"]),
         ];
         let mut bindings = Vec::new();
         for (action, keys) in defaults {
@@ -352,13 +407,13 @@ mod tests {
 
     #[test]
     fn user_bindings_replace_the_defaults_of_their_action() {
-        let k = Keymap::with_overrides(&[(Action::Quit, vec!["x".into()])]).unwrap();
+        let k = Keymap::with_overrides(&[(Action::Quit, vec!["Z".into()])]).unwrap();
         assert_eq!(
-            k.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            k.action(&key(KeyCode::Char('Z'), KeyModifiers::NONE)),
             Some(Action::Quit)
         );
         assert_eq!(k.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        assert_eq!(k.label(Action::Quit), "x");
+        assert_eq!(k.label(Action::Quit), "Z");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod detail;
 pub mod draw;
+pub mod edit;
 pub mod editor;
 pub mod input;
 pub mod inspector;
