@@ -265,7 +265,7 @@ fn help_is_generated_from_the_live_keymap() {
     let mut app = app();
     keys(&mut app, "?");
     both_sizes("help", &mut app);
-    let settings = Settings::parse("[keys]\nhelp = \"f1\"\nquit = \"x\"").unwrap();
+    let settings = Settings::parse("[keys]\nhelp = \"f1\"\nquit = \"Z\"").unwrap();
     let loaded = iamscope::io::load(&[], None).unwrap();
     let mut app = App::new(
         loaded.model,
@@ -277,7 +277,7 @@ fn help_is_generated_from_the_live_keymap() {
     press(&mut app, KeyCode::F(1));
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("f1  show or hide this help"), "{text}");
-    assert!(text.contains("x  quit"), "{text}");
+    assert!(text.contains("Z  quit"), "{text}");
 }
 
 #[test]
