@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod explain;
+pub mod lint;
 pub mod render;
 
 use crate::analysis::summary::AccountSummary;
@@ -102,6 +103,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check policies for mistakes and risks, like a compiler checks code
+    Lint(lint::LintArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -285,6 +288,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             io::synthetic::write(&sizes, &mut out)?;
             Ok(0)
         }
+        Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
             Ok(0)
