@@ -13,9 +13,8 @@ use super::{AccountArgs, EXIT_BAD_INPUT, Failure};
 use crate::analysis::lint::{self, CHECKS, Finding, PolicyKind, PolicySource};
 use crate::policy::{Severity, parse_policy, size_without_whitespace};
 
-const ABOUT: &str = "Check policies for mistakes and risks, like a compiler checks code";
-
-const LONG_ABOUT: &str = "Check policies for mistakes and risks, like a compiler checks code.\n\n\
+/// The `--help` text of `iamscope lint`.
+pub const LONG_ABOUT: &str = "Check policies for mistakes and risks, like a compiler checks code.\n\n\
     FILE is one policy document (JSON), as you would paste it into the IAM console; `-` reads one \
     from standard input. Its kind decides some checks (a Principal belongs in a bucket policy, not \
     in a user's policy): give it with --kind, or let iamscope guess (a Principal makes it \
@@ -33,7 +32,6 @@ const LONG_ABOUT: &str = "Check policies for mistakes and risks, like a compiler
     policy with a JSON syntax error inside is a finding, not bad input.";
 
 #[derive(Debug, Clone, Args)]
-#[command(about = ABOUT, long_about = LONG_ABOUT)]
 pub struct LintArgs {
     /// Policy documents (JSON); `-` reads one from standard input
     #[arg(value_name = "FILE")]

@@ -104,6 +104,7 @@ pub enum Command {
         json: bool,
     },
     /// Check policies for mistakes and risks, like a compiler checks code
+    #[command(long_about = lint::LONG_ABOUT)]
     Lint(lint::LintArgs),
     /// Print every path iamscope reads or writes
     Info,
