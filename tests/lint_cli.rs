@@ -106,6 +106,31 @@ fn errors_are_printed_like_a_compiler_and_exit_one() {
 }
 
 #[test]
+fn a_policy_can_come_from_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(["lint", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(ERROR.as_bytes())
+        .expect("write the policy");
+    let out = child.wait_with_output().expect("the binary finishes");
+    assert_eq!(status(&out), 1);
+    assert!(
+        stdout(&out).starts_with("<stdin>:4:39: error[unknown-action]"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn fail_on_sets_the_threshold() {
     let files = Files::new();
     let path = files.write("warning.json", WARNING);

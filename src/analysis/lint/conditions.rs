@@ -148,12 +148,14 @@ fn key_suggestions(key: &str, candidates: &[&str]) -> Vec<String> {
         Some((head, tail)) => (head, Some(tail)),
         None => (key, None),
     };
+    // (text to compare, name to offer)
     let mut offered: Vec<(String, String)> = Vec::new();
     for candidate in candidates {
         match (candidate.split_once('/'), tail) {
             (Some((c_head, _)), Some(tail)) => offered.push((c_head.to_owned(), format!("{c_head}/{tail}"))),
-            (Some(_), None) | (None, None) => offered.push((candidate.to_string(), candidate.to_string())),
-            (None, Some(_)) => offered.push((candidate.to_string(), candidate.to_string())),
+            // `aws:ResourceTag` without a tag key: offer the pattern.
+            (Some((c_head, _)), None) => offered.push((c_head.to_owned(), candidate.to_string())),
+            (None, _) => offered.push((candidate.to_string(), candidate.to_string())),
         }
     }
     let target = if tail.is_some() { head } else { key };

@@ -460,6 +460,15 @@ fn unknown_condition_keys_get_a_suggestion() {
             .is_some_and(|h| h.contains("`aws:PrincipalTag/team`")),
         "{tag:?}"
     );
+    let bare = has(
+        &with_condition(r#"{"StringEquals":{"aws:ResourceTag":"x"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    assert!(
+        bare.help.as_deref().is_some_and(|h| h.contains("`aws:ResourceTag/")),
+        "{bare:?}"
+    );
     has(
         &with_condition(r#"{"StringEquals":{"s3:prefixx":"a"}}"#),
         PolicyKind::Identity,
