@@ -147,7 +147,7 @@ mod policy_corpus {
     use super::{read_json, shared_data};
 
     /// `.json` files below `dir`, without the `_index.json` origin maps.
-    fn json_files(dir: &Path) -> Vec<PathBuf> {
+    pub(super) fn json_files(dir: &Path) -> Vec<PathBuf> {
         let mut out = Vec::new();
         let mut stack = vec![dir.to_owned()];
         while let Some(dir) = stack.pop() {
@@ -170,7 +170,7 @@ mod policy_corpus {
     /// file itself, the `Policy` of each `{Resource, Policy, Account}` entry,
     /// each `Policies[].Content` of an Organizations tree, or the URL-encoded
     /// `AssumeRolePolicyDocument` of a recorded GetRole response.
-    fn documents(path: &Path, text: &str) -> Vec<(String, String)> {
+    pub(super) fn documents(path: &Path, text: &str) -> Vec<(String, String)> {
         let name = path.display().to_string();
         let Ok(value) = serde_json::from_str::<Value>(text) else {
             return vec![(name, text.to_owned())];
@@ -801,5 +801,140 @@ mod authz {
             let parsed = p.default_document().unwrap().parsed();
             assert!(!parsed.has_errors(), "{}: {:?}", p.name, parsed.diagnostics);
         }
+    }
+}
+
+/// The linter over real policies: every AWS managed policy (no "unknown
+/// action" for an action the catalogue has; the rest are reported), and
+/// the collected SCPs, RCPs, bucket, trust and VPC endpoint policies
+/// without a panic.
+mod lint {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use iamscope::analysis::lint::{Finding, PolicyKind, lint_text};
+    use iamscope::catalog::catalog;
+    use iamscope::policy::Severity;
+
+    use super::policy_corpus::{documents, json_files};
+    use super::{read_json, shared_data};
+
+    fn lint_without_panic(name: &str, text: &str, kind: PolicyKind) -> Vec<Finding> {
+        std::panic::catch_unwind(|| lint_text(text, kind)).unwrap_or_else(|_| panic!("the linter panicked on {name}"))
+    }
+
+    /// The JSON string a finding points at, decoded.
+    fn quoted(text: &str, finding: &Finding) -> String {
+        let raw = &text[finding.span.start as usize..finding.span.end as usize];
+        serde_json::from_str(raw).unwrap_or_else(|_| raw.to_owned())
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn aws_managed_policies_name_no_action_the_catalogue_has_as_unknown() {
+        let path = shared_data().join("managed-policies/aws-managed-policies.json");
+        let extract = read_json(&path);
+        let extract = extract.as_array().expect("a list of policies");
+        let mut problems = Vec::new();
+        // action → the policies that name it, for actions missing from the catalogue.
+        let mut missing: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+        for entry in extract {
+            let name = entry["PolicyName"].as_str().expect("PolicyName");
+            let text = entry["Document"].to_string();
+            let findings = lint_without_panic(name, &text, PolicyKind::Identity);
+            for f in &findings {
+                *by_code.entry(f.code).or_default() += 1;
+                if f.code != "unknown-action" && f.code != "unknown-service" {
+                    continue;
+                }
+                let action = quoted(&text, f);
+                let known = if action.contains(['*', '?']) {
+                    !catalog().expand(&action).is_empty()
+                } else {
+                    catalog().action(&action).is_some()
+                };
+                if known {
+                    problems.push(format!(
+                        "{name}: {action} is in the catalogue but reported: {}",
+                        f.message
+                    ));
+                } else {
+                    missing.entry(action).or_default().insert(name);
+                }
+            }
+        }
+        let services: BTreeSet<&str> = missing
+            .keys()
+            .filter_map(|a| a.split_once(':').map(|(s, _)| s))
+            .filter(|s| catalog().service(s).is_none())
+            .collect();
+        println!(
+            "{} AWS managed policies linted; findings by code: {by_code:?}",
+            extract.len()
+        );
+        println!(
+            "{} distinct actions in AWS managed policies are not in the catalogue ({}), \
+             {} of them in {} services it does not have at all: {services:?}",
+            missing.len(),
+            catalog().source(),
+            missing
+                .keys()
+                .filter(|a| a.split_once(':').is_some_and(|(s, _)| services.contains(s)))
+                .count(),
+            services.len(),
+        );
+        for (action, policies) in missing
+            .iter()
+            .filter(|(a, _)| !a.split_once(':').is_some_and(|(s, _)| services.contains(s)))
+        {
+            let policies: Vec<&str> = policies.iter().copied().take(2).collect();
+            println!("  {action}  (in {})", policies.join(", "));
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(extract.len() > 1000, "only {} policies", extract.len());
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn collected_policies_lint_without_panics() {
+        let root = shared_data().join("policies");
+        let kinds = [
+            ("scp", PolicyKind::Scp),
+            ("rcp", PolicyKind::Rcp),
+            ("bucket", PolicyKind::Resource),
+            ("trust", PolicyKind::Trust),
+            ("vpc-endpoint", PolicyKind::Resource),
+        ];
+        let mut seen = 0;
+        let mut wrong = Vec::new();
+        for (folder, kind) in kinds {
+            let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+            for path in json_files(&root.join(folder)) {
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                for (name, document) in documents(&path, &text) {
+                    seen += 1;
+                    for f in lint_without_panic(&name, &document, kind) {
+                        *by_code.entry(f.code).or_default() += 1;
+                        // AWS's own data-perimeter RCPs are valid RCPs.
+                        if folder == "rcp"
+                            && matches!(f.code, "principal-missing" | "rcp-allow" | "notaction-not-allowed")
+                        {
+                            wrong.push(format!("{name}: {} {}", f.code, f.message));
+                        }
+                        // Every documented trust policy names who may assume the role.
+                        if folder == "trust" && f.code == "principal-missing" {
+                            wrong.push(format!("{name}: {} {}", f.code, f.message));
+                        }
+                        assert!(f.line >= 1 && f.column >= 1, "{name}: {f:?}");
+                        if f.severity == Severity::Error && f.code == "json-syntax" {
+                            assert!(folder == "scp", "{name}: unexpected JSON error");
+                        }
+                    }
+                }
+            }
+            println!("{folder}: {by_code:?}");
+        }
+        assert!(seen >= 240, "only {seen} documents");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

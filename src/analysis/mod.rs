@@ -2,5 +2,6 @@
 //! risky paths.
 
 pub mod impact;
+pub mod lint;
 pub mod summary;
 pub mod who_can;

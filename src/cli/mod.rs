@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod explain;
+pub mod lint;
 pub mod render;
 pub mod screenshots;
 
@@ -107,6 +108,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check policies for mistakes and risks, like a compiler checks code
+    #[command(long_about = lint::LONG_ABOUT)]
+    Lint(lint::LintArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -309,6 +313,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             io::synthetic::write(&sizes, &mut out)?;
             Ok(0)
         }
+        Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
             Ok(0)

@@ -79,7 +79,7 @@ impl PolicyDocument {
     /// Size as AWS counts it for quotas: characters of the document with
     /// whitespace removed (IAM ignores white space when counting).
     pub fn size_without_whitespace(&self) -> usize {
-        minified_len(&self.inner.source)
+        size_without_whitespace(&self.inner.source)
     }
 
     /// Two handles on the very same document (cheap identity check).
@@ -100,7 +100,9 @@ pub fn pretty_json(value: &serde_json::Value) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn minified_len(text: &str) -> usize {
+/// Size of a policy text as AWS counts it against quotas: every character
+/// except white space outside strings.
+pub fn size_without_whitespace(text: &str) -> usize {
     let mut in_string = false;
     let mut escaped = false;
     let mut count = 0;

@@ -10,5 +10,5 @@ pub mod variables;
 
 pub use ast::*;
 pub use diagnostics::{Diagnostic, LineIndex, Severity};
-pub use document::{PolicyDocument, pretty_json};
+pub use document::{PolicyDocument, pretty_json, size_without_whitespace};
 pub use parse::{ParsedPolicy, parse_policy};

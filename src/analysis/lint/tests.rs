@@ -1,0 +1,743 @@
+//! One positive and one negative case per check, plus locations, kinds and
+//! the account-level lint.
+
+use super::overlap::pattern_covers;
+use super::*;
+
+/// Lint `text` as `kind`; every code reported must be a documented check.
+fn lint(text: &str, kind: PolicyKind) -> Vec<Finding> {
+    let findings = lint_text(text, kind);
+    for f in &findings {
+        assert!(
+            CHECKS.iter().any(|c| c.code == f.code),
+            "code {} is not in CHECKS",
+            f.code
+        );
+    }
+    findings
+}
+
+/// A 2012-10-17 policy with the given statements (a JSON list's contents).
+fn policy(statements: &str) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
+}
+
+fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code).collect()
+}
+
+fn find<'f>(findings: &'f [Finding], code: &str) -> Option<&'f Finding> {
+    findings.iter().find(|f| f.code == code)
+}
+
+#[track_caller]
+fn has(text: &str, kind: PolicyKind, code: &str) -> Finding {
+    let findings = lint(text, kind);
+    find(&findings, code)
+        .cloned()
+        .unwrap_or_else(|| panic!("expected {code} in {:?}", codes(&findings)))
+}
+
+#[track_caller]
+fn lacks(text: &str, kind: PolicyKind, code: &str) {
+    let findings = lint(text, kind);
+    assert!(
+        find(&findings, code).is_none(),
+        "did not expect {code}: {:?}",
+        findings.iter().find(|f| f.code == code)
+    );
+}
+
+const ALLOW_GET: &str = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#;
+
+#[test]
+fn a_clean_policy_has_no_findings() {
+    assert_eq!(
+        codes(&lint(&policy(ALLOW_GET), PolicyKind::Identity)),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn parser_diagnostics_are_findings() {
+    let findings = lint("{\"Version\": \"2012-10-17\" \"Statement\": []}", PolicyKind::Identity);
+    assert_eq!(codes(&findings), ["json-syntax"]);
+    let both = has(
+        &policy(r#"{"Effect":"Allow","Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "action-and-notaction",
+    );
+    assert_eq!(both.severity, Severity::Error);
+}
+
+#[test]
+fn findings_carry_line_column_and_path() {
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": [\"s3:GetObject\", \"s3:GetObjects\"],\n    \"Resource\": \"*\"\n  }\n}";
+    let f = has(text, PolicyKind::Identity, "unknown-action");
+    assert_eq!((f.line, f.column), (5, 32));
+    assert_eq!(f.path, "Statement.Action[1]");
+    let listed = has(
+        &policy(r#"{"Effect":"Allow","Action":"s3:GetObjects","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "unknown-action",
+    );
+    assert_eq!(listed.path, "Statement[0].Action");
+}
+
+#[test]
+fn kinds_are_guessed_from_the_document() {
+    let guess = |text: &str| PolicyKind::guess(&crate::policy::parse_policy(text));
+    assert_eq!(guess(&policy(ALLOW_GET)), PolicyKind::Identity);
+    assert_eq!(
+        guess(&policy(
+            r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#
+        )),
+        PolicyKind::Trust
+    );
+    assert_eq!(
+        guess(&policy(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#
+        )),
+        PolicyKind::Resource
+    );
+    assert_eq!(PolicyKind::parse("SCP"), Some(PolicyKind::Scp));
+}
+
+// ---- principals ----
+
+const WITH_PRINCIPAL: &str = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#;
+
+#[test]
+fn principal_only_where_the_kind_has_one() {
+    for kind in [
+        PolicyKind::Identity,
+        PolicyKind::Scp,
+        PolicyKind::Boundary,
+        PolicyKind::Session,
+    ] {
+        let f = has(&policy(WITH_PRINCIPAL), kind, "principal-not-allowed");
+        assert_eq!(f.path, "Statement[0].Principal");
+    }
+    lacks(&policy(WITH_PRINCIPAL), PolicyKind::Resource, "principal-not-allowed");
+}
+
+#[test]
+fn resource_and_trust_policies_need_a_principal() {
+    has(&policy(ALLOW_GET), PolicyKind::Resource, "principal-missing");
+    has(
+        &policy(r#"{"Effect":"Allow","Action":"sts:AssumeRole"}"#),
+        PolicyKind::Trust,
+        "principal-missing",
+    );
+    lacks(&policy(ALLOW_GET), PolicyKind::Identity, "principal-missing");
+    lacks(&policy(WITH_PRINCIPAL), PolicyKind::Resource, "principal-missing");
+}
+
+#[test]
+fn notprincipal_is_refused_in_trust_policies_and_risky_with_allow() {
+    let trust = policy(
+        r#"{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}"#,
+    );
+    has(&trust, PolicyKind::Trust, "notprincipal-not-allowed");
+    lacks(&trust, PolicyKind::Resource, "notprincipal-not-allowed");
+    let allow = policy(
+        r#"{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:user/a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    has(&allow, PolicyKind::Resource, "allow-notprincipal");
+    let deny = allow.replace("\"Allow\"", "\"Deny\"");
+    lacks(&deny, PolicyKind::Resource, "allow-notprincipal");
+}
+
+#[test]
+fn a_group_is_never_a_principal() {
+    let text = policy(
+        r#"{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:user/a","arn:aws:iam::123456789012:group/admins"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    let f = has(&text, PolicyKind::Resource, "principal-group");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.path, "Statement[0].Principal.AWS[1]");
+    lacks(&policy(WITH_PRINCIPAL), PolicyKind::Resource, "principal-group");
+}
+
+#[test]
+fn partial_wildcards_in_principals_are_refused() {
+    let text = policy(
+        r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    has(&text, PolicyKind::Resource, "principal-wildcard");
+    let service = policy(r#"{"Effect":"Allow","Principal":{"Service":"*"},"Action":"sts:AssumeRole"}"#);
+    has(&service, PolicyKind::Trust, "principal-wildcard");
+    let star =
+        policy(r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
+    lacks(&star, PolicyKind::Resource, "principal-wildcard");
+}
+
+// ---- resources and Not… elements ----
+
+#[test]
+fn statements_need_a_resource_except_in_trust_policies() {
+    let text = policy(r#"{"Effect":"Allow","Action":"s3:ListAllMyBuckets"}"#);
+    assert_eq!(
+        has(&text, PolicyKind::Identity, "resource-missing").severity,
+        Severity::Error
+    );
+    let trust = policy(r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#);
+    lacks(&trust, PolicyKind::Trust, "resource-missing");
+    let with_resource = policy(
+        r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}"#,
+    );
+    has(&with_resource, PolicyKind::Trust, "resource-in-trust-policy");
+    lacks(&trust, PolicyKind::Trust, "resource-in-trust-policy");
+}
+
+#[test]
+fn allow_with_not_elements_is_flagged_where_it_grants() {
+    let not_action = policy(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#);
+    has(&not_action, PolicyKind::Identity, "allow-notaction");
+    lacks(&not_action, PolicyKind::Scp, "allow-notaction");
+    lacks(
+        &not_action.replace("Allow", "Deny"),
+        PolicyKind::Identity,
+        "allow-notaction",
+    );
+    let not_resource = policy(r#"{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}"#);
+    has(&not_resource, PolicyKind::Identity, "allow-notresource");
+    lacks(
+        &not_resource.replace("Allow", "Deny"),
+        PolicyKind::Identity,
+        "allow-notresource",
+    );
+}
+
+#[test]
+fn rcps_accept_only_deny_and_no_notaction() {
+    let allow = policy(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}"#);
+    has(&allow, PolicyKind::Rcp, "rcp-allow");
+    let full = policy(r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}"#);
+    lacks(&full, PolicyKind::Rcp, "rcp-allow");
+    let not_action = policy(r#"{"Effect":"Deny","Principal":"*","NotAction":"s3:GetObject","Resource":"*"}"#);
+    has(&not_action, PolicyKind::Rcp, "notaction-not-allowed");
+    lacks(&not_action, PolicyKind::Resource, "notaction-not-allowed");
+}
+
+#[test]
+fn sids_must_be_unique() {
+    let text = policy(
+        r#"{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Sid":"A","Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#,
+    );
+    let f = has(&text, PolicyKind::Identity, "sid-duplicate");
+    assert_eq!((f.severity, f.path.as_str()), (Severity::Error, "Statement[1].Sid"));
+    let resource = text.replace(r#""Effect""#, r#""Principal":"*","Effect""#);
+    assert_eq!(
+        has(&resource, PolicyKind::Resource, "sid-duplicate").severity,
+        Severity::Warning
+    );
+    lacks(
+        &text.replacen(r#""Sid":"A""#, r#""Sid":"B""#, 1),
+        PolicyKind::Identity,
+        "sid-duplicate",
+    );
+}
+
+// ---- version and variables ----
+
+#[test]
+fn variables_need_version_2012() {
+    let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#;
+    let none = format!(r#"{{"Statement":[{statement}]}}"#);
+    let f = has(&none, PolicyKind::Identity, "variable-without-version");
+    assert_eq!(f.path, "Statement[0].Resource");
+    let old = format!(r#"{{"Version":"2008-10-17","Statement":[{statement}]}}"#);
+    has(&old, PolicyKind::Identity, "variable-without-version");
+    lacks(&policy(statement), PolicyKind::Identity, "variable-without-version");
+    // Escapes are not variables; without variables the old version is style only.
+    let escape = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${*}"}]}"#;
+    lacks(escape, PolicyKind::Identity, "variable-without-version");
+    assert_eq!(
+        has(escape, PolicyKind::Identity, "version-old").severity,
+        Severity::Info
+    );
+    has(
+        &format!(r#"{{"Statement":[{ALLOW_GET}]}}"#),
+        PolicyKind::Identity,
+        "version-missing",
+    );
+    lacks(&policy(ALLOW_GET), PolicyKind::Identity, "version-missing");
+}
+
+#[test]
+fn variables_in_condition_values_count_too() {
+    let text = r#"{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":["home/${aws:username}/*"]}}}]}"#;
+    let f = has(text, PolicyKind::Identity, "variable-without-version");
+    assert_eq!(f.path, "Statement[0].Condition.StringLike.s3:prefix[0]");
+}
+
+// ---- size ----
+
+fn sized(actions: usize) -> String {
+    let list: Vec<String> = (0..actions).map(|i| format!("\"s3:GetObject{i:04}\"")).collect();
+    policy(&format!(
+        r#"{{"Effect":"Deny","Action":[{}],"Resource":"*"}}"#,
+        list.join(",")
+    ))
+}
+
+#[test]
+fn policies_over_their_quota_are_flagged() {
+    // ~20 characters per action.
+    let big = sized(350);
+    let size = crate::policy::size_without_whitespace(&big);
+    assert!(size > 6_144, "{size}");
+    assert_eq!(
+        has(&big, PolicyKind::Identity, "policy-too-large").severity,
+        Severity::Error
+    );
+    let middle = sized(280);
+    let size = crate::policy::size_without_whitespace(&middle);
+    assert!((5_120..6_144).contains(&size), "{size}");
+    has(&middle, PolicyKind::Scp, "policy-too-large");
+    lacks(&middle, PolicyKind::Identity, "policy-too-large");
+    lacks(&middle, PolicyKind::Resource, "policy-too-large");
+    let trust = has(&middle, PolicyKind::Trust, "policy-too-large");
+    assert_eq!(trust.severity, Severity::Warning);
+}
+
+#[test]
+fn white_space_does_not_count() {
+    let padded = sized(280).replace(',', ",                    ");
+    assert!(padded.len() > 6_144);
+    lacks(&padded, PolicyKind::Identity, "policy-too-large");
+}
+
+// ---- actions ----
+
+#[test]
+fn unknown_services_get_a_suggestion() {
+    let text = policy(r#"{"Effect":"Allow","Action":"s4:GetObject","Resource":"*"}"#);
+    let f = has(&text, PolicyKind::Identity, "unknown-service");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("s3:GetObject")), "{f:?}");
+    lacks(&policy(ALLOW_GET), PolicyKind::Identity, "unknown-service");
+}
+
+#[test]
+fn unknown_actions_get_a_suggestion() {
+    let text = policy(r#"{"Effect":"Allow","Action":"s3:GetObjects","Resource":"*"}"#);
+    let f = has(&text, PolicyKind::Identity, "unknown-action");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("`s3:GetObject`")), "{f:?}");
+    // Case does not matter; wildcards that name something are fine.
+    let fine =
+        policy(r#"{"Effect":"Allow","Action":["S3:getobject","s3:Get*","s3:?etObject","*:GetObject"],"Resource":"*"}"#);
+    lacks(&fine, PolicyKind::Identity, "unknown-action");
+    let nothing = policy(r#"{"Effect":"Allow","Action":["s3:Fly*","s*:Fly*"],"Resource":"*"}"#);
+    let findings = lint(&nothing, PolicyKind::Identity);
+    assert_eq!(codes(&findings), ["unknown-action", "unknown-action"]);
+    // NotAction is checked too: a typo there widens a Deny's exception.
+    let not_action = policy(r#"{"Effect":"Deny","NotAction":"iam:GetUsers","Resource":"*"}"#);
+    has(&not_action, PolicyKind::Scp, "unknown-action");
+}
+
+#[test]
+fn passrole_on_every_role() {
+    let text = policy(r#"{"Effect":"Allow","Action":["ec2:RunInstances","iam:PassRole"],"Resource":"*"}"#);
+    let f = has(&text, PolicyKind::Identity, "passrole-wildcard");
+    assert_eq!(f.path, "Statement[0].Action[1]");
+    has(
+        &policy(r#"{"Effect":"Allow","Action":"iam:Pass*","Resource":"arn:aws:iam::123456789012:role/*"}"#),
+        PolicyKind::Identity,
+        "passrole-wildcard",
+    );
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/app"}"#),
+        PolicyKind::Identity,
+        "passrole-wildcard",
+    );
+    lacks(
+        &policy(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
+        ),
+        PolicyKind::Identity,
+        "passrole-wildcard",
+    );
+}
+
+#[test]
+fn full_access_and_sensitive_wildcards() {
+    let admin = policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    has(&admin, PolicyKind::Identity, "full-access");
+    lacks(&admin, PolicyKind::Scp, "full-access");
+    lacks(&admin, PolicyKind::Boundary, "full-access");
+    let conditional = policy(
+        r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}"#,
+    );
+    lacks(&conditional, PolicyKind::Identity, "full-access");
+    let iam = policy(r#"{"Effect":"Allow","Action":["iam:*","ec2:*"],"Resource":"*"}"#);
+    let findings = lint(&iam, PolicyKind::Identity);
+    assert_eq!(codes(&findings), ["sensitive-wildcard"]);
+    has(
+        &policy(r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::*"}"#),
+        PolicyKind::Identity,
+        "sensitive-wildcard",
+    );
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}"#),
+        PolicyKind::Identity,
+        "sensitive-wildcard",
+    );
+}
+
+#[test]
+fn resource_arns_must_fit_the_actions() {
+    let bucket = policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b"}"#);
+    let f = has(&bucket, PolicyKind::Identity, "resource-type-mismatch");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("${ObjectName}")), "{f:?}");
+    lacks(&policy(ALLOW_GET), PolicyKind::Identity, "resource-type-mismatch");
+    // One action of the statement taking the ARN is enough.
+    let mixed = policy(
+        r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]}"#,
+    );
+    lacks(&mixed, PolicyKind::Identity, "resource-type-mismatch");
+    has(
+        &policy(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:instance-profile/web"}"#,
+        ),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+    // Wildcard actions are not guessed at.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b"}"#),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+    // AWS-owned documents have no account; log groups hold slashes and end in `:*`.
+    lacks(
+        &policy(
+            r#"{"Effect":"Allow","Action":"ssm:SendCommand","Resource":["arn:aws:ssm:*::document/AWS-RunShellScript","arn:aws:ec2:*:*:instance/*"]}"#,
+        ),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+    lacks(
+        &policy(
+            r#"{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/*:*"}"#,
+        ),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+    // Policy variables stand for any text.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:username}/*"}"#),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+}
+
+// ---- conditions ----
+
+fn with_condition(condition: &str) -> String {
+    policy(&format!(
+        r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{condition}}}"#
+    ))
+}
+
+#[test]
+fn unknown_condition_keys_get_a_suggestion() {
+    let f = has(
+        &with_condition(r#"{"IpAddress":{"aws:SourceIpp":"203.0.113.0/24"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("`aws:SourceIp`")), "{f:?}");
+    assert_eq!(f.path, "Statement[0].Condition.IpAddress.aws:SourceIpp");
+    let tag = has(
+        &with_condition(r#"{"StringEquals":{"aws:PrincipalTags/team":"x"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    assert!(
+        tag.help
+            .as_deref()
+            .is_some_and(|h| h.contains("`aws:PrincipalTag/team`")),
+        "{tag:?}"
+    );
+    let bare = has(
+        &with_condition(r#"{"StringEquals":{"aws:ResourceTag":"x"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    assert!(
+        bare.help.as_deref().is_some_and(|h| h.contains("`aws:ResourceTag/")),
+        "{bare:?}"
+    );
+    has(
+        &with_condition(r#"{"StringEquals":{"s3:prefixx":"a"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    has(
+        &with_condition(r#"{"StringEquals":{"nosuchservice:key":"a"}}"#),
+        PolicyKind::Identity,
+        "unknown-condition-key",
+    );
+    for known in [
+        r#"{"StringEquals":{"aws:PrincipalTag/team":"x","AWS:sourceaccount":"123456789012"}}"#,
+        r#"{"StringEquals":{"s3:prefix":"a","ec2:ResourceTag/env":"prod"}}"#,
+        r#"{"StringEquals":{"secretsmanager:ResourceTag/owner":"x"}}"#,
+        r#"{"StringEquals":{"kms:EncryptionContext:project":"x"}}"#,
+        r#"{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:o/r:*"}}"#,
+    ] {
+        lacks(&with_condition(known), PolicyKind::Identity, "unknown-condition-key");
+    }
+}
+
+#[test]
+fn operators_must_fit_the_key_type() {
+    let f = has(
+        &with_condition(r#"{"DateGreaterThan":{"aws:username":"2020-01-01T00:00:00Z"}}"#),
+        PolicyKind::Identity,
+        "operator-type-mismatch",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+    has(
+        &with_condition(r#"{"StringEquals":{"aws:SecureTransport":"true"}}"#),
+        PolicyKind::Identity,
+        "operator-type-mismatch",
+    );
+    has(
+        &with_condition(r#"{"NumericLessThan":{"aws:CurrentTime":"10"}}"#),
+        PolicyKind::Identity,
+        "operator-type-mismatch",
+    );
+    for fine in [
+        r#"{"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}"#,
+        r#"{"NumericLessThan":{"aws:EpochTime":"1700000000"}}"#,
+        r#"{"DateLessThanIfExists":{"aws:EpochTime":"1700000000"}}"#,
+        r#"{"StringEquals":{"aws:SourceArn":"arn:aws:sns:us-east-1:123456789012:t"}}"#,
+        r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}"#,
+        r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+        r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+        r#"{"NumericLessThan":{"s3:max-keys":"10"}}"#,
+        r#"{"Null":{"aws:CurrentTime":"false","s3:max-keys":"true"}}"#,
+        r#"{"ForAnyValue:StringEquals":{"aws:TagKeys":"team"}}"#,
+    ] {
+        lacks(&with_condition(fine), PolicyKind::Identity, "operator-type-mismatch");
+    }
+}
+
+#[test]
+fn multivalued_keys_need_a_set_operator() {
+    has(
+        &with_condition(r#"{"StringEquals":{"aws:TagKeys":"team"}}"#),
+        PolicyKind::Identity,
+        "set-operator-missing",
+    );
+    let amr = policy(
+        r#"{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}"#,
+    );
+    has(&amr, PolicyKind::Trust, "set-operator-missing");
+    lacks(
+        &amr.replace("\"StringLike\"", "\"ForAnyValue:StringLike\""),
+        PolicyKind::Trust,
+        "set-operator-missing",
+    );
+    lacks(
+        &with_condition(r#"{"Null":{"aws:TagKeys":"false"}}"#),
+        PolicyKind::Identity,
+        "set-operator-missing",
+    );
+}
+
+#[test]
+fn set_operators_on_single_valued_keys() {
+    has(
+        &with_condition(r#"{"ForAllValues:StringEquals":{"aws:username":"a"}}"#),
+        PolicyKind::Identity,
+        "forallvalues-single-valued",
+    );
+    let any = has(
+        &with_condition(r#"{"ForAnyValue:StringEquals":{"aws:username":"a"}}"#),
+        PolicyKind::Identity,
+        "foranyvalue-single-valued",
+    );
+    assert_eq!(any.severity, Severity::Info);
+    lacks(
+        &with_condition(r#"{"ForAllValues:StringEquals":{"aws:TagKeys":"a"}}"#),
+        PolicyKind::Identity,
+        "forallvalues-single-valued",
+    );
+}
+
+#[test]
+fn if_exists_on_keys_every_request_has() {
+    let text = with_condition(r#"{"StringEqualsIfExists":{"aws:RequestedRegion":"eu-west-1"}}"#);
+    let f = has(&text, PolicyKind::Identity, "ifexists-always-present");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("StringEquals")));
+    // A bucket policy also sees anonymous callers and service principals.
+    let resource = text.replace(r#""Effect""#, r#""Principal":"*","Effect""#);
+    lacks(&resource, PolicyKind::Resource, "ifexists-always-present");
+    lacks(
+        &with_condition(r#"{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}"#),
+        PolicyKind::Identity,
+        "ifexists-always-present",
+    );
+}
+
+// ---- statements against each other ----
+
+#[test]
+fn redundant_statements() {
+    let text = policy(&format!(
+        r#"{ALLOW_GET},{{"Sid":"Wide","Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"arn:aws:s3:::*"}}"#
+    ));
+    let f = has(&text, PolicyKind::Identity, "redundant-statement");
+    assert_eq!(f.path, "Statement[0]");
+    assert!(f.message.contains("`Wide`"), "{}", f.message);
+    // Only the later of two identical statements is reported.
+    let twice = policy(&format!("{ALLOW_GET},{ALLOW_GET}"));
+    let findings = lint(&twice, PolicyKind::Identity);
+    assert_eq!(codes(&findings), ["redundant-statement"]);
+    assert_eq!(findings[0].path, "Statement[1]");
+    // A conditional statement covers nothing; different resources do not overlap.
+    let conditional = policy(&format!(
+        r#"{ALLOW_GET},{{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{{"Bool":{{"aws:SecureTransport":"true"}}}}}}"#
+    ));
+    lacks(&conditional, PolicyKind::Identity, "redundant-statement");
+    let apart = policy(&format!(
+        r#"{ALLOW_GET},{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}}"#
+    ));
+    lacks(&apart, PolicyKind::Identity, "redundant-statement");
+}
+
+#[test]
+fn an_allow_under_an_unconditional_deny_is_shadowed() {
+    let text = policy(&format!(
+        r#"{ALLOW_GET},{{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#
+    ));
+    let f = has(&text, PolicyKind::Identity, "shadowed-statement");
+    assert_eq!((f.severity, f.path.as_str()), (Severity::Warning, "Statement[0]"));
+    let conditional = policy(&format!(
+        r#"{ALLOW_GET},{{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}"#
+    ));
+    lacks(&conditional, PolicyKind::Identity, "shadowed-statement");
+    let narrower = policy(&format!(
+        r#"{ALLOW_GET},{{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret/*"}}"#
+    ));
+    lacks(&narrower, PolicyKind::Identity, "shadowed-statement");
+}
+
+#[test]
+fn pattern_coverage() {
+    let covers = |outer: &str, inner: &str| pattern_covers(outer.as_bytes(), inner.as_bytes(), true);
+    assert!(covers("*", "s3:GetObject"));
+    assert!(covers("s3:Get*", "s3:getobject"));
+    assert!(covers("s3:Get*", "s3:Get?bject"));
+    assert!(covers("s3:Get*", "s3:Get*Acl"));
+    assert!(covers("s3:*Object", "s3:GetObject"));
+    assert!(!covers("s3:Get*", "s3:*"));
+    assert!(!covers("s3:Get?bject", "s3:Get*"));
+    assert!(!covers("s3:GetObject", "s3:Get*"));
+    assert!(!covers("s3:List*", "s3:GetObject"));
+    assert!(!pattern_covers(b"arn:aws:s3:::B/*", b"arn:aws:s3:::b/x", false));
+}
+
+// ---- the account ----
+
+const ACCOUNT: &str = r#"{
+  "AccountId": "123456789012",
+  "UserDetailList": [{
+    "UserName": "alice", "UserId": "AIDAALICE", "Arn": "arn:aws:iam::123456789012:user/alice", "Path": "/",
+    "UserPolicyList": [{"PolicyName": "typo", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "*"}]}}],
+    "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/cap"}
+  }],
+  "GroupDetailList": [],
+  "RoleDetailList": [{
+    "RoleName": "app", "RoleId": "AROAAPP", "Arn": "arn:aws:iam::123456789012:role/app", "Path": "/",
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:group/devs"}, "Action": "sts:AssumeRole"}]},
+    "RolePolicyList": [], "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]
+  }],
+  "Policies": [{
+    "PolicyName": "cap", "PolicyId": "ANPACAP", "Arn": "arn:aws:iam::123456789012:policy/cap", "Path": "/",
+    "DefaultVersionId": "v1", "AttachmentCount": 0, "PermissionsBoundaryUsageCount": 1, "IsAttachable": true,
+    "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]
+  }],
+  "ServiceControlPolicies": [{"Name": "guard", "Target": "ou-abcd-12345678", "Policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}}]
+}"#;
+
+#[test]
+fn every_policy_of_an_account_is_linted_as_its_kind() {
+    let loaded = crate::io::load_bytes("account.json", ACCOUNT.as_bytes()).expect("the test account loads");
+    let result = lint_account(&loaded.model);
+    let by_locator = |locator: &str| {
+        result
+            .policies
+            .iter()
+            .find(|p| p.source.locator() == locator)
+            .unwrap_or_else(|| panic!("{locator} not linted: {:?}", result.policies))
+    };
+    let inline = by_locator("user/alice/inline/typo");
+    assert_eq!(inline.kind, PolicyKind::Identity);
+    assert_eq!(codes(&inline.findings), ["unknown-action"]);
+    assert_eq!(inline.source.describe(), "inline policy typo of user alice");
+
+    let trust = by_locator("role/app/trust-policy");
+    assert_eq!(trust.kind, PolicyKind::Trust);
+    assert_eq!(codes(&trust.findings), ["principal-group"]);
+
+    // Used only as a boundary: `*` on `*` there caps nothing, so no full-access.
+    let cap = by_locator("policy/cap");
+    assert_eq!(cap.kind, PolicyKind::Boundary);
+    assert!(cap.findings.is_empty(), "{:?}", cap.findings);
+
+    let scp = by_locator("scp/guard");
+    assert_eq!(scp.kind, PolicyKind::Scp);
+    assert_eq!(codes(&scp.findings), ["principal-not-allowed"]);
+    assert!(scp.source.describe().contains("ou-abcd-12345678"));
+
+    // AWS managed policies are not the account's to fix.
+    assert!(result.aws_managed_skipped >= 1);
+    assert!(
+        !result
+            .policies
+            .iter()
+            .any(|p| p.source.locator().contains("ReadOnlyAccess"))
+    );
+    assert_eq!(result.findings().count(), 3);
+}
+
+#[test]
+fn inline_policies_share_one_quota_per_entity() {
+    let statement = |i: usize| {
+        let actions: Vec<String> = (0..60).map(|j| format!("\"s3:GetObject{i}x{j:03}\"")).collect();
+        format!(
+            r#"{{"PolicyName":"p{i}","PolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":[{}],"Resource":"*"}}]}}}}"#,
+            actions.join(",")
+        )
+    };
+    let account = format!(
+        r#"{{"AccountId":"123456789012","UserDetailList":[{{"UserName":"bob","UserId":"AIDABOB","Arn":"arn:aws:iam::123456789012:user/bob","Path":"/","UserPolicyList":[{},{}]}}]}}"#,
+        statement(1),
+        statement(2)
+    );
+    let loaded = crate::io::load_bytes("account.json", account.as_bytes()).expect("loads");
+    let result = lint_account(&loaded.model);
+    let total = result
+        .policies
+        .iter()
+        .find(|p| p.source.locator() == "user/bob/inline")
+        .expect("an aggregate finding");
+    assert_eq!(codes(&total.findings), ["inline-policies-too-large"]);
+    assert!(
+        total.findings[0].message.contains("2048"),
+        "{}",
+        total.findings[0].message
+    );
+}
+
+#[test]
+fn every_check_is_documented_once() {
+    let mut seen = std::collections::HashSet::new();
+    for check in CHECKS {
+        assert!(seen.insert(check.code), "{} twice", check.code);
+        assert!(!check.summary.is_empty());
+    }
+}
