@@ -56,11 +56,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the account as GAAD JSON or as a workspace file (to stdout)
+    /// Write the account as GAAD JSON or as a workspace file, or the changes
+    /// a saved workspace file records as an AWS CLI script (to stdout)
     Export {
         #[command(flatten)]
         account: AccountArgs,
-        /// gaad: what AWS prints; workspace: everything iamscope knows
+        /// gaad: what AWS prints; workspace: everything iamscope knows;
+        /// script: the changes made in iamscope as `aws iam …` commands (never run)
         #[arg(long, value_enum, default_value = "workspace")]
         format: FormatArg,
     },
@@ -160,6 +162,7 @@ impl AccountArgs {
 pub enum FormatArg {
     Gaad,
     Workspace,
+    Script,
 }
 
 /// A failure to report to the user, with the exit status to leave with.
@@ -260,6 +263,13 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             let format = match format {
                 FormatArg::Gaad => ExportFormat::Gaad,
                 FormatArg::Workspace => ExportFormat::Workspace,
+                FormatArg::Script => {
+                    let account = loaded.model.account();
+                    let log = crate::model::change::read_log(account)
+                        .map_err(|e| Failure::bad_input(format!("the change log of the workspace file: {e}")))?;
+                    out.write_all(crate::model::change::script(&log, account).as_bytes())?;
+                    return Ok(0);
+                }
             };
             io::export_account(loaded.model.account(), format, &mut out)?;
             Ok(0)

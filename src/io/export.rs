@@ -55,6 +55,10 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
         extra: account.extra.clone(),
         ..RawAccountFile::default()
     };
+    if !workspace {
+        // what was changed in iamscope is not part of what AWS prints
+        raw.extra.shift_remove(crate::model::change::LOG_KEY);
+    }
     if workspace {
         raw.account_id = Some(account.id.clone());
         raw.account_alias = account.alias.clone();

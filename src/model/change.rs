@@ -1502,7 +1502,7 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
     Ok(())
 }
 
-fn version_number(id: &str) -> u32 {
+pub fn version_number(id: &str) -> u32 {
     id.trim_start_matches('v').parse().unwrap_or(0)
 }
 
@@ -1632,27 +1632,71 @@ impl History {
 
     /// The session's changes as a reviewable shell script of AWS CLI commands.
     pub fn script(&self, account: &Account) -> String {
-        let mut out = String::new();
-        out.push_str("#!/bin/sh\n");
-        out.push_str(&format!(
-            "# The changes made in iamscope to account {}, as AWS CLI commands.\n",
-            account.display_name()
-        ));
-        out.push_str("# iamscope never runs them: read every line, then run it yourself.\n");
-        out.push_str("set -eu\n");
-        for applied in &self.done {
-            out.push('\n');
-            out.push_str(&format!("# {}\n", describe(&applied.change)));
-            for note in &applied.notes {
-                out.push_str(&format!("# note: {note}\n"));
-            }
-            for command in &applied.commands {
-                out.push_str(command);
-                out.push('\n');
-            }
-        }
-        out
+        script(&self.logged(), account)
     }
+
+    /// The session's changes as they are kept in a workspace file.
+    pub fn logged(&self) -> Vec<Logged> {
+        self.done
+            .iter()
+            .map(|a| Logged {
+                change: a.change.clone(),
+                commands: a.commands.clone(),
+                notes: a.notes.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A change as a workspace file remembers it (under [`LOG_KEY`]): what was
+/// asked, and the AWS CLI commands that make it, so the script can be
+/// written later without the account as it was before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Logged {
+    pub change: Change,
+    pub commands: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The key of a workspace file that holds the changes made in iamscope
+/// since the account was exported from AWS.
+pub const LOG_KEY: &str = "IamscopeChanges";
+
+/// The changes a workspace file records, oldest first; none in a plain export.
+pub fn read_log(account: &Account) -> Result<Vec<Logged>, String> {
+    match account.extra.get(LOG_KEY) {
+        None => Ok(Vec::new()),
+        Some(value) => serde_path_to_error::deserialize(value.clone())
+            .map_err(|e| format!("{LOG_KEY}.{}: {}", e.path(), e.inner())),
+    }
+}
+
+/// Changes as a reviewable shell script of AWS CLI commands.
+pub fn script(changes: &[Logged], account: &Account) -> String {
+    let mut out = String::new();
+    out.push_str("#!/bin/sh\n");
+    out.push_str(&format!(
+        "# The changes made in iamscope to account {}, as AWS CLI commands.\n",
+        account.display_name()
+    ));
+    out.push_str("# iamscope never runs them: read every line, then run it yourself.\n");
+    if changes.is_empty() {
+        out.push_str("# (no changes)\n");
+    }
+    out.push_str("set -eu\n");
+    for logged in changes {
+        out.push('\n');
+        out.push_str(&format!("# {}\n", describe(&logged.change)));
+        for note in &logged.notes {
+            out.push_str(&format!("# note: {note}\n"));
+        }
+        for command in &logged.commands {
+            out.push_str(command);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A change in a few words, for the change log.

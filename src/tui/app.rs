@@ -46,6 +46,11 @@ pub enum View {
         cursor: usize,
         offset: usize,
     },
+    /// What the linter finds in the account's policies.
+    Findings {
+        cursor: usize,
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +108,13 @@ pub enum Overlay {
         stale: bool,
     },
     QuitUnsaved,
+    /// One version of a managed policy compared with the default one.
+    Version {
+        arn: String,
+        version: String,
+        lines: Vec<String>,
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -180,9 +192,11 @@ pub struct App {
     pub journal: Option<crate::io::save::Journal>,
     pub journal_path: Option<std::path::PathBuf>,
     pub journal_dir: Option<std::path::PathBuf>,
+    /// The lint of the account, computed when first shown.
+    pub findings: Option<Arc<Vec<super::findings::FindingRow>>>,
 }
 
-const COMMANDS: [&str; 16] = [
+const COMMANDS: [&str; 25] = [
     "users",
     "groups",
     "roles",
@@ -199,6 +213,15 @@ const COMMANDS: [&str; 16] = [
     "help",
     "inspector",
     "quit",
+    "edit",
+    "undo",
+    "redo",
+    "changes",
+    "findings",
+    "versions",
+    "write",
+    "saveas",
+    "export",
 ];
 
 impl App {
@@ -228,6 +251,7 @@ impl App {
             page: 10,
             fuzzy: Fuzzy::default(),
             resource_suggestions: None,
+            findings: None,
             action_names: None,
             outbox: Vec::new(),
             history: Default::default(),
@@ -328,6 +352,7 @@ impl App {
     pub fn reset_views(&mut self) {
         self.rows.clear();
         self.resource_suggestions = None;
+        self.findings = None;
         for section in super::sections::Section::ALL {
             if self.lists.contains_key(&section) {
                 self.refresh_list(section);
@@ -365,7 +390,7 @@ impl App {
                 Some(job) => (&mut job.cursor, &mut job.offset),
                 None => (&mut self.live.0, &mut self.live.1),
             },
-            Some(View::Changes { cursor, offset }) => (cursor, offset),
+            Some(View::Changes { cursor, offset }) | Some(View::Findings { cursor, offset }) => (cursor, offset),
             None => (&mut self.live.0, &mut self.live.1),
         }
     }
@@ -374,6 +399,7 @@ impl App {
         match self.stack.last() {
             Some(View::Inspector) => Field::ALL.len() + self.inspector.rows().len(),
             Some(View::Changes { .. }) => self.history.done().len(),
+            Some(View::Findings { .. }) => self.findings.as_ref().map_or(0, |f| f.len()),
             Some(View::WhoCan) => self
                 .who_can
                 .as_ref()
@@ -412,6 +438,7 @@ impl App {
             }
             Focus::Right => match self.stack.last() {
                 Some(View::Inspector) => self.inspector_open(),
+                Some(&View::Findings { cursor, .. }) => self.open_finding(cursor),
                 Some(View::WhoCan) => {
                     let chosen = self.who_can.as_ref().and_then(|j| {
                         j.result
@@ -744,6 +771,7 @@ impl App {
                     Some(Overlay::Preview { .. }) => return self.preview_key(key),
                     Some(Overlay::Recover { .. }) => return self.recover_key(key),
                     Some(Overlay::QuitUnsaved) => return self.quit_key(key),
+                    Some(Overlay::Version { .. }) => return self.version_key(key),
                     None => {}
                 }
                 if self.editor.is_some() {
@@ -875,6 +903,8 @@ impl App {
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Save => self.save(),
+            Action::Versions => self.versions(),
+            Action::Findings => self.show_findings(),
             Action::Help => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Help { .. }) => None,
@@ -1051,6 +1081,8 @@ impl App {
                     None => self.status = Some("usage: :export gaad|workspace|script FILE".to_owned()),
                 }
             }
+            "findings" | "lint" => self.show_findings(),
+            "versions" => self.versions(),
             "changes" | "log" => {
                 self.stack.retain(|v| !matches!(v, View::Changes { .. }));
                 self.stack.push(View::Changes { cursor: 0, offset: 0 });

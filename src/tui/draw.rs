@@ -122,7 +122,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
 fn breadcrumbs(app: &App) -> String {
     let mut crumbs = vec![app.section.title().to_owned()];
     // who-can is about its action and resource, not the list's selection
-    let about_selection = !matches!(app.stack.last(), Some(View::WhoCan));
+    let about_selection = !matches!(
+        app.stack.first(),
+        Some(View::WhoCan | View::Findings { .. } | View::Changes { .. })
+    );
     if let (true, Some(target)) = (about_selection, app.selection()) {
         crumbs.push(target.label(&app.model));
     }
@@ -132,6 +135,7 @@ fn breadcrumbs(app: &App) -> String {
             View::Inspector => "inspector".to_owned(),
             View::WhoCan => "who can".to_owned(),
             View::Changes { .. } => "changes".to_owned(),
+            View::Findings { .. } => "findings".to_owned(),
         });
     }
     // Long trails keep their first step and their last two.
@@ -354,6 +358,7 @@ fn draw_right(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
         Some(View::Inspector) => draw_inspector(frame, app, area, focused),
         Some(View::WhoCan) => draw_who_can(frame, app, area, focused),
         Some(View::Changes { .. }) => draw_changes(frame, app, area, focused),
+        Some(View::Findings { .. }) => draw_findings(frame, app, area, focused),
         _ => draw_doc(frame, app, area, focused),
     }
 }
@@ -744,6 +749,19 @@ fn popup(frame: &mut Frame<'_>, main: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn text_box(frame: &mut Frame<'_>, app: &App, main: Rect, title: &str, lines: &[String], offset: usize) {
+    text_box_with(frame, app, main, title, lines, offset, "esc closes");
+}
+
+/// A scrolling box of text; `hint` says how it closes.
+fn text_box_with(
+    frame: &mut Frame<'_>,
+    app: &App,
+    main: Rect,
+    title: &str,
+    lines: &[String],
+    offset: usize,
+    hint: &str,
+) {
     let w = (lines.iter().map(|l| width(l)).max().unwrap_or(20).max(40) as u16 + 4).min(main.width.saturating_sub(4));
     let area = popup(frame, main, w, lines.len() as u16 + 2);
     let body = (area.height as usize).saturating_sub(2);
@@ -756,12 +774,12 @@ fn text_box(frame: &mut Frame<'_>, app: &App, main: Rect, title: &str, lines: &[
         .collect();
     let more = if lines.len() > body {
         format!(
-            " {title} — {}/{} (j/k scroll, esc closes) ",
+            " {title} — {}/{} (j/k scroll, {hint}) ",
             offset + body.min(lines.len()),
             lines.len()
         )
     } else {
-        format!(" {title} (esc closes) ")
+        format!(" {title} ({hint}) ")
     };
     frame.render_widget(Paragraph::new(shown).block(block(app, more, true)), area);
 }
@@ -770,13 +788,30 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
     match overlay {
         Overlay::Help { offset } => text_box(frame, app, main, "Keys", &help_lines(app), *offset),
         Overlay::Text { title, lines, offset } => text_box(frame, app, main, title, lines, *offset),
+        Overlay::Version {
+            version, lines, offset, ..
+        } => text_box(
+            frame,
+            app,
+            main,
+            &format!("{version} — d makes it the default"),
+            lines,
+            *offset,
+        ),
         Overlay::Prompt { title, input, .. } => {
             let w = (width(title) as u16 + 6).max(60);
             let area = popup(frame, main, w, 4);
-            let lines = vec![
-                Line::from(Span::styled(visible(title), app.theme.text)),
-                input_line(app, "› ", &input.text, input.cursor, "enter ok, esc cancel"),
-            ];
+            let line = if input.suggested {
+                // a suggestion shows selected: typing replaces it
+                Line::from(vec![
+                    Span::styled("› ", app.theme.title),
+                    Span::styled(visible(&input.text), app.theme.selection),
+                    Span::styled("   enter ok, type to replace, → to edit, esc cancel", app.theme.dim),
+                ])
+            } else {
+                input_line(app, "› ", &input.text, input.cursor, "enter ok, esc cancel")
+            };
+            let lines = vec![Line::from(Span::styled(visible(title), app.theme.text)), line];
             frame.render_widget(Paragraph::new(lines).block(block(app, " ".to_owned(), true)), area);
         }
         Overlay::Picker {
@@ -847,7 +882,11 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
                 "The last session ended with {} unsaved change{} (started {}):",
                 recovered.changes.len(),
                 if recovered.changes.len() == 1 { "" } else { "s" },
-                recovered.header.started
+                recovered
+                    .header
+                    .started
+                    .parse::<jiff::Timestamp>()
+                    .map_or_else(|_| recovered.header.started.clone(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
             )];
             lines.extend(
                 recovered
@@ -870,7 +909,7 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
             }
             lines.push(String::new());
             lines.push("y recovers them, n discards them".to_owned());
-            text_box(frame, app, main, "Recover unsaved changes?", &lines, 0);
+            text_box_with(frame, app, main, "Recover unsaved changes?", &lines, 0, "y or n");
         }
         Overlay::Preview {
             change,
@@ -922,6 +961,47 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
             );
         }
     }
+}
+
+fn draw_findings(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let rows = app.lint();
+    let title = format!(" Findings ({}; enter opens the policy) ", rows.len());
+    let block = block(app, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let (cursor, offset) = match app.stack.last() {
+        Some(View::Findings { cursor, offset }) => (*cursor, scrolled(*cursor, *offset, height)),
+        _ => (0, 0),
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("The linter finds nothing to say about this account's policies.", app.theme.dim)));
+    }
+    let locator_width = rows.iter().map(|r| width(&r.locator)).max().unwrap_or(0).min(inner.width as usize / 2);
+    for (i, row) in rows.iter().enumerate().skip(offset).take(height) {
+        let selected = focused && i == cursor;
+        let (mark, style) = match row.finding.severity {
+            crate::policy::Severity::Error => ("E", app.theme.explicit_deny),
+            crate::policy::Severity::Warning => ("W", app.theme.warning),
+            crate::policy::Severity::Info => ("i", app.theme.dim),
+        };
+        let text = format!(
+            "{:<lw$} {:>4}:{:<3} {}",
+            fit(&visible(&row.locator), locator_width),
+            row.finding.line,
+            row.finding.column,
+            visible(&row.finding.message),
+            lw = locator_width
+        );
+        let text = fit(&text, (inner.width as usize).saturating_sub(4));
+        lines.push(Line::from(vec![
+            Span::styled(if selected { "▶ " } else { "  " }, app.theme.text),
+            Span::styled(format!("{mark} "), style),
+            Span::styled(text, if selected { app.theme.selection } else { app.theme.text }),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_changes(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {

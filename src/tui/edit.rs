@@ -52,6 +52,7 @@ pub enum Pick {
     RoleTemplate,
     AccessKeys(String),
     DeleteGroup(String),
+    Versions(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +65,7 @@ pub enum PickValue {
     NoBoundary,
     Key { slot: usize, change: KeyChange },
     RemoveMembersAndDelete,
+    Version(String),
     Cancel,
 }
 
@@ -175,7 +177,7 @@ impl App {
                             "{} is AWS managed and read-only. Copy it as a new customer managed policy named:",
                             p.name
                         ),
-                        input: LineInput::new(&format!("{}Copy", p.name)),
+                        input: LineInput::suggest(&format!("{}Copy", p.name)),
                         ask: Ask::CopyPolicy { arn: arn.clone() },
                     });
                     return;
@@ -239,7 +241,20 @@ impl App {
             _ => None,
         };
         match opened {
-            Some((target, text)) => self.editor = Some(Editor::new(target, &text)),
+            Some((target, text)) => {
+                let mut editor = Editor::new(target, &text);
+                // open where the reader was: the document line under the cursor
+                if self.focus == Focus::Right
+                    && let Some(View::Detail { cursor, .. }) = self.stack.last()
+                    && let Some(doc) = self.right_doc()
+                {
+                    let start = super::detail::document_offset(&doc);
+                    if start > 0 && *cursor >= start {
+                        editor.go_to_line(cursor - start + 1);
+                    }
+                }
+                self.editor = Some(editor);
+            }
             None => {
                 self.status =
                     Some("nothing here can be edited: select a policy, a role or a resource policy".to_owned())
@@ -476,14 +491,14 @@ impl App {
             Some(Target::User(n)) => {
                 self.overlay = Some(Overlay::Prompt {
                     title: format!("Rename user {n} to:"),
-                    input: LineInput::new(&n),
+                    input: LineInput::suggest(&n),
                     ask: Ask::RenameUser(n),
                 })
             }
             Some(Target::Group(n)) => {
                 self.overlay = Some(Overlay::Prompt {
                     title: format!("Rename group {n} to:"),
-                    input: LineInput::new(&n),
+                    input: LineInput::suggest(&n),
                     ask: Ask::RenameGroup(n),
                 })
             }
@@ -502,7 +517,7 @@ impl App {
             Some(Target::User(n)) => {
                 self.overlay = Some(Overlay::Prompt {
                     title: format!("Clone user {n} (same groups and attached policies) as:"),
-                    input: LineInput::new(&format!("{n}-2")),
+                    input: LineInput::suggest(&format!("{n}-2")),
                     ask: Ask::CloneUser(n),
                 })
             }
@@ -681,6 +696,115 @@ impl App {
         self.open_picker(&format!("Access keys of {user}:"), items, Pick::AccessKeys(user));
     }
 
+    // ---- managed policy versions ----
+
+    /// `v`: list the versions of the selected managed policy.
+    pub fn versions(&mut self) {
+        let arn = match self.edit_target() {
+            Some(Target::Policy(arn) | Target::PolicyDocument { arn, .. }) => arn,
+            _ => {
+                self.status = Some("versions: select a managed policy first".to_owned());
+                return;
+            }
+        };
+        let Some(policy) = self.model.policy(&arn) else {
+            return;
+        };
+        if policy.versions.is_empty() {
+            self.status = Some(format!("{} has no versions in this export", policy.name));
+            return;
+        }
+        let mut versions: Vec<_> = policy.versions.iter().collect();
+        versions.sort_by_key(|v| std::cmp::Reverse(change::version_number(&v.id)));
+        let items = versions
+            .iter()
+            .map(|v| PickItem {
+                label: format!(
+                    "{:<4} {:<8} {}",
+                    v.id,
+                    if v.is_default { "default" } else { "" },
+                    v.created.map_or_else(|| "(no date)".to_owned(), |d| d.to_string())
+                ),
+                value: PickValue::Version(v.id.clone()),
+            })
+            .collect();
+        let title = format!(
+            "Versions of {} ({} of at most {}); enter compares one with the default",
+            policy.name,
+            policy.versions.len(),
+            crate::model::change::quota::VERSIONS_PER_POLICY
+        );
+        self.open_picker(&title, items, Pick::Versions(arn));
+    }
+
+    fn show_version(&mut self, arn: &str, version: &str) {
+        let Some(policy) = self.model.policy(arn) else {
+            return;
+        };
+        let text = |id: &str| {
+            policy
+                .versions
+                .iter()
+                .find(|v| v.id == id)
+                .map(|v| v.document.text().to_owned())
+                .unwrap_or_default()
+        };
+        let default = policy.versions.iter().find(|v| v.is_default).map(|v| v.id.clone());
+        let mut lines = Vec::new();
+        match &default {
+            Some(d) if d == version => {
+                lines.push(format!("{version} is the default version:"));
+                lines.extend(text(version).lines().map(|l| format!("  {l}")));
+            }
+            Some(d) => {
+                lines.push(format!("{version} compared with the default {d} (- only in {d}, + only in {version}):"));
+                let (old, new) = (text(d), text(version));
+                let diff = similar::TextDiff::from_lines(&old, &new);
+                for change in diff.iter_all_changes() {
+                    let sign = match change.tag() {
+                        similar::ChangeTag::Delete => '-',
+                        similar::ChangeTag::Insert => '+',
+                        similar::ChangeTag::Equal => ' ',
+                    };
+                    lines.push(format!("{sign} {}", change.value().trim_end_matches('\n')));
+                }
+            }
+            None => lines.extend(text(version).lines().map(str::to_owned)),
+        }
+        self.overlay = Some(Overlay::Version {
+            arn: arn.to_owned(),
+            version: version.to_owned(),
+            lines,
+            offset: 0,
+        });
+    }
+
+    pub fn version_key(&mut self, key: &KeyEvent) {
+        let Some(Overlay::Version {
+            arn, version, offset, ..
+        }) = &mut self.overlay
+        else {
+            return;
+        };
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => *offset += 1,
+            KeyCode::Up | KeyCode::Char('k') => *offset = offset.saturating_sub(1),
+            KeyCode::PageDown => *offset += 10,
+            KeyCode::PageUp => *offset = offset.saturating_sub(10),
+            KeyCode::Char('d') => {
+                let change = Change::SetDefaultPolicyVersion {
+                    arn: arn.clone(),
+                    version: version.clone(),
+                };
+                self.overlay = None;
+                if self.editing_allowed() {
+                    self.propose(change, false);
+                }
+            }
+            _ => self.overlay = None,
+        }
+    }
+
     fn open_picker(&mut self, title: &str, items: Vec<PickItem>, pick: Pick) {
         self.overlay = Some(Overlay::Picker {
             title: title.to_owned(),
@@ -857,6 +981,10 @@ impl App {
                     active: change == KeyChange::Activate,
                 },
             },
+            (Pick::Versions(arn), PickValue::Version(version)) => {
+                self.show_version(&arn, &version);
+                return;
+            }
             (Pick::RoleTemplate, PickValue::Template(template)) => {
                 self.overlay = Some(Overlay::Prompt {
                     title: "New role's name:".to_owned(),
@@ -977,21 +1105,62 @@ impl App {
         }
     }
 
+    /// Every change since the account left AWS: those the loaded workspace
+    /// file recorded, then this session's.
+    fn change_log(&self) -> Vec<change::Logged> {
+        let mut log = change::read_log(self.model.account()).unwrap_or_default();
+        log.extend(self.history.logged());
+        log
+    }
+
+    /// The account as a workspace file, with its change log.
+    fn workspace_text(&self) -> String {
+        let mut account = self.model.account().clone();
+        let log = self.change_log();
+        if log.is_empty() {
+            account.extra.shift_remove(change::LOG_KEY);
+        } else {
+            account.extra.insert(
+                change::LOG_KEY.to_owned(),
+                serde_json::to_value(&log).expect("changes serialize"),
+            );
+        }
+        crate::io::export::export_to_string(&account, crate::io::ExportFormat::Workspace)
+    }
+
     fn write_to(&mut self, path: &Path, expected: Option<&Fingerprint>) -> bool {
-        let text = crate::io::export::export_to_string(self.model.account(), crate::io::ExportFormat::Workspace);
+        let text = self.workspace_text();
+        let existed = path.exists();
         match save::save_atomically(path, text.as_bytes(), expected) {
             Ok(fingerprint) => {
                 if self.files.first().map(PathBuf::as_path) == Some(path) {
                     self.fingerprints = vec![fingerprint];
                 }
                 self.saved_at = self.history.done().len();
-                self.status = Some(format!(
-                    "saved {} (as a workspace file; the previous version is {})",
-                    path.display(),
-                    save::backup_path(path).display()
-                ));
+                self.status = Some(if existed {
+                    format!(
+                        "saved {} as a workspace file; the previous version is {}",
+                        path.display(),
+                        save::backup_path(path).display()
+                    )
+                } else {
+                    format!("saved {} as a workspace file", path.display())
+                });
                 self.record_journal();
                 true
+            }
+            Err(save::SaveError::ChangedOnDisk { .. }) => {
+                // Never overwrite someone else's change: offer another file.
+                let suggestion = path.with_extension("edited.json");
+                self.overlay = Some(Overlay::Prompt {
+                    title: format!(
+                        "{} changed on disk since iamscope loaded it; save as (esc cancels):",
+                        path.display()
+                    ),
+                    input: LineInput::suggest(&suggestion.display().to_string()),
+                    ask: Ask::SaveAs,
+                });
+                false
             }
             Err(e) => {
                 self.status = Some(e.to_string());
@@ -1005,18 +1174,16 @@ impl App {
             ExportKind::Gaad => {
                 crate::io::export::export_to_string(self.model.account(), crate::io::ExportFormat::Gaad)
             }
-            ExportKind::Workspace => {
-                crate::io::export::export_to_string(self.model.account(), crate::io::ExportFormat::Workspace)
-            }
-            ExportKind::Script => self.history.script(self.model.account()),
+            ExportKind::Workspace => self.workspace_text(),
+            ExportKind::Script => change::script(&self.change_log(), self.model.account()),
         };
         self.status = Some(match save::save_atomically(path, text.as_bytes(), None) {
             Ok(_) => match kind {
                 ExportKind::Script => format!(
                     "wrote {} ({} change{}) — review it; iamscope never runs it",
                     path.display(),
-                    self.history.done().len(),
-                    if self.history.done().len() == 1 { "" } else { "s" }
+                    self.change_log().len(),
+                    if self.change_log().len() == 1 { "" } else { "s" }
                 ),
                 _ => format!("wrote {}", path.display()),
             },
@@ -1137,7 +1304,7 @@ impl App {
                     )
                 });
             }
-            KeyCode::Char('n') | KeyCode::Esc => {
+            KeyCode::Char('n') => {
                 self.overlay = None;
                 if let Some(path) = &self.journal_path {
                     let _ = std::fs::remove_file(path);

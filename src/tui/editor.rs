@@ -7,9 +7,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
+use crate::analysis::lint::{self, PolicyKind};
 use crate::model::Holder;
 use crate::model::change::{Change, OrgKind};
-use crate::policy::{BaseOperator, Diagnostic, PolicyDocument, Severity};
+use crate::policy::{BaseOperator, Diagnostic, Severity};
 
 /// What is being edited, and so which change saving makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,9 +91,19 @@ impl EditTarget {
         }
     }
 
-    /// Whether statements name principals (resource-based and trust policies).
-    fn has_principals(&self) -> bool {
-        matches!(self, EditTarget::Trust { .. } | EditTarget::Resource { .. })
+    /// The kind of policy, which decides the rules it is checked against.
+    pub fn kind(&self) -> PolicyKind {
+        match self {
+            EditTarget::Inline { .. } | EditTarget::Managed { .. } | EditTarget::NewManaged { .. } => {
+                PolicyKind::Identity
+            }
+            EditTarget::Trust { .. } => PolicyKind::Trust,
+            // a role's ARN as the resource: its trust policy
+            EditTarget::Resource { arn } if arn.contains(":iam::") && arn.contains(":role/") => PolicyKind::Trust,
+            EditTarget::Resource { .. } => PolicyKind::Resource,
+            EditTarget::Org { kind: OrgKind::Scp, .. } => PolicyKind::Scp,
+            EditTarget::Org { kind: OrgKind::Rcp, .. } => PolicyKind::Rcp,
+        }
     }
 }
 
@@ -128,6 +139,9 @@ pub enum EditorRequest {
     Leave,
 }
 
+/// Findings that come from the action catalogue alone.
+const CATALOGUE_ONLY: [&str; 3] = ["unknown-action", "unknown-service", "unknown-condition-key"];
+
 const SNIPPET: &str = r#"{
     "Sid": "NewStatement",
     "Effect": "Allow",
@@ -162,83 +176,20 @@ impl Editor {
         self.text().trim_end() != self.original.trim_end()
     }
 
+    /// Errors AWS would refuse the policy for. What only the action
+    /// catalogue says (an unknown action, service or condition key) is shown
+    /// as an error but does not block: the catalogue can lag behind AWS.
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Severity::Error && !CATALOGUE_ONLY.contains(&d.code))
             .count()
     }
 
-    /// Diagnostics while typing: the parser's, then what the catalogue does not know.
+    /// Diagnostics while typing: the linter's findings for this kind of
+    /// policy (the parser's own diagnostics come first among them).
     pub fn check(&mut self) {
-        let document = PolicyDocument::from_authored_text(self.text());
-        let parsed = document.parsed();
-        let mut diagnostics = parsed.diagnostics.clone();
-        let catalog = crate::catalog::catalog();
-        let text = document.text();
-        let locate = |offset: u32| parsed.lines.locate(text, offset as usize);
-        for statement in parsed.statements() {
-            if !self.target.has_principals() && statement.principal.is_some() {
-                let (line, column) = locate(
-                    statement
-                        .principal
-                        .as_ref()
-                        .map_or(statement.span.start, |p| p.span.start),
-                );
-                diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    code: "principal-in-identity-policy",
-                    message: "this kind of policy has no Principal: it applies to whoever it is attached to".to_owned(),
-                    help: Some("remove Principal".to_owned()),
-                    span: statement.span,
-                    line,
-                    column,
-                    path: format!("Statement[{}].Principal", statement.index),
-                });
-            }
-            for pattern in statement.action.iter().flat_map(|a| &a.patterns) {
-                let name = &*pattern.text;
-                if name == "*" || !name.contains(':') {
-                    continue;
-                }
-                let known = if name.contains(['*', '?']) {
-                    !catalog.expand(name).is_empty()
-                } else {
-                    catalog.action(name).is_some()
-                };
-                if !known {
-                    let suggestions = catalog.suggest(name, 3);
-                    let (line, column) = locate(pattern.span.start);
-                    diagnostics.push(Diagnostic {
-                        severity: Severity::Warning,
-                        code: "unknown-action",
-                        message: format!("`{name}` is not an action the AWS catalogue knows"),
-                        help: (!suggestions.is_empty()).then(|| format!("did you mean {}?", suggestions.join(", "))),
-                        span: pattern.span,
-                        line,
-                        column,
-                        path: format!("Statement[{}].Action", statement.index),
-                    });
-                }
-            }
-            for condition in &statement.conditions {
-                if catalog.condition_key(&condition.key).is_none() && !condition.key.contains("${") {
-                    let (line, column) = locate(condition.span.start);
-                    diagnostics.push(Diagnostic {
-                        severity: Severity::Warning,
-                        code: "unknown-condition-key",
-                        message: format!("`{}` is not a condition key the AWS catalogue knows", condition.key),
-                        help: None,
-                        span: condition.span,
-                        line,
-                        column,
-                        path: format!("Statement[{}].Condition", statement.index),
-                    });
-                }
-            }
-        }
-        diagnostics.sort_by_key(|d| (d.line, d.column));
-        self.diagnostics = diagnostics;
+        self.diagnostics = lint::lint_text(&self.text(), self.target.kind());
     }
 
     /// Move the cursor to the next diagnostic after it (wrapping around).
@@ -372,14 +323,42 @@ impl Editor {
     }
 
     /// A key: edits the text, or asks the app for something.
+    /// Enter keeps the line's indentation, one level deeper after `{` or `[`.
+    fn newline_indented(&mut self) {
+        let ratatui_textarea::DataCursor(row, col) = self.area.cursor();
+        let line = self.area.lines().get(row).cloned().unwrap_or_default();
+        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        let before: String = line.chars().take(col).collect();
+        let opens = matches!(before.trim_end().chars().last(), Some('{' | '['));
+        self.area.insert_newline();
+        self.area.insert_str(if opens { format!("{indent}    ") } else { indent });
+    }
+
+    /// Put the cursor on a line (1-based) at its first non-blank character.
+    pub fn go_to_line(&mut self, line: usize) {
+        let row = line.saturating_sub(1).min(self.area.lines().len().saturating_sub(1));
+        let col = self.area.lines()[row].chars().take_while(|c| c.is_whitespace()).count();
+        self.area.move_cursor(CursorMove::Jump(
+            row.min(u16::MAX as usize) as u16,
+            col.min(u16::MAX as usize) as u16,
+        ));
+    }
+
     pub fn handle(&mut self, key: &KeyEvent) -> EditorRequest {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         self.message = None;
+        let completing = self.completion.is_some();
         if key.code != KeyCode::Tab {
             self.completion = None;
         }
         match key.code {
+            // Esc first closes the completion list, then leaves.
+            KeyCode::Esc if completing => {}
             KeyCode::Esc => return EditorRequest::Leave,
+            KeyCode::Enter if key.modifiers.is_empty() => {
+                self.newline_indented();
+                self.check();
+            }
             KeyCode::Char('s') if ctrl => return EditorRequest::Save,
             KeyCode::Char('f') if ctrl => self.format(),
             KeyCode::Char('n') if ctrl => self.insert_snippet(),
@@ -516,7 +495,7 @@ mod tests {
         );
         let codes: Vec<&str> = e.diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&"unknown-action"), "{codes:?}");
-        assert!(codes.contains(&"principal-in-identity-policy"), "{codes:?}");
+        assert!(codes.contains(&"principal-not-allowed"), "{codes:?}");
         let unknown = e.diagnostics.iter().find(|d| d.code == "unknown-action").unwrap();
         assert!(unknown.help.as_deref().unwrap().contains("s3:GetObject"));
     }

@@ -10,6 +10,8 @@ pub struct LineInput {
     pub text: String,
     /// Cursor position in characters.
     pub cursor: usize,
+    /// The text is a suggestion: typing replaces it, a movement key keeps it.
+    pub suggested: bool,
 }
 
 /// What a key did to an input.
@@ -28,6 +30,16 @@ impl LineInput {
         LineInput {
             text: text.to_owned(),
             cursor: text.chars().count(),
+            suggested: false,
+        }
+    }
+
+    /// A suggested text, replaced by the first character typed (as a
+    /// selected default is); arrows, Home and End keep it for editing.
+    pub fn suggest(text: &str) -> LineInput {
+        LineInput {
+            suggested: !text.is_empty(),
+            ..LineInput::new(text)
         }
     }
 
@@ -42,6 +54,18 @@ impl LineInput {
 
     pub fn handle(&mut self, key: &KeyEvent) -> Edit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut self.suggested) {
+            match key.code {
+                KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete if !ctrl => {
+                    self.text.clear();
+                    self.cursor = 0;
+                    if !matches!(key.code, KeyCode::Char(_)) {
+                        return Edit::Changed;
+                    }
+                }
+                _ => {}
+            }
+        }
         match key.code {
             KeyCode::Enter => Edit::Submit,
             KeyCode::Esc => Edit::Cancel,
@@ -171,6 +195,25 @@ mod tests {
         assert_eq!(input.cursor, 7);
         assert_eq!(input.handle(&key(KeyCode::Enter)), Edit::Submit);
         assert_eq!(input.handle(&key(KeyCode::Tab)), Edit::Other);
+    }
+
+    #[test]
+    fn a_suggestion_is_replaced_by_typing_and_kept_by_moving() {
+        let mut typed = LineInput::suggest("alice-2");
+        typed.handle(&key(KeyCode::Char('z')));
+        assert_eq!(typed.text, "z");
+        typed.handle(&key(KeyCode::Char('o')));
+        assert_eq!(typed.text, "zo", "only the first key replaces");
+        let mut kept = LineInput::suggest("alice-2");
+        kept.handle(&key(KeyCode::End));
+        kept.handle(&key(KeyCode::Char('b')));
+        assert_eq!(kept.text, "alice-2b");
+        let mut erased = LineInput::suggest("alice-2");
+        assert_eq!(erased.handle(&key(KeyCode::Backspace)), Edit::Changed);
+        assert_eq!(erased.text, "");
+        let mut accepted = LineInput::suggest("alice-2");
+        assert_eq!(accepted.handle(&key(KeyCode::Enter)), Edit::Submit);
+        assert_eq!(accepted.text, "alice-2");
     }
 
     #[test]

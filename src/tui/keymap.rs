@@ -60,10 +60,14 @@ pub enum Action {
     Undo,
     Redo,
     Save,
+    /// The versions of a customer managed policy.
+    Versions,
+    /// The linter's findings over the account.
+    Findings,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -105,6 +109,8 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::Save,
+        Action::Versions,
+        Action::Findings,
     ];
 
     /// What the action does, for the help overlay.
@@ -151,6 +157,8 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Save => "save the account (:saveas FILE for another file)",
+            Action::Findings => "findings: what the linter says about every policy",
+            Action::Versions => "versions of a managed policy: compare one with the default, make it the default",
         }
     }
 
@@ -304,6 +312,8 @@ impl Default for Keymap {
             (Action::Undo, &["u"]),
             (Action::Redo, &["ctrl-r"]),
             (Action::Save, &["ctrl-s"]),
+            (Action::Versions, &["v"]),
+            (Action::Findings, &["f"]),
         ];
         let mut bindings = Vec::new();
         for (action, keys) in defaults {

@@ -8,6 +8,7 @@ pub mod detail;
 pub mod draw;
 pub mod edit;
 pub mod editor;
+pub mod findings;
 pub mod input;
 pub mod inspector;
 pub mod keymap;
