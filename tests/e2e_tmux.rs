@@ -228,3 +228,81 @@ fn the_explorer_answers_in_a_real_terminal_and_gives_it_back() {
     assert_eq!(tmux.display("#{mouse_any_flag}#{mouse_sgr_flag}"), "00");
     assert_eq!(tmux.display("#{cursor_flag}"), "1");
 }
+
+/// The pid of the iamscope the pane runs (the shell's child).
+fn iamscope_pid(tmux: &Tmux) -> u32 {
+    let shell = tmux.display("#{pane_pid}");
+    let output = Command::new("pgrep")
+        .args(["-P", &shell, "-f", "iamscope"])
+        .output()
+        .expect("pgrep runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no iamscope under the pane's shell {shell}: {text:?}"))
+}
+
+#[test]
+#[ignore = "needs tmux; run by .ci/run"]
+fn a_session_killed_with_sigkill_is_recovered_on_the_next_start() {
+    let dirs = tempfile::tempdir().expect("a temporary directory");
+    let account = dirs.path().join("account.json");
+    std::fs::write(&account, iamscope::io::DEMO_ACCOUNT).unwrap();
+    let binary = env!("CARGO_BIN_EXE_iamscope");
+    let command = format!(
+        "IAMSCOPE_CONFIG_DIR={dir} IAMSCOPE_DATA_DIR={dir} {bin} {file}; echo EXIT=$?; sleep 30",
+        dir = quoted(&dirs.path().display().to_string()),
+        bin = quoted(binary),
+        file = quoted(&account.display().to_string()),
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_for_text("iamscope-demo");
+
+    // Rename dave to david: one unsaved change.
+    tmux.keys(&["/"]);
+    tmux.wait_for_text("enter keeps, esc clears");
+    tmux.type_text("dave");
+    tmux.wait_for_text("Users › user dave");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the filter to be kept", |s| !s.contains("enter keeps, esc clears"));
+    tmux.keys(&["r"]);
+    tmux.wait_for_text("Rename user dave");
+    tmux.type_text("david");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_text("● 1 unsaved");
+
+    // The process dies without a chance to clean up.
+    let pid = iamscope_pid(&tmux);
+    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+    assert!(killed.success());
+    tmux.wait_for_text("EXIT=137");
+    let on_disk = std::fs::read(&account).unwrap();
+    assert_eq!(on_disk, iamscope::io::DEMO_ACCOUNT, "nothing was saved");
+
+    // Start again on the same file: the change is offered back.
+    let again = format!(
+        "IAMSCOPE_CONFIG_DIR={dir} IAMSCOPE_DATA_DIR={dir} {bin} {file}; echo EXIT=$?; sleep 30",
+        dir = quoted(&dirs.path().display().to_string()),
+        bin = quoted(binary),
+        file = quoted(&account.display().to_string()),
+    );
+    tmux.run(&["respawn-pane", "-k", "-t", &tmux.session, &again]);
+    let screen = tmux.wait_for_text("Recover unsaved changes?");
+    assert!(screen.contains("rename user dave to david"), "{screen}");
+    tmux.keys(&["y"]);
+    tmux.wait_for_text("recovered 1 unsaved change");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for_text("saved ");
+    tmux.keys(&["q"]);
+    tmux.wait_for_text("EXIT=0");
+
+    let saved = iamscope::io::load(&[iamscope::io::AccountSource::File(account.clone())], None).unwrap();
+    assert!(saved.model.user("david").is_some() && saved.model.user("dave").is_none());
+    let backup = std::fs::read(dirs.path().join("account.json.bak")).unwrap();
+    assert_eq!(
+        backup,
+        iamscope::io::DEMO_ACCOUNT,
+        "the file as it was is kept beside it"
+    );
+}

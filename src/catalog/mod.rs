@@ -24,6 +24,12 @@ pub use model::{
 const ASSET: &str = include_str!("../../assets/catalog/catalog.v1");
 
 /// The catalogue built into the binary, parsed on first use.
+/// Prefixes the catalogue keeps one action list for although AWS's
+/// reference names several services under them (API Gateway V1 and V2,
+/// Elastic Load Balancing V1 and V2, the AWS Marketplace family): their
+/// actions' resource types may be those of only one of them.
+pub const SHARED_PREFIXES: [&str; 3] = ["apigateway", "elasticloadbalancing", "aws-marketplace"];
+
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
@@ -310,6 +316,33 @@ impl Catalog {
             }
         }
         KeyIndex { exact, patterns }
+    }
+
+    /// Whether a request for `action` on `resource` is one AWS could make:
+    /// the ARN has the shape of one of the action's resource types, or is
+    /// `*`. Actions without resource types take only `*`. When the catalogue
+    /// cannot tell (an unknown action, an ARN of another service, a prefix
+    /// shared by several services) the answer is yes.
+    pub fn accepts(&self, action: &str, resource: &str) -> bool {
+        if resource == "*" {
+            return true;
+        }
+        let Some(found) = self.action(action) else {
+            return true;
+        };
+        if SHARED_PREFIXES.iter().any(|p| found.service().eq_ignore_ascii_case(p)) {
+            return true;
+        }
+        let mut types = found.resource_types().peekable();
+        if types.peek().is_none() {
+            return false;
+        }
+        let arn_service = resource.split(':').nth(2).unwrap_or("");
+        if !arn_service.eq_ignore_ascii_case(found.service()) {
+            return true;
+        }
+        let fitting = self.resource_types_for_arn(found.service(), resource);
+        types.any(|t| fitting.iter().any(|f| f.name().eq_ignore_ascii_case(t.name())))
     }
 
     /// Finds a resource type of a service by name, case-insensitively.

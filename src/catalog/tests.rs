@@ -242,3 +242,18 @@ fn parse_rejects_malformed_assets() {
         Some("s3:prefix")
     );
 }
+
+#[test]
+fn accepts_pairs_actions_with_resources_of_their_types() {
+    let c = catalog();
+    assert!(c.accepts("s3:DeleteObject", "arn:aws:s3:::photos/*"));
+    assert!(
+        !c.accepts("s3:DeleteObject", "arn:aws:s3:::photos"),
+        "an object action, a bucket ARN"
+    );
+    assert!(c.accepts("s3:ListBucket", "arn:aws:s3:::photos"));
+    assert!(!c.accepts("s3:ListAllMyBuckets", "arn:aws:s3:::photos"), "takes only *");
+    assert!(c.accepts("s3:ListAllMyBuckets", "*"));
+    assert!(c.accepts("iam:PassRole", "arn:aws:iam::111122223333:role/app"));
+    assert!(c.accepts("madeup:Thing", "arn:aws:s3:::photos"), "unknown: cannot tell");
+}

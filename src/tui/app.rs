@@ -295,9 +295,13 @@ impl App {
             .rows
             .entry(section)
             .or_insert_with(|| super::sections::rows(&model, section));
-        let visible = self
-            .fuzzy
-            .filter(&query, invert, rows.iter().map(|r| r.search.as_str()));
+        // Best match first (as fzf does); an inverted filter keeps the order.
+        let visible = if invert || query.trim().is_empty() {
+            self.fuzzy
+                .filter(&query, invert, rows.iter().map(|r| r.search.as_str()))
+        } else {
+            self.fuzzy.rank(&query, rows.iter().map(|r| r.search.as_str()))
+        };
         let list = self.lists.entry(section).or_default();
         list.visible = visible;
         list.selected = list.selected.min(list.visible.len().saturating_sub(1));

@@ -882,11 +882,10 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
                 "The last session ended with {} unsaved change{} (started {}):",
                 recovered.changes.len(),
                 if recovered.changes.len() == 1 { "" } else { "s" },
-                recovered
-                    .header
-                    .started
-                    .parse::<jiff::Timestamp>()
-                    .map_or_else(|_| recovered.header.started.clone(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                recovered.header.started.parse::<jiff::Timestamp>().map_or_else(
+                    |_| recovered.header.started.clone(),
+                    |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+                )
             )];
             lines.extend(
                 recovered
@@ -976,9 +975,17 @@ fn draw_findings(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool
     };
     let mut lines: Vec<Line> = Vec::new();
     if rows.is_empty() {
-        lines.push(Line::from(Span::styled("The linter finds nothing to say about this account's policies.", app.theme.dim)));
+        lines.push(Line::from(Span::styled(
+            "The linter finds nothing to say about this account's policies.",
+            app.theme.dim,
+        )));
     }
-    let locator_width = rows.iter().map(|r| width(&r.locator)).max().unwrap_or(0).min(inner.width as usize / 2);
+    let locator_width = rows
+        .iter()
+        .map(|r| width(&r.locator))
+        .max()
+        .unwrap_or(0)
+        .min(inner.width as usize / 2);
     for (i, row) in rows.iter().enumerate().skip(offset).take(height) {
         let selected = focused && i == cursor;
         let (mark, style) = match row.finding.severity {

@@ -757,7 +757,9 @@ impl App {
                 lines.extend(text(version).lines().map(|l| format!("  {l}")));
             }
             Some(d) => {
-                lines.push(format!("{version} compared with the default {d} (- only in {d}, + only in {version}):"));
+                lines.push(format!(
+                    "{version} compared with the default {d} (- only in {d}, + only in {version}):"
+                ));
                 let (old, new) = (text(d), text(version));
                 let diff = similar::TextDiff::from_lines(&old, &new);
                 for change in diff.iter_all_changes() {

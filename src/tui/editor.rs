@@ -331,7 +331,8 @@ impl Editor {
         let before: String = line.chars().take(col).collect();
         let opens = matches!(before.trim_end().chars().last(), Some('{' | '['));
         self.area.insert_newline();
-        self.area.insert_str(if opens { format!("{indent}    ") } else { indent });
+        self.area
+            .insert_str(if opens { format!("{indent}    ") } else { indent });
     }
 
     /// Put the cursor on a line (1-based) at its first non-blank character.

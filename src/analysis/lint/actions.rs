@@ -5,7 +5,7 @@
 use wildmatch::WildMatch;
 
 use super::{Lint, PolicyKind, did_you_mean};
-use crate::catalog::Action;
+use crate::catalog::{Action, SHARED_PREFIXES};
 use crate::policy::{
     ActionPattern, Effect, ResourceClause, Severity, Statement, variables::Template, variables::TemplatePart,
 };
@@ -14,9 +14,6 @@ use crate::policy::{
 /// identities, keys, secrets, data or code: a full wildcard on them is the
 /// kind of grant AWS's least-privilege advice ("Security best practices in
 /// IAM": grant least privilege) warns against.
-/// Prefixes the Service Authorization Reference uses for more than one service.
-const SHARED_PREFIXES: [&str; 3] = ["apigateway", "elasticloadbalancing", "aws-marketplace"];
-
 const SENSITIVE_SERVICES: [&str; 8] = [
     "iam",
     "sts",
