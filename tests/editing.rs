@@ -323,6 +323,65 @@ fn two_access_keys_and_their_status() {
 }
 
 #[test]
+fn a_user_has_at_most_two_access_keys_and_root_gets_none_new() {
+    let mut model = demo();
+    let keys = |m: &Model| {
+        m.user("build-bot")
+            .unwrap()
+            .credentials
+            .as_ref()
+            .unwrap()
+            .access_keys
+            .len()
+    };
+    assert_eq!(keys(&model), 2);
+    let message = refused(
+        &mut model,
+        Change::CreateAccessKey {
+            user: "build-bot".into(),
+        },
+    );
+    assert!(message.contains("IAM allows 2 per user"), "{message}");
+    ok(
+        &mut model,
+        Change::DeleteAccessKey {
+            user: "build-bot".into(),
+            key: 1,
+        },
+    );
+    ok(
+        &mut model,
+        Change::CreateAccessKey {
+            user: "build-bot".into(),
+        },
+    );
+    assert_eq!(keys(&model), 2);
+    let new = &model
+        .user("build-bot")
+        .unwrap()
+        .credentials
+        .as_ref()
+        .unwrap()
+        .access_keys[1];
+    assert!(new.id.as_deref().unwrap().starts_with("AKIA") && new.status == iamscope::model::AccessKeyStatus::Active);
+    let message = refused(
+        &mut model,
+        Change::CreateAccessKey {
+            user: iamscope::model::change::ROOT.into(),
+        },
+    );
+    assert!(message.contains("root access keys"), "{message}");
+    let message = refused(
+        &mut model,
+        Change::DeleteAccessKey {
+            user: iamscope::model::change::ROOT.into(),
+            key: 1,
+        },
+    );
+    assert!(message.contains("the root user has no access key 1"), "{message}");
+}
+
+#[test]
 fn cloning_a_user_copies_groups_and_attached_policies() {
     let mut model = demo();
     ok(

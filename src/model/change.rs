@@ -178,7 +178,12 @@ pub enum Change {
         name: String,
         document: String,
     },
-    /// `key` is the slot, 1 or 2.
+    /// A new access key for an IAM user (never the root user: AWS advises
+    /// against root access keys). The secret is never part of the model.
+    CreateAccessKey {
+        user: String,
+    },
+    /// `key` is the slot, 1 or 2. `user` may be [`ROOT`] for the root user's keys.
     SetAccessKeyStatus {
         user: String,
         key: usize,
@@ -284,10 +289,13 @@ enum Kind {
     Resource,
     Scp,
     Rcp,
+    /// The root user (always index 0).
+    Root,
 }
 
 #[derive(Debug, Clone)]
 enum Entity {
+    Root(Box<RootUser>),
     User(Box<User>),
     Group(Box<Group>),
     Role(Box<Role>),
@@ -316,6 +324,7 @@ fn snapshot(account: &Account, kind: Kind, index: usize) -> Entity {
         Kind::Resource => Entity::Resource(Box::new(account.resource_policies[index].clone())),
         Kind::Scp => Entity::Org(Box::new(account.service_control_policies[index].clone())),
         Kind::Rcp => Entity::Org(Box::new(account.resource_control_policies[index].clone())),
+        Kind::Root => Entity::Root(Box::new(account.root.clone())),
     }
 }
 
@@ -337,6 +346,7 @@ fn put(account: &mut Account, kind: Kind, index: usize, entity: Entity, insert: 
         (Kind::Resource, Entity::Resource(v)) => place!(account.resource_policies, v),
         (Kind::Scp, Entity::Org(v)) => place!(account.service_control_policies, v),
         (Kind::Rcp, Entity::Org(v)) => place!(account.resource_control_policies, v),
+        (Kind::Root, Entity::Root(v)) => account.root = *v,
         _ => unreachable!("undo records pair a kind with its entity"),
     }
 }
@@ -350,6 +360,8 @@ fn remove(account: &mut Account, kind: Kind, index: usize) {
         Kind::Resource => drop(account.resource_policies.remove(index)),
         Kind::Scp => drop(account.service_control_policies.remove(index)),
         Kind::Rcp => drop(account.resource_control_policies.remove(index)),
+        // the root user is never added, so never removed
+        Kind::Root => {}
     }
 }
 
@@ -412,6 +424,43 @@ fn compact_json(document: &str) -> String {
     serde_json::from_str::<serde_json::Value>(document)
         .map(|v| v.to_string())
         .unwrap_or_else(|_| document.to_owned())
+}
+
+/// The name that stands for the root user where a user name is expected,
+/// as the credential report writes it (no IAM user can have it: `<` and `>`
+/// are not allowed in names).
+pub const ROOT: &str = "<root_account>";
+
+fn who(user: &str) -> String {
+    if user == ROOT {
+        "the root user".to_owned()
+    } else {
+        format!("user {user}")
+    }
+}
+
+fn credentials_mut(account: &mut Account, kind: Kind, index: usize) -> Option<&mut Credentials> {
+    match kind {
+        Kind::Root => account.root.credentials.as_mut(),
+        _ => account.users[index].credentials.as_mut(),
+    }
+}
+
+/// The access key in slot `key` (1 or 2) of a user or the root user: the
+/// undo record is taken; what is returned says whose it is and its id.
+fn key_slot(rec: &mut Recorder<'_>, user: &str, key: usize) -> Result<(Kind, usize, Option<String>), Refusal> {
+    let (kind, index) = if user == ROOT {
+        (Kind::Root, 0)
+    } else {
+        (Kind::User, user_index(rec.account, user)?)
+    };
+    let slot = key.checked_sub(1);
+    let id = match (slot, credentials_mut(rec.account, kind, index)) {
+        (Some(k), Some(c)) if k < c.access_keys.len() => c.access_keys[k].id.clone(),
+        _ => return refuse(format!("{} has no access key {key}", who(user))),
+    };
+    rec.touch(kind, index);
+    Ok((kind, index, id))
 }
 
 fn user_index(account: &Account, name: &str) -> Result<usize, Refusal> {
@@ -1430,28 +1479,69 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
                 &json,
             ]);
         }
-        Change::SetAccessKeyStatus { user, key, active } => {
+        Change::CreateAccessKey { user } => {
+            if user == ROOT {
+                return refuse(
+                    "iamscope does not create root access keys: AWS advises never to have them; give an IAM user or role the access instead",
+                );
+            }
             let u = user_index(rec.account, user)?;
-            let Some(k) = key.checked_sub(1).filter(|k| {
-                rec.account.users[u]
-                    .credentials
-                    .as_ref()
-                    .is_some_and(|c| *k < c.access_keys.len())
-            }) else {
-                return refuse(format!("user {user} has no access key {key}"));
-            };
+            let keys = rec.account.users[u]
+                .credentials
+                .as_ref()
+                .map_or(0, |c| c.access_keys.len());
+            if keys >= quota::ACCESS_KEYS_PER_USER {
+                return refuse(format!(
+                    "user {user} has {keys} access keys; IAM allows {} per user: deactivate and delete the older one first",
+                    quota::ACCESS_KEYS_PER_USER
+                ));
+            }
             rec.touch(Kind::User, u);
+            let id = next_id("AKIA", &format!("{account_id}/{user}/{keys}/{now}"));
+            rec.account.users[u]
+                .credentials
+                .get_or_insert_with(Credentials::default)
+                .access_keys
+                .push(AccessKey {
+                    id: Some(id),
+                    status: AccessKeyStatus::Active,
+                    created: Some(now),
+                    last_used: None,
+                    last_used_service: None,
+                    last_used_region: None,
+                });
+            rec.cmd(&["aws", "iam", "create-access-key", "--user-name", user]);
+            rec.comment(
+                "the command prints the new secret access key once: store it safely, never in a file you share"
+                    .to_owned(),
+            );
+        }
+        Change::SetAccessKeyStatus { user, key, active } => {
+            let (kind, index, id) = key_slot(rec, user, *key)?;
             let status = if *active {
                 AccessKeyStatus::Active
             } else {
                 AccessKeyStatus::Inactive
             };
-            let id = rec.account.users[u].credentials.as_mut().map(|c| {
-                c.access_keys[k].status = status;
-                c.access_keys[k].id.clone()
-            });
-            match id.flatten() {
-                Some(id) => rec.cmd(&[
+            if let Some(c) = credentials_mut(rec.account, kind, index) {
+                c.access_keys[key - 1].status = status;
+            }
+            match (id, kind) {
+                (Some(id), Kind::Root) => {
+                    rec.comment(
+                        "run signed in as the root user: root keys are managed with root credentials".to_owned(),
+                    );
+                    rec.cmd(&[
+                        "aws",
+                        "iam",
+                        "update-access-key",
+                        "--access-key-id",
+                        &id,
+                        "--status",
+                        status.as_str(),
+                    ]);
+                }
+                (Some(id), _) => rec.cmd(&[
                     "aws",
                     "iam",
                     "update-access-key",
@@ -1462,29 +1552,26 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
                     "--status",
                     status.as_str(),
                 ]),
-                None => rec.comment(format!(
-                    "set access key {key} of {user} to {} (its id is not in the export)",
+                (None, _) => rec.comment(format!(
+                    "set access key {key} of {} to {} (its id is not in the export)",
+                    who(user),
                     status.as_str()
                 )),
             }
         }
         Change::DeleteAccessKey { user, key } => {
-            let u = user_index(rec.account, user)?;
-            let Some(k) = key.checked_sub(1).filter(|k| {
-                rec.account.users[u]
-                    .credentials
-                    .as_ref()
-                    .is_some_and(|c| *k < c.access_keys.len())
-            }) else {
-                return refuse(format!("user {user} has no access key {key}"));
-            };
-            rec.touch(Kind::User, u);
-            let id = rec.account.users[u]
-                .credentials
-                .as_mut()
-                .map(|c| c.access_keys.remove(k).id);
-            match id.flatten() {
-                Some(id) => rec.cmd(&[
+            let (kind, index, id) = key_slot(rec, user, *key)?;
+            if let Some(c) = credentials_mut(rec.account, kind, index) {
+                c.access_keys.remove(key - 1);
+            }
+            match (id, kind) {
+                (Some(id), Kind::Root) => {
+                    rec.comment(
+                        "run signed in as the root user: root keys are managed with root credentials".to_owned(),
+                    );
+                    rec.cmd(&["aws", "iam", "delete-access-key", "--access-key-id", &id]);
+                }
+                (Some(id), _) => rec.cmd(&[
                     "aws",
                     "iam",
                     "delete-access-key",
@@ -1493,8 +1580,9 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
                     "--access-key-id",
                     &id,
                 ]),
-                None => rec.comment(format!(
-                    "delete access key {key} of {user} (its id is not in the export)"
+                (None, _) => rec.comment(format!(
+                    "delete access key {key} of {} (its id is not in the export)",
+                    who(user)
                 )),
             }
         }
@@ -1729,13 +1817,15 @@ pub fn describe(change: &Change) -> String {
         Change::UpdateTrustPolicy { role, .. } => format!("change the trust policy of role {role}"),
         Change::PutResourcePolicy { resource_arn, .. } => format!("change the policy of {resource_arn}"),
         Change::UpdateOrgPolicy { name, .. } => format!("change {name}"),
+        Change::CreateAccessKey { user } => format!("create an access key for user {user}"),
         Change::SetAccessKeyStatus { user, key, active } => {
             format!(
-                "{} access key {key} of {user}",
-                if *active { "activate" } else { "deactivate" }
+                "{} access key {key} of {}",
+                if *active { "activate" } else { "deactivate" },
+                who(user)
             )
         }
-        Change::DeleteAccessKey { user, key } => format!("delete access key {key} of {user}"),
+        Change::DeleteAccessKey { user, key } => format!("delete access key {key} of {}", who(user)),
     }
 }
 

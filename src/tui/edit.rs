@@ -64,6 +64,7 @@ pub enum PickValue {
     NeedsSamlProvider,
     NoBoundary,
     Key { slot: usize, change: KeyChange },
+    NewKey,
     RemoveMembersAndDelete,
     Version(String),
     Cancel,
@@ -656,21 +657,34 @@ impl App {
         if !self.editing_allowed() {
             return;
         }
-        let Some(Target::User(user)) = self.selection() else {
-            self.status = Some("K manages a user's access keys: select a user".to_owned());
-            return;
+        let (user, credentials) = match self.selection() {
+            Some(Target::User(user)) => {
+                let credentials = self.model.user(&user).and_then(|u| u.credentials.clone());
+                (user, credentials)
+            }
+            Some(Target::Root) => (change::ROOT.to_owned(), self.model.account().root.credentials.clone()),
+            _ => {
+                self.status = Some("K manages access keys: select a user or the root user".to_owned());
+                return;
+            }
         };
-        let keys = self
-            .model
-            .user(&user)
-            .and_then(|u| u.credentials.as_ref())
-            .map(|c| c.access_keys.clone())
-            .unwrap_or_default();
-        if keys.is_empty() {
-            self.status = Some(format!("{user} has no access keys (in this export)"));
+        let keys = credentials.map(|c| c.access_keys).unwrap_or_default();
+        let root = user == change::ROOT;
+        if root && keys.is_empty() {
+            self.status = Some("the root user has no access keys: keep it that way".to_owned());
             return;
         }
         let mut items = Vec::new();
+        if !root {
+            items.push(PickItem {
+                label: format!(
+                    "create a new access key ({} of at most {})",
+                    keys.len() + 1,
+                    change::quota::ACCESS_KEYS_PER_USER
+                ),
+                value: PickValue::NewKey,
+            });
+        }
         for (i, key) in keys.iter().enumerate() {
             let id = key.id.clone().unwrap_or_else(|| format!("key {}", i + 1));
             let active = key.status == crate::model::AccessKeyStatus::Active;
@@ -693,7 +707,12 @@ impl App {
                 },
             });
         }
-        self.open_picker(&format!("Access keys of {user}:"), items, Pick::AccessKeys(user));
+        let title = if root {
+            "Access keys of the root user (AWS advises having none):".to_owned()
+        } else {
+            format!("Access keys of {user}:")
+        };
+        self.open_picker(&title, items, Pick::AccessKeys(user));
     }
 
     // ---- managed policy versions ----
@@ -975,6 +994,7 @@ impl App {
                 name,
                 remove_members: true,
             },
+            (Pick::AccessKeys(user), PickValue::NewKey) => Change::CreateAccessKey { user },
             (Pick::AccessKeys(user), PickValue::Key { slot, change }) => match change {
                 KeyChange::Delete => Change::DeleteAccessKey { user, key: slot },
                 KeyChange::Activate | KeyChange::Deactivate => Change::SetAccessKeyStatus {
