@@ -2,7 +2,8 @@
 //! the IAM policy language, AWS's evaluation logic with explanations, the
 //! action catalogue, analyses, and import/export of the files people have.
 //!
-//! The core (`model`, `policy`, `eval`, `catalog`, `analysis`, `io`) never
+//! The core (`model`, `policy`, `eval`, `catalog`, `analysis`, `io`,
+//! `lessons`) never
 //! depends on a terminal library; `cli` and `tui` are thin front-ends over it,
 //! so both always give the same answer to the same question.
 
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod cli;
 pub mod eval;
 pub mod io;
+pub mod lessons;
 pub mod model;
 pub mod policy;
 pub mod tui;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod explain;
+pub mod lesson;
 pub mod lint;
 pub mod render;
 pub mod screenshots;
@@ -113,6 +114,11 @@ pub enum Command {
     /// Check policies for mistakes and risks, like a compiler checks code
     #[command(long_about = lint::LONG_ABOUT)]
     Lint(lint::LintArgs),
+    /// Lessons: validate lesson files (for instructors) or list the lessons
+    Lesson {
+        #[command(subcommand)]
+        command: lesson::LessonCommand,
+    },
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -324,6 +330,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
+        Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
             Ok(0)

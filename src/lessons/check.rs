@@ -1,0 +1,286 @@
+//! What a "do" step asks of the account, checked against the model and the
+//! engine: the same engine the inspector uses, so a lesson cannot pass on a
+//! rule iamscope does not apply.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::eval::{Context, Decision, PrincipalSpec, Request};
+use crate::model::change::ROOT;
+use crate::model::{Credentials, Model};
+
+/// A request as a lesson writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonRequest {
+    /// `user/NAME`, `role/NAME`, `root`, `service/NAME`,
+    /// `identity-pool/ID:authenticated|unauthenticated`, or an ARN.
+    pub principal: String,
+    pub action: String,
+    pub resource: String,
+    /// Condition keys of the request: one value or a list.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub context: BTreeMap<String, Values>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Values {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl LessonRequest {
+    pub fn to_request(&self, now: jiff::Timestamp) -> Result<Request, String> {
+        let principal = PrincipalSpec::parse(&self.principal)?;
+        let mut request = Request::new(principal, &self.action, &self.resource);
+        let mut context = Context::new();
+        for (key, values) in &self.context {
+            match values {
+                Values::One(v) => context.add(key, v.clone()),
+                Values::Many(vs) => context.set(key, vs.clone()),
+            }
+        }
+        request.context = context;
+        request.time = Some(now);
+        Ok(request)
+    }
+
+    /// AWS's decision, from the engine.
+    pub fn decide(&self, model: &Model, now: jiff::Timestamp) -> Result<Decision, String> {
+        let request = self.to_request(now)?;
+        crate::eval::decide(model, &request)
+            .map(|o| o.decision)
+            .map_err(|e| e.to_string())
+    }
+
+    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`.
+    pub fn describe(&self) -> String {
+        format!("{} {} on {}", self.principal, self.action, self.resource)
+    }
+}
+
+/// One thing a step checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Check {
+    /// The engine allows the request.
+    Allowed {
+        principal: String,
+        action: String,
+        resource: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        context: BTreeMap<String, Values>,
+    },
+    /// The engine does not allow it (explicitly or implicitly).
+    Denied {
+        principal: String,
+        action: String,
+        resource: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        context: BTreeMap<String, Values>,
+    },
+    /// A Deny statement decides it.
+    ExplicitlyDenied {
+        principal: String,
+        action: String,
+        resource: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        context: BTreeMap<String, Values>,
+    },
+    UserExists {
+        user: String,
+    },
+    UserAbsent {
+        user: String,
+    },
+    GroupExists {
+        group: String,
+    },
+    RoleExists {
+        role: String,
+    },
+    RoleAbsent {
+        role: String,
+    },
+    InGroup {
+        user: String,
+        group: String,
+    },
+    NotInGroup {
+        user: String,
+        group: String,
+    },
+    /// No managed or inline policy attached to the user itself (groups are fine).
+    NoDirectPolicies {
+        user: String,
+    },
+    /// `to` is `user/NAME`, `group/NAME` or `role/NAME`; `policy` a managed
+    /// policy's name or ARN.
+    Attached {
+        to: String,
+        policy: String,
+    },
+    NotAttached {
+        to: String,
+        policy: String,
+    },
+    HasBoundary {
+        to: String,
+    },
+    /// `user` is a user's name or `root`.
+    AccessKeysAtMost {
+        user: String,
+        count: usize,
+    },
+    ActiveAccessKeysAtMost {
+        user: String,
+        count: usize,
+    },
+}
+
+impl Check {
+    /// The check as a learner reads it.
+    pub fn describe(&self) -> String {
+        match self {
+            Check::Allowed {
+                principal,
+                action,
+                resource,
+                ..
+            } => format!("{principal} can {action} on {resource}"),
+            Check::Denied {
+                principal,
+                action,
+                resource,
+                ..
+            } => format!("{principal} cannot {action} on {resource}"),
+            Check::ExplicitlyDenied {
+                principal,
+                action,
+                resource,
+                ..
+            } => format!("a Deny statement stops {principal} from {action} on {resource}"),
+            Check::UserExists { user } => format!("user {user} exists"),
+            Check::UserAbsent { user } => format!("there is no user {user}"),
+            Check::GroupExists { group } => format!("group {group} exists"),
+            Check::RoleExists { role } => format!("role {role} exists"),
+            Check::RoleAbsent { role } => format!("there is no role {role}"),
+            Check::InGroup { user, group } => format!("{user} is in group {group}"),
+            Check::NotInGroup { user, group } => format!("{user} is not in group {group}"),
+            Check::NoDirectPolicies { user } => {
+                format!("{user} has no policy of its own (its permissions come from groups)")
+            }
+            Check::Attached { to, policy } => format!("{policy} is attached to {to}"),
+            Check::NotAttached { to, policy } => format!("{policy} is not attached to {to}"),
+            Check::HasBoundary { to } => format!("{to} has a permissions boundary"),
+            Check::AccessKeysAtMost { user, count: 0 } => format!("{} has no access keys", who(user)),
+            Check::AccessKeysAtMost { user, count } => format!("{} has at most {count} access keys", who(user)),
+            Check::ActiveAccessKeysAtMost { user, count: 0 } => format!("{} has no active access key", who(user)),
+            Check::ActiveAccessKeysAtMost { user, count } => {
+                format!("{} has at most {count} active access keys", who(user))
+            }
+        }
+    }
+
+    /// Whether the account passes; an error when the check cannot be
+    /// evaluated at all (a malformed principal, say).
+    pub fn evaluate(&self, model: &Model, now: jiff::Timestamp) -> Result<bool, String> {
+        Ok(match self {
+            Check::Allowed { .. } => self.decide(model, now)? == Decision::Allow,
+            Check::Denied { .. } => self.decide(model, now)? != Decision::Allow,
+            Check::ExplicitlyDenied { .. } => self.decide(model, now)? == Decision::ExplicitDeny,
+            Check::UserExists { user } => model.user(user).is_some(),
+            Check::UserAbsent { user } => model.user(user).is_none(),
+            Check::GroupExists { group } => model.group(group).is_some(),
+            Check::RoleExists { role } => model.role(role).is_some(),
+            Check::RoleAbsent { role } => model.role(role).is_none(),
+            Check::InGroup { user, group } => model.user(user).is_some_and(|u| u.groups.iter().any(|g| g == group)),
+            Check::NotInGroup { user, group } => !model.user(user).is_some_and(|u| u.groups.iter().any(|g| g == group)),
+            Check::NoDirectPolicies { user } => {
+                let u = model.user(user).ok_or_else(|| format!("there is no user {user}"))?;
+                u.attached_policies.is_empty() && u.inline_policies.is_empty()
+            }
+            Check::Attached { to, policy } => attached(model, to, policy)?,
+            Check::NotAttached { to, policy } => !attached(model, to, policy)?,
+            Check::HasBoundary { to } => match holder(to)? {
+                ("user", n) => model.user(n).is_some_and(|u| u.permissions_boundary.is_some()),
+                ("role", n) => model.role(n).is_some_and(|r| r.permissions_boundary.is_some()),
+                _ => return Err(format!("`{to}`: only users and roles have permissions boundaries")),
+            },
+            Check::AccessKeysAtMost { user, count } => {
+                credentials(model, user)?.map_or(0, |c| c.access_keys.len()) <= *count
+            }
+            Check::ActiveAccessKeysAtMost { user, count } => {
+                credentials(model, user)?.map_or(0, Credentials::active_access_keys) <= *count
+            }
+        })
+    }
+
+    /// The request a check asks the engine about, if it is one.
+    pub fn request(&self) -> Option<LessonRequest> {
+        match self {
+            Check::Allowed {
+                principal,
+                action,
+                resource,
+                context,
+            }
+            | Check::Denied {
+                principal,
+                action,
+                resource,
+                context,
+            }
+            | Check::ExplicitlyDenied {
+                principal,
+                action,
+                resource,
+                context,
+            } => Some(LessonRequest {
+                principal: principal.clone(),
+                action: action.clone(),
+                resource: resource.clone(),
+                context: context.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    fn decide(&self, model: &Model, now: jiff::Timestamp) -> Result<Decision, String> {
+        self.request().expect("a request check").decide(model, now)
+    }
+}
+
+fn who(user: &str) -> String {
+    if user == "root" || user == ROOT {
+        "the root user".to_owned()
+    } else {
+        user.to_owned()
+    }
+}
+
+fn holder(to: &str) -> Result<(&str, &str), String> {
+    match to.split_once('/') {
+        Some((kind @ ("user" | "group" | "role"), name)) if !name.is_empty() => Ok((kind, name)),
+        _ => Err(format!("`{to}` is not user/NAME, group/NAME or role/NAME")),
+    }
+}
+
+fn attached(model: &Model, to: &str, policy: &str) -> Result<bool, String> {
+    let list = match holder(to)? {
+        ("user", n) => model.user(n).map(|u| &u.attached_policies),
+        ("group", n) => model.group(n).map(|g| &g.attached_policies),
+        (_, n) => model.role(n).map(|r| &r.attached_policies),
+    };
+    Ok(list.is_some_and(|l| l.iter().any(|p| p.name == policy || p.arn == policy)))
+}
+
+fn credentials<'a>(model: &'a Model, user: &str) -> Result<Option<&'a Credentials>, String> {
+    if user == "root" || user == ROOT {
+        return Ok(model.account().root.credentials.as_ref());
+    }
+    let u = model.user(user).ok_or_else(|| format!("there is no user {user}"))?;
+    Ok(u.credentials.as_ref())
+}
