@@ -1,5 +1,8 @@
 //! Questions asked of a whole account: counts and health, who can, what can,
-//! risky paths.
+//! which roles each principal can reach, and privilege-escalation paths.
+//! Every permission question goes to the engine.
 
+pub mod probe;
 pub mod summary;
+pub mod what_can;
 pub mod who_can;

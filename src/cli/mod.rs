@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod analysis;
 pub mod explain;
 pub mod render;
 
@@ -85,17 +86,43 @@ pub enum Command {
         #[arg(long, requires = "requests")]
         trace: bool,
     },
-    /// List every principal allowed to do an action on a resource, and why
+    /// List every principal allowed to do an action on a resource, and why;
+    /// or, for an action set (a wildcard, a service, an access level), each
+    /// principal allowed any of its actions, with how many and which
+    #[command(group = clap::ArgGroup::new("what").args(["action", "service"]).required(true).multiple(true))]
     WhoCan {
         #[command(flatten)]
         account: AccountArgs,
-        /// SERVICE:ACTION, e.g. s3:GetObject
+        /// SERVICE:ACTION, e.g. s3:GetObject, or a pattern such as iam:* or s3:Get*
         #[arg(long)]
-        action: String,
-        /// The resource's ARN
+        action: Option<String>,
+        /// Every action of a service (e.g. iam), or only those of --action in it
         #[arg(long)]
+        service: Option<String>,
+        /// Only actions of this access level: list, read, write, permissions-management, tagging
+        #[arg(long, value_name = "LEVEL", value_parser = analysis::parse_access_level)]
+        access_level: Option<crate::catalog::AccessLevel>,
+        /// The resource's ARN (default: *)
+        #[arg(long, default_value = "*")]
         resource: String,
         /// A condition key for the request; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Effective permissions of a principal, per service and access level (Full / Limited / None)
+    WhatCan {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        #[arg(long)]
+        principal: String,
+        /// Only this service (e.g. s3); listed even when nothing is allowed
+        #[arg(long)]
+        service: Option<String>,
+        /// A condition key every request carries; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
         /// Print JSON
@@ -261,12 +288,38 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Some(Command::WhoCan {
             account,
             action,
+            service,
+            access_level,
             resource,
             context,
             json,
         }) => {
             let loaded = account.load()?;
-            explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+            match action {
+                Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
+                    explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+                }
+                action => analysis::who_can_set(
+                    &loaded.model,
+                    action.as_deref(),
+                    service.as_deref(),
+                    access_level,
+                    &resource,
+                    &context,
+                    json,
+                    &mut out,
+                ),
+            }
+        }
+        Some(Command::WhatCan {
+            account,
+            principal,
+            service,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
         }
         Some(Command::Generate {
             users,
