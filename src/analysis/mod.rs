@@ -2,7 +2,10 @@
 //! which roles each principal can reach, and privilege-escalation paths.
 //! Every permission question goes to the engine.
 
+pub mod escalation;
+pub mod patterns;
 pub mod probe;
+pub mod reach;
 pub mod summary;
 pub mod what_can;
 pub mod who_can;

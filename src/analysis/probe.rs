@@ -12,8 +12,11 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
+use serde::Serialize;
+
 use crate::catalog::{Action, catalog};
 use crate::eval::context::{self, Requester};
+use crate::eval::explain::{StatementInfo, statement_info};
 use crate::eval::{Context, Decision, EvalError, Outcome, PrincipalSpec, Request};
 use crate::model::{AppliedPolicy, Model, PrincipalEntity};
 use crate::policy::{Effect, PolicyDocument, Statement};
@@ -118,6 +121,65 @@ impl<'m> Probe<'m> {
         }))
     }
 
+    /// One required permission: the first of `any_of` the engine allows on
+    /// `resource` (or, with `None`, on any resource worth asking about).
+    /// `Ok` holds the step that allows it; `Err` the most telling refusal.
+    pub fn need(
+        &mut self,
+        hints: &ResourceHints,
+        any_of: &[&str],
+        resource: Option<&str>,
+        extra: &[(&str, String)],
+    ) -> Result<Step, Step> {
+        let mut refusal: Option<Step> = None;
+        for action in any_of {
+            let resources = match resource {
+                Some(arn) => vec![arn.to_owned()],
+                None => match catalog().action(action) {
+                    Some(known) => hints.for_action(known),
+                    None => vec!["*".to_owned()],
+                },
+            };
+            match self.first_allowed(action, &resources, extra) {
+                Ok((on, outcome)) => return Ok(self.step(action, on, extra, outcome)),
+                Err(outcome) => {
+                    let shown = resource.unwrap_or(if resources.len() > 1 { "any resource" } else { "*" });
+                    let step = self.step(action, shown, extra, outcome);
+                    if refusal
+                        .as_ref()
+                        .is_none_or(|r| r.decision != Decision::ExplicitDeny && step.decision == Decision::ExplicitDeny)
+                    {
+                        refusal = Some(step);
+                    }
+                }
+            }
+        }
+        Err(refusal.unwrap_or_else(|| Step {
+            by: self.spec.to_string(),
+            action: String::new(),
+            resource: String::new(),
+            context: Vec::new(),
+            decision: Decision::ImplicitDeny,
+            rule: "no-allow",
+            statement: None,
+            note: None,
+        }))
+    }
+
+    /// A step: this principal's request and the engine's answer.
+    pub fn step(&self, action: &str, resource: &str, extra: &[(&str, String)], outcome: Outcome) -> Step {
+        Step {
+            by: self.spec.to_string(),
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            context: extra.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+            decision: outcome.decision,
+            rule: outcome.basis.code(),
+            statement: outcome.deciding.and_then(|at| statement_info(self.model, at)),
+            note: None,
+        }
+    }
+
     /// Whether the principal is an administrator (see [`AdminCheck`]).
     pub fn admin_check(&mut self) -> AdminCheck {
         let mut first = None;
@@ -135,6 +197,46 @@ impl<'m> Probe<'m> {
             admin: !iam_actions().is_empty(),
             witness: first,
         }
+    }
+}
+
+/// One request of a path and the engine's answer, with the statement that
+/// decided it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// Who makes the request (`user/alice`, `role/Deploy`).
+    pub by: String,
+    pub action: String,
+    pub resource: String,
+    /// Condition keys the request carries beyond the defaults (`KEY=VALUE`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
+    pub decision: Decision,
+    /// The engine's rule (`identity-policy-allows`, `explicit-deny`, …).
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementInfo>,
+    /// What the step stands for, when it is not a plain request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Step {
+    /// `iam:PassRole on arn:… (iam:PassedToService=ec2.amazonaws.com): Allow by statement X in P (line 3)`.
+    pub fn describe(&self) -> String {
+        let mut text = format!("{} on {}", self.action, self.resource);
+        if !self.context.is_empty() {
+            text.push_str(&format!(" ({})", self.context.join(", ")));
+        }
+        text.push_str(&format!(": {}", self.decision.as_str()));
+        match &self.statement {
+            Some(s) => text.push_str(&format!(
+                " by statement {} in {} (line {})",
+                s.statement, s.policy, s.line
+            )),
+            None => text.push_str(&format!(" ({})", self.rule)),
+        }
+        text
     }
 }
 

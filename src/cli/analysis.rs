@@ -6,6 +6,9 @@ use std::io::Write;
 
 use super::Failure;
 use super::render::{Paint, visible};
+use crate::analysis::escalation::{self, Escalation, Finding};
+use crate::analysis::probe::Step;
+use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery};
 use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
@@ -151,4 +154,201 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
         ));
     }
     out
+}
+
+pub fn reach(
+    model: &Model,
+    principal: Option<&str>,
+    role: Option<String>,
+    max_depth: usize,
+    context: &[String],
+    json: bool,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let query = match (principal, role) {
+        (Some(p), _) => ReachQuery::From(PrincipalSpec::parse(p).map_err(Failure::bad_input)?),
+        (None, Some(role)) => ReachQuery::ToRole(role),
+        (None, None) => ReachQuery::All,
+    };
+    let result = reach::reach(model, &query, &self::context(context)?, max_depth).map_err(Failure::bad_input)?;
+    if json {
+        write_json(out, &result)?;
+    } else {
+        write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+    }
+    Ok(0)
+}
+
+pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
+    let mut out = match query {
+        ReachQuery::From(spec) => format!(
+            "{} can reach {} role{} (paths of at most {} hops)\n",
+            visible(&spec.to_string()),
+            r.paths.len(),
+            if r.paths.len() == 1 { "" } else { "s" },
+            r.max_depth
+        ),
+        ReachQuery::ToRole(name) => format!(
+            "{} principal{} can reach role/{} (paths of at most {} hops)\n",
+            r.paths.len(),
+            if r.paths.len() == 1 { "" } else { "s" },
+            visible(name),
+            r.max_depth
+        ),
+        ReachQuery::All => format!(
+            "{} path{} from {} principals to roles (at most {} hops each; the root user is left out)\n",
+            r.paths.len(),
+            if r.paths.len() == 1 { "" } else { "s" },
+            r.principals,
+            r.max_depth
+        ),
+    };
+    for path in &r.paths {
+        out.push_str(&format!(
+            "\n{} → {}  ({} hop{})\n",
+            p.bold(&visible(&path.principal)),
+            p.bold(&visible(&path.role)),
+            path.hops.len(),
+            if path.hops.len() == 1 { "" } else { "s" }
+        ));
+        render_hops(&path.hops, "  ", &mut out);
+    }
+    out
+}
+
+fn render_hops(hops: &[Hop], pad: &str, out: &mut String) {
+    for (i, hop) in hops.iter().enumerate() {
+        let how = match &hop.how {
+            HopKind::AssumeRole => "assumes it".to_owned(),
+            HopKind::AssumeRoleWithWebIdentity => "gets it from its identity pool".to_owned(),
+            HopKind::ViaService { service, pattern } => format!("via service {service} ({pattern})"),
+        };
+        out.push_str(&format!(
+            "{pad}{}. {} → {}: {how}\n",
+            i + 1,
+            visible(&hop.from),
+            visible(&hop.role)
+        ));
+        for step in &hop.steps {
+            render_step(step, &format!("{pad}     "), out);
+        }
+    }
+}
+
+fn render_step(step: &Step, pad: &str, out: &mut String) {
+    out.push_str(&format!("{pad}{}: {}\n", visible(&step.by), visible(&step.describe())));
+    if let Some(note) = &step.note {
+        out.push_str(&format!("{pad}  ({})\n", visible(note)));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn escalation(
+    model: &Model,
+    principal: Option<&str>,
+    why: bool,
+    max_depth: usize,
+    context: &[String],
+    json: bool,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let spec = principal
+        .map(|p| PrincipalSpec::parse(p).map_err(Failure::bad_input))
+        .transpose()?;
+    let ctx = self::context(context)?;
+    let result = escalation::escalation(model, spec.as_ref(), &ctx, max_depth).map_err(Failure::bad_input)?;
+    let why_not = match (&spec, why) {
+        (Some(spec), true) => Some(escalation::why_not(model, spec, &ctx, max_depth).map_err(Failure::bad_input)?),
+        _ => None,
+    };
+    if json {
+        match why_not {
+            Some(why_not) => {
+                let mut value = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+                value["not_found"] = why_not
+                    .into_iter()
+                    .map(|(id, reasons)| serde_json::json!({"pattern": id, "reasons": reasons}))
+                    .collect();
+                write_json(out, &value)?;
+            }
+            None => write_json(out, &result)?,
+        }
+    } else {
+        let mut text = render_escalation(&result, Paint::for_stdout());
+        if let Some(why_not) = why_not {
+            text.push_str("\nPatterns not found for it, and why:\n");
+            for (id, reasons) in why_not {
+                text.push_str(&format!("  {id}\n"));
+                for reason in reasons {
+                    text.push_str(&format!("    - {}\n", visible(&reason)));
+                }
+            }
+        }
+        write!(out, "{text}")?;
+    }
+    Ok(0)
+}
+
+pub fn render_escalation(e: &Escalation, p: Paint) -> String {
+    let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
+    let mut out = format!(
+        "{escalating} of {} principals can become administrators ({} patterns looked for; {} already are)\n",
+        e.evaluated,
+        e.patterns,
+        e.admins.len()
+    );
+    for report in &e.principals {
+        out.push('\n');
+        if report.admin {
+            out.push_str(&format!(
+                "{} is an administrator already\n",
+                p.bold(&visible(&report.principal))
+            ));
+            continue;
+        }
+        if report.findings.is_empty() {
+            out.push_str(&format!(
+                "{}: no escalation path found\n",
+                p.bold(&visible(&report.principal))
+            ));
+            continue;
+        }
+        out.push_str(&format!(
+            "{}: {} path{}\n",
+            p.bold(&visible(&report.principal)),
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" }
+        ));
+        for finding in &report.findings {
+            render_finding(finding, p, &mut out);
+        }
+    }
+    out
+}
+
+fn render_finding(f: &Finding, p: Paint, out: &mut String) {
+    out.push_str(&format!(
+        "  {} {} — target {}  ({})\n",
+        p.red(&format!("[{}]", f.pattern)),
+        f.name,
+        visible(&f.target),
+        f.known_as
+    ));
+    out.push_str(&format!("    gain: {}\n", visible(&f.gain)));
+    if !f.via.is_empty() {
+        out.push_str("    first:\n");
+        render_hops(&f.via, "      ", out);
+    }
+    if !f.steps.is_empty() {
+        out.push_str("    steps:\n");
+        for (i, step) in f.steps.iter().enumerate() {
+            out.push_str(&format!("      {}. ", i + 1));
+            let mut line = String::new();
+            render_step(step, "", &mut line);
+            out.push_str(&line.replace("\n  (", "\n         ("));
+        }
+    }
+    for a in &f.assumptions {
+        out.push_str(&format!("    assumes: {}\n", visible(a)));
+    }
 }

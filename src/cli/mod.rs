@@ -129,6 +129,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which roles principals can come to act as, directly and through chains, hop by hop
+    Reach {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Only the roles this principal can reach (user/NAME, role/NAME, identity-pool/ID:KIND, …)
+        #[arg(long, conflicts_with = "role")]
+        principal: Option<String>,
+        /// Only the principals that can reach this role (its name)
+        #[arg(long)]
+        role: Option<String>,
+        /// Longest path, in hops
+        #[arg(long, default_value_t = crate::analysis::reach::DEFAULT_MAX_DEPTH)]
+        max_depth: usize,
+        /// A condition key every request carries; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Privilege-escalation paths: how principals that are not administrators could become one
+    Escalation {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Only this principal (default: every principal but the root user)
+        #[arg(long)]
+        principal: Option<String>,
+        /// With --principal: for each pattern not found, say why
+        #[arg(long, requires = "principal")]
+        why: bool,
+        /// Longest chain of roles, in hops
+        #[arg(long, default_value_t = crate::analysis::reach::DEFAULT_MAX_DEPTH)]
+        max_depth: usize,
+        /// A condition key every request carries; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -320,6 +360,44 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         }) => {
             let loaded = account.load()?;
             analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
+        }
+        Some(Command::Reach {
+            account,
+            principal,
+            role,
+            max_depth,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::reach(
+                &loaded.model,
+                principal.as_deref(),
+                role,
+                max_depth,
+                &context,
+                json,
+                &mut out,
+            )
+        }
+        Some(Command::Escalation {
+            account,
+            principal,
+            why,
+            max_depth,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::escalation(
+                &loaded.model,
+                principal.as_deref(),
+                why,
+                max_depth,
+                &context,
+                json,
+                &mut out,
+            )
         }
         Some(Command::Generate {
             users,
