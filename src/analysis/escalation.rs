@@ -985,3 +985,265 @@ pub fn why_not(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::reach::DEFAULT_MAX_DEPTH;
+    use serde_json::{Value, json};
+
+    const ACCOUNT: &str = "111122223333";
+    const SERVICES: [&str; 7] = [
+        "ec2.amazonaws.com",
+        "lambda.amazonaws.com",
+        "glue.amazonaws.com",
+        "cloudformation.amazonaws.com",
+        "datapipeline.amazonaws.com",
+        "sagemaker.amazonaws.com",
+        "codebuild.amazonaws.com",
+    ];
+
+    fn arn(kind: &str, name: &str) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}")
+    }
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn everything() -> Value {
+        doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))
+    }
+
+    fn inline(document: Value) -> Value {
+        json!([{"PolicyName": "p", "PolicyDocument": document}])
+    }
+
+    fn role(name: &str, trust: Value, policy: Value) -> Value {
+        json!({
+            "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn("role", name),
+            "AssumeRolePolicyDocument": trust,
+            "RolePolicyList": inline(policy),
+            "AttachedManagedPolicies": [{"PolicyName": "AttackerPolicy", "PolicyArn": arn("policy", "AttackerPolicy")}],
+            "InstanceProfileList": [{
+                "InstanceProfileName": name, "InstanceProfileId": "AIPA1", "Path": "/",
+                "Arn": arn("instance-profile", name), "Roles": []
+            }],
+        })
+    }
+
+    /// An account where `mallory` (a user and a role of that name) has
+    /// `statements`, and administrators of every kind exist to be reached.
+    fn account(statements: Value, extra_users: Vec<Value>) -> Model {
+        let mut users = vec![
+            json!({
+                "UserName": "mallory", "UserId": "AIDAMALLORY", "Path": "/", "Arn": arn("user", "mallory"),
+                "GroupList": ["Mine"],
+                "UserPolicyList": inline(doc(statements.clone())),
+                "AttachedManagedPolicies": [{"PolicyName": "AttackerPolicy", "PolicyArn": arn("policy", "AttackerPolicy")}],
+            }),
+            json!({
+                "UserName": "boss", "UserId": "AIDABOSS", "Path": "/", "Arn": arn("user", "boss"),
+                "UserPolicyList": inline(everything()),
+            }),
+        ];
+        users.extend(extra_users);
+        let account = json!({
+            "UserDetailList": users,
+            "GroupDetailList": [
+                {"GroupName": "Mine", "GroupId": "AGPAMINE", "Path": "/", "Arn": arn("group", "Mine")},
+                {"GroupName": "Admins", "GroupId": "AGPAADMINS", "Path": "/", "Arn": arn("group", "Admins"),
+                 "GroupPolicyList": inline(everything())},
+            ],
+            "RoleDetailList": [
+                role("mallory", doc(json!([])), doc(statements)),
+                role(
+                    "Worker",
+                    doc(json!([{"Effect": "Allow", "Principal": {"Service": SERVICES}, "Action": "sts:AssumeRole"}])),
+                    everything()
+                ),
+                role(
+                    "Chained",
+                    doc(json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}])),
+                    everything()
+                ),
+            ],
+            "Policies": [{
+                "PolicyName": "AttackerPolicy", "PolicyId": "ANPA1", "Arn": arn("policy", "AttackerPolicy"),
+                "Path": "/", "DefaultVersionId": "v1", "IsAttachable": true,
+                "PolicyVersionList": [
+                    {"VersionId": "v1", "IsDefaultVersion": true, "Document": doc(json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]))},
+                    {"VersionId": "v2", "IsDefaultVersion": false, "Document": everything()},
+                ]
+            }],
+        });
+        crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model
+    }
+
+    /// Who plays the attacker for a pattern: a role for the role patterns.
+    fn attacker(pattern: &Pattern) -> PrincipalSpec {
+        match pattern.target {
+            Target::ReachableRole { .. } => PrincipalSpec::Role {
+                name: "mallory".into(),
+                session: None,
+            },
+            _ => PrincipalSpec::User("mallory".into()),
+        }
+    }
+
+    /// Allow statements for the first action of each need (or for the chain, sts:AssumeRole).
+    fn granting(pattern: &Pattern, skip: Option<usize>) -> Value {
+        let mut actions: Vec<&str> = pattern
+            .needs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != skip)
+            .map(|(_, n)| n.any_of[0])
+            .collect();
+        if pattern.target == Target::AssumeRoleChain && skip.is_none() {
+            actions.push("sts:AssumeRole");
+        }
+        if actions.is_empty() {
+            return json!([]);
+        }
+        json!([{"Effect": "Allow", "Action": actions, "Resource": "*"}])
+    }
+
+    fn check(model: &Model, spec: &PrincipalSpec, pattern: &'static Pattern) -> Attempt {
+        Analyzer::new(model, &Context::new(), DEFAULT_MAX_DEPTH)
+            .check(spec, pattern)
+            .unwrap()
+    }
+
+    #[test]
+    fn each_pattern_is_found_with_its_permissions_and_not_without_them() {
+        for pattern in PATTERNS {
+            let spec = attacker(pattern);
+            let with = account(granting(pattern, None), Vec::new());
+            let found = check(&with, &spec, pattern);
+            assert!(
+                !found.findings.is_empty(),
+                "{} not found: {:#?}",
+                pattern.id,
+                found.refusals
+            );
+            for f in &found.findings {
+                assert_eq!(f.pattern, pattern.id);
+                assert!(
+                    f.steps
+                        .iter()
+                        .chain(f.via.iter().flat_map(|h| &h.steps))
+                        .all(|s| s.decision == Decision::Allow),
+                    "{}: {f:#?}",
+                    pattern.id
+                );
+            }
+            let without = account(granting(pattern, Some(0)), Vec::new());
+            let missed = check(&without, &spec, pattern);
+            assert!(
+                missed.findings.is_empty(),
+                "{} found without {:?}: {:#?}",
+                pattern.id,
+                pattern.needs.first().map(|n| n.any_of),
+                missed.findings
+            );
+            assert!(!missed.refusals.is_empty(), "{}", pattern.id);
+        }
+    }
+
+    #[test]
+    fn steps_carry_the_deciding_statements_and_the_simulated_gain() {
+        let pattern = super::super::patterns::pattern("attach-user-policy").unwrap();
+        let m = account(granting(pattern, None), Vec::new());
+        let found = check(&m, &PrincipalSpec::User("mallory".into()), pattern);
+        let steps = &found.findings[0].steps;
+        assert_eq!(steps[0].action, "iam:AttachUserPolicy");
+        assert_eq!(
+            steps[0].context,
+            ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"]
+        );
+        assert_eq!(steps[0].statement.as_ref().unwrap().policy, "p (inline, user mallory)");
+        assert_eq!(steps[1].action, "iam:*");
+        assert_eq!(
+            steps[1].statement.as_ref().unwrap().policy,
+            format!("{SIMULATED} (inline, user mallory)")
+        );
+        assert!(steps[1].note.as_ref().unwrap().starts_with("simulated"));
+    }
+
+    #[test]
+    fn a_deny_or_a_boundary_stops_a_path() {
+        let pattern = super::super::patterns::pattern("put-user-policy").unwrap();
+        let denied = account(
+            json!([
+                {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"},
+                {"Effect": "Deny", "Action": "iam:*", "NotResource": arn("user", "mallory")}
+            ]),
+            Vec::new(),
+        );
+        // The change goes through, but the deny keeps it from IAM on other resources.
+        let attempt = check(&denied, &PrincipalSpec::User("mallory".into()), pattern);
+        assert!(attempt.findings.is_empty());
+        assert!(
+            attempt.refusals[0].contains("still no administrator"),
+            "{:?}",
+            attempt.refusals
+        );
+
+        let mut bounded = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+            Vec::new(),
+        );
+        bounded.edit(|a| {
+            a.users[0].permissions_boundary = Some(crate::model::PermissionsBoundary {
+                arn: arn("policy", "AttackerPolicy"),
+            })
+        });
+        let attempt = check(&bounded, &PrincipalSpec::User("mallory".into()), pattern);
+        assert!(attempt.findings.is_empty(), "{:#?}", attempt.findings);
+    }
+
+    #[test]
+    fn a_path_through_a_reachable_role_is_shown_after_its_hops() {
+        let helper = json!({
+            "UserName": "eve", "UserId": "AIDAEVE", "Path": "/", "Arn": arn("user", "eve"),
+            "UserPolicyList": inline(doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn("role", "mallory")}]))),
+        });
+        let mut m = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": arn("role", "mallory")}]),
+            vec![helper],
+        );
+        // The role mallory trusts the account, so eve (allowed sts:AssumeRole on it) gets in.
+        m.edit(|a| {
+            a.roles[0].trust_policy = Some(PolicyDocument::from_value(&doc(json!([{
+                "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"
+            }]))))
+        });
+        let result = escalation(&m, Some(&PrincipalSpec::User("eve".into())), &Context::new(), 5).unwrap();
+        let eve = &result.principals[0];
+        let f = eve.findings.iter().find(|f| f.pattern == "put-role-policy").unwrap();
+        assert_eq!(f.via.len(), 1);
+        assert_eq!(f.via[0].role, "role/mallory");
+        assert_eq!(f.steps[0].by, "role/mallory");
+        // The whole account: the administrators are listed, not searched.
+        let all = escalation(&m, None, &Context::new(), 5).unwrap();
+        assert!(all.admins.contains(&"user/boss".to_owned()));
+        assert!(all.admins.contains(&"role/Worker".to_owned()));
+        assert!(all.principals.iter().all(|p| !p.admin));
+    }
+
+    #[test]
+    fn why_not_lists_refusals_per_pattern() {
+        let m = account(json!([]), Vec::new());
+        let reasons = why_not(&m, &PrincipalSpec::User("mallory".into()), &Context::new(), 5).unwrap();
+        assert_eq!(reasons.len(), PATTERNS.len());
+        let (_, create) = reasons.iter().find(|(id, _)| *id == "create-access-key").unwrap();
+        assert!(
+            create[0].contains("iam:CreateAccessKey on arn:aws:iam::111122223333:user/boss: ImplicitDeny"),
+            "{create:?}"
+        );
+    }
+}
