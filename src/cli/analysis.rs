@@ -292,10 +292,11 @@ pub fn escalation(
 pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
-        "{escalating} of {} principals can become administrators ({} patterns looked for; {} already are)\n",
+        "{escalating} of {} principals can become administrators ({} patterns looked for; {} already {})\n",
         e.evaluated,
         e.patterns,
-        e.admins.len()
+        e.admins.len(),
+        if e.admins.len() == 1 { "is" } else { "are" }
     );
     for report in &e.principals {
         out.push('\n');
