@@ -7,10 +7,11 @@
 //! ([`crate::eval::decide_for`]).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
 
@@ -326,8 +327,9 @@ pub fn allow_statements<'d>(documents: &[&'d PolicyDocument]) -> impl Iterator<I
 /// the account's resource-based policies name for the action's service.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceHints {
-    /// Lower-cased service prefix → ARNs.
-    by_service: FxHashMap<String, Vec<String>>,
+    /// Lower-cased service prefix → ARNs, each with the resource types (of
+    /// that service) its shape fits, worked out when first needed.
+    by_service: FxHashMap<String, Vec<(String, OnceCell<Vec<&'static str>>)>>,
     /// ARNs whose service part is a wildcard.
     any_service: Vec<String>,
     partition: String,
@@ -357,18 +359,20 @@ impl ResourceHints {
                 _ => None,
             }
         };
+        let mut seen: FxHashSet<String> = FxHashSet::default();
         let mut add = |text: &str| {
-            if text == "*" {
+            if text == "*" || !seen.insert(text.to_owned()) {
                 return;
             }
             let service = text.split(':').nth(2).unwrap_or("");
-            let list = if !text.starts_with("arn:") || service.is_empty() || service.contains(['*', '?']) {
-                &mut hints.any_service
+            if !text.starts_with("arn:") || service.is_empty() || service.contains(['*', '?']) {
+                hints.any_service.push(text.to_owned());
             } else {
-                hints.by_service.entry(service.to_ascii_lowercase()).or_default()
-            };
-            if !list.iter().any(|t| t == text) {
-                list.push(text.to_owned());
+                hints
+                    .by_service
+                    .entry(service.to_ascii_lowercase())
+                    .or_default()
+                    .push((text.to_owned(), OnceCell::new()));
             }
         };
         let identity = identity_documents(model, requester);
@@ -400,19 +404,22 @@ impl ResourceHints {
     pub fn for_action(&self, action: &Action) -> Vec<String> {
         let mut out = vec!["*".to_owned()];
         out.extend(self.type_wide(action));
-        let named = self
-            .by_service
-            .get(action.service())
-            .into_iter()
-            .flatten()
-            .chain(&self.any_service);
-        for arn in named {
-            if fits(action, arn) {
+        let acts_on = |types: &[&str]| {
+            action
+                .resource_types()
+                .any(|used| types.iter().any(|t| t.eq_ignore_ascii_case(used.name())))
+        };
+        for (arn, types) in self.by_service.get(action.service()).into_iter().flatten() {
+            let types = types.get_or_init(|| resource_type_names(action.service(), arn));
+            if acts_on(types) && !out.contains(arn) {
                 out.push(arn.clone());
             }
         }
-        let mut seen = rustc_hash::FxHashSet::default();
-        out.retain(|r| seen.insert(r.clone()));
+        for arn in &self.any_service {
+            if acts_on(&resource_type_names(action.service(), arn)) && !out.contains(arn) {
+                out.push(arn.clone());
+            }
+        }
         out
     }
 
@@ -437,12 +444,13 @@ impl ResourceHints {
     }
 }
 
-/// Whether `arn` (which may hold wildcards) can name a resource of a type `action` acts on.
-fn fits(action: &Action, arn: &str) -> bool {
-    let types = catalog().resource_types_for_arn(action.service(), arn);
-    action
-        .resource_types()
-        .any(|used| types.iter().any(|t| t.name().eq_ignore_ascii_case(used.name())))
+/// The names of the resource types of `service` whose ARN format can name `arn`.
+fn resource_type_names(service: &str, arn: &str) -> Vec<&'static str> {
+    catalog()
+        .resource_types_for_arn(service, arn)
+        .into_iter()
+        .map(|t| t.name())
+        .collect()
 }
 
 /// A catalogue ARN format with the partition and account filled in and every

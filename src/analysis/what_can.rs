@@ -29,6 +29,7 @@
 //!   when asked for by name).
 
 use jiff::Timestamp;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::probe::{Probe, ResourceHints, allow_statements, identity_documents};
@@ -142,10 +143,15 @@ pub struct WhatCanOptions {
     pub now: Option<Timestamp>,
 }
 
-/// Which actions some Allow statement could match.
+/// Which actions some Allow statement could match: the statements'
+/// `Action` patterns, without repeats, by service prefix.
 enum Candidates<'d> {
     All,
-    Patterns(Vec<&'d ActionPattern>),
+    Patterns {
+        by_service: FxHashMap<String, Vec<&'d ActionPattern>>,
+        /// Patterns whose service part has a wildcard.
+        wild: Vec<&'d ActionPattern>,
+    },
 }
 
 impl Candidates<'_> {
@@ -157,31 +163,48 @@ impl Candidates<'_> {
         let mut documents: Vec<&PolicyDocument> = identity_documents(model, requester);
         documents.extend(a.resource_policies.iter().map(|p| &p.policy));
         documents.extend(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()));
-        let mut patterns = Vec::new();
+        let mut seen: FxHashSet<String> = FxHashSet::default();
+        let mut by_service: FxHashMap<String, Vec<&ActionPattern>> = FxHashMap::default();
+        let mut wild = Vec::new();
         for statement in allow_statements(&documents) {
-            match &statement.action {
-                Some(clause) if clause.negated => return Candidates::All,
-                Some(clause) => patterns.extend(clause.patterns.iter()),
-                None => {}
+            let Some(clause) = &statement.action else {
+                continue;
+            };
+            if clause.negated {
+                return Candidates::All;
+            }
+            for pattern in &clause.patterns {
+                if !seen.insert(pattern.text.to_ascii_lowercase()) {
+                    continue;
+                }
+                match &pattern.service {
+                    Some(service) => by_service
+                        .entry(service.to_ascii_lowercase())
+                        .or_default()
+                        .push(pattern),
+                    None => wild.push(pattern),
+                }
             }
         }
-        Candidates::Patterns(patterns)
+        Candidates::Patterns { by_service, wild }
     }
 
     fn service_may_match(&self, service: &Service) -> bool {
         match self {
             Candidates::All => true,
-            Candidates::Patterns(patterns) => patterns.iter().any(|p| match &p.service {
-                Some(own) => own.eq_ignore_ascii_case(service.prefix()),
-                None => true,
-            }),
+            Candidates::Patterns { by_service, wild } => !wild.is_empty() || by_service.contains_key(service.prefix()),
         }
     }
 
     fn may_match(&self, action: &str, service: &str) -> bool {
         match self {
             Candidates::All => true,
-            Candidates::Patterns(patterns) => patterns.iter().any(|p| p.matches(action, service)),
+            Candidates::Patterns { by_service, wild } => by_service
+                .get(service)
+                .into_iter()
+                .flatten()
+                .chain(wild.iter())
+                .any(|p| p.matches(action, service)),
         }
     }
 }
