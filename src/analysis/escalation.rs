@@ -42,7 +42,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::patterns::{Login, On, PATTERNS, Pattern, Target};
-use super::probe::{Probe, ResourceHints, Step};
+use super::probe::{Probe, Refusal, ResourceHints, Step};
 use super::reach::{Graph, Hop, HopKind, Node, launch_steps, pass_steps};
 use crate::eval::context::Requester;
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
@@ -667,7 +667,7 @@ impl<'m> Analyzer<'m> {
                     .push(format!("{label}: has two access keys already, the most IAM allows"));
                 continue;
             }
-            match target_steps(probe, hints, pattern, &user.arn.to_string(), &[]) {
+            match target_steps(probe, hints, pattern, user.arn.as_ref(), &[]) {
                 Ok(steps) => {
                     let mut found = finding(
                         pattern,
@@ -767,7 +767,7 @@ fn target_steps(
     pattern: &Pattern,
     target_arn: &str,
     extra: &[(&str, String)],
-) -> Result<Vec<Step>, Step> {
+) -> Result<Vec<Step>, Refusal> {
     pattern
         .needs
         .iter()

@@ -131,7 +131,7 @@ impl<'m> Probe<'m> {
         any_of: &[&str],
         resource: Option<&str>,
         extra: &[(&str, String)],
-    ) -> Result<Step, Step> {
+    ) -> Result<Step, Refusal> {
         let mut refusal: Option<Step> = None;
         for action in any_of {
             let resources = match resource {
@@ -155,7 +155,7 @@ impl<'m> Probe<'m> {
                 }
             }
         }
-        Err(refusal.unwrap_or_else(|| Step {
+        Err(Box::new(refusal.unwrap_or_else(|| Step {
             by: self.spec.to_string(),
             action: String::new(),
             resource: String::new(),
@@ -164,7 +164,7 @@ impl<'m> Probe<'m> {
             rule: "no-allow",
             statement: None,
             note: None,
-        }))
+        })))
     }
 
     /// A step: this principal's request and the engine's answer.
@@ -200,6 +200,9 @@ impl<'m> Probe<'m> {
         }
     }
 }
+
+/// A refused step (boxed: a step is large, and refusals are the rarer path).
+pub type Refusal = Box<Step>;
 
 /// One request of a path and the engine's answer, with the statement that
 /// decided it.
@@ -329,12 +332,15 @@ pub fn allow_statements<'d>(documents: &[&'d PolicyDocument]) -> impl Iterator<I
 pub struct ResourceHints {
     /// Lower-cased service prefix → ARNs, each with the resource types (of
     /// that service) its shape fits, worked out when first needed.
-    by_service: FxHashMap<String, Vec<(String, OnceCell<Vec<&'static str>>)>>,
+    by_service: FxHashMap<String, Vec<NamedArn>>,
     /// ARNs whose service part is a wildcard.
     any_service: Vec<String>,
     partition: String,
     account: String,
 }
+
+/// An ARN a policy names, with the resource types its shape fits.
+type NamedArn = (String, OnceCell<Vec<&'static str>>);
 
 impl ResourceHints {
     pub fn of(model: &Model, requester: &Requester<'_>) -> ResourceHints {

@@ -37,7 +37,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::patterns::{On, Pattern, Target, pass_role_patterns};
-use super::probe::{Probe, ResourceHints, Step};
+use super::probe::{Probe, Refusal, ResourceHints, Step};
 use crate::eval::context::{self, Requester};
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
 use crate::model::{Model, PrincipalEntity};
@@ -371,7 +371,11 @@ impl<'m> Graph<'m> {
 
 /// The steps of a pass-role pattern that do not depend on the role (e.g.
 /// `ec2:RunInstances`), or the first refusal.
-pub(crate) fn launch_steps(probe: &mut Probe<'_>, hints: &ResourceHints, pattern: &Pattern) -> Result<Vec<Step>, Step> {
+pub(crate) fn launch_steps(
+    probe: &mut Probe<'_>,
+    hints: &ResourceHints,
+    pattern: &Pattern,
+) -> Result<Vec<Step>, Refusal> {
     pattern
         .needs
         .iter()
@@ -388,7 +392,7 @@ pub(crate) fn pass_steps(
     r: usize,
     service: &str,
     instance_profile: bool,
-) -> Result<Vec<Step>, Step> {
+) -> Result<Vec<Step>, Refusal> {
     let role = &probe.model().account().roles[r];
     let arn = role.arn.to_string();
     let needs_profile = instance_profile && role.instance_profiles.is_empty();
