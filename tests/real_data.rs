@@ -973,3 +973,42 @@ mod escalation {
         assert!(all.principals.len() >= 40);
     }
 }
+
+mod reach {
+    use iamscope::analysis::reach::{self, DEFAULT_MAX_DEPTH, ReachQuery};
+    use iamscope::eval::Context;
+    use iamscope::io::{self, AccountSource};
+
+    use super::shared_data;
+
+    /// The trust-policy shortcut of role reachability changes no answer on
+    /// the lab account, and the lab's assume-role chain is there.
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn the_lab_account_is_reached_the_same_with_and_without_the_shortcut() {
+        let path = shared_data().join("authz/cloudsplaining/example.json");
+        let model = io::load(&[AccountSource::File(path)], None).unwrap().model;
+        let summary = |r: &reach::Reach| -> Vec<String> {
+            r.paths
+                .iter()
+                .map(|p| {
+                    let hops: Vec<&str> = p.hops.iter().map(|h| h.role.as_str()).collect();
+                    format!("{} → {}: {}", p.principal, p.role, hops.join(", "))
+                })
+                .collect()
+        };
+        let fast = reach::reach(&model, &ReachQuery::All, &Context::new(), DEFAULT_MAX_DEPTH).unwrap();
+        let slow =
+            reach::reach_asking_every_role(&model, &ReachQuery::All, &Context::new(), DEFAULT_MAX_DEPTH).unwrap();
+        assert_eq!(summary(&fast), summary(&slow));
+        println!("{} paths", fast.paths.len());
+        let chain = summary(&fast);
+        assert!(
+            chain.contains(
+                &"role/privesc-AssumeRole-starting-role → role/privesc-AssumeRole-ending-role: \
+              role/privesc-AssumeRole-intermediate-role, role/privesc-AssumeRole-ending-role"
+                    .to_owned()
+            )
+        );
+    }
+}

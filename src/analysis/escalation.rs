@@ -43,7 +43,7 @@ use serde::Serialize;
 
 use super::patterns::{Login, On, PATTERNS, Pattern, Target};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
-use super::reach::{Graph, Hop, HopKind, Node, launch_steps, pass_steps};
+use super::reach::{Graph, Hop, HopKind, Node, Tree, launch_steps, pass_steps};
 use crate::eval::context::Requester;
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
 use crate::model::{Account, AppliedPolicy, InlinePolicy, Model, PolicyVersion, PrincipalEntity};
@@ -109,6 +109,10 @@ const SIMULATED: &str = "iamscope-simulated-administrator";
 pub struct Analyzer<'m> {
     graph: Graph<'m>,
     admins: FxHashMap<PrincipalSpec, bool>,
+    user_admin: Vec<Option<bool>>,
+    role_admin: Vec<Option<bool>>,
+    /// Per service, the administrator roles it can assume (with the trust step).
+    admin_trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     direct: FxHashMap<usize, Rc<Vec<Finding>>>,
 }
 
@@ -117,6 +121,9 @@ impl<'m> Analyzer<'m> {
         Analyzer {
             graph: Graph::new(model, context, Timestamp::now(), max_depth),
             admins: FxHashMap::default(),
+            user_admin: vec![None; model.account().users.len()],
+            role_admin: vec![None; model.account().roles.len()],
+            admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
         }
     }
@@ -131,13 +138,31 @@ impl<'m> Analyzer<'m> {
 
     /// Whether the engine allows `spec` every IAM action on `*`.
     pub fn is_admin(&mut self, spec: &PrincipalSpec) -> bool {
+        let index = self.model().index();
+        match spec {
+            PrincipalSpec::Root => return true,
+            PrincipalSpec::User(name) => {
+                if let Some(u) = index.user(name) {
+                    return self.admin_user(u);
+                }
+            }
+            PrincipalSpec::Role { name, session: None } => {
+                if let Some(r) = index.role(name) {
+                    return self.admin_role(r);
+                }
+            }
+            _ => {}
+        }
         if let Some(&known) = self.admins.get(spec) {
             return known;
         }
-        let admin = matches!(spec, PrincipalSpec::Root)
-            || self.probe(self.model(), spec).is_ok_and(|mut p| p.admin_check().admin);
+        let admin = self.ask_admin(spec);
         self.admins.insert(spec.clone(), admin);
         admin
+    }
+
+    fn ask_admin(&self, spec: &PrincipalSpec) -> bool {
+        self.probe(self.model(), spec).is_ok_and(|mut p| p.admin_check().admin)
     }
 
     fn role_spec(&self, r: usize) -> PrincipalSpec {
@@ -148,8 +173,33 @@ impl<'m> Analyzer<'m> {
     }
 
     fn admin_role(&mut self, r: usize) -> bool {
-        let spec = self.role_spec(r);
-        self.is_admin(&spec)
+        if let Some(known) = self.role_admin[r] {
+            return known;
+        }
+        let admin = self.ask_admin(&self.role_spec(r));
+        self.role_admin[r] = Some(admin);
+        admin
+    }
+
+    fn admin_user(&mut self, u: usize) -> bool {
+        if let Some(known) = self.user_admin[u] {
+            return known;
+        }
+        let admin = self.ask_admin(&PrincipalSpec::User(self.model().account().users[u].name.clone()));
+        self.user_admin[u] = Some(admin);
+        admin
+    }
+
+    /// The administrator roles `service` can assume, each with the step that allows it.
+    fn admin_trusting(&mut self, service: &'static str) -> Rc<Vec<(usize, Step)>> {
+        if let Some(found) = self.admin_trusting.get(service) {
+            return Rc::clone(found);
+        }
+        let trusting = self.graph.roles_trusting(service);
+        let found: Rc<Vec<(usize, Step)>> =
+            Rc::new(trusting.iter().filter(|(r, _)| self.admin_role(*r)).cloned().collect());
+        self.admin_trusting.insert(service, Rc::clone(&found));
+        found
     }
 
     /// Every path of every pattern for `spec`, with paths through the roles it can reach.
@@ -166,14 +216,16 @@ impl<'m> Analyzer<'m> {
         }
         let mut findings = self.direct_findings(spec)?;
         let start = self.graph.node_for(spec)?;
-        for reached in self.graph.search(&start) {
-            if !matches!(reached.node, Node::Role(_))
-                || self.admin_role(reached.role)
-                || self.passes_an_admin(&reached.hops)
+        let tree = self.graph.search(&start);
+        for (at, entry) in tree.entries().iter().enumerate() {
+            if !entry.first
+                || !matches!(entry.node, Node::Role(_))
+                || self.admin_role(entry.role)
+                || self.passes_an_admin(&tree, at)
             {
                 continue;
             }
-            let role_findings = self.role_findings(reached.role)?;
+            let role_findings = self.role_findings(entry.role)?;
             for finding in role_findings.iter() {
                 if finding.pattern == "assume-role-chain"
                     || findings
@@ -183,7 +235,7 @@ impl<'m> Analyzer<'m> {
                     continue;
                 }
                 let mut chained = finding.clone();
-                let mut via = reached.hops.clone();
+                let mut via = tree.hops(at);
                 via.append(&mut chained.via);
                 chained.via = via;
                 findings.push(chained);
@@ -197,16 +249,11 @@ impl<'m> Analyzer<'m> {
         })
     }
 
-    /// Whether a path goes through an administrator role before its end
-    /// (the attacker would be an administrator there already).
-    fn passes_an_admin(&mut self, hops: &[Hop]) -> bool {
-        let model = self.model();
-        hops[..hops.len().saturating_sub(1)]
-            .iter()
-            .any(|hop| match model.index().principal_by_arn(&hop.role_arn) {
-                Some(PrincipalEntity::Role(r)) => self.admin_role(r),
-                _ => false,
-            })
+    /// Whether the path to entry `at` goes through an administrator role
+    /// before its end (the attacker would be an administrator there already).
+    fn passes_an_admin(&mut self, tree: &Tree, at: usize) -> bool {
+        let before: Vec<usize> = tree.roles_before(at).collect();
+        before.into_iter().any(|r| self.admin_role(r))
     }
 
     fn role_findings(&mut self, r: usize) -> Result<Rc<Vec<Finding>>, EvalError> {
@@ -220,9 +267,12 @@ impl<'m> Analyzer<'m> {
     }
 
     fn direct_findings(&mut self, spec: &PrincipalSpec) -> Result<Vec<Finding>, EvalError> {
+        let model = self.model();
+        let mut probe = self.probe(model, spec)?;
+        let hints = ResourceHints::of(model, probe.requester());
         let mut findings = Vec::new();
         for pattern in PATTERNS {
-            findings.extend(self.check(spec, pattern)?.findings);
+            findings.extend(self.check_with(&mut probe, &hints, pattern)?.findings);
         }
         Ok(findings)
     }
@@ -232,24 +282,47 @@ impl<'m> Analyzer<'m> {
         let model = self.model();
         let mut probe = self.probe(model, spec)?;
         let hints = ResourceHints::of(model, probe.requester());
+        self.check_with(&mut probe, &hints, pattern)
+    }
+
+    fn check_with(
+        &mut self,
+        probe: &mut Probe<'m>,
+        hints: &ResourceHints,
+        pattern: &'static Pattern,
+    ) -> Result<Attempt, EvalError> {
+        let model = self.model();
         let mut attempt = Attempt::default();
-        let launch = match launch_steps(&mut probe, &hints, pattern) {
+        // Patterns that take over a role a service uses: without such a role
+        // there is nothing to ask.
+        let services_roles = match pattern.target {
+            Target::PassRoleTo { service, .. } | Target::ExistingResourceRole { service, .. } => {
+                let roles = self.admin_trusting(service);
+                if roles.is_empty() {
+                    attempt.refusals.push(format!("no administrator role trusts {service}"));
+                    return Ok(attempt);
+                }
+                roles
+            }
+            _ => Rc::default(),
+        };
+        let launch = match launch_steps(probe, hints, pattern) {
             Ok(steps) => steps,
             Err(refusal) => {
                 attempt.refusals.push(format!("needs {}", refusal.describe()));
                 return Ok(attempt);
             }
         };
-        let attacker = Attacker::of(model, &probe);
+        let attacker = Attacker::of(model, probe);
         match pattern.target {
             Target::OwnPolicyNewVersion | Target::OwnPolicyOtherVersion => {
-                self.own_policies(&mut probe, &hints, &attacker, pattern, &mut attempt)
+                self.own_policies(probe, hints, &attacker, pattern, &mut attempt)
             }
             Target::SelfUser { attach } => match attacker.user {
                 Some(u) => {
                     let target = Change::UserPolicy(u);
                     let label = format!("user/{}", model.account().users[u].name);
-                    self.self_change(&mut probe, &hints, pattern, &label, target, attach, &mut attempt);
+                    self.self_change(probe, hints, pattern, &label, target, attach, &mut attempt);
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
@@ -262,8 +335,8 @@ impl<'m> Analyzer<'m> {
                     for g in groups {
                         let label = format!("group/{}", model.account().groups[g].name);
                         self.self_change(
-                            &mut probe,
-                            &hints,
+                            probe,
+                            hints,
                             pattern,
                             &label,
                             Change::GroupPolicy(g),
@@ -274,9 +347,7 @@ impl<'m> Analyzer<'m> {
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
-            Target::ReachableRole { attach } => {
-                self.reachable_roles(&mut probe, &hints, pattern, attach, &mut attempt)?
-            }
+            Target::ReachableRole { attach } => self.reachable_roles(probe, hints, pattern, attach, &mut attempt)?,
             Target::GroupToJoin => match attacker.user {
                 Some(u) => {
                     let mine = model.index().groups_of(u).to_vec();
@@ -285,15 +356,7 @@ impl<'m> Analyzer<'m> {
                             continue;
                         }
                         let label = format!("group/{}", model.account().groups[g].name);
-                        self.self_change(
-                            &mut probe,
-                            &hints,
-                            pattern,
-                            &label,
-                            Change::Join(u, g),
-                            false,
-                            &mut attempt,
-                        );
+                        self.self_change(probe, hints, pattern, &label, Change::Join(u, g), false, &mut attempt);
                     }
                     if attempt.findings.is_empty() && attempt.refusals.is_empty() {
                         attempt.refusals.push("there is no other group to join".to_owned());
@@ -301,23 +364,15 @@ impl<'m> Analyzer<'m> {
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
-            Target::AdminUser { login } => {
-                self.admin_users(&mut probe, &hints, &attacker, pattern, login, &mut attempt)
-            }
-            Target::AdminRoleTrust => self.trust_rewrite(&mut probe, &hints, &attacker, pattern, &mut attempt),
+            Target::AdminUser { login } => self.admin_users(probe, hints, &attacker, pattern, login, &mut attempt),
+            Target::AdminRoleTrust => self.trust_rewrite(probe, hints, &attacker, pattern, &mut attempt),
             Target::PassRoleTo {
                 service,
                 instance_profile,
             } => {
-                let trusting = self.graph.roles_trusting(service);
-                let mut any = false;
-                for (r, trust) in trusting.iter() {
-                    if !self.admin_role(*r) {
-                        continue;
-                    }
-                    any = true;
+                for (r, trust) in services_roles.iter() {
                     let role = &model.account().roles[*r];
-                    match pass_steps(&mut probe, &hints, *r, service, instance_profile) {
+                    match pass_steps(probe, hints, *r, service, instance_profile) {
                         Ok(pass) => {
                             let mut steps = launch.clone();
                             steps.extend(pass);
@@ -336,19 +391,15 @@ impl<'m> Analyzer<'m> {
                         }
                     }
                 }
-                if !any {
-                    attempt.refusals.push(format!("no administrator role trusts {service}"));
-                }
             }
             Target::ExistingResourceRole {
                 service,
                 instance_profile,
                 resource,
             } => {
-                let trusting = self.graph.roles_trusting(service);
-                for (r, trust) in trusting.iter() {
+                for (r, trust) in services_roles.iter() {
                     let role = &model.account().roles[*r];
-                    if !self.admin_role(*r) || (instance_profile && role.instance_profiles.is_empty()) {
+                    if instance_profile && role.instance_profiles.is_empty() {
                         continue;
                     }
                     let mut steps = launch.clone();
@@ -378,22 +429,25 @@ impl<'m> Analyzer<'m> {
             }
             Target::AssumeRoleChain => {
                 let start = self.graph.node_for(probe.spec())?;
-                for reached in self.graph.search(&start) {
+                let tree = self.graph.search(&start);
+                for (at, entry) in tree.entries().iter().enumerate() {
                     // One hop through a service is the pass-role pattern's own finding.
-                    if reached.hops.len() == 1 && matches!(reached.hops[0].how, HopKind::ViaService { .. }) {
+                    let first_hop = entry.edges_hop();
+                    if !entry.first
+                        || (entry.is_root() && matches!(first_hop.how, HopKind::ViaService { .. }))
+                        || !self.admin_role(entry.role)
+                        || self.passes_an_admin(&tree, at)
+                    {
                         continue;
                     }
-                    if !self.admin_role(reached.role) || self.passes_an_admin(&reached.hops) {
-                        continue;
-                    }
-                    let name = &model.account().roles[reached.role].name;
+                    let name = &model.account().roles[entry.role].name;
                     let mut found = finding(
                         pattern,
                         format!("role/{name}"),
                         format!("{}; role/{name} is an administrator", pattern.gain),
                         Vec::new(),
                     );
-                    found.via = reached.hops;
+                    found.via = tree.hops(at);
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -555,11 +609,13 @@ impl<'m> Analyzer<'m> {
             }
             _ => None,
         };
-        let mut roles: Vec<(usize, Vec<Hop>)> = own.map(|r| (r, Vec::new())).into_iter().collect();
+        // The role, and the entry of the search tree that reaches it (none for its own).
+        let mut roles: Vec<(usize, Option<usize>)> = own.map(|r| (r, None)).into_iter().collect();
         let start = self.graph.node_for(probe.spec())?;
-        for reached in self.graph.search(&start) {
-            if matches!(reached.node, Node::Role(_)) && Some(reached.role) != own {
-                roles.push((reached.role, reached.hops));
+        let tree = self.graph.search(&start);
+        for (at, entry) in tree.entries().iter().enumerate() {
+            if entry.first && matches!(entry.node, Node::Role(_)) && Some(entry.role) != own {
+                roles.push((entry.role, Some(at)));
             }
         }
         if roles.is_empty() {
@@ -570,7 +626,7 @@ impl<'m> Analyzer<'m> {
         } else {
             Vec::new()
         };
-        for (r, hops) in roles {
+        for (r, at) in roles {
             let role = &model.account().roles[r];
             let label = format!("role/{}", role.name);
             if role.is_service_linked() {
@@ -612,7 +668,7 @@ impl<'m> Analyzer<'m> {
                     format!("{}; {label} then is an administrator", pattern.gain),
                     all,
                 );
-                found.via = hops;
+                found.via = at.map(|at| tree.hops(at)).unwrap_or_default();
                 attempt.findings.push(found);
             } else {
                 attempt.refusals.push(format!(
@@ -636,7 +692,7 @@ impl<'m> Analyzer<'m> {
         let model = self.model();
         let mut any = false;
         for (u, user) in model.account().users.iter().enumerate() {
-            if Some(u) == attacker.user || !self.is_admin(&PrincipalSpec::User(user.name.clone())) {
+            if Some(u) == attacker.user || !self.admin_user(u) {
                 continue;
             }
             any = true;

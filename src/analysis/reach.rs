@@ -111,12 +111,59 @@ pub(crate) struct Edge {
     pub hop: Hop,
 }
 
-/// A role reached, with a shortest path.
-#[derive(Debug, Clone)]
-pub(crate) struct Reached {
+/// Every role reached from one start, each with a shortest path, kept as a
+/// tree (each entry points at the entry it was reached from) so that a path
+/// is built only when it is shown.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
     pub role: usize,
     pub node: Node,
-    pub hops: Vec<Hop>,
+    /// Whether this is the first (shortest) way the role was reached.
+    pub first: bool,
+    parent: Option<usize>,
+    edges: Rc<Vec<Edge>>,
+    edge: usize,
+}
+
+impl Entry {
+    /// The hop that reached this entry.
+    pub fn edges_hop(&self) -> &Hop {
+        &self.edges[self.edge].hop
+    }
+
+    /// Whether the entry is one hop from the start.
+    pub fn is_root(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+impl Tree {
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The hops from the start to entry `at`.
+    pub fn hops(&self, at: usize) -> Vec<Hop> {
+        let mut hops = Vec::new();
+        let mut next = Some(at);
+        while let Some(i) = next {
+            let entry = &self.entries[i];
+            hops.push(entry.edges[entry.edge].hop.clone());
+            next = entry.parent;
+        }
+        hops.reverse();
+        hops
+    }
+
+    /// The roles before entry `at` on its path (not its own).
+    pub fn roles_before(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.entries[at].parent, |&i| self.entries[i].parent).map(|i| self.entries[i].role)
+    }
 }
 
 /// The account's roles and the hops between principals and roles, worked
@@ -128,6 +175,10 @@ pub struct Graph<'m> {
     pub max_depth: usize,
     trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     edges: FxHashMap<Node, Rc<Vec<Edge>>>,
+    trees: FxHashMap<Node, Rc<Tree>>,
+    admits: Option<Rc<Vec<Admits>>>,
+    /// Ask the engine about every role, without the trust-policy shortcut (for tests).
+    pub(crate) exhaustive: bool,
 }
 
 impl<'m> Graph<'m> {
@@ -139,6 +190,9 @@ impl<'m> Graph<'m> {
             max_depth,
             trusting: FxHashMap::default(),
             edges: FxHashMap::default(),
+            trees: FxHashMap::default(),
+            admits: None,
+            exhaustive: false,
         }
     }
 
@@ -174,6 +228,22 @@ impl<'m> Graph<'m> {
         let found = Rc::new(found);
         self.trusting.insert(service, Rc::clone(&found));
         found
+    }
+
+    /// What each role's trust policy could admit, read once.
+    fn admits(&mut self) -> Rc<Vec<Admits>> {
+        if let Some(admits) = &self.admits {
+            return Rc::clone(admits);
+        }
+        let a = self.model.account();
+        let admits = Rc::new(
+            a.roles
+                .iter()
+                .map(|r| Admits::of(r.trust_policy.as_ref(), &a.id))
+                .collect::<Vec<_>>(),
+        );
+        self.admits = Some(Rc::clone(&admits));
+        admits
     }
 
     /// The node a principal starts from (a role's session is the role).
@@ -270,8 +340,10 @@ impl<'m> Graph<'m> {
         };
         let mut edges = Vec::new();
         let mut reached = FxHashSet::default();
+        let admits = self.admits();
+        let me = Asker::of(model, probe.requester());
         for (r, role) in roles.iter().enumerate() {
-            if Some(r) == own_role {
+            if Some(r) == own_role || (!self.exhaustive && !admits[r].may_admit(&me)) {
                 continue;
             }
             let arn = role.arn.to_string();
@@ -334,38 +406,154 @@ impl<'m> Graph<'m> {
         edges
     }
 
-    /// Every role reachable from `start`, each with a shortest path.
-    pub(crate) fn search(&mut self, start: &Node) -> Vec<Reached> {
+    /// Every role reachable from `start` within `max_depth` hops, breadth
+    /// first, each node entered once (so cycles end).
+    pub(crate) fn search(&mut self, start: &Node) -> Rc<Tree> {
+        if let Some(found) = self.trees.get(start) {
+            return Rc::clone(found);
+        }
         let mut seen: FxHashSet<Node> = FxHashSet::default();
         seen.insert(start.clone());
         let mut roles_seen = FxHashSet::default();
         if let Node::Role(r) = start {
             roles_seen.insert(*r);
         }
-        let mut out = Vec::new();
+        let mut tree = Tree::default();
+        // (node, depth, the entry it is)
         let mut queue = std::collections::VecDeque::new();
-        queue.push_back((start.clone(), Vec::<Hop>::new()));
-        while let Some((node, path)) = queue.pop_front() {
-            if path.len() >= self.max_depth {
+        queue.push_back((start.clone(), 0usize, None));
+        while let Some((node, depth, at)) = queue.pop_front() {
+            if depth >= self.max_depth {
                 continue;
             }
-            for edge in self.edges(&node).iter() {
+            let edges = self.edges(&node);
+            for (i, edge) in edges.iter().enumerate() {
                 if !seen.insert(edge.to.clone()) {
                     continue;
                 }
-                let mut hops = path.clone();
-                hops.push(edge.hop.clone());
-                if roles_seen.insert(edge.role) {
-                    out.push(Reached {
-                        role: edge.role,
-                        node: edge.to.clone(),
-                        hops: hops.clone(),
-                    });
-                }
-                queue.push_back((edge.to.clone(), hops));
+                tree.entries.push(Entry {
+                    role: edge.role,
+                    node: edge.to.clone(),
+                    first: roles_seen.insert(edge.role),
+                    parent: at,
+                    edges: Rc::clone(&edges),
+                    edge: i,
+                });
+                queue.push_back((edge.to.clone(), depth + 1, Some(tree.entries.len() - 1)));
             }
         }
-        out
+        let tree = Rc::new(tree);
+        self.trees.insert(start.clone(), Rc::clone(&tree));
+        tree
+    }
+}
+
+/// Whom a role's trust policy could let call `sts:AssumeRole`, read from the
+/// principals of its Allow statements. The engine needs the trust policy to
+/// allow ("Granting a user permissions to switch roles"), so a principal this
+/// rules out cannot be allowed, and the engine is not asked. It errs towards
+/// asking: anything it does not recognise admits everyone.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Admits {
+    anyone: bool,
+    /// The loaded account (its id or root ARN): whoever its identity
+    /// policies allow `sts:AssumeRole`.
+    account: bool,
+    /// Lower-cased ARNs and unique ids named.
+    names: Vec<String>,
+}
+
+impl Admits {
+    fn of(trust: Option<&crate::policy::PolicyDocument>, account: &str) -> Admits {
+        let mut admits = Admits::default();
+        let Some(trust) = trust else {
+            return admits;
+        };
+        let root = format!(":iam::{account}:root");
+        for statement in trust.parsed().statements() {
+            if !statement.valid || statement.effect != crate::policy::Effect::Allow {
+                continue;
+            }
+            let assumes = match &statement.action {
+                Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches("sts:AssumeRole", "sts")),
+                None => false,
+            };
+            if !assumes {
+                continue;
+            }
+            let Some(clause) = &statement.principal else {
+                continue;
+            };
+            if clause.negated || clause.any {
+                admits.anyone = true;
+                continue;
+            }
+            for entry in &clause.entries {
+                if entry.kind != crate::policy::PrincipalKind::Aws {
+                    continue;
+                }
+                let value = entry.value.to_ascii_lowercase();
+                if value.contains(['*', '?']) {
+                    admits.anyone = true;
+                } else if value == account || (value.starts_with("arn:") && value.ends_with(&root)) {
+                    admits.account = true;
+                } else {
+                    admits.names.push(value);
+                }
+            }
+        }
+        admits
+    }
+
+    fn may_admit(&self, asker: &Asker) -> bool {
+        self.anyone
+            || (self.account && asker.may_assume)
+            || self.names.iter().any(|name| {
+                asker.names.iter().any(|n| n == name)
+                    || asker
+                        .session_prefix
+                        .as_ref()
+                        .is_some_and(|prefix| name.starts_with("arn:") && name.contains(prefix.as_str()))
+            })
+    }
+}
+
+/// How a principal could be named in a trust policy, and whether any of its
+/// identity-based Allow statements could match `sts:AssumeRole`.
+struct Asker {
+    names: Vec<String>,
+    /// `:assumed-role/NAME/` for a role's sessions.
+    session_prefix: Option<String>,
+    may_assume: bool,
+}
+
+impl Asker {
+    fn of(model: &Model, requester: &Requester<'_>) -> Asker {
+        let mut names = Vec::new();
+        let mut session_prefix = None;
+        match requester {
+            Requester::User { user, .. } => {
+                names.push(user.arn.as_str().to_ascii_lowercase());
+                names.push(user.id.to_ascii_lowercase());
+            }
+            Requester::RoleSession { role, .. } => {
+                names.push(role.arn.as_str().to_ascii_lowercase());
+                names.push(role.id.to_ascii_lowercase());
+                session_prefix = Some(format!(":assumed-role/{}/", role.name.to_ascii_lowercase()));
+            }
+            _ => {}
+        }
+        let documents = super::probe::identity_documents(model, requester);
+        let may_assume = matches!(requester, Requester::Root | Requester::External { .. })
+            || super::probe::allow_statements(&documents).any(|s| match &s.action {
+                Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches("sts:AssumeRole", "sts")),
+                None => false,
+            });
+        Asker {
+            names,
+            session_prefix,
+            may_assume,
+        }
     }
 }
 
@@ -415,7 +603,30 @@ pub(crate) fn pass_steps(
 
 /// Search as asked.
 pub fn reach(model: &Model, query: &ReachQuery, context: &Context, max_depth: usize) -> Result<Reach, EvalError> {
+    reach_with(model, query, context, max_depth, false)
+}
+
+/// [`reach`] asking the engine about every (principal, role) pair, without
+/// the trust-policy shortcut: slower, and always the same answer (tests
+/// check that).
+pub fn reach_asking_every_role(
+    model: &Model,
+    query: &ReachQuery,
+    context: &Context,
+    max_depth: usize,
+) -> Result<Reach, EvalError> {
+    reach_with(model, query, context, max_depth, true)
+}
+
+fn reach_with(
+    model: &Model,
+    query: &ReachQuery,
+    context: &Context,
+    max_depth: usize,
+    exhaustive: bool,
+) -> Result<Reach, EvalError> {
     let mut graph = Graph::new(model, context, Timestamp::now(), max_depth);
+    graph.exhaustive = exhaustive;
     let a = model.account();
     let target = match query {
         ReachQuery::ToRole(name) => Some(
@@ -436,14 +647,15 @@ pub fn reach(model: &Model, query: &ReachQuery, context: &Context, max_depth: us
     let mut paths = Vec::new();
     for spec in &starts {
         let start = graph.node_for(spec)?;
-        for reached in graph.search(&start) {
-            if target.is_some_and(|t| t != reached.role) {
+        let tree = graph.search(&start);
+        for (at, entry) in tree.entries().iter().enumerate() {
+            if !entry.first || target.is_some_and(|t| t != entry.role) {
                 continue;
             }
             paths.push(RolePath {
                 principal: spec.to_string(),
-                role: format!("role/{}", a.roles[reached.role].name),
-                hops: reached.hops,
+                role: format!("role/{}", a.roles[entry.role].name),
+                hops: tree.hops(at),
             });
         }
     }
@@ -585,6 +797,33 @@ mod tests {
         let to = reach(&m, &ReachQuery::ToRole("Second".into()), &Context::new(), 5).unwrap();
         let who: Vec<&str> = to.paths.iter().map(|p| p.principal.as_str()).collect();
         assert_eq!(who, ["user/alice", "role/First", "role/Loop"]);
+    }
+
+    /// Paths as `principal → role: hop roles`, to compare two searches.
+    pub(crate) fn summary(r: &Reach) -> Vec<String> {
+        r.paths
+            .iter()
+            .map(|p| {
+                let hops: Vec<&str> = p.hops.iter().map(|h| h.role.as_str()).collect();
+                format!("{} → {}: {}", p.principal, p.role, hops.join(", "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_trust_policy_shortcut_changes_no_answer() {
+        let demo = crate::io::load(&[], None).unwrap().model;
+        for m in [model(json!({})), demo] {
+            for context in [Context::new(), {
+                let mut c = Context::new();
+                c.add("aws:MultiFactorAuthPresent", "true");
+                c
+            }] {
+                let fast = reach(&m, &ReachQuery::All, &context, 5).unwrap();
+                let slow = reach_asking_every_role(&m, &ReachQuery::All, &context, 5).unwrap();
+                assert_eq!(summary(&fast), summary(&slow));
+            }
+        }
     }
 
     #[test]
