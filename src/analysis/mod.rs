@@ -1,7 +1,13 @@
 //! Questions asked of a whole account: counts and health, who can, what can,
-//! risky paths.
+//! which roles each principal can reach, and privilege-escalation paths.
+//! Every permission question goes to the engine.
 
+pub mod escalation;
 pub mod impact;
 pub mod lint;
+pub mod patterns;
+pub mod probe;
+pub mod reach;
 pub mod summary;
+pub mod what_can;
 pub mod who_can;

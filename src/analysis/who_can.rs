@@ -1,9 +1,12 @@
 //! Who can do an action on a resource: every principal of the account (the
 //! root user, each user, each role, each identity pool's two kinds of
 //! identity) evaluated by the engine, with the statement that allowed each.
+//! Also who can do any action of a set — a wildcard such as `iam:*`, or a
+//! service's actions of one access level — expanded with the catalogue.
 
 use serde::Serialize;
 
+use crate::catalog::{AccessLevel, Action, catalog};
 use crate::eval::context::{self, Requester};
 use crate::eval::explain::{StatementInfo, statement_info};
 use crate::eval::{Context, Decision, PrincipalSpec, Request};
@@ -70,29 +73,16 @@ pub fn who_can(
     context: &Context,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> WhoCan {
-    let mut request = Request::new(PrincipalSpec::Root, action, resource);
-    request.context = context.clone();
-    request.time = Some(jiff::Timestamp::now());
-    let requesters = requesters(model);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let chunk = requesters.len().div_ceil(threads).max(256);
-    let request = &request;
-    let results: Vec<(usize, Vec<Allowed>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = requesters
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || allowed_among(model, request, part, cancelled)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a who-can worker panicked"))
-            .collect()
+    let request = base_request(action, resource, context);
+    let (evaluated, allowed) = over_principals(model, &request, cancelled, &|request, requester, spec| {
+        let outcome = crate::eval::decide_for(model, request, requester);
+        (outcome.decision == Decision::Allow).then(|| Allowed {
+            principal: spec.to_string(),
+            arn: arn_of(model, requester),
+            rule: outcome.basis.code(),
+            deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
+        })
     });
-    let mut allowed = Vec::new();
-    let mut evaluated = 0;
-    for (n, part) in results {
-        evaluated += n;
-        allowed.extend(part);
-    }
     WhoCan {
         action: action.to_owned(),
         resource: resource.to_owned(),
@@ -101,31 +91,264 @@ pub fn who_can(
     }
 }
 
-fn allowed_among(
+fn base_request(action: &str, resource: &str, context: &Context) -> Request {
+    let mut request = Request::new(PrincipalSpec::Root, action, resource);
+    request.context = context.clone();
+    request.time = Some(jiff::Timestamp::now());
+    request
+}
+
+fn arn_of(model: &Model, requester: &Requester<'_>) -> Option<String> {
+    match requester {
+        Requester::WebIdentity(_) => None,
+        other => other.principal_arn(model),
+    }
+}
+
+/// What one worker does for one principal, with its own copy of the request.
+type PerPrincipal<'a, T> = dyn Fn(&mut Request, &Requester<'_>, &PrincipalSpec) -> Option<T> + Sync + 'a;
+
+/// Run `each` for every principal, over the machine's cores, keeping the
+/// principals' order; returns how many were evaluated (fewer if cancelled).
+fn over_principals<T: Send>(
     model: &Model,
     request: &Request,
-    requesters: &[(Requester<'_>, PrincipalSpec)],
     cancelled: &(dyn Fn() -> bool + Sync),
-) -> (usize, Vec<Allowed>) {
-    let mut allowed = Vec::new();
+    each: &PerPrincipal<'_, T>,
+) -> (usize, Vec<T>) {
+    let requesters = requesters(model);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = requesters.len().div_ceil(threads).max(256);
+    let results: Vec<(usize, Vec<T>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = requesters
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut request = request.clone();
+                    let mut found = Vec::new();
+                    let mut evaluated = 0;
+                    for (requester, spec) in part {
+                        if cancelled() {
+                            break;
+                        }
+                        evaluated += 1;
+                        found.extend(each(&mut request, requester, spec));
+                    }
+                    (evaluated, found)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a who-can worker panicked"))
+            .collect()
+    });
+    let mut all = Vec::new();
     let mut evaluated = 0;
-    for (requester, spec) in requesters {
-        if cancelled() {
-            break;
-        }
-        evaluated += 1;
-        let outcome = crate::eval::decide_for(model, request, requester);
-        if outcome.decision == Decision::Allow {
-            allowed.push(Allowed {
-                principal: spec.to_string(),
-                arn: match requester {
-                    Requester::WebIdentity(_) => None,
-                    other => other.principal_arn(model),
-                },
-                rule: outcome.basis.code(),
-                deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
-            });
-        }
+    for (n, part) in results {
+        evaluated += n;
+        all.extend(part);
     }
-    (evaluated, allowed)
+    (evaluated, all)
+}
+
+/// A principal allowed at least one action of a set.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllowedSome {
+    pub principal: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// How many of the set's actions are allowed.
+    pub allowed: usize,
+    /// Some of them, in catalogue order (at most [`EXAMPLES`]).
+    pub examples: Vec<String>,
+    /// The rule and statement that allowed the first of them.
+    pub rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deciding: Option<StatementInfo>,
+}
+
+/// Who can do any action of a set (`iam:*`, or a service's actions of one
+/// access level).
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanAny {
+    /// What was asked, as a person wrote it: `iam:*`, `iam (Permissions management)`.
+    pub query: String,
+    /// How many actions the query stands for.
+    pub actions: usize,
+    pub resource: String,
+    pub evaluated: usize,
+    pub allowed: Vec<AllowedSome>,
+}
+
+/// At most this many example actions per principal.
+pub const EXAMPLES: usize = 5;
+
+/// The catalogue actions a query names: an action pattern (`iam:*`,
+/// `s3:Get*`), a service, an access level, or several of these together
+/// (all must hold). Returns a description of the query and the actions.
+pub fn expand_query(
+    pattern: Option<&str>,
+    service: Option<&str>,
+    level: Option<AccessLevel>,
+) -> Result<(String, Vec<String>), String> {
+    let catalogue = catalog();
+    let mut actions: Vec<&Action> = match (pattern, service) {
+        (Some(pattern), _) => catalogue.expand(pattern),
+        (None, Some(prefix)) => match catalogue.service(prefix) {
+            Some(s) => s.actions().iter().collect(),
+            None => {
+                let hint = catalogue.suggest(prefix, 3);
+                return Err(if hint.is_empty() {
+                    format!("the catalogue has no service `{prefix}`")
+                } else {
+                    format!(
+                        "the catalogue has no service `{prefix}` (did you mean {}?)",
+                        hint.join(", ")
+                    )
+                });
+            }
+        },
+        (None, None) => return Err("name an action pattern or a service".to_owned()),
+    };
+    if let Some(prefix) = service {
+        actions.retain(|a| a.service().eq_ignore_ascii_case(prefix));
+    }
+    if let Some(level) = level {
+        actions.retain(|a| a.access_level() == level);
+    }
+    let mut query = match (pattern, service) {
+        (Some(p), Some(s)) => format!("{p} in {s}"),
+        (Some(p), None) => p.to_owned(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) => String::new(),
+    };
+    if let Some(level) = level {
+        query.push_str(&format!(" ({})", level.as_str()));
+    }
+    if actions.is_empty() {
+        let hint = pattern.map(|p| catalogue.suggest(p, 3)).unwrap_or_default();
+        return Err(if hint.is_empty() {
+            format!("no action of the catalogue matches {query}")
+        } else {
+            format!(
+                "no action of the catalogue matches {query} (did you mean {}?)",
+                hint.join(", ")
+            )
+        });
+    }
+    Ok((query, actions.into_iter().map(Action::full_name).collect()))
+}
+
+/// Evaluate every action of `actions` on `resource` for every principal;
+/// keep those allowed at least one, with how many and which.
+pub fn who_can_any(
+    model: &Model,
+    query: &str,
+    actions: &[String],
+    resource: &str,
+    context: &Context,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> WhoCanAny {
+    let request = base_request("", resource, context);
+    let (evaluated, allowed) = over_principals(model, &request, cancelled, &|request, requester, spec| {
+        let mut first = None;
+        let mut allowed = 0;
+        let mut examples = Vec::new();
+        for action in actions {
+            request.action.clone_from(action);
+            let outcome = crate::eval::decide_for(model, request, requester);
+            if outcome.decision == Decision::Allow {
+                allowed += 1;
+                first.get_or_insert(outcome);
+                if examples.len() < EXAMPLES {
+                    examples.push(action.clone());
+                }
+            }
+        }
+        let first = first?;
+        Some(AllowedSome {
+            principal: spec.to_string(),
+            arn: arn_of(model, requester),
+            allowed,
+            examples,
+            rule: first.basis.code(),
+            deciding: first.deciding.and_then(|at| statement_info(model, at)),
+        })
+    });
+    WhoCanAny {
+        query: query.to_owned(),
+        actions: actions.len(),
+        resource: resource.to_owned(),
+        evaluated,
+        allowed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model() -> Model {
+        let user = |name: &str, statements: serde_json::Value| {
+            json!({
+                "UserName": name,
+                "UserId": format!("AIDA{}", name.to_uppercase()),
+                "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+                "Path": "/",
+                "UserPolicyList": [{
+                    "PolicyName": "p",
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}
+                }],
+            })
+        };
+        let account = json!({
+            "UserDetailList": [
+                user("admin", json!([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}])),
+                user("keys", json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}])),
+                user("tagger", json!([{"Effect": "Allow", "Action": "iam:TagUser", "Resource": "*"}])),
+                user("reader", json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])),
+            ],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        });
+        crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model
+    }
+
+    #[test]
+    fn wildcards_and_levels_expand_with_the_catalogue() {
+        let (query, all) = expand_query(Some("iam:*"), None, None).unwrap();
+        assert_eq!(query, "iam:*");
+        assert!(all.len() > 100);
+        let (query, pm) = expand_query(None, Some("iam"), Some(AccessLevel::PermissionsManagement)).unwrap();
+        assert_eq!(query, "iam (Permissions management)");
+        assert!(pm.contains(&"iam:AttachUserPolicy".to_owned()));
+        assert!(!pm.contains(&"iam:ListUsers".to_owned()));
+        assert!(expand_query(Some("iam:Nope*"), None, None).is_err());
+        assert!(expand_query(None, Some("iamm"), None).unwrap_err().contains("iam"));
+    }
+
+    #[test]
+    fn who_can_any_permissions_management_action_on_iam() {
+        let m = model();
+        let (query, actions) = expand_query(None, Some("iam"), Some(AccessLevel::PermissionsManagement)).unwrap();
+        let result = who_can_any(&m, &query, &actions, "*", &Context::new(), &|| false);
+        let names: Vec<&str> = result.allowed.iter().map(|a| a.principal.as_str()).collect();
+        // CreateAccessKey is Write and TagUser is Tagging: neither counts.
+        assert_eq!(names, ["root", "user/admin"]);
+        let admin = &result.allowed[1];
+        assert_eq!(admin.allowed, actions.len());
+        assert_eq!(admin.examples.len(), EXAMPLES);
+        assert_eq!(admin.deciding.as_ref().unwrap().policy, "p (inline, user admin)");
+
+        let (_, writes) = expand_query(Some("iam:Create*"), None, None).unwrap();
+        let result = who_can_any(&m, "iam:Create*", &writes, "*", &Context::new(), &|| false);
+        let keys = result.allowed.iter().find(|a| a.principal == "user/keys").unwrap();
+        assert_eq!(
+            (keys.allowed, keys.examples.as_slice()),
+            (1, &["iam:CreateAccessKey".to_owned()][..])
+        );
+    }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod analysis;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
@@ -94,15 +95,24 @@ pub enum Command {
         #[arg(long, requires = "requests")]
         trace: bool,
     },
-    /// List every principal allowed to do an action on a resource, and why
+    /// List every principal allowed to do an action on a resource, and why;
+    /// or, for an action set (a wildcard, a service, an access level), each
+    /// principal allowed any of its actions, with how many and which
+    #[command(group = clap::ArgGroup::new("what").args(["action", "service"]).required(true).multiple(true))]
     WhoCan {
         #[command(flatten)]
         account: AccountArgs,
-        /// SERVICE:ACTION, e.g. s3:GetObject
+        /// SERVICE:ACTION, e.g. s3:GetObject, or a pattern such as iam:* or s3:Get*
         #[arg(long)]
-        action: String,
-        /// The resource's ARN
+        action: Option<String>,
+        /// Every action of a service (e.g. iam), or only those of --action in it
         #[arg(long)]
+        service: Option<String>,
+        /// Only actions of this access level: list, read, write, permissions-management, tagging
+        #[arg(long, value_name = "LEVEL", value_parser = analysis::parse_access_level)]
+        access_level: Option<crate::catalog::AccessLevel>,
+        /// The resource's ARN (default: *)
+        #[arg(long, default_value = "*")]
         resource: String,
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
@@ -118,6 +128,63 @@ pub enum Command {
     Lesson {
         #[command(subcommand)]
         command: lesson::LessonCommand,
+    },
+    /// Effective permissions of a principal, per service and access level (Full / Limited / None)
+    WhatCan {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        #[arg(long)]
+        principal: String,
+        /// Only this service (e.g. s3); listed even when nothing is allowed
+        #[arg(long)]
+        service: Option<String>,
+        /// A condition key every request carries; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which roles principals can come to act as, directly and through chains, hop by hop
+    Reach {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Only the roles this principal can reach (user/NAME, role/NAME, identity-pool/ID:KIND, …)
+        #[arg(long, conflicts_with = "role")]
+        principal: Option<String>,
+        /// Only the principals that can reach this role (its name)
+        #[arg(long)]
+        role: Option<String>,
+        /// Longest path, in hops
+        #[arg(long, default_value_t = crate::analysis::reach::DEFAULT_MAX_DEPTH)]
+        max_depth: usize,
+        /// A condition key every request carries; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Privilege-escalation paths: how principals that are not administrators could become one
+    Escalation {
+        #[command(flatten)]
+        account: AccountArgs,
+        /// Only this principal (default: every principal but the root user)
+        #[arg(long)]
+        principal: Option<String>,
+        /// With --principal: for each pattern not found, say why
+        #[arg(long, requires = "principal")]
+        why: bool,
+        /// Longest chain of roles, in hops
+        #[arg(long, default_value_t = crate::analysis::reach::DEFAULT_MAX_DEPTH)]
+        max_depth: usize,
+        /// A condition key every request carries; repeat a key for several values
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Print every path iamscope reads or writes
     Info,
@@ -305,12 +372,76 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Some(Command::WhoCan {
             account,
             action,
+            service,
+            access_level,
             resource,
             context,
             json,
         }) => {
             let loaded = account.load()?;
-            explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+            match action {
+                Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
+                    explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+                }
+                action => analysis::who_can_set(
+                    &loaded.model,
+                    action.as_deref(),
+                    service.as_deref(),
+                    access_level,
+                    &resource,
+                    &context,
+                    json,
+                    &mut out,
+                ),
+            }
+        }
+        Some(Command::WhatCan {
+            account,
+            principal,
+            service,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
+        }
+        Some(Command::Reach {
+            account,
+            principal,
+            role,
+            max_depth,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::reach(
+                &loaded.model,
+                principal.as_deref(),
+                role,
+                max_depth,
+                &context,
+                json,
+                &mut out,
+            )
+        }
+        Some(Command::Escalation {
+            account,
+            principal,
+            why,
+            max_depth,
+            context,
+            json,
+        }) => {
+            let loaded = account.load()?;
+            analysis::escalation(
+                &loaded.model,
+                principal.as_deref(),
+                why,
+                max_depth,
+                &context,
+                json,
+                &mut out,
+            )
         }
         Some(Command::Generate {
             users,

@@ -1,0 +1,202 @@
+//! The analysis commands through the real binary: what-can, who-can for
+//! action sets (and unchanged for one action), reach, escalation.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn iamscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn json_of(output: &Output) -> Value {
+    serde_json::from_str(&stdout(output)).expect("JSON output")
+}
+
+fn write_account(dir: &Path) -> String {
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::111122223333:{kind}/{name}");
+    let user = |name: &str, statements: Value| {
+        json!({
+            "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn("user", name),
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+        })
+    };
+    let account = json!({
+        "UserDetailList": [
+            user("boss", json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])),
+            user("mallory", json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "mallory")}])),
+            user("clerk", json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])),
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    let path = dir.join("account.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn who_can_for_one_action_prints_what_it_always_printed() {
+    let out = stdout(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::photos/uploads/cat.jpg",
+    ]));
+    assert_eq!(
+        out,
+        "5 of 15 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
+         \x20 root             root user\n\
+         \x20 user/ana         statement #1 in AdministratorAccess (via group Admins) (line 4)\n\
+         \x20 user/bob         statement BobUploads in resource policy of arn:aws:s3:::photos (line 19)\n\
+         \x20 user/carol       statement ContractorServices in ContractorWork (inline, user carol) (line 4)\n\
+         \x20 role/DeployRole  statement #1 in PowerUserAccess (AWS managed) (line 4)\n"
+    );
+    let value = json_of(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::photos/uploads/cat.jpg",
+        "--json",
+    ]));
+    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["action", "resource", "evaluated", "allowed"]);
+}
+
+#[test]
+fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
+    let value = json_of(&iamscope(&["who-can", "--action", "iam:*", "--json"]));
+    assert_eq!(value["query"], "iam:*");
+    assert_eq!(value["resource"], "*");
+    let ana = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == "user/ana")
+        .unwrap();
+    assert_eq!(ana["allowed"], value["actions"]);
+    assert_eq!(ana["examples"].as_array().unwrap().len(), 5);
+
+    let out = stdout(&iamscope(&[
+        "who-can",
+        "--service",
+        "iam",
+        "--access-level",
+        "permissions-management",
+    ]));
+    assert!(out.starts_with("2 of 15 principals may do at least one of"), "{out}");
+    assert!(out.contains("(iam (Permissions management)) on *"), "{out}");
+
+    let bad = iamscope(&["who-can", "--service", "iam", "--access-level", "admin"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("permissions-management"));
+    let neither = iamscope(&["who-can", "--resource", "*"]);
+    assert_eq!(neither.status.code(), Some(2));
+}
+
+#[test]
+fn what_can_summarises_by_service_and_level() {
+    let value = json_of(&iamscope(&["what-can", "--principal", "user/bob", "--json"]));
+    assert_eq!(value["arn"], "arn:aws:iam::111122223333:user/bob");
+    let s3 = value["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "s3")
+        .unwrap();
+    let write = s3["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["level"] == "write")
+        .unwrap();
+    assert_eq!(write["access"], "Limited");
+    assert_eq!(write["examples"], json!(["s3:PutObject"]));
+    assert_eq!(write["resources"], json!(["arn:aws:s3:::photos/uploads/*"]));
+
+    let text = stdout(&iamscope(&["what-can", "--principal", "user/bob", "--service", "s3"]));
+    assert!(text.starts_with("user/bob (arn:aws:iam::111122223333:user/bob) is allowed actions of 1 service"));
+    assert!(text.contains("  Write                   Limited"), "{text}");
+
+    let missing = iamscope(&["what-can", "--principal", "user/nobody"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user named nobody"));
+}
+
+#[test]
+fn reach_follows_trust_with_the_context_given() {
+    let without = json_of(&iamscope(&["reach", "--principal", "user/dave", "--json"]));
+    assert_eq!(without["paths"], json!([]));
+    let with = json_of(&iamscope(&[
+        "reach",
+        "--principal",
+        "user/dave",
+        "--context",
+        "aws:MultiFactorAuthPresent=true",
+        "--json",
+    ]));
+    let hop = &with["paths"][0]["hops"][0];
+    assert_eq!(hop["role"], "role/DeployRole");
+    assert_eq!(hop["how"]["kind"], "assume-role");
+    assert_eq!(
+        hop["steps"][0]["statement"]["policy"],
+        "trust policy of role DeployRole"
+    );
+
+    let guest = stdout(&iamscope(&["reach", "--role", "PhotoAppGuestRole"]));
+    assert!(
+        guest.starts_with("1 principal can reach role/PhotoAppGuestRole"),
+        "{guest}"
+    );
+    assert!(guest.contains(":unauthenticated → role/PhotoAppGuestRole"), "{guest}");
+    assert_eq!(iamscope(&["reach", "--role", "NoSuchRole"]).status.code(), Some(2));
+}
+
+#[test]
+fn escalation_reports_paths_with_their_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let text = stdout(&iamscope(&["escalation", "--account", &account]));
+    assert!(
+        text.starts_with("1 of 3 principals can become administrators (") && text.contains("1 already is)"),
+        "{text}"
+    );
+    assert!(text.contains("[put-user-policy]"), "{text}");
+    assert!(text.contains("user/mallory: iam:PutUserPolicy on arn:aws:iam::111122223333:user/mallory: Allow by statement #1 in p (inline, user mallory)"), "{text}");
+
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--principal",
+        "user/clerk",
+        "--why",
+        "--json",
+    ]));
+    assert_eq!(value["principals"][0]["findings"], json!([]));
+    let reasons = value["not_found"].as_array().unwrap();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r["pattern"] == "put-user-policy"
+                && r["reasons"][0].as_str().unwrap().contains("iam:PutUserPolicy"))
+    );
+    assert_eq!(iamscope(&["escalation", "--why"]).status.code(), Some(2));
+}
