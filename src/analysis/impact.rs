@@ -282,6 +282,75 @@ fn scope(before: &Model, after: &Model, change: &Change) -> Scope {
     }
 }
 
+/// Services most accounts use, asked about first when a wildcard covers
+/// more actions than a preview can ask about.
+const WELL_KNOWN: [&str; 16] = [
+    "iam",
+    "s3",
+    "ec2",
+    "lambda",
+    "dynamodb",
+    "sts",
+    "kms",
+    "sqs",
+    "sns",
+    "logs",
+    "cloudwatch",
+    "rds",
+    "secretsmanager",
+    "ssm",
+    "cloudformation",
+    "organizations",
+];
+
+/// At most `limit` actions of a wildcard's expansion, spread over services
+/// (well-known ones first, a few each) rather than the first in A–Z order.
+fn sample(expanded: Vec<&crate::catalog::Action>, limit: usize) -> Vec<String> {
+    if expanded.len() <= limit {
+        return expanded.iter().map(|a| a.full_name()).collect();
+    }
+    let mut by_service: std::collections::BTreeMap<&str, Vec<&crate::catalog::Action>> = Default::default();
+    for action in expanded {
+        by_service.entry(action.service()).or_default().push(action);
+    }
+    let mut order: Vec<&str> = WELL_KNOWN
+        .iter()
+        .copied()
+        .filter(|s| by_service.contains_key(s))
+        .collect();
+    order.extend(by_service.keys().copied().filter(|s| !WELL_KNOWN.contains(s)));
+    let mut out: Vec<String> = Vec::new();
+    // a few of each well-known service first, then round after round over all
+    let first_round = if order.len() > 1 { 3 } else { limit };
+    let mut taken: std::collections::BTreeMap<&str, usize> = Default::default();
+    for service in order.iter().filter(|s| WELL_KNOWN.contains(s)) {
+        for action in by_service[service].iter().take(first_round) {
+            if out.len() == limit {
+                return out;
+            }
+            out.push(action.full_name());
+            *taken.entry(service).or_default() += 1;
+        }
+    }
+    for round in 0.. {
+        let mut any = false;
+        for service in &order {
+            let i = taken.get(service).copied().unwrap_or(0) + round;
+            if let Some(action) = by_service[service].get(i) {
+                if out.len() == limit {
+                    return out;
+                }
+                any = true;
+                out.push(action.full_name());
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    out
+}
+
 /// Actions (wildcards expanded with the catalogue) and resources named in
 /// the documents.
 fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {
@@ -292,9 +361,7 @@ fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet
         for statement in document.parsed().statements() {
             for pattern in statement.action.iter().flat_map(|a| &a.patterns) {
                 if pattern.text.contains(['*', '?']) {
-                    for action in catalog.expand(&pattern.text).into_iter().take(60) {
-                        actions.insert(action.full_name());
-                    }
+                    actions.extend(sample(catalog.expand(&pattern.text), 60));
                 } else {
                     actions.insert(pattern.text.to_string());
                 }
@@ -371,6 +438,15 @@ mod tests {
                 .iter()
                 .any(|f| f.principal == "user/ana" && f.after == Decision::ImplicitDeny)
         );
+    }
+
+    #[test]
+    fn a_full_wildcard_is_sampled_across_well_known_services() {
+        let picked = sample(crate::catalog::catalog().expand("*"), 60);
+        assert_eq!(picked.len(), 60);
+        assert!(picked.iter().any(|a| a.starts_with("iam:")), "{picked:?}");
+        assert!(picked.iter().any(|a| a.starts_with("s3:")), "{picked:?}");
+        assert!(picked[0].starts_with("iam:"), "well-known services first: {picked:?}");
     }
 
     #[test]

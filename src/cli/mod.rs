@@ -46,6 +46,10 @@ pub struct Cli {
     /// Open for looking only: every editing key and command is refused
     #[arg(long)]
     pub readonly: bool,
+
+    /// A folder of lesson files to offer beside the built-in lessons (:lessons)
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -311,6 +315,14 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 app.files.push(path.clone());
                 app.fingerprints.push(fingerprint);
             }
+            let (lessons, problems) = crate::lessons::all(cli.lessons.as_deref())
+                .map_err(|p| Failure::bad_input(format!("{p} (check the folder given to --lessons)")))?;
+            if let Some(problem) = problems.first() {
+                return Err(Failure::bad_input(format!(
+                    "{problem} — `iamscope lesson check FILE` says more about each lesson file"
+                )));
+            }
+            app.set_lessons(lessons, io::paths::Paths::discover().lesson_progress_file());
             if !app.readonly {
                 // unsaved edits are journaled here, and a journal a crash left is offered back
                 app.set_journal_dir(io::paths::Paths::discover().journal_dir());

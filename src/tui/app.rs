@@ -51,6 +51,11 @@ pub enum View {
         cursor: usize,
         offset: usize,
     },
+    /// The lessons, with the learner's progress.
+    Lessons {
+        cursor: usize,
+        offset: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -194,9 +199,13 @@ pub struct App {
     pub journal_dir: Option<std::path::PathBuf>,
     /// The lint of the account, computed when first shown.
     pub findings: Option<Arc<Vec<super::findings::FindingRow>>>,
+    pub lessons: Vec<crate::lessons::Lesson>,
+    pub progress: crate::lessons::Progress,
+    pub progress_path: Option<std::path::PathBuf>,
+    pub lesson_session: Option<super::lesson::LessonSession>,
 }
 
-const COMMANDS: [&str; 25] = [
+const COMMANDS: [&str; 28] = [
     "users",
     "groups",
     "roles",
@@ -222,6 +231,9 @@ const COMMANDS: [&str; 25] = [
     "write",
     "saveas",
     "export",
+    "lessons",
+    "lesson",
+    "glossary",
 ];
 
 impl App {
@@ -252,6 +264,10 @@ impl App {
             fuzzy: Fuzzy::default(),
             resource_suggestions: None,
             findings: None,
+            lessons: crate::lessons::Lesson::embedded(),
+            progress: crate::lessons::Progress::default(),
+            progress_path: None,
+            lesson_session: None,
             action_names: None,
             outbox: Vec::new(),
             history: Default::default(),
@@ -284,7 +300,7 @@ impl App {
             .or_insert_with(|| super::sections::rows(model, section))
     }
 
-    fn refresh_list(&mut self, section: Section) {
+    pub(super) fn refresh_list(&mut self, section: Section) {
         let filter = self.lists.get(&section).map(|l| l.filter.clone()).unwrap_or_default();
         let (invert, query) = match filter.strip_prefix('!') {
             Some(rest) => (true, rest.to_owned()),
@@ -321,7 +337,7 @@ impl App {
         self.rows.get(&self.section)?.get(row).map(|r| r.target.clone())
     }
 
-    fn select(&mut self, index: usize) {
+    pub(super) fn select(&mut self, index: usize) {
         let list = self.lists.entry(self.section).or_default();
         let last = list.visible.len().saturating_sub(1);
         let index = index.min(last);
@@ -342,7 +358,7 @@ impl App {
         }
     }
 
-    fn show_section(&mut self, section: Section) {
+    pub(super) fn show_section(&mut self, section: Section) {
         self.section = section;
         self.refresh_list(section);
         self.focus = Focus::List;
@@ -394,7 +410,9 @@ impl App {
                 Some(job) => (&mut job.cursor, &mut job.offset),
                 None => (&mut self.live.0, &mut self.live.1),
             },
-            Some(View::Changes { cursor, offset }) | Some(View::Findings { cursor, offset }) => (cursor, offset),
+            Some(View::Changes { cursor, offset })
+            | Some(View::Findings { cursor, offset })
+            | Some(View::Lessons { cursor, offset }) => (cursor, offset),
             None => (&mut self.live.0, &mut self.live.1),
         }
     }
@@ -404,6 +422,7 @@ impl App {
             Some(View::Inspector) => Field::ALL.len() + self.inspector.rows().len(),
             Some(View::Changes { .. }) => self.history.done().len(),
             Some(View::Findings { .. }) => self.findings.as_ref().map_or(0, |f| f.len()),
+            Some(View::Lessons { .. }) => self.lessons.len(),
             Some(View::WhoCan) => self
                 .who_can
                 .as_ref()
@@ -443,6 +462,7 @@ impl App {
             Focus::Right => match self.stack.last() {
                 Some(View::Inspector) => self.inspector_open(),
                 Some(&View::Findings { cursor, .. }) => self.open_finding(cursor),
+                Some(&View::Lessons { cursor, .. }) => self.start_lesson(cursor),
                 Some(View::WhoCan) => {
                     let chosen = self.who_can.as_ref().and_then(|j| {
                         j.result
@@ -562,6 +582,12 @@ impl App {
             return;
         }
         let rows = self.inspector.rows();
+        if let Some(term) = rows
+            .get(self.inspector.cursor - Field::ALL.len())
+            .and_then(|r| r.term.clone())
+        {
+            return self.show_glossary(Some(&term));
+        }
         if let Some(row) = rows.get(self.inspector.cursor - Field::ALL.len())
             && let Some(open) = row.toggle
         {
@@ -884,6 +910,10 @@ impl App {
     pub fn dispatch(&mut self, action: Action) {
         match action {
             Action::Quit => {
+                // a lesson's account is kept in the progress file; the one put aside comes back first
+                if self.lesson_session.is_some() {
+                    self.leave_lesson();
+                }
                 if self.unsaved() > 0 {
                     self.overlay = Some(Overlay::QuitUnsaved);
                     return;
@@ -909,6 +939,9 @@ impl App {
             Action::Save => self.save(),
             Action::Versions => self.versions(),
             Action::Findings => self.show_findings(),
+            Action::LessonNext => self.lesson_next(),
+            Action::LessonBack => self.lesson_back(),
+            Action::LessonHint => self.lesson_hint(),
             Action::Help => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Help { .. }) => None,
@@ -1086,6 +1119,25 @@ impl App {
                 }
             }
             "findings" | "lint" => self.show_findings(),
+            "lessons" => self.show_lessons(),
+            "glossary" => {
+                let term = args.join(" ");
+                self.show_glossary((!term.is_empty()).then_some(term.as_str()));
+            }
+            "lesson" => match args.first().copied() {
+                None => self.show_lessons(),
+                Some("quit" | "leave" | "exit") => self.leave_lesson(),
+                Some("next") => self.lesson_next(),
+                Some("back") => self.lesson_back(),
+                Some("hint") => self.lesson_hint(),
+                Some("concept") => self.show_concept(),
+                Some("text") => self.show_step_text(),
+                Some("reset") => self.reset_lesson_progress(args.get(1).copied()),
+                Some(id) => match self.lessons.iter().position(|l| l.id == id) {
+                    Some(i) => self.start_lesson(i),
+                    None => self.status = Some(format!("no lesson `{id}` (:lessons lists them)")),
+                },
+            },
             "versions" => self.versions(),
             "changes" | "log" => {
                 self.stack.retain(|v| !matches!(v, View::Changes { .. }));

@@ -79,6 +79,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     draw_header(frame, app, header);
     draw_tabs(frame, app, tabs);
     app.narrow = area.width < SIDE_BY_SIDE;
+    // a lesson's pane sits under the panes it talks about
+    let main = if app.lesson_session.is_some() && app.editor.is_none() {
+        let (head, tail) = app.lesson_lines(main.width.saturating_sub(2) as usize);
+        let most = (main.height * 2 / 5).clamp(8, 14);
+        let height = (head.len() as u16 + tail.len() as u16 + 2).clamp(6, most);
+        let [top, pane] = Layout::vertical([Constraint::Min(3), Constraint::Length(height)]).areas(main);
+        draw_lesson_pane(frame, app, pane);
+        top
+    } else {
+        main
+    };
     if app.editor.is_some() {
         draw_editor(frame, app, main);
         draw_footer(frame, app, footer);
@@ -124,7 +135,7 @@ fn breadcrumbs(app: &App) -> String {
     // who-can is about its action and resource, not the list's selection
     let about_selection = !matches!(
         app.stack.first(),
-        Some(View::WhoCan | View::Findings { .. } | View::Changes { .. })
+        Some(View::WhoCan | View::Findings { .. } | View::Changes { .. } | View::Lessons { .. })
     );
     if let (true, Some(target)) = (about_selection, app.selection()) {
         crumbs.push(target.label(&app.model));
@@ -136,6 +147,7 @@ fn breadcrumbs(app: &App) -> String {
             View::WhoCan => "who can".to_owned(),
             View::Changes { .. } => "changes".to_owned(),
             View::Findings { .. } => "findings".to_owned(),
+            View::Lessons { .. } => "lessons".to_owned(),
         });
     }
     // Long trails keep their first step and their last two.
@@ -359,6 +371,7 @@ fn draw_right(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
         Some(View::WhoCan) => draw_who_can(frame, app, area, focused),
         Some(View::Changes { .. }) => draw_changes(frame, app, area, focused),
         Some(View::Findings { .. }) => draw_findings(frame, app, area, focused),
+        Some(View::Lessons { .. }) => draw_lessons(frame, app, area, focused),
         _ => draw_doc(frame, app, area, focused),
     }
 }
@@ -651,6 +664,13 @@ fn draw_footer(frame: &mut Frame<'_>, app: &App, area: Rect) {
         }
         Mode::Normal => {
             let keys = &app.settings.keymap;
+            let lesson_hints = [
+                (Action::LessonNext, "next step"),
+                (Action::LessonBack, "back"),
+                (Action::LessonHint, "hint"),
+                (Action::Help, "help"),
+                (Action::Command, "command (:lesson quit leaves)"),
+            ];
             let hints = [
                 (Action::Help, "help"),
                 (Action::Command, "command"),
@@ -660,6 +680,11 @@ fn draw_footer(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 (Action::RawJson, "json"),
                 (Action::Quit, "quit"),
             ];
+            let hints: &[(Action, &str)] = if app.lesson_session.is_some() {
+                &lesson_hints
+            } else {
+                &hints
+            };
             let hint_text: String = hints
                 .iter()
                 .map(|(a, label)| format!("{} {label}  ", keys.label(*a)))
@@ -822,7 +847,12 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
             cursor,
             ..
         } => {
-            let area = popup(frame, main, 90, main.height.saturating_sub(2).max(8));
+            let area = popup(
+                frame,
+                main,
+                90,
+                (items.len() as u16 + 4).clamp(8, main.height.saturating_sub(2).max(8)),
+            );
             let body = (area.height as usize).saturating_sub(4);
             let offset = scrolled(*cursor, cursor.saturating_sub(body / 2), body);
             let mut lines = vec![
@@ -960,6 +990,92 @@ fn draw_overlay(frame: &mut Frame<'_>, app: &App, main: Rect, overlay: &Overlay)
             );
         }
     }
+}
+
+fn draw_lessons(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {
+    let title = format!(" Lessons ({}; enter starts or resumes one) ", app.lessons.len());
+    let block = block(app, title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let (cursor, offset) = match app.stack.last() {
+        Some(View::Lessons { cursor, offset }) => (*cursor, scrolled(*cursor, *offset, height / 2)),
+        _ => (0, 0),
+    };
+    let open = app.lesson_session.as_ref().map(|s| s.index);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, lesson) in app.lessons.iter().enumerate().skip(offset) {
+        if lines.len() + 2 > height {
+            break;
+        }
+        let selected = focused && i == cursor;
+        let progress = app.progress_line(lesson);
+        let mark = if open == Some(i) { " (open)" } else { "" };
+        let head = format!(
+            "{} {:>2}. {}{mark}",
+            if selected { "▶" } else { " " },
+            i + 1,
+            lesson.title
+        );
+        let w = inner.width as usize;
+        let head = fit(&head, w.saturating_sub(width(&progress) + 1));
+        let pad = w.saturating_sub(width(&head) + width(&progress));
+        lines.push(Line::from(vec![
+            Span::styled(head, if selected { app.theme.selection } else { app.theme.text }),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(progress, app.theme.dim),
+        ]));
+        lines.push(Line::from(Span::styled(
+            fit(&format!("      {}", lesson.summary), w),
+            app.theme.dim,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_lesson_pane(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    let Some(session) = &app.lesson_session else {
+        return;
+    };
+    let Some(lesson) = app.lessons.get(session.index) else {
+        return;
+    };
+    let step = lesson.steps.get(session.step);
+    let title = format!(
+        " Step {}/{}{} · {} (lesson {} of {}) ",
+        session.step + 1,
+        lesson.steps.len(),
+        step.map_or(String::new(), |s| format!(" {}", s.kind())),
+        lesson.title,
+        session.index + 1,
+        app.lessons.len(),
+    );
+    let block = block(app, fit(&title, area.width.saturating_sub(2) as usize), false);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (mut head, tail) = app.lesson_lines(inner.width as usize);
+    // a short pane keeps the answer, the checks and the hints; the text is cut
+    let room = (inner.height as usize).saturating_sub(tail.len()).max(1);
+    if head.len() > room {
+        head.truncate(room);
+        if let Some(last) = head.last_mut() {
+            last.0 = format!("{} … (:lesson text)", last.0);
+        }
+    }
+    let lines: Vec<Line> = head
+        .into_iter()
+        .chain(tail)
+        .map(|(text, tone)| {
+            let style = match tone {
+                super::lesson::LessonTone::Text => app.theme.text,
+                super::lesson::LessonTone::Dim => app.theme.dim,
+                super::lesson::LessonTone::Pass => app.theme.allow,
+                super::lesson::LessonTone::Fail => app.theme.warning,
+            };
+            Line::from(Span::styled(fit(&visible(&text), inner.width as usize), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_findings(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool) {

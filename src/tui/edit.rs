@@ -53,6 +53,7 @@ pub enum Pick {
     AccessKeys(String),
     DeleteGroup(String),
     Versions(String),
+    Prediction,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +68,7 @@ pub enum PickValue {
     NewKey,
     RemoveMembersAndDelete,
     Version(String),
+    Prediction(crate::lessons::Answer),
     Cancel,
 }
 
@@ -100,6 +102,10 @@ impl App {
 
     /// Unsaved changes since the last save (or since loading).
     pub fn unsaved(&self) -> usize {
+        if self.lesson_session.is_some() {
+            // a lesson's changes live in the lesson progress, saved as they happen
+            return 0;
+        }
         self.history.done().len().abs_diff(self.saved_at) + usize::from(self.history.done().len() < self.saved_at)
     }
 
@@ -340,6 +346,7 @@ impl App {
         self.model = Arc::new(model);
         self.reset_views();
         self.record_journal();
+        self.lesson_model_changed();
     }
 
     pub fn undo(&mut self) {
@@ -1003,6 +1010,10 @@ impl App {
                     active: change == KeyChange::Activate,
                 },
             },
+            (Pick::Prediction, PickValue::Prediction(answer)) => {
+                self.predicted(answer);
+                return;
+            }
             (Pick::Versions(arn), PickValue::Version(version)) => {
                 self.show_version(&arn, &version);
                 return;
@@ -1100,6 +1111,11 @@ impl App {
 
     /// ctrl-s / `:w`: write the account back to the file it came from.
     pub fn save(&mut self) {
+        if self.lesson_session.is_some() {
+            self.status =
+                Some("a lesson's account is kept with your lesson progress; :saveas FILE writes a copy".to_owned());
+            return;
+        }
         if self.files.is_empty() {
             self.status = Some("the demo account is never overwritten: save a copy with :saveas FILE".to_owned());
             return;

@@ -40,6 +40,8 @@ pub struct TreeRow {
     pub toggle: Option<bool>,
     /// A statement row: its policy and the statement's line in it.
     pub jump: Option<(PolicySource, usize)>,
+    /// A glossary row: the term Enter opens.
+    pub term: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +149,7 @@ impl Inspector {
                 spans: vec![("Choose a principal, an action and a resource.".to_owned(), Tone::Dim)],
                 toggle: None,
                 jump: None,
+                term: None,
             }),
             Some(Err(message)) => rows.push(TreeRow {
                 depth: 0,
@@ -154,8 +157,12 @@ impl Inspector {
                 spans: vec![(message.clone(), Tone::Bad)],
                 toggle: None,
                 jump: None,
+                term: None,
             }),
-            Some(Ok(explanation)) => self.explanation_rows(explanation, "", 0, &mut rows),
+            Some(Ok(explanation)) => {
+                self.explanation_rows(explanation, "", 0, &mut rows);
+                glossary_rows(explanation, &mut rows);
+            }
         }
         rows
     }
@@ -168,6 +175,7 @@ impl Inspector {
                 spans,
                 toggle,
                 jump,
+                term: None,
             })
         };
         for (i, hop) in e.hops.iter().enumerate() {
@@ -362,5 +370,39 @@ pub fn decision_tone(decision: Decision) -> Tone {
         Decision::Allow => Tone::Good,
         Decision::ExplicitDeny => Tone::Bad,
         Decision::ImplicitDeny => Tone::Warn,
+    }
+}
+
+/// The glossary's terms the explanation's sentences use, each a row that
+/// Enter opens in the glossary.
+fn glossary_rows(e: &Explanation, rows: &mut Vec<TreeRow>) {
+    let mut text = e.summary.clone();
+    for stage in &e.stages {
+        text.push(' ');
+        text.push_str(stage.title);
+        text.push(' ');
+        text.push_str(&stage.verdict);
+    }
+    let terms = crate::lessons::Glossary::embedded().terms_in(&text);
+    if terms.is_empty() {
+        return;
+    }
+    rows.push(TreeRow {
+        depth: 0,
+        key: "terms".to_owned(),
+        spans: vec![("Terms used here (enter opens the glossary)".to_owned(), Tone::Heading)],
+        toggle: None,
+        jump: None,
+        term: None,
+    });
+    for term in terms {
+        rows.push(TreeRow {
+            depth: 1,
+            key: format!("term/{}", term.name),
+            spans: vec![(format!("↗ {}", term.name), Tone::Text)],
+            toggle: None,
+            jump: None,
+            term: Some(term.name.clone()),
+        });
     }
 }

@@ -64,10 +64,13 @@ pub enum Action {
     Versions,
     /// The linter's findings over the account.
     Findings,
+    LessonNext,
+    LessonBack,
+    LessonHint,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 46] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -111,6 +114,9 @@ impl Action {
         Action::Save,
         Action::Versions,
         Action::Findings,
+        Action::LessonNext,
+        Action::LessonBack,
+        Action::LessonHint,
     ];
 
     /// What the action does, for the help overlay.
@@ -157,6 +163,9 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Save => "save the account (:saveas FILE for another file)",
+            Action::LessonNext => "lesson: the next step (or answer the prediction)",
+            Action::LessonBack => "lesson: the step before",
+            Action::LessonHint => "lesson: one more hint for the task",
             Action::Findings => "findings: what the linter says about every policy",
             Action::Versions => "versions of a managed policy: compare one with the default, make it the default",
         }
@@ -314,6 +323,9 @@ impl Default for Keymap {
             (Action::Save, &["ctrl-s"]),
             (Action::Versions, &["v"]),
             (Action::Findings, &["f"]),
+            (Action::LessonNext, &["]"]),
+            (Action::LessonBack, &["["]),
+            (Action::LessonHint, &["H"]),
         ];
         let mut bindings = Vec::new();
         for (action, keys) in defaults {

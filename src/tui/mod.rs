@@ -12,6 +12,7 @@ pub mod findings;
 pub mod input;
 pub mod inspector;
 pub mod keymap;
+pub mod lesson;
 pub mod sections;
 pub mod svg;
 pub mod text;
