@@ -237,7 +237,42 @@ impl std::fmt::Display for Problem {
 }
 
 /// The embedded lessons' files, in the repository's `assets/lessons/`.
-const EMBEDDED: [(&str, &str); 1] = [("root-user.toml", include_str!("../../assets/lessons/root-user.toml"))];
+const EMBEDDED: [(&str, &str); 10] = [
+    ("root-user.toml", include_str!("../../assets/lessons/root-user.toml")),
+    (
+        "users-and-credentials.toml",
+        include_str!("../../assets/lessons/users-and-credentials.toml"),
+    ),
+    ("groups.toml", include_str!("../../assets/lessons/groups.toml")),
+    (
+        "roles-for-ec2.toml",
+        include_str!("../../assets/lessons/roles-for-ec2.toml"),
+    ),
+    (
+        "roles-for-lambda.toml",
+        include_str!("../../assets/lessons/roles-for-lambda.toml"),
+    ),
+    (
+        "roles-for-web-identity.toml",
+        include_str!("../../assets/lessons/roles-for-web-identity.toml"),
+    ),
+    (
+        "principal-and-identity.toml",
+        include_str!("../../assets/lessons/principal-and-identity.toml"),
+    ),
+    (
+        "policy-evaluation.toml",
+        include_str!("../../assets/lessons/policy-evaluation.toml"),
+    ),
+    (
+        "resource-policies.toml",
+        include_str!("../../assets/lessons/resource-policies.toml"),
+    ),
+    (
+        "cognito-pools.toml",
+        include_str!("../../assets/lessons/cognito-pools.toml"),
+    ),
+];
 
 impl Lesson {
     /// Read a lesson from TOML; errors name the line and column.
