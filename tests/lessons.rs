@@ -161,6 +161,13 @@ fn the_glossary_reads_and_finds_terms_in_sentences() {
     assert!(found.contains(&"explicit deny"), "{found:?}");
     assert!(found.contains(&"service control policy"), "{found:?}");
     assert!(!found.contains(&"deny"), "the longer term wins: {found:?}");
+    let names: Vec<&str> = g
+        .terms_in("Allowed: statement ReadPhotos allows s3:GetObject on arn:aws:s3:::photos/cat.jpg for user/alice.")
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(names.contains(&"allow") && names.contains(&"statement"), "{names:?}");
+    assert!(!names.contains(&"ARN") && !names.contains(&"IAM user"), "names inside ARNs are not words: {names:?}");
     assert_eq!(g.find("SCPs").unwrap().name, "service control policy");
     for term in [
         "principal",

@@ -53,8 +53,17 @@ impl Glossary {
                 while let Some(at) = lower[from..].find(&s) {
                     let start = from + at;
                     let end = start + s.len();
-                    let boundary = |i: Option<char>| i.is_none_or(|c| !c.is_alphanumeric());
-                    if boundary(lower[..start].chars().next_back()) && boundary(lower[end..].chars().next()) {
+                    // `arn:aws:…` and `user/alice` are names, not the words ARN and user
+                    let word = |c: char| c.is_alphanumeric() || "/-_".contains(c);
+                    let before = lower[..start].chars().next_back().is_none_or(|c| !word(c) && c != ':');
+                    let mut rest = lower[end..].chars();
+                    let after = match rest.next() {
+                        None => true,
+                        // "Allowed: …" ends a word; "arn:aws" does not
+                        Some(':') => rest.next().is_none_or(char::is_whitespace),
+                        Some(c) => !word(c),
+                    };
+                    if before && after {
                         found.push((start, end, term));
                     }
                     from = end;

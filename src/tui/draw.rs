@@ -107,7 +107,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         }
     } else {
         // The inspector and who-can need the room more than the list.
-        let list_share = if matches!(app.stack.last(), Some(View::Inspector | View::WhoCan)) {
+        let list_share = if matches!(
+            app.stack.last(),
+            Some(View::Inspector | View::WhoCan | View::Lessons { .. } | View::Findings { .. })
+        ) {
             36
         } else {
             44
