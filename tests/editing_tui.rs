@@ -417,3 +417,31 @@ fn a_session_that_ended_without_saving_is_recovered_from_its_journal() {
         Holder::User("bob".into())
     );
 }
+
+#[test]
+fn e_on_a_role_offers_its_trust_policy_or_a_new_inline_policy() {
+    let mut app = app();
+    select(&mut app, '3', "WebServerRole");
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Overlay::Picker { items, .. }) = &app.overlay else {
+        panic!("e on a role asks which policy: {:?}", app.status);
+    };
+    assert_eq!(items.len(), 2);
+    press(&mut app, KeyCode::Enter);
+    let editor = app.editor.as_ref().expect("the trust policy opens");
+    assert!(editor.text().contains("ec2.amazonaws.com"), "{}", editor.text());
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "ReadArtifacts");
+    press(&mut app, KeyCode::Enter);
+    let editor = app.editor.as_ref().expect("a new inline policy opens");
+    assert!(
+        editor
+            .target
+            .title()
+            .contains("inline policy ReadArtifacts of role WebServerRole")
+    );
+}

@@ -132,3 +132,14 @@ fn cross_account_partner() {
     );
     assert_eq!(e.rule, "both-accounts-allow");
 }
+
+#[test]
+fn a_group_asked_as_a_principal_is_told_it_never_is_one() {
+    let request = Request::new(
+        PrincipalSpec::parse("arn:aws:iam::111122223333:group/Developers").unwrap(),
+        "s3:GetObject",
+        "arn:aws:s3:::photos/cat.jpg",
+    );
+    let error = eval::evaluate(&demo(), &request).unwrap_err().to_string();
+    assert!(error.contains("a group is never a principal"), "{error}");
+}

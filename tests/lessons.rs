@@ -167,7 +167,10 @@ fn the_glossary_reads_and_finds_terms_in_sentences() {
         .map(|t| t.name.as_str())
         .collect();
     assert!(names.contains(&"allow") && names.contains(&"statement"), "{names:?}");
-    assert!(!names.contains(&"ARN") && !names.contains(&"IAM user"), "names inside ARNs are not words: {names:?}");
+    assert!(
+        !names.contains(&"ARN") && !names.contains(&"IAM user"),
+        "names inside ARNs are not words: {names:?}"
+    );
     assert_eq!(g.find("SCPs").unwrap().name, "service control policy");
     for term in [
         "principal",

@@ -406,3 +406,20 @@ fn names_with_escape_sequences_are_shown_escaped() {
     assert!(screen.contains("evil\\u{1b}[2Jname"), "{screen}");
     assert!(!screen.contains('\x1b'));
 }
+
+#[test]
+fn p_shows_what_the_selected_principal_can_do_and_whether_it_could_escalate() {
+    let mut app = app();
+    keys(&mut app, "j");
+    keys(&mut app, "p");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("What user/alice can do"), "{text}");
+    assert!(text.contains("Amazon S3") && text.contains("Limited"), "{text}");
+    assert!(text.contains("✓ no path among the"), "{text}");
+    insta::assert_snapshot!("what_can_alice", text);
+    // ana is an administrator already: Full access, and said so
+    keys(&mut app, "1kp");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("What user/ana can do") && text.contains("Full"), "{text}");
+    assert!(text.contains("an administrator: every IAM action on *"), "{text}");
+}

@@ -529,6 +529,13 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                         web_identity: None,
                     });
                 }
+                if arn.service() == "iam" && arn.resource_type() == "group" {
+                    // IAM user guide, "IAM identifiers" / groups: a group is not an
+                    // identity that can make requests; its members do.
+                    return Err(format!(
+                        "{arn} is a group, and a group is never a principal: requests are made by its users (ask as user/NAME)"
+                    ));
+                }
                 return Err(format!(
                     "{arn} is in account {} but the export has no such principal",
                     account.id

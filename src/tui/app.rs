@@ -203,9 +203,11 @@ pub struct App {
     pub progress: crate::lessons::Progress,
     pub progress_path: Option<std::path::PathBuf>,
     pub lesson_session: Option<super::lesson::LessonSession>,
+    /// The permissions page last built, for the account as it is.
+    permissions_cache: std::cell::RefCell<Option<(Target, Doc)>>,
 }
 
-const COMMANDS: [&str; 28] = [
+const COMMANDS: [&str; 29] = [
     "users",
     "groups",
     "roles",
@@ -234,6 +236,7 @@ const COMMANDS: [&str; 28] = [
     "lessons",
     "lesson",
     "glossary",
+    "what-can",
 ];
 
 impl App {
@@ -268,6 +271,7 @@ impl App {
             progress: crate::lessons::Progress::default(),
             progress_path: None,
             lesson_session: None,
+            permissions_cache: std::cell::RefCell::new(None),
             action_names: None,
             outbox: Vec::new(),
             history: Default::default(),
@@ -373,6 +377,7 @@ impl App {
         self.rows.clear();
         self.resource_suggestions = None;
         self.findings = None;
+        self.permissions_cache.replace(None);
         for section in super::sections::Section::ALL {
             if self.lists.contains_key(&section) {
                 self.refresh_list(section);
@@ -396,6 +401,21 @@ impl App {
     /// The document the right pane shows when it shows a document.
     pub fn right_doc(&self) -> Option<Doc> {
         match self.stack.last() {
+            // what-can asks the engine thousands of times: once per account state
+            Some(View::Detail {
+                target: target @ Target::Permissions(_),
+                ..
+            }) => {
+                let mut cache = self.permissions_cache.borrow_mut();
+                match &*cache {
+                    Some((t, doc)) if t == target => Some(doc.clone()),
+                    _ => {
+                        let doc = detail::doc(&self.model, target, self.now);
+                        *cache = Some((target.clone(), doc.clone()));
+                        Some(doc)
+                    }
+                }
+            }
             Some(View::Detail { target, .. }) => Some(detail::doc(&self.model, target, self.now)),
             None => self.selection().map(|t| detail::doc(&self.model, &t, self.now)),
             _ => None,
@@ -939,6 +959,7 @@ impl App {
             Action::Save => self.save(),
             Action::Versions => self.versions(),
             Action::Findings => self.show_findings(),
+            Action::WhatCan => self.show_permissions(),
             Action::LessonNext => self.lesson_next(),
             Action::LessonBack => self.lesson_back(),
             Action::LessonHint => self.lesson_hint(),
@@ -992,6 +1013,30 @@ impl App {
         }
     }
 
+    /// `p`: what the selected principal can do, and how it could escalate.
+    fn show_permissions(&mut self) {
+        match self.current_target().and_then(|t| t.principal()) {
+            Some(spec) => self.push_permissions(spec.to_string()),
+            None => {
+                self.status =
+                    Some("p shows a principal's permissions: select a user, a role or the root user".to_owned())
+            }
+        }
+    }
+
+    fn push_permissions(&mut self, principal: String) {
+        if let Err(e) = crate::eval::PrincipalSpec::parse(&principal) {
+            self.status = Some(e);
+            return;
+        }
+        self.stack.push(View::Detail {
+            target: Target::Permissions(principal),
+            cursor: 0,
+            offset: 0,
+        });
+        self.focus = Focus::Right;
+    }
+
     fn raw_json(&mut self) {
         let Some(target) = self.current_target() else {
             return;
@@ -1013,7 +1058,7 @@ impl App {
                 map.insert("Name".into(), p.name.clone().into());
                 serde_json::Value::Object(map)
             }),
-            Target::Inline { .. } | Target::Root => None,
+            Target::Inline { .. } | Target::Root | Target::Permissions(_) => None,
         };
         let text = match value {
             Some(v) => crate::policy::pretty_json(&v),
@@ -1119,6 +1164,10 @@ impl App {
                 }
             }
             "findings" | "lint" => self.show_findings(),
+            "what-can" | "permissions" => match args.first() {
+                Some(p) => self.push_permissions(p.to_string()),
+                None => self.show_permissions(),
+            },
             "lessons" => self.show_lessons(),
             "glossary" => {
                 let term = args.join(" ");

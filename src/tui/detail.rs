@@ -693,11 +693,115 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                 b.document(&p.policy);
             }
         }
+        Target::Permissions(principal) => permissions(&mut b, model, principal, now),
     }
     if b.lines.is_empty() {
         b.none("(not found: the account may have changed)");
     }
     Doc { title, lines: b.lines }
+}
+
+/// What a principal can do, per service and access level, as the IAM
+/// console's policy summary shows it; then its privilege-escalation paths.
+/// Both come from the engine (`iamscope what-can` and `escalation` print the same).
+fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) {
+    use crate::analysis::what_can::{Access, WhatCanOptions, what_can};
+    let Ok(spec) = crate::eval::PrincipalSpec::parse(principal) else {
+        return;
+    };
+    let options = WhatCanOptions {
+        now: Some(now),
+        ..WhatCanOptions::default()
+    };
+    let result = match what_can(model, &spec, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            b.heading("Effective permissions");
+            b.none(&e.to_string());
+            return;
+        }
+    };
+    b.heading(&format!("What {principal} can do"));
+    b.note(
+        "Per service and access level: Full when every action of the level is allowed, Limited when some are. \
+         Each action is asked of the engine, on every resource, resources of its types and the ARNs the policies name.",
+    );
+    b.heading("Could it become an administrator?");
+    match crate::analysis::escalation::escalation(
+        model,
+        Some(&spec),
+        &crate::eval::Context::new(),
+        crate::analysis::reach::DEFAULT_MAX_DEPTH,
+    ) {
+        Err(e) => b.none(&e.to_string()),
+        Ok(found) => match found.principals.first() {
+            Some(p) if p.admin => b.field_toned("already", "an administrator: every IAM action on *", Tone::Warn),
+            Some(p) if !p.findings.is_empty() => {
+                for f in &p.findings {
+                    b.lines.push(DocLine::text(vec![
+                        ("  ✗ ".to_owned(), Tone::Bad),
+                        (f.name.to_owned(), Tone::Bad),
+                        (format!("  on {} — {}", f.target, f.gain), Tone::Text),
+                    ]));
+                    for step in &f.steps {
+                        b.lines.push(DocLine::text(vec![(
+                            format!(
+                                "      {} {} on {}: {}",
+                                step.by,
+                                step.action,
+                                step.resource,
+                                step.decision.as_str()
+                            ),
+                            Tone::Dim,
+                        )]));
+                    }
+                }
+            }
+            _ => b.lines.push(DocLine::text(vec![(
+                format!(
+                    "  ✓ no path among the {} published patterns iamscope looks for",
+                    found.patterns
+                ),
+                Tone::Good,
+            )])),
+        },
+    }
+    b.heading("By service");
+    let allowed: Vec<_> = result.services.iter().filter(|s| s.allowed > 0).collect();
+    if allowed.is_empty() {
+        b.none("nothing: no statement allows this principal any action");
+    }
+    for service in allowed {
+        b.blank();
+        b.lines.push(DocLine::text(vec![
+            (format!("  {}", service.name), Tone::Heading),
+            (
+                format!(
+                    "  ({}: {} of {} actions)",
+                    service.service, service.allowed, service.total
+                ),
+                Tone::Dim,
+            ),
+        ]));
+        for level in service.levels.iter().filter(|l| l.access != Access::None) {
+            let tone = if level.access == Access::Full {
+                Tone::Warn
+            } else {
+                Tone::Text
+            };
+            b.lines.push(DocLine::text(vec![
+                (format!("    {:<24}", level.label), Tone::Dim),
+                (format!("{:<8}", level.access.as_str()), tone),
+                (format!("{} of {}", level.allowed, level.total), Tone::Dim),
+            ]));
+            if !level.examples.is_empty() {
+                b.lines.push(DocLine::text(vec![(
+                    format!("      e.g. {}", level.examples.join(", ")),
+                    Tone::Dim,
+                )]));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ pub enum Pick {
     DeleteGroup(String),
     Versions(String),
     Prediction,
+    EditRole(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +70,8 @@ pub enum PickValue {
     RemoveMembersAndDelete,
     Version(String),
     Prediction(crate::lessons::Answer),
+    Trust,
+    NewInline,
     Cancel,
 }
 
@@ -200,7 +203,21 @@ impl App {
                 }),
                 None => None,
             },
-            Target::Trust(role) | Target::Role(role) => self.model.role(role).map(|r| {
+            Target::Role(role) => {
+                let items = vec![
+                    PickItem {
+                        label: "its trust policy: who may assume the role".to_owned(),
+                        value: PickValue::Trust,
+                    },
+                    PickItem {
+                        label: "a new inline policy: what the role may do".to_owned(),
+                        value: PickValue::NewInline,
+                    },
+                ];
+                self.open_picker(&format!("Edit role {role}:"), items, Pick::EditRole(role.clone()));
+                return;
+            }
+            Target::Trust(role) => self.model.role(role).map(|r| {
                 (
                     EditTarget::Trust { role: role.clone() },
                     r.trust_policy
@@ -1010,6 +1027,23 @@ impl App {
                     active: change == KeyChange::Activate,
                 },
             },
+            (Pick::EditRole(role), PickValue::Trust) => {
+                let text = self
+                    .model
+                    .role(&role)
+                    .and_then(|r| r.trust_policy.as_ref())
+                    .map_or_else(String::new, |d| d.text().to_owned());
+                self.editor = Some(Editor::new(EditTarget::Trust { role }, &text));
+                return;
+            }
+            (Pick::EditRole(role), PickValue::NewInline) => {
+                self.overlay = Some(Overlay::Prompt {
+                    title: format!("New inline policy for role {role}; its name:"),
+                    input: LineInput::default(),
+                    ask: Ask::NewInline(Holder::Role(role)),
+                });
+                return;
+            }
             (Pick::Prediction, PickValue::Prediction(answer)) => {
                 self.predicted(answer);
                 return;

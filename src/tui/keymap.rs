@@ -67,10 +67,12 @@ pub enum Action {
     LessonNext,
     LessonBack,
     LessonHint,
+    /// What the selected principal can do (and its escalation paths).
+    WhatCan,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 47] = [
         Action::Quit,
         Action::Help,
         Action::NextPane,
@@ -117,6 +119,7 @@ impl Action {
         Action::LessonNext,
         Action::LessonBack,
         Action::LessonHint,
+        Action::WhatCan,
     ];
 
     /// What the action does, for the help overlay.
@@ -163,6 +166,7 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Save => "save the account (:saveas FILE for another file)",
+            Action::WhatCan => "what the selected principal can do, by service and access level; escalation paths",
             Action::LessonNext => "lesson: the next step (or answer the prediction)",
             Action::LessonBack => "lesson: the step before",
             Action::LessonHint => "lesson: one more hint for the task",
@@ -326,6 +330,7 @@ impl Default for Keymap {
             (Action::LessonNext, &["]"]),
             (Action::LessonBack, &["["]),
             (Action::LessonHint, &["H"]),
+            (Action::WhatCan, &["p"]),
         ];
         let mut bindings = Vec::new();
         for (action, keys) in defaults {

@@ -90,6 +90,9 @@ pub enum Target {
     ResourcePolicy(usize),
     Scp(usize),
     Rcp(usize),
+    /// What a principal (as `user/NAME`, `role/NAME`, `root`, …) can do,
+    /// and how it could become an administrator.
+    Permissions(String),
 }
 
 impl Target {
@@ -129,6 +132,7 @@ impl Target {
                 .resource_control_policies
                 .get(*i)
                 .map_or_else(String::new, |p| p.name.clone()),
+            Target::Permissions(p) => format!("what {p} can do"),
         }
     }
 
@@ -153,7 +157,7 @@ impl Target {
                 Holder::Group(n) => model.group(n).map(|g| g.arn.to_string()),
                 Holder::Role(n) => model.role(n).map(|r| r.arn.to_string()),
             },
-            Target::Scp(_) | Target::Rcp(_) => None,
+            Target::Scp(_) | Target::Rcp(_) | Target::Permissions(_) => None,
         }
     }
 
