@@ -221,10 +221,53 @@ fn high_contrast(d: &mut Driver) -> Result<(), String> {
     d.press("enter")
 }
 
+/// DevelopersS3Read in the editor, with a misspelt action added.
+fn edit_developers_policy(d: &mut Driver, added: &str) -> Result<(), String> {
+    d.press("4")?;
+    d.select(&Target::Policy(
+        "arn:aws:iam::111122223333:policy/DevelopersS3Read".to_owned(),
+    ))?;
+    d.press("e")?;
+    for _ in 0..8 {
+        d.press("down")?;
+    }
+    d.keys(&["end"])?;
+    d.type_text(",")?;
+    d.press("enter")?;
+    d.type_text(added)
+}
+
+fn editor(d: &mut Driver) -> Result<(), String> {
+    edit_developers_policy(d, "\"s3:DeleteObjekt\"")
+}
+
+/// ctrl-s on a change: the decisions it flips, before it is kept.
+fn impact_preview(d: &mut Driver) -> Result<(), String> {
+    edit_developers_policy(d, "\"s3:DeleteObject\"")?;
+    d.press("ctrl-s")
+}
+
+/// The root-user lesson at its task, half done.
+fn lesson(d: &mut Driver) -> Result<(), String> {
+    d.press(":")?;
+    d.type_text("lesson root-user")?;
+    d.keys(&[
+        "enter", "esc", "]", "]", "enter", "]", "]", "down", "enter", "]", "H", "1", "n",
+    ])?;
+    d.type_text("admin-you")?;
+    d.press("enter")
+}
+
+/// What alice can do, from `p` on her row.
+fn permissions(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::User("alice".to_owned()))?;
+    d.press("p")
+}
+
 type Script = fn(&mut Driver) -> Result<(), String>;
 
 /// Every picture: name, terminal size, and the keys that lead to it.
-pub const SHOTS: [(&str, u16, u16, Script); 10] = [
+pub const SHOTS: [(&str, u16, u16, Script); 14] = [
     ("users", 120, 40, users),
     ("inspector-allow", 120, 40, inspector_allow),
     ("inspector-implicit-deny", 120, 40, inspector_implicit_deny),
@@ -235,6 +278,10 @@ pub const SHOTS: [(&str, u16, u16, Script); 10] = [
     ("identity-pool", 120, 40, identity_pool),
     ("users-80x24", 80, 24, users),
     ("high-contrast", 120, 40, high_contrast),
+    ("editor", 120, 40, editor),
+    ("impact-preview", 120, 40, impact_preview),
+    ("lesson", 120, 40, lesson),
+    ("permissions", 120, 40, permissions),
 ];
 
 /// Drive the explorer to every screen and keep what it drew.
@@ -285,7 +332,7 @@ mod tests {
     #[test]
     fn every_script_reaches_its_screen() {
         let shots = take_all().unwrap();
-        let expect: [(&str, &[&str]); 10] = [
+        let expect: [(&str, &[&str]); 14] = [
             (
                 "users",
                 &["iamscope-demo", "user alice", "arn:aws:iam::111122223333:user/alice"],
@@ -311,6 +358,13 @@ mod tests {
             ("identity-pool", &["PhotoAppIdentities", "Cognito identity pool"]),
             ("users-80x24", &["alice", "LAST USED"]),
             ("high-contrast", &["user alice"]),
+            ("editor", &["Edit DevelopersS3Read", "did you mean `s3:DeleteObject`"]),
+            (
+                "impact-preview",
+                &["impact of the change", "user/alice  s3:DeleteObject"],
+            ),
+            ("lesson", &["Step 4/5 do", "✓ done    user admin-you exists", "hint 1:"]),
+            ("permissions", &["What user/alice can do", "Amazon S3"]),
         ];
         assert_eq!(shots.len(), expect.len());
         for (shot, (name, needles)) in shots.iter().zip(expect) {

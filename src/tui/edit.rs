@@ -351,9 +351,29 @@ impl App {
                 for note in &applied.notes {
                     status.push_str(&format!("; {note}"));
                 }
-                status.push_str(" — not yet written to disk (ctrl-s saves)");
+                status.push_str(if self.lesson_session.is_some() {
+                    " — kept with your lesson progress"
+                } else {
+                    " — not yet written to disk (ctrl-s saves)"
+                });
+                let created = match &applied.change {
+                    Change::CreateUser { name, .. } | Change::CloneUser { name, .. } => {
+                        Some((super::sections::Section::Users, Target::User(name.clone())))
+                    }
+                    Change::CreateGroup { name, .. } => {
+                        Some((super::sections::Section::Groups, Target::Group(name.clone())))
+                    }
+                    Change::CreateRole { name, .. } => {
+                        Some((super::sections::Section::Roles, Target::Role(name.clone())))
+                    }
+                    _ => None,
+                };
                 self.status = Some(status);
                 self.model_changed(model);
+                // what was just made is selected, ready for the next edit
+                if let Some((section, target)) = created {
+                    self.reveal(section, Some(target));
+                }
             }
             Err(refusal) => self.status = Some(format!("refused: {refusal}")),
         }

@@ -317,6 +317,11 @@ impl App {
                 None => return,
             },
         };
+        self.reveal(section, target);
+    }
+
+    /// Show a section, its filter cleared, with `target` selected.
+    pub(super) fn reveal(&mut self, section: Section, target: Option<Target>) {
         self.lists.entry(section).or_default().filter.clear();
         self.show_section(section);
         if let Some(target) = target {
