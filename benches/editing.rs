@@ -100,7 +100,9 @@ fn lessons(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("parse all 10 built-in lessons", |b| b.iter(|| black_box(Lesson::embedded().len())));
+    group.bench_function("parse all 10 built-in lessons", |b| {
+        b.iter(|| black_box(Lesson::embedded().len()))
+    });
     group.finish();
 }
 

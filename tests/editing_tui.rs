@@ -4,16 +4,17 @@
 //! over a file changed on disk), read-only mode, leaving with unsaved
 //! changes, and recovering a session from its journal.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+mod support;
+
+use support::{ctrl, keys, press, screen};
+
+use crossterm::event::KeyCode;
 use iamscope::io::export::export_to_string;
 use iamscope::io::{AccountSource, ExportFormat};
 use iamscope::model::Holder;
 use iamscope::tui::App;
 use iamscope::tui::app::{Overlay, View};
 use iamscope::tui::config::Settings;
-use iamscope::tui::draw::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const DEV_POLICY: &str = "arn:aws:iam::111122223333:policy/DevelopersS3Read";
 
@@ -37,43 +38,6 @@ fn app_from(paths: &[std::path::PathBuf]) -> App {
 
 fn app() -> App {
     app_from(&[])
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, app)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// The whole account as a workspace file: equal text, equal account.

@@ -143,3 +143,35 @@ fn a_group_asked_as_a_principal_is_told_it_never_is_one() {
     let error = eval::evaluate(&demo(), &request).unwrap_err().to_string();
     assert!(error.contains("a group is never a principal"), "{error}");
 }
+
+/// Cognito developer guide, identity pools' basic (classic) flow: the
+/// identity presents its own Cognito token to STS for any role, so only that
+/// role's trust policy decides — its `amr` condition is what keeps guests out.
+#[test]
+fn in_the_classic_flow_a_guest_is_kept_from_the_signed_in_role_by_the_trust_policy_alone() {
+    let guest = "identity-pool/eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10:unauthenticated";
+    let role = "arn:aws:iam::111122223333:role/PhotoAppAuthRole";
+    let ask = |model: &Model| {
+        let mut request = Request::new(PrincipalSpec::parse(guest).unwrap(), "sts:AssumeRoleWithWebIdentity", role);
+        request.time = Some("2026-10-28T09:00:00Z".parse().unwrap());
+        eval::evaluate(model, &request).unwrap()
+    };
+    let mut model = demo();
+    let e = ask(&model);
+    assert_eq!(e.decision, eval::Decision::ImplicitDeny);
+    assert!(text(&e).contains("cognito-identity.amazonaws.com:amr"), "{}", text(&e));
+    // without the amr condition, a guest can take the signed-in role
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10"}}}]}"#;
+    iamscope::model::change::apply(
+        &mut model,
+        &iamscope::model::change::Change::UpdateTrustPolicy {
+            role: "PhotoAppAuthRole".into(),
+            document: trust.into(),
+        },
+        "2026-10-28T09:00:00Z".parse().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ask(&model).decision, eval::Decision::Allow);
+}

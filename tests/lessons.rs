@@ -3,16 +3,17 @@
 //! a learner's way through a whole lesson, driven by the app's keys and
 //! drawn on a `TestBackend`; progress that survives a restart; the glossary.
 
+mod support;
+
+use support::{keys, press, screen};
+
 use std::process::Command;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use iamscope::lessons::{Glossary, Lesson, Step};
 use iamscope::tui::App;
 use iamscope::tui::app::Overlay;
 use iamscope::tui::config::Settings;
-use iamscope::tui::draw::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn now() -> jiff::Timestamp {
     "2026-11-01T00:00:00Z".parse().unwrap()
@@ -200,43 +201,10 @@ fn app(progress: &std::path::Path) -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 fn command(app: &mut App, line: &str) {
     keys(app, ":");
     keys(app, line);
     press(app, KeyCode::Enter);
-}
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, app)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn step(app: &App) -> usize {

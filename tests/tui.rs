@@ -1,13 +1,14 @@
 //! The explorer's screens, driven through the app's own key handling on a
 //! `TestBackend` and compared with snapshots, at 120×40 and at 80×24.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+mod support;
+
+use support::{ctrl, keys, press, render, screen};
+
+use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use iamscope::tui::App;
 use iamscope::tui::app::{Focus, View};
 use iamscope::tui::config::Settings;
-use iamscope::tui::draw::draw;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
 fn app() -> App {
@@ -21,54 +22,12 @@ fn app() -> App {
     )
 }
 
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 /// Replace an inspector field: Enter, clear, type, Enter.
 fn set_field(app: &mut App, text: &str) {
     press(app, KeyCode::Enter);
     ctrl(app, 'u');
     keys(app, text);
     press(app, KeyCode::Enter);
-}
-
-fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, app)).unwrap();
-    terminal
-}
-
-fn screen(app: &mut App, width: u16, height: u16) -> String {
-    let terminal = render(app, width, height);
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-            line.push_str(symbol);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 fn both_sizes(name: &str, app: &mut App) {

@@ -153,6 +153,16 @@ fn is_the_assume_call(request: &Request, role_arn: &str) -> bool {
     request.action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") && request.resource == role_arn
 }
 
+/// In the classic (basic) flow the identity gets an OpenID token from
+/// Cognito (GetOpenIdToken) and presents it to STS itself, for any role:
+/// only that role's trust policy decides (AssumeRoleWithWebIdentity needs
+/// no permissions of the caller). Cognito developer guide, "Identity pools
+/// (federated identities) authentication flow", basic flow.
+fn classic_assume(request: &Request, identity: &WebIdentity<'_>) -> bool {
+    identity.pool.allow_classic_flow == Some(true)
+        && request.action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+}
+
 /// In Cognito's enhanced flow, guest credentials are scoped down by the
 /// AWS managed session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy;
 /// with the classic (basic) flow enabled, a guest can get the role unscoped.
@@ -182,8 +192,12 @@ fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) ->
             };
         }
     };
-    let assume = assume_request(request, role.arn.as_str());
     let web = Requester::WebIdentity(identity.clone());
+    if classic_assume(request, identity) {
+        let run = Run::new(model, request, &web, &[]);
+        return run.decide(&run.facts(&mut ()));
+    }
+    let assume = assume_request(request, role.arn.as_str());
     let run = Run::new(model, &assume, &web, &[]);
     let hop = run.decide(&run.facts(&mut ()));
     if is_the_assume_call(request, role.arn.as_str()) {
@@ -233,6 +247,14 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
             };
         }
     };
+    if classic_assume(request, identity) {
+        let mut explanation = explain_run(model, request, &web, &[]);
+        explanation.assumptions.push(format!(
+            "identity pool {} allows the classic (basic) flow: the identity can present its Cognito token to STS for any role, and only that role's trust policy decides",
+            identity.pool.name
+        ));
+        return explanation;
+    }
     let assume = assume_request(request, role.arn.as_str());
     let hop = explain_run(model, &assume, &web, &[]);
     if is_the_assume_call(request, role.arn.as_str()) {
