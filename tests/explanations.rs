@@ -152,7 +152,11 @@ fn in_the_classic_flow_a_guest_is_kept_from_the_signed_in_role_by_the_trust_poli
     let guest = "identity-pool/eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10:unauthenticated";
     let role = "arn:aws:iam::111122223333:role/PhotoAppAuthRole";
     let ask = |model: &Model| {
-        let mut request = Request::new(PrincipalSpec::parse(guest).unwrap(), "sts:AssumeRoleWithWebIdentity", role);
+        let mut request = Request::new(
+            PrincipalSpec::parse(guest).unwrap(),
+            "sts:AssumeRoleWithWebIdentity",
+            role,
+        );
         request.time = Some("2026-10-28T09:00:00Z".parse().unwrap());
         eval::evaluate(model, &request).unwrap()
     };

@@ -225,7 +225,8 @@ impl ManagedPolicy {
     /// iamscope's built-in copy of an AWS managed policy, marked as such.
     pub fn from_library(p: &crate::catalog::managed::LibraryPolicy) -> Option<ManagedPolicy> {
         let arn = Arn::parse(p.arn).ok()?;
-        let updated = crate::io::dates::parse_date(p.update_date);
+        // the library's dates are RFC 3339 timestamps
+        let updated = p.update_date.parse::<Timestamp>().ok();
         Some(ManagedPolicy {
             name: p.name.to_owned(),
             id: String::new(),
@@ -236,7 +237,7 @@ impl ManagedPolicy {
             attachment_count: None,
             boundary_usage_count: None,
             is_attachable: true,
-            created: crate::io::dates::parse_date(p.create_date),
+            created: p.create_date.parse::<Timestamp>().ok(),
             updated,
             versions: vec![PolicyVersion {
                 id: p.default_version_id.to_owned(),
