@@ -357,3 +357,40 @@ fn progress_and_the_learner_s_changes_survive_a_restart() {
         "reset starts the account over"
     );
 }
+
+#[test]
+fn an_instructor_s_folder_adds_lessons_and_a_broken_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Lesson::embedded_files()[0].1;
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        root.replace("id = \"root-user\"", "id = \"my-root\"").replace(
+            "title = \"The root user, and why to lock it away\"",
+            "title = \"My root lesson\"",
+        ),
+    )
+    .unwrap();
+    let list = |dir: &std::path::Path| {
+        let output = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+            .args(["lesson", "list", "--lessons"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (status, out) = list(dir.path());
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        out.contains("my-root") && out.contains("My root lesson") && out.contains("root-user"),
+        "{out}"
+    );
+    assert!(out.contains("(5 steps, 1 task)"), "{out}");
+
+    std::fs::write(dir.path().join("broken.toml"), "id = \"broken\"\ntitle = 3\n").unwrap();
+    let (status, out) = list(dir.path());
+    assert_eq!(status, Some(2), "{out}");
+    assert!(out.contains("broken.toml:2:9"), "{out}");
+}

@@ -73,10 +73,11 @@ pub fn run(command: &LessonCommand, out: &mut impl Write) -> Result<u8, Failure>
                 let does = lesson.steps.iter().filter(|s| matches!(s, Step::Do { .. })).count();
                 writeln!(
                     out,
-                    "{:<28} {}  ({} steps, {does} tasks)",
+                    "{:<28} {}  ({} steps, {does} task{})",
                     lesson.id,
                     lesson.title,
-                    lesson.steps.len()
+                    lesson.steps.len(),
+                    if does == 1 { "" } else { "s" }
                 )?;
             }
             for p in &problems {
