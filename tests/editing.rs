@@ -730,3 +730,38 @@ mod random {
         }
     }
 }
+
+/// IAM DeletePolicy: a managed policy must be detached from every identity
+/// and no longer be a permissions boundary before it can be deleted; the
+/// delete does both first, including on a user that has it both ways.
+#[test]
+fn deleting_a_policy_detaches_it_and_clears_it_as_a_boundary_everywhere() {
+    let mut model = demo();
+    let arn = "arn:aws:iam::111122223333:policy/ContractorBoundary";
+    ok(
+        &mut model,
+        Change::AttachPolicy {
+            holder: Holder::User("carol".into()),
+            arn: arn.into(),
+        },
+    );
+    let carol = model.user("carol").unwrap();
+    assert!(carol.permissions_boundary.is_some() && carol.attached_policies.iter().any(|p| p.arn == arn));
+    let mut history = History::default();
+    history
+        .apply(&mut model, Change::DeletePolicy { arn: arn.into() }, now())
+        .unwrap();
+    let carol = model.user("carol").unwrap();
+    assert!(carol.permissions_boundary.is_none(), "the boundary is cleared too");
+    assert!(!carol.attached_policies.iter().any(|p| p.arn == arn));
+    assert!(model.policy(arn).is_none());
+    let commands = &history.done()[0].commands;
+    assert!(
+        commands.iter().any(|c| c.contains("detach-user-policy")),
+        "{commands:?}"
+    );
+    assert!(
+        commands.iter().any(|c| c.contains("delete-user-permissions-boundary")),
+        "{commands:?}"
+    );
+}

@@ -1326,63 +1326,35 @@ fn apply_to(rec: &mut Recorder<'_>, change: &Change, now: jiff::Timestamp) -> Re
             if rec.account.policies[p].is_aws_managed() {
                 return refuse(format!("{arn} is AWS managed: it cannot be deleted, only detached"));
             }
-            // Detach it everywhere, as AWS requires before deletion.
-            for u in 0..rec.account.users.len() {
-                let user = &rec.account.users[u];
-                let attached = user.attached_policies.iter().any(|a| &a.arn == arn);
-                let boundary = user.permissions_boundary.as_ref().is_some_and(|b| &b.arn == arn);
-                if attached || boundary {
-                    let name = user.name.clone();
-                    apply_to(
-                        rec,
-                        &if attached {
-                            Change::DetachPolicy {
-                                holder: Holder::User(name),
-                                arn: arn.clone(),
-                            }
-                        } else {
-                            Change::ClearPermissionsBoundary {
-                                holder: Holder::User(name),
-                            }
-                        },
-                        now,
-                    )?;
+            // Detach it everywhere and clear it as a boundary, as AWS requires
+            // before deletion (DeletePolicy fails with DeleteConflict otherwise).
+            let mut uses: Vec<Change> = Vec::new();
+            let mut note = |holder: Holder, attached: bool, boundary: bool| {
+                if attached {
+                    uses.push(Change::DetachPolicy {
+                        holder: holder.clone(),
+                        arn: arn.clone(),
+                    });
                 }
+                if boundary {
+                    uses.push(Change::ClearPermissionsBoundary { holder });
+                }
+            };
+            let is_it = |b: &Option<PermissionsBoundary>| b.as_ref().is_some_and(|b| &b.arn == arn);
+            for u in &rec.account.users {
+                let attached = u.attached_policies.iter().any(|a| &a.arn == arn);
+                note(Holder::User(u.name.clone()), attached, is_it(&u.permissions_boundary));
             }
-            for g in 0..rec.account.groups.len() {
-                if rec.account.groups[g].attached_policies.iter().any(|a| &a.arn == arn) {
-                    let name = rec.account.groups[g].name.clone();
-                    apply_to(
-                        rec,
-                        &Change::DetachPolicy {
-                            holder: Holder::Group(name),
-                            arn: arn.clone(),
-                        },
-                        now,
-                    )?;
-                }
+            for g in &rec.account.groups {
+                let attached = g.attached_policies.iter().any(|a| &a.arn == arn);
+                note(Holder::Group(g.name.clone()), attached, false);
             }
-            for r in 0..rec.account.roles.len() {
-                let role = &rec.account.roles[r];
-                let attached = role.attached_policies.iter().any(|a| &a.arn == arn);
-                let boundary = role.permissions_boundary.as_ref().is_some_and(|b| &b.arn == arn);
-                if attached || boundary {
-                    let name = role.name.clone();
-                    apply_to(
-                        rec,
-                        &if attached {
-                            Change::DetachPolicy {
-                                holder: Holder::Role(name),
-                                arn: arn.clone(),
-                            }
-                        } else {
-                            Change::ClearPermissionsBoundary {
-                                holder: Holder::Role(name),
-                            }
-                        },
-                        now,
-                    )?;
-                }
+            for r in &rec.account.roles {
+                let attached = r.attached_policies.iter().any(|a| &a.arn == arn);
+                note(Holder::Role(r.name.clone()), attached, is_it(&r.permissions_boundary));
+            }
+            for change in &uses {
+                apply_to(rec, change, now)?;
             }
             let p = policy_index(rec.account, arn)?;
             let versions: Vec<String> = rec.account.policies[p]
