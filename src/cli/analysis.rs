@@ -136,15 +136,7 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
     );
     let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
     for a in &w.allowed {
-        let because = match &a.deciding {
-            Some(s) => format!(
-                "statement {} in {} (line {})",
-                visible(&s.statement),
-                visible(&s.policy),
-                s.line
-            ),
-            None => a.rule.replace('-', " "),
-        };
+        let because = super::render::because(a.deciding.as_ref(), a.rule);
         out.push_str(&format!(
             "  {}  {}/{}  e.g. {}  — first by {because}\n",
             p.green(&format!("{:<width$}", visible(&a.principal))),

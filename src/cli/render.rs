@@ -135,6 +135,20 @@ fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
     }
 }
 
+/// Why a principal is allowed, for who-can listings: the deciding statement,
+/// or the rule when no statement decided (the root user, say).
+pub fn because(deciding: Option<&crate::eval::explain::StatementInfo>, rule: &str) -> String {
+    match deciding {
+        Some(s) => format!(
+            "statement {} in {} (line {})",
+            visible(&s.statement),
+            visible(&s.policy),
+            s.line
+        ),
+        None => rule.replace('-', " "),
+    }
+}
+
 pub fn who_can(w: &WhoCan, p: Paint) -> String {
     let mut out = format!(
         "{} of {} principals may {} on {}\n",
@@ -145,15 +159,7 @@ pub fn who_can(w: &WhoCan, p: Paint) -> String {
     );
     let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
     for a in &w.allowed {
-        let because = match &a.deciding {
-            Some(s) => format!(
-                "statement {} in {} (line {})",
-                visible(&s.statement),
-                visible(&s.policy),
-                s.line
-            ),
-            None => a.rule.replace('-', " "),
-        };
+        let because = because(a.deciding.as_ref(), a.rule);
         out.push_str(&format!(
             "  {}  {because}\n",
             p.green(&format!("{:<width$}", visible(&a.principal)))

@@ -385,6 +385,12 @@ impl App {
         }
         let model = Arc::clone(&self.model);
         self.stack.retain(|view| match view {
+            // a principal's permissions page always has something to say (an
+            // error when the principal is gone); building it asks thousands of questions
+            View::Detail {
+                target: Target::Permissions(_),
+                ..
+            } => true,
             View::Detail { target, .. } => !super::detail::doc(&model, target, self.now)
                 .lines
                 .iter()
