@@ -7,9 +7,7 @@ use iamscope::eval::{self, Context, PrincipalSpec, Request};
 use iamscope::io::synthetic::{self, Sizes};
 
 fn request(principal: PrincipalSpec, action: &str, resource: &str) -> Request {
-    let mut r = Request::new(principal, action, resource);
-    r.time = Some("2026-06-01T12:00:00Z".parse().unwrap());
-    r
+    Request::new(principal, action, resource, "2026-06-01T12:00:00Z".parse().unwrap())
 }
 
 fn demo(c: &mut Criterion) {

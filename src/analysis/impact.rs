@@ -59,8 +59,7 @@ pub fn impact(before: &Model, change: &Change, now: jiff::Timestamp) -> Result<I
         for action in &scope.actions {
             // only requests AWS could make: s3:DeleteObject on objects, not buckets
             for resource in scope.resources.iter().filter(|r| catalog.accepts(action, r)) {
-                let mut request = Request::new(principal.clone(), action, resource);
-                request.time = Some(now);
+                let request = Request::new(principal.clone(), action, resource, now);
                 let (Ok(b), Ok(a)) = (
                     crate::eval::decide(before, &request),
                     crate::eval::decide(&after, &request),

@@ -39,9 +39,8 @@ impl<'m> Probe<'m> {
         now: Timestamp,
     ) -> Result<Probe<'m>, EvalError> {
         let requester = context::resolve(model, spec).map_err(EvalError)?;
-        let mut request = Request::new(spec.clone(), String::with_capacity(64), String::with_capacity(128));
+        let mut request = Request::new(spec.clone(), String::with_capacity(64), String::with_capacity(128), now);
         request.context = context.clone();
-        request.time = Some(now);
         Ok(Probe {
             model,
             spec: spec.clone(),
@@ -71,7 +70,7 @@ impl<'m> Probe<'m> {
     }
 
     pub fn now(&self) -> Timestamp {
-        self.request.time.unwrap_or_else(Timestamp::now)
+        self.request.time
     }
 
     /// The engine's decision for `action` on `resource`.

@@ -92,9 +92,8 @@ pub fn who_can(
 }
 
 fn base_request(action: &str, resource: &str, context: &Context) -> Request {
-    let mut request = Request::new(PrincipalSpec::Root, action, resource);
+    let mut request = Request::new(PrincipalSpec::Root, action, resource, jiff::Timestamp::now());
     request.context = context.clone();
-    request.time = Some(jiff::Timestamp::now());
     request
 }
 

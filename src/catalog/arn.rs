@@ -15,13 +15,16 @@ enum Class {
     Segment,
     /// Anything but `:`: a trailing variable that may hold a path.
     Path,
+    /// Anything: the trailing name after a `/` of the resource part, such as
+    /// an S3 object key, which may hold `/` and `:` alike.
+    Tail,
 }
 
 impl Class {
     fn admits(self, c: char) -> bool {
         match self {
             Class::Char(x) => x == c,
-            Class::Any => true,
+            Class::Any | Class::Tail => true,
             Class::Segment => c != '/' && c != ':',
             Class::Path => c != ':',
         }
@@ -65,8 +68,11 @@ fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
             && let Some(end) = after.find('}')
         {
             rest = &after[end + 1..];
-            let spans_path = rest.is_empty() && (reading == Reading::Loose || slash_in_resource);
-            let class = if spans_path { Class::Path } else { Class::Segment };
+            let class = match (rest.is_empty(), slash_in_resource, reading) {
+                (true, true, _) => Class::Tail,
+                (true, false, Reading::Loose) => Class::Path,
+                _ => Class::Segment,
+            };
             tokens.push(Token::One(class));
             tokens.push(Token::Many(class));
             continue;
@@ -161,6 +167,9 @@ mod tests {
         assert!(!strict(OBJECT, "arn:aws:s3:::photos"));
         assert!(strict(OBJECT, "arn:aws:s3:::photos/2024/cat.jpg"));
         assert!(!strict(BUCKET, "arn:aws:s3:::photos/cat.jpg"));
+        // An object key may hold colons (a Cognito identity id, a session name).
+        assert!(strict(OBJECT, "arn:aws:s3:::photos/users/eu-west-1:5d1b/me.jpg"));
+        assert!(!strict(BUCKET, "arn:aws:s3:::photos:x"));
         // Variables need at least one character.
         assert!(!strict(OBJECT, "arn:aws:s3:::photos/"));
     }

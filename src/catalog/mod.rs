@@ -321,28 +321,69 @@ impl Catalog {
     /// Whether a request for `action` on `resource` is one AWS could make:
     /// the ARN has the shape of one of the action's resource types, or is
     /// `*`. Actions without resource types take only `*`. When the catalogue
-    /// cannot tell (an unknown action, an ARN of another service, a prefix
-    /// shared by several services) the answer is yes.
+    /// cannot tell (an unknown action, a prefix shared by several services)
+    /// the answer is yes.
     pub fn accepts(&self, action: &str, resource: &str) -> bool {
+        !matches!(
+            self.resource_fit(action, resource),
+            ResourceFit::WrongType { .. } | ResourceFit::TakesNoResource
+        )
+    }
+
+    /// How `resource` fits what `action` acts on (Service Authorization
+    /// Reference: each action lists the resource types it takes; one that
+    /// lists none takes `*`). The ARN is checked against every format of the
+    /// action's resource types, whichever service's ARN that is
+    /// (`sts:AssumeRole` takes an IAM role's ARN).
+    pub fn resource_fit(&self, action: &str, resource: &str) -> ResourceFit {
+        let resource = resource.trim();
         if resource == "*" {
-            return true;
+            return ResourceFit::Fits;
         }
         let Some(found) = self.action(action) else {
-            return true;
+            return ResourceFit::Unknown;
         };
         if SHARED_PREFIXES.iter().any(|p| found.service().eq_ignore_ascii_case(p)) {
-            return true;
+            return ResourceFit::Unknown;
         }
-        let mut types = found.resource_types().peekable();
-        if types.peek().is_none() {
-            return false;
+        let Some(service) = self.service(found.service()) else {
+            return ResourceFit::Unknown;
+        };
+        let types: Vec<&ResourceType> = found
+            .resource_types()
+            .filter_map(|t| service.resource_type(t.name()))
+            .collect();
+        if types.is_empty() {
+            return if found.resource_types().next().is_none() {
+                ResourceFit::TakesNoResource
+            } else {
+                ResourceFit::Unknown
+            };
         }
+        let fits = |reading| {
+            types
+                .iter()
+                .any(|t| t.arn_patterns().any(|p| arn::fits(p, resource, reading)))
+        };
+        if fits(arn::Reading::Strict) {
+            return ResourceFit::Fits;
+        }
+        // The loose reading (a trailing name that holds a path) only when the
+        // ARN fits no type of its own service strictly: `photos/*` is an
+        // object, so it is not a bucket whose name holds a slash.
         let arn_service = resource.split(':').nth(2).unwrap_or("");
-        if !arn_service.eq_ignore_ascii_case(found.service()) {
-            return true;
+        let strictly_another = self.service(arn_service).is_some_and(|s| {
+            s.resource_types
+                .iter()
+                .any(|rt| rt.arn_patterns().any(|p| arn::fits(p, resource, arn::Reading::Strict)))
+        });
+        if !strictly_another && fits(arn::Reading::Loose) {
+            return ResourceFit::Fits;
         }
-        let fitting = self.resource_types_for_arn(found.service(), resource);
-        types.any(|t| fitting.iter().any(|f| f.name().eq_ignore_ascii_case(t.name())))
+        ResourceFit::WrongType {
+            expected: types.iter().map(|t| t.name()).collect(),
+            formats: types.iter().flat_map(|t| t.arn_patterns()).collect(),
+        }
     }
 
     /// Finds a resource type of a service by name, case-insensitively.
@@ -373,6 +414,24 @@ impl Catalog {
         }
         Vec::new()
     }
+}
+
+/// How a resource fits an action (see [`Catalog::resource_fit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceFit {
+    /// The ARN has the shape of a resource type the action takes (or is `*`).
+    Fits,
+    /// The action takes resources of other types.
+    WrongType {
+        /// The resource types the action takes.
+        expected: Vec<&'static str>,
+        /// Their ARN formats.
+        formats: Vec<&'static str>,
+    },
+    /// The action takes no resource type: AWS authorizes it on `*`.
+    TakesNoResource,
+    /// The catalogue cannot tell (unknown action, incomplete service data).
+    Unknown,
 }
 
 /// The wildcard form of a condition key whose name has a variable part, and

@@ -16,6 +16,7 @@ pub mod render;
 pub mod screenshots;
 
 use crate::analysis::summary::AccountSummary;
+use crate::eval::Assume;
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
 /// Exit status for bad arguments or input (clap uses it too).
@@ -89,15 +90,27 @@ pub enum Command {
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); default: now
+        #[arg(long, value_name = "TIME")]
+        time: Option<String>,
+        /// realistic: fill in the keys every real request carries, each listed
+        /// under "Assumed"; none: take the context literally, as AWS's policy
+        /// simulator does
+        #[arg(long, value_name = "MODE", default_value = "realistic", value_parser = Assume::parse)]
+        assume: Assume,
+        /// Exit with status 2 when the request is one AWS would never receive
+        /// (an unknown action, a resource of a type the action does not take)
+        #[arg(long)]
+        strict: bool,
         /// Print JSON
         #[arg(long)]
         json: bool,
-        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}), one JSON result per line
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
         #[arg(long, value_name = "FILE.jsonl")]
         requests: Option<PathBuf>,
-        /// With --requests: include the full trace in each result
-        #[arg(long, requires = "requests")]
-        trace: bool,
+        /// With --requests: add each answer's summary sentence and its full trace
+        #[arg(long, alias = "trace", requires = "requests")]
+        explain: bool,
     },
     /// List every principal allowed to do an action on a resource, and why;
     /// or, for an action set (a wildcard, a service, an access level), each
@@ -280,15 +293,15 @@ pub fn main() -> ExitCode {
         // A closed pipe (`iamscope export | head`) is not an error worth a message.
         Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            eprintln!("error: {}", render::visible(&failure.message));
             ExitCode::from(failure.status)
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Every byte printed passes the one boundary that escapes control characters.
+    let mut out = render::safe_stdout();
     match cli.command {
         None => {
             let account = AccountArgs {
@@ -365,21 +378,31 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             action,
             resource,
             context,
+            time,
+            assume,
+            strict,
             json,
             requests,
-            trace,
+            explain,
         }) => {
             let loaded = account.load()?;
+            let now = jiff::Timestamp::now();
+            let strictness = if strict {
+                explain::Strictness::Strict
+            } else {
+                explain::Strictness::Warn
+            };
             if let Some(path) = requests {
-                return explain::explain_many(&loaded.model, &path, trace, &mut out);
+                return explain::explain_many(&loaded.model, &path, now, explain, strictness, &mut out);
             }
             let (Some(principal), Some(action), Some(resource)) = (principal, action, resource) else {
                 return Err(Failure::bad_input(
                     "explain needs --principal, --action and --resource (or --requests FILE.jsonl)",
                 ));
             };
-            let request = explain::request(&principal, &action, &resource, &context)?;
-            explain::explain_one(&loaded.model, &request, json, &mut out)
+            let mut spec = explain::spec(&principal, &action, &resource, &context, assume)?;
+            spec.time = time;
+            explain::explain_one(&loaded.model, &spec, now, json, strictness, &mut out)
         }
         Some(Command::WhoCan {
             account,

@@ -1,11 +1,29 @@
-//! Text for terminals and pipes: an explanation as a readable tree, with
-//! colour only when writing to a terminal and NO_COLOR is unset. Meaning
-//! never rests on colour alone: every line also carries a word or a mark.
+//! Text for terminals and pipes, and the one boundary every byte the
+//! command line prints passes through.
+//!
+//! Colour is written as private marks ([`Paint`]) that only [`SafeOut`]
+//! turns into terminal codes — when the output is a terminal and NO_COLOR
+//! is unset — and every control character that reached the text from a
+//! file (an escape sequence in a policy's Sid, a bell in a user name) is
+//! shown as `\u001b`, never sent raw: a name cannot retitle the terminal,
+//! clear the screen or reach the clipboard. Meaning never rests on colour
+//! alone: every line also carries a word or a mark.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::analysis::who_can::WhoCan;
+use crate::eval::outline::{self, Audience, Node, Tone};
 use crate::eval::{Decision, Explanation};
+
+/// The private marks colour is written with (Unicode private use area).
+const RESET: char = '\u{E000}';
+const STYLES: [(char, &str); 5] = [
+    ('\u{E001}', "1"),
+    ('\u{E002}', "2"),
+    ('\u{E003}', "1;32"),
+    ('\u{E004}', "1;31"),
+    ('\u{E005}', "1;33"),
+];
 
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
@@ -15,34 +33,37 @@ pub struct Paint {
 impl Paint {
     /// Colour when stdout is a terminal and NO_COLOR is not set (no-color.org).
     pub fn for_stdout() -> Paint {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Paint {
-            enabled: !no_color && std::io::stdout().is_terminal(),
+            enabled: colour_wanted(std::io::stdout().is_terminal()),
         }
     }
 
-    fn wrap(&self, code: &str, text: &str) -> String {
+    fn wrap(&self, style: usize, text: &str) -> String {
         if self.enabled {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            let mut out = String::with_capacity(text.len() + 6);
+            out.push(STYLES[style].0);
+            out.push_str(text);
+            out.push(RESET);
+            out
         } else {
             text.to_owned()
         }
     }
 
     pub fn bold(&self, text: &str) -> String {
-        self.wrap("1", text)
+        self.wrap(0, text)
     }
     pub fn dim(&self, text: &str) -> String {
-        self.wrap("2", text)
+        self.wrap(1, text)
     }
     pub fn green(&self, text: &str) -> String {
-        self.wrap("1;32", text)
+        self.wrap(2, text)
     }
     pub fn red(&self, text: &str) -> String {
-        self.wrap("1;31", text)
+        self.wrap(3, text)
     }
     pub fn yellow(&self, text: &str) -> String {
-        self.wrap("1;33", text)
+        self.wrap(4, text)
     }
 
     pub fn decision(&self, decision: Decision) -> String {
@@ -53,85 +74,198 @@ impl Paint {
             Decision::ImplicitDeny => self.yellow(text),
         }
     }
+
+    pub fn tone(&self, tone: Tone, text: &str) -> String {
+        match tone {
+            Tone::Text => text.to_owned(),
+            Tone::Heading => self.bold(text),
+            Tone::Dim => self.dim(text),
+            Tone::Good => self.green(text),
+            Tone::Bad => self.red(text),
+            Tone::Warn => self.yellow(text),
+        }
+    }
 }
 
-/// Control characters from names or policies are shown, never sent raw.
+fn colour_wanted(terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && terminal
+}
+
+/// A character that must not reach a terminal raw: C0 and C1 controls but
+/// newline and tab, DEL, and the invisible marks that reorder or hide text
+/// (bidirectional overrides and isolates, zero-width characters).
+fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Escape one character as JSON does (`\u001b`), which reads the same in
+/// text and keeps JSON output valid.
+fn push_escaped(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{:04x}", c as u32);
+}
+
+/// Text from a file, made safe to print: control characters escaped, colour
+/// marks dropped.
 pub fn visible(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
-pub fn explanation(e: &Explanation, p: Paint) -> String {
-    let mut out = String::new();
-    render(e, p, &mut out, 0);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
-fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
-    let pad = "  ".repeat(depth);
-    for (i, hop) in e.hops.iter().enumerate() {
-        out.push_str(&format!(
-            "{pad}{}\n",
-            p.bold(&format!("Step {}: {} {}", i + 1, hop.action, hop.resource))
-        ));
-        render(hop, p, out, depth + 1);
-        out.push('\n');
+/// The boundary: a writer that turns colour marks into terminal codes (or
+/// drops them) and escapes every control character. Everything the command
+/// line prints goes through one of these.
+pub struct SafeOut<W: Write> {
+    inner: W,
+    colour: bool,
+    /// The start of a character split across two writes.
+    pending: Vec<u8>,
+    buffer: String,
+}
+
+impl<W: Write> SafeOut<W> {
+    pub fn new(inner: W, colour: bool) -> SafeOut<W> {
+        SafeOut {
+            inner,
+            colour,
+            pending: Vec::new(),
+            buffer: String::new(),
+        }
     }
+
+    fn convert(&mut self, text: &str) {
+        self.buffer.clear();
+        for c in text.chars() {
+            if c == RESET {
+                if self.colour {
+                    self.buffer.push_str("\x1b[0m");
+                }
+            } else if let Some((_, code)) = STYLES.iter().find(|(m, _)| *m == c) {
+                if self.colour {
+                    self.buffer.push_str("\x1b[");
+                    self.buffer.push_str(code);
+                    self.buffer.push('m');
+                }
+            } else if is_hidden_control(c) {
+                push_escaped(&mut self.buffer, c);
+            } else {
+                self.buffer.push(c);
+            }
+        }
+    }
+}
+
+/// Standard output through the boundary, coloured when it is a terminal
+/// and NO_COLOR is unset.
+pub fn safe_stdout() -> SafeOut<std::io::StdoutLock<'static>> {
+    let colour = colour_wanted(std::io::stdout().is_terminal());
+    SafeOut::new(std::io::stdout().lock(), colour)
+}
+
+/// Bytes that need no look: printable ASCII, newline and tab.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+}
+
+impl<W: Write> Write for SafeOut<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() && plain_ascii(bytes) {
+            self.inner.write_all(bytes)?;
+            return Ok(bytes.len());
+        }
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(bytes);
+        let mut rest: &[u8] = &data;
+        let mut text = String::with_capacity(data.len());
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    text.push_str(valid);
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        // Cut off mid-character: wait for the rest.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            text.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        self.convert(&text);
+        self.inner.write_all(self.buffer.as_bytes())?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let pending = std::mem::take(&mut self.pending);
+            self.convert(&String::from_utf8_lossy(&pending));
+            self.inner.write_all(self.buffer.as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for SafeOut<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// An explanation as text: the answer, its sentence, then the whole outline.
+pub fn explanation(e: &Explanation, p: Paint) -> String {
+    let mut out = String::new();
     out.push_str(&format!(
-        "{pad}{}  {}  {}  {}\n",
+        "{}  {}  {}  {}\n",
         p.decision(e.decision),
-        visible(&e.principal),
-        visible(&e.action),
-        visible(&e.resource)
+        e.principal,
+        e.action,
+        e.resource
     ));
-    out.push_str(&format!("{pad}{}\n", visible(&e.summary)));
-    for stage in &e.stages {
-        out.push_str(&format!("\n{pad}{} — {}\n", p.bold(stage.title), stage.verdict));
-        for policy in &stage.policies {
-            out.push_str(&format!("{pad}  {}\n", visible(&policy.label())));
-            if policy.statements.is_empty() {
-                out.push_str(&format!("{pad}    {}\n", p.dim("(no statements)")));
-            }
-            for s in &policy.statements {
-                let mark = match (s.deciding, s.matched) {
-                    (true, _) => p.bold("▶ decides"),
-                    (false, true) => "✓ applies".to_owned(),
-                    (false, false) => p.dim("· no"),
-                };
-                let why = match &s.miss {
-                    Some(miss) => format!(" — {}", miss.describe()),
-                    None => String::new(),
-                };
-                let line = format!(
-                    "{} {} {}{why}  (line {})",
-                    mark,
-                    s.effect.as_str(),
-                    visible(&s.label),
-                    s.line
-                );
-                out.push_str(&format!("{pad}    {}\n", if s.matched { line } else { p.dim(&line) }));
-            }
+    out.push_str(&e.summary);
+    out.push('\n');
+    let nodes = outline::outline(e, Audience::CommandLine);
+    for (i, node) in nodes.iter().enumerate() {
+        // A blank line before each stage-level block, as paragraphs.
+        let top_block = !node.children.is_empty() || node.key.ends_with("missing");
+        if top_block || i == 0 {
+            out.push('\n');
         }
+        print_node(node, 0, p, &mut out);
     }
-    if !e.missing_context.is_empty() {
-        out.push_str(&format!(
-            "\n{pad}{} {}\n",
-            p.bold("Missing context keys:"),
-            e.missing_context.join(", ")
-        ));
+    out
+}
+
+fn print_node(node: &Node, depth: usize, p: Paint, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
     }
-    if !e.assumptions.is_empty() {
-        out.push_str(&format!("\n{pad}{}\n", p.bold("Assumed:")));
-        for a in &e.assumptions {
-            out.push_str(&format!("{pad}  - {}\n", visible(a)));
-        }
+    for span in &node.spans {
+        out.push_str(&p.tone(span.tone, &span.text));
+    }
+    out.push('\n');
+    for child in &node.children {
+        print_node(child, depth + 1, p, out);
     }
 }
 

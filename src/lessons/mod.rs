@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use check::{Check, LessonRequest};
+pub use check::Check;
 pub use glossary::{Glossary, Term};
 pub use progress::{LessonProgress, Progress};
 
@@ -103,7 +103,7 @@ pub enum Step {
     /// lesson check makes sure the engine agrees.
     Predict {
         text: String,
-        request: LessonRequest,
+        request: crate::eval::RequestSpec,
         answer: Answer,
         /// Said after the reveal, to tie the answer to the concept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -423,7 +423,7 @@ impl Lesson {
             }
             match step {
                 Step::Read { .. } => {}
-                Step::Predict { request, answer, .. } => match request.decide(&model, now) {
+                Step::Predict { request, answer, .. } => match check::decide(request, &model, now) {
                     Ok(decision) if Answer::of(decision) != *answer => problem(
                         place,
                         format!(

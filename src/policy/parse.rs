@@ -731,7 +731,27 @@ pub fn parse_condition_date(text: &str) -> Option<jiff::Timestamp> {
             .ok()
             .and_then(|s| jiff::Timestamp::from_second(s).ok());
     }
-    crate::io::dates::parse_date(text)
+    parse_date(text)
+}
+
+/// Parse a date in any of the forms exports and conditions use:
+/// `2019-12-18T19:10:08Z`, `…+00:00`, `2019-12-18 19:10:08+00:00` (as Python
+/// tools write it) and a bare day (midnight UTC).
+pub fn parse_date(text: &str) -> Option<jiff::Timestamp> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return jiff::tz::TimeZone::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .ok();
+    }
+    // A time with no offset: exports mean UTC.
+    if let Ok(datetime) = text.parse::<jiff::civil::DateTime>() {
+        return jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok();
+    }
+    None
 }
 
 /// An address is a one-address range (`/32` or `/128`).

@@ -22,7 +22,7 @@ use super::theme::{Theme, ThemeName};
 use crate::analysis::who_can::{self, WhoCan};
 use crate::eval::PolicySource;
 use crate::io::ImportReport;
-use crate::model::{Holder, Model};
+use crate::model::Model;
 
 /// Which half of the screen keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -649,18 +649,10 @@ impl App {
     fn source_target(&self, source: &PolicySource) -> Option<Target> {
         let a = self.model.account();
         Some(match source {
-            PolicySource::Inline { holder, name } => {
-                let holder = match holder.split_once(' ')? {
-                    ("user", n) => Holder::User(n.to_owned()),
-                    ("group", n) => Holder::Group(n.to_owned()),
-                    ("role", n) => Holder::Role(n.to_owned()),
-                    _ => return None,
-                };
-                Target::Inline {
-                    holder,
-                    name: name.clone(),
-                }
-            }
+            PolicySource::Inline { holder, name } => Target::Inline {
+                holder: holder.clone(),
+                name: name.clone(),
+            },
             PolicySource::Managed { arn, .. } | PolicySource::PermissionsBoundary { arn, .. } => {
                 Target::PolicyDocument {
                     arn: arn.clone(),
@@ -729,6 +721,21 @@ impl App {
     }
 
     // ---- who-can ----
+
+    /// Open the inspector on a written request (from a lesson, the impact
+    /// preview or `:explain`), with no command line in between.
+    pub fn explain_spec(&mut self, spec: &crate::eval::RequestSpec) {
+        self.inspector.principal = spec.principal.clone();
+        self.inspector.follow_selection = false;
+        self.inspector.action = spec.action.clone();
+        self.inspector.resource = spec.resource.clone();
+        self.inspector.context = spec.context.to_line();
+        self.stack.retain(|v| !matches!(v, View::Inspector));
+        self.stack.push(View::Inspector);
+        self.focus = Focus::Right;
+        self.inspector.cursor = Field::ALL.len();
+        self.evaluate();
+    }
 
     pub fn start_who_can(&mut self) {
         let action = self.inspector.action.trim().to_owned();
@@ -1237,16 +1244,20 @@ impl App {
                     self.status = Some("usage: :explain PRINCIPAL ACTION [RESOURCE] [KEY=VALUE…]".to_owned());
                     return;
                 }
-                self.inspector.principal = args[0].to_owned();
-                self.inspector.follow_selection = false;
-                self.inspector.action = args[1].to_owned();
-                self.inspector.resource = args.get(2).map_or_else(|| "*".to_owned(), |r| r.to_string());
-                self.inspector.context = args.iter().skip(3).copied().collect::<Vec<_>>().join(", ");
-                self.stack.retain(|v| !matches!(v, View::Inspector));
-                self.stack.push(View::Inspector);
-                self.focus = Focus::Right;
-                self.inspector.cursor = Field::ALL.len();
-                self.evaluate();
+                let mut spec = crate::eval::RequestSpec::new(
+                    args[0],
+                    args[1],
+                    args.get(2).map_or_else(|| "*".to_owned(), |r| r.to_string()),
+                );
+                match crate::eval::ContextSpec::parse_line(&args.iter().skip(3).copied().collect::<Vec<_>>().join(", "))
+                {
+                    Ok(context) => spec.context = context,
+                    Err(e) => {
+                        self.status = Some(e);
+                        return;
+                    }
+                }
+                self.explain_spec(&spec);
             }
             "who-can" => {
                 if args.len() < 2 {

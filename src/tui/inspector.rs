@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use super::detail::Tone;
-use crate::eval::{self, Context, Decision, Explanation, MissInfo, PolicySource, PrincipalSpec, Request};
+use crate::eval::outline::{self, Audience, Link, Node};
+use crate::eval::{self, Context, ContextSpec, Decision, Explanation, PolicySource, RequestSpec};
 use crate::model::Model;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,13 +104,21 @@ impl Inspector {
         Field::ALL.get(self.cursor).copied()
     }
 
-    /// Parse the context field: `k=v, k=v` (a key twice gives two values).
+    /// Parse the context field: `k=v, k=[a, b]` (a key twice gives two values).
     pub fn context(&self) -> Result<Context, String> {
-        let mut context = Context::new();
-        for part in self.context.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            context.add_assignment(part)?;
-        }
-        Ok(context)
+        Ok(ContextSpec::parse_line(&self.context)?.to_context())
+    }
+
+    /// The fields as a written request.
+    pub fn spec(&self) -> Result<RequestSpec, String> {
+        let resource = if self.resource.trim().is_empty() {
+            "*".to_owned()
+        } else {
+            self.resource.trim().to_owned()
+        };
+        let mut spec = RequestSpec::new(self.principal.trim(), self.action.trim(), resource);
+        spec.context = ContextSpec::from(&self.context()?);
+        Ok(spec)
     }
 
     /// Ask the engine again with the current fields.
@@ -119,15 +128,7 @@ impl Inspector {
             return;
         }
         let result = (|| {
-            let principal = PrincipalSpec::parse(&self.principal)?;
-            let resource = if self.resource.trim().is_empty() {
-                "*".to_owned()
-            } else {
-                self.resource.trim().to_owned()
-            };
-            let mut request = Request::new(principal, self.action.trim(), resource);
-            request.context = self.context()?;
-            request.time = Some(now);
+            let request = self.spec()?.to_request(now).map_err(|e| e.to_string())?;
             eval::evaluate(model, &request).map_err(|e| e.to_string())
         })();
         self.result = Some(result);
@@ -167,193 +168,63 @@ impl Inspector {
         rows
     }
 
-    fn explanation_rows(&self, e: &Explanation, prefix: &str, depth: usize, rows: &mut Vec<TreeRow>) {
-        let push = |rows: &mut Vec<TreeRow>, depth, key: String, spans, toggle, jump| {
+    fn explanation_rows(&self, e: &Explanation, _prefix: &str, depth: usize, rows: &mut Vec<TreeRow>) {
+        for node in outline::outline(e, Audience::Explorer) {
+            self.node_rows(&node, depth, rows);
+        }
+    }
+
+    /// One outline node and, when open, what is under it.
+    fn node_rows(&self, node: &Node, depth: usize, rows: &mut Vec<TreeRow>) {
+        let open = node.children.is_empty() || self.is_open(&node.key, node.open);
+        let jump = node
+            .link
+            .as_ref()
+            .map(|Link::Statement { source, line, .. }| (source.clone(), *line));
+        // Long prose (a miss's reason, an assumption) wraps; rows stay one line.
+        let prose = node.children.is_empty() && node.spans.len() == 1 && node.link.is_none() && depth > 0;
+        if prose {
+            let span = &node.spans[0];
+            for line in super::detail::wrap(&super::text::visible(&span.text), 70) {
+                rows.push(TreeRow {
+                    depth,
+                    key: node.key.clone(),
+                    spans: vec![(line, tone(span.tone))],
+                    toggle: None,
+                    jump: None,
+                    term: None,
+                });
+            }
+        } else {
             rows.push(TreeRow {
                 depth,
-                key,
-                spans,
-                toggle,
+                key: node.key.clone(),
+                spans: node
+                    .spans
+                    .iter()
+                    .map(|s| (super::text::visible(&s.text), tone(s.tone)))
+                    .collect(),
+                toggle: (!node.children.is_empty()).then_some(open),
                 jump,
                 term: None,
-            })
-        };
-        for (i, hop) in e.hops.iter().enumerate() {
-            let key = format!("{prefix}hop{i}");
-            let open = self.is_open(&key, false);
-            push(
-                rows,
-                depth,
-                key.clone(),
-                vec![
-                    (format!("Step {}: ", i + 1), Tone::Heading),
-                    (decision_word(hop.decision).to_owned(), decision_tone(hop.decision)),
-                    (format!("  {} {}", hop.action, hop.resource), Tone::Text),
-                ],
-                Some(open),
-                None,
-            );
-            if open {
-                self.explanation_rows(hop, &format!("{key}/"), depth + 1, rows);
-            }
+            });
         }
-        if depth > 0 || !e.hops.is_empty() {
-            push(
-                rows,
-                depth,
-                format!("{prefix}summary"),
-                vec![(super::text::visible(&e.summary), Tone::Text)],
-                None,
-                None,
-            );
-        }
-        for stage in &e.stages {
-            let key = format!("{prefix}stage/{}", stage.title);
-            let open = self.is_open(&key, true);
-            push(
-                rows,
-                depth,
-                key.clone(),
-                vec![
-                    (stage.title.to_owned(), Tone::Heading),
-                    (format!(" — {}", stage.verdict), Tone::Dim),
-                ],
-                Some(open),
-                None,
-            );
-            if !open {
-                continue;
-            }
-            for policy in &stage.policies {
-                let key = format!("{key}/{}", policy.label());
-                let closest = e.closest.as_ref().is_some_and(|c| c.source == policy.source);
-                let relevant = closest || policy.statements.iter().any(|s| s.matched || s.deciding);
-                let open = self.is_open(&key, relevant);
-                let summary = if policy.statements.iter().any(|s| s.matched || s.deciding) {
-                    String::new()
-                } else {
-                    format!(
-                        "  ({} statement{}, none applies)",
-                        policy.statements.len(),
-                        if policy.statements.len() == 1 { "" } else { "s" }
-                    )
-                };
-                push(
-                    rows,
-                    depth + 1,
-                    key.clone(),
-                    vec![
-                        (super::text::visible(&policy.label()), Tone::Text),
-                        (summary, Tone::Dim),
-                    ],
-                    Some(open),
-                    None,
-                );
-                if !open {
-                    continue;
-                }
-                for s in &policy.statements {
-                    let skey = format!("{key}/{}", s.index);
-                    let (mark, tone) = match (s.deciding, s.matched) {
-                        (true, _) => (
-                            "▶ decides ",
-                            if s.effect == crate::policy::Effect::Deny {
-                                Tone::Bad
-                            } else {
-                                Tone::Good
-                            },
-                        ),
-                        (false, true) => ("✓ applies ", Tone::Text),
-                        (false, false) => ("· no      ", Tone::Dim),
-                    };
-                    let reason = s
-                        .miss
-                        .as_ref()
-                        .map(|m| format!(" — {}", short_reason(m)))
-                        .unwrap_or_default();
-                    let open = s.miss.is_some() && self.is_open(&skey, false);
-                    push(
-                        rows,
-                        depth + 2,
-                        skey.clone(),
-                        vec![
-                            (mark.to_owned(), tone),
-                            (
-                                format!("{} {}", s.effect.as_str(), super::text::visible(&s.label)),
-                                tone,
-                            ),
-                            (reason, Tone::Dim),
-                            (format!("  line {}", s.line), Tone::Dim),
-                        ],
-                        s.miss.as_ref().map(|_| open),
-                        Some((policy.source.clone(), s.line)),
-                    );
-                    if open && let Some(miss) = &s.miss {
-                        for line in super::detail::wrap(&miss.describe(), 70) {
-                            push(
-                                rows,
-                                depth + 3,
-                                format!("{skey}/why"),
-                                vec![(line, Tone::Warn)],
-                                None,
-                                None,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-        if !e.missing_context.is_empty() {
-            push(
-                rows,
-                depth,
-                format!("{prefix}missing"),
-                vec![
-                    ("Missing context keys: ".to_owned(), Tone::Warn),
-                    (e.missing_context.join(", "), Tone::Warn),
-                ],
-                None,
-                None,
-            );
-        }
-        if !e.assumptions.is_empty() {
-            let key = format!("{prefix}assumed");
-            let open = self.is_open(&key, false);
-            push(
-                rows,
-                depth,
-                key.clone(),
-                vec![
-                    ("Assumed".to_owned(), Tone::Heading),
-                    (format!(" ({})", e.assumptions.len()), Tone::Dim),
-                ],
-                Some(open),
-                None,
-            );
-            if open {
-                for a in &e.assumptions {
-                    for line in super::detail::wrap(a, 70) {
-                        push(rows, depth + 1, format!("{key}/a"), vec![(line, Tone::Dim)], None, None);
-                    }
-                }
+        if open {
+            for child in &node.children {
+                self.node_rows(child, depth + 1, rows);
             }
         }
     }
 }
 
-/// The first clause of a miss, for the collapsed row.
-fn short_reason(miss: &MissInfo) -> &'static str {
-    match miss {
-        MissInfo::Action { negated: false, .. } => "action not matched",
-        MissInfo::Action { negated: true, .. } => "action excluded by NotAction",
-        MissInfo::Resource { negated: false, .. } => "resource not matched",
-        MissInfo::Resource { negated: true, .. } => "resource excluded by NotResource",
-        MissInfo::Principal { .. } => "principal not named",
-        MissInfo::Condition {
-            request_values: None, ..
-        } => "condition key missing",
-        MissInfo::Condition { .. } => "condition false",
-        MissInfo::Invalid => "invalid statement",
+fn tone(tone: outline::Tone) -> Tone {
+    match tone {
+        outline::Tone::Text => Tone::Text,
+        outline::Tone::Heading => Tone::Heading,
+        outline::Tone::Dim => Tone::Dim,
+        outline::Tone::Good => Tone::Good,
+        outline::Tone::Bad => Tone::Bad,
+        outline::Tone::Warn => Tone::Warn,
     }
 }
 

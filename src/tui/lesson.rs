@@ -262,7 +262,7 @@ impl App {
         }
         // a prediction made before stays made
         if let (Some(_), Some(request)) = (earlier, &request) {
-            let decision = request.decide(&self.model, self.now).ok();
+            let decision = crate::lessons::check::decide(request, &self.model, self.now).ok();
             if let Some(session) = &mut self.lesson_session {
                 session.revealed = decision;
             }
@@ -444,7 +444,7 @@ impl App {
             return;
         };
         let (id, request) = (lesson.id.clone(), request.clone());
-        let decision = match request.decide(&self.model, self.now) {
+        let decision = match crate::lessons::check::decide(&request, &self.model, self.now) {
             Ok(d) => d,
             Err(e) => {
                 self.status = Some(format!("the engine cannot answer {}: {e}", request.describe()));
@@ -459,21 +459,7 @@ impl App {
             session.revealed = Some(decision);
         }
         // the inspector shows why
-        let context: Vec<String> = request
-            .context
-            .iter()
-            .map(|(k, v)| match v {
-                crate::lessons::check::Values::One(v) => format!("{k}={v}"),
-                crate::lessons::check::Values::Many(vs) => format!("{k}={}", vs.join(",")),
-            })
-            .collect();
-        self.run_command(&format!(
-            "explain {} {} {} {}",
-            request.principal,
-            request.action,
-            request.resource,
-            context.join(" ")
-        ));
+        self.explain_spec(&request);
         self.status = Some(if Answer::of(decision) == answer {
             format!(
                 "right: AWS decides {}. The inspector shows why; ] goes on",
