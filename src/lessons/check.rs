@@ -55,9 +55,33 @@ impl LessonRequest {
             .map_err(|e| e.to_string())
     }
 
-    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`.
+    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`, and the request's
+    /// condition keys when it has some.
     pub fn describe(&self) -> String {
-        format!("{} {} on {}", self.principal, self.action, self.resource)
+        format!(
+            "{} {} on {}{}",
+            self.principal,
+            self.action,
+            self.resource,
+            with_context(&self.context)
+        )
+    }
+}
+
+/// ` with aws:SourceArn = arn:…`: two checks on the same request that differ
+/// only in a condition key must not read alike.
+fn with_context(context: &BTreeMap<String, Values>) -> String {
+    let keys: Vec<String> = context
+        .iter()
+        .map(|(key, values)| match values {
+            Values::One(v) => format!("{key} = {v}"),
+            Values::Many(vs) => format!("{key} = {}", vs.join(" | ")),
+        })
+        .collect();
+    if keys.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", keys.join(", "))
     }
 }
 
@@ -148,20 +172,23 @@ impl Check {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} can {action} on {resource}"),
+                context,
+            } => format!("{principal} can {action} on {resource}{}", with_context(context)),
             Check::Denied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} cannot {action} on {resource}"),
+                context,
+            } => format!("{principal} cannot {action} on {resource}{}", with_context(context)),
             Check::ExplicitlyDenied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("a Deny statement stops {principal} from {action} on {resource}"),
+                context,
+            } => format!(
+                "a Deny statement stops {principal} from {action} on {resource}{}",
+                with_context(context)
+            ),
             Check::UserExists { user } => format!("user {user} exists"),
             Check::UserAbsent { user } => format!("there is no user {user}"),
             Check::GroupExists { group } => format!("group {group} exists"),
