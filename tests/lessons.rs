@@ -92,6 +92,9 @@ fn lessons_cover_the_concepts_of_the_workshop() {
         "user pool",
         "identity pool",
         "unauthenticated",
+        "enhanced flow",
+        "classic flow",
+        "amazoncognitounauthedidentitiessessionpolicy",
     ] {
         assert!(text.contains(concept), "no lesson speaks of {concept}");
     }
@@ -184,6 +187,23 @@ fn the_glossary_reads_and_finds_terms_in_sentences() {
     ] {
         assert!(g.find(term).is_some(), "{term} is not in the glossary");
     }
+    // the engine's sentences about Cognito's two flows lead to their terms
+    let enhanced: Vec<&str> = g
+        .terms_in("identity pool PhotoAppIdentities uses the enhanced flow only: Cognito caps guest credentials with the session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy")
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    for term in ["enhanced flow", "session policy", "session policy scope-down"] {
+        assert!(enhanced.contains(&term), "{term}: {enhanced:?}");
+    }
+    let classic: Vec<&str> = g
+        .terms_in("identity pool PhotoAppIdentities allows the classic (basic) flow, in which a guest assumes the role itself")
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(classic.contains(&"basic flow"), "{classic:?}");
+    assert_eq!(g.find("classic flow").unwrap().name, "basic flow");
+    assert_eq!(g.find("scope-down").unwrap().name, "session policy scope-down");
 }
 
 // ---- the learner's way through a lesson, in the explorer ----
