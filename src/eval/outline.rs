@@ -8,7 +8,7 @@
 //! the same things in the same words.
 
 use super::explain::{Explanation, MissInfo, Stage, StatementTrace};
-use super::{Decision, PolicySource};
+use super::{Basis, Decision, PolicySource, StageKind};
 use crate::model::EntityRef;
 use crate::policy::Effect;
 
@@ -203,6 +203,8 @@ fn stage_node(e: &Explanation, stage: &Stage, prefix: &str) -> Node {
         .map(|policy| {
             let pkey = format!("{key}/{}", policy.label());
             let closest = e.closest.as_ref().is_some_and(|c| c.source == policy.source);
+            // A cap that decided a denial shows what it holds.
+            let decisive = decisive_stage(e.basis) == Some(stage.kind);
             let applies = policy.statements.iter().any(|s| s.matched || s.deciding);
             let note = if applies {
                 String::new()
@@ -227,7 +229,7 @@ fn stage_node(e: &Explanation, stage: &Stage, prefix: &str) -> Node {
             Node {
                 key: pkey,
                 spans: vec![span(policy.label(), Tone::Text), span(note, Tone::Dim)],
-                open: closest || applies,
+                open: closest || applies || decisive,
                 link: None,
                 children,
             }
@@ -242,6 +244,19 @@ fn stage_node(e: &Explanation, stage: &Stage, prefix: &str) -> Node {
         open: true,
         link: None,
         children,
+    }
+}
+
+/// The stage whose policies settled a denial that no statement decided.
+fn decisive_stage(basis: Basis) -> Option<StageKind> {
+    match basis {
+        Basis::BoundaryDoesNotAllow => Some(StageKind::PermissionsBoundary),
+        Basis::SessionPolicyDoesNotAllow => Some(StageKind::SessionPolicies),
+        Basis::TrustPolicyDoesNotAllow | Basis::KeyPolicyDoesNotAllow | Basis::ResourceAccountDoesNotAllow => {
+            Some(StageKind::ResourceBasedPolicies)
+        }
+        Basis::ScpLevelAllowsNothing { .. } => Some(StageKind::ServiceControlPolicies),
+        _ => None,
     }
 }
 

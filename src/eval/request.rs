@@ -379,6 +379,24 @@ fn scalars<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
 pub struct ContextSpec(pub BTreeMap<String, ContextValues>);
 
 impl ContextSpec {
+    /// ` with aws:SourceArn = arn:…`: two requests that differ only in a
+    /// condition key must not read alike.
+    pub fn describe(&self) -> String {
+        let keys: Vec<String> = self
+            .0
+            .iter()
+            .map(|(key, values)| match values {
+                ContextValues::One(v) => format!("{key} = {v}"),
+                ContextValues::Many(vs) => format!("{key} = {}", vs.join(" | ")),
+            })
+            .collect();
+        if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", keys.join(", "))
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -610,9 +628,16 @@ impl RequestSpec {
         }
     }
 
-    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`.
+    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`, and the request's
+    /// condition keys when it has some.
     pub fn describe(&self) -> String {
-        format!("{} {} on {}", self.principal, self.action, self.resource)
+        format!(
+            "{} {} on {}{}",
+            self.principal,
+            self.action,
+            self.resource,
+            self.context.describe()
+        )
     }
 
     /// Check every field and make the engine's request. `now` is the time

@@ -95,20 +95,23 @@ impl Check {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} can {action} on {resource}"),
+                context,
+            } => format!("{principal} can {action} on {resource}{}", context.describe()),
             Check::Denied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} cannot {action} on {resource}"),
+                context,
+            } => format!("{principal} cannot {action} on {resource}{}", context.describe()),
             Check::ExplicitlyDenied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("a Deny statement stops {principal} from {action} on {resource}"),
+                context,
+            } => format!(
+                "a Deny statement stops {principal} from {action} on {resource}{}",
+                context.describe()
+            ),
             Check::UserExists { user } => format!("user {user} exists"),
             Check::UserAbsent { user } => format!("there is no user {user}"),
             Check::GroupExists { group } => format!("group {group} exists"),
