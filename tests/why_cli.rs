@@ -276,6 +276,27 @@ fn control_characters_from_the_input_are_never_printed_raw() {
     );
     assert!(text(&out).contains("al\\u{1b}[31mice"), "{}", text(&out));
 
+    // A condition key's value from a decoded message shows in why a condition failed.
+    let decoded = serde_json::json!({
+        "allowed": false, "explicitDeny": false,
+        "context": {
+            "principal": {"arn": "arn:aws:iam::111122223333:user/alice"},
+            "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/cat.jpg",
+            "conditions": {"items": [{"key": "aws:SecureTransport", "values": {"items": [{"value": "tr\u{1b}]0;owned\u{7}ue"}]}}]}
+        }
+    });
+    let out = piped(&["why"], decoded.to_string().as_bytes());
+    assert!(
+        !out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("the request has aws:SecureTransport = tr\\u{1b}]0;owned\\u{7}ue"),
+        "{}",
+        text(&out)
+    );
+
     let bad_event = b"{\"eventSource\": \"s3.amazonaws.com\", \"eventName\": \"GetObject\", \"userIdentity\": {\"type\": \"Ev\\u001bil\"}}";
     let out = piped(&["why"], bad_event);
     assert_eq!(out.status.code(), Some(2));

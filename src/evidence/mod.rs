@@ -28,7 +28,9 @@ use serde::Serialize;
 
 use crate::eval::{Context, Request};
 
-pub use answer::{Answer, CrossCheck, Fix, Group, Missing, Verdict, answer, group};
+pub use answer::{
+    Answer, CrossCheck, Fix, Group, Grouped, Missing, ProposedChange, Skipped, Tally, Verdict, answer, brief, group,
+};
 pub use cloudtrail::{Trail, TrailEvent};
 
 /// What kind of text the evidence came from.
