@@ -2,7 +2,7 @@
 //! the IAM policy language, AWS's evaluation logic with explanations, the
 //! action catalogue, analyses, and import/export of the files people have.
 //!
-//! The core (`model`, `policy`, `eval`, `catalog`, `analysis`, `io`,
+//! The core (`model`, `policy`, `eval`, `evidence`, `catalog`, `analysis`, `io`,
 //! `lessons`) never
 //! depends on a terminal library; `cli` and `tui` are thin front-ends over it,
 //! so both always give the same answer to the same question.
@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod eval;
+pub mod evidence;
 pub mod io;
 pub mod lessons;
 pub mod model;

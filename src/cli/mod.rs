@@ -14,6 +14,7 @@ pub mod lesson;
 pub mod lint;
 pub mod render;
 pub mod screenshots;
+pub mod why;
 
 use crate::analysis::summary::AccountSummary;
 use crate::eval::Assume;
@@ -141,6 +142,10 @@ pub enum Command {
     /// Check policies for mistakes and risks, like a compiler checks code
     #[command(long_about = lint::LONG_ABOUT)]
     Lint(lint::LintArgs),
+    /// Why was a request denied? Explain an AccessDenied message, a decoded
+    /// authorization message or CloudTrail events, and propose the fix
+    #[command(long_about = why::LONG_ABOUT)]
+    Why(why::WhyArgs),
     /// Lessons: validate lesson files (for instructors) or list the lessons
     Lesson {
         #[command(subcommand)]
@@ -496,6 +501,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
+        Some(Command::Why(args)) => why::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
