@@ -779,7 +779,11 @@ fn the_impact_preview_asks_only_requests_aws_could_receive() {
     let impact = iamscope::analysis::impact::impact(&model, &change, now()).expect("the change is allowed");
     assert!(!impact.flips.is_empty(), "read-only access flips some of bob's reads");
     // well-known services are asked about first, not the first services A to Z
-    assert!(impact.flips.iter().any(|f| f.action.starts_with("iam:")), "{:?}", impact.flips.first());
+    assert!(
+        impact.flips.iter().any(|f| f.action.starts_with("iam:")),
+        "{:?}",
+        impact.flips.first()
+    );
     for flip in &impact.flips {
         let warnings = iamscope::eval::warnings::action_resource_warnings(
             iamscope::catalog::catalog(),

@@ -447,7 +447,7 @@ fn an_iam_users_event_gives_the_request_and_its_circumstances() {
     assert_eq!(e.field("resource").unwrap().origin, Origin::event("resources[0].ARN"));
     let time: Timestamp = "2026-10-28T09:00:00Z".parse().unwrap();
     assert_eq!(e.time, time);
-    assert_eq!(e.request.time, Some(time));
+    assert_eq!(e.request.time, time);
     for (key, value) in [
         ("aws:SourceIp", "203.0.113.7"),
         ("aws:RequestedRegion", "eu-west-1"),

@@ -216,7 +216,11 @@ fn scope(before: &Model, after: &Model, change: &Change) -> Scope {
             principals = holder_principals(before, holder);
             // An AWS managed policy may enter the account with the attachment.
             both(&mut documents, &|m: &Model| {
-                m.policy(arn).and_then(|p| p.default_document()).cloned().into_iter().collect()
+                m.policy(arn)
+                    .and_then(|p| p.default_document())
+                    .cloned()
+                    .into_iter()
+                    .collect()
             });
             documents.extend(holder_documents(before, holder));
         }
@@ -392,7 +396,12 @@ fn spread(actions: BTreeSet<String>, limit: usize) -> Vec<String> {
         let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
         by_service.entry(service).or_default().push(action);
     }
-    let rank = |service: &str| WELL_KNOWN.iter().position(|w| *w == service).unwrap_or(WELL_KNOWN.len());
+    let rank = |service: &str| {
+        WELL_KNOWN
+            .iter()
+            .position(|w| *w == service)
+            .unwrap_or(WELL_KNOWN.len())
+    };
     let mut services: Vec<(String, std::vec::IntoIter<String>)> =
         by_service.into_iter().map(|(s, a)| (s, a.into_iter())).collect();
     services.sort_by_key(|(s, _)| rank(s));

@@ -300,8 +300,7 @@ pub fn answer_text(answer: &Answer, p: Paint) -> String {
     out.push_str(&format!("\n{}\n", p.bold("iamscope's answer")));
     match (&answer.explanation, &answer.not_evaluated) {
         (Some(explanation), _) => {
-            let mut explanation = explanation.clone();
-            escape_request_values(&mut explanation);
+            let explanation = explanation.clone();
             for line in render::explanation(&explanation, p).lines() {
                 if line.is_empty() {
                     out.push('\n');
@@ -383,28 +382,6 @@ pub fn answer_text(answer: &Answer, p: Paint) -> String {
 /// The request's own values, which came from the evidence, in the reasons a
 /// condition did not hold: the renderer shows them as they are, so escape
 /// them here.
-fn escape_request_values(e: &mut crate::eval::Explanation) {
-    for statement in e
-        .stages
-        .iter_mut()
-        .flat_map(|s| s.policies.iter_mut())
-        .flat_map(|p| p.statements.iter_mut())
-    {
-        if let Some(crate::eval::MissInfo::Condition {
-            request_values: Some(values),
-            ..
-        }) = &mut statement.miss
-        {
-            for value in values.iter_mut() {
-                *value = visible(value);
-            }
-        }
-    }
-    for hop in &mut e.hops {
-        escape_request_values(hop);
-    }
-}
-
 fn verdict_word(verdict: Verdict, p: Paint) -> String {
     match verdict {
         Verdict::Agrees => p.green("agrees"),

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::{AwsOutcome, Denial, Evidence, Origin, PolicyType, Trail};
 use crate::eval::context::{Requester, resolve};
-use crate::eval::{self, Decision, Explanation, PolicySource, PrincipalSpec, StageKind, StatementInfo};
+use crate::eval::{self, Basis, Decision, Explanation, PolicySource, PrincipalSpec, StageKind, StatementInfo};
 use crate::model::change::{self, Change};
 use crate::model::{Holder, Model};
 
@@ -264,17 +264,16 @@ fn stage_allows(e: &Explanation, kind: StageKind) -> Option<bool> {
 /// denied error messages").
 fn failing_types(e: &Explanation) -> Vec<PolicyType> {
     let mut types = Vec::new();
-    match e.rule {
-        "no-allow" => types.extend([PolicyType::IdentityBased, PolicyType::ResourceBased]),
-        "identity-account-does-not-allow" => types.push(PolicyType::IdentityBased),
-        "resource-account-does-not-allow"
-        | "key-policy-does-not-allow"
-        | "trust-policy-does-not-allow"
-        | "trust-policy-unknown" => types.push(PolicyType::ResourceBased),
-        "scp-level-allows-nothing" => types.push(PolicyType::ServiceControlPolicy),
-        "rcp-level-allows-nothing" => types.push(PolicyType::ResourceControlPolicy),
-        "boundary-does-not-allow" => types.push(PolicyType::PermissionsBoundary),
-        "session-policy-does-not-allow" => types.push(PolicyType::SessionPolicy),
+    match e.basis {
+        Basis::NoAllow => types.extend([PolicyType::IdentityBased, PolicyType::ResourceBased]),
+        Basis::IdentityAccountDoesNotAllow => types.push(PolicyType::IdentityBased),
+        Basis::ResourceAccountDoesNotAllow
+        | Basis::KeyPolicyDoesNotAllow
+        | Basis::TrustPolicyDoesNotAllow
+        | Basis::TrustPolicyUnknown => types.push(PolicyType::ResourceBased),
+        Basis::ScpLevelAllowsNothing { .. } => types.push(PolicyType::ServiceControlPolicy),
+        Basis::BoundaryDoesNotAllow => types.push(PolicyType::PermissionsBoundary),
+        Basis::SessionPolicyDoesNotAllow => types.push(PolicyType::SessionPolicy),
         _ => {}
     }
     for (kind, policy_type) in [
@@ -541,7 +540,11 @@ fn assumed_keys(e: &Explanation, check: &mut CrossCheck) {
     if !e.assumptions.is_empty() {
         check.findings.push(format!(
             "iamscope assumed what the evidence did not say: {}",
-            e.assumptions.join("; ")
+            e.assumptions
+                .iter()
+                .map(|a| a.describe())
+                .collect::<Vec<_>>()
+                .join("; ")
         ));
     }
     if !e.missing_context.is_empty() {
@@ -807,13 +810,13 @@ fn allow_fix(model: &Model, evidence: &Evidence, e: &Explanation) -> Fix {
     let mut blocked = None;
     // At most one change of each kind: identity policy, boundary, trust or resource policy.
     for _ in 0..4 {
-        let proposal = match current.rule {
-            "no-allow" | "identity-account-does-not-allow" | "cannot-assume-pool-role" => {
+        let proposal = match current.basis {
+            Basis::NoAllow | Basis::IdentityAccountDoesNotAllow | Basis::CannotAssumePoolRole => {
                 identity_change(&copy, &requester, request)
             }
-            "boundary-does-not-allow" => boundary_change(&copy, &requester, request),
-            "trust-policy-does-not-allow" => trust_change(&copy, &requester, request),
-            "resource-account-does-not-allow" | "key-policy-does-not-allow" => {
+            Basis::BoundaryDoesNotAllow => boundary_change(&copy, &requester, request),
+            Basis::TrustPolicyDoesNotAllow => trust_change(&copy, &requester, request),
+            Basis::ResourceAccountDoesNotAllow | Basis::KeyPolicyDoesNotAllow => {
                 resource_change(&copy, &requester, request)
             }
             _ => Err(elsewhere(&current)),
@@ -866,15 +869,11 @@ fn same_kind(a: &Change, b: &Change) -> bool {
 
 /// Why no statement iamscope can add would allow it.
 fn elsewhere(e: &Explanation) -> String {
-    let reason = match e.rule {
-        "scp-level-allows-nothing" => {
+    let reason = match e.basis {
+        Basis::ScpLevelAllowsNothing { .. } => {
             " An SCP at that level must allow it; SCPs are changed in the organization's management account."
         }
-        "rcp-level-allows-nothing" => {
-            " An RCP at that level must allow it; RCPs are changed in the organization's management account."
-        }
-        "session-policy-does-not-allow" => " The session must be made again with a session policy that allows it.",
-        "root-cannot-assume-roles" => "",
+        Basis::SessionPolicyDoesNotAllow => " The session must be made again with a session policy that allows it.",
         _ => "",
     };
     format!("{}{reason}", e.summary)
@@ -1150,7 +1149,7 @@ fn answer_in_brief<S: serde::Serializer>(answer: &Answer, serializer: S) -> Resu
         "request": super::request_json(&answer.evidence.request),
         "decision": answer.decision(),
         "summary": answer.explanation.as_ref().map(|e| e.summary.as_str()),
-        "rule": answer.explanation.as_ref().map(|e| e.rule),
+        "rule": answer.explanation.as_ref().map(|e| e.rule()),
         "not_evaluated": answer.not_evaluated,
         "cross_check": answer.cross_check,
     })

@@ -358,9 +358,9 @@ impl Builder {
             },
         ];
         fields.extend(self.context_fields);
-        let mut request = Request::new(principal, action, resource);
+        let mut request = Request::new(principal, action, resource, time);
         request.context = self.context;
-        request.time = Some(time);
+        request.time_given = true;
         Some(Evidence {
             kind,
             request,
@@ -547,20 +547,9 @@ fn not_evidence(value: &serde_json::Value) -> EvidenceError {
     }
 }
 
-/// The request as JSON: the principal as written, the context as lists.
+/// The request as JSON, in the one written request form.
 pub(crate) fn request_json(request: &Request) -> serde_json::Value {
-    let context: serde_json::Map<String, serde_json::Value> = request
-        .context
-        .iter()
-        .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
-        .collect();
-    serde_json::json!({
-        "principal": request.principal.to_string(),
-        "action": request.action,
-        "resource": request.resource,
-        "context": context,
-        "time": request.time.map(|t| t.to_string()),
-    })
+    serde_json::to_value(request.spec()).unwrap_or_default()
 }
 
 impl Serialize for Evidence {
