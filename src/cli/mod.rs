@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod analysis;
+pub mod collect;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
@@ -208,6 +209,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build the workspace file by running your own AWS CLI (read-only commands)
+    #[command(long_about = collect::LONG_ABOUT)]
+    Collect(collect::CollectArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -502,6 +506,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Why(args)) => why::run(&args, &mut out),
+        Some(Command::Collect(args)) => collect::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;

@@ -1,6 +1,7 @@
 //! Import and export: the files people have (GAAD output, credential reports,
 //! workspace files) in, the model out as GAAD JSON or a workspace file.
 
+pub mod collect;
 pub mod credential_report;
 pub mod dates;
 pub mod detect;
