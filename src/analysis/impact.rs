@@ -360,7 +360,7 @@ fn sample(expanded: Vec<&crate::catalog::Action>, limit: usize) -> Vec<String> {
 
 /// Actions (wildcards expanded with the catalogue) and resources named in
 /// the documents.
-fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {
+pub(crate) fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {
     let catalog = crate::catalog::catalog();
     let mut actions = BTreeSet::new();
     let mut resources = BTreeSet::new();

@@ -2,6 +2,7 @@
 //! which roles each principal can reach, and privilege-escalation paths.
 //! Every permission question goes to the engine.
 
+pub mod diff;
 pub mod escalation;
 pub mod impact;
 pub mod lint;

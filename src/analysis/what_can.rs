@@ -104,6 +104,10 @@ pub struct LevelAccess {
     pub not_allowed_examples: Vec<String>,
     /// The resources the allowed actions were allowed on.
     pub resources: Vec<String>,
+    /// With [`WhatCanOptions::every_allowed`]: every allowed action, with
+    /// the first resource it was allowed on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +145,8 @@ pub struct WhatCanOptions {
     pub context: Context,
     /// The request time; now when not given.
     pub now: Option<Timestamp>,
+    /// Keep every allowed action, not only examples (what a diff compares).
+    pub every_allowed: bool,
 }
 
 /// Which actions some Allow statement could match: the statements'
@@ -210,6 +216,7 @@ impl Candidates<'_> {
 }
 
 struct LevelTally {
+    allowed_actions: Vec<(String, String)>,
     allowed: usize,
     total: usize,
     examples: Vec<String>,
@@ -261,6 +268,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tallies.push((
                         level,
                         LevelTally {
+                            allowed_actions: Vec::new(),
                             allowed: 0,
                             total: 0,
                             examples: Vec::new(),
@@ -288,6 +296,9 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tally.allowed += 1;
                     if tally.examples.len() < EXAMPLES {
                         tally.examples.push(full_name.clone());
+                    }
+                    if options.every_allowed {
+                        tally.allowed_actions.push((full_name.clone(), resource.clone()));
                     }
                     if !tally.resources.contains(&resource) {
                         tally.resources.push(resource);
@@ -327,6 +338,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                             Vec::new()
                         },
                         resources: t.resources,
+                        allowed_actions: t.allowed_actions,
                     }
                 })
                 .collect(),

@@ -49,7 +49,7 @@ pub fn what_can(
     let options = WhatCanOptions {
         service,
         context: self::context(context)?,
-        now: None,
+        ..WhatCanOptions::default()
     };
     let result = what_can::what_can(model, &spec, &options).map_err(Failure::bad_input)?;
     if json {

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod analysis;
 pub mod collect;
+pub mod diff;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
@@ -212,6 +213,9 @@ pub enum Command {
     /// Build the workspace file by running your own AWS CLI (read-only commands)
     #[command(long_about = collect::LONG_ABOUT)]
     Collect(collect::CollectArgs),
+    /// What changed between two exports of an account, in decisions (for review and CI)
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(diff::DiffArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -507,6 +511,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Why(args)) => why::run(&args, &mut out),
         Some(Command::Collect(args)) => collect::run(&args, &mut out),
+        Some(Command::Diff(args)) => diff::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
