@@ -128,4 +128,7 @@ fn the_same_file_twice_has_no_change_and_bad_input_is_status_2() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
     let bad = run(&old, &old, &["--fail-on", "everything"]);
     assert_eq!(bad.status.code(), Some(2));
+    let contradiction = run(&old, &old, &["--fail-on", "escalation", "--no-escalation"]);
+    assert_eq!(contradiction.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&contradiction.stderr).contains("drop --no-escalation"));
 }

@@ -147,6 +147,9 @@ pub struct WhatCanOptions {
     pub now: Option<Timestamp>,
     /// Keep every allowed action, not only examples (what a diff compares).
     pub every_allowed: bool,
+    /// Only these services (prefixes; unknown ones are skipped), each listed
+    /// only when something of it is allowed. Empty: every service.
+    pub services: Vec<String>,
 }
 
 /// Which actions some Allow statement could match: the statements'
@@ -245,6 +248,12 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                 }));
             }
         },
+        // several services: each listed only when something of it is allowed
+        None if !options.services.is_empty() => options
+            .services
+            .iter()
+            .filter_map(|prefix| catalog().service(prefix))
+            .collect(),
         None => catalog().services().collect(),
     };
     let mut result = WhatCan {

@@ -51,9 +51,17 @@ pub struct DiffArgs {
     /// Longest chain of roles followed for escalation paths
     #[arg(long, default_value_t = crate::analysis::reach::DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
+    /// Do not search escalation paths (the slowest part on a large account)
+    #[arg(long)]
+    pub no_escalation: bool,
 }
 
 pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, Failure> {
+    if args.no_escalation && args.fail_on.contains(&FailOn::Escalation) {
+        return Err(Failure::bad_input(
+            "--fail-on escalation needs the escalation paths: drop --no-escalation",
+        ));
+    }
     let old = io::load(&[AccountSource::File(args.old.clone())], None)?;
     let new = io::load(&[AccountSource::File(args.new.clone())], None)?;
     let (a, b) = (old.model.account(), new.model.account());
@@ -70,6 +78,7 @@ pub fn run(args: &DiffArgs, out: &mut impl Write) -> Result<u8, Failure> {
         context: context(&args.context)?,
         now: jiff::Timestamp::now(),
         max_depth: args.max_depth,
+        escalation: !args.no_escalation,
     };
     let result = diff(&old.model, &new.model, &options);
     if args.json {
@@ -207,6 +216,10 @@ pub fn render(d: &Diff, paint: Paint) -> String {
         }
     }
     let e = &d.escalation;
+    if e.skipped {
+        line(String::new());
+        line(paint.dim("Escalation paths were not searched (--no-escalation)."));
+    }
     if !(e.added.is_empty()
         && e.removed.is_empty()
         && e.new_administrators.is_empty()

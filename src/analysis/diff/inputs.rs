@@ -84,22 +84,83 @@ impl Services {
     }
 }
 
+/// The actions escalation paths are made of: every action a published
+/// pattern needs, every IAM action (an administrator is allowed them all)
+/// and the role-assuming ones, each with its service.
+fn escalation_actions() -> &'static [(String, String)] {
+    static ACTIONS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut names: BTreeSet<String> = [
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithWebIdentity",
+            "sts:AssumeRoleWithSAML",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        for pattern in crate::analysis::patterns::PATTERNS {
+            for need in pattern.needs {
+                names.extend(need.any_of.iter().map(|a| (*a).to_owned()));
+            }
+        }
+        if let Some(iam) = crate::catalog::catalog().service("iam") {
+            names.extend(iam.actions().iter().map(|a| format!("iam:{}", a.name())));
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let service = name.split(':').next().unwrap_or_default().to_ascii_lowercase();
+                (name, service)
+            })
+            .collect()
+    })
+}
+
+/// Whether a statement of the document can match an action of an escalation path.
+fn touches_escalation(document: &PolicyDocument) -> bool {
+    let actions = escalation_actions();
+    document.parsed().statements().iter().any(|statement| {
+        statement.action.as_ref().is_some_and(|clause| {
+            clause.negated
+                || clause
+                    .patterns
+                    .iter()
+                    .any(|p| actions.iter().any(|(action, service)| p.matches(action, service)))
+        })
+    })
+}
+
 /// Why a principal's permissions may differ, and where.
 #[derive(Debug, Clone, Default)]
 pub struct Delta {
     pub why: Vec<String>,
     pub services: Services,
+    /// Whether a changed statement can match an action an escalation path
+    /// (or being an administrator) depends on: if not, the principal's
+    /// paths are the same in both states.
+    pub escalation: bool,
 }
 
 impl Delta {
     fn say(&mut self, why: String, documents: &[Option<&PolicyDocument>]) {
         self.why.push(why);
-        documents.iter().flatten().for_each(|d| self.services.add(d));
+        for document in documents.iter().flatten() {
+            self.services.add(document);
+            self.escalation = self.escalation || touches_escalation(document);
+        }
+    }
+
+    /// A change that can touch every action (a boundary, another role).
+    fn everything(&mut self, why: String) {
+        self.why.push(why);
+        self.services.all();
+        self.escalation = true;
     }
 
     fn merge(&mut self, prefix: &str, other: &Delta) {
         self.why.extend(other.why.iter().map(|w| format!("{prefix}{w}")));
         self.services.merge(&other.services);
+        self.escalation |= other.escalation;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -192,8 +253,7 @@ pub fn holding_delta(old: (&Model, Holding<'_>), new: (&Model, Holding<'_>), cha
     };
     if let Some(why) = boundary {
         // A boundary caps every action the principal's policies allow.
-        delta.why.push(why);
-        delta.services.all();
+        delta.everything(why);
     }
     delta
 }
@@ -365,22 +425,17 @@ pub fn affected(old: &Model, new: &Model) -> Affected {
             };
             let mut delta = Delta::default();
             if role(before) != role(pool) {
-                delta
-                    .why
-                    .push(format!("its role is now {}", role(pool).as_deref().unwrap_or("none")));
-                delta.services.all();
+                delta.everything(format!("its role is now {}", role(pool).as_deref().unwrap_or("none")));
             }
             if before.allow_unauthenticated != pool.allow_unauthenticated && !authenticated {
-                delta.why.push(if pool.allow_unauthenticated {
+                delta.everything(if pool.allow_unauthenticated {
                     "guests are admitted now".to_owned()
                 } else {
                     "guests are no longer admitted".to_owned()
                 });
-                delta.services.all();
             }
             if before.allow_classic_flow != pool.allow_classic_flow {
-                delta.why.push("the classic flow setting changed".to_owned());
-                delta.services.all();
+                delta.everything("the classic flow setting changed".to_owned());
             }
             if let Some(name) = role(pool).and_then(|arn| arn.rsplit('/').next().map(str::to_owned)) {
                 let role_key = format!("role/{name}");

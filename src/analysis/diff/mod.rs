@@ -39,6 +39,7 @@ use self::grants::{Grant, GrantKind};
 use self::inputs::{Services, same};
 use super::escalation::{Analyzer, Finding};
 use super::impact::Flip;
+use super::patterns::PATTERNS;
 use super::what_can::{Access, WhatCanOptions, what_can};
 use crate::catalog::catalog;
 use crate::eval::{Context, Decision, PrincipalSpec, Request};
@@ -53,6 +54,8 @@ pub struct DiffOptions {
     pub now: Timestamp,
     /// Longest chain of roles followed for escalation paths.
     pub max_depth: usize,
+    /// Search escalation paths (the slowest part on a large account).
+    pub escalation: bool,
 }
 
 /// One access level of one service, before and after.
@@ -124,6 +127,9 @@ pub struct EscalationChanges {
     pub removed: Vec<EscalationPath>,
     /// Principals searched in both states.
     pub searched: usize,
+    /// Not searched at all (asked not to).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// Who can assume a role whose trust policy changed.
@@ -139,6 +145,8 @@ pub struct TrustChange {
     /// Principals the trust policy names now and did not (`AWS arn:aws:iam::444455556666:root`, `Service ec2.amazonaws.com`, `*`).
     pub trusts_now: Vec<String>,
     pub trusts_no_longer: Vec<String>,
+    /// The role is an administrator (in NEW): whoever can now assume it can become one.
+    pub administrator: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -264,8 +272,6 @@ impl Diff {
 
 /// At most this many example requests per level.
 const FLIP_EXAMPLES: usize = 3;
-/// Asking for one service at a time pays while the services are few.
-const SERVICES_ONE_BY_ONE: usize = 12;
 /// At most this many (action, resource) requests for the organisation's and resources' policies.
 const MAX_REQUESTS: usize = 60;
 
@@ -284,40 +290,34 @@ fn snapshot(
     services: &Services,
     options: &DiffOptions,
 ) -> Result<Snapshot, String> {
-    let wanted: Vec<Option<String>> = match services {
+    let services: Vec<String> = match services {
         Services::None => return Ok(Snapshot::new()),
-        Services::Only(set) if set.len() <= SERVICES_ONE_BY_ONE => set
-            .iter()
-            .filter(|s| catalog().service(s).is_some())
-            .cloned()
-            .map(Some)
-            .collect(),
-        _ => vec![None],
+        Services::Only(set) => set.iter().cloned().collect(),
+        Services::All => Vec::new(),
     };
+    let what = what_can(
+        model,
+        spec,
+        &WhatCanOptions {
+            context: options.context.clone(),
+            now: Some(options.now),
+            every_allowed: true,
+            services,
+            ..WhatCanOptions::default()
+        },
+    )
+    .map_err(|e| format!("{spec}: {e}"))?;
     let mut out = Snapshot::new();
-    for service in wanted {
-        let what = what_can(
-            model,
-            spec,
-            &WhatCanOptions {
-                service,
-                context: options.context.clone(),
-                now: Some(options.now),
-                every_allowed: true,
-            },
-        )
-        .map_err(|e| format!("{spec}: {e}"))?;
-        for s in what.services {
-            for level in s.levels {
-                out.insert(
-                    (s.service.to_owned(), level.level),
-                    LevelState {
-                        label: level.label,
-                        access: level.access,
-                        actions: level.allowed_actions.into_iter().collect(),
-                    },
-                );
-            }
+    for s in what.services {
+        for level in s.levels {
+            out.insert(
+                (s.service.to_owned(), level.level),
+                LevelState {
+                    label: level.label,
+                    access: level.access,
+                    actions: level.allowed_actions.into_iter().collect(),
+                },
+            );
         }
     }
     Ok(out)
@@ -417,6 +417,23 @@ fn in_parallel<T: Sync, R: Send>(work: &[T], each: &(dyn Fn(&T) -> R + Sync)) ->
             .chunks(chunk)
             .map(|part| scope.spawn(move || part.iter().map(each).collect::<Vec<R>>()))
             .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a diff worker panicked"))
+            .collect()
+    })
+}
+
+/// Work shared over the machine's cores a chunk at a time (a worker may keep
+/// what it learns between the items of its chunk), results in order.
+fn in_chunks<T: Sync, R: Send>(work: &[T], each: &(dyn Fn(&[T]) -> Vec<R> + Sync)) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if work.len() < 2 || threads < 2 {
+        return each(work);
+    }
+    let chunk = work.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = work.chunks(chunk).map(|part| scope.spawn(move || each(part))).collect();
         workers
             .into_iter()
             .flat_map(|w| w.join().expect("a diff worker panicked"))
@@ -533,6 +550,7 @@ fn trust_changes(old: &Model, new: &Model, options: &DiffOptions) -> Vec<TrustCh
             trusts_no_longer: trusted_before.difference(&trusts).cloned().collect(),
             role: name,
             new_role: before.is_none(),
+            administrator: false,
         });
     }
     out
@@ -676,16 +694,88 @@ fn arn_of(model: &Model, spec: &PrincipalSpec) -> Option<String> {
     }
 }
 
+/// The services of the actions the escalation patterns need (and IAM's).
+fn escalation_services() -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = ["iam".to_owned(), "sts".to_owned()].into();
+    for pattern in PATTERNS {
+        for need in pattern.needs {
+            for action in need.any_of {
+                if let Some((service, _)) = action.split_once(':') {
+                    out.insert(service.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One principal's escalation state in both states of the account.
+struct Searched {
+    spec: PrincipalSpec,
+    admin: (bool, bool),
+    paths: (BTreeSet<EscalationPath>, BTreeSet<EscalationPath>),
+    errors: Vec<String>,
+}
+
+fn paths_of(
+    analyzer: &mut Analyzer<'_>,
+    model: &Model,
+    spec: &PrincipalSpec,
+    errors: &mut Vec<String>,
+) -> BTreeSet<EscalationPath> {
+    if !principal_exists(model, spec) {
+        return BTreeSet::new();
+    }
+    match analyzer.principal(spec) {
+        Ok(report) => report
+            .findings
+            .iter()
+            .map(|f| EscalationPath::of(&report.principal, f))
+            .collect(),
+        Err(e) => {
+            errors.push(format!("escalation of {spec}: {e}"));
+            BTreeSet::new()
+        }
+    }
+}
+
+/// Search every principal of `specs` in both states, over the machine's
+/// cores (each worker keeps its own analyzers and what they learn).
+fn search(old: &Model, new: &Model, specs: &[PrincipalSpec], options: &DiffOptions) -> Vec<Searched> {
+    in_chunks(specs, &|chunk: &[PrincipalSpec]| {
+        let mut before = Analyzer::new(old, &options.context, options.max_depth);
+        let mut after = Analyzer::new(new, &options.context, options.max_depth);
+        chunk
+            .iter()
+            .map(|spec| {
+                let mut errors = Vec::new();
+                let admin = (
+                    principal_exists(old, spec) && before.is_admin(spec),
+                    principal_exists(new, spec) && after.is_admin(spec),
+                );
+                let paths = (
+                    paths_of(&mut before, old, spec, &mut errors),
+                    paths_of(&mut after, new, spec, &mut errors),
+                );
+                Searched {
+                    spec: spec.clone(),
+                    admin,
+                    paths,
+                    errors,
+                }
+            })
+            .collect()
+    })
+}
+
 fn escalation_changes(
     old: &Model,
     new: &Model,
-    mut searched: BTreeSet<String>,
+    searched: BTreeSet<String>,
+    trust: &mut [TrustChange],
     options: &DiffOptions,
     errors: &mut Vec<String>,
 ) -> EscalationChanges {
-    let mut old_analyzer = Analyzer::new(old, &options.context, options.max_depth);
-    let mut new_analyzer = Analyzer::new(new, &options.context, options.max_depth);
-    let mut out = EscalationChanges::default();
     let specs = |names: &BTreeSet<String>| -> Vec<PrincipalSpec> {
         names
             .iter()
@@ -693,56 +783,75 @@ fn escalation_changes(
             .filter(|s| *s != PrincipalSpec::Root)
             .collect()
     };
-    // Whose administrator status changed: whoever can act on them is searched too.
-    let mut flipped = Vec::new();
-    for spec in specs(&searched) {
-        let was = principal_exists(old, &spec) && old_analyzer.is_admin(&spec);
-        let is = principal_exists(new, &spec) && new_analyzer.is_admin(&spec);
-        if was != is {
-            if is {
-                out.new_administrators.push(spec.to_string());
-            } else {
-                out.former_administrators.push(spec.to_string());
-            }
-            flipped.push(spec);
-        }
-    }
-    for spec in &flipped {
-        let actions: &[&str] = match spec {
+    let mut results = search(old, new, &specs(&searched), options);
+    // Whoever can take over a principal whose administrator status changed
+    // has a path that changed with it: search them too.
+    let mut more: BTreeSet<String> = BTreeSet::new();
+    for r in results.iter().filter(|r| r.admin.0 != r.admin.1) {
+        let actions: &[&str] = match r.spec {
             PrincipalSpec::User(_) => &TAKE_OVER_USER,
             PrincipalSpec::Role { .. } => &TAKE_OVER_ROLE,
             _ => &[],
         };
         for model in [old, new] {
-            let Some(arn) = arn_of(model, spec) else { continue };
+            let Some(arn) = arn_of(model, &r.spec) else { continue };
             for action in actions {
-                searched.extend(allowed(model, action, &arn, options));
+                more.extend(allowed(model, action, &arn, options));
             }
         }
     }
-    let mut paths = |analyzer: &mut Analyzer<'_>, model: &Model, spec: &PrincipalSpec| -> BTreeSet<EscalationPath> {
-        if !principal_exists(model, spec) {
-            return BTreeSet::new();
-        }
-        match analyzer.principal(spec) {
-            Ok(report) => report
-                .findings
-                .iter()
-                .map(|f| EscalationPath::of(&report.principal, f))
-                .collect(),
-            Err(e) => {
-                errors.push(format!("escalation of {spec}: {e}"));
-                BTreeSet::new()
-            }
-        }
-    };
-    for spec in specs(&searched) {
+    let more: BTreeSet<String> = more.difference(&searched).cloned().collect();
+    results.extend(search(old, new, &specs(&more), options));
+
+    let mut out = EscalationChanges::default();
+    for r in results {
         out.searched += 1;
-        let before = paths(&mut old_analyzer, old, &spec);
-        let after = paths(&mut new_analyzer, new, &spec);
-        out.added.extend(after.difference(&before).cloned());
-        out.removed.extend(before.difference(&after).cloned());
+        errors.extend(r.errors);
+        match r.admin {
+            (false, true) => out.new_administrators.push(r.spec.to_string()),
+            (true, false) => out.former_administrators.push(r.spec.to_string()),
+            _ => {}
+        }
+        out.added.extend(r.paths.1.difference(&r.paths.0).cloned());
+        out.removed.extend(r.paths.0.difference(&r.paths.1).cloned());
     }
+    // Who can now assume an administrator role has the assume-role path to it
+    // (and who no longer can, loses it).
+    let mut before = Analyzer::new(old, &options.context, options.max_depth);
+    let mut after = Analyzer::new(new, &options.context, options.max_depth);
+    let chain = super::patterns::pattern("assume-role-chain");
+    for t in trust.iter_mut() {
+        let Ok(role) = PrincipalSpec::parse(&t.role) else {
+            continue;
+        };
+        t.administrator = after.is_admin(&role);
+        let was_admin = principal_exists(old, &role) && before.is_admin(&role);
+        let Some(chain) = chain else { continue };
+        let path = |principal: &String| EscalationPath {
+            principal: principal.clone(),
+            pattern: chain.id,
+            name: chain.name,
+            target: t.role.clone(),
+            via: Vec::new(),
+            gain: chain.gain.to_owned(),
+        };
+        if t.administrator {
+            for p in &t.can_now_assume {
+                if PrincipalSpec::parse(p).is_ok_and(|s| !after.is_admin(&s)) {
+                    out.added.push(path(p));
+                }
+            }
+        }
+        if was_admin {
+            out.removed.extend(t.can_no_longer_assume.iter().map(path));
+        }
+    }
+    out.new_administrators.sort();
+    out.former_administrators.sort();
+    out.added.sort();
+    out.added.dedup();
+    out.removed.sort();
+    out.removed.dedup();
     out
 }
 
@@ -752,19 +861,30 @@ pub fn diff(old: &Model, new: &Model, options: &DiffOptions) -> Diff {
     let mut errors = Vec::new();
 
     // Permissions: the principals whose inputs changed, and the new ones.
-    let mut work: Vec<(PrincipalSpec, Vec<String>, Services, bool)> = affected
+    let mut work: Vec<(PrincipalSpec, Vec<String>, Services, bool, bool)> = affected
         .changed
         .values()
         .filter(|(_, d)| d.services != Services::None)
-        .map(|(spec, delta)| (spec.clone(), delta.why.clone(), delta.services.clone(), false))
+        .map(|(spec, delta)| {
+            (
+                spec.clone(),
+                delta.why.clone(),
+                delta.services.clone(),
+                false,
+                delta.escalation,
+            )
+        })
         .collect();
-    work.extend(
-        affected
-            .added
-            .iter()
-            .map(|spec| (spec.clone(), vec!["new principal".to_owned()], Services::All, true)),
-    );
-    let results = in_parallel(&work, &|(spec, why, services, is_new)| {
+    work.extend(affected.added.iter().map(|spec| {
+        (
+            spec.clone(),
+            vec!["new principal".to_owned()],
+            Services::All,
+            true,
+            true,
+        )
+    }));
+    let results = in_parallel(&work, &|(spec, why, services, is_new, _)| {
         let before = if *is_new {
             Ok(Snapshot::new())
         } else {
@@ -809,16 +929,40 @@ pub fn diff(old: &Model, new: &Model, options: &DiffOptions) -> Diff {
     flips.sort_by(|a, b| (&a.principal, &a.action, &a.resource).cmp(&(&b.principal, &b.action, &b.resource)));
     flips.dedup();
 
-    let trust = trust_changes(old, new, options);
+    let mut trust = trust_changes(old, new, options);
 
-    // Escalation: whoever's permissions or reachable roles changed.
-    let mut searched: BTreeSet<String> = permissions.iter().map(|p| p.principal.clone()).collect();
-    searched.extend(flips.iter().map(|f| f.principal.clone()));
-    for t in &trust {
-        searched.extend(t.can_now_assume.iter().cloned());
-        searched.extend(t.can_no_longer_assume.iter().cloned());
-    }
-    let escalation = escalation_changes(old, new, searched, options, &mut errors);
+    // Escalation: whoever's changed statements can match an action a path
+    // is made of (the others keep the paths they had).
+    let escalates: BTreeSet<String> = work
+        .iter()
+        .filter(|(_, _, _, is_new, escalation)| *is_new || *escalation)
+        .map(|(spec, ..)| spec.to_string())
+        .collect();
+    let mut searched: BTreeSet<String> = permissions
+        .iter()
+        .filter(|p| escalates.contains(&p.principal))
+        .map(|p| p.principal.clone())
+        .collect();
+    let relevant = escalation_services();
+    searched.extend(
+        flips
+            .iter()
+            .filter(|f| {
+                f.action
+                    .split(':')
+                    .next()
+                    .is_some_and(|s| relevant.contains(&s.to_ascii_lowercase()))
+            })
+            .map(|f| f.principal.clone()),
+    );
+    let escalation = if options.escalation {
+        escalation_changes(old, new, searched, &mut trust, options, &mut errors)
+    } else {
+        EscalationChanges {
+            skipped: true,
+            ..EscalationChanges::default()
+        }
+    };
 
     let (before, after) = (all_grants(old), all_grants(new));
     let principals = super::who_can::principals(new).len();

@@ -15,6 +15,7 @@ fn options() -> DiffOptions {
         context: Context::new(),
         now: now(),
         max_depth: DEFAULT_MAX_DEPTH,
+        escalation: true,
     }
 }
 
@@ -92,6 +93,10 @@ fn a_changed_group_policy_reaches_every_member_for_its_services_only() {
         assert_eq!(gained, ["s3:DeleteObject"], "{}", p.principal);
     }
     assert!(!d.has_escalation());
+    assert_eq!(
+        d.escalation.searched, 0,
+        "no changed statement names an action of an escalation path: nobody is searched"
+    );
 }
 
 #[test]
@@ -234,4 +239,38 @@ fn a_new_user_gains_what_it_can_do_and_a_removed_one_is_listed() {
     assert_eq!(ana2.why, ["new principal"]);
     assert!(ana2.gained() > 1000, "an administrator gains every action");
     assert!(d.escalation.new_administrators.contains(&"user/ana2".to_owned()));
+}
+
+#[test]
+fn whoever_can_now_assume_an_administrator_role_has_a_new_path_to_it() {
+    let document = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/bob"}, "Action": "sts:AssumeRole"}]}"#;
+    let (old, new) = changed(&[
+        Change::AttachPolicy {
+            holder: Holder::Role("WebServerRole".into()),
+            arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+        },
+        Change::UpdateTrustPolicy {
+            role: "WebServerRole".into(),
+            document: document.into(),
+        },
+    ]);
+    // bob's own policies are unchanged: he is not searched, yet the path is found
+    let d = diff(&old, &new, &options());
+    let trust = d.trust.iter().find(|t| t.role == "role/WebServerRole").unwrap();
+    assert!(trust.administrator);
+    assert_eq!(trust.can_now_assume, ["user/bob"]);
+    assert!(
+        d.escalation
+            .added
+            .iter()
+            .any(|p| p.principal == "user/bob" && p.pattern == "assume-role-chain" && p.target == "role/WebServerRole"),
+        "{:#?}",
+        d.escalation
+    );
+    assert!(
+        d.escalation
+            .new_administrators
+            .contains(&"role/WebServerRole".to_owned())
+    );
 }
