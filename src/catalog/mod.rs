@@ -6,7 +6,7 @@
 //!
 //! The library of AWS managed policies lives in [`managed`].
 
-mod arn;
+pub(crate) mod arn;
 pub mod managed;
 mod model;
 mod parse;
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use wildmatch::WildMatch;
+use crate::policy::glob::{Case, Glob};
 
 pub use model::{
     AccessLevel, AccessLevels, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
@@ -78,7 +78,7 @@ struct KeyIndex {
     exact: HashMap<String, Vec<KeyRef>>,
     /// Names with a variable part, as wildcard patterns, with the number of
     /// literal characters (more literal = more specific) and the exact-map key.
-    patterns: Vec<(WildMatch, usize, String)>,
+    patterns: Vec<(Glob, usize, String)>,
 }
 
 /// The whole catalogue. Obtain the built-in one with [`catalog`].
@@ -155,12 +155,12 @@ impl Catalog {
             // pattern the two sides match separately.
             2 => {
                 let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
-                let name_matcher = WildMatch::new_case_insensitive(name);
+                let name_matcher = Glob::new(name, Case::Insensitive);
                 let services: Vec<&Service> = if wild(prefix) {
-                    let prefix_matcher = WildMatch::new_case_insensitive(prefix);
+                    let prefix_matcher = Glob::new(prefix, Case::Insensitive);
                     self.services
                         .iter()
-                        .filter(|s| prefix_matcher.matches(s.prefix))
+                        .filter(|s| prefix_matcher.is_match(s.prefix))
                         .collect()
                 } else {
                     self.service(prefix).into_iter().collect()
@@ -168,12 +168,12 @@ impl Catalog {
                 services
                     .into_iter()
                     .flat_map(|s| s.actions.iter())
-                    .filter(|a| name_matcher.matches(a.name))
+                    .filter(|a| name_matcher.is_match(a.name))
                     .collect()
             }
             // No colon (`*`, `s3*`, `s3?GetObject`): match whole names.
             1 => {
-                let matcher = WildMatch::new_case_insensitive(pattern);
+                let matcher = Glob::new(pattern, Case::Insensitive);
                 let mut full = String::new();
                 let mut out = Vec::new();
                 for service in &self.services {
@@ -182,7 +182,7 @@ impl Catalog {
                         full.push_str(service.prefix);
                         full.push(':');
                         full.push_str(action.name);
-                        if matcher.matches(&full) {
+                        if matcher.is_match(&full) {
                             out.push(action);
                         }
                     }
@@ -261,7 +261,7 @@ impl Catalog {
         let (_, _, name) = index
             .patterns
             .iter()
-            .filter(|(matcher, _, _)| matcher.matches(&lower))
+            .filter(|(matcher, _, _)| matcher.is_match(&lower))
             // max_by_key keeps the last of equals; the list is best-first, so
             // compare on reversed position to keep the earliest instead.
             .enumerate()
@@ -286,7 +286,7 @@ impl Catalog {
             if refs.is_empty()
                 && let Some((pattern, literal)) = key_pattern(&lower, key.is_global())
             {
-                patterns.push((WildMatch::new_case_insensitive(&pattern), literal, lower));
+                patterns.push((Glob::new(&pattern, Case::Insensitive), literal, lower));
             }
             refs.push(r);
         };
@@ -410,7 +410,16 @@ fn key_pattern(lower: &str, global: bool) -> Option<(String, usize)> {
 }
 
 /// Edit distance with adjacent transpositions (`GetObejct`), on lower case.
+/// Words whose lengths differ by more than a typo's worth are never close,
+/// and are not compared: the distance costs the product of the two lengths,
+/// and the unknown word may be megabytes long.
 fn distance(a: &str, b: &str) -> usize {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let apart = la.abs_diff(lb);
+    // Callers keep a word within the tolerance of one of the two.
+    if apart > tolerance(a).max(tolerance(b)) {
+        return apart;
+    }
     strsim::osa_distance(a, b)
 }
 
