@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod cli;
 pub mod eval;
 pub mod io;
+pub mod json;
 pub mod lessons;
 pub mod model;
 pub mod policy;

@@ -209,7 +209,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        match account.load() {
+        match account.load_noting() {
             Ok(loaded) => {
                 let result = lint::lint_account(&loaded.model);
                 for policy in result.policies {

@@ -233,6 +233,20 @@ impl AccountArgs {
         let sources: Vec<AccountSource> = self.accounts.iter().cloned().map(AccountSource::File).collect();
         io::load(&sources, self.credential_report.as_deref())
     }
+
+    /// Load, and say on stderr what the loader noticed that may make an
+    /// answer wrong (`summary` lists every warning itself).
+    pub fn load_noting(&self) -> Result<Loaded, io::LoadError> {
+        let loaded = self.load()?;
+        for w in loaded.report.warnings.iter().filter(|w| w.affects_answers) {
+            eprintln!(
+                "warning: {}: {}",
+                render::visible(&w.source),
+                render::visible(&w.message)
+            );
+        }
+        Ok(loaded)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -344,7 +358,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Export { account, format }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             let format = match format {
                 FormatArg::Gaad => ExportFormat::Gaad,
                 FormatArg::Workspace => ExportFormat::Workspace,
@@ -369,7 +383,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             requests,
             trace,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             if let Some(path) = requests {
                 return explain::explain_many(&loaded.model, &path, trace, &mut out);
             }
@@ -390,7 +404,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
                     explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
@@ -414,7 +428,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
         }
         Some(Command::Reach {
@@ -425,7 +439,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::reach(
                 &loaded.model,
                 principal.as_deref(),
@@ -444,7 +458,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::escalation(
                 &loaded.model,
                 principal.as_deref(),

@@ -40,6 +40,10 @@ pub struct Warning {
     /// The file it concerns.
     pub source: String,
     pub message: String,
+    /// Whether answers about the account may be wrong because of it (a policy
+    /// that cannot be evaluated, a reference to nothing, a partial export),
+    /// rather than merely something to know: every command shows these.
+    pub affects_answers: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,6 +107,7 @@ pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, 
     if let Some(wrong) = detect::wrong_kind_before_parse(path, text) {
         return Err(wrong);
     }
+    crate::json::check(text, ACCOUNT_DEPTH).map_err(|e| strict_error(path, text, e))?;
     match serde_json::from_slice::<RawAccountFile>(text) {
         Ok(raw) => {
             if !raw.has_account_keys() {
@@ -111,6 +116,31 @@ pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, 
             Ok(raw)
         }
         Err(error) => Err(json_error(path, text, error)),
+    }
+}
+
+/// An export nests about a dozen levels (file, list, user, inline policy,
+/// document, statement, condition, operator, key, values); workspace files
+/// keep unknown keys, so leave room for more, but not for a stack's worth.
+pub const ACCOUNT_DEPTH: crate::json::DepthLimit = crate::json::DepthLimit {
+    levels: 64,
+    why: "an account export nests about a dozen levels; this is not one",
+};
+
+fn strict_error(path: &Path, text: &[u8], error: crate::json::StrictError) -> LoadError {
+    let at = error.location();
+    let json_path = match &error {
+        crate::json::StrictError::DuplicateKey { path, .. } | crate::json::StrictError::TooDeep { path, .. } => {
+            Some(path.clone())
+        }
+    };
+    LoadError::Json {
+        path: path.to_owned(),
+        line: at.line,
+        column: at.column,
+        message: error.to_string(),
+        json_path,
+        excerpt: Excerpt::at(text, at.line, at.column),
     }
 }
 
@@ -177,7 +207,15 @@ impl Builder {
         self.report.warnings.push(Warning {
             source: source.to_owned(),
             message: message.into(),
+            affects_answers: false,
         });
+    }
+
+    fn warn_answers(&mut self, source: &str, message: impl Into<String>) {
+        self.warn(source, message);
+        if let Some(w) = self.report.warnings.last_mut() {
+            w.affects_answers = true;
+        }
     }
 
     fn note_unknown_keys(&mut self, list: &'static str, extra: &Map<String, Value>) {
@@ -404,7 +442,7 @@ impl Builder {
         if self.pages > 0 && self.truncated_pages == self.pages {
             self.report.partial = true;
             let source = self.report.sources.last().cloned().unwrap_or_default();
-            self.warn(
+            self.warn_answers(
                 &source,
                 "the export is partial (IsTruncated: true): get-account-authorization-details has more pages; \
                  fetch them with the CLI's automatic pagination (omit --max-items) or pass every page with --account",
@@ -443,6 +481,10 @@ impl Builder {
                 ),
             );
         }
+        for message in missing_default_versions(&self.account) {
+            let source = self.report.sources.first().cloned().unwrap_or_default();
+            self.warn_answers(&source, message);
+        }
         let model = Model::new(self.account);
         let mut report = self.report;
         let first = report.sources.first().cloned().unwrap_or_default();
@@ -450,6 +492,7 @@ impl Builder {
             report.warnings.push(Warning {
                 source: first.clone(),
                 message: format!("unresolved reference: {}", dangling.describe()),
+                affects_answers: true,
             });
         }
         Loaded { model, report }
@@ -598,6 +641,62 @@ impl Builder {
             extra: raw.extra,
         })
     }
+}
+
+/// Managed policies in use (attached, or a permissions boundary) whose default
+/// version the export lacks: the engine cannot read them, so whatever they
+/// allow or deny is missing from every answer. One message per policy.
+fn missing_default_versions<'a>(account: &'a Account) -> Vec<String> {
+    let mut holders: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut note = |arn: &'a str, holder: String| match holders.iter_mut().find(|(a, _)| *a == arn) {
+        Some((_, list)) => list.push(holder),
+        None => holders.push((arn, vec![holder])),
+    };
+    for u in &account.users {
+        for a in &u.attached_policies {
+            note(&a.arn, format!("user {}", u.name));
+        }
+        if let Some(b) = &u.permissions_boundary {
+            note(&b.arn, format!("user {} (as its permissions boundary)", u.name));
+        }
+    }
+    for g in &account.groups {
+        for a in &g.attached_policies {
+            note(&a.arn, format!("group {}", g.name));
+        }
+    }
+    for r in &account.roles {
+        for a in &r.attached_policies {
+            note(&a.arn, format!("role {}", r.name));
+        }
+        if let Some(b) = &r.permissions_boundary {
+            note(&b.arn, format!("role {} (as its permissions boundary)", r.name));
+        }
+    }
+    let mut out = Vec::new();
+    for (arn, list) in holders {
+        let Some(policy) = account.policies.iter().find(|p| p.arn.as_str() == arn) else {
+            continue; // a reference to nothing: reported as unresolved
+        };
+        if policy.default_version().is_some() {
+            continue;
+        }
+        let shown: Vec<&str> = list.iter().take(3).map(String::as_str).collect();
+        let more = if list.len() > 3 {
+            format!(" and {} more", list.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "managed policy {} is attached to {}{more}, but its default version {} is not in the export: \
+             what it allows or denies is left out of every answer — export the account again \
+             (get-account-authorization-details lists every version of each policy)",
+            policy.name,
+            shown.join(", "),
+            policy.default_version_id
+        ));
+    }
+    out
 }
 
 /// AWS managed policies that users, groups and roles attach (or use as a

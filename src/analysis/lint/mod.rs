@@ -232,6 +232,11 @@ pub const CHECKS: &[Check] = &[
     check("json-syntax", Severity::Error, "the text is not valid JSON"),
     check("json-empty", Severity::Error, "the document is empty"),
     check(
+        "json-too-deep",
+        Severity::Error,
+        "the JSON nests far deeper than the policy grammar allows",
+    ),
+    check(
         "policy-not-object",
         Severity::Error,
         "the document is not a JSON object",

@@ -1,0 +1,153 @@
+//! The cases a robustness pass over iamscope found (issue 18), each as a
+//! test: input from strangers must give a clear error or a warning, never a
+//! panic, a hang or a silent loss.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn iamscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const USER_ALICE: &str = r#"{"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice", "UserPolicyList": [], "AttachedManagedPolicies": []}"#;
+
+#[test]
+fn a_second_user_detail_list_is_an_error_naming_both_places() {
+    // Before: serde kept the second list, and every user of the first was dropped.
+    let file =
+        format!("{{\n  \"UserDetailList\": [{USER_ALICE}],\n  \"RoleDetailList\": [],\n  \"UserDetailList\": []\n}}\n");
+    let err = iamscope::io::load_bytes("account.json", file.as_bytes()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("`UserDetailList` appears twice"), "{message}");
+    assert!(message.contains("at 2:3 and at 4:3"), "{message}");
+    assert!(message.starts_with("account.json:4:3:"), "{message}");
+}
+
+#[test]
+fn a_repeated_key_anywhere_in_an_import_is_an_error() {
+    let file = r#"{"UserDetailList": [{"UserName": "alice", "Path": "/", "UserName": "mallory"}]}"#;
+    let err = iamscope::io::load_bytes("a.json", file.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`UserName` appears twice"), "{err}");
+    assert!(err.contains("UserDetailList[0]"), "{err}");
+}
+
+fn account_with_inline_document(document: &str) -> String {
+    format!(
+        r#"{{"UserDetailList": [{{"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice",
+  "UserPolicyList": [{{"PolicyName": "p", "PolicyDocument": {document}}}]}}]}}"#
+    )
+}
+
+#[test]
+fn lint_account_flags_a_duplicate_effect_as_lint_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Effect": "Allow"}]}"#;
+    let file = write(dir.path(), "policy.json", policy);
+    let alone = iamscope(&["lint", file.to_str().unwrap()]);
+    assert!(text(&alone.stdout).contains("duplicate-key"), "{}", text(&alone.stdout));
+
+    // As an object in an export: the export is refused, with both places.
+    let account = write(dir.path(), "account.json", &account_with_inline_document(policy));
+    let out = iamscope(&["lint", "--account", account.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(err.contains("`Effect` appears twice"), "{err}");
+    assert!(err.contains("PolicyDocument.Statement[0]"), "{err}");
+
+    // URL-encoded, as the raw IAM API returns documents: linted like the file.
+    let encoded: String = policy
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let account = write(
+        dir.path(),
+        "encoded.json",
+        &account_with_inline_document(&format!("\"{encoded}\"")),
+    );
+    let out = iamscope(&["lint", "--account", account.to_str().unwrap()]);
+    let found = text(&out.stdout);
+    assert!(found.contains("error[duplicate-key]"), "{found}{}", text(&out.stderr));
+    assert!(found.contains("`Effect` appears twice"), "{found}");
+}
+
+#[test]
+fn an_attached_policy_without_its_default_version_is_a_warning_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = r#"{
+  "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice",
+    "AttachedManagedPolicies": [{"PolicyName": "DenyAll", "PolicyArn": "arn:aws:iam::111122223333:policy/DenyAll"}]}],
+  "Policies": [{"PolicyName": "DenyAll", "Arn": "arn:aws:iam::111122223333:policy/DenyAll", "DefaultVersionId": "v2",
+    "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false,
+      "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}]}]
+}"#;
+    let loaded = iamscope::io::load_bytes("account.json", account.as_bytes()).unwrap();
+    let warning = loaded
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("DenyAll"))
+        .expect("a warning names the policy");
+    assert!(warning.affects_answers);
+    assert!(
+        warning.message.contains("default version v2 is not in the export"),
+        "{}",
+        warning.message
+    );
+    assert!(warning.message.contains("user alice"), "{}", warning.message);
+
+    let path = write(dir.path(), "account.json", account);
+    let summary = iamscope(&["summary", "--account", path.to_str().unwrap()]);
+    assert!(text(&summary.stdout).contains("DenyAll"), "{}", text(&summary.stdout));
+    let explain = iamscope(&[
+        "explain",
+        "--account",
+        path.to_str().unwrap(),
+        "--principal",
+        "user/alice",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+    ]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(text(&explain.stderr).contains("warning:"), "{}", text(&explain.stderr));
+    assert!(text(&explain.stderr).contains("DenyAll"), "{}", text(&explain.stderr));
+}
+
+#[test]
+fn nesting_deeper_than_any_export_is_refused_with_the_place() {
+    let deep = format!("{{\"UserDetailList\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = iamscope::io::load_bytes("deep.json", deep.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("nests deeper than 64 levels"), "{err}");
+    assert!(err.contains("deep.json:1:"), "{err}");
+
+    // A policy alone: a diagnostic, not a stack overflow in the parser.
+    let policy = format!("{{\"Statement\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let parsed = iamscope::policy::parse::parse_policy(&policy);
+    assert!(
+        parsed.diagnostics.iter().any(|d| d.code == "json-too-deep"),
+        "{:?}",
+        parsed.diagnostics
+    );
+}
