@@ -151,3 +151,49 @@ fn nesting_deeper_than_any_export_is_refused_with_the_place() {
         parsed.diagnostics
     );
 }
+
+#[test]
+fn a_file_larger_than_any_export_is_refused_before_reading_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // 600 MB without using the disk: the size alone must refuse it.
+    let path = dir.path().join("huge.json");
+    std::fs::File::create(&path).unwrap().set_len(600 << 20).unwrap();
+    let out = iamscope(&["summary", "--account", path.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is 600 MiB"), "{err}");
+    assert!(err.contains("up to 512 MiB"), "{err}");
+    assert!(err.contains("--max-input-size 768M"), "{err}");
+
+    // The flag moves the limit, both ways.
+    let small = write(
+        dir.path(),
+        "account.json",
+        &format!("{{\"UserDetailList\": [{USER_ALICE}]}}"),
+    );
+    let refused = iamscope(&[
+        "who-can",
+        "--account",
+        small.to_str().unwrap(),
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "*",
+        "--max-input-size",
+        "100",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("up to 100 bytes"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let read = iamscope(&[
+        "summary",
+        "--account",
+        small.to_str().unwrap(),
+        "--max-input-size",
+        "1M",
+    ]);
+    assert_eq!(read.status.code(), Some(0), "{}", text(&read.stderr));
+}

@@ -50,6 +50,19 @@ pub struct Cli {
     /// A folder of lesson files to offer beside the built-in lessons (:lessons)
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+
+    /// Refuse input files larger than this (512M by default, five times an
+    /// account at every IAM quota), e.g. 2G
+    #[arg(long, global = true, value_name = "SIZE", default_value = "512M", value_parser = io::limits::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// The `--max-input-size` of this run, set once at the start of [`run`].
+static MAX_INPUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(io::limits::DEFAULT_MAX_INPUT);
+
+/// The largest input file this run reads.
+pub fn max_input() -> u64 {
+    MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,7 +244,7 @@ pub struct AccountArgs {
 impl AccountArgs {
     pub fn load(&self) -> Result<Loaded, io::LoadError> {
         let sources: Vec<AccountSource> = self.accounts.iter().cloned().map(AccountSource::File).collect();
-        io::load(&sources, self.credential_report.as_deref())
+        io::load_with_limit(&sources, self.credential_report.as_deref(), max_input())
     }
 
     /// Load, and say on stderr what the loader noticed that may make an
@@ -301,6 +314,7 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
+    MAX_INPUT.store(cli.max_input_size, std::sync::atomic::Ordering::Relaxed);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {

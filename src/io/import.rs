@@ -63,8 +63,19 @@ pub struct Loaded {
 
 pub const DEMO_ACCOUNT: &[u8] = include_bytes!("../../assets/demo/demo-account.json");
 
-/// Load one account from its pages (or the demo) and an optional credential report.
+/// Load one account from its pages (or the demo) and an optional credential
+/// report, reading no file larger than [`super::limits::DEFAULT_MAX_INPUT`].
 pub fn load(sources: &[AccountSource], credential_report: Option<&Path>) -> Result<Loaded, LoadError> {
+    load_with_limit(sources, credential_report, super::limits::DEFAULT_MAX_INPUT)
+}
+
+/// [`load`], reading files of at most `max_input` bytes each.
+pub fn load_with_limit(
+    sources: &[AccountSource],
+    credential_report: Option<&Path>,
+    max_input: u64,
+) -> Result<Loaded, LoadError> {
+    let read = |path: &Path| super::limits::read_limited(path, max_input);
     let mut builder = Builder::default();
     let demo = [AccountSource::Demo];
     let sources = if sources.is_empty() { &demo[..] } else { sources };
@@ -91,13 +102,6 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     let raw = parse_account_bytes(&path, bytes)?;
     builder.add_file(name, &path, raw)?;
     Ok(builder.finish())
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    })
 }
 
 /// Parse the bytes of one account file, turning every failure into an error
