@@ -252,3 +252,97 @@ fn recovery_from_another_folder_does_not_say_the_files_changed() {
         other => panic!("the journal is offered back: {other:?}"),
     }
 }
+
+fn refused(file: &str) -> String {
+    match iamscope::io::load_bytes("account.json", file.as_bytes()) {
+        Ok(_) => panic!("loaded: {}", &file[..file.len().min(300)]),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn names_paths_and_documents_past_aws_quotas_are_refused_with_the_quota_and_the_place() {
+    let long_user = "u".repeat(65);
+    let err = refused(&format!(r#"{{"UserDetailList": [{{"UserName": "{long_user}"}}]}}"#));
+    assert!(
+        err.contains("UserDetailList[0].UserName: the user name has 65 characters; AWS allows 64"),
+        "{err}"
+    );
+    assert!(err.contains("IAM quotas: user name"), "{err}");
+
+    // The case the robustness pass found: 64 KB of user name.
+    let err = refused(&format!(
+        r#"{{"UserDetailList": [{{"UserName": "{}"}}]}}"#,
+        "n".repeat(64 * 1024)
+    ));
+    assert!(err.contains("65536 characters"), "{err}");
+
+    let err = refused(&format!(
+        r#"{{"RoleDetailList": [{{"RoleName": "r", "Path": "/{}/"}}]}}"#,
+        "p".repeat(600)
+    ));
+    assert!(
+        err.contains("RoleDetailList[0].Path: the path has 602 characters; AWS allows 512"),
+        "{err}"
+    );
+
+    let actions: Vec<String> = (0..400).map(|i| format!("\"s3:GetObject{i:04}\"")).collect();
+    let big = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}]}}"#,
+        actions.join(", ")
+    );
+    let err = refused(&format!(
+        r#"{{"Policies": [{{"PolicyName": "Big", "Arn": "arn:aws:iam::111122223333:policy/Big",
+            "PolicyVersionList": [{{"VersionId": "v1", "IsDefaultVersion": true, "Document": {big}}}]}}]}}"#
+    ));
+    assert!(
+        err.contains("Policies[0].PolicyVersionList[0].Document: the managed policy has"),
+        "{err}"
+    );
+    assert!(
+        err.contains("AWS allows 6144 (IAM quotas: managed policy size)"),
+        "{err}"
+    );
+
+    // AWS's own managed policies are larger than its customers' quota: loaded.
+    let aws = format!(
+        r#"{{"Policies": [{{"PolicyName": "Big", "Arn": "arn:aws:iam::aws:policy/Big",
+            "PolicyVersionList": [{{"VersionId": "v1", "IsDefaultVersion": true, "Document": {big}}}]}}]}}"#
+    );
+    iamscope::io::load_bytes("account.json", aws.as_bytes()).unwrap();
+
+    let err = refused(&format!(
+        r#"{{"RoleDetailList": [{{"RoleName": "r", "AssumeRolePolicyDocument": {big}}}]}}"#
+    ));
+    assert!(
+        err.contains("RoleDetailList[0].AssumeRolePolicyDocument: the role trust policy"),
+        "{err}"
+    );
+    assert!(err.contains("AWS allows 4096"), "{err}");
+}
+
+#[test]
+fn lint_account_on_a_10_mb_action_answers() {
+    // Once 108 s: did-you-mean compared 10 MB with every action name. The
+    // document is past every quota, so the export is refused at once; the
+    // policy alone is linted, and the finding names the action.
+    let dir = tempfile::tempdir().unwrap();
+    let action = format!("s3:{}", "a".repeat(10 << 20));
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}"#
+    );
+    let account = write(dir.path(), "account.json", &account_with_inline_document(&policy));
+    let out = iamscope(&["lint", "--account", account.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("AWS allows 10240"), "{}", text(&out.stderr));
+    // The policy alone (1 MB here, to keep the suite quick; the fuzz step
+    // times the 10 MB one in a release build).
+    let action = format!("s3:{}", "a".repeat(1 << 20));
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}"#
+    );
+    let file = write(dir.path(), "policy.json", &policy);
+    let out = iamscope(&["lint", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("unknown-action"));
+}

@@ -14,6 +14,7 @@ use super::detect;
 use super::error::{Excerpt, LoadError};
 use super::raw::*;
 use crate::model::arn::normalise_path;
+use crate::model::quotas;
 use crate::model::*;
 use crate::policy::PolicyDocument;
 
@@ -313,6 +314,7 @@ impl Builder {
         for (i, raw) in users.into_iter().flatten().enumerate() {
             let at = format!("UserDetailList[{i}]");
             let user = self.user(raw, &at).map_err(invalid)?;
+            limits::user(&user, &at).map_err(invalid)?;
             if self.users.insert(user.name.clone()) {
                 self.account.users.push(user);
             } else {
@@ -325,6 +327,7 @@ impl Builder {
         for (i, raw) in groups.into_iter().flatten().enumerate() {
             let at = format!("GroupDetailList[{i}]");
             let group = self.group(raw, &at).map_err(invalid)?;
+            limits::group(&group, &at).map_err(invalid)?;
             if self.groups.insert(group.name.clone()) {
                 self.account.groups.push(group);
             } else {
@@ -337,6 +340,7 @@ impl Builder {
         for (i, raw) in roles.into_iter().flatten().enumerate() {
             let at = format!("RoleDetailList[{i}]");
             let role = self.role(raw, &at).map_err(invalid)?;
+            limits::role(&role, &at).map_err(invalid)?;
             if self.roles.insert(role.name.clone()) {
                 self.account.roles.push(role);
             } else {
@@ -349,6 +353,7 @@ impl Builder {
         for (i, raw) in policies.into_iter().flatten().enumerate() {
             let at = format!("Policies[{i}]");
             let policy = self.managed_policy(raw, &at).map_err(invalid)?;
+            limits::managed_policy(&policy, &at).map_err(invalid)?;
             if self.policies.insert(policy.arn.to_string()) {
                 self.account.policies.push(policy);
             } else {
@@ -367,6 +372,14 @@ impl Builder {
             })?;
             Arn::parse(&resource_arn).map_err(|e| invalid(format!("{at}.ResourceArn: {e}")))?;
             let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+            limits::document(
+                &policy,
+                &format!("{at}.Policy"),
+                "resource-based policy",
+                quotas::HARD_DOCUMENT_SIZE,
+                "far beyond any service's quota for resource-based policies",
+            )
+            .map_err(invalid)?;
             self.account.resource_policies.push(ResourcePolicy {
                 resource_arn,
                 policy,
@@ -380,6 +393,14 @@ impl Builder {
             for (i, raw) in target.into_iter().flatten().enumerate() {
                 let at = format!("{list}[{i}]");
                 let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+                limits::document(
+                    &policy,
+                    &format!("{at}.Policy"),
+                    "policy",
+                    quotas::ORG_POLICY_SIZE,
+                    "AWS Organizations quotas: policy document size",
+                )
+                .map_err(invalid)?;
                 let org_policy = OrgPolicy {
                     name: raw.name.unwrap_or_else(|| format!("{list}[{i}]")),
                     target: OrgTarget::parse(raw.target.as_deref()),
@@ -851,4 +872,205 @@ fn workspace_credentials(
             })
             .collect(),
     })
+}
+
+/// What AWS accepts, checked on import: a file past these was not made by
+/// AWS (or was edited by hand), and the engine's answers about it would be
+/// answers about an account that cannot exist. Each message names the AWS
+/// quota and the JSON path. Names, paths, ARNs and single documents are
+/// refused past their quota; AWS managed policies and resource-based
+/// policies, which AWS's own exports hold at sizes past the customer quota,
+/// past a hard limit far beyond any of them.
+mod limits {
+    use super::quotas;
+    use crate::model::{Group, InlinePolicy, ManagedPolicy, Role, User};
+    use crate::policy::PolicyDocument;
+
+    fn length(at: &str, what: &str, value: &str, limit: usize, quota: &str) -> Result<(), String> {
+        let n = value.chars().count();
+        if n > limit {
+            return Err(format!(
+                "{at}: the {what} has {n} characters; AWS allows {limit} ({quota}) — no AWS export holds this; check the file"
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn document(
+        doc: &PolicyDocument,
+        at: &str,
+        what: &str,
+        limit: usize,
+        quota: &str,
+    ) -> Result<(), String> {
+        let n = doc.size_without_whitespace();
+        if n > limit {
+            return Err(format!(
+                "{at}: the {what} has {n} characters without white space; AWS allows {limit} ({quota}) — no AWS export holds this; check the file"
+            ));
+        }
+        Ok(())
+    }
+
+    fn common(
+        at: &str,
+        name_field: &str,
+        kind: &str,
+        name: &str,
+        name_limit: usize,
+        path: &str,
+        arn: &str,
+    ) -> Result<(), String> {
+        length(
+            &format!("{at}.{name_field}"),
+            &format!("{kind} name"),
+            name,
+            name_limit,
+            &format!("IAM quotas: {kind} name"),
+        )?;
+        length(&format!("{at}.Path"), "path", path, quotas::PATH, "IAM quotas: path")?;
+        length(
+            &format!("{at}.Arn"),
+            "ARN",
+            arn,
+            quotas::ARN,
+            "the IAM API's longest ARN",
+        )
+    }
+
+    /// Each inline policy on its own: no entity may hold more than
+    /// [`quotas::INLINE_ROLE`] of them together. The smaller totals of users
+    /// and groups are `lint --account`'s to report (it lists the policies
+    /// that share the quota), so such an account still opens to be fixed.
+    fn inline(at: &str, list: &str, policies: &[InlinePolicy]) -> Result<(), String> {
+        for (i, p) in policies.iter().enumerate() {
+            length(
+                &format!("{at}.{list}[{i}].PolicyName"),
+                "policy name",
+                &p.name,
+                quotas::POLICY_NAME,
+                "IAM quotas: policy name",
+            )?;
+            document(
+                &p.document,
+                &format!("{at}.{list}[{i}].PolicyDocument"),
+                "inline policy",
+                quotas::INLINE_ROLE,
+                "IAM quotas: inline policy size, the largest any entity may hold",
+            )?;
+        }
+        Ok(())
+    }
+
+    fn attached(at: &str, arns: impl Iterator<Item = (usize, String)>) -> Result<(), String> {
+        for (i, arn) in arns {
+            length(
+                &format!("{at}.AttachedManagedPolicies[{i}].PolicyArn"),
+                "ARN",
+                &arn,
+                quotas::ARN,
+                "the IAM API's longest ARN",
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn user(u: &User, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "UserName",
+            "user",
+            &u.name,
+            quotas::USER_NAME,
+            &u.path,
+            u.arn.as_str(),
+        )?;
+        inline(at, "UserPolicyList", &u.inline_policies)?;
+        attached(at, u.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn group(g: &Group, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "GroupName",
+            "group",
+            &g.name,
+            quotas::GROUP_NAME,
+            &g.path,
+            g.arn.as_str(),
+        )?;
+        inline(at, "GroupPolicyList", &g.inline_policies)?;
+        attached(at, g.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn role(r: &Role, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "RoleName",
+            "role",
+            &r.name,
+            quotas::ROLE_NAME,
+            &r.path,
+            r.arn.as_str(),
+        )?;
+        if let Some(d) = &r.description {
+            length(
+                &format!("{at}.Description"),
+                "role description",
+                d,
+                quotas::ROLE_DESCRIPTION,
+                "IAM quotas: role description",
+            )?;
+        }
+        if let Some(trust) = &r.trust_policy {
+            document(
+                trust,
+                &format!("{at}.AssumeRolePolicyDocument"),
+                "role trust policy",
+                quotas::TRUST_POLICY_SIZE_MAX,
+                "IAM quotas: role trust policy length, at its highest after a quota increase",
+            )?;
+        }
+        for (i, p) in r.instance_profiles.iter().enumerate() {
+            length(
+                &format!("{at}.InstanceProfileList[{i}].InstanceProfileName"),
+                "instance profile name",
+                &p.name,
+                quotas::INSTANCE_PROFILE_NAME,
+                "IAM quotas: instance profile name",
+            )?;
+        }
+        inline(at, "RolePolicyList", &r.inline_policies)?;
+        attached(at, r.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn managed_policy(p: &ManagedPolicy, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "PolicyName",
+            "policy",
+            &p.name,
+            quotas::POLICY_NAME,
+            &p.path,
+            p.arn.as_str(),
+        )?;
+        // AWS managed policies are AWS's own, and larger than the quota it
+        // sets its customers; they get the hard limit only.
+        let aws_managed = p.arn.account() == "aws";
+        let (limit, quota) = if aws_managed {
+            (quotas::HARD_DOCUMENT_SIZE, "far beyond the largest AWS managed policy")
+        } else {
+            (quotas::MANAGED_POLICY_SIZE, "IAM quotas: managed policy size")
+        };
+        for (i, v) in p.versions.iter().enumerate() {
+            document(
+                &v.document,
+                &format!("{at}.PolicyVersionList[{i}].Document"),
+                "managed policy",
+                limit,
+                quota,
+            )?;
+        }
+        Ok(())
+    }
 }

@@ -8,6 +8,7 @@ pub mod arn;
 pub mod change;
 pub mod entities;
 pub mod index;
+pub mod quotas;
 
 pub use arn::{Arn, ArnError};
 pub use entities::*;

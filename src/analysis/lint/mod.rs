@@ -158,6 +158,7 @@ impl PolicyKind {
     /// The size AWS allows for one document of this kind, counted without
     /// white space, and how bad it is to exceed it.
     pub fn size_quota(self) -> Option<SizeQuota> {
+        use crate::model::quotas;
         // IAM quotas page ("IAM and AWS STS quotas"): managed policy 6,144
         // characters; role trust policy 2,048 by default (adjustable);
         // session policies 2,048 (AssumeRole API). Organizations quotas:
@@ -165,27 +166,27 @@ impl PolicyKind {
         // have a quota per service, so none is applied here.
         match self {
             PolicyKind::Identity | PolicyKind::Boundary => Some(SizeQuota {
-                limit: 6_144,
+                limit: quotas::MANAGED_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a managed policy",
             }),
             PolicyKind::Scp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a service control policy",
             }),
             PolicyKind::Rcp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a resource control policy",
             }),
             PolicyKind::Trust => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::TRUST_POLICY_SIZE,
                 severity: Severity::Warning,
                 what: "a role trust policy (the default quota; it can be raised)",
             }),
             PolicyKind::Session => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::SESSION_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a session policy",
             }),
