@@ -202,6 +202,8 @@ impl Catalog {
         let mut scored: Vec<(usize, String)> = Vec::new();
         match unknown.split_once(':') {
             Some((prefix, name)) => {
+                let (prefix_m, name_m) = (measured(prefix), measured(name));
+                let (prefix_tolerance, name_tolerance) = (tolerance_of(prefix_m.1), tolerance_of(name_m.1));
                 // Look in the named service, or else in the services whose
                 // prefix is close to the one given.
                 let services: Vec<(usize, &Service)> = match self.service(prefix) {
@@ -209,23 +211,25 @@ impl Catalog {
                     None => self
                         .services
                         .iter()
-                        .map(|s| (distance(prefix, s.prefix), s))
-                        .filter(|(d, _)| *d <= tolerance(prefix))
+                        .map(|s| (distance(prefix_m, s.prefix), s))
+                        .filter(|(d, _)| *d <= prefix_tolerance)
                         .collect(),
                 };
                 for (service_distance, service) in services {
                     for action in &service.actions {
-                        let d = distance(name, &action.name.to_ascii_lowercase());
-                        if d <= tolerance(name) {
+                        let d = distance(name_m, &action.name.to_ascii_lowercase());
+                        if d <= name_tolerance {
                             scored.push((service_distance + d, action.full_name()));
                         }
                     }
                 }
             }
             None => {
+                let unknown_m = measured(&unknown);
+                let unknown_tolerance = tolerance_of(unknown_m.1);
                 for service in &self.services {
-                    let d = distance(&unknown, service.prefix);
-                    if d <= tolerance(&unknown) {
+                    let d = distance(unknown_m, service.prefix);
+                    if d <= unknown_tolerance {
                         scored.push((d, service.prefix.to_string()));
                     }
                     // A bare action name: offer the services that have it.
@@ -412,20 +416,26 @@ fn key_pattern(lower: &str, global: bool) -> Option<(String, usize)> {
 /// Edit distance with adjacent transpositions (`GetObejct`), on lower case.
 /// Words whose lengths differ by more than a typo's worth are never close,
 /// and are not compared: the distance costs the product of the two lengths,
-/// and the unknown word may be megabytes long.
-fn distance(a: &str, b: &str) -> usize {
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    let apart = la.abs_diff(lb);
+/// and the unknown word may be megabytes long. The first word's length in
+/// characters is counted once by the caller, for the same reason.
+fn distance((a, a_len): (&str, usize), b: &str) -> usize {
+    let b_len = b.chars().count();
+    let apart = a_len.abs_diff(b_len);
     // Callers keep a word within the tolerance of one of the two.
-    if apart > tolerance(a).max(tolerance(b)) {
+    if apart > tolerance_of(a_len).max(tolerance_of(b_len)) {
         return apart;
     }
     strsim::osa_distance(a, b)
 }
 
-/// How many edits still count as a typo for a word of this length.
-fn tolerance(word: &str) -> usize {
-    (word.chars().count() / 3).max(2)
+/// A word with its length in characters, for [`distance`].
+fn measured(word: &str) -> (&str, usize) {
+    (word, word.chars().count())
+}
+
+/// How many edits still count as a typo for a word of this many characters.
+fn tolerance_of(chars: usize) -> usize {
+    (chars / 3).max(2)
 }
 
 #[cfg(test)]

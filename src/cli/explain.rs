@@ -108,7 +108,9 @@ pub fn explain_many(model: &Model, path: &Path, trace: bool, out: &mut impl Writ
     Ok(status)
 }
 
-fn evaluate_line(model: &Model, line: &str, trace: bool, now: jiff::Timestamp) -> Result<Value, String> {
+/// One `--requests` line evaluated: the JSON object written for it, or why
+/// the line is not a request. (Public for the fuzz harness.)
+pub fn evaluate_line(model: &Model, line: &str, trace: bool, now: jiff::Timestamp) -> Result<Value, String> {
     let parsed: RequestLine = serde_json::from_str(line).map_err(|e| {
         format!("{e} (each line is {{\"principal\": …, \"action\": …, \"resource\": …, \"context\": {{…}}}})")
     })?;

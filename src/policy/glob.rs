@@ -48,8 +48,8 @@ pub enum GlobPart<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Unit {
     Literal(Box<str>),
-    /// `?`: exactly one character.
-    Any,
+    /// A run of `?`: exactly this many characters.
+    Any(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +132,10 @@ impl Glob {
                     let n = segments.len();
                     // `*?` → `?*`: the question mark joins the segment before the star.
                     let target = if after_star { n - 2 } else { n - 1 };
-                    segments[target].push(Unit::Any);
+                    match segments[target].last_mut() {
+                        Some(Unit::Any(n)) => *n += 1,
+                        _ => segments[target].push(Unit::Any(1)),
+                    }
                 }
             }
         }
@@ -142,7 +145,7 @@ impl Glob {
             .flatten()
             .map(|u| match u {
                 Unit::Literal(l) => l.len(),
-                Unit::Any => 1,
+                Unit::Any(n) => *n,
             })
             .sum();
         let last = segments.len() - 1;
@@ -242,9 +245,11 @@ fn match_forward(units: &[Unit], text: &str, mut at: usize, case: Case) -> Optio
                 }
                 at += l.len();
             }
-            Unit::Any => {
-                let &b = bytes.get(at)?;
-                at += char_len(b);
+            Unit::Any(n) => {
+                for _ in 0..*n {
+                    let &b = bytes.get(at)?;
+                    at += char_len(b);
+                }
             }
         }
     }
@@ -263,8 +268,10 @@ fn match_backward(units: &[Unit], text: &str, mut end: usize, case: Case) -> Opt
                 }
                 end -= l.len();
             }
-            Unit::Any => {
-                end = text[..end].char_indices().next_back()?.0;
+            Unit::Any(n) => {
+                for _ in 0..*n {
+                    end = text[..end].char_indices().next_back()?.0;
+                }
             }
         }
     }
@@ -274,7 +281,8 @@ fn match_backward(units: &[Unit], text: &str, mut end: usize, case: Case) -> Opt
 impl Search {
     fn plan(units: &[Unit], case: Case) -> Search {
         let literal_then_any = match units {
-            [Unit::Literal(l), rest @ ..] if rest.iter().all(|u| *u == Unit::Any) => Some((l, rest.len())),
+            [Unit::Literal(l)] => Some((l, 0)),
+            [Unit::Literal(l), Unit::Any(n)] => Some((l, *n)),
             _ => None,
         };
         match literal_then_any {
@@ -345,16 +353,17 @@ fn failure_table(needle: &[u8]) -> Box<[u32]> {
 }
 
 /// Shift-And over characters: bit `j` of the state says the last characters
-/// read match the segment's first `j + 1` units.
+/// read match the segment's first `j + 1` units. Masks are kept only for the
+/// characters the segment names, so memory grows with the segment times its
+/// distinct characters, not with the alphabet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ShiftAnd {
     /// Units in the segment.
     len: usize,
     words: usize,
-    /// Per ASCII character, `words` words of its mask.
-    ascii: Box<[u64]>,
-    /// Masks of the non-ASCII characters the segment names, sorted by character.
-    other: Vec<(char, Box<[u64]>)>,
+    /// Masks of the characters the segment names (both cases when matching
+    /// ignores case), sorted by character; each includes the `?` positions.
+    named: Vec<(char, Box<[u64]>)>,
     /// The mask of any other character: the `?` positions.
     any: Box<[u64]>,
 }
@@ -365,7 +374,7 @@ impl ShiftAnd {
             .iter()
             .flat_map(|u| match u {
                 Unit::Literal(l) => l.chars().map(Some).collect::<Vec<_>>(),
-                Unit::Any => vec![None],
+                Unit::Any(n) => vec![None; *n],
             })
             .collect();
         let len = chars.len();
@@ -376,50 +385,35 @@ impl ShiftAnd {
                 any[j / 64] |= 1 << (j % 64);
             }
         }
-        let mut ascii = vec![0u64; 128 * words];
-        for c in 0..128 {
-            ascii[c * words..(c + 1) * words].copy_from_slice(&any);
-        }
-        let mut other: Vec<(char, Box<[u64]>)> = Vec::new();
+        let mut named: Vec<(char, Box<[u64]>)> = Vec::new();
         for (j, c) in chars.iter().enumerate() {
             let Some(c) = *c else { continue };
-            let bit = 1u64 << (j % 64);
-            if c.is_ascii() {
-                let mut set = |b: u8| ascii[b as usize * words + j / 64] |= bit;
-                match case {
-                    Case::Sensitive => set(c as u8),
-                    Case::Insensitive => {
-                        set((c as u8).to_ascii_lowercase());
-                        set((c as u8).to_ascii_uppercase());
-                    }
-                }
-            } else {
-                let slot = match other.binary_search_by(|(o, _)| o.cmp(&c)) {
+            let forms = match case {
+                Case::Insensitive if c.is_ascii_alphabetic() => [c.to_ascii_lowercase(), c.to_ascii_uppercase()],
+                _ => [c, c],
+            };
+            for form in forms {
+                let slot = match named.binary_search_by(|(o, _)| o.cmp(&form)) {
                     Ok(i) => i,
                     Err(i) => {
-                        other.insert(i, (c, any.clone().into_boxed_slice()));
+                        named.insert(i, (form, any.clone().into_boxed_slice()));
                         i
                     }
                 };
-                other[slot].1[j / 64] |= bit;
+                named[slot].1[j / 64] |= 1 << (j % 64);
             }
         }
         ShiftAnd {
             len,
             words,
-            ascii: ascii.into_boxed_slice(),
-            other,
+            named,
             any: any.into_boxed_slice(),
         }
     }
 
     fn mask(&self, c: char) -> &[u64] {
-        if c.is_ascii() {
-            let i = c as usize * self.words;
-            return &self.ascii[i..i + self.words];
-        }
-        match self.other.binary_search_by(|(o, _)| o.cmp(&c)) {
-            Ok(i) => &self.other[i].1,
+        match self.named.binary_search_by(|(o, _)| o.cmp(&c)) {
+            Ok(i) => &self.named[i].1,
             Err(_) => &self.any,
         }
     }
