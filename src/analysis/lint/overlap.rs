@@ -10,6 +10,8 @@
 //! complete (two patterns that together cover a third are not noticed), so
 //! the check can miss overlaps but never reports a false one.
 
+use std::collections::HashSet;
+
 use super::Lint;
 use crate::policy::{ActionClause, Effect, PrincipalClause, ResourceClause, Severity, Statement};
 
@@ -90,27 +92,51 @@ fn actions_cover(outer: Option<&ActionClause>, inner: Option<&ActionClause>) -> 
     if outer.negated || inner.negated || inner.patterns.is_empty() {
         return false;
     }
+    let exact = exact_texts(outer.patterns.iter().map(|q| q.text.as_ref()), true);
     inner.patterns.iter().all(|p| {
-        outer
-            .patterns
-            .iter()
-            .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), true))
+        exact
+            .as_ref()
+            .is_some_and(|set| set.contains(&p.text.to_ascii_lowercase()))
+            || outer
+                .patterns
+                .iter()
+                .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), true))
     })
+}
+
+/// The texts of a long list, for a quick look-up of a pattern written the
+/// same way (a long list against another is otherwise a product of the two).
+fn exact_texts<'a>(texts: impl ExactSizeIterator<Item = &'a str>, ignore_case: bool) -> Option<HashSet<String>> {
+    if texts.len() < 16 {
+        return None;
+    }
+    Some(
+        texts
+            .map(|t| {
+                if ignore_case {
+                    t.to_ascii_lowercase()
+                } else {
+                    t.to_owned()
+                }
+            })
+            .collect(),
+    )
 }
 
 fn resources_cover(outer: Option<&ResourceClause>, inner: Option<&ResourceClause>) -> bool {
     match (outer, inner) {
         (None, None) => true,
         (Some(outer), Some(inner)) => {
-            !outer.negated
-                && !inner.negated
-                && !inner.patterns.is_empty()
-                && inner.patterns.iter().all(|p| {
-                    outer
-                        .patterns
-                        .iter()
-                        .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), false))
+            !outer.negated && !inner.negated && !inner.patterns.is_empty() && {
+                let exact = exact_texts(outer.patterns.iter().map(|q| q.text.as_ref()), false);
+                inner.patterns.iter().all(|p| {
+                    exact.as_ref().is_some_and(|set| set.contains(p.text.as_ref()))
+                        || outer
+                            .patterns
+                            .iter()
+                            .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), false))
                 })
+            }
         }
         _ => false,
     }
@@ -141,23 +167,48 @@ fn principals_cover(outer: Option<&PrincipalClause>, inner: Option<&PrincipalCla
 /// matched by `outer`: `outer`'s `*` may take any run of `inner`'s
 /// characters and wildcards, its `?` one character or `?`, its literals only
 /// the same literal.
+///
+/// (Containment of one pattern in another, not a match of a text, so it is
+/// not [`crate::policy::glob`]'s question.) The literal text before
+/// `outer`'s first wildcard and after its last must be `inner`'s own, which
+/// settles most pairs at once; the rest is dynamic programming over the two,
+/// one row at a time.
 pub(super) fn pattern_covers(outer: &[u8], inner: &[u8], ignore_case: bool) -> bool {
     if outer == b"*" {
         return true;
     }
-    if !outer.contains(&b'*') && !outer.contains(&b'?') {
-        return if ignore_case {
-            outer.eq_ignore_ascii_case(inner)
+    let same = |q: u8, p: u8| {
+        if ignore_case {
+            q.eq_ignore_ascii_case(&p)
         } else {
-            outer == inner
-        };
+            q == p
+        }
+    };
+    let wild = |b: &u8| *b == b'*' || *b == b'?';
+    let Some(first) = outer.iter().position(wild) else {
+        return outer.len() == inner.len() && outer.iter().zip(inner).all(|(&q, &p)| same(q, p));
+    };
+    let last = outer.iter().rposition(wild).unwrap_or(first);
+    let (head, tail) = (&outer[..first], &outer[last + 1..]);
+    let literal_at = |text: &[u8], part: &[u8]| part.iter().zip(text).all(|(&q, &p)| !wild(&p) && same(q, p));
+    if inner.len() < head.len() + tail.len()
+        || !literal_at(&inner[..head.len()], head)
+        || !literal_at(&inner[inner.len() - tail.len()..], tail)
+    {
+        return false;
     }
+    // `outer` without `*` covers only patterns of its own length.
+    if !outer.contains(&b'*') && (inner.len() != outer.len() || inner.contains(&b'*')) {
+        return false;
+    }
+    let (outer, inner) = (&outer[first..=last], &inner[head.len()..inner.len() - tail.len()]);
     let m = inner.len();
     // reach[j]: outer[..i] can produce inner[..j].
     let mut reach = vec![false; m + 1];
+    let mut next = vec![false; m + 1];
     reach[0] = true;
     for &q in outer {
-        let mut next = vec![false; m + 1];
+        next.fill(false);
         match q {
             b'*' => {
                 let mut on = false;
@@ -174,15 +225,7 @@ pub(super) fn pattern_covers(outer: &[u8], inner: &[u8], ignore_case: bool) -> b
                     let p = inner[j];
                     let ok = match q {
                         b'?' => p != b'*',
-                        _ => {
-                            p != b'*'
-                                && p != b'?'
-                                && if ignore_case {
-                                    q.eq_ignore_ascii_case(&p)
-                                } else {
-                                    q == p
-                                }
-                        }
+                        _ => !wild(&p) && same(q, p),
                     };
                     if ok {
                         next[j + 1] = true;
@@ -190,7 +233,59 @@ pub(super) fn pattern_covers(outer: &[u8], inner: &[u8], ignore_case: bool) -> b
                 }
             }
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
+        if !reach.contains(&true) {
+            return false;
+        }
     }
     reach[m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pattern_covers;
+
+    fn covers(outer: &str, inner: &str) -> bool {
+        pattern_covers(outer.as_bytes(), inner.as_bytes(), false)
+    }
+
+    /// Containment by brute force: every text of up to four letters from
+    /// {a, b} that `inner` matches, `outer` matches — with `*` and `?` in
+    /// `inner` standing also for themselves as literal characters.
+    fn reference(outer: &str, inner: &str) -> bool {
+        use crate::policy::glob::{Case, Glob};
+        let (o, i) = (Glob::new(outer, Case::Sensitive), Glob::new(inner, Case::Sensitive));
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| ["a", "b", "c"].map(|c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        texts.iter().all(|t| !i.is_match(t) || o.is_match(t))
+    }
+
+    #[test]
+    fn literal_ends_settle_most_pairs() {
+        assert!(covers("s3:Get*", "s3:GetObject"));
+        assert!(covers("s3:Get*", "s3:Get?bject"));
+        assert!(!covers("s3:Get*", "s3:*"));
+        assert!(covers("arn:aws:s3:::b/*", "arn:aws:s3:::b/k/*"));
+        assert!(!covers("arn:aws:s3:::b/*.jpg", "arn:aws:s3:::b/*"));
+        assert!(covers("a?c", "abc"));
+        assert!(!covers("a?c", "a*c"));
+        assert!(covers("*a*", "xa*"));
+        assert!(pattern_covers(b"S3:GET*", b"s3:getobject", true));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_claims_a_cover_that_is_not_one(outer in "[ab*?]{0,5}", inner in "[ab*?]{0,5}") {
+            if covers(&outer, &inner) {
+                proptest::prop_assert!(reference(&outer, &inner), "{} covers {}?", outer, inner);
+            }
+        }
+    }
 }
