@@ -13,7 +13,8 @@
 use std::collections::HashSet;
 
 use super::Lint;
-use crate::policy::{ActionClause, Effect, PrincipalClause, ResourceClause, Severity, Statement};
+use crate::policy::glob::{Case, Glob};
+use crate::policy::{Effect, PrincipalClause, Severity, Statement};
 
 pub(super) fn check_policy(lint: &mut Lint<'_>) {
     let policy = lint.policy;
@@ -21,11 +22,13 @@ pub(super) fn check_policy(lint: &mut Lint<'_>) {
     if statements.len() < 2 {
         return;
     }
-    for a in &statements {
+    let shapes: Vec<Shape<'_>> = statements.iter().map(|s| Shape::of(s)).collect();
+    let pairs: Vec<(&Statement, &Shape<'_>)> = statements.iter().copied().zip(&shapes).collect();
+    for &(a, a_shape) in &pairs {
         if a.effect == Effect::Allow
-            && let Some(deny) = statements
+            && let Some(&(deny, _)) = pairs
                 .iter()
-                .find(|b| b.effect == Effect::Deny && b.conditions.is_empty() && covers(b, a))
+                .find(|(b, b_shape)| b.effect == Effect::Deny && b.conditions.is_empty() && covers(b_shape, a_shape))
         {
             let path = lint.statement_path(a);
             lint.push(
@@ -42,15 +45,15 @@ pub(super) fn check_policy(lint: &mut Lint<'_>) {
             );
             continue;
         }
-        let other = statements.iter().find(|b| {
+        let other = pairs.iter().find(|(b, b_shape)| {
             b.index != a.index
                 && b.effect == a.effect
                 && b.conditions.is_empty()
-                && covers(b, a)
+                && covers(b_shape, a_shape)
                 // Two identical statements: report only the later one.
-                && !(a.conditions.is_empty() && b.index > a.index && covers(a, b))
+                && !(a.conditions.is_empty() && b.index > a.index && covers(a_shape, b_shape))
         });
-        if let Some(other) = other {
+        if let Some(&(other, _)) = other {
             let verb = if a.effect == Effect::Allow { "allows" } else { "denies" };
             let path = lint.statement_path(a);
             lint.push(
@@ -77,41 +80,30 @@ fn describe(statement: &Statement) -> String {
     }
 }
 
-/// Whether every request `inner` applies to (ignoring its conditions) is one
-/// `outer` applies to.
-fn covers(outer: &Statement, inner: &Statement) -> bool {
-    actions_cover(outer.action.as_ref(), inner.action.as_ref())
-        && resources_cover(outer.resource.as_ref(), inner.resource.as_ref())
-        && principals_cover(outer.principal.as_ref(), inner.principal.as_ref())
+/// A statement's Action, Resource and Principal, prepared once so that
+/// comparing every statement with every other stays cheap however long
+/// their lists: every pattern in a set (a pattern written the same way is
+/// covered at once), those with wildcards also in a list.
+struct Shape<'s> {
+    statement: &'s Statement,
+    actions: Option<Patterns>,
+    resources: Option<Patterns>,
+    /// Equal keys: the same actions and resources, written the same way.
+    key: u64,
 }
 
-fn actions_cover(outer: Option<&ActionClause>, inner: Option<&ActionClause>) -> bool {
-    let (Some(outer), Some(inner)) = (outer, inner) else {
-        return false;
-    };
-    if outer.negated || inner.negated || inner.patterns.is_empty() {
-        return false;
-    }
-    let exact = exact_texts(outer.patterns.iter().map(|q| q.text.as_ref()), true);
-    inner.patterns.iter().all(|p| {
-        exact
-            .as_ref()
-            .is_some_and(|set| set.contains(&p.text.to_ascii_lowercase()))
-            || outer
-                .patterns
-                .iter()
-                .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), true))
-    })
+struct Patterns {
+    negated: bool,
+    /// Every pattern as compared (lower case for actions).
+    all: Vec<String>,
+    exact: HashSet<String>,
+    wild: Vec<String>,
+    ignore_case: bool,
 }
 
-/// The texts of a long list, for a quick look-up of a pattern written the
-/// same way (a long list against another is otherwise a product of the two).
-fn exact_texts<'a>(texts: impl ExactSizeIterator<Item = &'a str>, ignore_case: bool) -> Option<HashSet<String>> {
-    if texts.len() < 16 {
-        return None;
-    }
-    Some(
-        texts
+impl Patterns {
+    fn new<'t>(negated: bool, texts: impl Iterator<Item = &'t str>, ignore_case: bool) -> Patterns {
+        let all: Vec<String> = texts
             .map(|t| {
                 if ignore_case {
                     t.to_ascii_lowercase()
@@ -119,25 +111,86 @@ fn exact_texts<'a>(texts: impl ExactSizeIterator<Item = &'a str>, ignore_case: b
                     t.to_owned()
                 }
             })
-            .collect(),
-    )
+            .collect();
+        Patterns {
+            negated,
+            exact: all.iter().cloned().collect(),
+            wild: all.iter().filter(|t| t.contains(['*', '?'])).cloned().collect(),
+            all,
+            ignore_case,
+        }
+    }
+
+    /// Whether every pattern of `inner` falls under one of these.
+    fn cover(&self, inner: &Patterns) -> bool {
+        !self.negated
+            && !inner.negated
+            && !inner.all.is_empty()
+            && inner.all.iter().all(|p| {
+                self.exact.contains(p)
+                    || self
+                        .wild
+                        .iter()
+                        .any(|q| pattern_covers(q.as_bytes(), p.as_bytes(), self.ignore_case))
+            })
+    }
 }
 
-fn resources_cover(outer: Option<&ResourceClause>, inner: Option<&ResourceClause>) -> bool {
-    match (outer, inner) {
-        (None, None) => true,
-        (Some(outer), Some(inner)) => {
-            !outer.negated && !inner.negated && !inner.patterns.is_empty() && {
-                let exact = exact_texts(outer.patterns.iter().map(|q| q.text.as_ref()), false);
-                inner.patterns.iter().all(|p| {
-                    exact.as_ref().is_some_and(|set| set.contains(p.text.as_ref()))
-                        || outer
-                            .patterns
-                            .iter()
-                            .any(|q| pattern_covers(q.text.as_bytes(), p.text.as_bytes(), false))
-                })
+impl<'s> Shape<'s> {
+    fn of(statement: &'s Statement) -> Shape<'s> {
+        use std::hash::{Hash, Hasher};
+        let actions = statement
+            .action
+            .as_ref()
+            .map(|c| Patterns::new(c.negated, c.patterns.iter().map(|p| p.text.as_ref()), true));
+        let resources = statement
+            .resource
+            .as_ref()
+            .map(|c| Patterns::new(c.negated, c.patterns.iter().map(|p| p.text.as_ref()), false));
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for patterns in [&actions, &resources] {
+            match patterns {
+                None => 0u8.hash(&mut hasher),
+                Some(p) => {
+                    (1u8, p.negated).hash(&mut hasher);
+                    let mut sorted: Vec<&String> = p.all.iter().collect();
+                    sorted.sort();
+                    sorted.dedup();
+                    sorted.hash(&mut hasher);
+                }
             }
         }
+        Shape {
+            statement,
+            actions,
+            resources,
+            key: hasher.finish(),
+        }
+    }
+}
+
+/// Whether every request `inner` applies to (ignoring its conditions) is one
+/// `outer` applies to.
+fn covers(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+    let same_lists = outer.key == inner.key
+        && outer.actions.as_ref().is_some_and(|o| !o.negated)
+        && inner.actions.as_ref().is_some_and(|i| !i.all.is_empty())
+        && outer.resources.as_ref().is_none_or(|o| !o.negated && !o.all.is_empty());
+    (same_lists || (actions_cover(outer, inner) && resources_cover(outer, inner)))
+        && principals_cover(outer.statement.principal.as_ref(), inner.statement.principal.as_ref())
+}
+
+fn actions_cover(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+    match (&outer.actions, &inner.actions) {
+        (Some(outer), Some(inner)) => outer.cover(inner),
+        _ => false,
+    }
+}
+
+fn resources_cover(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+    match (&outer.resources, &inner.resources) {
+        (None, None) => true,
+        (Some(outer), Some(inner)) => outer.cover(inner),
         _ => false,
     }
 }
@@ -202,6 +255,23 @@ pub(super) fn pattern_covers(outer: &[u8], inner: &[u8], ignore_case: bool) -> b
         return false;
     }
     let (outer, inner) = (&outer[first..=last], &inner[head.len()..inner.len() - tail.len()]);
+    if !inner.iter().any(wild) {
+        // A plain text is covered when the pattern matches it: linear time.
+        let case = if ignore_case {
+            Case::Insensitive
+        } else {
+            Case::Sensitive
+        };
+        return match (std::str::from_utf8(outer), std::str::from_utf8(inner)) {
+            (Ok(o), Ok(i)) => Glob::new(o, case).is_match(i),
+            _ => false,
+        };
+    }
+    // Two long patterns: the table below would cost their product. The check
+    // may miss an overlap (see the module's note), never invent one.
+    if outer.len().saturating_mul(inner.len()) > 1 << 20 {
+        return false;
+    }
     let m = inner.len();
     // reach[j]: outer[..i] can produce inner[..j].
     let mut reach = vec![false; m + 1];
