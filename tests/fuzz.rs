@@ -8,8 +8,9 @@
 //! few hundred generated inputs per target). The budgeted run is
 //! `cargo test --release --test fuzz -- --ignored --nocapture`
 //! (`scripts/fuzz SECONDS` runs it; `.ci/run` runs it for 20 s a target): it
-//! runs each target for `IAMSCOPE_FUZZ_SECONDS`, times every input, and fails
-//! when any input panics or takes more than a second, writing the input to
+//! runs each target for `IAMSCOPE_FUZZ_SECONDS`, times every input (processor
+//! time, so a busy machine does not fail it), and fails when any input
+//! panics or takes more than a second, writing the input to
 //! `target/fuzz-failures/`. A failing input, once fixed, goes into
 //! `tests/fuzz-corpus/TARGET/` and is run by every `cargo test` from then on.
 //! The run prints its seed (`IAMSCOPE_FUZZ_SEED` repeats it), the number of
@@ -1025,6 +1026,13 @@ fn watchdog() {
     });
 }
 
+/// The processor time this thread has used (Linux: `/proc/thread-self/schedstat`).
+fn cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
 fn failure_dir() -> PathBuf {
     root().join("target/fuzz-failures")
 }
@@ -1034,8 +1042,14 @@ fn run_one(target: Target, name: &str, input: &[u8], report: &mut Report, timed:
         *c = Some((target, name.to_owned(), Instant::now()));
     }
     let started = Instant::now();
+    let cpu_started = cpu_time();
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| target.run(input)));
-    let took = started.elapsed();
+    // Processor time where the system says it (a shared machine's load does
+    // not count against the input), else the clock.
+    let took = match (cpu_started, cpu_time()) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => started.elapsed(),
+    };
     if let Ok(mut c) = CURRENT.lock() {
         *c = None;
     }

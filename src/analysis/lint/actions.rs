@@ -80,9 +80,9 @@ fn known(lint: &mut Lint<'_>, pattern: &ActionPattern, at: String) {
         return;
     }
     let Some(service) = catalog.service(prefix) else {
-        let mut suggestions = catalog.suggest(text, 3);
+        let mut suggestions = lint.suggest(text);
         if suggestions.is_empty() {
-            suggestions = catalog.suggest(prefix, 3);
+            suggestions = lint.suggest(prefix);
         }
         let help = did_you_mean(&suggestions).unwrap_or_else(|| {
             format!("service prefixes are listed in the Service Authorization Reference (catalogue: {source})")
@@ -114,7 +114,7 @@ fn known(lint: &mut Lint<'_>, pattern: &ActionPattern, at: String) {
         return;
     }
     if service.action(name).is_none() {
-        let suggestions = catalog.suggest(text, 3);
+        let suggestions = lint.suggest(text);
         let help = did_you_mean(&suggestions)
             .unwrap_or_else(|| format!("if the action is new, the catalogue ({source}) may predate it"));
         lint.push(

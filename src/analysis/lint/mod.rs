@@ -505,6 +505,7 @@ pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: us
             policy,
             catalog: catalog(),
             out: Vec::new(),
+            suggestions_left: 200,
         };
         lint.run(size);
         findings.extend(lint.out);
@@ -521,9 +522,23 @@ struct Lint<'a> {
     policy: &'a Policy,
     catalog: &'static Catalog,
     out: Vec<Finding>,
+    /// Did-you-mean searches left for this document: each compares a name
+    /// with a whole service's actions, so a document of thousands of
+    /// misspellings (no real one has them) gets suggestions for the first
+    /// ones only.
+    suggestions_left: usize,
 }
 
 impl Lint<'_> {
+    /// Did-you-mean candidates for `unknown`, while the document's share lasts.
+    fn suggest(&mut self, unknown: &str) -> Vec<String> {
+        if self.suggestions_left == 0 {
+            return Vec::new();
+        }
+        self.suggestions_left -= 1;
+        self.catalog.suggest(unknown, 3)
+    }
+
     fn run(&mut self, size: usize) {
         elements::check_policy(self, size);
         for statement in &self.policy.statements {
