@@ -3,7 +3,7 @@
 //! becomes a warning in the [`ImportReport`]; only what cannot be understood
 //! is an error.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -672,10 +672,15 @@ impl Builder {
 /// version the export lacks: the engine cannot read them, so whatever they
 /// allow or deny is missing from every answer. One message per policy.
 fn missing_default_versions<'a>(account: &'a Account) -> Vec<String> {
+    // In the order first met, for stable messages.
     let mut holders: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut note = |arn: &'a str, holder: String| match holders.iter_mut().find(|(a, _)| *a == arn) {
-        Some((_, list)) => list.push(holder),
-        None => holders.push((arn, vec![holder])),
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    let mut note = |arn: &'a str, holder: String| match slot.get(arn) {
+        Some(&i) => holders[i].1.push(holder),
+        None => {
+            slot.insert(arn, holders.len());
+            holders.push((arn, vec![holder]));
+        }
     };
     for u in &account.users {
         for a in &u.attached_policies {
@@ -698,9 +703,10 @@ fn missing_default_versions<'a>(account: &'a Account) -> Vec<String> {
             note(&b.arn, format!("role {} (as its permissions boundary)", r.name));
         }
     }
+    let policies: HashMap<&str, &ManagedPolicy> = account.policies.iter().map(|p| (p.arn.as_str(), p)).collect();
     let mut out = Vec::new();
     for (arn, list) in holders {
-        let Some(policy) = account.policies.iter().find(|p| p.arn.as_str() == arn) else {
+        let Some(policy) = policies.get(arn) else {
             continue; // a reference to nothing: reported as unresolved
         };
         if policy.default_version().is_some() {
