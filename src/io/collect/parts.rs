@@ -1,8 +1,9 @@
 //! Each part of the collection: its commands, how their output becomes
 //! workspace keys, and what it replaces when it is asked again.
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
-use indexmap::IndexMap;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
@@ -223,7 +224,7 @@ fn account(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result<(), St
 
 fn authorization_details(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result<(), Stop> {
     let missing = || "the users, groups, roles and managed policies".to_owned();
-    let mut lists: IndexMap<&str, Vec<Box<RawValue>>> = IndexMap::new();
+    let mut lists: BTreeMap<&str, Vec<Box<RawValue>>> = BTreeMap::new();
     let mut pages = 0;
     let mut next: Vec<String> = Vec::new();
     loop {
@@ -239,7 +240,7 @@ fn authorization_details(part: &Part, s: &mut Session<'_>, w: &mut Workspace) ->
             }
         };
         pages += 1;
-        let page: IndexMap<String, Box<RawValue>> = match serde_json::from_slice(&stdout) {
+        let page: BTreeMap<String, Box<RawValue>> = match serde_json::from_slice(&stdout) {
             Ok(page) => page,
             Err(e) => {
                 s.not_json(part, &command, e.to_string(), missing());
@@ -271,7 +272,7 @@ fn authorization_details(part: &Part, s: &mut Session<'_>, w: &mut Workspace) ->
         s.size(part, pages + 1);
     }
     for key in GAAD_LISTS {
-        let items = lists.shift_remove(key).unwrap_or_default();
+        let items = lists.remove(key).unwrap_or_default();
         w.set(key, &items);
     }
     Ok(())

@@ -4,9 +4,11 @@
 //! partial file only — which parts are done, under `IamscopeCollect`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -30,19 +32,77 @@ pub struct State {
 
 pub const COMPLETE: &str = "complete";
 
+/// Top-level keys in the order they came, each value as its JSON text.
+#[derive(Debug, Default)]
+struct Keys(Vec<(String, Box<RawValue>)>);
+
+impl Keys {
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+
+    fn insert(&mut self, key: &str, value: Box<RawValue>) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((key.to_owned(), value)),
+        }
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(at).1)
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Keys, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Keys::default();
+                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
+                    keys.insert(&key, value);
+                }
+                Ok(keys)
+            }
+        }
+        deserializer.deserialize_map(KeysVisitor)
+    }
+}
+
+/// The keys to write, with the progress key last when there is one.
+struct Written<'a>(&'a Keys, Option<&'a RawValue>);
+
+impl Serialize for Written<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.0.0 {
+            map.serialize_entry(key, &**value)?;
+        }
+        if let Some(state) = self.1 {
+            map.serialize_entry(STATE_KEY, state)?;
+        }
+        map.end()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Workspace {
-    keys: IndexMap<String, Box<RawValue>>,
+    keys: Keys,
     pub state: State,
 }
 
 impl Workspace {
     /// Read a partial file written earlier.
     pub fn from_partial(bytes: &[u8]) -> Result<Workspace, String> {
-        let mut keys: IndexMap<String, Box<RawValue>> =
+        let mut keys: Keys =
             serde_json::from_slice(bytes).map_err(|e| format!("not a partial file of `iamscope collect`: {e}"))?;
         let state = keys
-            .shift_remove(STATE_KEY)
+            .remove(STATE_KEY)
             .ok_or_else(|| format!("no `{STATE_KEY}` key: this is not a partial file of `iamscope collect`"))?;
         let state: State = serde_json::from_str(state.get()).map_err(|e| format!("its `{STATE_KEY}` key: {e}"))?;
         Ok(Workspace { keys, state })
@@ -50,13 +110,9 @@ impl Workspace {
 
     /// The workspace file; with `with_state`, the partial file.
     pub fn to_bytes(&self, with_state: bool) -> Vec<u8> {
-        let mut out: IndexMap<&str, &RawValue> = self.keys.iter().map(|(k, v)| (k.as_str(), &**v)).collect();
-        let state;
-        if with_state {
-            state = serde_json::value::to_raw_value(&self.state).expect("the state serialises");
-            out.insert(STATE_KEY, &state);
-        }
-        let mut bytes = serde_json::to_vec_pretty(&out).expect("raw JSON values serialise");
+        let state = with_state.then(|| serde_json::value::to_raw_value(&self.state).expect("the state serialises"));
+        let mut bytes =
+            serde_json::to_vec_pretty(&Written(&self.keys, state.as_deref())).expect("raw JSON values serialise");
         bytes.push(b'\n');
         bytes
     }
@@ -66,15 +122,15 @@ impl Workspace {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.keys.keys().map(String::as_str)
+        self.keys.0.iter().map(|(k, _)| k.as_str())
     }
 
     pub fn raw(&self, key: &str) -> Option<&RawValue> {
-        self.keys.get(key).map(|v| &**v)
+        self.keys.get(key)
     }
 
     pub fn set_raw(&mut self, key: &str, value: Box<RawValue>) {
-        self.keys.insert(key.to_owned(), value);
+        self.keys.insert(key, value);
     }
 
     pub fn set(&mut self, key: &str, value: &impl Serialize) {
@@ -83,7 +139,7 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, key: &str) {
-        self.keys.shift_remove(key);
+        self.keys.remove(key);
     }
 
     /// A small key read as a value (not GAAD's lists).
@@ -106,7 +162,7 @@ impl Workspace {
     /// Keep only the entries of a list key that `keep` accepts (a part
     /// about to be asked again drops what it brought last time).
     pub fn retain(&mut self, key: &str, keep: impl Fn(&Value) -> bool) {
-        if !self.keys.contains_key(key) {
+        if self.keys.get(key).is_none() {
             return;
         }
         let items: Vec<Value> = self.list(key).into_iter().filter(|v| keep(v)).collect();
