@@ -4,8 +4,8 @@
 //! attachments, group memberships, new policy versions, inline policies,
 //! boundaries, trust policies, access keys, bucket policies. The copy goes
 //! through an export and a load, as a second export would. Target: under 2 s
-//! for the diff; the second case adds loading both files (the command line's
-//! whole path).
+//! for the diff (loading is `benches/load.rs`); the second case leaves out
+//! escalation paths (`--no-escalation`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use iamscope::analysis::diff::{DiffOptions, diff};
@@ -138,13 +138,6 @@ fn diff_bench(c: &mut Criterion) {
     });
     group.bench_function("diff of two loaded exports, without escalation paths", |b| {
         b.iter(|| diff(&old, std::hint::black_box(&new), &without_escalation))
-    });
-    group.bench_function("load both exports, then diff (the command line's path)", |b| {
-        b.iter(|| {
-            let old = load_bytes("old.json", std::hint::black_box(&bytes)).unwrap().model;
-            let new = load_bytes("new.json", std::hint::black_box(&new_bytes)).unwrap().model;
-            diff(&old, &new, &options)
-        })
     });
     group.finish();
 }
