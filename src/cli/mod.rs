@@ -517,6 +517,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
     }
 }
 
+/// A count of something the files may not have listed at all.
+fn listed(count: Option<usize>) -> String {
+    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
+}
+
 fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()> {
     let c = &s.counts;
     let name = match &s.account_alias {
@@ -547,6 +552,8 @@ fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()
         ("RCPs", c.resource_control_policies.to_string()),
         ("identity pools", c.identity_pools.to_string()),
         ("user pools", c.user_pools.to_string()),
+        ("SAML providers", listed(c.saml_providers)),
+        ("OIDC providers", listed(c.oidc_providers)),
         (
             "access keys",
             format!("{} ({} active)", c.access_keys, c.active_access_keys),
