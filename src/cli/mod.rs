@@ -17,7 +17,7 @@ pub mod screenshots;
 pub mod why;
 
 use crate::analysis::summary::AccountSummary;
-use crate::eval::Assume;
+use crate::eval::{Assume, ContextSpec};
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
 /// Exit status for bad arguments or input (clap uses it too).
@@ -79,7 +79,7 @@ pub enum Command {
     Explain {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, saml/PROVIDER, oidc/PROVIDER_URL, web/accounts.google.com (or graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com), or an ARN
         #[arg(long, required_unless_present = "requests")]
         principal: Option<String>,
         /// SERVICE:ACTION, e.g. s3:GetObject
@@ -91,6 +91,12 @@ pub enum Command {
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// A claim of a federated principal's token or SAML assertion (sub=repo:org/app:ref:refs/heads/main, aud=sts.amazonaws.com); repeat for more
+        #[arg(long = "claim", value_name = "KEY=VALUE", conflicts_with = "requests")]
+        claims: Vec<String>,
+        /// The role a federated principal assumes before the request (name or ARN)
+        #[arg(long, value_name = "ROLE", conflicts_with = "requests")]
+        role: Option<String>,
         /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); default: now
         #[arg(long, value_name = "TIME")]
         time: Option<String>,
@@ -383,6 +389,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             action,
             resource,
             context,
+            claims,
+            role,
             time,
             assume,
             strict,
@@ -406,6 +414,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 ));
             };
             let mut spec = explain::spec(&principal, &action, &resource, &context, assume)?;
+            spec.claims =
+                ContextSpec::from_assignments(&claims).map_err(|e| Failure::bad_input(format!("--claim: {e}")))?;
+            spec.role = role;
             spec.time = time;
             explain::explain_one(&loaded.model, &spec, now, json, strictness, &mut out)
         }
