@@ -61,7 +61,7 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
     ]));
     assert_eq!(
         out,
-        "5 of 15 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
+        "5 of 17 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
          \x20 root             root user\n\
          \x20 user/ana         statement #1 in AdministratorAccess (via group Admins) (line 4)\n\
          \x20 user/bob         statement BobUploads in resource policy of arn:aws:s3:::photos (line 19)\n\
@@ -101,7 +101,7 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         "--access-level",
         "permissions-management",
     ]));
-    assert!(out.starts_with("2 of 15 principals may do at least one of"), "{out}");
+    assert!(out.starts_with("2 of 17 principals may do at least one of"), "{out}");
     assert!(out.contains("(iam (Permissions management)) on *"), "{out}");
 
     let bad = iamscope(&["who-can", "--service", "iam", "--access-level", "admin"]);
