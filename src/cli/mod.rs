@@ -112,7 +112,7 @@ pub enum Command {
         /// Print JSON
         #[arg(long)]
         json: bool,
-        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}, and "claims" and "role" for a federated principal; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
         #[arg(long, value_name = "FILE.jsonl")]
         requests: Option<PathBuf>,
         /// With --requests: add each answer's summary sentence and its full trace
