@@ -1,8 +1,10 @@
 //! Questions asked of a whole account: counts and health, who can, what can,
-//! which roles each principal can reach, and privilege-escalation paths.
+//! which roles each principal can reach, who a federated trust lets in, and
+//! privilege-escalation paths.
 //! Every permission question goes to the engine.
 
 pub mod escalation;
+pub mod federation;
 pub mod impact;
 pub mod lint;
 pub mod patterns;

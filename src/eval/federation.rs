@@ -23,7 +23,7 @@ use crate::model::{Model, OidcProvider, Role, SamlProvider};
 /// A web identity provider IAM knows by name: a trust policy names it as
 /// `"Federated": "accounts.google.com"`, and the account needs no provider
 /// resource for it (IAM User Guide, "OIDC federation").
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct WellKnown {
     pub host: &'static str,
     pub name: &'static str,
