@@ -200,3 +200,98 @@ fn escalation_reports_paths_with_their_steps() {
     );
     assert_eq!(iamscope(&["escalation", "--why"]).status.code(), Some(2));
 }
+
+#[test]
+fn who_can_names_the_federated_users_that_can_assume_an_allowed_role() {
+    // The demo's GitHubDeployRole trusts only the main branch of one
+    // repository ("Configuring a role for GitHub OIDC identity provider").
+    let args = [
+        "who-can",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::build-artifacts/releases/app.zip",
+    ];
+    let out = stdout(&iamscope(&args));
+    assert!(
+        out.contains(
+            "↳ assumable by any GitHub Actions workflow of repository iamscope-demo/photo-app on branch main (oidc/token.actions.githubusercontent.com, trust statement PhotoAppMainBranch)"
+        ),
+        "{out}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let value = json_of(&iamscope(&json_args));
+    let role = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == "role/GitHubDeployRole")
+        .unwrap();
+    assert_eq!(
+        role["assumed_by"][0]["principal"],
+        "oidc/token.actions.githubusercontent.com"
+    );
+    let user = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == "user/build-bot")
+        .unwrap();
+    assert!(user.get("assumed_by").is_none(), "a user is assumed by nobody");
+
+    // the action-set listing says it too
+    let out = stdout(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:Get*",
+        "--resource",
+        "arn:aws:s3:::photos/cat.jpg",
+    ]));
+    assert!(
+        out.contains("↳ assumable by any user of SAML provider CorpIdP"),
+        "{out}"
+    );
+}
+
+#[test]
+fn reach_lists_the_federated_users_a_role_trusts_and_the_roles_a_provider_is_trusted_by() {
+    let out = stdout(&iamscope(&["reach", "--role", "CorpDevelopers"]));
+    assert!(
+        out.contains("saml/CorpIdP → role/CorpDevelopers  (trust statement CorpSignIn)"),
+        "{out}"
+    );
+    assert!(out.contains("any user of SAML provider CorpIdP"), "{out}");
+    let out = stdout(&iamscope(&[
+        "reach",
+        "--principal",
+        "oidc/token.actions.githubusercontent.com",
+    ]));
+    assert!(
+        out.starts_with("oidc/token.actions.githubusercontent.com is trusted by 1 role"),
+        "{out}"
+    );
+    assert!(out.contains("→ role/GitHubDeployRole"), "{out}");
+    let value = json_of(&iamscope(&[
+        "reach",
+        "--principal",
+        "web/accounts.google.com",
+        "--json",
+    ]));
+    assert_eq!(value["federated"], json!([]), "no demo role trusts Google");
+    let all = json_of(&iamscope(&["reach", "--json"]));
+    let roles: Vec<&str> = all["federated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["role"].as_str().unwrap())
+        .collect();
+    for role in [
+        "role/GitHubDeployRole",
+        "role/CorpDevelopers",
+        "role/PhotoAppAuthRole",
+        "role/PhotoAppGuestRole",
+    ] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+}

@@ -7,12 +7,13 @@ use std::io::Write;
 use super::Failure;
 use super::render::{Paint, visible};
 use crate::analysis::escalation::{self, Escalation, Finding};
+use crate::analysis::federation;
 use crate::analysis::probe::Step;
 use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery};
 use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
-use crate::eval::{Context, PrincipalSpec};
+use crate::eval::{Context, FederatedSpec, PrincipalSpec};
 use crate::model::Model;
 
 /// Read `--context KEY=VALUE` assignments.
@@ -117,14 +118,15 @@ pub fn who_can_set(
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
     let result = who_can::who_can_any(model, &query, &actions, resource, &ctx, &|| false);
     if json {
-        write_json(out, &result)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        write_json(out, &super::render::with_assumed_by(model, answer))?;
     } else {
-        write!(out, "{}", render_who_can_any(&result, Paint::for_stdout()))?;
+        write!(out, "{}", render_who_can_any(&result, model, Paint::for_stdout()))?;
     }
     Ok(0)
 }
 
-pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
+pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
     let mut out = format!(
         "{} of {} principals may do at least one of {} action{} ({}) on {}\n",
         w.allowed.len(),
@@ -143,6 +145,11 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
             a.allowed,
             w.actions,
             a.examples.join(", ")
+        ));
+        out.push_str(&super::render::assumed_by(
+            model,
+            &a.principal,
+            &format!("  {:width$}  ", ""),
         ));
     }
     out
@@ -163,10 +170,22 @@ pub fn reach(
         (None, None) => ReachQuery::All,
     };
     let result = reach::reach(model, &query, &self::context(context)?, max_depth).map_err(Failure::bad_input)?;
+    let federated = federated_reach(model, &query);
     if json {
-        write_json(out, &result)?;
+        let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
+        write_json(out, &answer)?;
     } else {
-        write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+        // The search does not start from a federated principal: its roles
+        // come from the trust policies alone.
+        if !matches!(query, ReachQuery::From(PrincipalSpec::Federated(_))) {
+            write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+        }
+        write!(
+            out,
+            "{}",
+            render_federated_reach(&federated, &query, Paint::for_stdout())
+        )?;
     }
     Ok(0)
 }
@@ -204,6 +223,57 @@ pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
             if path.hops.len() == 1 { "" } else { "s" }
         ));
         render_hops(&path.hops, "  ", &mut out);
+    }
+    out
+}
+
+/// The federated populations that come to act as roles: those a role's
+/// trust admits (`--role`), those of a federated principal (`--principal
+/// saml/…`, `oidc/…`, `web/…`), or all. Reach's own search does not start
+/// from federated principals; these come from the trust policies
+/// (`analysis::federation`).
+fn federated_reach(model: &Model, query: &ReachQuery) -> Vec<federation::FederatedTrust> {
+    match query {
+        ReachQuery::ToRole(name) => model
+            .index()
+            .role(name)
+            .map(|r| federation::role_populations(model, r))
+            .unwrap_or_default(),
+        ReachQuery::From(PrincipalSpec::Federated(spec)) => {
+            let principal = PrincipalSpec::Federated(FederatedSpec {
+                arn: None,
+                ..spec.clone()
+            })
+            .to_string();
+            federation::populations(model)
+                .into_iter()
+                .filter(|t| t.principal.eq_ignore_ascii_case(&principal))
+                .collect()
+        }
+        ReachQuery::From(_) => Vec::new(),
+        ReachQuery::All => federation::populations(model),
+    }
+}
+
+fn render_federated_reach(trusts: &[federation::FederatedTrust], query: &ReachQuery, p: Paint) -> String {
+    let mut out = match query {
+        ReachQuery::From(spec @ PrincipalSpec::Federated(_)) => format!(
+            "{} is trusted by {} role{} (the claims of its token or assertion decide which it gets)\n",
+            visible(&spec.to_string()),
+            trusts.len(),
+            if trusts.len() == 1 { "" } else { "s" }
+        ),
+        _ if trusts.is_empty() => return String::new(),
+        _ => "\nFederated users who can assume roles (from the trust policies):\n".to_owned(),
+    };
+    for t in trusts {
+        out.push_str(&format!(
+            "\n{} → {}  (trust statement {})\n    {}\n",
+            p.bold(&visible(&t.principal)),
+            p.bold(&visible(&t.role)),
+            visible(&t.statement),
+            visible(&t.population)
+        ));
     }
     out
 }

@@ -297,10 +297,12 @@ pub fn who_can(
         .to_context();
     let result = crate::analysis::who_can::who_can(model, action, resource, &ctx, &|| false);
     if json {
-        serde_json::to_writer_pretty(&mut *out, &result).map_err(std::io::Error::other)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &render::with_assumed_by(model, answer))
+            .map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", render::who_can(&result, Paint::for_stdout()))?;
+        write!(out, "{}", render::who_can(&result, model, Paint::for_stdout()))?;
     }
     Ok(0)
 }
