@@ -730,6 +730,8 @@ impl App {
         self.inspector.action = spec.action.clone();
         self.inspector.resource = spec.resource.clone();
         self.inspector.context = spec.context.to_line();
+        self.inspector.claims = spec.claims.clone();
+        self.inspector.role = spec.role.clone();
         self.stack.retain(|v| !matches!(v, View::Inspector));
         self.stack.push(View::Inspector);
         self.focus = Focus::Right;

@@ -486,6 +486,13 @@ fn draw_inspector(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: boo
             Span::styled(shown, style),
         ]));
     }
+    // A federated principal's claims and role, when the request carried them.
+    if let Some(federation) = app.inspector.federation_line() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10}", "Federated"), app.theme.dim),
+            Span::styled(visible(&federation), app.theme.dim),
+        ]));
+    }
     let badge_line = match &app.inspector.result {
         Some(Ok(e)) => {
             let style = tone(app, decision_tone(e.decision)).add_modifier(Modifier::REVERSED);

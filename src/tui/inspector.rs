@@ -52,6 +52,10 @@ pub struct Inspector {
     pub resource: String,
     /// `key=value, key=value`.
     pub context: String,
+    /// A federated principal's claims and role, when a lesson or another
+    /// view handed over a request that has them (no field types them yet).
+    pub claims: ContextSpec,
+    pub role: Option<String>,
     /// The principal follows the list's selection until the user types one.
     pub follow_selection: bool,
     pub result: Option<Result<Explanation, String>>,
@@ -69,6 +73,8 @@ impl Default for Inspector {
             action: "s3:GetObject".to_owned(),
             resource: String::new(),
             context: String::new(),
+            claims: ContextSpec::default(),
+            role: None,
             follow_selection: true,
             result: None,
             toggled: HashMap::new(),
@@ -91,6 +97,9 @@ impl Inspector {
     pub fn set_field(&mut self, field: Field, value: String) {
         match field {
             Field::Principal => {
+                // Claims and a role belong to the principal they came with.
+                self.claims = ContextSpec::default();
+                self.role = None;
                 self.principal = value;
                 self.follow_selection = false;
             }
@@ -102,6 +111,18 @@ impl Inspector {
 
     pub fn focused_field(&self) -> Option<Field> {
         Field::ALL.get(self.cursor).copied()
+    }
+
+    /// `claims sub=…, aud=… · role NAME`, when the request has them.
+    pub fn federation_line(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.claims.is_empty() {
+            parts.push(format!("claims {}", self.claims.to_line()));
+        }
+        if let Some(role) = &self.role {
+            parts.push(format!("role {role}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
     /// Parse the context field: `k=v, k=[a, b]` (a key twice gives two values).
@@ -118,6 +139,8 @@ impl Inspector {
         };
         let mut spec = RequestSpec::new(self.principal.trim(), self.action.trim(), resource);
         spec.context = ContextSpec::from(&self.context()?);
+        spec.claims = self.claims.clone();
+        spec.role = self.role.clone();
         Ok(spec)
     }
 
