@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod catalog;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod eval;
 pub mod evidence;
@@ -16,4 +17,5 @@ pub mod io;
 pub mod lessons;
 pub mod model;
 pub mod policy;
+#[cfg(feature = "tui")]
 pub mod tui;

@@ -104,14 +104,14 @@ struct BatchError<'a> {
     error: &'a str,
 }
 
-/// How many lines each worker takes at a time: large enough that starting
-/// threads costs nothing, small enough that output starts at once.
-const CHUNK: usize = 4096;
+/// How many lines a worker takes at a time: large enough that handing
+/// work over costs nothing, small enough that output starts at once.
+const CHUNK: usize = 16_384;
 
 /// Evaluate every line of a JSON Lines file (one [`RequestSpec`] per line),
-/// writing one JSON answer per line, in the input's order. Lines are decided
-/// in parallel on every core. A bad line gets an `error` answer and makes
-/// the exit status 2; so does a warning under `--strict`.
+/// writing one JSON answer per line, in the input's order. A bad line gets
+/// an `error` answer and makes the exit status 2; so does a warning under
+/// `--strict`.
 pub fn explain_many(
     model: &Model,
     path: &Path,
@@ -120,7 +120,7 @@ pub fn explain_many(
     strictness: Strictness,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
-    let file: Box<dyn std::io::Read> = if path == Path::new("-") {
+    let file: Box<dyn std::io::Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
         Box::new(
@@ -129,48 +129,120 @@ pub fn explain_many(
         )
     };
     let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let name = path.display().to_string();
+    explain_stream(model, reader, &name, now, explain, strictness, out)
+}
+
+/// The batch pipeline over any reader: one thread reads chunks of lines,
+/// one worker per core answers them, and the answers are written in the
+/// input's order as they complete. Memory stays bounded: at most a few
+/// chunks per worker are in flight.
+pub fn explain_stream(
+    model: &Model,
+    reader: impl BufRead + Send,
+    name: &str,
+    now: jiff::Timestamp,
+    explain: bool,
+    strictness: Strictness,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    use std::sync::{Mutex, mpsc};
+    type Chunk = (usize, Vec<(usize, String)>);
+    type Answered = (usize, Vec<u8>, u8, Vec<String>);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    let (chunks_tx, chunks_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let (answers_tx, answers_rx) = mpsc::sync_channel::<Answered>(workers * 2);
+    let chunks_rx = Mutex::new(chunks_rx);
     let mut status = 0;
-    let mut lines = reader.lines().enumerate();
-    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK * workers);
-    loop {
-        chunk.clear();
-        for (n, line) in lines.by_ref() {
-            let line =
-                line.map_err(|e| Failure::bad_input(format!("{}:{}: cannot read: {e}", path.display(), n + 1)))?;
-            if !line.trim().is_empty() {
-                chunk.push((n + 1, line));
+    let mut failure: Option<Failure> = None;
+    std::thread::scope(|scope| {
+        let read_failure = scope.spawn(move || -> Option<String> {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut sequence = 0;
+            for (n, line) in reader.lines().enumerate() {
+                match line {
+                    Ok(line) if line.trim().is_empty() => {}
+                    Ok(line) => chunk.push((n + 1, line)),
+                    Err(e) => return Some(format!("{name}:{}: cannot read: {e}", n + 1)),
+                }
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if chunks_tx.send((sequence, full)).is_err() {
+                        return None;
+                    }
+                    sequence += 1;
+                }
             }
-            if chunk.len() == CHUNK * workers {
-                break;
+            if !chunk.is_empty() {
+                let _ = chunks_tx.send((sequence, chunk));
             }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let per = chunk.len().div_ceil(workers);
-        let results: Vec<(Vec<u8>, u8, Vec<String>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunk
-                .chunks(per)
-                .map(|part| scope.spawn(move || answer_lines(model, part, now, explain, strictness)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| (Vec::new(), 1, vec!["a worker stopped".to_owned()]))
-                })
-                .collect()
+            None
         });
-        for (bytes, worst, errors) in results {
-            out.write_all(&bytes)?;
-            status = status.max(worst);
-            for error in errors {
-                eprintln!("error: {}: {}", path.display(), render::visible(&error));
+        for _ in 0..workers {
+            let answers_tx = answers_tx.clone();
+            let chunks_rx = &chunks_rx;
+            scope.spawn(move || {
+                let mut warnings_cache = WarningsCache::default();
+                loop {
+                    let next = chunks_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((sequence, lines))) = next else {
+                        return;
+                    };
+                    let (bytes, worst, errors) =
+                        answer_lines(model, &lines, now, explain, strictness, &mut warnings_cache);
+                    if answers_tx.send((sequence, bytes, worst, errors)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(answers_tx);
+        // Write in order: hold answers that arrive early.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for answered in answers_rx {
+            pending.insert(answered.0, answered);
+            while let Some((_, bytes, worst, errors)) = pending.remove(&next) {
+                next += 1;
+                if failure.is_some() {
+                    continue;
+                }
+                if let Err(e) = out.write_all(&bytes) {
+                    failure = Some(e.into());
+                    continue;
+                }
+                status = status.max(worst);
+                for error in errors {
+                    eprintln!("error: {name}: {}", render::visible(&error));
+                }
             }
         }
+        if let Ok(Some(message)) = read_failure.join() {
+            failure.get_or_insert(Failure::bad_input(message));
+        }
+    });
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(status),
     }
-    Ok(status)
+}
+
+/// A worker's memory of the warnings of (action, resource) pairs it has seen.
+#[derive(Default)]
+struct WarningsCache(rustc_hash::FxHashMap<(String, String), Vec<RequestWarning>>);
+
+impl WarningsCache {
+    fn get(&mut self, request: &crate::eval::Request) -> Vec<RequestWarning> {
+        if let Some(w) = self.0.get(&(request.action.clone(), request.resource.clone())) {
+            return w.clone();
+        }
+        let w = eval::request_warnings(request);
+        if self.0.len() < 200_000 {
+            self.0
+                .insert((request.action.clone(), request.resource.clone()), w.clone());
+        }
+        w
+    }
 }
 
 /// Answer some lines; the output bytes, the worst status, and error messages.
@@ -180,13 +252,32 @@ fn answer_lines(
     now: jiff::Timestamp,
     explain: bool,
     strictness: Strictness,
+    warnings_cache: &mut WarningsCache,
 ) -> (Vec<u8>, u8, Vec<String>) {
     let mut out = Vec::with_capacity(lines.len() * 256);
     let mut status = 0;
     let mut errors = Vec::new();
-    let mut warnings_cache: rustc_hash::FxHashMap<(String, String), Vec<RequestWarning>> = Default::default();
-    for (number, line) in lines {
-        match answer_line(model, *number, line, now, explain, &mut warnings_cache, &mut out) {
+    // Decide the chunk's requests grouped by principal — their policies stay
+    // in the cache from one to the next — then write the answers back in the
+    // input's order.
+    let mut order: Vec<(&str, usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, line))| (principal_of(line), i))
+        .collect();
+    order.sort_unstable();
+    let mut answers: Vec<(usize, Vec<u8>, Result<bool, String>)> = Vec::with_capacity(lines.len());
+    for (_, i) in order {
+        let (number, line) = &lines[i];
+        let mut bytes = Vec::with_capacity(256);
+        let result = answer_line(model, *number, line, now, explain, warnings_cache, &mut bytes);
+        answers.push((i, bytes, result));
+    }
+    answers.sort_unstable_by_key(|(i, _, _)| *i);
+    for (i, bytes, result) in answers {
+        let number = &lines[i].0;
+        out.extend_from_slice(&bytes);
+        match result {
             Ok(true) if strictness == Strictness::Strict => status = super::EXIT_BAD_INPUT,
             Ok(_) => {}
             Err(message) => {
@@ -206,6 +297,15 @@ fn answer_lines(
     (out, status, errors)
 }
 
+/// The principal a request line names, found without parsing the line (only
+/// to group lines; a line it misreads is still answered correctly).
+fn principal_of(line: &str) -> &str {
+    line.split_once("\"principal\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(principal, _)| principal)
+}
+
 /// Answer one line into `out`; whether it carried a warning.
 fn answer_line(
     model: &Model,
@@ -213,24 +313,14 @@ fn answer_line(
     line: &str,
     now: jiff::Timestamp,
     explain: bool,
-    warnings_cache: &mut rustc_hash::FxHashMap<(String, String), Vec<RequestWarning>>,
+    warnings_cache: &mut WarningsCache,
     out: &mut Vec<u8>,
 ) -> Result<bool, String> {
     let spec: RequestSpec = serde_json::from_str(line).map_err(|e| {
         format!("{e} (each line is {{\"principal\": …, \"action\": …, \"resource\": …, \"context\": {{…}}}})")
     })?;
     let request = spec.to_request(now).map_err(|e| e.to_string())?;
-    let key = (request.action.clone(), request.resource.clone());
-    let warnings = match warnings_cache.get(&key) {
-        Some(w) => w.clone(),
-        None => {
-            let w = eval::request_warnings(&request);
-            if warnings_cache.len() < 100_000 {
-                warnings_cache.insert(key, w.clone());
-            }
-            w
-        }
-    };
+    let warnings = warnings_cache.get(&request);
     let warned = !warnings.is_empty();
     let answer = if explain {
         let explanation = eval::evaluate(model, &request).map_err(|e| e.to_string())?;
