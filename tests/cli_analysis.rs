@@ -295,3 +295,14 @@ fn reach_lists_the_federated_users_a_role_trusts_and_the_roles_a_provider_is_tru
         assert!(roles.contains(&role), "{roles:?}");
     }
 }
+
+#[test]
+fn what_can_and_escalation_send_a_federated_user_to_the_role_it_assumes() {
+    for command in ["what-can", "escalation"] {
+        let output = iamscope(&[command, "--principal", "saml/CorpIdP"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains("acts only through the role its claims get it"), "{err}");
+        assert!(err.contains("iamscope reach --principal saml/CorpIdP"), "{err}");
+    }
+}

@@ -47,6 +47,7 @@ pub fn what_can(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = PrincipalSpec::parse(principal).map_err(Failure::bad_input)?;
+    refuse_federated(&spec, "what-can")?;
     let options = WhatCanOptions {
         service,
         context: self::context(context)?,
@@ -59,6 +60,18 @@ pub fn what_can(
         write!(out, "{}", render_what_can(&result, Paint::for_stdout()))?;
     }
     Ok(0)
+}
+
+/// A federated user holds nothing of its own until its token or assertion
+/// gets it a role's session, and which one depends on the claims: these
+/// commands, which take none, ask about the role instead.
+fn refuse_federated(spec: &PrincipalSpec, command: &str) -> Result<(), Failure> {
+    match spec {
+        PrincipalSpec::Federated(_) => Err(Failure::bad_input(format!(
+            "{command} --principal {spec}: a federated user acts only through the role its claims get it; ask about that role (role/NAME; `iamscope reach --principal {spec}` lists the roles that trust it), or ask one request with `iamscope explain --principal {spec} --claim KEY=VALUE`"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 pub fn render_what_can(w: &WhatCan, p: Paint) -> String {
@@ -317,6 +330,9 @@ pub fn escalation(
     let spec = principal
         .map(|p| PrincipalSpec::parse(p).map_err(Failure::bad_input))
         .transpose()?;
+    if let Some(spec) = &spec {
+        refuse_federated(spec, "escalation")?;
+    }
     let ctx = self::context(context)?;
     let result = escalation::escalation(model, spec.as_ref(), &ctx, max_depth).map_err(Failure::bad_input)?;
     let why_not = match (&spec, why) {

@@ -161,7 +161,7 @@ pub enum Command {
     WhatCan {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN (a federated user: ask about the role it assumes)
         #[arg(long)]
         principal: String,
         /// Only this service (e.g. s3); listed even when nothing is allowed
