@@ -472,3 +472,22 @@ fn a_utf8_byte_order_mark_is_accepted() {
     bytes.extend_from_slice(br#"{"UserDetailList": []}"#);
     assert!(io::load_bytes("bom.json", &bytes).is_ok());
 }
+
+#[test]
+fn a_provider_past_what_the_iam_api_accepts_is_refused_with_its_path() {
+    // IAM API Reference, CreateOpenIDConnectProvider: at most five thumbprints.
+    let account = serde_json::json!({
+        "AccountId": "123456789012",
+        "OpenIDConnectProviders": [{
+            "Arn": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            "ThumbprintList": vec!["6938fd4d98bab03faadb97b34396831e3780aea1"; 6],
+        }],
+    });
+    let err = io::load_bytes("providers.json", account.to_string().as_bytes())
+        .expect_err("six thumbprints are refused")
+        .to_string();
+    assert!(
+        err.contains("OpenIDConnectProviders[0].ThumbprintList: 6 thumbprints"),
+        "{err}"
+    );
+}

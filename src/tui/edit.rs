@@ -1222,21 +1222,15 @@ impl App {
 
     fn write_to(&mut self, path: &Path, expected: Option<&Fingerprint>) -> bool {
         let text = self.workspace_text();
-        let existed = path.exists();
         match save::save_atomically(path, text.as_bytes(), expected) {
-            Ok(fingerprint) => {
+            Ok(saved) => {
                 if self.files.first().map(PathBuf::as_path) == Some(path) {
-                    self.fingerprints = vec![fingerprint];
+                    self.fingerprints = vec![saved.fingerprint.clone()];
                 }
                 self.saved_at = self.history.done().len();
-                self.status = Some(if existed {
-                    format!(
-                        "saved {} as a workspace file; the previous version is {}",
-                        path.display(),
-                        save::backup_path(path).display()
-                    )
-                } else {
-                    format!("saved {} as a workspace file", path.display())
+                self.status = Some(match saved.describe_previous() {
+                    Some(previous) => format!("saved {} as a workspace file; {previous}", path.display()),
+                    None => format!("saved {} as a workspace file", path.display()),
                 });
                 self.record_journal();
                 true
@@ -1286,7 +1280,13 @@ impl App {
     fn journal_header(&self) -> JournalHeader {
         JournalHeader {
             iamscope_journal: 1,
-            sources: self.files.clone(),
+            // Absolute, so that a session started from another folder reads
+            // the same files (the journal's name is made from these too).
+            sources: self
+                .files
+                .iter()
+                .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+                .collect(),
             fingerprints: self.fingerprints.clone(),
             started: self.now.to_string(),
         }
@@ -1353,12 +1353,15 @@ impl App {
         };
         match save::read_journal(&path) {
             Ok(Some(recovered)) => {
-                let stale = recovered
-                    .header
-                    .sources
-                    .iter()
-                    .zip(&recovered.header.fingerprints)
-                    .any(|(s, f)| !f.matches(s));
+                // The journal is found by this session's files, so these are
+                // the files it was written for, whatever folder either
+                // session started in.
+                let stale = self.files.len() != recovered.header.fingerprints.len()
+                    || self
+                        .files
+                        .iter()
+                        .zip(&recovered.header.fingerprints)
+                        .any(|(s, f)| !f.matches(s));
                 self.overlay = Some(Overlay::Recover { recovered, stale });
             }
             Ok(None) => {}

@@ -1,6 +1,6 @@
 //! The explorer: a full-screen terminal UI over the core (ratatui on
 //! crossterm). The terminal is always given back as it was found — on quit,
-//! on error and on panic.
+//! on error, on panic and on a signal that ends the process.
 
 pub mod app;
 pub mod config;
@@ -54,8 +54,72 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Run the explorer on a loaded account until the user quits.
-pub fn run(mut app: App) -> std::io::Result<()> {
+/// Signals that end the explorer from outside: `kill`, the terminal closing
+/// (SIGHUP), SIGINT sent by another process (in raw mode ctrl-c is a key,
+/// not a signal), SIGQUIT. Each is noted, the terminal is given back, and
+/// then the signal takes its usual course; unsaved changes stay in the
+/// journal for the next start.
+#[cfg(unix)]
+const ENDING_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+];
+#[cfg(not(unix))]
+const ENDING_SIGNALS: [i32; 0] = [];
+
+/// The ending signals, noted while the explorer runs.
+struct Signals {
+    caught: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    fn watch() -> std::io::Result<Signals> {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut ids = Vec::new();
+        for signal in ENDING_SIGNALS {
+            ids.push(signal_hook::flag::register_usize(
+                signal,
+                caught.clone(),
+                signal as usize,
+            )?);
+        }
+        Ok(Signals { caught, ids })
+    }
+
+    fn caught(&self) -> Option<i32> {
+        match self.caught.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => None,
+            signal => i32::try_from(signal).ok(),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// Run the explorer on a loaded account until the user quits or a signal
+/// ends it; in the second case the terminal is given back and the process
+/// ends as the signal would have ended it.
+pub fn run(app: App) -> std::io::Result<()> {
+    let signals = Signals::watch()?;
+    let result = run_loop(app, &signals);
+    if let Some(signal) = signals.caught() {
+        restore_terminal();
+        drop(signals);
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    }
+    result
+}
+
+fn run_loop(mut app: App, signals: &Signals) -> std::io::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(std::io::Error::other(
             "the explorer needs a terminal; in scripts use `iamscope summary`, `explain` or `who-can`",
@@ -85,14 +149,15 @@ pub fn run(mut app: App) -> std::io::Result<()> {
             }
             out.flush()?;
         }
-        if app.quit {
+        if app.quit || signals.caught().is_some() {
             break;
         }
-        // Redraw often while background work reports progress.
+        // Redraw often while background work reports progress; look for
+        // signals a few times a second.
         let wait = if app.busy() {
             Duration::from_millis(80)
         } else {
-            Duration::from_secs(1)
+            Duration::from_millis(250)
         };
         if crossterm::event::poll(wait)? {
             let event = crossterm::event::read()?;
