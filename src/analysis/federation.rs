@@ -133,14 +133,6 @@ fn on_claim<'s>(statement: &'s Statement, provider: &TrustedProvider<'_>, claim:
     statement.conditions.iter().filter(|c| c.key_lower == key).collect()
 }
 
-/// Whether the statement tests one of the claims that scope the provider's users.
-pub fn scoped(statement: &Statement, provider: &TrustedProvider<'_>) -> bool {
-    provider
-        .scoping_claims()
-        .iter()
-        .any(|claim| on_claim(statement, provider, claim).into_iter().any(narrows))
-}
-
 /// Whether an Allow statement lets `provider`'s users assume the role.
 pub fn admits(statement: &Statement, provider: &TrustedProvider<'_>) -> bool {
     let action = provider.assume_action();

@@ -14,8 +14,10 @@
 //! * a Cognito trust without `cognito-identity.amazonaws.com:aud` (Amazon
 //!   Cognito Developer Guide, "Role trust and permissions").
 
+use std::collections::HashSet;
+
 use super::{Lint, PolicyKind};
-use crate::analysis::federation::{GITHUB, TrustedProvider, admits, named_providers, narrows, scoped};
+use crate::analysis::federation::{GITHUB, TrustedProvider, admits, narrows};
 use crate::policy::{BaseOperator, PrincipalKind, Severity, Statement};
 
 pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
@@ -25,23 +27,39 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
     let Some(clause) = statement.principal.as_ref().filter(|c| !c.negated) else {
         return;
     };
-    let providers = named_providers(statement);
+    // Each entry and each condition is looked at once: a statement may list
+    // thousands of either.
+    let narrowed: HashSet<&str> = statement
+        .conditions
+        .iter()
+        .filter(|c| narrows(c))
+        .map(|c| c.key_lower.as_str())
+        .collect();
+    let mut github = false;
     let federated = clause.entries.iter().filter(|e| e.kind == PrincipalKind::Federated);
     for (index, entry) in federated.enumerate() {
-        let at = lint.item_path(&format!("{path}.Principal.Federated"), index, entry.span);
-        let Some(provider) = providers.iter().find(|p| match p {
-            TrustedProvider::Saml { arn, .. } | TrustedProvider::Oidc { arn, .. } => *arn == entry.value,
-            TrustedProvider::Known(known) => known.host.eq_ignore_ascii_case(&entry.value),
-        }) else {
+        let Some(provider) = TrustedProvider::classify(&entry.value) else {
             continue;
         };
-        if !admits(statement, provider) || scoped(statement, provider) {
+        if !admits(statement, &provider) {
             continue;
         }
-        let (code, message, help) = unscoped(provider);
+        github |= provider.is_github();
+        let scoped = provider.scoping_claims().iter().any(|claim| {
+            narrowed.contains(
+                format!("{}:{claim}", provider.key_prefix())
+                    .to_ascii_lowercase()
+                    .as_str(),
+            )
+        });
+        if scoped {
+            continue;
+        }
+        let at = lint.item_path(&format!("{path}.Principal.Federated"), index, entry.span);
+        let (code, message, help) = unscoped(&provider);
         lint.push(Severity::Warning, code, entry.span, at, message, Some(help));
     }
-    if providers.iter().any(|p| p.is_github() && admits(statement, p)) {
+    if github {
         github_subjects(lint, statement, path);
     }
 }
