@@ -350,9 +350,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 FormatArg::Workspace => ExportFormat::Workspace,
                 FormatArg::Script => {
                     let account = loaded.model.account();
-                    let log = crate::model::change::read_log(account)
+                    let log = crate::io::change_log::read_log(account)
                         .map_err(|e| Failure::bad_input(format!("the change log of the workspace file: {e}")))?;
-                    out.write_all(crate::model::change::script(&log, account).as_bytes())?;
+                    out.write_all(crate::io::script::script(&log, account).as_bytes())?;
                     return Ok(0);
                 }
             };

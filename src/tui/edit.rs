@@ -1199,9 +1199,9 @@ impl App {
 
     /// Every change since the account left AWS: those the loaded workspace
     /// file recorded, then this session's.
-    fn change_log(&self) -> Vec<change::Logged> {
-        let mut log = change::read_log(self.model.account()).unwrap_or_default();
-        log.extend(self.history.logged());
+    fn change_log(&self) -> Vec<crate::io::change_log::Logged> {
+        let mut log = crate::io::change_log::read_log(self.model.account()).unwrap_or_default();
+        log.extend(crate::io::change_log::logged(&self.history));
         log
     }
 
@@ -1210,10 +1210,10 @@ impl App {
         let mut account = self.model.account().clone();
         let log = self.change_log();
         if log.is_empty() {
-            account.extra.shift_remove(change::LOG_KEY);
+            account.extra.shift_remove(crate::io::change_log::LOG_KEY);
         } else {
             account.extra.insert(
-                change::LOG_KEY.to_owned(),
+                crate::io::change_log::LOG_KEY.to_owned(),
                 serde_json::to_value(&log).expect("changes serialize"),
             );
         }
@@ -1267,7 +1267,7 @@ impl App {
                 crate::io::export::export_to_string(self.model.account(), crate::io::ExportFormat::Gaad)
             }
             ExportKind::Workspace => self.workspace_text(),
-            ExportKind::Script => change::script(&self.change_log(), self.model.account()),
+            ExportKind::Script => crate::io::script::script(&self.change_log(), self.model.account()),
         };
         self.status = Some(match save::save_atomically(path, text.as_bytes(), None) {
             Ok(_) => match kind {

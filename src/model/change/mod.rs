@@ -1,0 +1,123 @@
+//! Changes to an account: the editor's vocabulary. A [`Change`] says what a
+//! person asked for; applying it checks AWS's rules and quotas (refusing with
+//! a message that says why and what to do), and records exactly what it
+//! replaced, so undo restores the account bit for bit.
+//!
+//! Changes are serialisable: the crash journal stores them. Each applied
+//! change also says which AWS API calls would make it in the real account
+//! ([`AwsStep`]); `crate::io::script` writes those as `aws …` commands and
+//! `crate::io::change_log` keeps them in workspace files.
+//!
+//! One file per concern: [`vocabulary`] (what can be asked), [`rules`]
+//! (AWS's quotas and name rules), `record` (what undo needs), [`aws`] (the
+//! calls), `apply` (one file per kind of entity).
+
+mod apply;
+pub mod aws;
+mod record;
+pub mod rules;
+pub mod vocabulary;
+
+pub use aws::{AwsCall, AwsStep};
+pub use rules::{Refusal, quota, version_number};
+pub use vocabulary::{Change, OrgKind, ROOT, RoleTemplate, describe};
+
+use record::{Recorder, Restore, put, remove};
+
+use super::Model;
+
+/// A change applied: how to undo it, and what it did in AWS's words.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub change: Change,
+    undo: Vec<Restore>,
+    /// The AWS API calls that make the same change to the real account.
+    pub steps: Vec<AwsStep>,
+    /// Things the change did besides what was asked (a pruned policy version).
+    pub notes: Vec<String>,
+}
+
+/// Apply `change` to the model (the index is rebuilt), or refuse it.
+pub fn apply(model: &mut Model, change: &Change, now: jiff::Timestamp) -> Result<Applied, Refusal> {
+    let mut account = model.account().clone();
+    let (undo, steps, notes) = {
+        let mut rec = Recorder {
+            account: &mut account,
+            undo: Vec::new(),
+            steps: Vec::new(),
+            notes: Vec::new(),
+        };
+        apply::apply_to(&mut rec, change, now)?;
+        (rec.undo, rec.steps, rec.notes)
+    };
+    *model = Model::new(account);
+    Ok(Applied {
+        change: change.clone(),
+        undo,
+        steps,
+        notes,
+    })
+}
+
+/// Undo an applied change (the model must be as the change left it).
+pub fn undo(model: &mut Model, applied: &Applied) {
+    let mut account = model.account().clone();
+    for restore in applied.undo.iter().rev() {
+        match restore.clone() {
+            Restore::Replace(kind, index, entity) => put(&mut account, kind, index, entity, false),
+            Restore::Insert(kind, index, entity) => put(&mut account, kind, index, entity, true),
+            Restore::Remove(kind, index) => remove(&mut account, kind, index),
+        }
+    }
+    *model = Model::new(account);
+}
+
+/// The session's edits: what was done (for undo), what was undone (for redo).
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    done: Vec<Applied>,
+    undone: Vec<Change>,
+}
+
+impl History {
+    /// Apply a new change; the redo list is forgotten.
+    pub fn apply(&mut self, model: &mut Model, change: Change, now: jiff::Timestamp) -> Result<&Applied, Refusal> {
+        let applied = apply(model, &change, now)?;
+        self.undone.clear();
+        self.done.push(applied);
+        Ok(self.done.last().expect("just pushed"))
+    }
+
+    pub fn undo(&mut self, model: &mut Model) -> Option<Change> {
+        let applied = self.done.pop()?;
+        undo(model, &applied);
+        self.undone.push(applied.change.clone());
+        Some(applied.change)
+    }
+
+    pub fn redo(&mut self, model: &mut Model, now: jiff::Timestamp) -> Option<Result<Change, Refusal>> {
+        let change = self.undone.pop()?;
+        Some(match apply(model, &change, now) {
+            Ok(applied) => {
+                self.done.push(applied);
+                Ok(change)
+            }
+            Err(refusal) => {
+                self.undone.push(change);
+                Err(refusal)
+            }
+        })
+    }
+
+    pub fn done(&self) -> &[Applied] {
+        &self.done
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.done.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.undone.is_empty()
+    }
+}
