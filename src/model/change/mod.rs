@@ -22,7 +22,7 @@ pub use aws::{AwsCall, AwsStep};
 pub use rules::{Refusal, quota, version_number};
 pub use vocabulary::{Change, OrgKind, ROOT, RoleTemplate, describe};
 
-use record::{Recorder, Restore, put, remove};
+use record::{Recorder, Restore};
 
 use super::Model;
 
@@ -37,39 +37,30 @@ pub struct Applied {
     pub notes: Vec<String>,
 }
 
-/// Apply `change` to the model (the index is rebuilt), or refuse it.
+/// Apply `change` to the model (its index follows), or refuse it and leave
+/// the model as it was.
 pub fn apply(model: &mut Model, change: &Change, now: jiff::Timestamp) -> Result<Applied, Refusal> {
-    let mut account = model.account().clone();
-    let (undo, steps, notes) = {
-        let mut rec = Recorder {
-            account: &mut account,
-            undo: Vec::new(),
-            steps: Vec::new(),
-            notes: Vec::new(),
-        };
-        apply::apply_to(&mut rec, change, now)?;
-        (rec.undo, rec.steps, rec.notes)
-    };
-    *model = Model::new(account);
+    let mut rec = Recorder::new(&mut model.account, &mut model.index);
+    if let Err(refusal) = apply::apply_to(&mut rec, change, now) {
+        rec.roll_back();
+        return Err(refusal);
+    }
+    rec.finish();
     Ok(Applied {
         change: change.clone(),
-        undo,
-        steps,
-        notes,
+        undo: std::mem::take(&mut rec.undo),
+        steps: std::mem::take(&mut rec.steps),
+        notes: std::mem::take(&mut rec.notes),
     })
 }
 
 /// Undo an applied change (the model must be as the change left it).
 pub fn undo(model: &mut Model, applied: &Applied) {
-    let mut account = model.account().clone();
+    let mut rec = Recorder::new(&mut model.account, &mut model.index);
     for restore in applied.undo.iter().rev() {
-        match restore.clone() {
-            Restore::Replace(kind, index, entity) => put(&mut account, kind, index, entity, false),
-            Restore::Insert(kind, index, entity) => put(&mut account, kind, index, entity, true),
-            Restore::Remove(kind, index) => remove(&mut account, kind, index),
-        }
+        rec.restore(restore.clone());
     }
-    *model = Model::new(account);
+    rec.finish();
 }
 
 /// The session's edits: what was done (for undo), what was undone (for redo).

@@ -4,6 +4,7 @@
 
 use super::aws::AwsStep;
 use crate::model::entities::*;
+use crate::model::index::{Index, Pending, Slot};
 
 /// Which collection an undo record concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,29 +92,98 @@ pub(super) fn remove(account: &mut Account, kind: Kind, index: usize) {
     }
 }
 
+/// Where an undo record's entity sits, as the index names it.
+fn slot(kind: Kind, index: usize) -> Slot {
+    match kind {
+        Kind::User => Slot::User(index),
+        Kind::Group => Slot::Group(index),
+        Kind::Role => Slot::Role(index),
+        Kind::Policy => Slot::Policy(index),
+        Kind::Resource => Slot::Resource(index),
+        Kind::Scp => Slot::Scp(index),
+        Kind::Rcp => Slot::Rcp(index),
+        Kind::Root => Slot::Root,
+    }
+}
+
 /// Recording of what a change touches, in order, and the AWS API calls
-/// that make the same change to the real account.
+/// that make the same change to the real account. The account's index
+/// follows every edit made through it.
 pub(super) struct Recorder<'a> {
     pub account: &'a mut Account,
+    index: &'a mut Index,
+    pending: Pending,
     pub undo: Vec<Restore>,
     pub steps: Vec<AwsStep>,
     pub notes: Vec<String>,
 }
 
-impl Recorder<'_> {
+impl<'a> Recorder<'a> {
+    pub fn new(account: &'a mut Account, index: &'a mut Index) -> Recorder<'a> {
+        Recorder {
+            account,
+            index,
+            pending: Pending::default(),
+            undo: Vec::new(),
+            steps: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// Note an entity's state before modifying it.
     pub fn touch(&mut self, kind: Kind, index: usize) {
         let entity = snapshot(self.account, kind, index);
+        self.index.detach(self.account, slot(kind, index), &mut self.pending);
         self.undo.push(Restore::Replace(kind, index, entity));
     }
+
     pub fn deleted(&mut self, kind: Kind, index: usize) {
         let entity = snapshot(self.account, kind, index);
-        remove(self.account, kind, index);
+        self.remove_at(kind, index);
         self.undo.push(Restore::Insert(kind, index, entity));
     }
+
+    /// After an entity was added at the end of its list.
     pub fn added(&mut self, kind: Kind, index: usize) {
+        self.index.inserted(self.account, slot(kind, index), &mut self.pending);
         self.undo.push(Restore::Remove(kind, index));
     }
+
+    fn remove_at(&mut self, kind: Kind, index: usize) {
+        self.index.removing(self.account, slot(kind, index), &mut self.pending);
+        remove(self.account, kind, index);
+        self.index.removed(self.account, slot(kind, index), &mut self.pending);
+    }
+
+    /// Undo one step (records are undone newest first).
+    pub fn restore(&mut self, restore: Restore) {
+        match restore {
+            Restore::Replace(kind, index, entity) => {
+                self.index.detach(self.account, slot(kind, index), &mut self.pending);
+                put(self.account, kind, index, entity, false);
+            }
+            Restore::Insert(kind, index, entity) => {
+                self.index.settle(self.account, &mut self.pending);
+                put(self.account, kind, index, entity, true);
+                self.index.inserted(self.account, slot(kind, index), &mut self.pending);
+            }
+            Restore::Remove(kind, index) => self.remove_at(kind, index),
+        }
+    }
+
+    /// Undo everything recorded so far (a change refused half way).
+    pub fn roll_back(&mut self) {
+        while let Some(restore) = self.undo.pop() {
+            self.restore(restore);
+        }
+        self.finish();
+    }
+
+    /// The change is made: the index describes the account again.
+    pub fn finish(&mut self) {
+        self.index.settle(self.account, &mut self.pending);
+    }
+
     /// An API call with its parameters, in order.
     pub fn call(&mut self, service: &'static str, operation: &str, parameters: &[(&str, &str)]) {
         self.call_with_flags(service, operation, parameters, &[]);
