@@ -3,7 +3,7 @@
 //! equals an index built afresh from the account, and undoing everything
 //! gives back the account that was loaded.
 
-use iamscope::io::synthetic::{self, Sizes};
+use iamscope::io::synthetic::{self, Shape, Sizes};
 use iamscope::model::change::{Change, History, OrgKind, RoleTemplate};
 use iamscope::model::{Holder, Index, Model};
 use proptest::prelude::*;
@@ -23,6 +23,7 @@ fn generated() -> Model {
         groups: 4,
         policies: 6,
         seed: 5,
+        shape: Shape::Realistic,
     };
     iamscope::io::load_bytes("small.json", &synthetic::bytes(&sizes))
         .unwrap()

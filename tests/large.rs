@@ -1,7 +1,7 @@
 //! A 100 MB export loads (run in release by `.ci/run`; ignored by plain
 //! `cargo test`, where debug builds would make it slow).
 
-use iamscope::io::synthetic::{self, Sizes};
+use iamscope::io::synthetic::{self, Shape, Sizes};
 
 #[test]
 #[ignore = "slow in debug builds; run by .ci/run with --release"]
@@ -12,6 +12,7 @@ fn a_100_megabyte_export_loads() {
         groups: 300,
         policies: 4_000,
         seed: 11,
+        shape: Shape::Uniform,
     };
     let bytes = synthetic::bytes(&sizes);
     assert!(bytes.len() > 100 * 1024 * 1024, "only {} bytes", bytes.len());

@@ -203,9 +203,13 @@ pub enum Command {
         /// Customer managed policies
         #[arg(long, default_value_t = 1500)]
         policies: usize,
-        /// The same seed and sizes always give the same file
+        /// The same seed, sizes and shape always give the same file
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// realistic: most roles trust the account, users share a few groups, AWS managed policies reused;
+        /// uniform: the first generator's output, for comparing with older benchmark figures
+        #[arg(long, value_enum, default_value_t = GenerateShape::Realistic)]
+        shape: GenerateShape,
     },
     /// Drive the explorer on the demo account and write its screens as SVG pictures
     #[command(hide = true)]
@@ -214,6 +218,13 @@ pub enum Command {
         #[arg(long, default_value = "screenshots")]
         out: PathBuf,
     },
+}
+
+/// How `generate` lays the account out (see `io::synthetic::Shape`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateShape {
+    Realistic,
+    Uniform,
 }
 
 /// The account to work on: `--account` files (default: the demo account).
@@ -461,6 +472,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             groups,
             policies,
             seed,
+            shape,
         }) => {
             let sizes = io::synthetic::Sizes {
                 users,
@@ -468,6 +480,10 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 groups,
                 policies,
                 seed,
+                shape: match shape {
+                    GenerateShape::Realistic => io::synthetic::Shape::Realistic,
+                    GenerateShape::Uniform => io::synthetic::Shape::Uniform,
+                },
             };
             io::synthetic::write(&sizes, &mut out)?;
             Ok(0)
