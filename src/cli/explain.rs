@@ -145,7 +145,13 @@ pub fn who_can(
     for assignment in context {
         ctx.add_assignment(assignment).map_err(Failure::bad_input)?;
     }
-    let result = crate::analysis::who_can::who_can(model, action, resource, &ctx, &|| false);
+    let options = crate::analysis::AnalysisOptions {
+        context: ctx,
+        ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
+    };
+    let result = super::progress::with_progress("who-can", |progress| {
+        crate::analysis::who_can::who_can(model, action, resource, &options, progress)
+    });
     if json {
         serde_json::to_writer_pretty(&mut *out, &result).map_err(std::io::Error::other)?;
         writeln!(out)?;

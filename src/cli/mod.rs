@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
+pub mod progress;
 pub mod render;
 pub mod screenshots;
 

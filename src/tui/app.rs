@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
@@ -136,8 +135,8 @@ pub struct WhoCanJob {
     pub action: String,
     pub resource: String,
     pub total: usize,
-    pub progress: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
+    /// How many principals are done; cancels the job.
+    pub progress: Arc<crate::analysis::Progress>,
     handle: Option<JoinHandle<WhoCan>>,
     pub result: Option<WhoCan>,
     pub cancelled: bool,
@@ -741,24 +740,20 @@ impl App {
         self.cancel_who_can();
         let context = self.inspector.context().unwrap_or_default();
         let model = Arc::clone(&self.model);
-        let progress = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
+        let progress = Arc::new(crate::analysis::Progress::new());
         let total = who_can::principals(&model).len();
-        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
+        let p = Arc::clone(&progress);
         let (a, r) = (action.clone(), resource.clone());
-        let handle = std::thread::spawn(move || {
-            let poll = move || {
-                p.fetch_add(1, Ordering::Relaxed);
-                c.load(Ordering::Relaxed)
-            };
-            who_can::who_can(&model, &a, &r, &context, &poll)
-        });
+        let options = crate::analysis::AnalysisOptions {
+            context,
+            ..crate::analysis::AnalysisOptions::at(self.now)
+        };
+        let handle = std::thread::spawn(move || who_can::who_can(&model, &a, &r, &options, &p));
         self.who_can = Some(WhoCanJob {
             action,
             resource,
             total,
             progress,
-            cancel,
             handle: Some(handle),
             result: None,
             cancelled: false,
@@ -774,7 +769,7 @@ impl App {
         if let Some(job) = &mut self.who_can
             && job.result.is_none()
         {
-            job.cancel.store(true, Ordering::Relaxed);
+            job.progress.cancel();
             job.cancelled = true;
             self.status = Some("who-can cancelled".to_owned());
         }

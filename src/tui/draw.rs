@@ -565,7 +565,7 @@ fn draw_who_can(frame: &mut Frame<'_>, app: &mut App, area: Rect, focused: bool)
     let mut lines: Vec<Line> = Vec::new();
     match &job.result {
         None => {
-            let done = job.progress.load(std::sync::atomic::Ordering::Relaxed).min(job.total);
+            let done = job.progress.done().min(job.total);
             let bar_width = inner.width.saturating_sub(4).min(50) as usize;
             let filled = (done * bar_width).checked_div(job.total).unwrap_or(bar_width);
             lines.push(Line::from(Span::styled(
