@@ -1535,4 +1535,19 @@ mod tests {
             "{create:?}"
         );
     }
+
+    #[test]
+    fn a_cancelled_analysis_stops_and_says_so() {
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let progress = Progress::new();
+        progress.cancel();
+        let summary = stream(&m, None, &options(), &progress, &mut |_| panic!("nothing is looked at")).unwrap();
+        assert!(!summary.complete);
+        assert_eq!(summary.evaluated, 0);
+        let all = stream(&m, None, &options(), &Progress::new(), &mut |_| ()).unwrap();
+        assert!(all.complete && all.escalating >= 1 && all.admins >= 1);
+    }
 }

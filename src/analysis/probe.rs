@@ -28,6 +28,7 @@ pub struct Probe<'m> {
     spec: PrincipalSpec,
     requester: Requester<'m>,
     request: Request,
+    now: Timestamp,
 }
 
 impl<'m> Probe<'m> {
@@ -47,6 +48,7 @@ impl<'m> Probe<'m> {
             spec: spec.clone(),
             requester,
             request,
+            now,
         })
     }
 
@@ -71,7 +73,7 @@ impl<'m> Probe<'m> {
     }
 
     pub fn now(&self) -> Timestamp {
-        self.request.time.unwrap_or_else(Timestamp::now)
+        self.now
     }
 
     /// The engine's decision for `action` on `resource`.

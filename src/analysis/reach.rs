@@ -292,6 +292,12 @@ pub struct Graph<'m> {
     trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     special: FxHashMap<Node, Rc<Vec<Edge>>>,
     last: Option<Rc<Tree>>,
+    /// For hops out of role sessions, which many searches share: the
+    /// role's probe, the resources worth asking about, and the steps of
+    /// each pass-role pattern that do not depend on the role passed.
+    role_probes: FxHashMap<usize, Probe<'m>>,
+    role_hints: FxHashMap<usize, Rc<ResourceHints>>,
+    role_launch: FxHashMap<(usize, u8), Rc<Vec<Step>>>,
 }
 
 impl<'m> Graph<'m> {
@@ -330,6 +336,9 @@ impl<'m> Graph<'m> {
             trusting: FxHashMap::default(),
             special: FxHashMap::default(),
             last: None,
+            role_probes: FxHashMap::default(),
+            role_hints: FxHashMap::default(),
+            role_launch: FxHashMap::default(),
         }
     }
 
@@ -809,58 +818,106 @@ impl<'m> Graph<'m> {
         if let How::Special(n) = entry.how {
             return self.special_edges(&from)[n as usize].hop.clone();
         }
-        let model = self.model;
-        let role = &model.account().roles[entry.role];
-        let arn = role.arn.to_string();
+        let role_label = self.role_label(entry.role);
         let label = self.label(&from);
-        let Ok(mut probe) = self.probe(&self.credentials(&from)) else {
-            // The start resolved when the search began; it still does.
+        // Hops out of a role session are asked with the role's probe, kept.
+        let from_role = match from {
+            Node::Role(r) => Some(r),
+            _ => None,
+        };
+        let mut own_probe = None;
+        let probe = match from_role {
+            Some(r) => {
+                if !self.role_probes.contains_key(&r) {
+                    let Ok(probe) = self.probe(&self.credentials(&from)) else {
+                        return self.unanswered(label, entry.role);
+                    };
+                    self.role_probes.insert(r, probe);
+                }
+                self.role_probes.get_mut(&r).expect("just inserted")
+            }
+            None => match self.probe(&self.credentials(&from)) {
+                Ok(probe) => own_probe.insert(probe),
+                Err(_) => return self.unanswered(label, entry.role),
+            },
+        };
+        let model = self.model;
+        let arn = model.account().roles[entry.role].arn.to_string();
+        let How::Via(n) = entry.how else {
+            let outcome = probe.decide("sts:AssumeRole", &arn);
             return Hop {
                 from: label,
-                role: self.role_label(entry.role),
+                role: role_label,
+                steps: vec![probe.step("sts:AssumeRole", &arn, &[], outcome)],
                 role_arn: arn,
                 how: HopKind::AssumeRole,
-                steps: Vec::new(),
             };
         };
-        match entry.how {
-            How::Via(n) => {
-                let pattern = pass_role_patterns().nth(n as usize).expect("a pattern of the list");
-                let Target::PassRoleTo {
-                    service,
-                    instance_profile,
-                } = pattern.target
-                else {
-                    unreachable!("pass-role patterns pass roles to a service")
-                };
-                let hints = ResourceHints::of(model, probe.requester());
-                let mut steps = launch_steps(&mut probe, &hints, pattern).unwrap_or_default();
-                steps.extend(pass_steps(&mut probe, &hints, entry.role, service, instance_profile).unwrap_or_default());
-                let trusting = self.roles_trusting(service);
-                if let Some((_, trust)) = trusting.iter().find(|(r, _)| *r == entry.role) {
-                    steps.push(trust.clone());
+        let pattern = pass_role_patterns().nth(n as usize).expect("a pattern of the list");
+        let Target::PassRoleTo {
+            service,
+            instance_profile,
+        } = pattern.target
+        else {
+            unreachable!("pass-role patterns pass roles to a service")
+        };
+        let hints = match from_role.and_then(|r| self.role_hints.get(&r)) {
+            Some(hints) => Rc::clone(hints),
+            None => {
+                let hints = Rc::new(ResourceHints::of(model, probe.requester()));
+                if let Some(r) = from_role {
+                    self.role_hints.insert(r, Rc::clone(&hints));
                 }
-                Hop {
-                    from: label,
-                    role: self.role_label(entry.role),
-                    role_arn: arn,
-                    how: HopKind::ViaService {
-                        service,
-                        pattern: pattern.id,
-                    },
-                    steps,
-                }
+                hints
             }
-            _ => {
-                let outcome = probe.decide("sts:AssumeRole", &arn);
-                Hop {
-                    from: label,
-                    role: self.role_label(entry.role),
-                    steps: vec![probe.step("sts:AssumeRole", &arn, &[], outcome)],
-                    role_arn: arn,
-                    how: HopKind::AssumeRole,
+        };
+        // Borrowed again: the maps above were touched in between.
+        let probe = match (from_role, own_probe.as_mut()) {
+            (Some(r), _) => self.role_probes.get_mut(&r).expect("kept above"),
+            (None, Some(probe)) => probe,
+            (None, None) => unreachable!("a probe was made above"),
+        };
+        let launch = match from_role.and_then(|r| self.role_launch.get(&(r, n))) {
+            Some(steps) => Rc::clone(steps),
+            None => {
+                let steps = Rc::new(launch_steps(probe, &hints, pattern).unwrap_or_default());
+                if let Some(r) = from_role {
+                    self.role_launch.insert((r, n), Rc::clone(&steps));
                 }
+                steps
             }
+        };
+        let probe = match (from_role, own_probe.as_mut()) {
+            (Some(r), _) => self.role_probes.get_mut(&r).expect("kept above"),
+            (None, Some(probe)) => probe,
+            (None, None) => unreachable!("a probe was made above"),
+        };
+        let mut steps = launch.as_ref().clone();
+        steps.extend(pass_steps(probe, &hints, entry.role, service, instance_profile).unwrap_or_default());
+        let trusting = self.roles_trusting(service);
+        if let Some((_, trust)) = trusting.iter().find(|(r, _)| *r == entry.role) {
+            steps.push(trust.clone());
+        }
+        Hop {
+            from: label,
+            role: role_label,
+            role_arn: arn,
+            how: HopKind::ViaService {
+                service,
+                pattern: pattern.id,
+            },
+            steps,
+        }
+    }
+
+    /// A hop whose holder no longer resolves (it did when the search began).
+    fn unanswered(&self, from: String, r: usize) -> Hop {
+        Hop {
+            from,
+            role: self.role_label(r),
+            role_arn: self.model.account().roles[r].arn.to_string(),
+            how: HopKind::AssumeRole,
+            steps: Vec::new(),
         }
     }
 
@@ -1346,5 +1403,32 @@ mod tests {
         assert_eq!(full.paths[0].hops[0].how, HopKind::AssumeRoleWithWebIdentity);
         // The authenticated kind has no role in this pool.
         assert!(from(&m, &format!("identity-pool/{pool}:authenticated")).is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_search_stops_and_says_so() {
+        let m = model(json!({}));
+        let progress = Progress::new();
+        let mut paths = Vec::new();
+        let summary = stream(&m, &ReachQuery::All, &options(Context::new(), 5), &progress, &mut |p| {
+            paths.push(p);
+            progress.cancel();
+        })
+        .unwrap();
+        assert!(!summary.complete);
+        assert_eq!(summary.searched, 1, "the principal being searched is finished");
+        assert_eq!(summary.paths, paths.len());
+        assert_eq!(paths[0].principal, "user/alice");
+        assert_eq!(progress.done(), 1);
+        assert_eq!(progress.total(), summary.principals);
+        let all = stream(
+            &m,
+            &ReachQuery::All,
+            &options(Context::new(), 5),
+            &Progress::new(),
+            &mut |_| (),
+        )
+        .unwrap();
+        assert!(all.complete && all.paths > paths.len());
     }
 }

@@ -57,15 +57,21 @@ impl Paint {
 
 /// Control characters from names or policies are shown, never sent raw.
 pub fn visible(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    let hidden = |c: char| c.is_control() && c != '\t';
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text.chars().any(hidden) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn explanation(e: &Explanation, p: Paint) -> String {

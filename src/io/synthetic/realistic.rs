@@ -8,7 +8,8 @@
 //!   provider.
 //! * Users share a few groups: everyone is in one that lets them manage
 //!   their own password; a few are administrators or power users; most are
-//!   in one or two team groups, the first teams the largest.
+//!   in one or two team groups, the first teams the largest (the smaller
+//!   teams are the ones that switch roles and deploy).
 //! * Policies reuse AWS managed ones (from the built-in library, with AWS's
 //!   own documents); customer policies are mostly application access to
 //!   named resources, with a few that deploy (pass roles, assume deploy
@@ -183,12 +184,12 @@ impl Realistic {
                     json!({"Sid": "Deploy", "Effect": "Allow",
                         "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "cloudformation:CreateStack", "cloudformation:UpdateStack", "ecs:RegisterTaskDefinition"],
                         "Resource": "*"}),
-                    json!({"Sid": "AssumeDeployRoles", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role(format!("deploy-{}*", n % 10))}),
+                    json!({"Sid": "AssumeDeployRoles", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role(format!("deploy-{}-*", n % 100))}),
                 ]
             }
             Purpose::Assume => vec![
                 json!({"Sid": "SwitchRoles", "Effect": "Allow", "Action": "sts:AssumeRole",
-                "Resource": [role(format!("team-{}-*", self.g.rng.below(40))), role(format!("team-{}-*", self.g.rng.below(40)))]}),
+                "Resource": [role(format!("team-{}-*", self.g.rng.below(200))), role(format!("team-{}-*", self.g.rng.below(200)))]}),
             ],
             Purpose::Boundary => vec![
                 json!({"Sid": "Workloads", "Effect": "Allow", "Action": ["s3:*", "dynamodb:*", "sqs:*", "sns:*", "logs:*", "lambda:*", "cloudwatch:*", "sts:AssumeRole"], "Resource": "*"}),
@@ -313,10 +314,11 @@ pub fn account(sizes: &Sizes) -> Value {
                     let name = *r.g.rng.pick(&WORK);
                     list.extend(r.aws(name));
                 }
-                if r.g.rng.chance(8) {
+                // Smaller teams switch roles and deploy; the largest ones only work.
+                if n >= fixed.len() + 10 && r.g.rng.chance(8) {
                     list.extend(r.customer(Purpose::Assume));
                 }
-                if r.g.rng.chance(5) {
+                if n >= fixed.len() + 10 && r.g.rng.chance(5) {
                     list.extend(r.customer(Purpose::Deploy));
                 }
                 list
@@ -441,9 +443,9 @@ pub fn account(sizes: &Sizes) -> Value {
                     attached.extend(r.customer(Purpose::Deploy));
                 }
                 let name = if r.g.rng.chance(15) {
-                    format!("deploy-{}-{n}", r.g.rng.below(10))
+                    format!("deploy-{}-{n}", r.g.rng.below(100))
                 } else if r.g.rng.chance(50) {
-                    format!("team-{}-{n}", r.g.rng.below(40))
+                    format!("team-{}-{n}", r.g.rng.below(200))
                 } else {
                     format!("app-{n}")
                 };
