@@ -127,8 +127,6 @@ pub struct Analyzer<'m> {
     class_admin: Vec<Option<bool>>,
     /// Per class: which patterns its policies could allow every need of.
     class_patterns: Vec<Option<Rc<Vec<bool>>>>,
-    /// Allow statements of resource-based policies (they may grant on their own).
-    resource_grants: Vec<Statement>,
     /// Per service, the administrator roles it can assume (with the trust step).
     admin_trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     direct: FxHashMap<usize, Rc<Vec<Finding>>>,
@@ -137,23 +135,12 @@ pub struct Analyzer<'m> {
 impl<'m> Analyzer<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
         let classes = Classes::of(model, &options.context);
-        let a = model.account();
-        let resource_grants = a
-            .resource_policies
-            .iter()
-            .map(|p| &p.policy)
-            .chain(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()))
-            .flat_map(|d| d.parsed().statements())
-            .filter(|s| s.valid && s.effect == crate::policy::Effect::Allow)
-            .cloned()
-            .collect();
         Analyzer {
             graph: Graph::new(model, options),
             admins: FxHashMap::default(),
             class_admin: vec![None; classes.len()],
             class_patterns: vec![None; classes.len()],
             classes,
-            resource_grants,
             admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
         }
@@ -247,21 +234,17 @@ impl<'m> Analyzer<'m> {
             return found;
         }
         let documents = super::probe::identity_documents(self.model(), requester);
-        let allows: Vec<&Statement> = super::probe::allow_statements(&documents)
-            .chain(&self.resource_grants)
-            .collect();
-        let may = |action: &str| {
-            let service = action.split(':').next().unwrap_or("");
-            allows.iter().any(|s| match &s.action {
-                Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches(action, service)),
-                None => false,
-            })
-        };
+        let allows: Vec<&Statement> = super::probe::allow_statements(&documents).collect();
         // Who is not a user or role of the account (a pool identity) is tried on every pattern.
         let found = Rc::new(
             PATTERNS
                 .iter()
-                .map(|p| class.is_none() || p.needs.iter().all(|n| n.any_of.iter().any(|a| may(a))))
+                .map(|p| {
+                    class.is_none()
+                        || p.needs
+                            .iter()
+                            .all(|n| n.any_of.iter().any(|a| self.graph.could_allow(&allows, a)))
+                })
                 .collect::<Vec<bool>>(),
         );
         if let Some(c) = class {

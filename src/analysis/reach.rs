@@ -64,6 +64,10 @@ use crate::model::{Model, PrincipalEntity};
 
 pub const DEFAULT_MAX_DEPTH: usize = 5;
 
+/// How many search entries (32 bytes each) the searches shared by a class
+/// of users may keep, together.
+const TREE_BUDGET: usize = 2_000_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum HopKind {
@@ -153,7 +157,8 @@ enum How {
 #[derive(Debug)]
 pub(crate) struct Tree {
     start: Node,
-    entries: Vec<Entry>,
+    /// Shared by the users of one class (their trees are the same).
+    entries: Rc<Vec<Entry>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -298,6 +303,16 @@ pub struct Graph<'m> {
     role_probes: FxHashMap<usize, Probe<'m>>,
     role_hints: FxHashMap<usize, Rc<ResourceHints>>,
     role_launch: FxHashMap<(usize, u8), Rc<Vec<Step>>>,
+    /// Searches from users of one class without answers of their own (they
+    /// all find the same), kept while they fit [`TREE_BUDGET`].
+    user_trees: FxHashMap<ClassId, Rc<Vec<Entry>>>,
+    user_tree_entries: usize,
+    no_answers: Rc<Vec<(usize, bool)>>,
+    /// Allow statements of resource-based and trust policies: they may
+    /// grant on their own.
+    resource_grants: Vec<crate::policy::Statement>,
+    /// Per action: whether one of them could match it.
+    granted: FxHashMap<&'static str, bool>,
 }
 
 impl<'m> Graph<'m> {
@@ -339,6 +354,19 @@ impl<'m> Graph<'m> {
             role_probes: FxHashMap::default(),
             role_hints: FxHashMap::default(),
             role_launch: FxHashMap::default(),
+            resource_grants: a
+                .resource_policies
+                .iter()
+                .map(|p| &p.policy)
+                .chain(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()))
+                .flat_map(|d| d.parsed().statements())
+                .filter(|s| s.valid && s.effect == crate::policy::Effect::Allow)
+                .cloned()
+                .collect(),
+            granted: FxHashMap::default(),
+            user_trees: FxHashMap::default(),
+            user_tree_entries: 0,
+            no_answers: Rc::new(Vec::new()),
         }
     }
 
@@ -495,7 +523,9 @@ impl<'m> Graph<'m> {
     /// pattern, each role once (its first pattern), in the order a search
     /// takes them.
     fn via_candidates(&mut self, probe: &mut Probe<'m>) -> Vec<(usize, u8)> {
-        let hints = ResourceHints::of(self.model, probe.requester());
+        let documents = super::probe::identity_documents(self.model, probe.requester());
+        let allows: Vec<&crate::policy::Statement> = super::probe::allow_statements(&documents).collect();
+        let mut hints = None;
         let mut out = Vec::new();
         let mut taken = FxHashSet::default();
         for (n, pattern) in pass_role_patterns().enumerate() {
@@ -506,7 +536,16 @@ impl<'m> Graph<'m> {
             else {
                 continue;
             };
-            if launch_steps(probe, &hints, pattern).is_err() {
+            // Without a statement that could allow each need, the engine would refuse.
+            let possible = pattern
+                .needs
+                .iter()
+                .all(|need| need.any_of.iter().any(|a| self.could_allow(&allows, a)));
+            if !possible {
+                continue;
+            }
+            let hints: &ResourceHints = hints.get_or_insert_with(|| ResourceHints::of(self.model, probe.requester()));
+            if launch_steps(probe, hints, pattern).is_err() {
                 continue;
             }
             let trusting = self.roles_trusting(service);
@@ -514,7 +553,7 @@ impl<'m> Graph<'m> {
                 if taken.contains(r) {
                     continue;
                 }
-                if pass_steps(probe, &hints, *r, service, instance_profile).is_ok() {
+                if pass_steps(probe, hints, *r, service, instance_profile).is_ok() {
                     taken.insert(*r);
                     out.push((*r, n as u8));
                 }
@@ -523,8 +562,32 @@ impl<'m> Graph<'m> {
         out
     }
 
+    /// Whether the engine could allow `action` to a principal whose
+    /// identity-based Allow statements are `allows`: one of them, or of a
+    /// resource-based or trust policy's, could match it. When none can, the
+    /// engine's answer is a deny and it need not be asked.
+    pub(crate) fn could_allow(&mut self, allows: &[&crate::policy::Statement], action: &'static str) -> bool {
+        let service = action.split(':').next().unwrap_or("");
+        let matches = |s: &crate::policy::Statement| match &s.action {
+            Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches(action, service)),
+            None => false,
+        };
+        if allows.iter().any(|s| matches(s)) {
+            return true;
+        }
+        if let Some(&known) = self.granted.get(action) {
+            return known;
+        }
+        let granted = self.resource_grants.iter().any(matches);
+        self.granted.insert(action, granted);
+        granted
+    }
+
     /// The roles `entity` is answered about on its own: (role, allowed).
     fn own(&mut self, entity: PrincipalEntity) -> Rc<Vec<(usize, bool)>> {
+        if self.sensitive.is_empty() && !self.named_in.contains_key(&entity) {
+            return Rc::clone(&self.no_answers);
+        }
         if let Some(found) = self.own.get(&entity) {
             return Rc::clone(found);
         }
@@ -699,11 +762,26 @@ impl<'m> Graph<'m> {
         {
             return Rc::clone(last);
         }
+        let start_entity = self.entity(start);
+        // A user without answers of its own finds what its class finds.
+        let shared = match start_entity {
+            Some(user @ PrincipalEntity::User(_)) if self.own(user).is_empty() => Some(self.classes.of_entity(user)),
+            _ => None,
+        };
+        if let Some(entries) = shared.and_then(|class| self.user_trees.get(&class)) {
+            let tree = Rc::new(Tree {
+                start: start.clone(),
+                entries: Rc::clone(entries),
+            });
+            self.last = Some(Rc::clone(&tree));
+            return tree;
+        }
         let roles = self.model.account().roles.len();
         let mut tree = Tree {
             start: start.clone(),
-            entries: Vec::new(),
+            entries: Rc::new(Vec::new()),
         };
+        let entries = Rc::get_mut(&mut tree.entries).expect("a new tree is not shared");
         // Role sessions by role; pool identities holding a role by role.
         let mut seen = Bits::new(roles);
         let mut seen_pool = Bits::new(roles);
@@ -711,7 +789,6 @@ impl<'m> Graph<'m> {
         // Per class, the member it was first expanded from and whether that
         // member had answers of its own.
         let mut expanded: FxHashMap<ClassId, bool> = FxHashMap::default();
-        let start_entity = self.entity(start);
         if let Node::Role(r) = start {
             seen.set(*r, true);
         }
@@ -724,7 +801,14 @@ impl<'m> Graph<'m> {
             let (node, entity) = match at {
                 None => (start.clone(), start_entity),
                 Some(i) => {
-                    let node = tree.node(i as usize);
+                    let entry = entries[i as usize];
+                    let node = match (&tree.start, entry.pool_session) {
+                        (Node::Start(identity), true) => Node::PoolSession {
+                            identity: identity.clone(),
+                            role: entry.role,
+                        },
+                        _ => Node::Role(entry.role),
+                    };
                     let entity = match node {
                         Node::Role(r) => Some(PrincipalEntity::Role(r)),
                         _ => None,
@@ -746,14 +830,14 @@ impl<'m> Graph<'m> {
                     set.set(pool, true);
                     let first = !roles_seen.get(edge.role);
                     roles_seen.set(edge.role, true);
-                    tree.entries.push(Entry {
+                    entries.push(Entry {
                         role: edge.role,
                         first,
                         pool_session: matches!(edge.to, Node::PoolSession { .. }),
                         parent: at,
                         how: How::Special(n as u32),
                     });
-                    queue.push_back((Some(tree.entries.len() as u32 - 1), depth + 1));
+                    queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
                 }
                 continue;
             };
@@ -769,42 +853,54 @@ impl<'m> Graph<'m> {
                 continue;
             }
             expanded.entry(class).or_insert(has_own);
-            let (assume, edges, _) = self.assume_set(entity);
             let own_role = match entity {
                 PrincipalEntity::Role(r) => Some(r),
                 PrincipalEntity::User(_) => None,
             };
-            let new: Vec<usize> = assume.minus(&seen).collect();
+            let (assume, edges) = if has_own {
+                let (assume, edges, _) = self.assume_set(entity);
+                (Some(assume), edges)
+            } else {
+                (None, self.class_edges(class))
+            };
+            let assumed = assume.as_ref().unwrap_or(&edges.assume);
+            let new: Vec<usize> = assumed.minus(&seen).filter(|&r| Some(r) != own_role).collect();
             for r in new {
                 seen.set(r, true);
                 let first = !roles_seen.get(r);
                 roles_seen.set(r, true);
-                tree.entries.push(Entry {
+                entries.push(Entry {
                     role: r,
                     first,
                     pool_session: false,
                     parent: at,
                     how: How::Assume,
                 });
-                queue.push_back((Some(tree.entries.len() as u32 - 1), depth + 1));
+                queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
             }
-            let mut via_taken = FxHashSet::default();
+            // Each role is in the class's list once, with its first pattern.
             for &(r, pattern) in &edges.via {
-                if Some(r) == own_role || assume.get(r) || !via_taken.insert(r) || seen.get(r) {
+                if Some(r) == own_role || (assumed.get(r) && Some(r) != own_role) || seen.get(r) {
                     continue;
                 }
                 seen.set(r, true);
                 let first = !roles_seen.get(r);
                 roles_seen.set(r, true);
-                tree.entries.push(Entry {
+                entries.push(Entry {
                     role: r,
                     first,
                     pool_session: false,
                     parent: at,
                     how: How::Via(pattern),
                 });
-                queue.push_back((Some(tree.entries.len() as u32 - 1), depth + 1));
+                queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
             }
+        }
+        if let Some(class) = shared
+            && self.user_tree_entries + entries.len() <= TREE_BUDGET
+        {
+            self.user_tree_entries += entries.len();
+            self.user_trees.insert(class, Rc::clone(&tree.entries));
         }
         let tree = Rc::new(tree);
         self.last = Some(Rc::clone(&tree));
