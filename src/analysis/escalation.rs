@@ -134,9 +134,14 @@ pub struct Analyzer<'m> {
 
 impl<'m> Analyzer<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
+        Analyzer::with_progress(model, options, &super::UNCANCELLED)
+    }
+
+    /// An analyzer whose searches stop (unfinished) once `progress` is cancelled.
+    fn with_progress(model: &'m Model, options: &AnalysisOptions, progress: &'m Progress) -> Analyzer<'m> {
         let classes = Classes::of(model, &options.context);
         Analyzer {
-            graph: Graph::new(model, options),
+            graph: Graph::with_progress(model, options, progress),
             admins: FxHashMap::default(),
             class_admin: vec![None; classes.len()],
             class_patterns: vec![None; classes.len()],
@@ -1180,7 +1185,7 @@ pub fn stream(
     progress: &Progress,
     sink: &mut dyn FnMut(PrincipalEscalation),
 ) -> Result<EscalationSummary, EvalError> {
-    let mut analyzer = Analyzer::new(model, options);
+    let mut analyzer = Analyzer::with_progress(model, options, progress);
     let specs: Vec<PrincipalSpec> = match principal {
         Some(spec) => vec![spec.clone()],
         None => super::who_can::principals(model)
@@ -1203,6 +1208,11 @@ pub fn stream(
             break;
         }
         let report = analyzer.principal(spec)?;
+        if progress.is_cancelled() {
+            // This principal's analysis may be unfinished: none of it is shown.
+            summary.complete = false;
+            break;
+        }
         summary.evaluated += 1;
         summary.admins += usize::from(report.admin);
         summary.escalating += usize::from(!report.findings.is_empty());

@@ -60,9 +60,16 @@ pub struct Progress {
     cancelled: AtomicBool,
 }
 
+/// For work nobody will cancel.
+pub(crate) static UNCANCELLED: Progress = Progress::new();
+
 impl Progress {
-    pub fn new() -> Progress {
-        Progress::default()
+    pub const fn new() -> Progress {
+        Progress {
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            cancelled: AtomicBool::new(false),
+        }
     }
 
     /// Ask the analysis to stop.

@@ -284,6 +284,8 @@ pub(crate) struct Edge {
 /// out as the search needs them and kept.
 pub struct Graph<'m> {
     model: &'m Model,
+    /// Polled inside long searches, so a cancel takes effect at once.
+    progress: &'m Progress,
     options: AnalysisOptions,
     classes: Classes,
     targets: Vec<TargetInfo>,
@@ -317,6 +319,11 @@ pub struct Graph<'m> {
 
 impl<'m> Graph<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Graph<'m> {
+        Graph::with_progress(model, options, &super::UNCANCELLED)
+    }
+
+    /// A graph whose searches stop (unfinished) once `progress` is cancelled.
+    pub(crate) fn with_progress(model: &'m Model, options: &AnalysisOptions, progress: &'m Progress) -> Graph<'m> {
         let a = model.account();
         let classes = Classes::of(model, &options.context);
         let names = PrincipalNames::of(model);
@@ -341,6 +348,7 @@ impl<'m> Graph<'m> {
         }
         Graph {
             model,
+            progress,
             options: options.clone(),
             class_edges: vec![None; classes.len()],
             classes,
@@ -477,6 +485,13 @@ impl<'m> Graph<'m> {
         let mut assume = Bits::new(roles.len());
         let mut probes: FxHashMap<PrincipalEntity, Probe<'m>> = FxHashMap::default();
         for (r, role) in roles.iter().enumerate() {
+            if r % 256 == 0 && self.progress.is_cancelled() {
+                // Unfinished: not kept, and the search that asked is dropped.
+                return Rc::new(ClassEdges {
+                    assume,
+                    via: Vec::new(),
+                });
+            }
             let target = &self.targets[r];
             // Roles whose trust policy asks about the principal are asked per member.
             if self.sensitive.binary_search(&r).is_ok()
@@ -795,6 +810,10 @@ impl<'m> Graph<'m> {
         let mut queue: VecDeque<(Option<u32>, usize)> = VecDeque::new();
         queue.push_back((None, 0));
         while let Some((at, depth)) = queue.pop_front() {
+            if self.progress.is_cancelled() {
+                // Unfinished: not kept; the caller drops it.
+                return Rc::new(tree);
+            }
             if depth >= self.options.max_depth {
                 continue;
             }
@@ -1212,7 +1231,7 @@ pub fn stream(
 ) -> Result<ReachSummary, EvalError> {
     let (starts, target) = starts(model, query)?;
     let a = model.account();
-    let mut graph = Graph::new(model, options);
+    let mut graph = Graph::with_progress(model, options, progress);
     progress.begin(starts.len());
     let mut summary = ReachSummary {
         max_depth: options.max_depth,
@@ -1228,6 +1247,11 @@ pub fn stream(
         }
         let start = graph.node_for(spec)?;
         let tree = graph.search(&start);
+        if progress.is_cancelled() {
+            // This principal's search may be unfinished: none of it is shown.
+            summary.complete = false;
+            break;
+        }
         // Each hop is worked out once, however many paths go through it.
         let mut hops: Vec<Option<Hop>> = vec![None; tree.entries.len()];
         for (at, entry) in tree.entries().iter().enumerate() {

@@ -19,8 +19,11 @@ fn interrupted() -> &'static Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
-        // The first ctrl-c sets the flag; a second one ends the program as usual.
+        // The first ctrl-c sets the flag; a second one, with the flag set,
+        // ends the program as ctrl-c always does. (The conditional handler is
+        // registered first, so it sees the flag as it was before this signal.)
         let _ = signal_hook::flag::register_conditional_default(signal_hook::consts::SIGINT, Arc::clone(&flag));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag));
         flag
     })
 }
@@ -45,7 +48,7 @@ pub fn with_progress<T>(what: &str, work: impl FnOnce(&Progress) -> T) -> T {
                 bar
             });
             while !finished.load(Ordering::Relaxed) {
-                if stop.swap(false, Ordering::Relaxed) {
+                if stop.load(Ordering::Relaxed) && !progress.is_cancelled() {
                     progress.cancel();
                     if let Some(bar) = &bar {
                         bar.set_message(format!("{what}: stopping"));
