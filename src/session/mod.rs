@@ -599,8 +599,9 @@ impl Session {
     }
 
     /// The session ends. With `discard`, its unsaved work goes; without,
-    /// the journal stays to be offered back.
-    pub fn close(mut self, discard: bool) {
+    /// the journal stays to be offered back. The session keeps no journal
+    /// after this.
+    pub fn close(&mut self, discard: bool) {
         self.end_journal(discard);
     }
 }

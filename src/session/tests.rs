@@ -200,6 +200,7 @@ fn closing_discards_or_keeps_the_journal_as_asked() {
     session.apply(create("eve"), at(1)).unwrap();
     let journal = session.journal_path().unwrap().to_owned();
     session.close(false);
+    drop(session);
     assert!(journal.exists(), "kept for the next start");
     let mut session = place.open(GONE_A, at(2));
     let found = session.recoverable();
