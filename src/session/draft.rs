@@ -55,6 +55,14 @@ impl EditTarget {
         }
     }
 
+    /// The policy in a few words, without what saving does.
+    pub fn name(&self) -> String {
+        match self {
+            EditTarget::Managed { name, .. } => name.clone(),
+            other => other.title(),
+        }
+    }
+
     /// The change that keeps `document` as this policy.
     pub fn change(&self, document: String) -> Change {
         match self {

@@ -89,7 +89,7 @@ impl Found {
             ));
         }
         if let Some(draft) = &self.draft {
-            parts.push(format!("a draft of {}", draft.target.title()));
+            parts.push(format!("a draft of {}", draft.target.name()));
         }
         if parts.is_empty() {
             return "nothing".to_owned();

@@ -489,10 +489,13 @@ impl Session {
             started: self.started.to_string(),
             updated: now.to_string(),
         };
+        let with_draft = self.draft.is_some();
         if let Some(journal) = &mut self.journal {
             match journal.record(&header, &entries) {
                 Ok(()) => {
-                    self.draft_written = Some(now);
+                    if with_draft {
+                        self.draft_written = Some(now);
+                    }
                     self.draft_pending = false;
                 }
                 Err(e) => {

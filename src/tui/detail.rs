@@ -170,7 +170,8 @@ impl Component for DetailPane {
     fn resize(&mut self, area: Rect) {
         self.height = area.height.saturating_sub(2) as usize;
         self.cursor = self.cursor.min(self.len().saturating_sub(1));
-        self.offset = scrolled(self.cursor, self.offset, self.height);
+        // never scrolled past the end: a page that fits is shown whole
+        self.offset = scrolled(self.cursor, self.offset, self.height).min(self.len().saturating_sub(self.height));
     }
 
     /// The link under the cursor, or the page itself.

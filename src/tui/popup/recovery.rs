@@ -112,7 +112,7 @@ impl RecoveryPopup {
         } else {
             format!("{yes} recovers the one chosen, {no} throws it away, {later} decides later (they are kept)")
         });
-        self.scroll.lines = lines;
+        self.scroll.set(lines);
     }
 }
 

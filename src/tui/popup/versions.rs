@@ -58,10 +58,6 @@ impl VersionPopup {
             scroll: Scroll::new(lines.iter().map(|l| crate::tui::text::visible(l)).collect(), 0),
         })
     }
-
-    pub fn lines(&self) -> &[String] {
-        &self.scroll.lines
-    }
 }
 
 impl Component for VersionPopup {
