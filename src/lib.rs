@@ -9,12 +9,15 @@
 
 pub mod analysis;
 pub mod catalog;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod eval;
 pub mod evidence;
 pub mod io;
+pub mod json;
 pub mod lessons;
 pub mod model;
 pub mod policy;
 pub mod session;
+#[cfg(feature = "tui")]
 pub mod tui;

@@ -20,6 +20,22 @@ pub enum Strictness {
     Strict,
 }
 
+/// The engine's request from command-line pieces (as `explain` checks them),
+/// at the caller's clock.
+pub fn request(principal: &str, action: &str, resource: &str, context: &[String]) -> Result<eval::Request, Failure> {
+    spec(principal, action, resource, context, Assume::Realistic)?
+        .to_request(jiff::Timestamp::now())
+        .map_err(|e| Failure::bad_input(format!("--{e}")))
+}
+
+/// One `--requests` line answered as the batch answers it: the JSON line, or
+/// why the line cannot be answered.
+pub fn evaluate_line(model: &Model, line: &str, explain: bool, now: jiff::Timestamp) -> Result<String, String> {
+    let mut out = Vec::new();
+    answer_line(model, 1, line, now, explain, &mut WarningsCache::default(), &mut out)?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
 /// Build the written request from command-line pieces.
 pub fn spec(
     principal: &str,

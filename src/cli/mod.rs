@@ -52,6 +52,19 @@ pub struct Cli {
     /// A folder of lesson files to offer beside the built-in lessons (:lessons)
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+
+    /// Refuse input files larger than this (512M by default, five times an
+    /// account at every IAM quota), e.g. 2G
+    #[arg(long, global = true, value_name = "SIZE", default_value = "512M", value_parser = io::limits::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// The `--max-input-size` of this run, set once at the start of [`run`].
+static MAX_INPUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(io::limits::DEFAULT_MAX_INPUT);
+
+/// The largest input file this run reads.
+pub fn max_input() -> u64 {
+    MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,7 +262,21 @@ pub struct AccountArgs {
 impl AccountArgs {
     pub fn load(&self) -> Result<Loaded, io::LoadError> {
         let sources: Vec<AccountSource> = self.accounts.iter().cloned().map(AccountSource::File).collect();
-        io::load(&sources, self.credential_report.as_deref())
+        io::load_with_limit(&sources, self.credential_report.as_deref(), max_input())
+    }
+
+    /// Load, and say on stderr what the loader noticed that may make an
+    /// answer wrong (`summary` lists every warning itself).
+    pub fn load_noting(&self) -> Result<Loaded, io::LoadError> {
+        let loaded = self.load()?;
+        for w in loaded.report.warnings.iter().filter(|w| w.affects_answers) {
+            eprintln!(
+                "warning: {}: {}",
+                render::visible(&w.source),
+                render::visible(&w.message)
+            );
+        }
+        Ok(loaded)
     }
 }
 
@@ -305,6 +332,7 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
+    MAX_INPUT.store(cli.max_input_size, std::sync::atomic::Ordering::Relaxed);
     // Every byte printed passes the one boundary that escapes control characters.
     let mut out = render::safe_stdout();
     match cli.command {
@@ -350,7 +378,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Export { account, format }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             let format = match format {
                 FormatArg::Gaad => ExportFormat::Gaad,
                 FormatArg::Workspace => ExportFormat::Workspace,
@@ -378,7 +406,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             requests,
             explain,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             let now = jiff::Timestamp::now();
             let strictness = if strict {
                 explain::Strictness::Strict
@@ -406,7 +434,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
                     explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
@@ -430,7 +458,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
         }
         Some(Command::Reach {
@@ -441,7 +469,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::reach(
                 &loaded.model,
                 principal.as_deref(),
@@ -460,7 +488,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::escalation(
                 &loaded.model,
                 principal.as_deref(),

@@ -121,6 +121,31 @@ pub fn visible(text: &str) -> String {
     out
 }
 
+/// The widest a padded column gets: a longer cell (a name taken from a file
+/// can be any length) runs past its column instead of pushing every row out.
+pub const MAX_COLUMN: usize = 48;
+
+/// The width of a column holding these cells, as they will be shown, at most
+/// [`MAX_COLUMN`].
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>) -> usize {
+    cells
+        .into_iter()
+        .map(|c| unicode_width::UnicodeWidthStr::width(visible(c).as_str()))
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN)
+}
+
+/// A cell made visible and padded with spaces to `width` columns (clamped to
+/// [`MAX_COLUMN`]); never a formatting width taken from the data.
+pub fn column(text: &str, width: usize) -> String {
+    let mut shown = visible(text);
+    let used = unicode_width::UnicodeWidthStr::width(shown.as_str());
+    let pad = width.min(MAX_COLUMN).saturating_sub(used);
+    shown.extend(std::iter::repeat_n(' ', pad));
+    shown
+}
+
 /// The boundary: a writer that turns colour marks into terminal codes (or
 /// drops them) and escapes every control character. Everything the command
 /// line prints goes through one of these.
@@ -291,13 +316,48 @@ pub fn who_can(w: &WhoCan, p: Paint) -> String {
         visible(&w.action),
         visible(&w.resource)
     );
-    let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
+    let width = column_width(w.allowed.iter().map(|a| a.principal.as_str()));
     for a in &w.allowed {
         let because = because(a.deciding.as_ref(), a.rule);
-        out.push_str(&format!(
-            "  {}  {because}\n",
-            p.green(&format!("{:<width$}", visible(&a.principal)))
-        ));
+        out.push_str(&format!("  {}  {because}\n", p.green(&column(&a.principal, width))));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::who_can::Allowed;
+
+    #[test]
+    fn a_principal_name_of_any_length_is_listed_without_a_panic() {
+        // 64 KB of name once panicked: a formatting width taken from the data.
+        let long = format!("user/{}", "n".repeat(64 * 1024));
+        let w = WhoCan {
+            action: "s3:GetObject".into(),
+            resource: "*".into(),
+            evaluated: 2,
+            allowed: [long.as_str(), "user/bob"]
+                .into_iter()
+                .map(|p| Allowed {
+                    principal: p.to_owned(),
+                    arn: None,
+                    rule: "identity-policy-allows",
+                    deciding: None,
+                })
+                .collect(),
+        };
+        let text = who_can(&w, Paint { enabled: false });
+        assert!(text.contains(&long), "the whole name is shown");
+        let bob = text.lines().find(|l| l.contains("user/bob")).unwrap();
+        assert_eq!(bob.find("identity"), Some(2 + MAX_COLUMN + 2), "{bob}");
+    }
+
+    #[test]
+    fn columns_count_what_is_shown() {
+        assert_eq!(column("a\u{1b}", 0), "a\\u001b");
+        assert_eq!(column("ab", 4), "ab  ");
+        assert_eq!(column("日本", 6), "日本  ", "wide characters take two columns");
+        assert_eq!(column_width(["x".repeat(500).as_str()]), MAX_COLUMN);
+    }
 }

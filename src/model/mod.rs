@@ -9,6 +9,7 @@ pub mod change;
 pub mod entities;
 pub mod entity_ref;
 pub mod index;
+pub mod quotas;
 
 pub use arn::{Arn, ArnError};
 pub use entities::*;

@@ -36,6 +36,14 @@ impl ParsedPolicy {
     }
 }
 
+/// The policy grammar nests five levels (policy, Statement list, statement,
+/// Condition, operator, key, values); anything far deeper is refused before
+/// the recursive JSON parser could run out of stack.
+pub const POLICY_DEPTH: crate::json::DepthLimit = crate::json::DepthLimit {
+    levels: 32,
+    why: "the policy grammar nests at most seven levels (Statement, Condition, operator, key, values)",
+};
+
 pub fn parse_policy(text: &str) -> ParsedPolicy {
     let mut parser = Parser {
         text,
@@ -43,7 +51,21 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         diagnostics: Vec::new(),
         variables_enabled: false,
     };
-    let policy = parser.document();
+    let policy = match crate::json::check(text.as_bytes(), POLICY_DEPTH) {
+        Err(e @ crate::json::StrictError::TooDeep { .. }) => {
+            let at = e.location().offset;
+            parser.error(
+                "json-too-deep",
+                Span::new(at, at + 1),
+                "",
+                e.to_string(),
+                Some("a policy is a JSON object with Version and Statement; remove the extra nesting"),
+            );
+            None
+        }
+        // Repeated keys are reported by the parse itself, element by element.
+        _ => parser.document(),
+    };
     ParsedPolicy {
         policy,
         diagnostics: parser.diagnostics,

@@ -634,20 +634,14 @@ fn write_file(
     bytes: &[u8],
     expected: Option<&Fingerprint>,
 ) -> Result<(Fingerprint, String), SessionError> {
-    let existed = path.exists();
     match save::save_atomically(path, bytes, expected) {
-        Ok(fingerprint) => Ok((
-            fingerprint,
-            if existed {
-                format!(
-                    "saved {} as a workspace file; the previous version is {}",
-                    path.display(),
-                    save::backup_path(path).display()
-                )
-            } else {
-                format!("saved {} as a workspace file", path.display())
-            },
-        )),
+        Ok(saved) => {
+            let message = match saved.describe_previous() {
+                Some(previous) => format!("saved {} as a workspace file; {previous}", path.display()),
+                None => format!("saved {} as a workspace file", path.display()),
+            };
+            Ok((saved.fingerprint, message))
+        }
         Err(save::SaveError::ChangedOnDisk { path }) => Err(SessionError::ChangedOnDisk { path }),
         Err(e) => Err(SessionError::Save(e)),
     }

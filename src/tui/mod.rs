@@ -1,6 +1,6 @@
 //! The explorer: a full-screen terminal UI over a [`Session`](crate::session::Session)
 //! (ratatui on crossterm). The terminal is always given back as it was
-//! found — on quit, on error and on panic.
+//! found — on quit, on error, on panic and on a signal that ends the process.
 //!
 //! The parts: [`app`] keeps them together and routes actions; each pane and
 //! popup is a [`component::Component`] in its own file; [`action`] is the
@@ -76,12 +76,64 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// The real terminal as the loop's driver.
-struct TerminalDriver {
-    terminal: Terminal<CrosstermBackend<std::io::Stdout>>,
+/// Signals that end the explorer from outside: `kill`, the terminal closing
+/// (SIGHUP), SIGINT sent by another process (in raw mode ctrl-c is a key,
+/// not a signal), SIGQUIT. Each is noted, the terminal is given back, and
+/// then the signal takes its usual course; unsaved work stays in the
+/// journal for the next start.
+#[cfg(unix)]
+const ENDING_SIGNALS: [i32; 4] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+];
+#[cfg(not(unix))]
+const ENDING_SIGNALS: [i32; 0] = [];
+
+/// The ending signals, noted while the explorer runs.
+struct Signals {
+    caught: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ids: Vec<signal_hook::SigId>,
 }
 
-impl Driver for TerminalDriver {
+impl Signals {
+    fn watch() -> std::io::Result<Signals> {
+        let caught = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut ids = Vec::new();
+        for signal in ENDING_SIGNALS {
+            ids.push(signal_hook::flag::register_usize(
+                signal,
+                caught.clone(),
+                signal as usize,
+            )?);
+        }
+        Ok(Signals { caught, ids })
+    }
+
+    fn caught(&self) -> Option<i32> {
+        match self.caught.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => None,
+            signal => i32::try_from(signal).ok(),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// The real terminal as the loop's driver; it stops the loop when a signal comes.
+struct TerminalDriver<'a> {
+    terminal: Terminal<CrosstermBackend<std::io::Stdout>>,
+    signals: &'a Signals,
+}
+
+impl Driver for TerminalDriver<'_> {
     fn poll(&mut self, timeout: Duration) -> std::io::Result<Poll> {
         Ok(if crossterm::event::poll(timeout)? {
             Poll::Ready
@@ -112,10 +164,27 @@ impl Driver for TerminalDriver {
         out.write_all(escape.as_bytes())?;
         out.flush()
     }
+
+    fn stopped(&self) -> bool {
+        self.signals.caught().is_some()
+    }
 }
 
-/// Run the explorer until the user quits.
-pub fn run(mut app: App) -> std::io::Result<()> {
+/// Run the explorer until the user quits or a signal ends it; in the
+/// second case the terminal is given back and the process ends as the
+/// signal would have ended it.
+pub fn run(app: App) -> std::io::Result<()> {
+    let signals = Signals::watch()?;
+    let result = run_terminal(app, &signals);
+    if let Some(signal) = signals.caught() {
+        restore_terminal();
+        drop(signals);
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    }
+    result
+}
+
+fn run_terminal(mut app: App, signals: &Signals) -> std::io::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(std::io::Error::other(
             "the explorer needs a terminal; in scripts use `iamscope summary`, `explain` or `who-can`",
@@ -136,7 +205,7 @@ pub fn run(mut app: App) -> std::io::Result<()> {
     }
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;
-    let mut driver = TerminalDriver { terminal };
+    let mut driver = TerminalDriver { terminal, signals };
     driver::run(&mut app, &mut driver)
 }
 

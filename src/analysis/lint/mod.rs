@@ -67,6 +67,7 @@ impl PolicyKind {
     /// The size AWS allows for one document of this kind, counted without
     /// white space, and how bad it is to exceed it.
     pub fn size_quota(self) -> Option<SizeQuota> {
+        use crate::model::quotas;
         // IAM quotas page ("IAM and AWS STS quotas"): managed policy 6,144
         // characters; role trust policy 2,048 by default (adjustable);
         // session policies 2,048 (AssumeRole API). Organizations quotas:
@@ -74,27 +75,27 @@ impl PolicyKind {
         // have a quota per service, so none is applied here.
         match self {
             PolicyKind::Identity | PolicyKind::Boundary => Some(SizeQuota {
-                limit: 6_144,
+                limit: quotas::MANAGED_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a managed policy",
             }),
             PolicyKind::Scp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a service control policy",
             }),
             PolicyKind::Rcp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a resource control policy",
             }),
             PolicyKind::Trust => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::TRUST_POLICY_SIZE,
                 severity: Severity::Warning,
                 what: "a role trust policy (the default quota; it can be raised)",
             }),
             PolicyKind::Session => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::SESSION_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a session policy",
             }),
@@ -134,6 +135,11 @@ pub const CHECKS: &[Check] = &[
     // The parser's diagnostics (JSON and grammar).
     check("json-syntax", Severity::Error, "the text is not valid JSON"),
     check("json-empty", Severity::Error, "the document is empty"),
+    check(
+        "json-too-deep",
+        Severity::Error,
+        "the JSON nests far deeper than the policy grammar allows",
+    ),
     check(
         "policy-not-object",
         Severity::Error,
@@ -402,6 +408,7 @@ pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: us
             policy,
             catalog: catalog(),
             out: Vec::new(),
+            suggestions_left: 200,
         };
         lint.run(size);
         findings.extend(lint.out);
@@ -418,9 +425,23 @@ struct Lint<'a> {
     policy: &'a Policy,
     catalog: &'static Catalog,
     out: Vec<Finding>,
+    /// Did-you-mean searches left for this document: each compares a name
+    /// with a whole service's actions, so a document of thousands of
+    /// misspellings (no real one has them) gets suggestions for the first
+    /// ones only.
+    suggestions_left: usize,
 }
 
 impl Lint<'_> {
+    /// Did-you-mean candidates for `unknown`, while the document's share lasts.
+    fn suggest(&mut self, unknown: &str) -> Vec<String> {
+        if self.suggestions_left == 0 {
+            return Vec::new();
+        }
+        self.suggestions_left -= 1;
+        self.catalog.suggest(unknown, 3)
+    }
+
     fn run(&mut self, size: usize) {
         elements::check_policy(self, size);
         for statement in &self.policy.statements {
