@@ -343,24 +343,16 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             };
             let settings = crate::tui::load_settings().map_err(|e| Failure::bad_input(format!("settings: {e}")))?;
             let loaded = account.load()?;
-            let source = if account.accounts.is_empty() {
-                "demo account".to_owned()
-            } else {
-                account
-                    .accounts
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let now = jiff::Timestamp::now();
+            let paths = io::paths::Paths::discover();
+            let options = crate::session::Options {
+                readonly: cli.readonly,
+                // unsaved work is journaled here; journals a crash left are offered back
+                journal_dir: paths.journal_dir(),
+                pid: std::process::id(),
             };
-            let mut app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
-            app.readonly = cli.readonly;
-            for path in &account.accounts {
-                let fingerprint = io::save::Fingerprint::of(path)
-                    .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
-                app.files.push(path.clone());
-                app.fingerprints.push(fingerprint);
-            }
+            let session = crate::session::Session::new(loaded, &account.accounts, options, now)
+                .map_err(|e| Failure::bad_input(e.to_string()))?;
             let (lessons, problems) = crate::lessons::all(cli.lessons.as_deref())
                 .map_err(|p| Failure::bad_input(format!("{p} (check the folder given to --lessons)")))?;
             if let Some(problem) = problems.first() {
@@ -368,12 +360,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                     "{problem} — `iamscope lesson check FILE` says more about each lesson file"
                 )));
             }
-            app.set_lessons(lessons, io::paths::Paths::discover().lesson_progress_file());
-            if !app.readonly {
-                // unsaved edits are journaled here, and a journal a crash left is offered back
-                app.set_journal_dir(io::paths::Paths::discover().journal_dir());
-                app.check_recovery();
-            }
+            let mut app = crate::tui::App::new(session, settings, now);
+            app.set_lessons(lessons, paths.lesson_progress_file());
             drop(out);
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
