@@ -13,9 +13,7 @@ const UNIFORM: Sizes = Sizes {
 };
 
 fn request(principal: PrincipalSpec, action: &str, resource: &str) -> Request {
-    let mut r = Request::new(principal, action, resource);
-    r.time = Some("2026-06-01T12:00:00Z".parse().unwrap());
-    r
+    Request::new(principal, action, resource, "2026-06-01T12:00:00Z".parse().unwrap())
 }
 
 fn demo(c: &mut Criterion) {

@@ -288,7 +288,7 @@ fn a_session_killed_with_sigkill_is_recovered_on_the_next_start() {
         file = quoted(&account.display().to_string()),
     );
     tmux.run(&["respawn-pane", "-k", "-t", &tmux.session, &again]);
-    let screen = tmux.wait_for_text("Recover unsaved changes?");
+    let screen = tmux.wait_for_text("Recover unsaved work?");
     assert!(screen.contains("rename user dave to david"), "{screen}");
     tmux.keys(&["y"]);
     tmux.wait_for_text("recovered 1 unsaved change");
@@ -305,4 +305,50 @@ fn a_session_killed_with_sigkill_is_recovered_on_the_next_start() {
         iamscope::io::DEMO_ACCOUNT,
         "the file as it was is kept beside it"
     );
+}
+
+/// Whether the terminal's line discipline is back in canonical mode, as the
+/// shell printed it after iamscope ended (`stty -a` says `-icanon` in raw mode).
+fn canonical_after_exit(screen: &str) -> bool {
+    screen.lines().any(|l| l.trim() == "MODE=icanon")
+}
+
+#[test]
+#[ignore = "needs tmux; run by .ci/run"]
+fn a_signal_that_ends_the_explorer_gives_the_terminal_back() {
+    let binary = env!("CARGO_BIN_EXE_iamscope");
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let dirs = tempfile::tempdir().expect("a temporary directory");
+        let command = format!(
+            "IAMSCOPE_CONFIG_DIR={dir} IAMSCOPE_DATA_DIR={dir} {bin}; echo EXIT=$?; \
+             echo MODE=$(stty -a | grep -o -- '-\\?icanon' | head -1); sleep 30",
+            dir = quoted(&dirs.path().display().to_string()),
+            bin = quoted(binary),
+        );
+        let tmux = Tmux::start(&command);
+        tmux.wait_for_text("iamscope-demo");
+        assert_eq!(tmux.display("#{alternate_on}"), "1");
+        assert_eq!(tmux.display("#{cursor_flag}"), "0", "the explorer hides the cursor");
+
+        let pid = iamscope_pid(&tmux);
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let screen = tmux.wait_for_text("MODE=");
+        assert!(screen.contains(&format!("EXIT={status}")), "SIG{signal}: {screen}");
+        assert!(canonical_after_exit(&screen), "SIG{signal} left raw mode on: {screen}");
+        assert_eq!(
+            tmux.display("#{alternate_on}"),
+            "0",
+            "SIG{signal}: still on the alternate screen"
+        );
+        assert_eq!(tmux.display("#{cursor_flag}"), "1", "SIG{signal}: the cursor is hidden");
+        assert_eq!(
+            tmux.display("#{mouse_any_flag}#{mouse_sgr_flag}"),
+            "00",
+            "SIG{signal}: mouse reporting"
+        );
+    }
 }

@@ -768,3 +768,31 @@ fn deleting_a_policy_detaches_it_and_clears_it_as_a_boundary_everywhere() {
         "{commands:?}"
     );
 }
+
+/// The impact preview asks only requests AWS could receive: every action it
+/// compares goes with a resource of a type that action takes (Service
+/// Authorization Reference), never `dynamodb:DescribeTable` on a bucket.
+#[test]
+fn the_impact_preview_asks_only_requests_aws_could_receive() {
+    let model = demo();
+    let change = Change::AttachPolicy {
+        holder: Holder::User("bob".into()),
+        arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+    };
+    let impact = iamscope::analysis::impact::impact(&model, &change, now()).expect("the change is allowed");
+    assert!(!impact.flips.is_empty(), "read-only access flips some of bob's reads");
+    // well-known services are asked about first, not the first services A to Z
+    assert!(
+        impact.flips.iter().any(|f| f.action.starts_with("iam:")),
+        "{:?}",
+        impact.flips.first()
+    );
+    for flip in &impact.flips {
+        let warnings = iamscope::eval::warnings::action_resource_warnings(
+            iamscope::catalog::catalog(),
+            &flip.action,
+            &flip.resource,
+        );
+        assert!(warnings.is_empty(), "{}: {warnings:?}", flip.line());
+    }
+}

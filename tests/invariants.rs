@@ -305,13 +305,13 @@ impl Req {
             PrincipalSpec::parse(PRINCIPALS[self.principal]).expect("a vocabulary principal"),
             ACTIONS[self.action],
             RESOURCES[self.resource],
+            "2026-06-01T12:00:00Z".parse().expect("a timestamp"),
         );
         let mut context = Context::new();
         for (key, values) in &self.context {
             context.set(key, values.iter().map(|v| (*v).to_owned()).collect());
         }
         request.context = context;
-        request.time = Some("2026-06-01T12:00:00Z".parse().expect("a timestamp"));
         if let Some(session) = &world.session {
             let text = document(session, false, true).to_string();
             request.session_policies = vec![PolicyDocument::from_json_text(text)];
@@ -483,7 +483,7 @@ fn decision(world: &World, req: &Req) -> Decision {
     let fast = eval::decide(&model, &request).expect("the principal resolves");
     assert_eq!(
         (fast.decision, fast.basis.code()),
-        (explained.decision, explained.rule),
+        (explained.decision, explained.rule()),
         "the fast path disagrees for {request:?}"
     );
     explained.decision
@@ -635,7 +635,7 @@ proptest! {
         let explained = eval::evaluate(&model, &request).expect("the principal resolves");
         let fast = eval::decide(&model, &request).expect("the principal resolves");
         prop_assert_eq!(fast.decision, explained.decision);
-        prop_assert_eq!(fast.basis.code(), explained.rule);
+        prop_assert_eq!(fast.basis.code(), explained.rule());
         if let Some(info) = fast.deciding.and_then(|at| eval::explain::statement_info(&model, at)) {
             prop_assert!(
                 explained.deciding.iter().any(|d| d.policy == info.policy && d.index == info.index),

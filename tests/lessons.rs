@@ -5,15 +5,13 @@
 
 mod support;
 
-use support::{keys, press, screen};
+use support::Explorer;
 
 use std::process::Command;
 
-use crossterm::event::KeyCode;
 use iamscope::lessons::{Glossary, Lesson, Step};
-use iamscope::tui::App;
-use iamscope::tui::app::Overlay;
-use iamscope::tui::config::Settings;
+use iamscope::model::EntityRef;
+use iamscope::tui::sections::Target;
 
 fn now() -> jiff::Timestamp {
     "2026-11-01T00:00:00Z".parse().unwrap()
@@ -92,6 +90,9 @@ fn lessons_cover_the_concepts_of_the_workshop() {
         "user pool",
         "identity pool",
         "unauthenticated",
+        "enhanced flow",
+        "classic flow",
+        "amazoncognitounauthedidentitiessessionpolicy",
     ] {
         assert!(text.contains(concept), "no lesson speaks of {concept}");
     }
@@ -184,135 +185,109 @@ fn the_glossary_reads_and_finds_terms_in_sentences() {
     ] {
         assert!(g.find(term).is_some(), "{term} is not in the glossary");
     }
+    // the engine's sentences about Cognito's two flows lead to their terms
+    let enhanced: Vec<&str> = g
+        .terms_in("identity pool PhotoAppIdentities uses the enhanced flow only: Cognito caps guest credentials with the session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy")
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    for term in ["enhanced flow", "session policy", "session policy scope-down"] {
+        assert!(enhanced.contains(&term), "{term}: {enhanced:?}");
+    }
+    let classic: Vec<&str> = g
+        .terms_in("identity pool PhotoAppIdentities allows the classic (basic) flow, in which a guest assumes the role itself")
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(classic.contains(&"basic flow"), "{classic:?}");
+    assert_eq!(g.find("classic flow").unwrap().name, "basic flow");
+    assert_eq!(g.find("scope-down").unwrap().name, "session policy scope-down");
 }
 
 // ---- the learner's way through a lesson, in the explorer ----
 
-fn app(progress: &std::path::Path) -> App {
-    let loaded = iamscope::io::load(&[], None).unwrap();
-    let mut app = App::new(
-        loaded.model,
-        loaded.report,
-        "demo account".to_owned(),
-        Settings::default(),
-        now(),
-    );
-    app.set_lessons(Lesson::embedded(), Some(progress.to_owned()));
-    app
+fn explorer(progress: &std::path::Path) -> Explorer {
+    Explorer::demo().with_lessons(progress)
 }
 
-fn command(app: &mut App, line: &str) {
-    keys(app, ":");
-    keys(app, line);
-    press(app, KeyCode::Enter);
-}
-
-fn step(app: &App) -> usize {
-    app.lesson_session.as_ref().map(|s| s.step).unwrap()
+fn step(e: &Explorer) -> usize {
+    e.app.learning().run.as_ref().map(|r| r.step).unwrap()
 }
 
 #[test]
 fn a_learner_goes_through_the_root_user_lesson_and_the_engine_confirms_it() {
     let data = tempfile::tempdir().unwrap();
     let progress = data.path().join("lesson-progress.json");
-    let mut app = app(&progress);
-    let demo = iamscope::io::export::export_to_string(app.model.account(), iamscope::io::ExportFormat::Workspace);
+    let mut e = explorer(&progress);
+    let demo = iamscope::io::export::export_to_string(e.app.model().account(), iamscope::io::ExportFormat::Workspace);
 
-    command(&mut app, "lessons");
-    insta::assert_snapshot!("lesson_list", screen(&mut app, 120, 40));
-    press(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(app.overlay, Some(Overlay::Text { .. })),
-        "the concept comes first"
-    );
-    press(&mut app, KeyCode::Esc);
+    e.command("lessons");
+    insta::assert_snapshot!("lesson_list", e.text());
+    e.keys("enter");
+    assert!(e.text().contains("Lesson: The root user"), "the concept comes first");
+    e.keys("esc");
     assert_eq!(
-        app.selection(),
-        Some(iamscope::tui::sections::Target::Root),
+        e.app.selection(),
+        Some(Target::Entity(EntityRef::Root)),
         "step 1 looks at the root user"
     );
 
     // 1 read → 2 predict: the learner says Deny; the engine says Allow and why
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 1);
-    keys(&mut app, "]");
+    e.keys("]");
+    assert_eq!(step(&e), 1);
+    e.keys("]");
     assert!(
-        matches!(app.overlay, Some(Overlay::Picker { .. })),
+        e.text().contains("Predict: will AWS allow"),
         "] asks for the prediction"
     );
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
+    e.keys("down enter");
     assert!(
-        app.status
-            .as_deref()
-            .unwrap()
-            .starts_with("not this time: AWS decides Allow"),
-        "{:?}",
-        app.status
+        e.status().starts_with("not this time: AWS decides Allow"),
+        "{}",
+        e.status()
     );
-    let text = screen(&mut app, 120, 40);
+    let text = e.text();
     assert!(text.contains("✗ You said Deny; AWS decides Allow."), "{text}");
     assert!(text.contains("ALLOW"), "the inspector explains it:\n{text}");
     insta::assert_snapshot!("lesson_prediction_revealed", text);
 
     // 3 predict: right this time
-    keys(&mut app, "]");
-    keys(&mut app, "]");
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    assert!(app.status.as_deref().unwrap().starts_with("right"), "{:?}", app.status);
+    e.keys("] ] down enter");
+    assert!(e.status().starts_with("right"), "{}", e.status());
 
     // 4 do: not done until the checks pass
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 3);
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 3, "the task is not done yet");
-    assert!(
-        app.status.as_deref().unwrap().contains("3 checks to go"),
-        "{:?}",
-        app.status
-    );
-    keys(&mut app, "H");
-    assert!(screen(&mut app, 120, 40).contains("hint 1: n in the Users list creates a user"));
-    keys(&mut app, "1n");
-    keys(&mut app, "admin-you");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "/admin-you");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "m");
-    keys(&mut app, "Admins");
-    press(&mut app, KeyCode::Enter);
-    if matches!(app.overlay, Some(Overlay::Preview { .. })) {
-        press(&mut app, KeyCode::Enter);
+    e.keys("]");
+    assert_eq!(step(&e), 3);
+    e.keys("]");
+    assert_eq!(step(&e), 3, "the task is not done yet");
+    assert!(e.status().contains("3 checks to go"), "{}", e.status());
+    e.keys("H");
+    assert!(e.text().contains("hint 1: n in the Users list creates a user"));
+    e.keys("1 n").type_text("admin-you").keys("enter");
+    e.keys("/").type_text("admin-you").keys("enter");
+    e.keys("m").type_text("Admins").keys("enter");
+    if e.text().contains("impact of the change") {
+        e.keys("enter");
     }
-    assert!(app.step_done(), "{:?}", app.status);
-    assert!(
-        app.status.as_deref().unwrap().starts_with("✓ task done"),
-        "{:?}",
-        app.status
-    );
-    insta::assert_snapshot!("lesson_task_done", screen(&mut app, 120, 40));
+    assert!(e.app.learning().step_done(), "{}", e.status());
+    assert!(e.status().starts_with("✓ task done"), "{}", e.status());
+    insta::assert_snapshot!("lesson_task_done", e.text());
 
     // 5 read, then the lesson is complete
-    keys(&mut app, "]");
-    keys(&mut app, "]");
-    assert!(
-        app.status.as_deref().unwrap().contains("lesson complete"),
-        "{:?}",
-        app.status
-    );
+    e.keys("] ]");
+    assert!(e.status().contains("lesson complete"), "{}", e.status());
 
     // leaving gives back the account that was open, untouched
-    command(&mut app, "lesson quit");
-    assert!(app.lesson_session.is_none());
-    let after = iamscope::io::export::export_to_string(app.model.account(), iamscope::io::ExportFormat::Workspace);
+    e.command("lesson quit");
+    assert!(e.app.learning().run.is_none());
+    let after = iamscope::io::export::export_to_string(e.app.model().account(), iamscope::io::ExportFormat::Workspace);
     assert_eq!(after, demo);
-    assert!(app.model.user("admin-you").is_none());
+    assert!(e.app.model().user("admin-you").is_none());
 
     // a new session (a restart) knows the lesson is done
-    let mut again = self::app(&progress);
-    command(&mut again, "lessons");
-    let list = screen(&mut again, 120, 40);
+    let mut again = explorer(&progress);
+    again.command("lessons");
+    let list = again.text();
     assert!(list.contains("✓ done"), "{list}");
 }
 
@@ -320,40 +295,32 @@ fn a_learner_goes_through_the_root_user_lesson_and_the_engine_confirms_it() {
 fn progress_and_the_learner_s_changes_survive_a_restart() {
     let data = tempfile::tempdir().unwrap();
     let progress = data.path().join("lesson-progress.json");
-    let mut first = app(&progress);
-    command(&mut first, "lesson root-user");
-    press(&mut first, KeyCode::Esc);
-    for _ in 0..2 {
-        keys(&mut first, "]");
-    }
-    press(&mut first, KeyCode::Enter); // Allow
-    keys(&mut first, "]");
-    keys(&mut first, "]");
-    press(&mut first, KeyCode::Down);
-    press(&mut first, KeyCode::Enter); // Deny
-    keys(&mut first, "]");
-    keys(&mut first, "1n");
-    keys(&mut first, "admin-you");
-    press(&mut first, KeyCode::Enter);
+    let mut first = explorer(&progress);
+    first.command("lesson root-user");
+    first.keys("esc ] ] enter"); // Allow
+    first.keys("] ] down enter"); // Deny
+    first.keys("] 1 n").type_text("admin-you").keys("enter");
     assert_eq!(step(&first), 3);
     drop(first); // the terminal closes
 
-    let mut second = app(&progress);
-    command(&mut second, "lessons");
-    assert!(screen(&mut second, 120, 40).contains("step 4 of 5"));
-    press(&mut second, KeyCode::Enter);
-    press(&mut second, KeyCode::Esc);
+    let mut second = explorer(&progress);
+    second.command("lessons");
+    assert!(second.text().contains("step 4 of 5"));
+    second.keys("enter esc");
     assert_eq!(step(&second), 3, "resumed at the task");
-    assert!(second.model.user("admin-you").is_some(), "the learner's user is back");
-    let text = screen(&mut second, 80, 24);
+    assert!(
+        second.app.model().user("admin-you").is_some(),
+        "the learner's user is back"
+    );
+    let text = second.screen(80, 24);
     assert!(text.contains("✓ done    user admin-you exists"), "{text}");
     assert!(text.contains("✗ not yet admin-you is in group Admins"), "{text}");
     insta::assert_snapshot!("lesson_resumed_80x24", text);
 
-    command(&mut second, "lesson reset root-user");
+    second.command("lesson reset root-user");
     assert_eq!(step(&second), 0);
     assert!(
-        second.model.user("admin-you").is_none(),
+        second.app.model().user("admin-you").is_none(),
         "reset starts the account over"
     );
 }
@@ -393,4 +360,299 @@ fn an_instructor_s_folder_adds_lessons_and_a_broken_file_is_named() {
     let (status, out) = list(dir.path());
     assert_eq!(status, Some(2), "{out}");
     assert!(out.contains("broken.toml:2:9"), "{out}");
+}
+
+// ---- Cognito's enhanced flow: the website-guests lesson ----
+
+const GUEST: &str = "identity-pool/eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10:unauthenticated";
+
+fn lesson(id: &str) -> Lesson {
+    Lesson::embedded().into_iter().find(|l| l.id == id).unwrap()
+}
+
+fn request(principal: &str, action: &str, resource: &str) -> iamscope::eval::Request {
+    let principal = iamscope::eval::PrincipalSpec::parse(principal).unwrap();
+    iamscope::eval::Request::new(principal, action, resource, now())
+}
+
+/// "Scope-down policy for unauthenticated identities" (Cognito developer
+/// guide, IAM roles): in the enhanced flow Cognito passes the AWS managed
+/// session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy with every
+/// guest's credentials, and it has no S3 action; the basic (classic) flow has
+/// no such cap.
+#[test]
+fn enhanced_flow_scopes_guest_credentials_down_with_amazon_cognito_un_authed_identities_session_policy() {
+    use iamscope::eval::{Decision, StageKind, evaluate};
+    use iamscope::model::change::{Change, apply};
+    use iamscope::model::index::Holder;
+
+    let lesson = lesson("website-guests");
+    let mut model = lesson.start_model(now()).unwrap();
+    let pool = &model.account().identity_pools[0];
+    assert_eq!(
+        pool.allow_classic_flow,
+        Some(false),
+        "the lesson's pool has the enhanced flow only"
+    );
+
+    // the guest role allows everything: the session policy alone decides
+    let everything = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let put = Change::PutInlinePolicy {
+        holder: Holder::Role("PhotoAppGuestRole".to_owned()),
+        name: "Everything".to_owned(),
+        document: everything.to_owned(),
+    };
+    apply(&mut model, &put, now()).unwrap();
+
+    let read = evaluate(
+        &model,
+        &request(GUEST, "s3:GetObject", "arn:aws:s3:::photos/public/banner.jpg"),
+    )
+    .unwrap();
+    assert_eq!(read.decision, Decision::ImplicitDeny);
+    assert_eq!(read.rule(), "session-policy-does-not-allow", "{}", read.summary);
+    let session = read
+        .stages
+        .iter()
+        .find(|s| s.kind == StageKind::SessionPolicies)
+        .expect("the explanation shows the session policies");
+    assert_eq!(
+        session.policies.iter().map(|p| p.label()).collect::<Vec<_>>(),
+        ["AmazonCognitoUnAuthedIdentitiesSessionPolicy (session policy)"]
+    );
+    for (action, resource) in [
+        ("s3:PutObject", "arn:aws:s3:::photos/public/banner.jpg"),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:111122223333:table/Orders",
+        ),
+        (
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:eu-west-1:111122223333:function:orders",
+        ),
+    ] {
+        let outcome = iamscope::eval::decide(&model, &request(GUEST, action, resource)).unwrap();
+        assert_eq!(outcome.decision, Decision::ImplicitDeny, "{action}");
+    }
+    // the services the lesson names as let through
+    for action in [
+        "polly:SynthesizeSpeech",
+        "translate:TranslateText",
+        "transcribe:StartStreamTranscription",
+        "comprehend:DetectSentiment",
+        "rekognition:DetectLabels",
+        "geo:GetMapTile",
+        "mobiletargeting:PutEvents",
+        "firehose:PutRecord",
+        "personalize:GetRecommendations",
+        "rum:PutRumEvents",
+        "sagemaker:InvokeEndpoint",
+        "kms:Decrypt",
+    ] {
+        let outcome = iamscope::eval::decide(&model, &request(GUEST, action, "*")).unwrap();
+        assert_eq!(outcome.decision, Decision::Allow, "{action}");
+    }
+    // signed-in users get no such cap
+    let signed_in = GUEST.replace(":unauthenticated", ":authenticated");
+    let own = iamscope::eval::decide(&model, &request(&signed_in, "polly:SynthesizeSpeech", "*")).unwrap();
+    assert_eq!(
+        own.decision,
+        Decision::ImplicitDeny,
+        "the authenticated role has no Polly"
+    );
+
+    // the same pool with the classic flow on: the guest gets the whole role
+    model.edit(|a| a.identity_pools[0].allow_classic_flow = Some(true));
+    let classic = iamscope::eval::decide(
+        &model,
+        &request(GUEST, "s3:GetObject", "arn:aws:s3:::photos/public/banner.jpg"),
+    )
+    .unwrap();
+    assert_eq!(classic.decision, Decision::Allow);
+
+    // and the lesson asks the learner to predict exactly this denial
+    let predicted = lesson.steps.iter().any(|s| {
+        matches!(s, Step::Predict { request, answer: iamscope::lessons::Answer::Deny, .. }
+            if request.principal == GUEST && request.action == "s3:GetObject")
+    });
+    assert!(predicted, "the lesson has the predict step on the guest's S3 read");
+}
+
+#[test]
+fn a_lesson_sets_up_its_identity_pools_and_a_wrong_setting_is_named() {
+    let with = |start: &str| {
+        let text = format!(
+            "id = \"pools\"\ntitle = \"t\"\nsummary = \"s\"\nconcept = \"c\"\n{start}\n\
+             [[steps]]\nkind = \"predict\"\ntext = \"May a guest read?\"\n\
+             request = {{ principal = \"{GUEST}\", action = \"s3:GetObject\", resource = \"arn:aws:s3:::photos/public/banner.jpg\" }}\n\
+             answer = \"deny\"\n"
+        );
+        Lesson::parse(&text, "pools.toml")
+    };
+
+    // by name or by id; the setting reaches the engine
+    for pool in ["PhotoAppIdentities", "eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10"] {
+        let lesson = with(&format!(
+            "[start]\nidentity_pools = [{{ pool = \"{pool}\", allow_classic_flow = false }}]"
+        ))
+        .unwrap();
+        let model = lesson.start_model(now()).unwrap();
+        assert_eq!(model.account().identity_pools[0].allow_classic_flow, Some(false));
+        assert!(lesson.validate(now()).is_empty(), "{:?}", lesson.validate(now()));
+    }
+    // the demo pool as it is allows the classic flow: the guest reads, and the check says so
+    let problems = with("").unwrap().validate(now());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("the engine decides Allow"), "{problems:?}");
+
+    // guests turned off: the guest gets nothing at all
+    let lesson =
+        with("[start]\nidentity_pools = [{ pool = \"PhotoAppIdentities\", allow_unauthenticated = false }]").unwrap();
+    assert!(!lesson.start_model(now()).unwrap().account().identity_pools[0].allow_unauthenticated);
+
+    // a pool the account does not have: where, what, and the pools it has
+    let problems = with("[start]\nidentity_pools = [{ pool = \"ShopIdentities\", allow_classic_flow = false }]")
+        .unwrap()
+        .validate(now());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].place, "pools.toml, start");
+    assert!(
+        problems[0].message.contains("start.identity_pools[0]")
+            && problems[0].message.contains("no identity pool `ShopIdentities`")
+            && problems[0].message.contains("it has PhotoAppIdentities"),
+        "{problems:?}"
+    );
+    // a setting that sets nothing
+    let problems = with("[start]\nidentity_pools = [{ pool = \"PhotoAppIdentities\" }]")
+        .unwrap()
+        .validate(now());
+    assert!(problems[0].message.contains("sets nothing"), "{problems:?}");
+    // a misspelt setting: line and column
+    let err =
+        with("[start]\nidentity_pools = [{ pool = \"PhotoAppIdentities\", allow_clasic_flow = false }]").unwrap_err();
+    assert!(err.place.starts_with("pools.toml:6:"), "{err}");
+    assert!(err.message.contains("allow_clasic_flow"), "{err}");
+}
+
+#[test]
+fn the_website_guests_task_wants_cloudfront_for_the_site_s_distribution_only() {
+    use iamscope::model::change::{Change, apply};
+
+    let lesson = lesson("website-guests");
+    let (at, checks, solution) = lesson
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| match s {
+            Step::Do { checks, solution, .. } if checks.iter().any(|c| c.describe().contains("cloudfront")) => {
+                Some((i, checks, solution))
+            }
+            _ => None,
+        })
+        .unwrap();
+    let mut before = lesson.start_model(now()).unwrap();
+    for step in &lesson.steps[..at] {
+        if let Step::Do { solution, .. } = step {
+            for change in solution {
+                apply(&mut before, change, now()).unwrap();
+            }
+        }
+    }
+    let Change::PutResourcePolicy { document, .. } = &solution[0] else {
+        panic!("the solution writes the bucket policy")
+    };
+    let failing = |document: String| {
+        let mut model = before.clone();
+        let change = Change::PutResourcePolicy {
+            resource_arn: "arn:aws:s3:::photos".to_owned(),
+            document,
+        };
+        apply(&mut model, &change, now()).unwrap();
+        checks
+            .iter()
+            .filter(|c| c.evaluate(&model, now()) != Ok(true))
+            .map(|c| c.describe())
+            .collect::<Vec<_>>()
+    };
+    assert!(failing(document.clone()).is_empty());
+
+    // CloudFront without the condition: any distribution of any account
+    let any = document.replace(
+        ",\n            \"Condition\": {\"StringEquals\": {\"AWS:SourceArn\": \"arn:aws:cloudfront::111122223333:distribution/EPHOTOSITE1234\"}}",
+        "",
+    );
+    assert_ne!(&any, document);
+    let failed = failing(any.clone());
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].contains("cannot s3:GetObject") && failed[0].contains("444455556666:distribution"),
+        "{failed:?}"
+    );
+
+    // a public bucket: every distribution gets in as well
+    let public = any.replace(
+        r#""Principal": {"Service": "cloudfront.amazonaws.com"}"#,
+        r#""Principal": "*""#,
+    );
+    assert_ne!(public, any);
+    assert_eq!(failing(public), failed);
+
+    // the whole bucket rather than public/
+    let whole = document.replace(
+        r#""Resource": "arn:aws:s3:::photos/public/*",
+            "Condition""#,
+        r#""Resource": "arn:aws:s3:::photos/*",
+            "Condition""#,
+    );
+    assert_ne!(&whole, document);
+    let failed = failing(whole);
+    assert!(failed.len() == 1 && failed[0].contains("photos/users/"), "{failed:?}");
+
+    // only the new statement, the old ones dropped
+    let start = document
+        .find(
+            r#"        {
+            "Sid": "SiteDistributionReadsPublic""#,
+        )
+        .unwrap();
+    let alone = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}",
+        &document[start..]
+    );
+    let failed = failing(alone);
+    assert!(
+        failed
+            .iter()
+            .any(|c| c.starts_with("a Deny statement stops") && c.contains("aws:SecureTransport = false"))
+            && failed.iter().any(|c| c.contains("444455556666:root can")),
+        "{failed:?}"
+    );
+}
+
+#[test]
+fn a_learner_predicts_the_guest_s_s3_read_and_the_inspector_shows_the_session_policy() {
+    let data = tempfile::tempdir().unwrap();
+    let mut e = explorer(&data.path().join("lesson-progress.json"));
+    e.command("lesson website-guests");
+    e.keys("esc");
+    assert_eq!(
+        e.app.selection(),
+        Some(Target::Entity(EntityRef::IdentityPool {
+            id: "eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10".to_owned()
+        }))
+    );
+    assert!(e.text().contains("off (enhanced flow only)"));
+    e.keys("] ]");
+    assert!(e.text().contains("Predict: will AWS allow"));
+    // the recipe's learner expects the role's S3 read to work
+    e.keys("enter");
+    assert!(
+        e.status().starts_with("not this time: AWS decides ImplicitDeny"),
+        "{}",
+        e.status()
+    );
+    let text = e.text();
+    assert!(text.contains("✗ You said Allow; AWS decides ImplicitDeny."), "{text}");
+    assert!(text.contains("AmazonCognitoUnAuthedIdentitiesSessionPolicy"), "{text}");
+    insta::assert_snapshot!("lesson_guest_session_policy", text);
 }

@@ -485,11 +485,15 @@ mod iamspy {
         resource: &str,
         context: &[(&str, &str)],
     ) -> eval::Explanation {
-        let mut request = Request::new(PrincipalSpec::parse(principal).expect("an ARN"), action, resource);
+        let mut request = Request::new(
+            PrincipalSpec::parse(principal).expect("an ARN"),
+            action,
+            resource,
+            "2026-06-01T12:00:00Z".parse().expect("a timestamp"),
+        );
         for (key, value) in context {
             request.context.add(key, *value);
         }
-        request.time = Some("2026-06-01T12:00:00Z".parse().expect("a timestamp"));
         let explained = eval::evaluate(model, &request).unwrap_or_else(|e| panic!("{principal}: {e}"));
         let fast = eval::decide(model, &request).expect("resolves as above");
         assert_eq!(fast.decision, explained.decision, "{principal} {action} {resource}");
@@ -547,7 +551,7 @@ mod iamspy {
         let model = load("role-boundary-deny.json", &[], None);
         let e = decide(&model, ROLE, INVOKE, FUNCTION, &[]);
         assert_eq!(e.decision, Decision::ImplicitDeny);
-        assert_eq!(e.rule, "boundary-does-not-allow");
+        assert_eq!(e.rule(), "boundary-does-not-allow");
         assert_eq!(who(&model, INVOKE, FUNCTION, &[]), set(&[]));
 
         let user = "arn:aws:iam::123456789012:user/PermissionBoundaryAllow";
@@ -571,7 +575,7 @@ mod iamspy {
             own,
             &[],
         );
-        assert_eq!(e.rule, "boundary-does-not-allow");
+        assert_eq!(e.rule(), "boundary-does-not-allow");
     }
 
     /// IAMSpy distinguishes "a condition can be met" from "the request as
@@ -605,13 +609,13 @@ mod iamspy {
         // No resource policy: a function of another account is out of reach.
         let model = load("basic-allow.json", &[], None);
         assert_eq!(
-            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule,
+            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule(),
             "resource-account-does-not-allow"
         );
         // Its policy trusts this account: both sides allow.
         let model = load("basic-allow.json", &["cross-account-rp.json"], None);
         assert_eq!(
-            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule,
+            decide(&model, ROLE, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]).rule(),
             "both-accounts-allow"
         );
         assert_eq!(who(&model, INVOKE, OTHER_ACCOUNT_FUNCTION, &[]), set(&[ROLE]));

@@ -273,10 +273,10 @@ fn values_of(
     keys: &BTreeSet<String>,
 ) -> Vec<(String, Option<Vec<String>>)> {
     let requester = requester(model, entity);
-    let mut request = Request::new(spec(model, entity), "sts:AssumeRole", "*");
-    request.context = context.clone();
     // The time plays no part in these keys.
-    let env = Env::new(model, &request, &requester, jiff::Timestamp::UNIX_EPOCH);
+    let mut request = Request::new(spec(model, entity), "sts:AssumeRole", "*", jiff::Timestamp::UNIX_EPOCH);
+    request.context = context.clone();
+    let env = Env::new(model, &request, &requester);
     keys.iter()
         .map(|key| (key.clone(), env.get(key).map(|v| v.to_vec())))
         .collect()

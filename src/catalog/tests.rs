@@ -257,3 +257,41 @@ fn accepts_pairs_actions_with_resources_of_their_types() {
     assert!(c.accepts("iam:PassRole", "arn:aws:iam::111122223333:role/app"));
     assert!(c.accepts("madeup:Thing", "arn:aws:s3:::photos"), "unknown: cannot tell");
 }
+
+/// Service Authorization Reference: each action lists the resource types it
+/// takes; an ARN of another type (or of another service) is never the
+/// resource of that action's request.
+#[test]
+fn an_action_fits_only_resources_of_the_types_it_takes() {
+    let c = catalog();
+    assert_eq!(
+        c.resource_fit("s3:ListBucket", "arn:aws:s3:::photos"),
+        ResourceFit::Fits
+    );
+    assert!(matches!(
+        c.resource_fit("s3:ListBucket", "arn:aws:s3:::photos/*"),
+        ResourceFit::WrongType { .. }
+    ));
+    assert!(matches!(
+        c.resource_fit("dynamodb:DescribeTable", "arn:aws:s3:::photos"),
+        ResourceFit::WrongType { .. }
+    ));
+    assert!(matches!(
+        c.resource_fit("s3:GetObject", "arn:aws:iam::111122223333:policy/ReadOnly"),
+        ResourceFit::WrongType { .. }
+    ));
+    // sts:AssumeRole's resource type is named in STS but is an IAM role's ARN.
+    assert_eq!(
+        c.resource_fit("sts:AssumeRole", "arn:aws:iam::111122223333:role/app"),
+        ResourceFit::Fits
+    );
+    assert_eq!(
+        c.resource_fit("s3:ListAllMyBuckets", "arn:aws:s3:::photos"),
+        ResourceFit::TakesNoResource
+    );
+    assert_eq!(
+        c.resource_fit("madeup:Thing", "arn:aws:s3:::photos"),
+        ResourceFit::Unknown
+    );
+    assert!(!c.accepts("dynamodb:DescribeTable", "arn:aws:s3:::photos"));
+}

@@ -148,12 +148,12 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
         visible(&w.query),
         visible(&w.resource)
     );
-    let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
+    let width = super::render::column_width(w.allowed.iter().map(|a| a.principal.as_str()));
     for a in &w.allowed {
         let because = super::render::because(a.deciding.as_ref(), a.rule);
         out.push_str(&format!(
             "  {}  {}/{}  e.g. {}  — first by {because}\n",
-            p.green(&format!("{:<width$}", visible(&a.principal))),
+            p.green(&super::render::column(&a.principal, width)),
             a.allowed,
             w.actions,
             a.examples.join(", ")

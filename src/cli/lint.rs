@@ -209,7 +209,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        match account.load() {
+        match account.load_noting() {
             Ok(loaded) => {
                 let result = lint::lint_account(&loaded.model);
                 for policy in result.policies {
@@ -417,7 +417,10 @@ fn read_policy_file(path: &Path) -> Result<(String, String), String> {
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         ("<stdin>".to_owned(), bytes)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+        let bytes = crate::io::limits::read_limited(path, super::max_input()).map_err(|e| match e {
+            crate::io::LoadError::Read { source, .. } => format!("cannot read it: {source}"),
+            other => other.to_string(),
+        })?;
         (path.display().to_string(), bytes)
     };
     let text = String::from_utf8(bytes).map_err(|_| "it is not text (not UTF-8)".to_owned())?;

@@ -15,8 +15,10 @@ pub mod lint;
 pub mod progress;
 pub mod render;
 pub mod screenshots;
+pub mod why;
 
 use crate::analysis::summary::AccountSummary;
+use crate::eval::Assume;
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
 /// Exit status for bad arguments or input (clap uses it too).
@@ -51,6 +53,19 @@ pub struct Cli {
     /// A folder of lesson files to offer beside the built-in lessons (:lessons)
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+
+    /// Refuse input files larger than this (512M by default, five times an
+    /// account at every IAM quota), e.g. 2G
+    #[arg(long, global = true, value_name = "SIZE", default_value = "512M", value_parser = io::limits::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// The `--max-input-size` of this run, set once at the start of [`run`].
+static MAX_INPUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(io::limits::DEFAULT_MAX_INPUT);
+
+/// The largest input file this run reads.
+pub fn max_input() -> u64 {
+    MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,15 +105,27 @@ pub enum Command {
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); default: now
+        #[arg(long, value_name = "TIME")]
+        time: Option<String>,
+        /// realistic: fill in the keys every real request carries, each listed
+        /// under "Assumed"; none: take the context literally, as AWS's policy
+        /// simulator does
+        #[arg(long, value_name = "MODE", default_value = "realistic", value_parser = Assume::parse)]
+        assume: Assume,
+        /// Exit with status 2 when the request is one AWS would never receive
+        /// (an unknown action, a resource of a type the action does not take)
+        #[arg(long)]
+        strict: bool,
         /// Print JSON
         #[arg(long)]
         json: bool,
-        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}), one JSON result per line
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
         #[arg(long, value_name = "FILE.jsonl")]
         requests: Option<PathBuf>,
-        /// With --requests: include the full trace in each result
-        #[arg(long, requires = "requests")]
-        trace: bool,
+        /// With --requests: add each answer's summary sentence and its full trace
+        #[arg(long, alias = "trace", requires = "requests")]
+        explain: bool,
     },
     /// List every principal allowed to do an action on a resource, and why;
     /// or, for an action set (a wildcard, a service, an access level), each
@@ -129,6 +156,10 @@ pub enum Command {
     /// Check policies for mistakes and risks, like a compiler checks code
     #[command(long_about = lint::LONG_ABOUT)]
     Lint(lint::LintArgs),
+    /// Why was a request denied? Explain an AccessDenied message, a decoded
+    /// authorization message or CloudTrail events, and propose the fix
+    #[command(long_about = why::LONG_ABOUT)]
+    Why(why::WhyArgs),
     /// Lessons: validate lesson files (for instructors) or list the lessons
     Lesson {
         #[command(subcommand)]
@@ -243,7 +274,21 @@ pub struct AccountArgs {
 impl AccountArgs {
     pub fn load(&self) -> Result<Loaded, io::LoadError> {
         let sources: Vec<AccountSource> = self.accounts.iter().cloned().map(AccountSource::File).collect();
-        io::load(&sources, self.credential_report.as_deref())
+        io::load_with_limit(&sources, self.credential_report.as_deref(), max_input())
+    }
+
+    /// Load, and say on stderr what the loader noticed that may make an
+    /// answer wrong (`summary` lists every warning itself).
+    pub fn load_noting(&self) -> Result<Loaded, io::LoadError> {
+        let loaded = self.load()?;
+        for w in loaded.report.warnings.iter().filter(|w| w.affects_answers) {
+            eprintln!(
+                "warning: {}: {}",
+                render::visible(&w.source),
+                render::visible(&w.message)
+            );
+        }
+        Ok(loaded)
     }
 }
 
@@ -292,15 +337,16 @@ pub fn main() -> ExitCode {
         // A closed pipe (`iamscope export | head`) is not an error worth a message.
         Err(failure) if failure.message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            eprintln!("error: {}", render::visible(&failure.message));
             ExitCode::from(failure.status)
         }
     }
 }
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    MAX_INPUT.store(cli.max_input_size, std::sync::atomic::Ordering::Relaxed);
+    // Every byte printed passes the one boundary that escapes control characters.
+    let mut out = render::safe_stdout();
     match cli.command {
         None => {
             let account = AccountArgs {
@@ -309,24 +355,16 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             };
             let settings = crate::tui::load_settings().map_err(|e| Failure::bad_input(format!("settings: {e}")))?;
             let loaded = account.load()?;
-            let source = if account.accounts.is_empty() {
-                "demo account".to_owned()
-            } else {
-                account
-                    .accounts
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let now = jiff::Timestamp::now();
+            let paths = io::paths::Paths::discover();
+            let options = crate::session::Options {
+                readonly: cli.readonly,
+                // unsaved work is journaled here; journals a crash left are offered back
+                journal_dir: paths.journal_dir(),
+                pid: std::process::id(),
             };
-            let mut app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
-            app.readonly = cli.readonly;
-            for path in &account.accounts {
-                let fingerprint = io::save::Fingerprint::of(path)
-                    .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
-                app.files.push(path.clone());
-                app.fingerprints.push(fingerprint);
-            }
+            let session = crate::session::Session::new(loaded, &account.accounts, options, now)
+                .map_err(|e| Failure::bad_input(e.to_string()))?;
             let (lessons, problems) = crate::lessons::all(cli.lessons.as_deref())
                 .map_err(|p| Failure::bad_input(format!("{p} (check the folder given to --lessons)")))?;
             if let Some(problem) = problems.first() {
@@ -334,12 +372,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                     "{problem} — `iamscope lesson check FILE` says more about each lesson file"
                 )));
             }
-            app.set_lessons(lessons, io::paths::Paths::discover().lesson_progress_file());
-            if !app.readonly {
-                // unsaved edits are journaled here, and a journal a crash left is offered back
-                app.set_journal_dir(io::paths::Paths::discover().journal_dir());
-                app.check_recovery();
-            }
+            let mut app = crate::tui::App::new(session, settings, now);
+            app.set_lessons(lessons, paths.lesson_progress_file());
             drop(out);
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
@@ -356,7 +390,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Export { account, format }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             let format = match format {
                 FormatArg::Gaad => ExportFormat::Gaad,
                 FormatArg::Workspace => ExportFormat::Workspace,
@@ -377,21 +411,31 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             action,
             resource,
             context,
+            time,
+            assume,
+            strict,
             json,
             requests,
-            trace,
+            explain,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
+            let now = jiff::Timestamp::now();
+            let strictness = if strict {
+                explain::Strictness::Strict
+            } else {
+                explain::Strictness::Warn
+            };
             if let Some(path) = requests {
-                return explain::explain_many(&loaded.model, &path, trace, &mut out);
+                return explain::explain_many(&loaded.model, &path, now, explain, strictness, &mut out);
             }
             let (Some(principal), Some(action), Some(resource)) = (principal, action, resource) else {
                 return Err(Failure::bad_input(
                     "explain needs --principal, --action and --resource (or --requests FILE.jsonl)",
                 ));
             };
-            let request = explain::request(&principal, &action, &resource, &context)?;
-            explain::explain_one(&loaded.model, &request, json, &mut out)
+            let mut spec = explain::spec(&principal, &action, &resource, &context, assume)?;
+            spec.time = time;
+            explain::explain_one(&loaded.model, &spec, now, json, strictness, &mut out)
         }
         Some(Command::WhoCan {
             account,
@@ -402,7 +446,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
                     explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
@@ -426,7 +470,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
         }
         Some(Command::Reach {
@@ -437,7 +481,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::reach(
                 &loaded.model,
                 principal.as_deref(),
@@ -456,7 +500,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             context,
             json,
         }) => {
-            let loaded = account.load()?;
+            let loaded = account.load_noting()?;
             analysis::escalation(
                 &loaded.model,
                 principal.as_deref(),
@@ -490,6 +534,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
+        Some(Command::Why(args)) => why::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;

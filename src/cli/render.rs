@@ -1,11 +1,29 @@
-//! Text for terminals and pipes: an explanation as a readable tree, with
-//! colour only when writing to a terminal and NO_COLOR is unset. Meaning
-//! never rests on colour alone: every line also carries a word or a mark.
+//! Text for terminals and pipes, and the one boundary every byte the
+//! command line prints passes through.
+//!
+//! Colour is written as private marks ([`Paint`]) that only [`SafeOut`]
+//! turns into terminal codes — when the output is a terminal and NO_COLOR
+//! is unset — and every control character that reached the text from a
+//! file (an escape sequence in a policy's Sid, a bell in a user name) is
+//! shown as `\u001b`, never sent raw: a name cannot retitle the terminal,
+//! clear the screen or reach the clipboard. Meaning never rests on colour
+//! alone: every line also carries a word or a mark.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use crate::analysis::who_can::WhoCan;
+use crate::eval::outline::{self, Audience, Node, Tone};
 use crate::eval::{Decision, Explanation};
+
+/// The private marks colour is written with (Unicode private use area).
+const RESET: char = '\u{E000}';
+const STYLES: [(char, &str); 5] = [
+    ('\u{E001}', "1"),
+    ('\u{E002}', "2"),
+    ('\u{E003}', "1;32"),
+    ('\u{E004}', "1;31"),
+    ('\u{E005}', "1;33"),
+];
 
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
@@ -15,34 +33,37 @@ pub struct Paint {
 impl Paint {
     /// Colour when stdout is a terminal and NO_COLOR is not set (no-color.org).
     pub fn for_stdout() -> Paint {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Paint {
-            enabled: !no_color && std::io::stdout().is_terminal(),
+            enabled: colour_wanted(std::io::stdout().is_terminal()),
         }
     }
 
-    fn wrap(&self, code: &str, text: &str) -> String {
+    fn wrap(&self, style: usize, text: &str) -> String {
         if self.enabled {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            let mut out = String::with_capacity(text.len() + 6);
+            out.push(STYLES[style].0);
+            out.push_str(text);
+            out.push(RESET);
+            out
         } else {
             text.to_owned()
         }
     }
 
     pub fn bold(&self, text: &str) -> String {
-        self.wrap("1", text)
+        self.wrap(0, text)
     }
     pub fn dim(&self, text: &str) -> String {
-        self.wrap("2", text)
+        self.wrap(1, text)
     }
     pub fn green(&self, text: &str) -> String {
-        self.wrap("1;32", text)
+        self.wrap(2, text)
     }
     pub fn red(&self, text: &str) -> String {
-        self.wrap("1;31", text)
+        self.wrap(3, text)
     }
     pub fn yellow(&self, text: &str) -> String {
-        self.wrap("1;33", text)
+        self.wrap(4, text)
     }
 
     pub fn decision(&self, decision: Decision) -> String {
@@ -53,91 +74,239 @@ impl Paint {
             Decision::ImplicitDeny => self.yellow(text),
         }
     }
+
+    pub fn tone(&self, tone: Tone, text: &str) -> String {
+        match tone {
+            Tone::Text => text.to_owned(),
+            Tone::Heading => self.bold(text),
+            Tone::Dim => self.dim(text),
+            Tone::Good => self.green(text),
+            Tone::Bad => self.red(text),
+            Tone::Warn => self.yellow(text),
+        }
+    }
 }
 
-/// Control characters from names or policies are shown, never sent raw.
+fn colour_wanted(terminal: bool) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && terminal
+}
+
+/// A character that must not reach a terminal raw: C0 and C1 controls but
+/// newline and tab, DEL, and the invisible marks that reorder or hide text
+/// (bidirectional overrides and isolates, zero-width characters).
+fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Escape one character as JSON does (`\u001b`), which reads the same in
+/// text and keeps JSON output valid.
+fn push_escaped(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{:04x}", c as u32);
+}
+
+/// Text from a file, made safe to print: control characters escaped, colour
+/// marks dropped.
 pub fn visible(text: &str) -> String {
-    let hidden = |c: char| c.is_control() && c != '\t';
     // Almost every text has none: copy it as it is (whole-account commands
     // print millions of these).
-    if !text.chars().any(hidden) {
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
         return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if hidden(c) {
-            out.extend(c.escape_default());
+        if is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c) {
+            push_escaped(&mut out, c);
         } else {
             out.push(c);
         }
     }
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
+        return text.to_owned();
+    }
     out
 }
 
+/// The widest a padded column gets: a longer cell (a name taken from a file
+/// can be any length) runs past its column instead of pushing every row out.
+pub const MAX_COLUMN: usize = 48;
+
+/// The width of a column holding these cells, as they will be shown, at most
+/// [`MAX_COLUMN`].
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>) -> usize {
+    cells
+        .into_iter()
+        .map(|c| unicode_width::UnicodeWidthStr::width(visible(c).as_str()))
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN)
+}
+
+/// A cell made visible and padded with spaces to `width` columns (clamped to
+/// [`MAX_COLUMN`]); never a formatting width taken from the data.
+pub fn column(text: &str, width: usize) -> String {
+    let mut shown = visible(text);
+    let used = unicode_width::UnicodeWidthStr::width(shown.as_str());
+    let pad = width.min(MAX_COLUMN).saturating_sub(used);
+    shown.extend(std::iter::repeat_n(' ', pad));
+    shown
+}
+
+/// The boundary: a writer that turns colour marks into terminal codes (or
+/// drops them) and escapes every control character. Everything the command
+/// line prints goes through one of these.
+pub struct SafeOut<W: Write> {
+    inner: W,
+    colour: bool,
+    /// The start of a character split across two writes.
+    pending: Vec<u8>,
+    buffer: String,
+}
+
+impl<W: Write> SafeOut<W> {
+    pub fn new(inner: W, colour: bool) -> SafeOut<W> {
+        SafeOut {
+            inner,
+            colour,
+            pending: Vec::new(),
+            buffer: String::new(),
+        }
+    }
+
+    fn convert(&mut self, text: &str) {
+        self.buffer.clear();
+        for c in text.chars() {
+            if c == RESET {
+                if self.colour {
+                    self.buffer.push_str("\x1b[0m");
+                }
+            } else if let Some((_, code)) = STYLES.iter().find(|(m, _)| *m == c) {
+                if self.colour {
+                    self.buffer.push_str("\x1b[");
+                    self.buffer.push_str(code);
+                    self.buffer.push('m');
+                }
+            } else if is_hidden_control(c) {
+                push_escaped(&mut self.buffer, c);
+            } else {
+                self.buffer.push(c);
+            }
+        }
+    }
+}
+
+/// Standard output through the boundary, coloured when it is a terminal
+/// and NO_COLOR is unset.
+pub fn safe_stdout() -> SafeOut<std::io::StdoutLock<'static>> {
+    let colour = colour_wanted(std::io::stdout().is_terminal());
+    SafeOut::new(std::io::stdout().lock(), colour)
+}
+
+/// Bytes that need no look: printable ASCII, newline and tab.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+}
+
+impl<W: Write> Write for SafeOut<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() && plain_ascii(bytes) {
+            self.inner.write_all(bytes)?;
+            return Ok(bytes.len());
+        }
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(bytes);
+        let mut rest: &[u8] = &data;
+        let mut text = String::with_capacity(data.len());
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    text.push_str(valid);
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        // Cut off mid-character: wait for the rest.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            text.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[n..];
+                        }
+                    }
+                }
+            }
+        }
+        self.convert(&text);
+        self.inner.write_all(self.buffer.as_bytes())?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let pending = std::mem::take(&mut self.pending);
+            self.convert(&String::from_utf8_lossy(&pending));
+            self.inner.write_all(self.buffer.as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for SafeOut<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// An explanation as text: the answer, its sentence, then the whole outline.
 pub fn explanation(e: &Explanation, p: Paint) -> String {
     let mut out = String::new();
-    render(e, p, &mut out, 0);
+    out.push_str(&format!(
+        "{}  {}  {}  {}\n",
+        p.decision(e.decision),
+        e.principal,
+        e.action,
+        e.resource
+    ));
+    out.push_str(&e.summary);
+    out.push('\n');
+    let nodes = outline::outline(e, Audience::CommandLine);
+    for (i, node) in nodes.iter().enumerate() {
+        // A blank line before each stage-level block, as paragraphs.
+        let top_block = !node.children.is_empty() || node.key.ends_with("missing");
+        if top_block || i == 0 {
+            out.push('\n');
+        }
+        print_node(node, 0, p, &mut out);
+    }
     out
 }
 
-fn render(e: &Explanation, p: Paint, out: &mut String, depth: usize) {
-    let pad = "  ".repeat(depth);
-    for (i, hop) in e.hops.iter().enumerate() {
-        out.push_str(&format!(
-            "{pad}{}\n",
-            p.bold(&format!("Step {}: {} {}", i + 1, hop.action, hop.resource))
-        ));
-        render(hop, p, out, depth + 1);
-        out.push('\n');
+fn print_node(node: &Node, depth: usize, p: Paint, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
     }
-    out.push_str(&format!(
-        "{pad}{}  {}  {}  {}\n",
-        p.decision(e.decision),
-        visible(&e.principal),
-        visible(&e.action),
-        visible(&e.resource)
-    ));
-    out.push_str(&format!("{pad}{}\n", visible(&e.summary)));
-    for stage in &e.stages {
-        out.push_str(&format!("\n{pad}{} — {}\n", p.bold(stage.title), stage.verdict));
-        for policy in &stage.policies {
-            out.push_str(&format!("{pad}  {}\n", visible(&policy.label())));
-            if policy.statements.is_empty() {
-                out.push_str(&format!("{pad}    {}\n", p.dim("(no statements)")));
-            }
-            for s in &policy.statements {
-                let mark = match (s.deciding, s.matched) {
-                    (true, _) => p.bold("▶ decides"),
-                    (false, true) => "✓ applies".to_owned(),
-                    (false, false) => p.dim("· no"),
-                };
-                let why = match &s.miss {
-                    Some(miss) => format!(" — {}", miss.describe()),
-                    None => String::new(),
-                };
-                let line = format!(
-                    "{} {} {}{why}  (line {})",
-                    mark,
-                    s.effect.as_str(),
-                    visible(&s.label),
-                    s.line
-                );
-                out.push_str(&format!("{pad}    {}\n", if s.matched { line } else { p.dim(&line) }));
-            }
-        }
+    for span in &node.spans {
+        out.push_str(&p.tone(span.tone, &span.text));
     }
-    if !e.missing_context.is_empty() {
-        out.push_str(&format!(
-            "\n{pad}{} {}\n",
-            p.bold("Missing context keys:"),
-            e.missing_context.join(", ")
-        ));
-    }
-    if !e.assumptions.is_empty() {
-        out.push_str(&format!("\n{pad}{}\n", p.bold("Assumed:")));
-        for a in &e.assumptions {
-            out.push_str(&format!("{pad}  - {}\n", visible(a)));
-        }
+    out.push('\n');
+    for child in &node.children {
+        print_node(child, depth + 1, p, out);
     }
 }
 
@@ -163,13 +332,48 @@ pub fn who_can(w: &WhoCan, p: Paint) -> String {
         visible(&w.action),
         visible(&w.resource)
     );
-    let width = w.allowed.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0);
+    let width = column_width(w.allowed.iter().map(|a| a.principal.as_str()));
     for a in &w.allowed {
         let because = because(a.deciding.as_ref(), a.rule);
-        out.push_str(&format!(
-            "  {}  {because}\n",
-            p.green(&format!("{:<width$}", visible(&a.principal)))
-        ));
+        out.push_str(&format!("  {}  {because}\n", p.green(&column(&a.principal, width))));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::who_can::Allowed;
+
+    #[test]
+    fn a_principal_name_of_any_length_is_listed_without_a_panic() {
+        // 64 KB of name once panicked: a formatting width taken from the data.
+        let long = format!("user/{}", "n".repeat(64 * 1024));
+        let w = WhoCan {
+            action: "s3:GetObject".into(),
+            resource: "*".into(),
+            evaluated: 2,
+            allowed: [long.as_str(), "user/bob"]
+                .into_iter()
+                .map(|p| Allowed {
+                    principal: p.to_owned(),
+                    arn: None,
+                    rule: "identity-policy-allows",
+                    deciding: None,
+                })
+                .collect(),
+        };
+        let text = who_can(&w, Paint { enabled: false });
+        assert!(text.contains(&long), "the whole name is shown");
+        let bob = text.lines().find(|l| l.contains("user/bob")).unwrap();
+        assert_eq!(bob.find("identity"), Some(2 + MAX_COLUMN + 2), "{bob}");
+    }
+
+    #[test]
+    fn columns_count_what_is_shown() {
+        assert_eq!(column("a\u{1b}", 0), "a\\u001b");
+        assert_eq!(column("ab", 4), "ab  ");
+        assert_eq!(column("日本", 6), "日本  ", "wide characters take two columns");
+        assert_eq!(column_width(["x".repeat(500).as_str()]), MAX_COLUMN);
+    }
 }

@@ -239,8 +239,48 @@ pub enum KeySource {
     Request,
     /// AWS derives it from the principal or the request itself.
     Derived,
-    /// iamscope assumed a value every real request would carry.
-    Assumed,
+    /// iamscope assumed a value a real request would carry, for this reason.
+    Assumed(AssumedWhy),
+}
+
+/// Why iamscope filled in a key the request did not give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssumedWhy {
+    /// Every real request carries the key; this is its usual value.
+    UsualValue,
+    /// A time key: taken from the request's time.
+    RequestTime,
+    /// The request named no role session; iamscope made up its name.
+    InventedSessionName,
+    /// The request went to the region the resource's ARN names.
+    RegionFromResourceArn,
+    /// The resource's ARN names no region; the default region is assumed.
+    DefaultRegion,
+    /// The resource's ARN names no account: the loaded account is assumed.
+    ResourceAccount,
+    /// Another account's role session: its role's path is not known.
+    RolePathUnknown,
+}
+
+/// Every key iamscope may fill in with an assumed value, as AWS spells it.
+pub const ASSUMABLE_KEYS: [&str; 11] = [
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:SecureTransport",
+    "aws:ViaAWSService",
+    "aws:RequestedRegion",
+    "aws:ResourceAccount",
+    "aws:MultiFactorAuthPresent",
+    "aws:TokenIssueTime",
+    "aws:userid",
+    "aws:PrincipalArn",
+    "cognito-identity.amazonaws.com:sub",
+];
+
+/// The key's spelling in AWS's documentation, for a key given in any case.
+pub fn canonical_key(key: &str) -> Option<&'static str> {
+    ASSUMABLE_KEYS.iter().copied().find(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// Everything condition evaluation may look up.
@@ -256,10 +296,13 @@ pub struct Env<'a> {
     resource_region: &'a str,
     resource_account: Cow<'a, str>,
     resource_account_assumed: bool,
+    /// Which of [`ASSUMABLE_KEYS`] were looked up and assumed (a bit each).
+    assumed_used: std::cell::Cell<u32>,
 }
 
 impl<'a> Env<'a> {
-    pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>, now: Timestamp) -> Env<'a> {
+    pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>) -> Env<'a> {
+        let now = request.time;
         // arn:partition:service:region:account:resource
         let mut parts = request.resource.splitn(6, ':');
         let (resource_region, resource_account) = match (parts.next(), parts.next(), parts.next()) {
@@ -285,6 +328,17 @@ impl<'a> Env<'a> {
             resource_region,
             resource_account,
             resource_account_assumed: assumed,
+            assumed_used: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A time key is derived when the caller gave the request's time (or
+    /// one of the time keys), assumed when it is the caller's clock.
+    fn time_source(&self) -> KeySource {
+        if self.request.time_given {
+            KeySource::Derived
+        } else {
+            KeySource::Assumed(AssumedWhy::RequestTime)
         }
     }
 
@@ -305,7 +359,28 @@ impl<'a> Env<'a> {
         if let Some(values) = self.request.context.get_lower(key_lower) {
             return Some((Values::Many(Cow::Borrowed(values)), KeySource::Request));
         }
-        self.derived(key_lower)
+        let found = self.derived(key_lower);
+        if let Some((_, KeySource::Assumed(_))) = &found
+            && let Some(bit) = ASSUMABLE_KEYS.iter().position(|k| k.eq_ignore_ascii_case(key_lower))
+        {
+            self.assumed_used.set(self.assumed_used.get() | 1 << bit);
+        }
+        found
+    }
+
+    /// The assumed keys the evaluation consulted, with their values and
+    /// why, in the table's order.
+    pub fn consulted_assumptions(&self) -> Vec<(&'static str, Vec<String>, AssumedWhy)> {
+        let used = self.assumed_used.get();
+        ASSUMABLE_KEYS
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| used & (1 << bit) != 0)
+            .filter_map(|(_, key)| match self.derived(&key.to_ascii_lowercase())? {
+                (values, KeySource::Assumed(why)) => Some((*key, values.to_vec(), why)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// One value, for policy variables (multi-valued keys cannot be variables).
@@ -319,7 +394,11 @@ impl<'a> Env<'a> {
     }
 
     fn derived(&self, key: &str) -> Option<(Values<'_>, KeySource)> {
+        use AssumedWhy::*;
         use KeySource::{Assumed, Derived};
+        if self.request.assume == super::request::Assume::None {
+            return None;
+        }
         let one = |v: Cow<'a, str>, source| Some((Values::One(v), source));
         let b = |s: &'a str| Cow::Borrowed(s);
         let r = self.requester;
@@ -327,13 +406,29 @@ impl<'a> Env<'a> {
         match key {
             "aws:username" => match r {
                 Requester::User { user, .. } => one(b(&user.name), Derived),
+                // Another account's IAM user: its name is the ARN's last part
+                // (the key is present for every IAM user, "aws:username").
+                Requester::External {
+                    arn,
+                    kind: ExternalKind::User,
+                } => arn
+                    .resource()
+                    .rsplit('/')
+                    .next()
+                    .filter(|n| !n.is_empty())
+                    .and_then(|n| one(Cow::Owned(n.to_owned()), Derived)),
                 _ => None,
             },
             "aws:userid" => match r {
                 Requester::User { user, .. } => one(b(&user.id), Derived),
-                Requester::RoleSession { role, session, .. } => {
-                    one(Cow::Owned(format!("{}:{session}", role.id)), Derived)
-                }
+                Requester::RoleSession { role, session, .. } => one(
+                    Cow::Owned(format!("{}:{session}", role.id)),
+                    if session.as_ref() == DEFAULT_SESSION {
+                        Assumed(InventedSessionName)
+                    } else {
+                        Derived
+                    },
+                ),
                 Requester::Root => one(b(account), Derived),
                 _ => None,
             },
@@ -343,7 +438,7 @@ impl<'a> Env<'a> {
                     Requester::External {
                         kind: ExternalKind::Session,
                         ..
-                    } => Assumed,
+                    } => Assumed(RolePathUnknown),
                     _ => Derived,
                 };
                 one(Cow::Owned(a), source)
@@ -372,21 +467,23 @@ impl<'a> Env<'a> {
                 Requester::Service { name } => one(b(name), Derived),
                 _ => None,
             },
-            "aws:currenttime" => one(Cow::Owned(self.now.to_string()), Assumed),
-            "aws:epochtime" => one(Cow::Owned(self.now.as_second().to_string()), Assumed),
-            "aws:securetransport" => one(b("true"), Assumed),
-            "aws:viaawsservice" => one(b("false"), Assumed),
+            // The request's time (which follows a given aws:CurrentTime or
+            // aws:EpochTime, so the two always agree).
+            "aws:currenttime" => one(Cow::Owned(self.now.to_string()), self.time_source()),
+            "aws:epochtime" => one(Cow::Owned(self.now.as_second().to_string()), self.time_source()),
+            "aws:securetransport" => one(b("true"), Assumed(UsualValue)),
+            "aws:viaawsservice" => one(b("false"), Assumed(UsualValue)),
             "aws:requestedregion" => {
                 if self.resource_region.is_empty() || self.resource_region.contains('*') {
-                    one(b(DEFAULT_REGION), Assumed)
+                    one(b(DEFAULT_REGION), Assumed(DefaultRegion))
                 } else {
-                    one(b(self.resource_region), Derived)
+                    one(b(self.resource_region), Assumed(RegionFromResourceArn))
                 }
             }
             "aws:resourceaccount" => one(
                 Cow::Owned(self.resource_account.to_string()),
                 if self.resource_account_assumed {
-                    Assumed
+                    Assumed(ResourceAccount)
                 } else {
                     Derived
                 },
@@ -395,11 +492,13 @@ impl<'a> Env<'a> {
             // (false unless the caller says the session used MFA); an IAM
             // user's long-term access key request does not ("aws:MultiFactorAuthPresent").
             "aws:multifactorauthpresent" => match r {
-                Requester::RoleSession { .. } => one(b("false"), Assumed),
+                Requester::RoleSession { .. } => one(b("false"), Assumed(UsualValue)),
                 _ => None,
             },
+            // A session's credentials were issued no later than the request
+            // that uses them: the request's own time is assumed.
             "aws:tokenissuetime" => match r {
-                Requester::RoleSession { .. } => one(Cow::Owned(self.now.to_string()), Assumed),
+                Requester::RoleSession { .. } => one(Cow::Owned(self.now.to_string()), Assumed(RequestTime)),
                 _ => None,
             },
             "aws:federatedprovider" => r.web_identity().and_then(|_| one(b(COGNITO_PROVIDER), Derived)),
@@ -418,7 +517,7 @@ impl<'a> Env<'a> {
                 let region = w.pool.id.split(':').next().unwrap_or("us-east-1");
                 one(
                     Cow::Owned(format!("{region}:00000000-0000-4000-8000-000000000000")),
-                    Assumed,
+                    Assumed(UsualValue),
                 )
             }),
             _ => {

@@ -7,8 +7,6 @@
 //! One code path serves both the fast answer (no trace kept: millions of
 //! decisions a second) and the explained one; only the [`Recorder`] differs.
 
-use jiff::Timestamp;
-
 use super::context::{Env, Requester};
 use super::matching::{PrincipalMatch, StatementOutcome, check_statement};
 use super::request::Request;
@@ -83,9 +81,6 @@ pub enum Basis {
     NoAllow,
     /// SCP level number `level` (see `Index::scp_levels`) allows nothing.
     ScpLevelAllowsNothing {
-        level: usize,
-    },
-    RcpLevelAllowsNothing {
         level: usize,
     },
     BoundaryDoesNotAllow,
@@ -178,7 +173,9 @@ pub(crate) struct ResourceSide {
 pub(crate) struct Facts {
     pub deny: Option<StatementRef>,
     pub scp_gap: Option<usize>,
-    pub rcp_gap: Option<usize>,
+    /// An RCP level whose exported policies allow nothing: AWS attaches
+    /// RCPFullAWSAccess there anyway, so it is taken to allow.
+    pub rcp_full_access_assumed: Option<usize>,
     pub resource: ResourceSide,
     pub identity: Side,
     pub boundary: Side,
@@ -261,9 +258,8 @@ impl<'a> Run<'a> {
         requester: &'a Requester<'a>,
         sessions: &'a [SessionPolicy],
     ) -> Run<'a> {
-        let now = request.time.unwrap_or_else(Timestamp::now);
         Run {
-            env: Env::new(model, request, requester, now),
+            env: Env::new(model, request, requester),
             sessions,
         }
     }
@@ -467,7 +463,12 @@ impl<'a> Run<'a> {
         let mut deny = None;
 
         if self.rcps_apply() {
-            facts.rcp_gap = self.org_levels(
+            // "RCPFullAWSAccess" is attached to the root, every OU and every
+            // account and cannot be detached (AWS Organizations User Guide,
+            // Resource control policies): every level allows, and only RCP
+            // Deny statements can block. A level whose export lacks it is
+            // still taken to allow, and the explanation says so.
+            facts.rcp_full_access_assumed = self.org_levels(
                 model.index().rcp_levels(),
                 |index| PolicyRef::Rcp { index },
                 true,
@@ -541,9 +542,6 @@ impl<'a> Run<'a> {
         if let Some(at) = f.deny {
             return outcome(Decision::ExplicitDeny, Basis::ExplicitDeny, Some(at));
         }
-        if let Some(level) = f.rcp_gap {
-            return implicit(Basis::RcpLevelAllowsNothing { level });
-        }
         // The documentation calls a missing SCP allow "explicitly denied, even
         // if the denial is implicit"; no Deny statement applies, so iamscope
         // reports ImplicitDeny and names the SCP level as the reason.
@@ -615,6 +613,18 @@ impl<'a> Run<'a> {
                 // own. An Allow with NotPrincipal that does not exclude the
                 // requester grants to everyone not listed ("NotPrincipal"),
                 // so it counts as a grant to anyone.
+                // A role's trust policy that names a user still needs that
+                // user's permissions boundary to allow sts:AssumeRole (IAM
+                // User Guide, "Update a role trust policy": if a user listed
+                // as a principal cannot assume the role, check the user's
+                // permissions boundary).
+                Some((PrincipalMatch::Direct | PrincipalMatch::Anyone | PrincipalMatch::NotPrincipal, _))
+                    if f.resource_policy_required == RequiredBy::TrustPolicy
+                        && matches!(requester, Requester::User { .. })
+                        && !boundary_ok =>
+                {
+                    return implicit(Basis::BoundaryDoesNotAllow);
+                }
                 Some((PrincipalMatch::Direct | PrincipalMatch::Anyone | PrincipalMatch::NotPrincipal, at)) => {
                     return outcome(Decision::Allow, Basis::ResourcePolicyAllows, Some(at));
                 }

@@ -11,25 +11,26 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::context::KeySource;
+use super::context::{AssumedWhy, KeySource};
 use super::engine::{Basis, Decision, Facts, Outcome, PolicyRef, Run, StatementRef, Trace};
 use super::matching::{Miss, PrincipalMatch};
-use crate::model::Model;
-use crate::policy::{Effect, Statement};
+use crate::model::{EntityRef, Holder, Model};
+use crate::policy::{Effect, PolicyKind, Statement};
 
 /// Where a policy came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum PolicySource {
-    /// An inline policy of a user, group or role (`holder` is `user alice`).
+    /// An inline policy of a user, group or role.
     Inline {
-        holder: String,
+        holder: Holder,
         name: String,
     },
     /// A managed policy attached to the principal, or to `via` (a group).
     Managed {
         name: String,
         arn: String,
+        /// The group it comes through.
         via: Option<String>,
         aws_managed: bool,
     },
@@ -39,11 +40,16 @@ pub enum PolicySource {
     },
     ServiceControlPolicy {
         name: String,
+        /// Where it is attached, in words (`OU ou-ab12-cdef3456`).
         target: String,
+        #[serde(skip)]
+        target_id: Option<String>,
     },
     ResourceControlPolicy {
         name: String,
         target: String,
+        #[serde(skip)]
+        target_id: Option<String>,
     },
     ResourcePolicy {
         resource_arn: String,
@@ -60,30 +66,78 @@ impl PolicySource {
     /// `DevelopersS3Read (via group Developers)`.
     pub fn label(&self) -> String {
         // Built by pushing, not `format!`: explanations make many of these.
-        let parts: [&str; 4] = match self {
-            PolicySource::Inline { holder, name } => [name, " (inline, ", holder, ")"],
+        let (kind, holder) = match self {
+            PolicySource::Inline { holder, .. } => match holder {
+                Holder::User(n) => ("user ", n.as_str()),
+                Holder::Group(n) => ("group ", n.as_str()),
+                Holder::Role(n) => ("role ", n.as_str()),
+            },
+            _ => ("", ""),
+        };
+        let parts: [&str; 5] = match self {
+            PolicySource::Inline { name, .. } => [name, " (inline, ", kind, holder, ")"],
             PolicySource::Managed {
                 name, via: Some(group), ..
-            } => [name, " (via group ", group, ")"],
+            } => [name, " (via group ", group, ")", ""],
             PolicySource::Managed {
                 name,
                 via: None,
                 aws_managed: true,
                 ..
-            } => [name, " (AWS managed)", "", ""],
-            PolicySource::Managed { name, via: None, .. } => [name, "", "", ""],
-            PolicySource::PermissionsBoundary { name, .. } => [name, " (permissions boundary)", "", ""],
-            PolicySource::ServiceControlPolicy { name, target } => [name, " (SCP at ", target, ")"],
-            PolicySource::ResourceControlPolicy { name, target } => [name, " (RCP at ", target, ")"],
-            PolicySource::ResourcePolicy { resource_arn } => ["resource policy of ", resource_arn, "", ""],
-            PolicySource::TrustPolicy { role } => ["trust policy of role ", role, "", ""],
-            PolicySource::SessionPolicy { name } => [name, " (session policy)", "", ""],
+            } => [name, " (AWS managed)", "", "", ""],
+            PolicySource::Managed { name, via: None, .. } => [name, "", "", "", ""],
+            PolicySource::PermissionsBoundary { name, .. } => [name, " (permissions boundary)", "", "", ""],
+            PolicySource::ServiceControlPolicy { name, target, .. } => [name, " (SCP at ", target, ")", ""],
+            PolicySource::ResourceControlPolicy { name, target, .. } => [name, " (RCP at ", target, ")", ""],
+            PolicySource::ResourcePolicy { resource_arn } => ["resource policy of ", resource_arn, "", "", ""],
+            PolicySource::TrustPolicy { role } => ["trust policy of role ", role, "", "", ""],
+            PolicySource::SessionPolicy { name } => [name, " (session policy)", "", "", ""],
         };
         let mut label = String::with_capacity(parts.iter().map(|p| p.len()).sum());
         for part in parts {
             label.push_str(part);
         }
         label
+    }
+
+    /// What kind of policy it is.
+    pub fn kind(&self) -> PolicyKind {
+        match self {
+            PolicySource::Inline { .. } | PolicySource::Managed { .. } => PolicyKind::Identity,
+            PolicySource::PermissionsBoundary { .. } => PolicyKind::Boundary,
+            PolicySource::ServiceControlPolicy { .. } => PolicyKind::Scp,
+            PolicySource::ResourceControlPolicy { .. } => PolicyKind::Rcp,
+            PolicySource::ResourcePolicy { .. } => PolicyKind::Resource,
+            PolicySource::TrustPolicy { .. } => PolicyKind::Trust,
+            PolicySource::SessionPolicy { .. } => PolicyKind::Session,
+        }
+    }
+
+    /// The policy in the account, to open it (session policies are not in
+    /// the account: they came with the request).
+    pub fn entity(&self) -> Option<EntityRef> {
+        Some(match self {
+            PolicySource::Inline { holder, name } => EntityRef::InlinePolicy {
+                holder: holder.clone(),
+                name: name.clone(),
+            },
+            PolicySource::Managed { arn, .. } | PolicySource::PermissionsBoundary { arn, .. } => {
+                EntityRef::managed_policy(arn.clone())
+            }
+            PolicySource::ServiceControlPolicy { name, target_id, .. } => EntityRef::Scp {
+                name: name.clone(),
+                target: target_id.clone(),
+            },
+            PolicySource::ResourceControlPolicy { name, target_id, .. } => EntityRef::Rcp {
+                name: name.clone(),
+                target: target_id.clone(),
+            },
+            PolicySource::ResourcePolicy { resource_arn } => EntityRef::ResourcePolicy {
+                resource_arn: resource_arn.clone(),
+            },
+            PolicySource::TrustPolicy { role } => EntityRef::TrustPolicy { role: role.clone() },
+            PolicySource::SessionPolicy { .. } => return None,
+        })
     }
 }
 
@@ -159,6 +213,49 @@ fn with_others(patterns: &[Arc<str>], others: usize) -> String {
 }
 
 impl MissInfo {
+    /// What the statement asked for, without the verdict (which the short
+    /// reason gives): `statement covers s3:Get*, s3:List*`.
+    pub fn detail(&self) -> String {
+        match self {
+            MissInfo::Action {
+                negated: false,
+                patterns,
+                others,
+            } => format!("statement covers {}", with_others(patterns, *others)),
+            MissInfo::Action {
+                negated: true,
+                patterns,
+                others,
+            } => format!("NotAction lists {}", with_others(patterns, *others)),
+            MissInfo::Resource {
+                negated: false,
+                patterns,
+            } => format!("statement covers {}", short_list(patterns)),
+            MissInfo::Resource {
+                negated: true,
+                patterns,
+            } => format!("NotResource lists {}", short_list(patterns)),
+            MissInfo::Principal {
+                negated: false,
+                principals,
+            } => format!("statement names {}", short_list(principals)),
+            MissInfo::Principal { negated: true, .. } => "NotPrincipal lists this principal".to_owned(),
+            MissInfo::Condition {
+                operator,
+                key,
+                policy_values,
+                request_values,
+            } => {
+                let wanted = format!("{key} {operator} [{}]", short_list(policy_values));
+                match request_values {
+                    None => format!("{wanted}: the request has no {key}"),
+                    Some(values) => format!("{wanted}: the request has {key} = {}", values.join(", ")),
+                }
+            }
+            MissInfo::Invalid => "see the policy's diagnostics; AWS would refuse it".to_owned(),
+        }
+    }
+
     /// A short phrase: `action not matched (statement covers s3:Get*, s3:List*)`.
     pub fn describe(&self) -> String {
         match self {
@@ -272,14 +369,140 @@ pub struct StatementInfo {
     pub line: usize,
 }
 
+/// Something iamscope took to be true that the request or the export did
+/// not say. Every assumption is listed with the answer, so nothing it rests
+/// on is hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Assumption {
+    /// A condition key the request did not give, filled in with the value a
+    /// real request of this kind carries.
+    ContextKey {
+        key: String,
+        values: Vec<String>,
+        why: AssumedWhy,
+    },
+    /// No key policy for the KMS key is in the workspace: AWS's default key
+    /// policy (which delegates to the account's IAM policies) is assumed.
+    DefaultKeyPolicy,
+    /// The resource's ARN names no account; it is taken to be in `account`.
+    ResourceAccount { account: String },
+    /// A principal of another account: its own identity-based policies are
+    /// not in the export and are taken to allow.
+    OtherAccountAllows { principal_arn: String },
+    /// The identity pool allows Cognito's classic (basic) flow.
+    ClassicFlow { pool: String, guest: bool },
+    /// The identity pool uses Cognito's enhanced flow only.
+    EnhancedFlowOnly { pool: String },
+    /// A level of the organisation whose exported RCPs lack RCPFullAWSAccess.
+    RcpFullAwsAccess { target: String },
+}
+
+impl Assumption {
+    /// The assumption in words, without advice on how to change it (which
+    /// differs between the command line and the explorer).
+    pub fn describe(&self) -> String {
+        match self {
+            Assumption::ContextKey { key, values, why } => {
+                let values = values.join(", ");
+                match why {
+                    AssumedWhy::UsualValue => format!("{key} = {values}, as a usual request carries it"),
+                    AssumedWhy::RequestTime => format!("{key} = {values}, the time of the request"),
+                    AssumedWhy::InventedSessionName => format!(
+                        "{key} = {values}: the request names no role session, so its session name was made up"
+                    ),
+                    AssumedWhy::RegionFromResourceArn => {
+                        format!("{key} = {values}, the region the resource's ARN names")
+                    }
+                    AssumedWhy::DefaultRegion => {
+                        format!("{key} = {values}: the resource's ARN names no region, so the default region")
+                    }
+                    AssumedWhy::ResourceAccount => {
+                        format!("{key} = {values}: the resource's ARN names no account, so the loaded account")
+                    }
+                    AssumedWhy::RolePathUnknown => format!(
+                        "{key} = {values}: a session ARN does not carry its role's path, so the path is taken to be /"
+                    ),
+                }
+            }
+            Assumption::DefaultKeyPolicy => "no key policy for this KMS key is in the workspace: AWS's default key policy, which lets the account's IAM policies decide, is assumed".to_owned(),
+            Assumption::ResourceAccount { account } => format!(
+                "the resource's ARN names no account: it is taken to be in account {account}"
+            ),
+            Assumption::OtherAccountAllows { principal_arn } => format!(
+                "{principal_arn} is in another account whose policies are not in this export: its own identity-based policies are assumed to allow the request"
+            ),
+            Assumption::ClassicFlow { pool, guest: false } => format!(
+                "identity pool {pool} allows the classic (basic) flow: the identity can present its Cognito token to STS for any role, and only that role's trust policy decides"
+            ),
+            Assumption::ClassicFlow { pool, guest: true } => format!(
+                "identity pool {pool} allows the classic (basic) flow, in which a guest assumes the role itself and gets all of the role's permissions; with the enhanced flow alone, Cognito would cap guest credentials with AmazonCognitoUnAuthedIdentitiesSessionPolicy"
+            ),
+            Assumption::EnhancedFlowOnly { pool } => format!(
+                "identity pool {pool} uses the enhanced flow only: Cognito caps guest credentials with the session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy"
+            ),
+            Assumption::RcpFullAwsAccess { target } => format!(
+                "the exported resource control policies at {target} lack RCPFullAWSAccess; AWS attaches it at every level and it cannot be detached, so it is assumed"
+            ),
+        }
+    }
+
+    /// The context key a caller can set to test another value, if any.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Assumption::ContextKey { key, .. } => Some(key),
+            Assumption::ResourceAccount { .. } => Some("aws:ResourceAccount"),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Assumption::ContextKey { .. } => "context-key",
+            Assumption::DefaultKeyPolicy => "default-key-policy",
+            Assumption::ResourceAccount { .. } => "resource-account",
+            Assumption::OtherAccountAllows { .. } => "other-account-allows",
+            Assumption::ClassicFlow { .. } => "classic-flow",
+            Assumption::EnhancedFlowOnly { .. } => "enhanced-flow-only",
+            Assumption::RcpFullAwsAccess { .. } => "rcp-full-aws-access",
+        }
+    }
+}
+
+impl Serialize for Assumption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind())?;
+        match self {
+            Assumption::ContextKey { key, values, why } => {
+                map.serialize_entry("key", key)?;
+                map.serialize_entry("values", values)?;
+                map.serialize_entry("why", why)?;
+            }
+            Assumption::ResourceAccount { account } => map.serialize_entry("account", account)?,
+            Assumption::OtherAccountAllows { principal_arn } => map.serialize_entry("principal_arn", principal_arn)?,
+            Assumption::ClassicFlow { pool, guest } => {
+                map.serialize_entry("pool", pool)?;
+                map.serialize_entry("guest", guest)?;
+            }
+            Assumption::EnhancedFlowOnly { pool } => map.serialize_entry("pool", pool)?,
+            Assumption::RcpFullAwsAccess { target } => map.serialize_entry("target", target)?,
+            Assumption::DefaultKeyPolicy => {}
+        }
+        map.serialize_entry("text", &self.describe())?;
+        map.end()
+    }
+}
+
 /// Decision + explanation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
     pub decision: Decision,
     /// One sentence for people.
     pub summary: String,
-    /// The rule that settled it, as a stable short name.
-    pub rule: &'static str,
+    /// The rule that settled it (written as its stable short name, `rule`).
+    #[serde(rename = "rule", serialize_with = "basis_code")]
+    pub basis: Basis,
     pub principal: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_arn: Option<String>,
@@ -291,11 +514,26 @@ pub struct Explanation {
     pub stages: Vec<Stage>,
     /// Keys that matching statements asked about and the request lacked.
     pub missing_context: Vec<String>,
-    /// Values iamscope supplied because every real request has them.
-    pub assumptions: Vec<String>,
+    /// What iamscope took to be true that the request or export did not say.
+    pub assumptions: Vec<Assumption>,
+    /// Why AWS would never receive this request, if it would not (an action
+    /// the catalogue lacks, a resource of a type the action does not take).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<super::RequestWarning>,
     /// Earlier steps (an identity pool's identity assuming its role).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hops: Vec<Explanation>,
+}
+
+fn basis_code<S: serde::Serializer>(basis: &Basis, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(basis.code())
+}
+
+impl Explanation {
+    /// The rule's stable short name (`identity-policy-allows`, …).
+    pub fn rule(&self) -> &'static str {
+        self.basis.code()
+    }
 }
 
 impl Basis {
@@ -310,7 +548,6 @@ impl Basis {
             Basis::BothAccountsAllow => "both-accounts-allow",
             Basis::NoAllow => "no-allow",
             Basis::ScpLevelAllowsNothing { .. } => "scp-level-allows-nothing",
-            Basis::RcpLevelAllowsNothing { .. } => "rcp-level-allows-nothing",
             Basis::BoundaryDoesNotAllow => "boundary-does-not-allow",
             Basis::SessionPolicyDoesNotAllow => "session-policy-does-not-allow",
             Basis::TrustPolicyDoesNotAllow => "trust-policy-does-not-allow",
@@ -340,15 +577,15 @@ pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], p
     };
     match policy {
         PolicyRef::UserInline { user, index } => PolicySource::Inline {
-            holder: ["user ", &a.users[user].name].concat(),
+            holder: Holder::User(a.users[user].name.clone()),
             name: a.users[user].inline_policies[index].name.clone(),
         },
         PolicyRef::GroupInline { group, index } => PolicySource::Inline {
-            holder: ["group ", &a.groups[group].name].concat(),
+            holder: Holder::Group(a.groups[group].name.clone()),
             name: a.groups[group].inline_policies[index].name.clone(),
         },
         PolicyRef::RoleInline { role, index } => PolicySource::Inline {
-            holder: ["role ", &a.roles[role].name].concat(),
+            holder: Holder::Role(a.roles[role].name.clone()),
             name: a.roles[role].inline_policies[index].name.clone(),
         },
         PolicyRef::UserManaged { policy, .. } | PolicyRef::RoleManaged { policy, .. } => managed(policy, None),
@@ -357,14 +594,22 @@ pub fn policy_source(model: &Model, sessions: &[super::engine::SessionPolicy], p
             name: a.policies[policy].name.clone(),
             arn: a.policies[policy].arn.to_string(),
         },
-        PolicyRef::Scp { index } => PolicySource::ServiceControlPolicy {
-            name: a.service_control_policies[index].name.clone(),
-            target: a.service_control_policies[index].target.describe(),
-        },
-        PolicyRef::Rcp { index } => PolicySource::ResourceControlPolicy {
-            name: a.resource_control_policies[index].name.clone(),
-            target: a.resource_control_policies[index].target.describe(),
-        },
+        PolicyRef::Scp { index } => {
+            let p = &a.service_control_policies[index];
+            PolicySource::ServiceControlPolicy {
+                name: p.name.clone(),
+                target: p.target.describe(),
+                target_id: p.target.as_str().map(str::to_owned),
+            }
+        }
+        PolicyRef::Rcp { index } => {
+            let p = &a.resource_control_policies[index];
+            PolicySource::ResourceControlPolicy {
+                name: p.name.clone(),
+                target: p.target.describe(),
+                target_id: p.target.as_str().map(str::to_owned),
+            }
+        }
         PolicyRef::Resource { index } => PolicySource::ResourcePolicy {
             resource_arn: a.resource_policies[index].resource_arn.clone(),
         },
@@ -549,7 +794,7 @@ pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &T
     let mut explanation = Explanation {
         decision: outcome.decision,
         summary: String::new(),
-        rule: outcome.basis.code(),
+        basis: outcome.basis,
         principal: run.env.requester.describe(),
         principal_arn: run.env.requester.principal_arn(model),
         action: run.env.request.action.clone(),
@@ -559,6 +804,7 @@ pub(crate) fn explain(run: &Run<'_>, facts: &Facts, outcome: &Outcome, trace: &T
         stages,
         missing_context,
         assumptions,
+        warnings: Vec::new(),
         hops: Vec::new(),
     };
     explanation.summary = summary(&explanation, outcome.basis, facts, model);
@@ -615,12 +861,12 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
             ),
             None => "every level allows the request".to_owned(),
         },
-        StageKind::ResourceControlPolicies => match facts.rcp_gap {
+        StageKind::ResourceControlPolicies => match facts.rcp_full_access_assumed {
             Some(n) => format!(
-                "nothing at {} allows the request",
+                "no statement denies the request (RCPFullAWSAccess, which AWS attaches at every level, is assumed at {})",
                 level_name(model.index().rcp_levels(), n)
             ),
-            None => "every level allows the request".to_owned(),
+            None => "no statement denies the request".to_owned(),
         },
         StageKind::ResourceBasedPolicies => match facts.resource.allow {
             Some((how, _)) => format!(
@@ -645,7 +891,7 @@ fn verdict(stage: &Stage, facts: &Facts, model: &Model) -> String {
 
 /// Keys that statements relevant to the request asked about: those the
 /// request lacked, and those iamscope assumed.
-fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, Vec<String>) {
+fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, Vec<Assumption>) {
     let mut missing = BTreeSet::new();
     let mut assumed = BTreeSet::new();
     for &(at, _, outcome) in &trace.statements {
@@ -661,45 +907,69 @@ fn context_report(run: &Run<'_>, facts: &Facts, trace: &Trace) -> (Vec<String>, 
                 None => {
                     missing.insert(condition.key.clone());
                 }
-                Some((values, KeySource::Assumed)) => {
-                    let mut line = String::with_capacity(96);
-                    line.push_str(&condition.key);
-                    line.push_str(" = ");
-                    for (i, v) in values.iter().enumerate() {
-                        if i > 0 {
-                            line.push_str(", ");
-                        }
-                        line.push_str(v);
-                    }
-                    line.push_str(" (assumed; set it with --context to test another value)");
-                    assumed.insert(line);
+                Some((values, KeySource::Assumed(why))) => {
+                    assumed.insert(Assumption::ContextKey {
+                        key: super::context::canonical_key(&condition.key)
+                            .map_or_else(|| condition.key.to_string(), str::to_owned),
+                        values: values.to_vec(),
+                        why,
+                    });
                 }
                 Some(_) => {}
             }
         }
     }
-    let mut assumptions: Vec<String> = assumed.into_iter().collect();
-    if facts.resource.default_key_policy {
-        assumptions.push(
-            "no key policy for this KMS key is in the workspace: AWS's default key policy, which lets the account's IAM policies decide, is assumed"
-                .to_owned(),
-        );
-    }
-    if run.env.resource_account_assumed() && facts.resource.present {
-        assumptions.push(format!(
-            "the resource's ARN names no account: it is taken to be in account {} (set --context aws:ResourceAccount=ID otherwise)",
-            run.env.resource_account()
-        ));
-    }
-    if let super::context::Requester::External { arn, .. } = run.env.requester {
-        assumptions.push(format!(
-            "{arn} is in another account whose policies are not in this export: its own identity-based policies are assumed to allow the request"
-        ));
-    }
+    let mut assumptions: Vec<Assumption> = assumed.into_iter().collect();
+    assumptions.extend(structural_assumptions(run, facts));
     (
         missing.into_iter().map(|k: Arc<str>| k.to_string()).collect(),
         assumptions,
     )
+}
+
+/// What the answer rests on beyond context keys: a default key policy, the
+/// resource's account, RCPFullAWSAccess, another account's own policies.
+pub(crate) fn structural_assumptions(run: &Run<'_>, facts: &Facts) -> Vec<Assumption> {
+    let mut assumptions = Vec::new();
+    if facts.resource.default_key_policy {
+        assumptions.push(Assumption::DefaultKeyPolicy);
+    }
+    if run.env.resource_account_assumed() && facts.resource.present {
+        assumptions.push(Assumption::ResourceAccount {
+            account: run.env.resource_account().to_owned(),
+        });
+    }
+    if let Some(n) = facts.rcp_full_access_assumed
+        && let Some(level) = run.env.model.index().rcp_levels().get(n)
+    {
+        assumptions.push(Assumption::RcpFullAwsAccess {
+            target: level.target.describe(),
+        });
+    }
+    if let super::context::Requester::External { arn, .. } = run.env.requester {
+        assumptions.push(Assumption::OtherAccountAllows {
+            principal_arn: arn.to_string(),
+        });
+    }
+    assumptions
+}
+
+/// The assumptions a fast decision consulted: the assumed keys its
+/// conditions looked up, then the structural ones.
+pub(crate) fn consulted_assumptions(run: &Run<'_>, facts: &Facts) -> Vec<Assumption> {
+    let mut assumptions: Vec<Assumption> = run
+        .env
+        .consulted_assumptions()
+        .into_iter()
+        .map(|(key, values, why)| Assumption::ContextKey {
+            key: key.to_owned(),
+            values,
+            why,
+        })
+        .collect();
+    assumptions.sort();
+    assumptions.extend(structural_assumptions(run, facts));
+    assumptions
 }
 
 /// For a request nothing allows: the Allow statement that came nearest.
@@ -843,10 +1113,6 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
         Basis::ScpLevelAllowsNothing { level: n } => format!(
             "Denied: the service control policies at {} allow nothing for {what}; every level of the organisation must allow.",
             level(model.index().scp_levels(), n)
-        ),
-        Basis::RcpLevelAllowsNothing { level: n } => format!(
-            "Denied: the resource control policies at {} allow nothing for {what}; every level must allow.",
-            level(model.index().rcp_levels(), n)
         ),
         Basis::BoundaryDoesNotAllow => format!(
             "Denied: {} may be allowed by its policies, but its permissions boundary does not allow {what}; a boundary only caps.",

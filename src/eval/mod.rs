@@ -8,11 +8,17 @@ pub mod context;
 pub mod engine;
 pub mod explain;
 pub mod matching;
+pub mod outline;
 pub mod request;
+pub mod warnings;
 
+pub use context::AssumedWhy;
 pub use engine::{Basis, Decision, Outcome, PolicyRef, SessionPolicy, StatementRef};
-pub use explain::{Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace};
-pub use request::{Context, PrincipalSpec, Request};
+pub use explain::{
+    Assumption, Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace,
+};
+pub use request::{Assume, Context, ContextSpec, ContextValues, PrincipalSpec, Request, RequestError, RequestSpec};
+pub use warnings::{RequestWarning, request_warnings};
 
 use context::{COGNITO_SESSION, Requester, WebIdentity};
 use engine::{Run, Trace};
@@ -38,16 +44,43 @@ pub fn decide(model: &Model, request: &Request) -> Result<Outcome, EvalError> {
     })
 }
 
+/// The fast answer with what it rests on: the assumptions the decision
+/// consulted (for batch answers, which always list them).
+#[derive(Debug, Clone)]
+pub struct Noted {
+    pub outcome: Outcome,
+    pub assumptions: Vec<Assumption>,
+}
+
+/// The decision, fast, and the assumptions it consulted.
+pub fn decide_noting(model: &Model, request: &Request) -> Result<Noted, EvalError> {
+    let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
+    Ok(match &requester {
+        Requester::WebIdentity(identity) => pool_noted(model, request, identity),
+        _ => {
+            let sessions = session_policies(request, &requester);
+            let run = Run::new(model, request, &requester, &sessions);
+            let facts = run.facts(&mut ());
+            Noted {
+                outcome: run.decide(&facts),
+                assumptions: explain::consulted_assumptions(&run, &facts),
+            }
+        }
+    })
+}
+
 /// The decision with its explanation.
 pub fn evaluate(model: &Model, request: &Request) -> Result<Explanation, EvalError> {
     let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
-    Ok(match &requester {
+    let mut explanation = match &requester {
         Requester::WebIdentity(identity) => pool_explanation(model, request, identity),
         _ => {
             let sessions = session_policies(request, &requester);
             explain_run(model, request, &requester, &sessions)
         }
-    })
+    };
+    explanation.warnings = warnings::request_warnings(request);
+    Ok(explanation)
 }
 
 /// Decide for an already-resolved requester (who-can walks every principal).
@@ -146,6 +179,8 @@ fn assume_request(request: &Request, role_arn: &str) -> Request {
         context: request.context.clone(),
         session_policies: Vec::new(),
         time: request.time,
+        time_given: request.time_given,
+        assume: request.assume,
     }
 }
 
@@ -225,6 +260,73 @@ fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) ->
     run.decide(&run.facts(&mut ()))
 }
 
+fn pool_noted(model: &Model, request: &Request, identity: &WebIdentity<'_>) -> Noted {
+    let mut assumptions = Vec::new();
+    let mut run_noted = |request: &Request, requester: &Requester<'_>, sessions: &[SessionPolicy]| {
+        let run = Run::new(model, request, requester, sessions);
+        let facts = run.facts(&mut ());
+        assumptions.extend(explain::consulted_assumptions(&run, &facts));
+        run.decide(&facts)
+    };
+    let web = Requester::WebIdentity(identity.clone());
+    let outcome = match pool_role(model, identity) {
+        PoolRole::Refused(basis, _) => Outcome {
+            decision: Decision::ImplicitDeny,
+            basis,
+            deciding: None,
+        },
+        _ if classic_assume(request, identity) => {
+            let outcome = run_noted(request, &web, &[]);
+            assumptions.push(Assumption::ClassicFlow {
+                pool: identity.pool.name.clone(),
+                guest: false,
+            });
+            outcome
+        }
+        PoolRole::Role(index, role) => {
+            let assume = assume_request(request, role.arn.as_str());
+            let hop = run_noted(&assume, &web, &[]);
+            if is_the_assume_call(request, role.arn.as_str()) {
+                hop
+            } else if hop.decision != Decision::Allow {
+                Outcome {
+                    decision: hop.decision,
+                    basis: if hop.decision == Decision::ExplicitDeny {
+                        hop.basis
+                    } else {
+                        Basis::CannotAssumePoolRole
+                    },
+                    deciding: hop.deciding,
+                }
+            } else {
+                let session = Requester::RoleSession {
+                    index,
+                    role,
+                    session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
+                    web_identity: Some(identity.clone()),
+                };
+                let sessions = pool_session_policies(identity);
+                let outcome = run_noted(request, &session, &sessions);
+                if !identity.authenticated {
+                    assumptions.push(if identity.pool.allow_classic_flow == Some(true) {
+                        Assumption::ClassicFlow {
+                            pool: identity.pool.name.clone(),
+                            guest: true,
+                        }
+                    } else {
+                        Assumption::EnhancedFlowOnly {
+                            pool: identity.pool.name.clone(),
+                        }
+                    });
+                }
+                outcome
+            }
+        }
+    };
+    assumptions.dedup();
+    Noted { outcome, assumptions }
+}
+
 fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>) -> Explanation {
     let web = Requester::WebIdentity(identity.clone());
     let (index, role) = match pool_role(model, identity) {
@@ -233,7 +335,7 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
             return Explanation {
                 decision: Decision::ImplicitDeny,
                 summary,
-                rule: basis.code(),
+                basis,
                 principal: web.describe(),
                 principal_arn: None,
                 action: request.action.clone(),
@@ -243,16 +345,17 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
                 stages: Vec::new(),
                 missing_context: Vec::new(),
                 assumptions: Vec::new(),
+                warnings: Vec::new(),
                 hops: Vec::new(),
             };
         }
     };
     if classic_assume(request, identity) {
         let mut explanation = explain_run(model, request, &web, &[]);
-        explanation.assumptions.push(format!(
-            "identity pool {} allows the classic (basic) flow: the identity can present its Cognito token to STS for any role, and only that role's trust policy decides",
-            identity.pool.name
-        ));
+        explanation.assumptions.push(Assumption::ClassicFlow {
+            pool: identity.pool.name.clone(),
+            guest: false,
+        });
         return explanation;
     }
     let assume = assume_request(request, role.arn.as_str());
@@ -273,7 +376,7 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
             )
         );
         if hop.decision == Decision::ImplicitDeny {
-            refused.rule = Basis::CannotAssumePoolRole.code();
+            refused.basis = Basis::CannotAssumePoolRole;
         }
         refused.action = request.action.clone();
         refused.resource = request.resource.clone();
@@ -297,18 +400,18 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
     );
     explanation.hops = vec![hop];
     if !identity.authenticated {
-        explanation.assumptions.push(if identity.pool.allow_classic_flow == Some(true) {
-            format!(
-                "identity pool {} allows the classic (basic) flow, in which a guest assumes the role itself and gets all of the role's permissions; \
-                 with the enhanced flow alone, Cognito would cap guest credentials with AmazonCognitoUnAuthedIdentitiesSessionPolicy",
-                identity.pool.name
-            )
-        } else {
-            format!(
-                "identity pool {} uses the enhanced flow only: Cognito caps guest credentials with the session policy AmazonCognitoUnAuthedIdentitiesSessionPolicy",
-                identity.pool.name
-            )
-        });
+        explanation
+            .assumptions
+            .push(if identity.pool.allow_classic_flow == Some(true) {
+                Assumption::ClassicFlow {
+                    pool: identity.pool.name.clone(),
+                    guest: true,
+                }
+            } else {
+                Assumption::EnhancedFlowOnly {
+                    pool: identity.pool.name.clone(),
+                }
+            });
     }
     explanation
 }

@@ -1,9 +1,17 @@
 //! What is asked: who (a principal), does what (an action), to what (a
-//! resource), in which circumstances (context keys).
+//! resource), when, in which circumstances (context keys).
+//!
+//! A request arrives in one written form, [`RequestSpec`]: the CLI's flags,
+//! a `--requests` JSON line, a lesson file, a scenario file and the
+//! inspector's fields all become one, and [`RequestSpec::to_request`] is the
+//! one place that checks it and turns it into the [`Request`] the engine
+//! takes.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use crate::policy::PolicyDocument;
 
@@ -84,6 +92,13 @@ impl PrincipalSpec {
         }
         if text.ends_with(".amazonaws.com") && !text.contains('/') {
             return Ok(PrincipalSpec::Service(text.to_owned()));
+        }
+        if let Some(group) = text.strip_prefix("group/") {
+            // IAM User Guide, "IAM user groups": a group cannot be identified
+            // as a Principal; requests are made by its users.
+            return Err(format!(
+                "`{text}`: a group is never a principal, its users make the requests (ask as user/NAME for a member of {group})"
+            ));
         }
         Err(format!(
             "`{text}` is not a principal: use user/NAME, role/NAME, root, identity-pool/ID:authenticated|unauthenticated, service/NAME.amazonaws.com, or an ARN"
@@ -184,21 +199,66 @@ impl Context {
         self.entries.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Read `KEY=VALUE` as typed on a command line.
     pub fn add_assignment(&mut self, assignment: &str) -> Result<(), String> {
-        match assignment.split_once('=') {
-            Some((key, value)) if !key.trim().is_empty() => {
-                self.add(key.trim(), value);
-                Ok(())
-            }
-            _ => Err(format!(
-                "`{assignment}` is not KEY=VALUE (for example aws:SourceIp=203.0.113.7)"
-            )),
-        }
+        let (key, value) = split_assignment(assignment)?;
+        self.add(key, value);
+        Ok(())
     }
 }
 
-/// One question for the engine.
+/// `KEY=VALUE` → (`KEY`, `VALUE`); the value may itself hold `=`.
+fn split_assignment(assignment: &str) -> Result<(&str, &str), String> {
+    match assignment.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim(), value)),
+        _ => Err(format!(
+            "`{assignment}` is not KEY=VALUE (for example aws:SourceIp=203.0.113.7)"
+        )),
+    }
+}
+
+/// How the request's context is completed before the policies see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Assume {
+    /// As a real request: keys AWS derives from the principal and the request
+    /// are filled in, and keys every real request carries get a stated
+    /// default (each listed among the explanation's assumptions).
+    #[default]
+    Realistic,
+    /// The context exactly as given, no key filled in — what AWS's IAM policy
+    /// simulator does with the context entries it is given.
+    None,
+}
+
+impl Assume {
+    pub fn parse(text: &str) -> Result<Assume, String> {
+        match text.trim() {
+            "realistic" => Ok(Assume::Realistic),
+            "none" => Ok(Assume::None),
+            other => Err(format!(
+                "`{other}` is not an assume mode: realistic (the default) fills in what every real request carries; none takes the context literally"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assume::Realistic => "realistic",
+            Assume::None => "none",
+        }
+    }
+
+    fn is_realistic(&self) -> bool {
+        *self == Assume::Realistic
+    }
+}
+
+/// One question for the engine, checked.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub principal: PrincipalSpec,
@@ -209,19 +269,32 @@ pub struct Request {
     pub context: Context,
     /// Session policies passed when the role session was made.
     pub session_policies: Vec<PolicyDocument>,
-    /// The time of the request (`aws:CurrentTime`); now when not set.
-    pub time: Option<Timestamp>,
+    /// When the request is made: `aws:CurrentTime`, and the clock conditions
+    /// and assumed session times follow it. The caller gives it; the core
+    /// never reads the wall clock.
+    pub time: Timestamp,
+    /// The time was given with the request (`time`, `aws:CurrentTime` or
+    /// `aws:EpochTime`), rather than being the asker's clock.
+    pub time_given: bool,
+    pub assume: Assume,
 }
 
 impl Request {
-    pub fn new(principal: PrincipalSpec, action: impl Into<String>, resource: impl Into<String>) -> Request {
+    pub fn new(
+        principal: PrincipalSpec,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+        time: Timestamp,
+    ) -> Request {
         Request {
             principal,
             action: action.into(),
             resource: resource.into(),
             context: Context::new(),
             session_policies: Vec::new(),
-            time: None,
+            time,
+            time_given: false,
+            assume: Assume::Realistic,
         }
     }
 
@@ -239,11 +312,486 @@ impl Request {
     pub fn is_service(&self, service: &str) -> bool {
         self.service().eq_ignore_ascii_case(service)
     }
+
+    /// The written form of this request (for JSON output and for handing a
+    /// request from one part of the program to another).
+    pub fn spec(&self) -> RequestSpec {
+        RequestSpec {
+            principal: self.principal.to_string(),
+            action: self.action.clone(),
+            resource: self.resource.clone(),
+            context: ContextSpec::from(&self.context),
+            session_policies: self
+                .session_policies
+                .iter()
+                .map(|d| serde_json::from_str(d.text()).unwrap_or(serde_json::Value::String(d.text().to_owned())))
+                .collect(),
+            time: self.time_given.then(|| self.time.to_string()),
+            assume: self.assume,
+        }
+    }
+}
+
+/// One value, or several, of a context key as written. Numbers and booleans
+/// are accepted and read as the text they are written as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContextValues {
+    One(#[serde(deserialize_with = "scalar")] String),
+    Many(#[serde(deserialize_with = "scalars")] Vec<String>),
+}
+
+impl ContextValues {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            ContextValues::One(v) => vec![v.clone()],
+            ContextValues::Many(vs) => vs.clone(),
+        }
+    }
+}
+
+fn scalar_text(value: serde_json::Value) -> Result<String, String> {
+    match value {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        other => Err(format!("{other} is not a string, number or boolean")),
+    }
+}
+
+fn scalar<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    scalar_text(value).map_err(serde::de::Error::custom)
+}
+
+fn scalars<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let values = Vec::<serde_json::Value>::deserialize(deserializer)?;
+    values
+        .into_iter()
+        .map(scalar_text)
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+/// Context keys as written: `{"aws:SourceIp": "203.0.113.7", "aws:TagKeys": ["a", "b"]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContextSpec(pub BTreeMap<String, ContextValues>);
+
+impl ContextSpec {
+    /// ` with aws:SourceArn = arn:…`: two requests that differ only in a
+    /// condition key must not read alike.
+    pub fn describe(&self) -> String {
+        let keys: Vec<String> = self
+            .0
+            .iter()
+            .map(|(key, values)| match values {
+                ContextValues::One(v) => format!("{key} = {v}"),
+                ContextValues::Many(vs) => format!("{key} = {}", vs.join(" | ")),
+            })
+            .collect();
+        if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", keys.join(", "))
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Read `KEY=VALUE` assignments (a key repeated gets several values).
+    pub fn from_assignments<S: AsRef<str>>(assignments: &[S]) -> Result<ContextSpec, String> {
+        let mut context = Context::new();
+        for assignment in assignments {
+            context.add_assignment(assignment.as_ref())?;
+        }
+        Ok(ContextSpec::from(&context))
+    }
+
+    pub fn to_context(&self) -> Context {
+        let mut context = Context::new();
+        for (key, values) in &self.0 {
+            context.set(key, values.to_vec());
+        }
+        context
+    }
+}
+
+impl ContextSpec {
+    /// One line for a text field: `aws:SourceIp=203.0.113.7, aws:TagKeys=[team, "cost, centre"]`.
+    /// [`ContextSpec::parse_line`] reads it back exactly.
+    pub fn to_line(&self) -> String {
+        let quote = |v: &str| {
+            let plain = !v.is_empty()
+                && v.trim() == v
+                && !v.contains([',', '[', ']', '"', '\\'])
+                && !v.chars().any(char::is_control);
+            if plain {
+                v.to_owned()
+            } else {
+                let mut out = String::with_capacity(v.len() + 2);
+                out.push('"');
+                for c in v.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+                out
+            }
+        };
+        self.0
+            .iter()
+            .map(|(key, values)| match values {
+                ContextValues::One(v) => format!("{key}={}", quote(v)),
+                ContextValues::Many(vs) => {
+                    format!("{key}=[{}]", vs.iter().map(|v| quote(v)).collect::<Vec<_>>().join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Read what [`ContextSpec::to_line`] writes (and what people type):
+    /// `KEY=VALUE` entries separated by commas; a list is `KEY=[A, B]`; a
+    /// value with a comma, bracket or quote is written in double quotes. A
+    /// key given twice gets both values.
+    pub fn parse_line(line: &str) -> Result<ContextSpec, String> {
+        let mut context = Context::new();
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        let skip_space = |i: &mut usize| {
+            while *i < chars.len() && chars[*i].is_whitespace() {
+                *i += 1;
+            }
+        };
+        // A value: quoted, or plain up to a comma (or `]` inside a list).
+        let value = |i: &mut usize, in_list: bool| -> Result<String, String> {
+            skip_space(i);
+            if chars.get(*i) == Some(&'"') {
+                *i += 1;
+                let mut out = String::new();
+                loop {
+                    match chars.get(*i) {
+                        None => return Err("a quoted value has no closing \"".to_owned()),
+                        Some('"') => {
+                            *i += 1;
+                            return Ok(out);
+                        }
+                        Some('\\') => {
+                            out.extend(chars.get(*i + 1));
+                            *i += 2;
+                        }
+                        Some(&c) => {
+                            out.push(c);
+                            *i += 1;
+                        }
+                    }
+                }
+            }
+            let start = *i;
+            while *i < chars.len() && chars[*i] != ',' && !(in_list && chars[*i] == ']') {
+                *i += 1;
+            }
+            Ok(chars[start..*i].iter().collect::<String>().trim().to_owned())
+        };
+        loop {
+            skip_space(&mut i);
+            if i >= chars.len() {
+                break;
+            }
+            let start = i;
+            while i < chars.len() && chars[i] != '=' && chars[i] != ',' {
+                i += 1;
+            }
+            let key: String = chars[start..i].iter().collect::<String>().trim().to_owned();
+            if chars.get(i) != Some(&'=') || key.is_empty() {
+                return Err(format!(
+                    "`{}` is not KEY=VALUE (for example aws:SourceIp=203.0.113.7; a list is KEY=[A, B])",
+                    chars[start..i].iter().collect::<String>().trim()
+                ));
+            }
+            i += 1;
+            skip_space(&mut i);
+            if chars.get(i) == Some(&'[') {
+                i += 1;
+                let mut values = Vec::new();
+                loop {
+                    skip_space(&mut i);
+                    if chars.get(i) == Some(&']') {
+                        i += 1;
+                        break;
+                    }
+                    values.push(value(&mut i, true)?);
+                    skip_space(&mut i);
+                    match chars.get(i) {
+                        Some(',') => i += 1,
+                        Some(']') => {
+                            i += 1;
+                            break;
+                        }
+                        _ => return Err(format!("the list of {key} has no closing ]")),
+                    }
+                }
+                let mut all = context.get(&key).map(<[String]>::to_vec).unwrap_or_default();
+                all.extend(values);
+                context.set(&key, all);
+            } else {
+                let v = value(&mut i, false)?;
+                context.add(&key, v);
+            }
+            skip_space(&mut i);
+            match chars.get(i) {
+                Some(',') => i += 1,
+                None => break,
+                Some(c) => return Err(format!("unexpected `{c}` after the value of {key}")),
+            }
+        }
+        Ok(ContextSpec::from(&context))
+    }
+}
+
+impl From<&Context> for ContextSpec {
+    fn from(context: &Context) -> ContextSpec {
+        ContextSpec(
+            context
+                .iter()
+                .map(|(key, values)| {
+                    let values = match values {
+                        [one] => ContextValues::One(one.clone()),
+                        many => ContextValues::Many(many.to_vec()),
+                    };
+                    (key.to_owned(), values)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A request as people and files write it. Every way into the engine goes
+/// through this type and [`RequestSpec::to_request`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    /// `user/NAME`, `role/NAME[/SESSION]`, `root`,
+    /// `identity-pool/ID:authenticated|unauthenticated`, `service/NAME`, or an ARN.
+    pub principal: String,
+    /// `service:Action`.
+    pub action: String,
+    /// The resource's ARN, or `*` for actions that take none.
+    pub resource: String,
+    #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+    pub context: ContextSpec,
+    /// Session policies passed when the role session was made (policy JSON).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session_policies: Vec<serde_json::Value>,
+    /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); the
+    /// caller's clock when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default, skip_serializing_if = "Assume::is_realistic")]
+    pub assume: Assume,
+}
+
+/// What is wrong with a written request, and in which field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct RequestError {
+    /// `principal`, `action`, `resource`, `context.KEY`, `time`, `session_policies[N]`.
+    pub field: String,
+    pub message: String,
+}
+
+impl RequestError {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> RequestError {
+        RequestError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl RequestSpec {
+    pub fn new(principal: impl Into<String>, action: impl Into<String>, resource: impl Into<String>) -> RequestSpec {
+        RequestSpec {
+            principal: principal.into(),
+            action: action.into(),
+            resource: resource.into(),
+            context: ContextSpec::default(),
+            session_policies: Vec::new(),
+            time: None,
+            assume: Assume::Realistic,
+        }
+    }
+
+    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`, and the request's
+    /// condition keys when it has some.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} on {}{}",
+            self.principal,
+            self.action,
+            self.resource,
+            self.context.describe()
+        )
+    }
+
+    /// Check every field and make the engine's request. `now` is the time
+    /// used when the spec gives none (a caller's clock, read at the edge).
+    pub fn to_request(&self, now: Timestamp) -> Result<Request, RequestError> {
+        let principal = PrincipalSpec::parse(&self.principal).map_err(|m| RequestError::new("principal", m))?;
+        let action = self.action.trim();
+        check_action(action).map_err(|m| RequestError::new("action", m))?;
+        let resource = self.resource.trim();
+        if resource.is_empty() {
+            return Err(RequestError::new(
+                "resource",
+                "no resource: give the resource's ARN, or * for an action that takes none",
+            ));
+        }
+        for key in self.context.0.keys() {
+            if key.trim().is_empty() || key.contains(char::is_whitespace) {
+                return Err(RequestError::new(
+                    format!("context.{key}"),
+                    "a condition key is one word such as aws:SourceIp",
+                ));
+            }
+        }
+        let context = self.context.to_context();
+        let (time, time_given) = request_time(self.time.as_deref(), &context, now)?;
+        let session_policies = self
+            .session_policies
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let text = match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => serde_json::to_string_pretty(other).unwrap_or_default(),
+                };
+                let document = PolicyDocument::from_json_text(text);
+                match document
+                    .parsed()
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == crate::policy::Severity::Error)
+                {
+                    Some(d) => Err(RequestError::new(
+                        format!("session_policies[{i}]"),
+                        format!("{}:{}: {}", d.line, d.column, d.message),
+                    )),
+                    None => Ok(document),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Request {
+            principal,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            context,
+            session_policies,
+            time,
+            time_given,
+            assume: self.assume,
+        })
+    }
+}
+
+/// An action as a request carries it: `service:Name` (wildcards are for
+/// policies; a request names one action).
+fn check_action(action: &str) -> Result<(), String> {
+    match action.split_once(':') {
+        Some((service, name)) if !service.is_empty() && !name.is_empty() && !name.contains(':') => {
+            if action.contains(['*', '?']) {
+                Err(format!(
+                    "`{action}` is a pattern; a request names one action (ask who-can or what-can for patterns)"
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(format!(
+            "`{action}` is not an action: write SERVICE:ACTION, for example s3:GetObject"
+        )),
+    }
+}
+
+/// The request's time: the spec's `time`, else a given `aws:CurrentTime`
+/// (or `aws:EpochTime`), else `now`. Two that disagree are an error: one
+/// request happens at one time.
+fn request_time(time: Option<&str>, context: &Context, now: Timestamp) -> Result<(Timestamp, bool), RequestError> {
+    let from_spec = match time {
+        Some(text) => Some(crate::policy::parse_date(text).ok_or_else(|| {
+            RequestError::new("time", format!("`{text}` is not a time such as 2026-12-04T10:00:00Z"))
+        })?),
+        None => None,
+    };
+    let single = |key: &str| -> Result<Option<&str>, RequestError> {
+        match context.get(key) {
+            None => Ok(None),
+            Some([one]) => Ok(Some(one.as_str())),
+            Some(_) => Err(RequestError::new(
+                format!("context.{key}"),
+                "a request has one time; give one value",
+            )),
+        }
+    };
+    let from_current = match single("aws:CurrentTime")? {
+        Some(text) => Some(crate::policy::parse_date(text).ok_or_else(|| {
+            RequestError::new(
+                "context.aws:CurrentTime",
+                format!("`{text}` is not a time such as 2026-12-04T10:00:00Z"),
+            )
+        })?),
+        None => None,
+    };
+    let from_epoch = match single("aws:EpochTime")? {
+        Some(text) => Some(
+            text.trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| Timestamp::from_second(s).ok())
+                .ok_or_else(|| {
+                    RequestError::new(
+                        "context.aws:EpochTime",
+                        format!("`{text}` is not a number of seconds since 1970-01-01"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let mut chosen: Option<(&str, Timestamp)> = None;
+    for (name, candidate) in [
+        ("time", from_spec),
+        ("context.aws:CurrentTime", from_current),
+        ("context.aws:EpochTime", from_epoch),
+    ] {
+        let Some(candidate) = candidate else { continue };
+        match chosen {
+            None => chosen = Some((name, candidate)),
+            // EpochTime has whole seconds only.
+            Some((first, at)) if at.as_second() != candidate.as_second() => {
+                return Err(RequestError::new(
+                    name,
+                    format!("{candidate} disagrees with {first} ({at}); a request happens at one time"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(chosen.map_or((now, false), |(_, at)| (at, true)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn now() -> Timestamp {
+        "2026-12-04T10:00:00Z".parse().unwrap()
+    }
 
     #[test]
     fn principal_forms_parse_and_print_back() {
@@ -272,6 +820,8 @@ mod tests {
         let err = PrincipalSpec::parse("identity-pool/x:guest").unwrap_err();
         assert!(err.contains(":unauthenticated"), "{err}");
         assert!(PrincipalSpec::parse("arn:aws").is_err());
+        let err = PrincipalSpec::parse("group/Developers").unwrap_err();
+        assert!(err.contains("never a principal"), "{err}");
     }
 
     #[test]
@@ -283,5 +833,86 @@ mod tests {
         assert!(c.add_assignment("novalue").is_err());
         c.add_assignment("k=a=b").unwrap();
         assert_eq!(c.get("k").unwrap(), ["a=b"]);
+    }
+
+    #[test]
+    fn a_written_request_reads_lists_numbers_and_booleans_and_prints_back() {
+        let spec: RequestSpec = serde_json::from_str(
+            r#"{"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/a b.jpg",
+                "context": {"aws:TagKeys": ["team", "cost center"], "aws:MultiFactorAuthPresent": true, "s3:max-keys": 10}}"#,
+        )
+        .unwrap();
+        let request = spec.to_request(now()).unwrap();
+        assert_eq!(request.context.get("aws:TagKeys").unwrap(), ["team", "cost center"]);
+        assert_eq!(request.context.get("aws:MultiFactorAuthPresent").unwrap(), ["true"]);
+        assert_eq!(request.context.get("s3:max-keys").unwrap(), ["10"]);
+        assert_eq!(request.time, now());
+        let again = request.spec();
+        assert_eq!(again.context, spec.context);
+        assert_eq!(again.to_request(now()).unwrap().resource, "arn:aws:s3:::photos/a b.jpg");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_name_the_field() {
+        let err = serde_json::from_str::<RequestSpec>(
+            r#"{"principal": "root", "action": "s3:GetObject", "resource": "*", "contxt": {}}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("contxt"), "{err}");
+        let mut spec = RequestSpec::new("user/alice", "s3GetObject", "*");
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "action");
+        spec.action = "s3:Get*".into();
+        assert!(spec.to_request(now()).unwrap_err().message.contains("pattern"));
+        spec.action = "s3:GetObject".into();
+        spec.resource = " ".into();
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "resource");
+    }
+
+    #[test]
+    fn the_request_time_follows_a_given_current_time_or_epoch_time() {
+        let mut spec = RequestSpec::new("user/alice", "s3:GetObject", "*");
+        spec.context = ContextSpec::from_assignments(&["aws:CurrentTime=2020-01-01T00:00:00Z"]).unwrap();
+        assert_eq!(spec.to_request(now()).unwrap().time.to_string(), "2020-01-01T00:00:00Z");
+        spec.context = ContextSpec::from_assignments(&["aws:EpochTime=1577836800"]).unwrap();
+        assert_eq!(spec.to_request(now()).unwrap().time.to_string(), "2020-01-01T00:00:00Z");
+        spec.context =
+            ContextSpec::from_assignments(&["aws:EpochTime=1577836800", "aws:CurrentTime=2021-01-01T00:00:00Z"])
+                .unwrap();
+        let err = spec.to_request(now()).unwrap_err();
+        assert!(err.message.contains("one time"), "{err}");
+        spec.context = ContextSpec::default();
+        spec.time = Some("yesterday".into());
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "time");
+    }
+
+    #[test]
+    fn a_context_line_reads_back_lists_spaces_commas_and_quotes() {
+        let line =
+            r#"aws:SourceIp=203.0.113.7, aws:TagKeys=[team, "cost, centre"], s3:prefix=photos/my cat, q="say \"hi\"""#;
+        let spec = ContextSpec::parse_line(line).unwrap();
+        let context = spec.to_context();
+        assert_eq!(context.get("aws:TagKeys").unwrap(), ["team", "cost, centre"]);
+        assert_eq!(context.get("s3:prefix").unwrap(), ["photos/my cat"]);
+        assert_eq!(context.get("q").unwrap(), [r#"say "hi""#]);
+        assert_eq!(ContextSpec::parse_line(&spec.to_line()).unwrap(), spec);
+        // A key given twice has both values.
+        let twice = ContextSpec::parse_line("k=a, k=b").unwrap();
+        assert_eq!(twice.to_context().get("k").unwrap(), ["a", "b"]);
+        assert!(ContextSpec::parse_line("novalue").is_err());
+        assert!(ContextSpec::parse_line("k=[a, b").is_err());
+        assert!(ContextSpec::parse_line("k=\"open").is_err());
+        assert_eq!(ContextSpec::parse_line("  ").unwrap(), ContextSpec::default());
+    }
+
+    #[test]
+    fn assume_modes_parse_and_default_to_realistic() {
+        assert_eq!(Assume::parse("none").unwrap(), Assume::None);
+        assert!(Assume::parse("all").is_err());
+        let spec: RequestSpec = serde_json::from_str(
+            r#"{"principal": "root", "action": "s3:GetObject", "resource": "*", "assume": "none"}"#,
+        )
+        .unwrap();
+        assert_eq!(spec.assume, Assume::None);
+        assert_eq!(RequestSpec::new("root", "a:b", "*").assume, Assume::Realistic);
     }
 }

@@ -11,23 +11,7 @@ use serde::{Deserialize, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AwsDate(pub Timestamp);
 
-/// Parse a date in any of the forms exports use. A bare day means midnight UTC.
-pub fn parse_date(text: &str) -> Option<Timestamp> {
-    let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Some(ts);
-    }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return jiff::tz::TimeZone::UTC
-            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-            .ok();
-    }
-    // A time with no offset: exports mean UTC.
-    if let Ok(datetime) = text.parse::<jiff::civil::DateTime>() {
-        return jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok();
-    }
-    None
-}
+pub use crate::policy::parse_date;
 
 /// The form export writes: seconds precision unless the source had more, `Z`.
 pub fn format_date(ts: Timestamp) -> String {

@@ -13,6 +13,9 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
+    #[error("{path} is {} — larger than any real export or policy: iamscope reads files up to {} (an account at every IAM quota exports about 100 MB); if it is meant to be read, raise the limit with --max-input-size, e.g. --max-input-size {}", super::limits::show_size(*size), super::limits::show_size(*limit), super::limits::suggest_size(*size))]
+    TooLarge { path: PathBuf, size: u64, limit: u64 },
+
     #[error("{path} is empty: expected the JSON that `aws iam get-account-authorization-details` prints")]
     Empty { path: PathBuf },
 

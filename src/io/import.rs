@@ -3,7 +3,7 @@
 //! becomes a warning in the [`ImportReport`]; only what cannot be understood
 //! is an error.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -14,6 +14,7 @@ use super::detect;
 use super::error::{Excerpt, LoadError};
 use super::raw::*;
 use crate::model::arn::normalise_path;
+use crate::model::quotas;
 use crate::model::*;
 use crate::policy::PolicyDocument;
 
@@ -40,6 +41,10 @@ pub struct Warning {
     /// The file it concerns.
     pub source: String,
     pub message: String,
+    /// Whether answers about the account may be wrong because of it (a policy
+    /// that cannot be evaluated, a reference to nothing, a partial export),
+    /// rather than merely something to know: every command shows these.
+    pub affects_answers: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,8 +64,19 @@ pub struct Loaded {
 
 pub const DEMO_ACCOUNT: &[u8] = include_bytes!("../../assets/demo/demo-account.json");
 
-/// Load one account from its pages (or the demo) and an optional credential report.
+/// Load one account from its pages (or the demo) and an optional credential
+/// report, reading no file larger than [`super::limits::DEFAULT_MAX_INPUT`].
 pub fn load(sources: &[AccountSource], credential_report: Option<&Path>) -> Result<Loaded, LoadError> {
+    load_with_limit(sources, credential_report, super::limits::DEFAULT_MAX_INPUT)
+}
+
+/// [`load`], reading files of at most `max_input` bytes each.
+pub fn load_with_limit(
+    sources: &[AccountSource],
+    credential_report: Option<&Path>,
+    max_input: u64,
+) -> Result<Loaded, LoadError> {
+    let read = |path: &Path| super::limits::read_limited(path, max_input);
     let mut builder = Builder::default();
     let demo = [AccountSource::Demo];
     let sources = if sources.is_empty() { &demo[..] } else { sources };
@@ -89,13 +105,6 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Loaded, LoadError> {
     Ok(builder.finish())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Read {
-        path: path.to_owned(),
-        source,
-    })
-}
-
 /// Parse the bytes of one account file, turning every failure into an error
 /// that names the place and, for files of another kind, what to do instead.
 pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, LoadError> {
@@ -103,6 +112,7 @@ pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, 
     if let Some(wrong) = detect::wrong_kind_before_parse(path, text) {
         return Err(wrong);
     }
+    crate::json::check(text, ACCOUNT_DEPTH).map_err(|e| strict_error(path, text, e))?;
     match serde_json::from_slice::<RawAccountFile>(text) {
         Ok(raw) => {
             if !raw.has_account_keys() {
@@ -111,6 +121,31 @@ pub fn parse_account_bytes(path: &Path, bytes: &[u8]) -> Result<RawAccountFile, 
             Ok(raw)
         }
         Err(error) => Err(json_error(path, text, error)),
+    }
+}
+
+/// An export nests about a dozen levels (file, list, user, inline policy,
+/// document, statement, condition, operator, key, values); workspace files
+/// keep unknown keys, so leave room for more, but not for a stack's worth.
+pub const ACCOUNT_DEPTH: crate::json::DepthLimit = crate::json::DepthLimit {
+    levels: 64,
+    why: "an account export nests about a dozen levels; this is not one",
+};
+
+fn strict_error(path: &Path, text: &[u8], error: crate::json::StrictError) -> LoadError {
+    let at = error.location();
+    let json_path = match &error {
+        crate::json::StrictError::DuplicateKey { path, .. } | crate::json::StrictError::TooDeep { path, .. } => {
+            Some(path.clone())
+        }
+    };
+    LoadError::Json {
+        path: path.to_owned(),
+        line: at.line,
+        column: at.column,
+        message: error.to_string(),
+        json_path,
+        excerpt: Excerpt::at(text, at.line, at.column),
     }
 }
 
@@ -177,7 +212,15 @@ impl Builder {
         self.report.warnings.push(Warning {
             source: source.to_owned(),
             message: message.into(),
+            affects_answers: false,
         });
+    }
+
+    fn warn_answers(&mut self, source: &str, message: impl Into<String>) {
+        self.warn(source, message);
+        if let Some(w) = self.report.warnings.last_mut() {
+            w.affects_answers = true;
+        }
     }
 
     fn note_unknown_keys(&mut self, list: &'static str, extra: &Map<String, Value>) {
@@ -271,6 +314,7 @@ impl Builder {
         for (i, raw) in users.into_iter().flatten().enumerate() {
             let at = format!("UserDetailList[{i}]");
             let user = self.user(raw, &at).map_err(invalid)?;
+            limits::user(&user, &at).map_err(invalid)?;
             if self.users.insert(user.name.clone()) {
                 self.account.users.push(user);
             } else {
@@ -283,6 +327,7 @@ impl Builder {
         for (i, raw) in groups.into_iter().flatten().enumerate() {
             let at = format!("GroupDetailList[{i}]");
             let group = self.group(raw, &at).map_err(invalid)?;
+            limits::group(&group, &at).map_err(invalid)?;
             if self.groups.insert(group.name.clone()) {
                 self.account.groups.push(group);
             } else {
@@ -295,6 +340,7 @@ impl Builder {
         for (i, raw) in roles.into_iter().flatten().enumerate() {
             let at = format!("RoleDetailList[{i}]");
             let role = self.role(raw, &at).map_err(invalid)?;
+            limits::role(&role, &at).map_err(invalid)?;
             if self.roles.insert(role.name.clone()) {
                 self.account.roles.push(role);
             } else {
@@ -307,6 +353,7 @@ impl Builder {
         for (i, raw) in policies.into_iter().flatten().enumerate() {
             let at = format!("Policies[{i}]");
             let policy = self.managed_policy(raw, &at).map_err(invalid)?;
+            limits::managed_policy(&policy, &at).map_err(invalid)?;
             if self.policies.insert(policy.arn.to_string()) {
                 self.account.policies.push(policy);
             } else {
@@ -325,6 +372,14 @@ impl Builder {
             })?;
             Arn::parse(&resource_arn).map_err(|e| invalid(format!("{at}.ResourceArn: {e}")))?;
             let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+            limits::document(
+                &policy,
+                &format!("{at}.Policy"),
+                "resource-based policy",
+                quotas::HARD_DOCUMENT_SIZE,
+                "far beyond any service's quota for resource-based policies",
+            )
+            .map_err(invalid)?;
             self.account.resource_policies.push(ResourcePolicy {
                 resource_arn,
                 policy,
@@ -338,6 +393,14 @@ impl Builder {
             for (i, raw) in target.into_iter().flatten().enumerate() {
                 let at = format!("{list}[{i}]");
                 let policy = document(raw.policy).ok_or_else(|| invalid(format!("{at} has no Policy")))?;
+                limits::document(
+                    &policy,
+                    &format!("{at}.Policy"),
+                    "policy",
+                    quotas::ORG_POLICY_SIZE,
+                    "AWS Organizations quotas: policy document size",
+                )
+                .map_err(invalid)?;
                 let org_policy = OrgPolicy {
                     name: raw.name.unwrap_or_else(|| format!("{list}[{i}]")),
                     target: OrgTarget::parse(raw.target.as_deref()),
@@ -404,7 +467,7 @@ impl Builder {
         if self.pages > 0 && self.truncated_pages == self.pages {
             self.report.partial = true;
             let source = self.report.sources.last().cloned().unwrap_or_default();
-            self.warn(
+            self.warn_answers(
                 &source,
                 "the export is partial (IsTruncated: true): get-account-authorization-details has more pages; \
                  fetch them with the CLI's automatic pagination (omit --max-items) or pass every page with --account",
@@ -443,6 +506,10 @@ impl Builder {
                 ),
             );
         }
+        for message in missing_default_versions(&self.account) {
+            let source = self.report.sources.first().cloned().unwrap_or_default();
+            self.warn_answers(&source, message);
+        }
         let model = Model::new(self.account);
         let mut report = self.report;
         let first = report.sources.first().cloned().unwrap_or_default();
@@ -450,6 +517,7 @@ impl Builder {
             report.warnings.push(Warning {
                 source: first.clone(),
                 message: format!("unresolved reference: {}", dangling.describe()),
+                affects_answers: true,
             });
         }
         Loaded { model, report }
@@ -600,6 +668,68 @@ impl Builder {
     }
 }
 
+/// Managed policies in use (attached, or a permissions boundary) whose default
+/// version the export lacks: the engine cannot read them, so whatever they
+/// allow or deny is missing from every answer. One message per policy.
+fn missing_default_versions<'a>(account: &'a Account) -> Vec<String> {
+    // In the order first met, for stable messages.
+    let mut holders: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    let mut note = |arn: &'a str, holder: String| match slot.get(arn) {
+        Some(&i) => holders[i].1.push(holder),
+        None => {
+            slot.insert(arn, holders.len());
+            holders.push((arn, vec![holder]));
+        }
+    };
+    for u in &account.users {
+        for a in &u.attached_policies {
+            note(&a.arn, format!("user {}", u.name));
+        }
+        if let Some(b) = &u.permissions_boundary {
+            note(&b.arn, format!("user {} (as its permissions boundary)", u.name));
+        }
+    }
+    for g in &account.groups {
+        for a in &g.attached_policies {
+            note(&a.arn, format!("group {}", g.name));
+        }
+    }
+    for r in &account.roles {
+        for a in &r.attached_policies {
+            note(&a.arn, format!("role {}", r.name));
+        }
+        if let Some(b) = &r.permissions_boundary {
+            note(&b.arn, format!("role {} (as its permissions boundary)", r.name));
+        }
+    }
+    let policies: HashMap<&str, &ManagedPolicy> = account.policies.iter().map(|p| (p.arn.as_str(), p)).collect();
+    let mut out = Vec::new();
+    for (arn, list) in holders {
+        let Some(policy) = policies.get(arn) else {
+            continue; // a reference to nothing: reported as unresolved
+        };
+        if policy.default_version().is_some() {
+            continue;
+        }
+        let shown: Vec<&str> = list.iter().take(3).map(String::as_str).collect();
+        let more = if list.len() > 3 {
+            format!(" and {} more", list.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "managed policy {} is attached to {}{more}, but its default version {} is not in the export: \
+             what it allows or denies is left out of every answer — export the account again \
+             (get-account-authorization-details lists every version of each policy)",
+            policy.name,
+            shown.join(", "),
+            policy.default_version_id
+        ));
+    }
+    out
+}
+
 /// AWS managed policies that users, groups and roles attach (or use as a
 /// boundary) but the export lacks — a partial or filtered export — come from
 /// the built-in library, marked as such, so evaluation still sees them.
@@ -748,4 +878,205 @@ fn workspace_credentials(
             })
             .collect(),
     })
+}
+
+/// What AWS accepts, checked on import: a file past these was not made by
+/// AWS (or was edited by hand), and the engine's answers about it would be
+/// answers about an account that cannot exist. Each message names the AWS
+/// quota and the JSON path. Names, paths, ARNs and single documents are
+/// refused past their quota; AWS managed policies and resource-based
+/// policies, which AWS's own exports hold at sizes past the customer quota,
+/// past a hard limit far beyond any of them.
+mod limits {
+    use super::quotas;
+    use crate::model::{Group, InlinePolicy, ManagedPolicy, Role, User};
+    use crate::policy::PolicyDocument;
+
+    fn length(at: &str, what: &str, value: &str, limit: usize, quota: &str) -> Result<(), String> {
+        let n = value.chars().count();
+        if n > limit {
+            return Err(format!(
+                "{at}: the {what} has {n} characters; AWS allows {limit} ({quota}) — no AWS export holds this; check the file"
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn document(
+        doc: &PolicyDocument,
+        at: &str,
+        what: &str,
+        limit: usize,
+        quota: &str,
+    ) -> Result<(), String> {
+        let n = doc.size_without_whitespace();
+        if n > limit {
+            return Err(format!(
+                "{at}: the {what} has {n} characters without white space; AWS allows {limit} ({quota}) — no AWS export holds this; check the file"
+            ));
+        }
+        Ok(())
+    }
+
+    fn common(
+        at: &str,
+        name_field: &str,
+        kind: &str,
+        name: &str,
+        name_limit: usize,
+        path: &str,
+        arn: &str,
+    ) -> Result<(), String> {
+        length(
+            &format!("{at}.{name_field}"),
+            &format!("{kind} name"),
+            name,
+            name_limit,
+            &format!("IAM quotas: {kind} name"),
+        )?;
+        length(&format!("{at}.Path"), "path", path, quotas::PATH, "IAM quotas: path")?;
+        length(
+            &format!("{at}.Arn"),
+            "ARN",
+            arn,
+            quotas::ARN,
+            "the IAM API's longest ARN",
+        )
+    }
+
+    /// Each inline policy on its own: no entity may hold more than
+    /// [`quotas::INLINE_ROLE`] of them together. The smaller totals of users
+    /// and groups are `lint --account`'s to report (it lists the policies
+    /// that share the quota), so such an account still opens to be fixed.
+    fn inline(at: &str, list: &str, policies: &[InlinePolicy]) -> Result<(), String> {
+        for (i, p) in policies.iter().enumerate() {
+            length(
+                &format!("{at}.{list}[{i}].PolicyName"),
+                "policy name",
+                &p.name,
+                quotas::POLICY_NAME,
+                "IAM quotas: policy name",
+            )?;
+            document(
+                &p.document,
+                &format!("{at}.{list}[{i}].PolicyDocument"),
+                "inline policy",
+                quotas::INLINE_ROLE,
+                "IAM quotas: inline policy size, the largest any entity may hold",
+            )?;
+        }
+        Ok(())
+    }
+
+    fn attached(at: &str, arns: impl Iterator<Item = (usize, String)>) -> Result<(), String> {
+        for (i, arn) in arns {
+            length(
+                &format!("{at}.AttachedManagedPolicies[{i}].PolicyArn"),
+                "ARN",
+                &arn,
+                quotas::ARN,
+                "the IAM API's longest ARN",
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn user(u: &User, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "UserName",
+            "user",
+            &u.name,
+            quotas::USER_NAME,
+            &u.path,
+            u.arn.as_str(),
+        )?;
+        inline(at, "UserPolicyList", &u.inline_policies)?;
+        attached(at, u.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn group(g: &Group, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "GroupName",
+            "group",
+            &g.name,
+            quotas::GROUP_NAME,
+            &g.path,
+            g.arn.as_str(),
+        )?;
+        inline(at, "GroupPolicyList", &g.inline_policies)?;
+        attached(at, g.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn role(r: &Role, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "RoleName",
+            "role",
+            &r.name,
+            quotas::ROLE_NAME,
+            &r.path,
+            r.arn.as_str(),
+        )?;
+        if let Some(d) = &r.description {
+            length(
+                &format!("{at}.Description"),
+                "role description",
+                d,
+                quotas::ROLE_DESCRIPTION,
+                "IAM quotas: role description",
+            )?;
+        }
+        if let Some(trust) = &r.trust_policy {
+            document(
+                trust,
+                &format!("{at}.AssumeRolePolicyDocument"),
+                "role trust policy",
+                quotas::TRUST_POLICY_SIZE_MAX,
+                "IAM quotas: role trust policy length, at its highest after a quota increase",
+            )?;
+        }
+        for (i, p) in r.instance_profiles.iter().enumerate() {
+            length(
+                &format!("{at}.InstanceProfileList[{i}].InstanceProfileName"),
+                "instance profile name",
+                &p.name,
+                quotas::INSTANCE_PROFILE_NAME,
+                "IAM quotas: instance profile name",
+            )?;
+        }
+        inline(at, "RolePolicyList", &r.inline_policies)?;
+        attached(at, r.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    pub(super) fn managed_policy(p: &ManagedPolicy, at: &str) -> Result<(), String> {
+        common(
+            at,
+            "PolicyName",
+            "policy",
+            &p.name,
+            quotas::POLICY_NAME,
+            &p.path,
+            p.arn.as_str(),
+        )?;
+        // AWS managed policies are AWS's own, and larger than the quota it
+        // sets its customers; they get the hard limit only.
+        let aws_managed = p.arn.account() == "aws";
+        let (limit, quota) = if aws_managed {
+            (quotas::HARD_DOCUMENT_SIZE, "far beyond the largest AWS managed policy")
+        } else {
+            (quotas::MANAGED_POLICY_SIZE, "IAM quotas: managed policy size")
+        };
+        for (i, v) in p.versions.iter().enumerate() {
+            document(
+                &v.document,
+                &format!("{at}.PolicyVersionList[{i}].Document"),
+                "managed policy",
+                limit,
+                quota,
+            )?;
+        }
+        Ok(())
+    }
 }

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod limits;
 pub mod paths;
 pub mod raw;
 pub mod save;
@@ -16,4 +17,4 @@ pub mod synthetic;
 
 pub use error::LoadError;
 pub use export::{ExportFormat, export_account};
-pub use import::{AccountSource, DEMO_ACCOUNT, ImportReport, Loaded, Warning, load, load_bytes};
+pub use import::{AccountSource, DEMO_ACCOUNT, ImportReport, Loaded, Warning, load, load_bytes, load_with_limit};

@@ -2,64 +2,11 @@
 //! engine: the same engine the inspector uses, so a lesson cannot pass on a
 //! rule iamscope does not apply.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::eval::{Context, Decision, PrincipalSpec, Request};
+use crate::eval::{ContextSpec, Decision, RequestSpec};
 use crate::model::change::ROOT;
 use crate::model::{Credentials, Model};
-
-/// A request as a lesson writes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LessonRequest {
-    /// `user/NAME`, `role/NAME`, `root`, `service/NAME`,
-    /// `identity-pool/ID:authenticated|unauthenticated`, or an ARN.
-    pub principal: String,
-    pub action: String,
-    pub resource: String,
-    /// Condition keys of the request: one value or a list.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub context: BTreeMap<String, Values>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Values {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl LessonRequest {
-    pub fn to_request(&self, now: jiff::Timestamp) -> Result<Request, String> {
-        let principal = PrincipalSpec::parse(&self.principal)?;
-        let mut request = Request::new(principal, &self.action, &self.resource);
-        let mut context = Context::new();
-        for (key, values) in &self.context {
-            match values {
-                Values::One(v) => context.add(key, v.clone()),
-                Values::Many(vs) => context.set(key, vs.clone()),
-            }
-        }
-        request.context = context;
-        request.time = Some(now);
-        Ok(request)
-    }
-
-    /// AWS's decision, from the engine.
-    pub fn decide(&self, model: &Model, now: jiff::Timestamp) -> Result<Decision, String> {
-        let request = self.to_request(now)?;
-        crate::eval::decide(model, &request)
-            .map(|o| o.decision)
-            .map_err(|e| e.to_string())
-    }
-
-    /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`.
-    pub fn describe(&self) -> String {
-        format!("{} {} on {}", self.principal, self.action, self.resource)
-    }
-}
 
 /// One thing a step checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,24 +17,24 @@ pub enum Check {
         principal: String,
         action: String,
         resource: String,
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        context: BTreeMap<String, Values>,
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        context: ContextSpec,
     },
     /// The engine does not allow it (explicitly or implicitly).
     Denied {
         principal: String,
         action: String,
         resource: String,
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        context: BTreeMap<String, Values>,
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        context: ContextSpec,
     },
     /// A Deny statement decides it.
     ExplicitlyDenied {
         principal: String,
         action: String,
         resource: String,
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        context: BTreeMap<String, Values>,
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        context: ContextSpec,
     },
     UserExists {
         user: String,
@@ -148,20 +95,23 @@ impl Check {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} can {action} on {resource}"),
+                context,
+            } => format!("{principal} can {action} on {resource}{}", context.describe()),
             Check::Denied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("{principal} cannot {action} on {resource}"),
+                context,
+            } => format!("{principal} cannot {action} on {resource}{}", context.describe()),
             Check::ExplicitlyDenied {
                 principal,
                 action,
                 resource,
-                ..
-            } => format!("a Deny statement stops {principal} from {action} on {resource}"),
+                context,
+            } => format!(
+                "a Deny statement stops {principal} from {action} on {resource}{}",
+                context.describe()
+            ),
             Check::UserExists { user } => format!("user {user} exists"),
             Check::UserAbsent { user } => format!("there is no user {user}"),
             Check::GroupExists { group } => format!("group {group} exists"),
@@ -219,7 +169,7 @@ impl Check {
     }
 
     /// The request a check asks the engine about, if it is one.
-    pub fn request(&self) -> Option<LessonRequest> {
+    pub fn request(&self) -> Option<RequestSpec> {
         match self {
             Check::Allowed {
                 principal,
@@ -238,19 +188,26 @@ impl Check {
                 action,
                 resource,
                 context,
-            } => Some(LessonRequest {
-                principal: principal.clone(),
-                action: action.clone(),
-                resource: resource.clone(),
+            } => Some(RequestSpec {
                 context: context.clone(),
+                ..RequestSpec::new(principal, action, resource)
             }),
             _ => None,
         }
     }
 
     fn decide(&self, model: &Model, now: jiff::Timestamp) -> Result<Decision, String> {
-        self.request().expect("a request check").decide(model, now)
+        let request = self.request().ok_or("this check asks no request")?;
+        decide(&request, model, now)
     }
+}
+
+/// AWS's decision for a lesson's request, from the engine.
+pub fn decide(request: &RequestSpec, model: &Model, now: jiff::Timestamp) -> Result<Decision, String> {
+    let request = request.to_request(now).map_err(|e| e.to_string())?;
+    crate::eval::decide(model, &request)
+        .map(|o| o.decision)
+        .map_err(|e| e.to_string())
 }
 
 fn who(user: &str) -> String {

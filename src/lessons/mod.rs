@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use check::{Check, LessonRequest};
+pub use check::Check;
 pub use glossary::{Glossary, Term};
 pub use progress::{LessonProgress, Progress};
 
@@ -53,15 +53,70 @@ pub enum Origin {
 }
 
 /// The account a lesson starts from: the demo account (or a workspace file
-/// beside the lesson), with changes applied over it.
+/// beside the lesson), its identity pools' settings, then changes applied
+/// over it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Start {
     /// A workspace or GAAD file, relative to the lesson file; the demo account when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// Settings of identity pools, applied before `changes`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_pools: Vec<PoolSettings>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
+}
+
+/// How a lesson sets up one Cognito identity pool of its starting account.
+/// These are pool settings the editor has no change for (Cognito's
+/// UpdateIdentityPool, not IAM), so a lesson sets them here.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolSettings {
+    /// The pool's name or id.
+    pub pool: String,
+    /// `AllowClassicFlow`: false leaves the enhanced flow only, as a new pool has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_classic_flow: Option<bool>,
+    /// `AllowUnauthenticatedIdentities`: whether guests get credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_unauthenticated: Option<bool>,
+}
+
+impl PoolSettings {
+    /// Set the pool up in the account; an error names the setting and what to do.
+    fn apply(&self, model: &mut Model, place: &str) -> Result<(), String> {
+        if self.allow_classic_flow.is_none() && self.allow_unauthenticated.is_none() {
+            return Err(format!(
+                "{place}: pool `{}` sets nothing; give allow_classic_flow or allow_unauthenticated",
+                self.pool
+            ));
+        }
+        let pools = &model.account().identity_pools;
+        let Some(at) = pools.iter().position(|p| p.name == self.pool || p.id == self.pool) else {
+            let names: Vec<&str> = pools.iter().map(|p| p.name.as_str()).collect();
+            return Err(format!(
+                "{place}: the account has no identity pool `{}` (name or id); it has {}",
+                self.pool,
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        };
+        model.edit(|account| {
+            let pool = &mut account.identity_pools[at];
+            if let Some(classic) = self.allow_classic_flow {
+                pool.allow_classic_flow = Some(classic);
+            }
+            if let Some(guests) = self.allow_unauthenticated {
+                pool.allow_unauthenticated = guests;
+            }
+        });
+        Ok(())
+    }
 }
 
 /// The learner's guess in a predict step.
@@ -103,7 +158,7 @@ pub enum Step {
     /// lesson check makes sure the engine agrees.
     Predict {
         text: String,
-        request: LessonRequest,
+        request: crate::eval::RequestSpec,
         answer: Answer,
         /// Said after the reveal, to tie the answer to the concept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,7 +292,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// The embedded lessons' files, in the repository's `assets/lessons/`.
-const EMBEDDED: [(&str, &str); 10] = [
+const EMBEDDED: [(&str, &str); 11] = [
     ("root-user.toml", include_str!("../../assets/lessons/root-user.toml")),
     (
         "users-and-credentials.toml",
@@ -271,6 +326,10 @@ const EMBEDDED: [(&str, &str); 10] = [
     (
         "cognito-pools.toml",
         include_str!("../../assets/lessons/cognito-pools.toml"),
+    ),
+    (
+        "website-guests.toml",
+        include_str!("../../assets/lessons/website-guests.toml"),
     ),
 ];
 
@@ -361,6 +420,9 @@ impl Lesson {
                 crate::io::load(&[source], None).map_err(|e| e.to_string())?.model
             }
         };
+        for (i, pool) in self.start.identity_pools.iter().enumerate() {
+            pool.apply(&mut model, &format!("start.identity_pools[{i}]"))?;
+        }
         for (i, change) in self.start.changes.iter().enumerate() {
             apply(&mut model, change, now).map_err(|e| format!("start.changes[{i}]: {e}"))?;
         }
@@ -423,7 +485,7 @@ impl Lesson {
             }
             match step {
                 Step::Read { .. } => {}
-                Step::Predict { request, answer, .. } => match request.decide(&model, now) {
+                Step::Predict { request, answer, .. } => match check::decide(request, &model, now) {
                     Ok(decision) if Answer::of(decision) != *answer => problem(
                         place,
                         format!(

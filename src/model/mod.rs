@@ -7,10 +7,13 @@
 pub mod arn;
 pub mod change;
 pub mod entities;
+pub mod entity_ref;
 pub mod index;
+pub mod quotas;
 
 pub use arn::{Arn, ArnError};
 pub use entities::*;
+pub use entity_ref::EntityRef;
 pub use index::{AppliedPolicy, Dangling, Holder, Index, OrgLevel, PolicyUse, PrincipalEntity};
 
 /// An account and its index, always in step.

@@ -58,6 +58,11 @@ impl PolicyDocument {
             return &self.inner.source;
         }
         self.inner.display.get_or_init(|| {
+            // A repeated key would be lost in the pretty form: show the text
+            // as it is, so the parse reports both.
+            if crate::json::check(self.inner.source.as_bytes(), super::parse::POLICY_DEPTH).is_err() {
+                return self.inner.source.clone();
+            }
             match serde_json::from_str::<serde_json::Value>(&self.inner.source) {
                 Ok(value) => pretty_json(&value).into(),
                 // Not JSON: show it as it is; the parse reports where it breaks.

@@ -36,6 +36,14 @@ impl ParsedPolicy {
     }
 }
 
+/// The policy grammar nests five levels (policy, Statement list, statement,
+/// Condition, operator, key, values); anything far deeper is refused before
+/// the recursive JSON parser could run out of stack.
+pub const POLICY_DEPTH: crate::json::DepthLimit = crate::json::DepthLimit {
+    levels: 32,
+    why: "the policy grammar nests at most seven levels (Statement, Condition, operator, key, values)",
+};
+
 pub fn parse_policy(text: &str) -> ParsedPolicy {
     let mut parser = Parser {
         text,
@@ -43,7 +51,21 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         diagnostics: Vec::new(),
         variables_enabled: false,
     };
-    let policy = parser.document();
+    let policy = match crate::json::check(text.as_bytes(), POLICY_DEPTH) {
+        Err(e @ crate::json::StrictError::TooDeep { .. }) => {
+            let at = e.location().offset;
+            parser.error(
+                "json-too-deep",
+                Span::new(at, at + 1),
+                "",
+                e.to_string(),
+                Some("a policy is a JSON object with Version and Statement; remove the extra nesting"),
+            );
+            None
+        }
+        // Repeated keys are reported by the parse itself, element by element.
+        _ => parser.document(),
+    };
     ParsedPolicy {
         policy,
         diagnostics: parser.diagnostics,
@@ -731,7 +753,27 @@ pub fn parse_condition_date(text: &str) -> Option<jiff::Timestamp> {
             .ok()
             .and_then(|s| jiff::Timestamp::from_second(s).ok());
     }
-    crate::io::dates::parse_date(text)
+    parse_date(text)
+}
+
+/// Parse a date in any of the forms exports and conditions use:
+/// `2019-12-18T19:10:08Z`, `…+00:00`, `2019-12-18 19:10:08+00:00` (as Python
+/// tools write it) and a bare day (midnight UTC).
+pub fn parse_date(text: &str) -> Option<jiff::Timestamp> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return jiff::tz::TimeZone::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .ok();
+    }
+    // A time with no offset: exports mean UTC.
+    if let Ok(datetime) = text.parse::<jiff::civil::DateTime>() {
+        return jiff::tz::TimeZone::UTC.to_timestamp(datetime).ok();
+    }
+    None
 }
 
 /// An address is a one-address range (`/32` or `/128`).

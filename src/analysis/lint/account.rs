@@ -110,11 +110,11 @@ impl AccountLint {
     }
 }
 
-/// Inline policies of one entity may total this many characters (white space
-/// not counted): IAM quotas page, "Inline policy size".
-const INLINE_QUOTA_USER: usize = 2_048;
-const INLINE_QUOTA_GROUP: usize = 5_120;
-const INLINE_QUOTA_ROLE: usize = 10_240;
+// Inline policies of one entity may total this many characters (white space
+// not counted): IAM quotas page, "Inline policy size".
+use crate::model::quotas::{
+    INLINE_GROUP as INLINE_QUOTA_GROUP, INLINE_ROLE as INLINE_QUOTA_ROLE, INLINE_USER as INLINE_QUOTA_USER,
+};
 
 pub fn lint_account(model: &Model) -> AccountLint {
     let account = model.account();

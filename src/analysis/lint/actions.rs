@@ -2,10 +2,10 @@
 //! unknown services and actions, broad grants, and resource ARNs that no
 //! action of the statement can act on.
 
-use wildmatch::WildMatch;
-
 use super::{Lint, PolicyKind, did_you_mean};
+use crate::catalog::arn::{Reading, fits};
 use crate::catalog::{Action, SHARED_PREFIXES};
+use crate::policy::glob::{Case, Glob};
 use crate::policy::{
     ActionPattern, Effect, ResourceClause, Severity, Statement, variables::Template, variables::TemplatePart,
 };
@@ -80,9 +80,9 @@ fn known(lint: &mut Lint<'_>, pattern: &ActionPattern, at: String) {
         return;
     }
     let Some(service) = catalog.service(prefix) else {
-        let mut suggestions = catalog.suggest(text, 3);
+        let mut suggestions = lint.suggest(text);
         if suggestions.is_empty() {
-            suggestions = catalog.suggest(prefix, 3);
+            suggestions = lint.suggest(prefix);
         }
         let help = did_you_mean(&suggestions).unwrap_or_else(|| {
             format!("service prefixes are listed in the Service Authorization Reference (catalogue: {source})")
@@ -98,8 +98,8 @@ fn known(lint: &mut Lint<'_>, pattern: &ActionPattern, at: String) {
         return;
     };
     if wild(name) {
-        let matcher = WildMatch::new_case_insensitive(name);
-        if !service.actions().iter().any(|a| matcher.matches(a.name())) {
+        let matcher = Glob::new(name, Case::Insensitive);
+        if !service.actions().iter().any(|a| matcher.is_match(a.name())) {
             lint.push(
                 Severity::Error,
                 "unknown-action",
@@ -114,7 +114,7 @@ fn known(lint: &mut Lint<'_>, pattern: &ActionPattern, at: String) {
         return;
     }
     if service.action(name).is_none() {
-        let suggestions = catalog.suggest(text, 3);
+        let suggestions = lint.suggest(text);
         let help = did_you_mean(&suggestions)
             .unwrap_or_else(|| format!("if the action is new, the catalogue ({source}) may predate it"));
         lint.push(
@@ -359,81 +359,12 @@ fn variables_as_wildcards(text: &str) -> String {
 }
 
 /// Whether some concrete ARN is named both by `arn` (IAM wildcards) and by a
-/// resource type's ARN `format`, read loosely: each `${Variable}` of the
-/// format stands for any text without `:`, empty included (AWS-owned
-/// resources have an empty account, `arn:aws:ssm:us-east-1::document/AWS-RunShellScript`;
-/// log group names hold `/`), and the format's last variable for any text
-/// at all (log groups are written `log-group:NAME:*`). Only the format's
-/// literal text must line up, so a bucket ARN still does not fit an object
-/// format, nor an instance profile a role: what is flagged is a different
-/// kind of resource, not a detail the catalogue may have wrong.
+/// resource type's ARN `format`, read loosely (see [`Reading::Shape`]): each
+/// `${Variable}` stands for any text without `:`, empty included
+/// (`arn:aws:ssm:us-east-1::document/AWS-RunShellScript`), and the format's
+/// last variable for any text at all (log groups are written
+/// `log-group:NAME:*`), so a bucket ARN still does not fit an object format,
+/// nor an instance profile a role.
 fn shape_fits(format: &str, arn: &str) -> bool {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Token {
-        Char(char),
-        /// One character of any kind (`?`).
-        One,
-        /// Any run of characters (`*`, or the format's last variable).
-        Many,
-        /// Any run of characters without `:` (a variable).
-        Field,
-    }
-    let mut a = Vec::with_capacity(format.len());
-    let mut rest = format;
-    while let Some(c) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("${")
-            && let Some(end) = after.find('}')
-        {
-            rest = &after[end + 1..];
-            a.push(if rest.is_empty() { Token::Many } else { Token::Field });
-            continue;
-        }
-        a.push(if c == '*' { Token::Many } else { Token::Char(c) });
-        rest = &rest[c.len_utf8()..];
-    }
-    let b: Vec<Token> = arn
-        .chars()
-        .map(|c| match c {
-            '*' => Token::Many,
-            '?' => Token::One,
-            c => Token::Char(c),
-        })
-        .collect();
-    let (n, m) = (a.len(), b.len());
-    let mut seen = vec![false; (n + 1) * (m + 1)];
-    let mut stack = vec![(0usize, 0usize)];
-    while let Some((i, j)) = stack.pop() {
-        let slot = i * (m + 1) + j;
-        if seen[slot] {
-            continue;
-        }
-        seen[slot] = true;
-        if i == n && j == m {
-            return true;
-        }
-        let (x, y) = (a.get(i).copied(), b.get(j).copied());
-        // A run on either side may end here (match nothing more).
-        if matches!(x, Some(Token::Many | Token::Field)) {
-            stack.push((i + 1, j));
-        }
-        if y == Some(Token::Many) {
-            stack.push((i, j + 1));
-        }
-        let (Some(x), Some(y)) = (x, y) else {
-            continue;
-        };
-        match (x, y) {
-            // The ARN's `*` takes one more character of the format.
-            (_, Token::Many) if !matches!(x, Token::Many | Token::Field) => stack.push((i + 1, j)),
-            (Token::Many | Token::Field, Token::Many) => {}
-            // A run of the format takes one more character of the ARN.
-            (Token::Many, _) => stack.push((i, j + 1)),
-            (Token::Field, Token::Char(c)) if c != ':' => stack.push((i, j + 1)),
-            (Token::Field, Token::One) => stack.push((i, j + 1)),
-            (Token::Char(p), Token::Char(c)) if p == c => stack.push((i + 1, j + 1)),
-            (Token::Char(_) | Token::One, Token::One) | (Token::One, Token::Char(_)) => stack.push((i + 1, j + 1)),
-            _ => {}
-        }
-    }
-    false
+    fits(format, arn, Reading::Shape)
 }

@@ -97,7 +97,7 @@ fn resolve(lint: &mut Lint<'_>, condition: &Condition, at: &str) -> KeyInfo {
             service.condition_keys().iter().collect(),
         )
     } else {
-        let suggestions = catalog.suggest(prefix, 3);
+        let suggestions = lint.suggest(prefix);
         let help = did_you_mean(&suggestions)
             .map(|d| format!("{d} (a service prefix)"))
             .unwrap_or_else(|| format!("check the key's prefix (catalogue: {source})"));

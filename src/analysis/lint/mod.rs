@@ -27,6 +27,7 @@ mod tests;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, catalog};
+pub use crate::policy::PolicyKind;
 use crate::policy::{
     Diagnostic, LineIndex, ParsedPolicy, Policy, PolicyDocument, Severity, Span, Statement, parse_policy,
     size_without_whitespace,
@@ -38,99 +39,7 @@ pub use account::{AccountLint, PolicyFindings, PolicySource, lint_account};
 /// CLI and the TUI show parser and lint findings alike.
 pub type Finding = Diagnostic;
 
-/// What a policy document is used as; the same text can be fine as one kind
-/// and wrong as another (a `Principal` belongs in a bucket policy, not in a
-/// user's policy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PolicyKind {
-    /// Attached to a user, group or role (managed or inline).
-    Identity,
-    /// Attached to a resource: bucket, key, queue, topic, function…
-    Resource,
-    /// A role's trust policy (who may assume it).
-    Trust,
-    /// An AWS Organizations service control policy.
-    Scp,
-    /// An AWS Organizations resource control policy.
-    Rcp,
-    /// A managed policy used as a user's or role's permissions boundary.
-    Boundary,
-    /// A policy passed when a session is created (AssumeRole…, GetFederationToken).
-    Session,
-}
-
 impl PolicyKind {
-    pub const ALL: [PolicyKind; 7] = [
-        PolicyKind::Identity,
-        PolicyKind::Resource,
-        PolicyKind::Trust,
-        PolicyKind::Scp,
-        PolicyKind::Rcp,
-        PolicyKind::Boundary,
-        PolicyKind::Session,
-    ];
-
-    /// The short name used on the command line and in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PolicyKind::Identity => "identity",
-            PolicyKind::Resource => "resource",
-            PolicyKind::Trust => "trust",
-            PolicyKind::Scp => "scp",
-            PolicyKind::Rcp => "rcp",
-            PolicyKind::Boundary => "boundary",
-            PolicyKind::Session => "session",
-        }
-    }
-
-    /// A phrase for messages: "identity-based policy".
-    pub fn describe(self) -> &'static str {
-        match self {
-            PolicyKind::Identity => "identity-based policy",
-            PolicyKind::Resource => "resource-based policy",
-            PolicyKind::Trust => "role trust policy",
-            PolicyKind::Scp => "service control policy",
-            PolicyKind::Rcp => "resource control policy",
-            PolicyKind::Boundary => "permissions boundary",
-            PolicyKind::Session => "session policy",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PolicyKind> {
-        PolicyKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
-    }
-
-    /// The kind a document most likely is, for when nobody said: a statement
-    /// with `Principal` makes it resource-based, or a trust policy when every
-    /// action is an `sts:` one and no statement names a resource; anything
-    /// else is read as an identity-based policy.
-    pub fn guess(parsed: &ParsedPolicy) -> PolicyKind {
-        let statements = parsed.statements();
-        if !statements.iter().any(|s| s.principal.is_some()) {
-            return PolicyKind::Identity;
-        }
-        let sts_only = statements.iter().all(|s| {
-            s.resource.is_none()
-                && s.action.as_ref().is_some_and(|a| {
-                    !a.negated
-                        && !a.patterns.is_empty()
-                        && a.patterns.iter().all(|p| {
-                            p.text
-                                .split_once(':')
-                                .is_some_and(|(service, _)| service.eq_ignore_ascii_case("sts"))
-                        })
-                })
-        });
-        if sts_only {
-            PolicyKind::Trust
-        } else {
-            PolicyKind::Resource
-        }
-    }
-
     /// Whether statements must name a principal (true), must not (false), or
     /// the kind does not say (none).
     fn principal_rule(self) -> Option<bool> {
@@ -158,6 +67,7 @@ impl PolicyKind {
     /// The size AWS allows for one document of this kind, counted without
     /// white space, and how bad it is to exceed it.
     pub fn size_quota(self) -> Option<SizeQuota> {
+        use crate::model::quotas;
         // IAM quotas page ("IAM and AWS STS quotas"): managed policy 6,144
         // characters; role trust policy 2,048 by default (adjustable);
         // session policies 2,048 (AssumeRole API). Organizations quotas:
@@ -165,38 +75,32 @@ impl PolicyKind {
         // have a quota per service, so none is applied here.
         match self {
             PolicyKind::Identity | PolicyKind::Boundary => Some(SizeQuota {
-                limit: 6_144,
+                limit: quotas::MANAGED_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a managed policy",
             }),
             PolicyKind::Scp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a service control policy",
             }),
             PolicyKind::Rcp => Some(SizeQuota {
-                limit: 5_120,
+                limit: quotas::ORG_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a resource control policy",
             }),
             PolicyKind::Trust => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::TRUST_POLICY_SIZE,
                 severity: Severity::Warning,
                 what: "a role trust policy (the default quota; it can be raised)",
             }),
             PolicyKind::Session => Some(SizeQuota {
-                limit: 2_048,
+                limit: quotas::SESSION_POLICY_SIZE,
                 severity: Severity::Error,
                 what: "a session policy",
             }),
             PolicyKind::Resource => None,
         }
-    }
-}
-
-impl std::fmt::Display for PolicyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -231,6 +135,11 @@ pub const CHECKS: &[Check] = &[
     // The parser's diagnostics (JSON and grammar).
     check("json-syntax", Severity::Error, "the text is not valid JSON"),
     check("json-empty", Severity::Error, "the document is empty"),
+    check(
+        "json-too-deep",
+        Severity::Error,
+        "the JSON nests far deeper than the policy grammar allows",
+    ),
     check(
         "policy-not-object",
         Severity::Error,
@@ -499,6 +408,7 @@ pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: us
             policy,
             catalog: catalog(),
             out: Vec::new(),
+            suggestions_left: 200,
         };
         lint.run(size);
         findings.extend(lint.out);
@@ -515,9 +425,23 @@ struct Lint<'a> {
     policy: &'a Policy,
     catalog: &'static Catalog,
     out: Vec<Finding>,
+    /// Did-you-mean searches left for this document: each compares a name
+    /// with a whole service's actions, so a document of thousands of
+    /// misspellings (no real one has them) gets suggestions for the first
+    /// ones only.
+    suggestions_left: usize,
 }
 
 impl Lint<'_> {
+    /// Did-you-mean candidates for `unknown`, while the document's share lasts.
+    fn suggest(&mut self, unknown: &str) -> Vec<String> {
+        if self.suggestions_left == 0 {
+            return Vec::new();
+        }
+        self.suggestions_left -= 1;
+        self.catalog.suggest(unknown, 3)
+    }
+
     fn run(&mut self, size: usize) {
         elements::check_policy(self, size);
         for statement in &self.policy.statements {
@@ -580,12 +504,24 @@ fn in_list(text: &str, span: Span) -> bool {
 }
 
 /// Closest names first, within a typo's distance; `limit` at most.
+///
+/// A typo's distance is a third of the shorter word: a name whose length
+/// differs from the target's by more is never close and is not compared,
+/// since the comparison costs the product of the two lengths and a key in
+/// a hostile document may be megabytes long.
 fn closest<'n>(target: &str, names: impl Iterator<Item = &'n str>, limit: usize) -> Vec<&'n str> {
     let target = target.to_ascii_lowercase();
-    let tolerance = (target.chars().count() / 3).max(2);
+    let target_len = target.chars().count();
     let mut scored: Vec<(usize, &str)> = names
-        .map(|n| (strsim::osa_distance(&target, &n.to_ascii_lowercase()), n))
-        .filter(|(d, _)| *d <= tolerance)
+        .filter_map(|n| {
+            let n_len = n.chars().count();
+            let tolerance = (target_len.min(n_len) / 3).max(2);
+            if target_len.abs_diff(n_len) > tolerance {
+                return None;
+            }
+            let d = strsim::osa_distance(&target, &n.to_ascii_lowercase());
+            (d <= tolerance).then_some((d, n))
+        })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(b.1));

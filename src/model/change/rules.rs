@@ -12,23 +12,8 @@ pub(super) fn refuse<T>(message: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal(message.into()))
 }
 
-/// AWS's quotas and name rules (IAM and AWS STS quotas).
-pub mod quota {
-    pub const GROUPS_PER_USER: usize = 10;
-    pub const ACCESS_KEYS_PER_USER: usize = 2;
-    pub const MANAGED_POLICIES_PER_ENTITY: usize = 10;
-    pub const VERSIONS_PER_POLICY: usize = 5;
-    pub const MANAGED_POLICY_SIZE: usize = 6_144;
-    pub const TRUST_POLICY_SIZE: usize = 2_048;
-    pub const INLINE_USER: usize = 2_048;
-    pub const INLINE_GROUP: usize = 5_120;
-    pub const INLINE_ROLE: usize = 10_240;
-    pub const ORG_POLICY_SIZE: usize = 5_120;
-    pub const USER_NAME: usize = 64;
-    pub const ROLE_NAME: usize = 64;
-    pub const GROUP_NAME: usize = 128;
-    pub const POLICY_NAME: usize = 128;
-}
+/// AWS's quotas and name rules, kept in [`crate::model::quotas`].
+pub use crate::model::quotas as quota;
 
 /// IAM names: letters, digits and `+=,.@_-`, up to `max` characters.
 pub(super) fn check_name(kind: &str, name: &str, max: usize) -> Result<(), Refusal> {
@@ -53,7 +38,7 @@ pub(super) fn check_name(kind: &str, name: &str, max: usize) -> Result<(), Refus
 }
 
 pub(super) fn check_path(path: &str) -> Result<(), Refusal> {
-    if !path.starts_with('/') || !path.ends_with('/') || path.len() > 512 {
+    if !path.starts_with('/') || !path.ends_with('/') || path.len() > quota::PATH {
         return refuse(format!(
             "`{path}` is not an IAM path: a path begins and ends with `/` (just `/` is fine)"
         ));

@@ -1,0 +1,557 @@
+//! `iamscope why`: from an AccessDenied message, a decoded authorization
+//! message or CloudTrail events to the statements that decided them. The
+//! core (`crate::evidence`) reads and answers; this prints.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::render::{self, Paint, visible};
+use super::{AccountArgs, Failure};
+use crate::eval::{Decision, PrincipalSpec};
+use crate::evidence::{self, Answer, AwsOutcome, Evidence, Fix, Input, Origin, Verdict};
+
+const STDIN: &str = "standard input";
+
+pub const LONG_ABOUT: &str = "Why was a request denied? Give iamscope what AWS said and it \
+    rebuilds the request (principal, action, resource, context — each with where it came \
+    from), explains AWS's decision from the account's exports, checks that explanation \
+    against AWS's own words, and proposes the fix, checked by the engine.\n\n\
+    It reads: an AccessDenied / UnauthorizedOperation / AccessDeniedException message as the \
+    AWS CLI, the SDKs or S3's XML body print it; the output of `aws sts \
+    decode-authorization-message`; one CloudTrail event, a delivered log file (also .gz), or \
+    `aws cloudtrail lookup-events` output. A log lists the denied events grouped by principal \
+    and action; --group N or --event ID explains one in full.\n\n\
+    Exit status: 0 when the request was evaluated (whatever the decision), 2 for input that \
+    cannot be read or a request that cannot be evaluated.";
+
+#[derive(Debug, Clone, Args)]
+pub struct WhyArgs {
+    #[command(flatten)]
+    pub account: AccountArgs,
+
+    /// The message, event or log file (gzip too); `-` or none reads standard input
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// With CloudTrail events: list the events AWS allowed too (would they still be allowed?)
+    #[arg(long)]
+    pub all: bool,
+
+    /// With CloudTrail events: explain group N of the listing in full
+    #[arg(long, value_name = "N", conflicts_with = "event")]
+    pub group: Option<usize>,
+
+    /// With CloudTrail events: explain one event in full (its eventID, or its position in the file)
+    #[arg(long, value_name = "ID|N")]
+    pub event: Option<String>,
+
+    /// Evaluate as this principal instead of the one in the evidence (a federated user's IAM user, say)
+    #[arg(long)]
+    pub principal: Option<String>,
+}
+
+pub fn run(args: &WhyArgs, out: &mut impl Write) -> Result<u8, Failure> {
+    let (bytes, source) = read_input(args.file.as_ref())?;
+    let loaded = args.account.load()?;
+    let model = &loaded.model;
+    let now = jiff::Timestamp::now();
+    let input = evidence::read(&bytes, now).map_err(|e| Failure::bad_input(visible(&format!("{source}: {e}"))))?;
+    let override_principal = match &args.principal {
+        Some(text) => Some(PrincipalSpec::parse(text).map_err(Failure::bad_input)?),
+        None => None,
+    };
+    let given = |evidence: &mut Evidence| {
+        if let Some(spec) = &override_principal {
+            let was = evidence.request.principal.to_string();
+            evidence.set_principal(
+                spec.clone(),
+                Origin::Given {
+                    part: "--principal".to_owned(),
+                },
+                Some(format!("the evidence names {was}")),
+            );
+        }
+    };
+    let paint = Paint::for_stdout();
+    match input {
+        Input::One(mut evidence) => {
+            if args.group.is_some() || args.event.is_some() || args.all {
+                return Err(Failure::bad_input(format!(
+                    "{source} holds one request, not CloudTrail events: --all, --group and --event apply to a log"
+                )));
+            }
+            given(&mut evidence);
+            let answer = evidence::answer(model, &evidence);
+            print_answer(&answer, args.json, paint, out)
+        }
+        Input::Trail(mut trail) => {
+            for event in &mut trail.events {
+                if let Ok(evidence) = &mut event.evidence {
+                    given(evidence);
+                }
+            }
+            if let Some(wanted) = &args.event {
+                let event = trail
+                    .events
+                    .iter()
+                    .find(|e| e.id.as_deref() == Some(wanted.as_str()) || e.number.to_string() == *wanted)
+                    .ok_or_else(|| {
+                        Failure::bad_input(format!(
+                            "{source} has no event {} (give an eventID or a position from 1 to {})",
+                            visible(wanted),
+                            trail.events.len()
+                        ))
+                    })?;
+                let evidence = event
+                    .evidence
+                    .as_ref()
+                    .map_err(|e| Failure::bad_input(visible(&format!("{source}: event {}: {e}", event.number))))?;
+                let answer = evidence::answer(model, evidence);
+                return print_answer(&answer, args.json, paint, out);
+            }
+            let grouped = evidence::group(model, &trail, args.all);
+            if let Some(n) = args.group {
+                let group = grouped.groups.iter().find(|g| g.number == n).ok_or_else(|| {
+                    Failure::bad_input(format!(
+                        "there is no group {n}: the listing has {} (run without --group to see them)",
+                        grouped.groups.len()
+                    ))
+                })?;
+                let first = group.events[0];
+                let evidence = trail
+                    .events
+                    .iter()
+                    .find(|e| e.number == first)
+                    .and_then(|e| e.evidence.as_ref().ok())
+                    .ok_or_else(|| Failure::bad_input(format!("event {first} gave no request")))?;
+                let answer = evidence::answer(model, evidence);
+                if args.json {
+                    let value = serde_json::json!({ "group": group, "answer": answer });
+                    serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::other)?;
+                    writeln!(out)?;
+                    return Ok(status(&answer));
+                }
+                writeln!(
+                    out,
+                    "{}",
+                    paint.bold(&format!(
+                        "Group {n}: {} events of {} doing {}; the first (event {first}) in full:",
+                        group.events.len(),
+                        visible(&group.principal),
+                        visible(&group.action)
+                    ))
+                )?;
+                writeln!(out)?;
+                print_answer(&answer, false, paint, out)?;
+                if group.events.len() > 1 {
+                    writeln!(out)?;
+                    writeln!(out, "{}", paint.bold("The group's other events"))?;
+                    for number in &group.events[1..] {
+                        if let Some(evidence) = trail
+                            .events
+                            .iter()
+                            .find(|e| e.number == *number)
+                            .and_then(|e| e.evidence.as_ref().ok())
+                        {
+                            let brief = evidence::answer::brief(model, evidence);
+                            writeln!(
+                                out,
+                                "  event {number}  {}  {}  {}",
+                                visible(evidence.event.as_ref().map_or("", |e| e.time.as_str())),
+                                visible(&evidence.request.resource),
+                                brief
+                                    .decision()
+                                    .map_or_else(|| "not evaluated".to_owned(), |d| paint.decision(d))
+                            )?;
+                        }
+                    }
+                }
+                return Ok(status(&answer));
+            }
+            if args.json {
+                serde_json::to_writer_pretty(&mut *out, &grouped).map_err(std::io::Error::other)?;
+                writeln!(out)?;
+                return Ok(0);
+            }
+            print_listing(&grouped, &trail, &source, args.all, paint, out)?;
+            Ok(0)
+        }
+    }
+}
+
+fn status(answer: &Answer) -> u8 {
+    if answer.explanation.is_some() {
+        0
+    } else {
+        super::EXIT_BAD_INPUT
+    }
+}
+
+/// The input's bytes and a name for it in messages.
+fn read_input(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), Failure> {
+    let limit = evidence::MAX_INPUT + 1;
+    let mut bytes = Vec::new();
+    match file.filter(|p| p.as_os_str() != "-") {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
+            file.take(limit)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", path.display())))?;
+            Ok((bytes, path.display().to_string()))
+        }
+        None => {
+            let stdin = std::io::stdin();
+            if file.is_none() && stdin.is_terminal() {
+                return Err(Failure::bad_input(
+                    "give the message, event or log as a FILE, pipe it in (`pbpaste | iamscope why`), or run `iamscope why -`, paste it and end with Ctrl-D",
+                ));
+            }
+            stdin
+                .lock()
+                .take(limit)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Failure::bad_input(format!("cannot read standard input: {e}")))?;
+            Ok((bytes, STDIN.to_owned()))
+        }
+    }
+}
+
+fn print_answer(answer: &Answer, json: bool, p: Paint, out: &mut impl Write) -> Result<u8, Failure> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, answer).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+    } else {
+        write!(out, "{}", answer_text(answer, p))?;
+    }
+    if let Some(why) = &answer.not_evaluated {
+        return Err(Failure::bad_input(format!("not evaluated: {}", visible(why))));
+    }
+    Ok(status(answer))
+}
+
+/// The whole answer as text: AWS's words, the request with origins, the
+/// explanation, the cross-check and the fix.
+pub fn answer_text(answer: &Answer, p: Paint) -> String {
+    let mut out = String::new();
+    let e = &answer.evidence;
+    let aws = &e.aws;
+    out.push_str(&format!("{} {}\n", p.bold("From"), e.kind.describe()));
+    let mut said = match aws.outcome {
+        AwsOutcome::Denied => "denied".to_owned(),
+        AwsOutcome::Allowed => "allowed".to_owned(),
+        AwsOutcome::OtherError => "failed otherwise".to_owned(),
+    };
+    if let Some(code) = &aws.error_code {
+        said.push_str(&format!(" ({})", visible(code)));
+    }
+    if let Some(op) = &aws.operation {
+        said.push_str(&format!(", operation {}", visible(op)));
+    }
+    out.push_str(&format!("{} {said}\n", p.bold("AWS:")));
+    if let Some(reason) = &aws.reason {
+        out.push_str(&format!("  {}\n", visible(reason)));
+    }
+    if let Some(message) = aws.message.as_ref().filter(|_| aws.reason.is_none()) {
+        out.push_str(&format!("  message: {}\n", visible(message)));
+    }
+    for s in &aws.matched_statements {
+        out.push_str(&format!(
+            "  matched statement {} ({})\n",
+            visible(s.sid.as_deref().unwrap_or("without Sid")),
+            visible(&s.effect)
+        ));
+    }
+    if let Some(banner) = banner(answer) {
+        out.push_str(&format!("\n{}\n", p.red(&banner)));
+    }
+
+    out.push_str(&format!("\n{}\n", p.bold("The request")));
+    const MAIN: [&str; 4] = ["principal", "action", "resource", "time"];
+    let mut context_label = "context";
+    for f in &e.fields {
+        let (label, value) = if MAIN.contains(&f.name.as_str()) {
+            (f.name.as_str(), visible(&f.value))
+        } else {
+            let label = context_label;
+            context_label = "";
+            (label, format!("{} = {}", visible(&f.name), visible(&f.value)))
+        };
+        out.push_str(&format!("  {label:<9}  {value}\n"));
+        out.push_str(&format!("  {:<9}    {}\n", "", p.dim(&visible(&f.origin.describe()))));
+        if let Some(note) = &f.note {
+            out.push_str(&format!(
+                "  {:<9}    {}\n",
+                "",
+                p.dim(&format!("note: {}", visible(note)))
+            ));
+        }
+    }
+    for note in &e.notes {
+        out.push_str(&format!("  - {}\n", visible(note)));
+    }
+
+    out.push_str(&format!("\n{}\n", p.bold("iamscope's answer")));
+    match (&answer.explanation, &answer.not_evaluated) {
+        (Some(explanation), _) => {
+            let explanation = explanation.clone();
+            for line in render::explanation(&explanation, p).lines() {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+        (None, Some(why)) => out.push_str(&format!("  not evaluated: {}\n", visible(why))),
+        (None, None) => {}
+    }
+
+    let check = &answer.cross_check;
+    out.push_str(&format!(
+        "\n{} {}\n",
+        p.bold("Cross-check with AWS's words:"),
+        verdict_word(check.verdict, p)
+    ));
+    for finding in &check.findings {
+        out.push_str(&format!("  - {}\n", visible(finding)));
+    }
+    if !check.missing.is_empty() {
+        out.push_str(&format!("  {}\n", p.bold("What the workspace may lack:")));
+        for m in &check.missing {
+            out.push_str(&format!("  - {}\n", visible(&m.what)));
+            if let Some(key) = m.key {
+                out.push_str(&format!("    add it under the workspace key `{key}` (see README)\n"));
+            }
+            if let Some(how) = &m.how {
+                out.push_str(&format!("    get it with: {}\n", visible(how)));
+            }
+        }
+    }
+
+    if let Some(fix) = &answer.fix {
+        out.push_str(&format!("\n{}\n", p.bold("Fix")));
+        match fix {
+            Fix::Allow {
+                changes,
+                decision,
+                summary,
+                blocked,
+            } => {
+                for change in changes {
+                    out.push_str(&format!("  {}:\n", visible(&change.description)));
+                    let text = crate::policy::document::pretty_json(&change.statement);
+                    for line in text.lines() {
+                        out.push_str(&format!("    {}\n", visible(line)));
+                    }
+                }
+                out.push_str(&format!(
+                    "  checked on a copy of the account: {} — {}\n",
+                    p.decision(*decision),
+                    visible(summary)
+                ));
+                if let Some(blocked) = blocked {
+                    out.push_str(&format!("  still blocked: {}\n", visible(blocked)));
+                }
+            }
+            Fix::RemoveDeny { statements } => {
+                out.push_str(
+                    "  an explicit deny outweighs every allow: remove or narrow the statement (or make the request so its conditions do not hold)\n",
+                );
+                for s in statements {
+                    out.push_str(&format!(
+                        "  - statement {} in {} (line {})\n",
+                        visible(&s.statement),
+                        visible(&s.policy),
+                        s.line
+                    ));
+                }
+            }
+            Fix::Elsewhere { why } => out.push_str(&format!("  no statement iamscope can add: {}\n", visible(why))),
+        }
+    }
+    out
+}
+
+/// The request's own values, which came from the evidence, in the reasons a
+/// condition did not hold: the renderer shows them as they are, so escape
+/// them here.
+fn verdict_word(verdict: Verdict, p: Paint) -> String {
+    match verdict {
+        Verdict::Agrees => p.green("agrees"),
+        Verdict::DiffersInWhy => p.yellow("differs in why"),
+        Verdict::AwsDeniedIamscopeAllows => p.red("AWS DENIED, IAMSCOPE ALLOWS"),
+        Verdict::AwsAllowedIamscopeDenies => p.red("AWS ALLOWED, IAMSCOPE DENIES"),
+        Verdict::Unknown => "nothing to compare".to_owned(),
+    }
+}
+
+/// The disagreement that must not be missed, as one line.
+fn banner(answer: &Answer) -> Option<String> {
+    match answer.cross_check.verdict {
+        Verdict::AwsDeniedIamscopeAllows => Some(
+            "!! AWS DENIED this request, but iamscope ALLOWS it from this workspace: the workspace lacks what denied it (see the cross-check)".to_owned(),
+        ),
+        Verdict::AwsAllowedIamscopeDenies => Some(
+            "!! AWS ALLOWED this request, but iamscope DENIES it from this workspace (see the cross-check)".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+fn print_listing(
+    grouped: &evidence::answer::Grouped,
+    trail: &evidence::Trail,
+    source: &str,
+    all: bool,
+    p: Paint,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let shape = match trail.shape {
+        evidence::cloudtrail::TrailShape::LogFile => "CloudTrail log file",
+        evidence::cloudtrail::TrailShape::LookupEvents => "lookup-events output",
+        evidence::cloudtrail::TrailShape::List => "CloudTrail events",
+    };
+    writeln!(
+        out,
+        "{}: {shape}, {} events, {} denied by AWS{}",
+        visible(source),
+        grouped.events,
+        grouped.denied,
+        if grouped.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} skipped", grouped.skipped.len())
+        }
+    )?;
+    if grouped.groups.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            if all {
+                "No event gave a request to evaluate."
+            } else {
+                "No event was denied (--all lists the allowed ones too)."
+            }
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            p.bold(if all {
+                "Events by principal and action, most first:"
+            } else {
+                "Denied events by principal and action, most first (--all lists allowed ones too):"
+            })
+        )?;
+    }
+    for g in &grouped.groups {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} {} {}  {}",
+            p.bold(&format!("#{}", g.number)),
+            if g.events.len() == 1 {
+                "1 event ".to_owned()
+            } else {
+                format!("{} events", g.events.len())
+            },
+            visible(&g.principal),
+            p.bold(&visible(&g.action))
+        )?;
+        let more = if g.resources.len() > 1 {
+            format!(" (and {} more)", g.resources.len() - 1)
+        } else {
+            String::new()
+        };
+        writeln!(out, "    on {}{more}", visible(&g.resources[0]))?;
+        let mut aws = Vec::new();
+        for (n, word) in [
+            (g.aws_denied, "denied"),
+            (g.aws_allowed, "allowed"),
+            (g.aws_other, "failed otherwise"),
+        ] {
+            if n > 0 {
+                aws.push(format!("{word} {n}"));
+            }
+        }
+        let mut ours = Vec::new();
+        for (n, decision) in [
+            (g.iamscope.allow, Some(Decision::Allow)),
+            (g.iamscope.explicit_deny, Some(Decision::ExplicitDeny)),
+            (g.iamscope.implicit_deny, Some(Decision::ImplicitDeny)),
+            (g.iamscope.not_evaluated, None),
+        ] {
+            if n > 0 {
+                ours.push(format!(
+                    "{} {n}",
+                    decision.map_or_else(|| "not evaluated".to_owned(), |d| p.decision(d))
+                ));
+            }
+        }
+        writeln!(out, "    AWS: {} · iamscope: {}", aws.join(", "), ours.join(", "))?;
+        let first = &g.first;
+        match (&first.explanation, &first.not_evaluated) {
+            (Some(e), _) => writeln!(out, "    {}", visible(&e.summary))?,
+            (None, Some(why)) => writeln!(out, "    not evaluated: {}", visible(why))?,
+            _ => {}
+        }
+        if g.disagreements > 0 {
+            writeln!(
+                out,
+                "    {}",
+                p.red(&format!(
+                    "!! iamscope disagrees with AWS on {} of these events ({})",
+                    g.disagreements,
+                    match first.cross_check.verdict {
+                        Verdict::AwsAllowedIamscopeDenies => "AWS allowed, iamscope denies",
+                        _ => "AWS denied, iamscope allows",
+                    }
+                ))
+            )?;
+        } else {
+            let finding = first
+                .cross_check
+                .findings
+                .first()
+                .filter(|_| first.cross_check.verdict == Verdict::DiffersInWhy)
+                .map_or_else(String::new, |f| format!(": {}", visible(f)));
+            writeln!(
+                out,
+                "    cross-check: {}{finding}",
+                verdict_word(first.cross_check.verdict, p)
+            )?;
+        }
+    }
+    if !grouped.skipped.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", p.bold("Skipped"))?;
+        for evidence::answer::Skipped { event: number, why } in &grouped.skipped {
+            // Most reasons name the event already.
+            if why.starts_with(&format!("event {number}")) {
+                writeln!(out, "  {}", visible(why))?;
+            } else {
+                writeln!(out, "  event {number}: {}", visible(why))?;
+            }
+        }
+    }
+    if !grouped.groups.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Explain one in full: iamscope why {} --group N   (or --event EVENT-ID)",
+            if source == STDIN {
+                "-".to_owned()
+            } else {
+                visible(source)
+            }
+        )?;
+    }
+    Ok(())
+}
