@@ -5,11 +5,13 @@
 use std::io::Write;
 
 use super::Failure;
+use super::progress::with_progress;
 use super::render::{Paint, visible};
-use crate::analysis::escalation::{self, Escalation, Finding};
+use crate::analysis::AnalysisOptions;
+use crate::analysis::escalation::{self, Escalation, EscalationSummary, Finding, PrincipalEscalation};
 use crate::analysis::federation;
 use crate::analysis::probe::Step;
-use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery};
+use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery, ReachSummary, RolePath};
 use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
@@ -23,6 +25,16 @@ pub fn context(assignments: &[String]) -> Result<Context, Failure> {
         ctx.add_assignment(assignment).map_err(Failure::bad_input)?;
     }
     Ok(ctx)
+}
+
+/// The options every analysis question carries: the `--context`, requests
+/// made now (the one place the wall clock is read), and the depth.
+fn options(assignments: &[String], max_depth: usize) -> Result<AnalysisOptions, Failure> {
+    Ok(AnalysisOptions {
+        context: context(assignments)?,
+        now: jiff::Timestamp::now(),
+        max_depth,
+    })
 }
 
 /// `--access-level`: list, read, write, permissions-management, tagging.
@@ -51,7 +63,7 @@ pub fn what_can(
     let options = WhatCanOptions {
         service,
         context: self::context(context)?,
-        now: None,
+        now: jiff::Timestamp::now(),
     };
     let result = what_can::what_can(model, &spec, &options).map_err(Failure::bad_input)?;
     if json {
@@ -127,9 +139,11 @@ pub fn who_can_set(
     json: bool,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
-    let ctx = self::context(context)?;
+    let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
-    let result = who_can::who_can_any(model, &query, &actions, resource, &ctx, &|| false);
+    let result = with_progress("who-can", |progress| {
+        who_can::who_can_any(model, &query, &actions, resource, &options, progress)
+    });
     if json {
         let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
         write_json(out, &super::render::with_assumed_by(model, answer))?;
@@ -182,25 +196,111 @@ pub fn reach(
         (None, Some(role)) => ReachQuery::ToRole(role),
         (None, None) => ReachQuery::All,
     };
-    let result = reach::reach(model, &query, &self::context(context)?, max_depth).map_err(Failure::bad_input)?;
-    let federated = federated_reach(model, &query);
-    if json {
-        let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-        answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
-        write_json(out, &answer)?;
-    } else {
-        // The search does not start from a federated principal: its roles
-        // come from the trust policies alone.
-        if !matches!(query, ReachQuery::From(PrincipalSpec::Federated(_))) {
-            write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+    let options = options(context, max_depth)?;
+    if !matches!(query, ReachQuery::All) {
+        let result = with_progress("reach", |progress| {
+            let mut paths = Vec::new();
+            reach::stream(model, &query, &options, progress, &mut |p| paths.push(p)).map(|s| (s, paths))
+        });
+        let (summary, paths) = result.map_err(Failure::bad_input)?;
+        let result = Reach {
+            max_depth: summary.max_depth,
+            principals: summary.principals,
+            paths,
+        };
+        let federated = federated_reach(model, &query);
+        if json {
+            let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+            answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
+            write_json(out, &answer)?;
+        } else {
+            // The search does not start from a federated principal: its
+            // roles come from the trust policies alone.
+            if !matches!(query, ReachQuery::From(PrincipalSpec::Federated(_))) {
+                write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+                if !summary.complete {
+                    writeln!(out, "(stopped: only part of the account was searched)")?;
+                }
+            }
+            write!(
+                out,
+                "{}",
+                render_federated_reach(&federated, &query, Paint::for_stdout())
+            )?;
         }
-        write!(
+        return Ok(0);
+    }
+    // Every principal: the paths are written as they are found, so that
+    // memory stays bounded however many there are; the totals come last.
+    let p = Paint::for_stdout();
+    let mut failed: Option<std::io::Error> = None;
+    let mut first = true;
+    if json {
+        write!(out, "{{\"max_depth\": {max_depth}, \"paths\": [")?;
+    } else {
+        writeln!(
             out,
-            "{}",
-            render_federated_reach(&federated, &query, Paint::for_stdout())
+            "Paths from every principal (the root user is left out) to the roles it can reach, at most {max_depth} hops each:"
         )?;
     }
+    let summary = with_progress("reach", |progress| {
+        reach::stream(model, &query, &options, progress, &mut |path| {
+            if failed.is_some() {
+                return;
+            }
+            let written = if json {
+                let comma = if first { "" } else { "," };
+                writeln!(out, "{comma}")
+                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &path).map_err(std::io::Error::other))
+            } else {
+                let mut text = String::new();
+                render_path(&path, p, &mut text);
+                out.write_all(text.as_bytes())
+            };
+            first = false;
+            if let Err(e) = written {
+                // A closed pipe or a full disk: stop the search too.
+                failed = Some(e);
+                progress.cancel();
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    let federated = federated_reach(model, &query);
+    if json {
+        writeln!(
+            out,
+            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, \"federated\": {}}}",
+            summary.principals,
+            summary.searched,
+            summary.complete,
+            serde_json::to_string_pretty(&federated).map_err(std::io::Error::other)?
+        )?;
+    } else {
+        writeln!(out, "\n{}", reach_totals(&summary))?;
+        write!(out, "{}", render_federated_reach(&federated, &query, p))?;
+    }
     Ok(0)
+}
+
+fn reach_totals(s: &ReachSummary) -> String {
+    let mut text = format!(
+        "{} path{} from {} principals to roles (at most {} hops each; the root user is left out)",
+        s.paths,
+        if s.paths == 1 { "" } else { "s" },
+        s.principals,
+        s.max_depth
+    );
+    if !s.complete {
+        text.push_str(&format!(
+            "; stopped after {} of {} principals: what is above is what was found until then",
+            s.searched, s.principals
+        ));
+    }
+    text
 }
 
 pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
@@ -228,14 +328,7 @@ pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
         ),
     };
     for path in &r.paths {
-        out.push_str(&format!(
-            "\n{} → {}  ({} hop{})\n",
-            p.bold(&visible(&path.principal)),
-            p.bold(&visible(&path.role)),
-            path.hops.len(),
-            if path.hops.len() == 1 { "" } else { "s" }
-        ));
-        render_hops(&path.hops, "  ", &mut out);
+        render_path(path, p, &mut out);
     }
     out
 }
@@ -291,6 +384,17 @@ fn render_federated_reach(trusts: &[federation::FederatedTrust], query: &ReachQu
     out
 }
 
+fn render_path(path: &RolePath, p: Paint, out: &mut String) {
+    out.push_str(&format!(
+        "\n{} → {}  ({} hop{})\n",
+        p.bold(&visible(&path.principal)),
+        p.bold(&visible(&path.role)),
+        path.hops.len(),
+        if path.hops.len() == 1 { "" } else { "s" }
+    ));
+    render_hops(&path.hops, "  ", out);
+}
+
 fn render_hops(hops: &[Hop], pad: &str, out: &mut String) {
     for (i, hop) in hops.iter().enumerate() {
         let how = match &hop.how {
@@ -333,10 +437,31 @@ pub fn escalation(
     if let Some(spec) = &spec {
         refuse_federated(spec, "escalation")?;
     }
-    let ctx = self::context(context)?;
-    let result = escalation::escalation(model, spec.as_ref(), &ctx, max_depth).map_err(Failure::bad_input)?;
+    let options = options(context, max_depth)?;
+    if spec.is_none() {
+        return escalation_of_every_principal(model, &options, json, out);
+    }
+    let result = with_progress("escalation", |progress| {
+        let mut result = Escalation {
+            patterns: crate::analysis::patterns::PATTERNS.len(),
+            evaluated: 0,
+            admins: Vec::new(),
+            principals: Vec::new(),
+        };
+        escalation::stream(model, spec.as_ref(), &options, progress, &mut |report| {
+            if report.admin {
+                result.admins.push(report.principal.clone());
+            }
+            result.principals.push(report);
+        })
+        .map(|summary| {
+            result.evaluated = summary.evaluated;
+            result
+        })
+    })
+    .map_err(Failure::bad_input)?;
     let why_not = match (&spec, why) {
-        (Some(spec), true) => Some(escalation::why_not(model, spec, &ctx, max_depth).map_err(Failure::bad_input)?),
+        (Some(spec), true) => Some(escalation::why_not(model, spec, &options).map_err(Failure::bad_input)?),
         _ => None,
     };
     if json {
@@ -367,6 +492,88 @@ pub fn escalation(
     Ok(0)
 }
 
+/// Every principal: each one with a path is written as it is found, so that
+/// memory stays bounded; the totals and the administrators come last.
+fn escalation_of_every_principal(
+    model: &Model,
+    options: &AnalysisOptions,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let p = Paint::for_stdout();
+    let mut admins: Vec<String> = Vec::new();
+    let mut failed: Option<std::io::Error> = None;
+    let mut first = true;
+    if json {
+        write!(out, "{{\"principals\": [")?;
+    } else {
+        writeln!(
+            out,
+            "Privilege-escalation paths of every principal that is not an administrator ({} patterns looked for):",
+            crate::analysis::patterns::PATTERNS.len()
+        )?;
+    }
+    let summary = with_progress("escalation", |progress| {
+        escalation::stream(model, None, options, progress, &mut |report: PrincipalEscalation| {
+            if report.admin {
+                admins.push(report.principal);
+                return;
+            }
+            if failed.is_some() {
+                return;
+            }
+            let written = if json {
+                let comma = if first { "" } else { "," };
+                writeln!(out, "{comma}")
+                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
+            } else {
+                let mut text = String::from("\n");
+                render_report(&report, p, &mut text);
+                out.write_all(text.as_bytes())
+            };
+            first = false;
+            if let Err(e) = written {
+                failed = Some(e);
+                progress.cancel();
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if json {
+        write!(out, "\n], \"admins\": ")?;
+        serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
+        writeln!(
+            out,
+            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}}}",
+            summary.patterns, summary.evaluated, summary.complete
+        )?;
+    } else {
+        writeln!(out, "\n{}", escalation_totals(&summary))?;
+    }
+    Ok(0)
+}
+
+fn escalation_totals(s: &EscalationSummary) -> String {
+    let mut text = format!(
+        "{} of {} principals can become administrators ({} patterns looked for; {} already {})",
+        s.escalating,
+        s.evaluated,
+        s.patterns,
+        s.admins,
+        if s.admins == 1 { "is" } else { "are" }
+    );
+    if !s.complete {
+        text.push_str(&format!(
+            "; stopped after {} of {} principals: what is above is what was found until then",
+            s.evaluated, s.principals
+        ));
+    }
+    text
+}
+
 pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
@@ -378,31 +585,35 @@ pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     );
     for report in &e.principals {
         out.push('\n');
-        if report.admin {
-            out.push_str(&format!(
-                "{} is an administrator already\n",
-                p.bold(&visible(&report.principal))
-            ));
-            continue;
-        }
-        if report.findings.is_empty() {
-            out.push_str(&format!(
-                "{}: no escalation path found\n",
-                p.bold(&visible(&report.principal))
-            ));
-            continue;
-        }
-        out.push_str(&format!(
-            "{}: {} path{}\n",
-            p.bold(&visible(&report.principal)),
-            report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" }
-        ));
-        for finding in &report.findings {
-            render_finding(finding, p, &mut out);
-        }
+        render_report(report, p, &mut out);
     }
     out
+}
+
+fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
+    if report.admin {
+        out.push_str(&format!(
+            "{} is an administrator already\n",
+            p.bold(&visible(&report.principal))
+        ));
+        return;
+    }
+    if report.findings.is_empty() {
+        out.push_str(&format!(
+            "{}: no escalation path found\n",
+            p.bold(&visible(&report.principal))
+        ));
+        return;
+    }
+    out.push_str(&format!(
+        "{}: {} path{}\n",
+        p.bold(&visible(&report.principal)),
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" }
+    ));
+    for finding in &report.findings {
+        render_finding(finding, p, out);
+    }
 }
 
 fn render_finding(f: &Finding, p: Paint, out: &mut String) {

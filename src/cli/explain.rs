@@ -401,7 +401,13 @@ pub fn who_can(
     let ctx = ContextSpec::from_assignments(context)
         .map_err(|e| Failure::bad_input(format!("--context: {e}")))?
         .to_context();
-    let result = crate::analysis::who_can::who_can(model, action, resource, &ctx, &|| false);
+    let options = crate::analysis::AnalysisOptions {
+        context: ctx,
+        ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
+    };
+    let result = super::progress::with_progress("who-can", |progress| {
+        crate::analysis::who_can::who_can(model, action, resource, &options, progress)
+    });
     if json {
         let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
         serde_json::to_writer_pretty(&mut *out, &render::with_assumed_by(model, answer))

@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
+pub mod progress;
 pub mod render;
 pub mod screenshots;
 pub mod why;
@@ -240,9 +241,13 @@ pub enum Command {
         /// Customer managed policies
         #[arg(long, default_value_t = 1500)]
         policies: usize,
-        /// The same seed and sizes always give the same file
+        /// The same seed, sizes and shape always give the same file
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// realistic: most roles trust the account, users share a few groups, AWS managed policies reused;
+        /// uniform: the first generator's output, for comparing with older benchmark figures
+        #[arg(long, value_enum, default_value_t = GenerateShape::Realistic)]
+        shape: GenerateShape,
     },
     /// Drive the explorer on the demo account and write its screens as SVG pictures
     #[command(hide = true)]
@@ -251,6 +256,13 @@ pub enum Command {
         #[arg(long, default_value = "screenshots")]
         out: PathBuf,
     },
+}
+
+/// How `generate` lays the account out (see `io::synthetic::Shape`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateShape {
+    Realistic,
+    Uniform,
 }
 
 /// The account to work on: `--account` files (default: the demo account).
@@ -349,24 +361,16 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             };
             let settings = crate::tui::load_settings().map_err(|e| Failure::bad_input(format!("settings: {e}")))?;
             let loaded = account.load()?;
-            let source = if account.accounts.is_empty() {
-                "demo account".to_owned()
-            } else {
-                account
-                    .accounts
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let now = jiff::Timestamp::now();
+            let paths = io::paths::Paths::discover();
+            let options = crate::session::Options {
+                readonly: cli.readonly,
+                // unsaved work is journaled here; journals a crash left are offered back
+                journal_dir: paths.journal_dir(),
+                pid: std::process::id(),
             };
-            let mut app = crate::tui::App::new(loaded.model, loaded.report, source, settings, jiff::Timestamp::now());
-            app.readonly = cli.readonly;
-            for path in &account.accounts {
-                let fingerprint = io::save::Fingerprint::of(path)
-                    .map_err(|e| Failure::bad_input(format!("{}: {e}", path.display())))?;
-                app.files.push(path.clone());
-                app.fingerprints.push(fingerprint);
-            }
+            let session = crate::session::Session::new(loaded, &account.accounts, options, now)
+                .map_err(|e| Failure::bad_input(e.to_string()))?;
             let (lessons, problems) = crate::lessons::all(cli.lessons.as_deref())
                 .map_err(|p| Failure::bad_input(format!("{p} (check the folder given to --lessons)")))?;
             if let Some(problem) = problems.first() {
@@ -374,12 +378,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                     "{problem} — `iamscope lesson check FILE` says more about each lesson file"
                 )));
             }
-            app.set_lessons(lessons, io::paths::Paths::discover().lesson_progress_file());
-            if !app.readonly {
-                // unsaved edits are journaled here, and a journal a crash left is offered back
-                app.set_journal_dir(io::paths::Paths::discover().journal_dir());
-                app.check_recovery();
-            }
+            let mut app = crate::tui::App::new(session, settings, now);
+            app.set_lessons(lessons, paths.lesson_progress_file());
             drop(out);
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
@@ -402,9 +402,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 FormatArg::Workspace => ExportFormat::Workspace,
                 FormatArg::Script => {
                     let account = loaded.model.account();
-                    let log = crate::model::change::read_log(account)
+                    let log = crate::io::change_log::read_log(account)
                         .map_err(|e| Failure::bad_input(format!("the change log of the workspace file: {e}")))?;
-                    out.write_all(crate::model::change::script(&log, account).as_bytes())?;
+                    out.write_all(crate::io::script::script(&log, account).as_bytes())?;
                     return Ok(0);
                 }
             };
@@ -528,6 +528,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             groups,
             policies,
             seed,
+            shape,
         }) => {
             let sizes = io::synthetic::Sizes {
                 users,
@@ -535,6 +536,10 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 groups,
                 policies,
                 seed,
+                shape: match shape {
+                    GenerateShape::Realistic => io::synthetic::Shape::Realistic,
+                    GenerateShape::Uniform => io::synthetic::Shape::Uniform,
+                },
             };
             io::synthetic::write(&sizes, &mut out)?;
             Ok(0)

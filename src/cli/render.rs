@@ -110,6 +110,14 @@ fn push_escaped(out: &mut String, c: char) {
 /// Text from a file, made safe to print: control characters escaped, colour
 /// marks dropped.
 pub fn visible(text: &str) -> String {
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c) {
@@ -117,6 +125,14 @@ pub fn visible(text: &str) -> String {
         } else {
             out.push(c);
         }
+    }
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
+        return text.to_owned();
     }
     out
 }

@@ -57,7 +57,7 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
     };
     if !workspace {
         // what was changed in iamscope is not part of what AWS prints
-        raw.extra.shift_remove(crate::model::change::LOG_KEY);
+        raw.extra.shift_remove(crate::io::change_log::LOG_KEY);
     }
     if workspace {
         raw.account_id = Some(account.id.clone());

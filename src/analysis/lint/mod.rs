@@ -532,12 +532,24 @@ fn in_list(text: &str, span: Span) -> bool {
 }
 
 /// Closest names first, within a typo's distance; `limit` at most.
+///
+/// A typo's distance is a third of the shorter word: a name whose length
+/// differs from the target's by more is never close and is not compared,
+/// since the comparison costs the product of the two lengths and a key in
+/// a hostile document may be megabytes long.
 fn closest<'n>(target: &str, names: impl Iterator<Item = &'n str>, limit: usize) -> Vec<&'n str> {
     let target = target.to_ascii_lowercase();
-    let tolerance = (target.chars().count() / 3).max(2);
+    let target_len = target.chars().count();
     let mut scored: Vec<(usize, &str)> = names
-        .map(|n| (strsim::osa_distance(&target, &n.to_ascii_lowercase()), n))
-        .filter(|(d, _)| *d <= tolerance)
+        .filter_map(|n| {
+            let n_len = n.chars().count();
+            let tolerance = (target_len.min(n_len) / 3).max(2);
+            if target_len.abs_diff(n_len) > tolerance {
+                return None;
+            }
+            let d = strsim::osa_distance(&target, &n.to_ascii_lowercase());
+            (d <= tolerance).then_some((d, n))
+        })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(b.1));
