@@ -3,7 +3,7 @@
 //! action catalogue, analyses, and import/export of the files people have.
 //!
 //! The core (`model`, `policy`, `eval`, `evidence`, `catalog`, `analysis`, `io`,
-//! `lessons`) never
+//! `lessons`, `session`) never
 //! depends on a terminal library; `cli` and `tui` are thin front-ends over it,
 //! so both always give the same answer to the same question.
 
@@ -18,5 +18,6 @@ pub mod json;
 pub mod lessons;
 pub mod model;
 pub mod policy;
+pub mod session;
 #[cfg(feature = "tui")]
 pub mod tui;

@@ -288,7 +288,7 @@ fn a_session_killed_with_sigkill_is_recovered_on_the_next_start() {
         file = quoted(&account.display().to_string()),
     );
     tmux.run(&["respawn-pane", "-k", "-t", &tmux.session, &again]);
-    let screen = tmux.wait_for_text("Recover unsaved changes?");
+    let screen = tmux.wait_for_text("Recover unsaved work?");
     assert!(screen.contains("rename user dave to david"), "{screen}");
     tmux.keys(&["y"]);
     tmux.wait_for_text("recovered 1 unsaved change");

@@ -1,79 +1,64 @@
-//! Editing in the explorer, driven through the app's own key handling and
-//! drawn on a `TestBackend`: the policy editor with its diagnostics, the
-//! impact preview, refusals, undo, versions, saving (and refusing to save
-//! over a file changed on disk), read-only mode, leaving with unsaved
-//! changes, and recovering a session from its journal.
+//! Editing in the explorer, driven through its own loop with terminal
+//! events: the policy editor with its diagnostics, the impact preview,
+//! refusals, undo, versions, saving (and refusing to save over a file
+//! changed on disk), read-only mode, leaving with unsaved changes, and
+//! recovering a session from its journal.
 
 mod support;
 
-use support::{ctrl, keys, press, screen};
+use support::{Explorer, no_journal};
 
-use crossterm::event::KeyCode;
 use iamscope::io::export::export_to_string;
 use iamscope::io::{AccountSource, ExportFormat};
-use iamscope::model::Holder;
-use iamscope::tui::App;
-use iamscope::tui::app::{Overlay, View};
+use iamscope::session::Options;
+use iamscope::tui::app::View;
 use iamscope::tui::config::Settings;
 
 const DEV_POLICY: &str = "arn:aws:iam::111122223333:policy/DevelopersS3Read";
-
-fn app_from(paths: &[std::path::PathBuf]) -> App {
-    let sources: Vec<AccountSource> = paths.iter().cloned().map(AccountSource::File).collect();
-    let loaded = iamscope::io::load(&sources, None).unwrap();
-    let mut app = App::new(
-        loaded.model,
-        loaded.report,
-        "demo account".to_owned(),
-        Settings::default(),
-        "2026-11-01T00:00:00Z".parse().unwrap(),
-    );
-    for path in paths {
-        app.files.push(path.clone());
-        app.fingerprints
-            .push(iamscope::io::save::Fingerprint::of(path).unwrap());
-    }
-    app
-}
-
-fn app() -> App {
-    app_from(&[])
-}
+/// Above the kernel's largest process id: a process that no longer runs.
+const KILLED: u32 = 4_194_301;
 
 /// The whole account as a workspace file: equal text, equal account.
-fn snapshot_of(app: &App) -> String {
-    export_to_string(app.model.account(), ExportFormat::Workspace)
+fn snapshot_of(e: &Explorer) -> String {
+    export_to_string(e.app.model().account(), ExportFormat::Workspace)
+}
+
+fn unsaved(e: &Explorer) -> usize {
+    e.app.session().changes().unsaved_count()
 }
 
 /// Select a row of a section by filtering its list.
-fn select(app: &mut App, section: char, name: &str) {
-    press(app, KeyCode::Char(section));
-    press(app, KeyCode::Char('/'));
-    keys(app, name);
-    press(app, KeyCode::Enter);
+fn select(e: &mut Explorer, section: &str, name: &str) {
+    e.keys(section).keys("/").type_text(name).keys("enter");
 }
 
 /// Open DevelopersS3Read in the editor and add an action after `s3:List*`.
-fn edit_developers_policy(app: &mut App, added: &str) {
-    select(app, '4', "DevelopersS3Read");
-    press(app, KeyCode::Char('e'));
-    assert!(app.editor.is_some(), "e opens the editor");
-    for _ in 0..8 {
-        press(app, KeyCode::Down);
-    }
-    press(app, KeyCode::End);
-    keys(app, ",");
-    press(app, KeyCode::Enter);
-    keys(app, added);
+fn edit_developers_policy(e: &mut Explorer, added: &str) {
+    select(e, "4", "DevelopersS3Read");
+    e.keys("e");
+    assert!(e.app.editor().is_some(), "e opens the editor");
+    e.keys("down down down down down down down down end")
+        .type_text(",")
+        .keys("enter")
+        .type_text(added);
+}
+
+/// The lines of the impact preview on the screen.
+fn preview_lines(e: &Explorer) -> Vec<String> {
+    e.text()
+        .lines()
+        .filter_map(|l| l.split('│').find(|part| part.contains(" → ")))
+        .map(|l| l.trim().trim_start_matches('▶').trim().to_owned())
+        .collect()
 }
 
 #[test]
 fn the_editor_flags_a_typo_with_a_suggestion_while_typing() {
-    let mut app = app();
-    edit_developers_policy(&mut app, "\"s3:DeleteObjekt\"");
-    let editor = app.editor.as_ref().unwrap();
+    let mut e = Explorer::demo();
+    edit_developers_policy(&mut e, "\"s3:DeleteObjekt\"");
+    let editor = e.app.editor().unwrap();
     let typo = editor
-        .diagnostics
+        .diagnostics()
         .iter()
         .find(|d| d.code == "unknown-action")
         .expect("the typo is flagged");
@@ -82,20 +67,22 @@ fn the_editor_flags_a_typo_with_a_suggestion_while_typing() {
         typo.help.as_deref().unwrap_or("").contains("s3:DeleteObject"),
         "{typo:?}"
     );
-    insta::assert_snapshot!("editor_with_a_typo", screen(&mut app, 120, 40));
+    insta::assert_snapshot!("editor_with_a_typo", e.text());
 }
 
 #[test]
 fn saving_an_edit_previews_the_flipped_decisions_then_keeps_a_new_version() {
-    let mut app = app();
-    let before = snapshot_of(&app);
-    edit_developers_policy(&mut app, "\"s3:DeleteObject\"");
-    assert_eq!(app.editor.as_ref().unwrap().errors(), 0);
-    ctrl(&mut app, 's');
-    let Some(Overlay::Preview { flips, .. }) = &app.overlay else {
-        panic!("ctrl-s shows the impact first: {:?}", app.status);
-    };
-    let lines: Vec<String> = flips.iter().map(|f| f.line()).collect();
+    let mut e = Explorer::demo();
+    let before = snapshot_of(&e);
+    edit_developers_policy(&mut e, "\"s3:DeleteObject\"");
+    assert_eq!(e.app.editor().unwrap().errors(), 0);
+    e.keys("ctrl-s");
+    assert!(
+        e.text().contains("impact of the change"),
+        "ctrl-s shows the impact first: {}",
+        e.text()
+    );
+    let lines = preview_lines(&e);
     assert!(
         lines.contains(&"user/alice  s3:DeleteObject  arn:aws:s3:::photos/*  ImplicitDeny → Allow".to_owned()),
         "{lines:#?}"
@@ -104,46 +91,45 @@ fn saving_an_edit_previews_the_flipped_decisions_then_keeps_a_new_version() {
         lines.iter().all(|l| l.contains("s3:DeleteObject")),
         "nothing else flips: {lines:#?}"
     );
-    insta::assert_snapshot!("impact_preview", screen(&mut app, 120, 40));
+    insta::assert_snapshot!("impact_preview", e.text());
 
-    press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none() && app.editor.is_none());
-    let policy = app.model.policy(DEV_POLICY).unwrap();
+    e.keys("enter");
+    assert!(e.app.popups() == 0 && e.app.editor().is_none());
+    let policy = e.app.model().policy(DEV_POLICY).unwrap();
     assert_eq!(
         policy.default_version().unwrap().id,
         "v3",
         "saving makes a new default version"
     );
-    assert_eq!(app.unsaved(), 1);
-    assert!(screen(&mut app, 120, 40).contains("● 1 unsaved"));
+    assert_eq!(unsaved(&e), 1);
+    assert!(e.text().contains("● 1 unsaved"));
 
-    press(&mut app, KeyCode::Char('u'));
-    assert_eq!(snapshot_of(&app), before, "undo restores the exact account");
-    ctrl(&mut app, 'r');
+    e.keys("u");
+    assert_eq!(snapshot_of(&e), before, "undo restores the exact account");
+    e.keys("ctrl-r");
     assert_eq!(
-        app.model.policy(DEV_POLICY).unwrap().default_version().unwrap().id,
+        e.app.model().policy(DEV_POLICY).unwrap().default_version().unwrap().id,
         "v3"
     );
 }
 
 #[test]
 fn leaving_the_editor_with_typed_text_asks_first() {
-    let mut app = app();
-    edit_developers_policy(&mut app, "\"s3:DeleteObject\"");
-    press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
-    press(&mut app, KeyCode::Char('n'));
-    assert!(app.editor.is_some(), "n stays in the editor");
-    press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::Char('y'));
-    assert!(app.editor.is_none());
-    assert_eq!(app.unsaved(), 0, "nothing was kept");
+    let mut e = Explorer::demo();
+    edit_developers_policy(&mut e, "\"s3:DeleteObject\"");
+    e.keys("esc");
+    assert!(e.text().contains("Leave the editor and lose what you typed?"));
+    e.keys("n");
+    assert!(e.app.editor().is_some(), "n stays in the editor");
+    e.keys("esc y");
+    assert!(e.app.editor().is_none());
+    assert_eq!(unsaved(&e), 0, "nothing was kept");
 }
 
 #[test]
 fn the_eleventh_managed_policy_is_refused_with_aws_s_quota() {
-    let mut app = app();
-    select(&mut app, '1', "build-bot");
+    let mut e = Explorer::demo();
+    select(&mut e, "1", "build-bot");
     let wanted = [
         "AmazonS3ReadOnlyAccess",
         "AmazonEC2ReadOnlyAccess",
@@ -156,82 +142,72 @@ fn the_eleventh_managed_policy_is_refused_with_aws_s_quota() {
         "IAMReadOnlyAccess",
         "AWSLambda_ReadOnlyAccess",
     ];
-    let attached = |app: &App| app.model.user("build-bot").unwrap().attached_policies.len();
-    assert_eq!(attached(&app), 1);
+    let attached = |e: &Explorer| e.app.model().user("build-bot").unwrap().attached_policies.len();
+    assert_eq!(attached(&e), 1);
     for (i, name) in wanted.iter().enumerate() {
-        press(&mut app, KeyCode::Char('a'));
-        assert!(
-            matches!(app.overlay, Some(Overlay::Picker { .. })),
-            "a opens the picker"
-        );
-        keys(&mut app, name);
-        press(&mut app, KeyCode::Enter);
-        if matches!(app.overlay, Some(Overlay::Preview { .. })) {
-            press(&mut app, KeyCode::Enter);
+        e.keys("a");
+        assert!(e.text().contains("Attach to user build-bot"), "a opens the picker");
+        e.type_text(name).keys("enter");
+        if e.text().contains("impact of the change") {
+            e.keys("enter");
         }
         if i < 9 {
-            assert_eq!(attached(&app), i + 2, "{name}: {:?}", app.status);
+            assert_eq!(attached(&e), i + 2, "{name}: {}", e.status());
         }
     }
-    assert_eq!(attached(&app), 10, "the tenth was kept, the eleventh refused");
-    let status = app.status.clone().unwrap_or_default();
+    assert_eq!(attached(&e), 10, "the tenth was kept, the eleventh refused");
+    let status = e.status();
     assert!(status.starts_with("refused:") && status.contains("10"), "{status}");
-    insta::assert_snapshot!("quota_refusal", screen(&mut app, 120, 40));
+    insta::assert_snapshot!("quota_refusal", e.text());
 }
 
 #[test]
 fn a_version_is_compared_with_the_default_and_made_the_default() {
-    let mut app = app();
-    select(&mut app, '4', "DevelopersS3Read");
-    press(&mut app, KeyCode::Char('v'));
-    let Some(Overlay::Picker { items, .. }) = &app.overlay else {
-        panic!("v lists the versions: {:?}", app.status);
-    };
-    assert_eq!(items.len(), 2);
-    assert!(items[0].label.starts_with("v2") && items[0].label.contains("default"));
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    let Some(Overlay::Version { lines, version, .. }) = &app.overlay else {
-        panic!("enter compares the version");
-    };
-    assert_eq!(version, "v1");
+    let mut e = Explorer::demo();
+    select(&mut e, "4", "DevelopersS3Read");
+    e.keys("v");
+    let text = e.text();
+    assert!(text.contains(" 2 of 2 "), "v lists the versions: {text}");
+    assert!(text.contains("▶ v2   default"), "{text}");
+    e.keys("down enter");
+    let text = e.text();
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with('+') && l.contains("\"Action\": \"s3:GetObject\"")),
-        "{lines:#?}"
+        text.contains("v1 — d makes it the default"),
+        "enter compares the version: {text}"
     );
-    assert!(
-        lines.iter().any(|l| l.starts_with('-') && l.contains("\"s3:List*\"")),
-        "{lines:#?}"
-    );
-    press(&mut app, KeyCode::Char('d'));
-    // Going back to v1 takes listing away: the preview says so.
-    let Some(Overlay::Preview { flips, .. }) = &app.overlay else {
-        panic!("making a version the default previews it: {:?}", app.status);
+    let diff = |sign: &str, needle: &str| {
+        text.lines()
+            .any(|l| l.contains(&format!("│{sign} ")) && l.contains(needle))
     };
+    assert!(diff("+", "\"Action\": \"s3:GetObject\""), "{text}");
+    assert!(diff("-", "\"s3:List*\""), "{text}");
+    e.keys("d");
+    // going back to v1 takes listing away: the preview says so (somewhere in it)
+    let mut lines = preview_lines(&e);
+    for _ in 0..40 {
+        lines.extend(preview_lines(e.keys("pgdown")));
+    }
     assert!(
-        flips
-            .iter()
-            .any(|f| f.action == "s3:ListBucket" && f.principal == "user/alice")
+        lines.iter().any(|l| l.starts_with("user/alice  s3:ListBucket")),
+        "making a version the default previews it: {lines:#?}"
     );
-    press(&mut app, KeyCode::Enter);
+    e.keys("enter");
     assert_eq!(
-        app.model.policy(DEV_POLICY).unwrap().default_version().unwrap().id,
+        e.app.model().policy(DEV_POLICY).unwrap().default_version().unwrap().id,
         "v1"
     );
 }
 
 #[test]
 fn the_findings_view_opens_the_policy_at_the_finding() {
-    let mut app = app();
-    press(&mut app, KeyCode::Char('f'));
-    assert!(matches!(app.stack.last(), Some(View::Findings { .. })));
-    let rows = app.lint();
-    let first = rows.first().expect("the demo has something to say");
-    assert_eq!(first.locator, "user/carol/inline/ContractorWork");
-    press(&mut app, KeyCode::Enter);
-    let text = screen(&mut app, 120, 40);
+    let mut e = Explorer::demo();
+    e.keys("f");
+    let Some(View::Findings(findings)) = e.app.views().last() else {
+        panic!("f shows the findings");
+    };
+    assert_eq!(findings.rows()[0].locator, "user/carol/inline/ContractorWork");
+    e.keys("enter");
+    let text = e.text();
     // the right pane's cursor row
     let cursor_line = text
         .lines()
@@ -242,7 +218,7 @@ fn the_findings_view_opens_the_policy_at_the_finding() {
         cursor_line.contains("\"s3:*\""),
         "the cursor is on the finding's line:\n{text}"
     );
-    assert!(app.status.as_deref().unwrap().starts_with("sensitive-wildcard"));
+    assert!(e.status().starts_with("sensitive-wildcard"), "{}", e.status());
 }
 
 #[test]
@@ -250,32 +226,32 @@ fn a_file_changed_on_disk_is_not_overwritten_and_save_as_is_offered() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("account.json");
     std::fs::write(&path, iamscope::io::DEMO_ACCOUNT).unwrap();
-    let mut app = app_from(std::slice::from_ref(&path));
-    select(&mut app, '1', "dave");
-    press(&mut app, KeyCode::Char('r'));
-    keys(&mut app, "david");
-    press(&mut app, KeyCode::Enter);
-    assert!(app.model.user("david").is_some(), "{:?}", app.status);
+    let mut e = Explorer::open(std::slice::from_ref(&path), no_journal(), Settings::default());
+    select(&mut e, "1", "dave");
+    e.keys("r").type_text("david").keys("enter");
+    assert!(e.app.model().user("david").is_some(), "{}", e.status());
 
     // someone else changes the file meanwhile
     let mut theirs = iamscope::io::DEMO_ACCOUNT.to_vec();
     theirs.push(b'\n');
     std::fs::write(&path, &theirs).unwrap();
-    ctrl(&mut app, 's');
-    let Some(Overlay::Prompt { title, input, .. }) = &app.overlay else {
-        panic!("save-as is offered: {:?}", app.status);
-    };
-    assert!(title.contains("changed on disk"), "{title}");
-    assert!(input.text.ends_with("account.edited.json"));
+    e.keys("ctrl-s");
+    let text = e.text();
+    assert!(
+        text.contains("changed on disk since iamscope loaded it; save as"),
+        "{text}"
+    );
+    assert!(text.contains("account.edited.json"), "{text}");
     assert_eq!(std::fs::read(&path).unwrap(), theirs, "their file is intact");
-    press(&mut app, KeyCode::Enter);
+    e.keys("enter");
     let saved = dir.path().join("account.edited.json");
-    let reloaded = iamscope::io::load(&[AccountSource::File(saved)], None).unwrap();
+    let reloaded = iamscope::io::load(&[AccountSource::File(saved.clone())], None).unwrap();
     assert!(reloaded.model.user("david").is_some());
-    assert_eq!(app.unsaved(), 0);
+    assert_eq!(unsaved(&e), 0);
+    assert_eq!(e.app.session().files(), [saved], "the copy is the account's file now");
 
     // the workspace file remembers the change, for the script
-    let log = iamscope::model::change::read_log(reloaded.model.account()).unwrap();
+    let log = iamscope::io::change_log::read_log(reloaded.model.account()).unwrap();
     assert_eq!(log.len(), 1);
     assert!(
         log[0].commands[0].starts_with("aws iam update-user --user-name dave --new-user-name david"),
@@ -285,123 +261,108 @@ fn a_file_changed_on_disk_is_not_overwritten_and_save_as_is_offered() {
 
 #[test]
 fn the_demo_is_never_overwritten() {
-    let mut app = app();
-    select(&mut app, '1', "dave");
-    press(&mut app, KeyCode::Char('d'));
-    if matches!(app.overlay, Some(Overlay::Confirm { .. })) {
-        press(&mut app, KeyCode::Char('y'));
+    let mut e = Explorer::demo();
+    select(&mut e, "1", "dave");
+    e.keys("d y");
+    if e.text().contains("impact of the change") {
+        e.keys("enter");
     }
-    if matches!(app.overlay, Some(Overlay::Preview { .. })) {
-        press(&mut app, KeyCode::Enter);
-    }
-    assert!(app.model.user("dave").is_none(), "{:?}", app.status);
-    ctrl(&mut app, 's');
-    assert!(
-        app.status.as_deref().unwrap().contains("never overwritten"),
-        "{:?}",
-        app.status
-    );
-    assert_eq!(app.unsaved(), 1);
+    assert!(e.app.model().user("dave").is_none(), "{}", e.status());
+    e.keys("ctrl-s");
+    assert!(e.status().contains("never overwritten"), "{}", e.status());
+    assert_eq!(unsaved(&e), 1);
 }
 
 #[test]
 fn read_only_refuses_every_edit_and_says_so() {
-    let mut app = app();
-    app.readonly = true;
-    let before = snapshot_of(&app);
-    select(&mut app, '4', "DevelopersS3Read");
-    for key in ['e', 'n', 'd', 'a', 'x'] {
-        press(&mut app, KeyCode::Char(key));
-        assert!(app.editor.is_none() && app.overlay.is_none(), "{key}");
-        assert!(
-            app.status.as_deref().unwrap_or("").contains("read-only"),
-            "{key}: {:?}",
-            app.status
-        );
+    let options = Options {
+        readonly: true,
+        ..no_journal()
+    };
+    let mut e = Explorer::open(&[], options, Settings::default());
+    let before = snapshot_of(&e);
+    select(&mut e, "4", "DevelopersS3Read");
+    for key in ["e", "n", "d", "a", "x"] {
+        e.keys(key);
+        assert!(e.app.editor().is_none() && e.app.popups() == 0, "{key}");
+        assert!(e.status().contains("read-only"), "{key}: {}", e.status());
     }
-    assert_eq!(snapshot_of(&app), before);
-    assert!(screen(&mut app, 120, 40).contains("READ-ONLY"));
+    assert_eq!(snapshot_of(&e), before);
+    assert!(e.text().contains("READ-ONLY"));
 }
 
 #[test]
 fn quitting_with_unsaved_changes_asks_first() {
-    let mut app = app();
-    select(&mut app, '2', "Developers");
-    press(&mut app, KeyCode::Char('r'));
-    keys(&mut app, "Devs");
-    press(&mut app, KeyCode::Enter);
-    assert_eq!(app.unsaved(), 1, "{:?}", app.status);
-    press(&mut app, KeyCode::Char('q'));
-    assert!(matches!(app.overlay, Some(Overlay::QuitUnsaved)));
-    assert!(!app.quit);
-    press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none() && !app.quit, "esc stays");
-    press(&mut app, KeyCode::Char('q'));
-    press(&mut app, KeyCode::Char('q'));
-    assert!(app.quit, "q again quits and discards");
+    let mut e = Explorer::demo();
+    select(&mut e, "2", "Developers");
+    e.keys("r").type_text("Devs").keys("enter");
+    assert_eq!(unsaved(&e), 1, "{}", e.status());
+    e.keys("q");
+    assert!(
+        e.text()
+            .contains("1 unsaved change: w saves a copy (asks for a file name) and quits, q quits"),
+        "{}",
+        e.text()
+    );
+    assert!(!e.quit());
+    e.keys("esc");
+    assert!(e.app.popups() == 0 && !e.quit(), "esc stays");
+    e.keys("q q");
+    assert!(e.quit(), "q again quits and discards");
 }
 
 #[test]
 fn a_session_that_ended_without_saving_is_recovered_from_its_journal() {
     let data = tempfile::tempdir().unwrap();
-    let mut first = app();
-    first.set_journal_dir(Some(data.path().to_owned()));
-    select(&mut first, '1', "bob");
-    press(&mut first, KeyCode::Char('m'));
-    keys(&mut first, "Admins");
-    press(&mut first, KeyCode::Enter);
-    if matches!(first.overlay, Some(Overlay::Preview { .. })) {
-        press(&mut first, KeyCode::Enter);
+    let journal = |pid| Options {
+        readonly: false,
+        journal_dir: Some(data.path().to_owned()),
+        pid,
+    };
+    let mut first = Explorer::open(&[], journal(KILLED), Settings::default());
+    select(&mut first, "1", "bob");
+    first.keys("m").type_text("Admins").keys("enter");
+    if first.text().contains("impact of the change") {
+        first.keys("enter");
     }
     assert!(
-        first.model.user("bob").unwrap().groups.iter().any(|g| g == "Admins"),
-        "{:?}",
-        first.status
+        first
+            .app
+            .model()
+            .user("bob")
+            .unwrap()
+            .groups
+            .iter()
+            .any(|g| g == "Admins"),
+        "{}",
+        first.status()
     );
     let expected = snapshot_of(&first);
     // the process dies: nothing runs after this point
     std::mem::forget(first);
 
-    let mut second = app();
-    second.set_journal_dir(Some(data.path().to_owned()));
-    second.check_recovery();
-    assert!(matches!(second.overlay, Some(Overlay::Recover { .. })));
-    insta::assert_snapshot!("recovery_prompt", screen(&mut second, 120, 40));
-    press(&mut second, KeyCode::Esc);
-    assert!(
-        matches!(second.overlay, Some(Overlay::Recover { .. })),
-        "esc does not throw the work away"
-    );
-    press(&mut second, KeyCode::Char('y'));
+    let mut second = Explorer::open(&[], journal(std::process::id()), Settings::default());
+    let text = second.text();
+    assert!(text.contains("Recover unsaved work?"), "{text}");
+    insta::assert_snapshot!("recovery_prompt", text);
+    second.keys("y");
     assert_eq!(snapshot_of(&second), expected);
-    assert_eq!(second.unsaved(), 1);
-    assert!(
-        second.model.user("bob").unwrap().groups.iter().any(|g| g == "Admins"),
-        "{:?}",
-        Holder::User("bob".into())
-    );
+    assert_eq!(unsaved(&second), 1);
 }
 
 #[test]
 fn e_on_a_role_offers_its_trust_policy_or_a_new_inline_policy() {
-    let mut app = app();
-    select(&mut app, '3', "WebServerRole");
-    press(&mut app, KeyCode::Char('e'));
-    let Some(Overlay::Picker { items, .. }) = &app.overlay else {
-        panic!("e on a role asks which policy: {:?}", app.status);
-    };
-    assert_eq!(items.len(), 2);
-    press(&mut app, KeyCode::Enter);
-    let editor = app.editor.as_ref().expect("the trust policy opens");
+    let mut e = Explorer::demo();
+    select(&mut e, "3", "WebServerRole");
+    e.keys("e");
+    assert!(e.text().contains("Edit role WebServerRole:") && e.text().contains(" 2 of 2 "));
+    e.keys("enter");
+    let editor = e.app.editor().expect("the trust policy opens");
     assert!(editor.text().contains("ec2.amazonaws.com"), "{}", editor.text());
-    press(&mut app, KeyCode::Esc);
+    e.keys("esc");
 
-    press(&mut app, KeyCode::Char('e'));
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "ReadArtifacts");
-    press(&mut app, KeyCode::Enter);
-    let editor = app.editor.as_ref().expect("a new inline policy opens");
+    e.keys("e down enter").type_text("ReadArtifacts").keys("enter");
+    let editor = e.app.editor().expect("a new inline policy opens");
     assert!(
         editor
             .target

@@ -198,59 +198,45 @@ fn a_file_larger_than_any_export_is_refused_before_reading_with_the_limit_named(
     assert_eq!(read.status.code(), Some(0), "{}", text(&read.stderr));
 }
 
-mod support;
-
 #[test]
 fn recovery_from_another_folder_does_not_say_the_files_changed() {
-    use crossterm::event::KeyCode;
-    use iamscope::tui::app::Overlay;
-    use support::{keys, press};
+    use iamscope::model::change::Change;
+    use iamscope::session::{Options, Session};
 
     let home = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let path = home.path().join("account.json");
     std::fs::write(&path, iamscope::io::DEMO_ACCOUNT).unwrap();
-    let session = |file: &Path| {
-        let loaded = iamscope::io::load(&[iamscope::io::AccountSource::File(file.to_owned())], None).unwrap();
-        let mut app = iamscope::tui::App::new(
-            loaded.model,
-            loaded.report,
-            file.display().to_string(),
-            iamscope::tui::config::Settings::default(),
-            "2026-11-01T00:00:00Z".parse().unwrap(),
-        );
-        app.files.push(file.to_owned());
-        app.fingerprints
-            .push(iamscope::io::save::Fingerprint::of(file).unwrap());
-        app.set_journal_dir(Some(data.path().to_owned()));
-        app
+    let now = || "2026-11-01T00:00:00Z".parse().unwrap();
+    let options = |pid| Options {
+        readonly: false,
+        journal_dir: Some(data.path().to_owned()),
+        pid,
     };
 
-    // `cd HOME && iamscope account.json`, an edit, then the process dies.
+    // `cd HOME && iamscope account.json`, an edit, then the process dies
+    // (a pid above the kernel's largest: a process that no longer runs).
     let before = std::env::current_dir().unwrap();
     std::env::set_current_dir(home.path()).unwrap();
-    let mut first = session(Path::new("account.json"));
-    press(&mut first, KeyCode::Char('1'));
-    press(&mut first, KeyCode::Char('/'));
-    keys(&mut first, "bob");
-    press(&mut first, KeyCode::Enter);
-    press(&mut first, KeyCode::Char('m'));
-    keys(&mut first, "Admins");
-    press(&mut first, KeyCode::Enter);
-    if matches!(first.overlay, Some(Overlay::Preview { .. })) {
-        press(&mut first, KeyCode::Enter);
-    }
-    assert_eq!(first.unsaved(), 1, "{:?}", first.status);
+    let mut first = Session::open(&[PathBuf::from("account.json")], None, options(4_194_301), now()).unwrap();
+    first
+        .apply(
+            Change::CreateUser {
+                name: "eve".into(),
+                path: "/".into(),
+            },
+            now(),
+        )
+        .unwrap();
+    assert!(first.unsaved());
     std::mem::forget(first);
     std::env::set_current_dir(&before).unwrap();
 
     // Started again from elsewhere, with the file unchanged.
-    let mut second = session(&path);
-    second.check_recovery();
-    match &second.overlay {
-        Some(Overlay::Recover { stale, .. }) => assert!(!stale, "nothing changed on disk"),
-        other => panic!("the journal is offered back: {other:?}"),
-    }
+    let second = Session::open(&[path], None, options(4_194_302), now()).unwrap();
+    let found = second.recoverable();
+    assert_eq!(found.len(), 1, "the journal is offered back");
+    assert!(!second.stale(&found[0]), "nothing changed on disk");
 }
 
 fn refused(file: &str) -> String {

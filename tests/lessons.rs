@@ -5,15 +5,13 @@
 
 mod support;
 
-use support::{keys, press, screen};
+use support::Explorer;
 
 use std::process::Command;
 
-use crossterm::event::KeyCode;
 use iamscope::lessons::{Glossary, Lesson, Step};
-use iamscope::tui::App;
-use iamscope::tui::app::Overlay;
-use iamscope::tui::config::Settings;
+use iamscope::model::EntityRef;
+use iamscope::tui::sections::Target;
 
 fn now() -> jiff::Timestamp {
     "2026-11-01T00:00:00Z".parse().unwrap()
@@ -208,131 +206,88 @@ fn the_glossary_reads_and_finds_terms_in_sentences() {
 
 // ---- the learner's way through a lesson, in the explorer ----
 
-fn app(progress: &std::path::Path) -> App {
-    let loaded = iamscope::io::load(&[], None).unwrap();
-    let mut app = App::new(
-        loaded.model,
-        loaded.report,
-        "demo account".to_owned(),
-        Settings::default(),
-        now(),
-    );
-    app.set_lessons(Lesson::embedded(), Some(progress.to_owned()));
-    app
+fn explorer(progress: &std::path::Path) -> Explorer {
+    Explorer::demo().with_lessons(progress)
 }
 
-fn command(app: &mut App, line: &str) {
-    keys(app, ":");
-    keys(app, line);
-    press(app, KeyCode::Enter);
-}
-
-fn step(app: &App) -> usize {
-    app.lesson_session.as_ref().map(|s| s.step).unwrap()
+fn step(e: &Explorer) -> usize {
+    e.app.learning().run.as_ref().map(|r| r.step).unwrap()
 }
 
 #[test]
 fn a_learner_goes_through_the_root_user_lesson_and_the_engine_confirms_it() {
     let data = tempfile::tempdir().unwrap();
     let progress = data.path().join("lesson-progress.json");
-    let mut app = app(&progress);
-    let demo = iamscope::io::export::export_to_string(app.model.account(), iamscope::io::ExportFormat::Workspace);
+    let mut e = explorer(&progress);
+    let demo = iamscope::io::export::export_to_string(e.app.model().account(), iamscope::io::ExportFormat::Workspace);
 
-    command(&mut app, "lessons");
-    insta::assert_snapshot!("lesson_list", screen(&mut app, 120, 40));
-    press(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(app.overlay, Some(Overlay::Text { .. })),
-        "the concept comes first"
-    );
-    press(&mut app, KeyCode::Esc);
+    e.command("lessons");
+    insta::assert_snapshot!("lesson_list", e.text());
+    e.keys("enter");
+    assert!(e.text().contains("Lesson: The root user"), "the concept comes first");
+    e.keys("esc");
     assert_eq!(
-        app.selection(),
-        Some(iamscope::tui::sections::Target::Root),
+        e.app.selection(),
+        Some(Target::Entity(EntityRef::Root)),
         "step 1 looks at the root user"
     );
 
     // 1 read → 2 predict: the learner says Deny; the engine says Allow and why
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 1);
-    keys(&mut app, "]");
+    e.keys("]");
+    assert_eq!(step(&e), 1);
+    e.keys("]");
     assert!(
-        matches!(app.overlay, Some(Overlay::Picker { .. })),
+        e.text().contains("Predict: will AWS allow"),
         "] asks for the prediction"
     );
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
+    e.keys("down enter");
     assert!(
-        app.status
-            .as_deref()
-            .unwrap()
-            .starts_with("not this time: AWS decides Allow"),
-        "{:?}",
-        app.status
+        e.status().starts_with("not this time: AWS decides Allow"),
+        "{}",
+        e.status()
     );
-    let text = screen(&mut app, 120, 40);
+    let text = e.text();
     assert!(text.contains("✗ You said Deny; AWS decides Allow."), "{text}");
     assert!(text.contains("ALLOW"), "the inspector explains it:\n{text}");
     insta::assert_snapshot!("lesson_prediction_revealed", text);
 
     // 3 predict: right this time
-    keys(&mut app, "]");
-    keys(&mut app, "]");
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Enter);
-    assert!(app.status.as_deref().unwrap().starts_with("right"), "{:?}", app.status);
+    e.keys("] ] down enter");
+    assert!(e.status().starts_with("right"), "{}", e.status());
 
     // 4 do: not done until the checks pass
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 3);
-    keys(&mut app, "]");
-    assert_eq!(step(&app), 3, "the task is not done yet");
-    assert!(
-        app.status.as_deref().unwrap().contains("3 checks to go"),
-        "{:?}",
-        app.status
-    );
-    keys(&mut app, "H");
-    assert!(screen(&mut app, 120, 40).contains("hint 1: n in the Users list creates a user"));
-    keys(&mut app, "1n");
-    keys(&mut app, "admin-you");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "/admin-you");
-    press(&mut app, KeyCode::Enter);
-    keys(&mut app, "m");
-    keys(&mut app, "Admins");
-    press(&mut app, KeyCode::Enter);
-    if matches!(app.overlay, Some(Overlay::Preview { .. })) {
-        press(&mut app, KeyCode::Enter);
+    e.keys("]");
+    assert_eq!(step(&e), 3);
+    e.keys("]");
+    assert_eq!(step(&e), 3, "the task is not done yet");
+    assert!(e.status().contains("3 checks to go"), "{}", e.status());
+    e.keys("H");
+    assert!(e.text().contains("hint 1: n in the Users list creates a user"));
+    e.keys("1 n").type_text("admin-you").keys("enter");
+    e.keys("/").type_text("admin-you").keys("enter");
+    e.keys("m").type_text("Admins").keys("enter");
+    if e.text().contains("impact of the change") {
+        e.keys("enter");
     }
-    assert!(app.step_done(), "{:?}", app.status);
-    assert!(
-        app.status.as_deref().unwrap().starts_with("✓ task done"),
-        "{:?}",
-        app.status
-    );
-    insta::assert_snapshot!("lesson_task_done", screen(&mut app, 120, 40));
+    assert!(e.app.learning().step_done(), "{}", e.status());
+    assert!(e.status().starts_with("✓ task done"), "{}", e.status());
+    insta::assert_snapshot!("lesson_task_done", e.text());
 
     // 5 read, then the lesson is complete
-    keys(&mut app, "]");
-    keys(&mut app, "]");
-    assert!(
-        app.status.as_deref().unwrap().contains("lesson complete"),
-        "{:?}",
-        app.status
-    );
+    e.keys("] ]");
+    assert!(e.status().contains("lesson complete"), "{}", e.status());
 
     // leaving gives back the account that was open, untouched
-    command(&mut app, "lesson quit");
-    assert!(app.lesson_session.is_none());
-    let after = iamscope::io::export::export_to_string(app.model.account(), iamscope::io::ExportFormat::Workspace);
+    e.command("lesson quit");
+    assert!(e.app.learning().run.is_none());
+    let after = iamscope::io::export::export_to_string(e.app.model().account(), iamscope::io::ExportFormat::Workspace);
     assert_eq!(after, demo);
-    assert!(app.model.user("admin-you").is_none());
+    assert!(e.app.model().user("admin-you").is_none());
 
     // a new session (a restart) knows the lesson is done
-    let mut again = self::app(&progress);
-    command(&mut again, "lessons");
-    let list = screen(&mut again, 120, 40);
+    let mut again = explorer(&progress);
+    again.command("lessons");
+    let list = again.text();
     assert!(list.contains("✓ done"), "{list}");
 }
 
@@ -340,40 +295,32 @@ fn a_learner_goes_through_the_root_user_lesson_and_the_engine_confirms_it() {
 fn progress_and_the_learner_s_changes_survive_a_restart() {
     let data = tempfile::tempdir().unwrap();
     let progress = data.path().join("lesson-progress.json");
-    let mut first = app(&progress);
-    command(&mut first, "lesson root-user");
-    press(&mut first, KeyCode::Esc);
-    for _ in 0..2 {
-        keys(&mut first, "]");
-    }
-    press(&mut first, KeyCode::Enter); // Allow
-    keys(&mut first, "]");
-    keys(&mut first, "]");
-    press(&mut first, KeyCode::Down);
-    press(&mut first, KeyCode::Enter); // Deny
-    keys(&mut first, "]");
-    keys(&mut first, "1n");
-    keys(&mut first, "admin-you");
-    press(&mut first, KeyCode::Enter);
+    let mut first = explorer(&progress);
+    first.command("lesson root-user");
+    first.keys("esc ] ] enter"); // Allow
+    first.keys("] ] down enter"); // Deny
+    first.keys("] 1 n").type_text("admin-you").keys("enter");
     assert_eq!(step(&first), 3);
     drop(first); // the terminal closes
 
-    let mut second = app(&progress);
-    command(&mut second, "lessons");
-    assert!(screen(&mut second, 120, 40).contains("step 4 of 5"));
-    press(&mut second, KeyCode::Enter);
-    press(&mut second, KeyCode::Esc);
+    let mut second = explorer(&progress);
+    second.command("lessons");
+    assert!(second.text().contains("step 4 of 5"));
+    second.keys("enter esc");
     assert_eq!(step(&second), 3, "resumed at the task");
-    assert!(second.model.user("admin-you").is_some(), "the learner's user is back");
-    let text = screen(&mut second, 80, 24);
+    assert!(
+        second.app.model().user("admin-you").is_some(),
+        "the learner's user is back"
+    );
+    let text = second.screen(80, 24);
     assert!(text.contains("✓ done    user admin-you exists"), "{text}");
     assert!(text.contains("✗ not yet admin-you is in group Admins"), "{text}");
     insta::assert_snapshot!("lesson_resumed_80x24", text);
 
-    command(&mut second, "lesson reset root-user");
+    second.command("lesson reset root-user");
     assert_eq!(step(&second), 0);
     assert!(
-        second.model.user("admin-you").is_none(),
+        second.app.model().user("admin-you").is_none(),
         "reset starts the account over"
     );
 }
@@ -685,31 +632,113 @@ fn the_website_guests_task_wants_cloudfront_for_the_site_s_distribution_only() {
 #[test]
 fn a_learner_predicts_the_guest_s_s3_read_and_the_inspector_shows_the_session_policy() {
     let data = tempfile::tempdir().unwrap();
-    let mut app = app(&data.path().join("lesson-progress.json"));
-    command(&mut app, "lesson website-guests");
-    press(&mut app, KeyCode::Esc);
+    let mut e = explorer(&data.path().join("lesson-progress.json"));
+    e.command("lesson website-guests");
+    e.keys("esc");
     assert_eq!(
-        app.selection(),
-        Some(iamscope::tui::sections::Target::IdentityPool(
-            "eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10".to_owned()
-        ))
+        e.app.selection(),
+        Some(Target::Entity(EntityRef::IdentityPool {
+            id: "eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10".to_owned()
+        }))
     );
-    assert!(screen(&mut app, 120, 40).contains("off (enhanced flow only)"));
-    keys(&mut app, "]");
-    keys(&mut app, "]");
-    assert!(matches!(app.overlay, Some(Overlay::Picker { .. })));
+    assert!(e.text().contains("off (enhanced flow only)"));
+    e.keys("] ]");
+    assert!(e.text().contains("Predict: will AWS allow"));
     // the recipe's learner expects the role's S3 read to work
-    press(&mut app, KeyCode::Enter);
+    e.keys("enter");
     assert!(
-        app.status
-            .as_deref()
-            .unwrap()
-            .starts_with("not this time: AWS decides ImplicitDeny"),
-        "{:?}",
-        app.status
+        e.status().starts_with("not this time: AWS decides ImplicitDeny"),
+        "{}",
+        e.status()
     );
-    let text = screen(&mut app, 120, 40);
+    let text = e.text();
     assert!(text.contains("✗ You said Allow; AWS decides ImplicitDeny."), "{text}");
     assert!(text.contains("AmazonCognitoUnAuthedIdentitiesSessionPolicy"), "{text}");
     insta::assert_snapshot!("lesson_guest_session_policy", text);
+}
+
+#[test]
+fn a_learner_predicts_a_strangers_workflow_and_the_inspector_shows_both_steps_with_the_claims() {
+    // IAM User Guide, "Configuring a role for GitHub OIDC identity
+    // provider": a trust without a sub condition admits any repository.
+    let data = tempfile::tempdir().unwrap();
+    let mut e = explorer(&data.path().join("lesson-progress.json"));
+    e.command("lesson roles-instead-of-users");
+    e.keys("esc ] ]");
+    assert_eq!(step(&e), 2, "the workflow on main");
+    e.keys("]");
+    assert_eq!(e.app.popups(), 1, "the prediction picker");
+    e.keys("enter");
+    assert!(e.status().starts_with("right: AWS decides Allow"), "{}", e.status());
+    e.keys("]");
+    assert_eq!(step(&e), 3, "the stranger's workflow");
+    e.keys("]");
+    assert_eq!(e.app.popups(), 1, "the prediction picker");
+    // the learner expects the stranger to be kept out
+    e.keys("down enter");
+    assert!(
+        e.status().starts_with("not this time: AWS decides Allow"),
+        "{}",
+        e.status()
+    );
+    let text = e.screen(120, 40);
+    assert!(
+        text.contains("claims aud=sts.amazonaws.com, sub=repo:someone-else/photo-app"),
+        "{text}"
+    );
+    assert!(text.contains("Step 1:"), "{text}");
+    assert!(text.contains("Step 2:"), "{text}");
+    assert!(text.contains("by assuming role GitHubDeployRole"), "{text}");
+    assert!(e.app.inspector().federation_line().is_some());
+}
+
+#[test]
+fn the_trust_task_is_done_only_when_sub_names_the_repository_and_branch() {
+    let lesson = lesson("roles-instead-of-users");
+    let mut model = lesson.start_model(now()).unwrap();
+    let Some(Step::Do { checks, .. }) = lesson.steps.get(4) else {
+        panic!("step 5 is the trust task");
+    };
+    let passes = |model: &iamscope::model::Model| checks.iter().all(|c| c.evaluate(model, now()) == Ok(true));
+    assert!(!passes(&model), "the trimmed trust admits the stranger");
+    let trust = |sub: &str, operator: &str| {
+        let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+        let sub = format!(r#""token.actions.githubusercontent.com:sub":"{sub}""#);
+        let condition = if operator == "StringEquals" {
+            format!(r#"{{"StringEquals":{{{aud},{sub}}}}}"#)
+        } else {
+            format!(r#"{{"StringEquals":{{{aud}}},"{operator}":{{{sub}}}}}"#)
+        };
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        )
+    };
+    let mut set = |document: String| {
+        iamscope::model::change::apply(
+            &mut model,
+            &iamscope::model::change::Change::UpdateTrustPolicy {
+                role: "GitHubDeployRole".into(),
+                document,
+            },
+            now(),
+        )
+        .unwrap();
+        passes(&model)
+    };
+    // every branch of the repository is more than the task asks
+    assert!(!set(trust("repo:iamscope-demo/photo-app:*", "StringLike")));
+    // an open owner lets the stranger's look-alike names in
+    assert!(!set(trust("repo:*/photo-app:ref:refs/heads/main", "StringLike")));
+    assert!(!set(trust(
+        "repo:iamscope*/photo-app:ref:refs/heads/main",
+        "StringLike"
+    )));
+    assert!(set(trust(
+        "repo:iamscope-demo/photo-app:ref:refs/heads/main",
+        "StringEquals"
+    )));
+    assert!(set(trust(
+        "repo:iamscope-demo/photo-app:ref:refs/heads/main",
+        "StringLike"
+    )));
 }

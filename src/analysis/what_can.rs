@@ -137,19 +137,32 @@ pub struct WhatCan {
 /// At most this many example actions per level.
 pub const EXAMPLES: usize = 5;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WhatCanOptions {
     /// Only this service (prefix).
     pub service: Option<String>,
     /// Condition keys every request carries.
     pub context: Context,
-    /// The request time; now when not given.
-    pub now: Option<Timestamp>,
+    /// The request time (`aws:CurrentTime`) of every request.
+    pub now: Timestamp,
     /// Keep every allowed action, not only examples (what a diff compares).
     pub every_allowed: bool,
     /// Only these services (prefixes; unknown ones are skipped), each listed
     /// only when something of it is allowed. Empty: every service.
     pub services: Vec<String>,
+}
+
+impl WhatCanOptions {
+    /// Every service, no extra context, requests made at `now`.
+    pub fn at(now: Timestamp) -> WhatCanOptions {
+        WhatCanOptions {
+            service: None,
+            context: Context::new(),
+            now,
+            every_allowed: false,
+            services: Vec::new(),
+        }
+    }
 }
 
 /// Which actions some Allow statement could match: the statements'
@@ -229,8 +242,7 @@ struct LevelTally {
 
 /// Effective permissions of `principal` over the whole catalogue (or one service).
 pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptions) -> Result<WhatCan, EvalError> {
-    let now = options.now.unwrap_or_else(Timestamp::now);
-    let mut probe = Probe::new(model, principal, &options.context, now)?;
+    let mut probe = Probe::new(model, principal, &options.context, options.now)?;
     let candidates = Candidates::of(model, probe.requester());
     let hints = ResourceHints::of(model, probe.requester());
     let services: Vec<&Service> = match &options.service {
@@ -381,6 +393,10 @@ fn allowed_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_now() -> Timestamp {
+        "2026-06-01T12:00:00Z".parse().unwrap()
+    }
     use serde_json::json;
 
     fn model(users: serde_json::Value) -> Model {
@@ -428,7 +444,12 @@ mod tests {
             ),
             user("nobody", json!([])),
         ]));
-        let w = what_can(&m, &PrincipalSpec::User("reader".into()), &WhatCanOptions::default()).unwrap();
+        let w = what_can(
+            &m,
+            &PrincipalSpec::User("reader".into()),
+            &WhatCanOptions::at(test_now()),
+        )
+        .unwrap();
         assert_eq!(
             w.services.len(),
             1,
@@ -441,7 +462,12 @@ mod tests {
         // s3 Read has actions outside Get*/List* (HeadObject-like ones are Get*, but e.g. s3:DescribeJob is Read).
         assert!(matches!(read.access, Access::Full | Access::Limited));
         assert_eq!(level(&w, "s3", "write").unwrap().access, Access::None);
-        let none = what_can(&m, &PrincipalSpec::User("nobody".into()), &WhatCanOptions::default()).unwrap();
+        let none = what_can(
+            &m,
+            &PrincipalSpec::User("nobody".into()),
+            &WhatCanOptions::at(test_now()),
+        )
+        .unwrap();
         assert!(none.services.is_empty());
         assert_eq!(none.actions_asked, 0);
     }
@@ -456,7 +482,7 @@ mod tests {
                 {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::photos/*"}
             ])
         )]));
-        let w = what_can(&m, &PrincipalSpec::User("dev".into()), &WhatCanOptions::default()).unwrap();
+        let w = what_can(&m, &PrincipalSpec::User("dev".into()), &WhatCanOptions::at(test_now())).unwrap();
         let write = level(&w, "dynamodb", "write").unwrap();
         assert_eq!(write.access, Access::Limited);
         assert_eq!(write.allowed + 1, write.total);
@@ -472,14 +498,14 @@ mod tests {
         let m = model(json!([user("nobody", json!([]))]));
         let options = WhatCanOptions {
             service: Some("iam".into()),
-            ..WhatCanOptions::default()
+            ..WhatCanOptions::at(test_now())
         };
         let w = what_can(&m, &PrincipalSpec::User("nobody".into()), &options).unwrap();
         assert_eq!(w.services.len(), 1);
         assert!(w.services[0].levels.iter().all(|l| l.access == Access::None));
         let bad = WhatCanOptions {
             service: Some("s4".into()),
-            ..WhatCanOptions::default()
+            ..WhatCanOptions::at(test_now())
         };
         let err = what_can(&m, &PrincipalSpec::User("nobody".into()), &bad).unwrap_err();
         assert!(err.0.contains("s3"), "{err}");

@@ -4,18 +4,14 @@
 //! from here, so they always show what the program really does.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+use crate::session::{Options, Session};
 use crate::tui::App;
 use crate::tui::config::Settings;
-use crate::tui::keymap::KeyCombo;
+use crate::tui::driver::{self, TestDriver};
 use crate::tui::sections::Target;
-use crate::tui::theme::Theme;
 
 /// The date the pictures pretend it is, so ages and "last used" never move.
 pub const NOW: &str = "2026-11-01T00:00:00Z";
@@ -26,70 +22,40 @@ pub struct Shot {
     pub screen: Buffer,
 }
 
-/// The explorer on an off-screen terminal, fed one key at a time the way
-/// the terminal loop feeds it.
+/// The explorer on an off-screen terminal, run by the program's own loop
+/// with scripted keys.
 pub struct Driver {
     pub app: App,
-    terminal: Terminal<TestBackend>,
+    screen: TestDriver,
 }
 
 impl Driver {
     /// A fresh explorer on the demo account, with the default settings (never
-    /// the user's file) and always in colour.
+    /// the user's file), no journal, and always in colour.
     pub fn new(width: u16, height: u16) -> Result<Driver, String> {
         let loaded = crate::io::load(&[], None).map_err(|e| e.to_string())?;
         let now = NOW.parse().map_err(|e| format!("{NOW}: {e}"))?;
-        let app = App::new(
-            loaded.model,
-            loaded.report,
-            "demo account".to_owned(),
-            Settings::default(),
-            now,
-        );
-        let terminal = Terminal::new(TestBackend::new(width, height)).map_err(|e| e.to_string())?;
-        let mut driver = Driver { app, terminal };
-        driver.keep_colour();
-        driver.draw()?;
+        let session = Session::new(loaded, &[], Options::default(), now).map_err(|e| e.to_string())?;
+        let mut app = App::new(session, Settings::default(), now);
+        // NO_COLOR is for the user's terminal, not for pictures
+        app.force_colour();
+        let mut driver = Driver {
+            app,
+            screen: TestDriver::new(width, height, now),
+        };
+        driver.run()?;
         Ok(driver)
     }
 
-    /// NO_COLOR is for the user's terminal, not for pictures.
-    fn keep_colour(&mut self) {
-        if !self.app.theme.colour {
-            self.app.theme = Theme::new(self.app.theme.name, true);
-        }
+    /// Let the loop handle what was sent, and any background work finish.
+    fn run(&mut self) -> Result<(), String> {
+        driver::run(&mut self.app, &mut self.screen).map_err(|e| e.to_string())
     }
 
-    fn draw(&mut self) -> Result<(), String> {
-        let app = &mut self.app;
-        self.terminal
-            .draw(|frame| crate::tui::draw::draw(frame, app))
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-
-    fn send(&mut self, key: KeyEvent) -> Result<(), String> {
-        self.app.status = None;
-        self.app.handle_event(&Event::Key(key));
-        self.app.tick();
-        self.keep_colour();
-        self.draw()
-    }
-
-    /// One key, written as in the settings file: `j`, `enter`, `ctrl-u`, `?`.
+    /// Keys, written as in the settings file: `j`, `enter`, `ctrl-u`, `?`.
     pub fn press(&mut self, key: &str) -> Result<(), String> {
-        let combo = KeyCombo::parse(key)?;
-        let mut modifiers = KeyModifiers::NONE;
-        if combo.ctrl {
-            modifiers |= KeyModifiers::CONTROL;
-        }
-        if combo.alt {
-            modifiers |= KeyModifiers::ALT;
-        }
-        if matches!(combo.code, KeyCode::Char(c) if c.is_uppercase()) || combo.code == KeyCode::BackTab {
-            modifiers |= KeyModifiers::SHIFT;
-        }
-        self.send(KeyEvent::new(combo.code, modifiers))
+        self.screen.keys(key)?;
+        self.run()
     }
 
     pub fn keys(&mut self, keys: &[&str]) -> Result<(), String> {
@@ -98,15 +64,8 @@ impl Driver {
 
     /// Characters typed one by one.
     pub fn type_text(&mut self, text: &str) -> Result<(), String> {
-        let shift = |c: char| {
-            if c.is_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            }
-        };
-        text.chars()
-            .try_for_each(|c| self.send(KeyEvent::new(KeyCode::Char(c), shift(c))))
+        self.screen.type_text(text);
+        self.run()
     }
 
     /// Press `j` until `reached` holds (at most 200 times).
@@ -125,21 +84,13 @@ impl Driver {
         self.down_until(&format!("{target:?}"), |app| app.selection().as_ref() == Some(target))
     }
 
-    /// Let background work (who-can) finish, redrawing as the loop does.
+    /// Background work (who-can) is done when the loop returns.
     pub fn settle(&mut self) -> Result<(), String> {
-        let start = Instant::now();
-        while self.app.busy() {
-            if start.elapsed() > Duration::from_secs(60) {
-                return Err("background work did not finish within a minute".to_owned());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-            self.app.tick();
-        }
-        self.draw()
+        self.run()
     }
 
     pub fn screen(&self) -> Buffer {
-        self.terminal.backend().buffer().clone()
+        self.screen.buffer().clone()
     }
 
     /// Set an inspector field by the keys a user presses: move to it, enter,
@@ -157,7 +108,7 @@ impl Driver {
 
 /// The inspector asked whether alice may get the cat picture.
 fn alice_get_object(d: &mut Driver) -> Result<(), String> {
-    d.select(&Target::User("alice".to_owned()))?;
+    d.select(&Target::user("alice"))?;
     d.press("i")?;
     // The inspector opens with its cursor on the action field.
     d.set_field(1, 1, "s3:GetObject")?;
@@ -165,7 +116,7 @@ fn alice_get_object(d: &mut Driver) -> Result<(), String> {
 }
 
 fn users(d: &mut Driver) -> Result<(), String> {
-    d.select(&Target::User("alice".to_owned()))
+    d.select(&Target::user("alice"))
 }
 
 fn inspector_allow(d: &mut Driver) -> Result<(), String> {
@@ -179,7 +130,7 @@ fn inspector_implicit_deny(d: &mut Driver) -> Result<(), String> {
 
 fn role(d: &mut Driver) -> Result<(), String> {
     d.press("3")?;
-    d.select(&Target::Role("DeployRole".to_owned()))?;
+    d.select(&Target::role("DeployRole"))?;
     d.press("enter")
 }
 
@@ -187,10 +138,10 @@ fn role(d: &mut Driver) -> Result<(), String> {
 fn policy_document(d: &mut Driver) -> Result<(), String> {
     alice_get_object(d)?;
     d.down_until("the deciding statement", |app| {
-        let rows = app.inspector.rows();
-        app.inspector
-            .cursor
-            .checked_sub(crate::tui::inspector::Field::ALL.len())
+        let rows = app.inspector().rows();
+        app.inspector()
+            .cursor()
+            .checked_sub(crate::tui::suggest::Field::ALL.len())
             .and_then(|i| rows.get(i))
             .is_some_and(|row| row.spans.first().is_some_and(|(text, _)| text.contains("decides")))
     })?;
@@ -205,7 +156,7 @@ fn who_can(d: &mut Driver) -> Result<(), String> {
 }
 
 fn help(d: &mut Driver) -> Result<(), String> {
-    d.select(&Target::User("alice".to_owned()))?;
+    d.select(&Target::user("alice"))?;
     d.press("?")
 }
 
@@ -215,7 +166,7 @@ fn identity_pool(d: &mut Driver) -> Result<(), String> {
 }
 
 fn high_contrast(d: &mut Driver) -> Result<(), String> {
-    d.select(&Target::User("alice".to_owned()))?;
+    d.select(&Target::user("alice"))?;
     d.press(":")?;
     d.type_text("theme high-contrast")?;
     d.press("enter")
@@ -224,9 +175,7 @@ fn high_contrast(d: &mut Driver) -> Result<(), String> {
 /// DevelopersS3Read in the editor, with a misspelt action added.
 fn edit_developers_policy(d: &mut Driver, added: &str) -> Result<(), String> {
     d.press("4")?;
-    d.select(&Target::Policy(
-        "arn:aws:iam::111122223333:policy/DevelopersS3Read".to_owned(),
-    ))?;
+    d.select(&Target::policy("arn:aws:iam::111122223333:policy/DevelopersS3Read"))?;
     d.press("e")?;
     for _ in 0..8 {
         d.press("down")?;
@@ -260,7 +209,7 @@ fn lesson(d: &mut Driver) -> Result<(), String> {
 
 /// What alice can do, from `p` on her row.
 fn permissions(d: &mut Driver) -> Result<(), String> {
-    d.select(&Target::User("alice".to_owned()))?;
+    d.select(&Target::user("alice"))?;
     d.press("p")
 }
 
@@ -346,10 +295,7 @@ mod tests {
                 &["IMPLICIT DENY", "Closest: statement", "s3:PutObject"],
             ),
             ("role", &["role DeployRole", "Who may assume it"]),
-            (
-                "policy-document",
-                &["DevelopersS3Read document", "\"Sid\": \"ReadPhotos\""],
-            ),
+            ("policy-document", &["DevelopersS3Read v2", "\"Sid\": \"ReadPhotos\""]),
             (
                 "who-can",
                 &["Who can s3:GetObject", "principals may do it", "user/alice"],

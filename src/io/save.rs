@@ -1,16 +1,14 @@
 //! Saving without ever losing data: atomic writes (a temporary file in the
 //! same folder, flushed to disk, then renamed over the target) that keep the
 //! previous file as `NAME.bak`; refusing to overwrite a file that changed on
-//! disk since it was loaded; and a journal of unsaved changes, written as
-//! they happen, from which a crashed session is recovered.
+//! disk since it was loaded. (The journal of unsaved changes is the
+//! session's: `crate::session::journal`.)
 
 use std::fs;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-
-use crate::model::change::Change;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -335,135 +333,6 @@ pub fn backup_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The first line of a journal file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JournalHeader {
-    pub iamscope_journal: u32,
-    /// The account's files (empty for the demo account).
-    pub sources: Vec<PathBuf>,
-    pub fingerprints: Vec<Fingerprint>,
-    pub started: String,
-}
-
-/// Unsaved changes, one JSON line each, appended as they are made.
-pub struct Journal {
-    path: PathBuf,
-    file: fs::File,
-}
-
-impl Journal {
-    /// The journal of a set of sources: one file per account, in `dir`.
-    pub fn path_for(dir: &Path, sources: &[PathBuf]) -> PathBuf {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for s in sources {
-            fs::canonicalize(s).unwrap_or_else(|_| s.clone()).hash(&mut hasher);
-        }
-        let name = if sources.is_empty() {
-            "demo".to_owned()
-        } else {
-            format!("{:016x}", hasher.finish())
-        };
-        dir.join(format!("{name}.jsonl"))
-    }
-
-    pub fn create(path: &Path, header: &JournalHeader) -> std::io::Result<Journal> {
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        let mut file = fs::File::create(path)?;
-        writeln!(
-            file,
-            "{}",
-            serde_json::to_string(header).map_err(std::io::Error::other)?
-        )?;
-        file.sync_data()?;
-        Ok(Journal {
-            path: path.to_owned(),
-            file,
-        })
-    }
-
-    /// Record what the session's changes are now (after an edit, an undo or
-    /// a redo): the whole list is rewritten, so the journal always matches.
-    pub fn record(&mut self, header: &JournalHeader, changes: &[Change]) -> std::io::Result<()> {
-        let mut text = serde_json::to_string(header).map_err(std::io::Error::other)?;
-        text.push('\n');
-        for change in changes {
-            text.push_str(&serde_json::to_string(change).map_err(std::io::Error::other)?);
-            text.push('\n');
-        }
-        // Write a fresh file and rename it over the journal: a crash in the
-        // middle leaves the previous journal whole.
-        let temp = self.path.with_extension("jsonl.tmp");
-        {
-            let mut f = fs::File::create(&temp)?;
-            Write::write_all(&mut f, text.as_bytes())?;
-            f.sync_data()?;
-        }
-        fs::rename(&temp, &self.path)?;
-        self.file = fs::OpenOptions::new().append(true).open(&self.path)?;
-        Ok(())
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The session ended with everything saved (or discarded).
-    pub fn remove(self) -> std::io::Result<()> {
-        drop(self.file);
-        match fs::remove_file(&self.path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// A journal left by a session that did not end normally.
-#[derive(Debug, Clone)]
-pub struct Recovered {
-    pub header: JournalHeader,
-    pub changes: Vec<Change>,
-    /// Lines that could not be read (a crash mid-write): reported, not applied.
-    pub unreadable: usize,
-}
-
-pub fn read_journal(path: &Path) -> std::io::Result<Option<Recovered>> {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let mut lines = std::io::BufReader::new(file).lines();
-    let Some(first) = lines.next().transpose()? else {
-        return Ok(None);
-    };
-    let Ok(header) = serde_json::from_str::<JournalHeader>(&first) else {
-        return Ok(None);
-    };
-    let mut changes = Vec::new();
-    let mut unreadable = 0;
-    for line in lines {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Change>(&line) {
-            Ok(change) => changes.push(change),
-            Err(_) => unreadable += 1,
-        }
-    }
-    if changes.is_empty() && unreadable == 0 {
-        return Ok(None);
-    }
-    Ok(Some(Recovered {
-        header,
-        changes,
-        unreadable,
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,37 +563,5 @@ mod tests {
             ["account.json", "account.json.bak"],
             "no temporary file is left"
         );
-    }
-
-    #[test]
-    fn the_journal_records_changes_and_survives_a_torn_last_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = Journal::path_for(dir.path(), &[]);
-        let header = JournalHeader {
-            iamscope_journal: 1,
-            sources: Vec::new(),
-            fingerprints: Vec::new(),
-            started: "2026-11-01T00:00:00Z".into(),
-        };
-        let mut journal = Journal::create(&path, &header).unwrap();
-        let changes = vec![
-            Change::CreateUser {
-                name: "eve".into(),
-                path: "/".into(),
-            },
-            Change::AddUserToGroup {
-                user: "eve".into(),
-                group: "Developers".into(),
-            },
-        ];
-        journal.record(&header, &changes).unwrap();
-        // a crash while appending leaves half a line
-        let mut torn = fs::OpenOptions::new().append(true).open(&path).unwrap();
-        Write::write_all(&mut torn, b"{\"op\": \"create-us").unwrap();
-        let recovered = read_journal(&path).unwrap().unwrap();
-        assert_eq!(recovered.changes, changes);
-        assert_eq!(recovered.unreadable, 1);
-        journal.remove().unwrap();
-        assert!(read_journal(&path).unwrap().is_none());
     }
 }

@@ -1,28 +1,56 @@
-//! The explorer's state and everything that changes it: keys and mouse
-//! events become [`Action`]s (or edits of an input), actions change the
-//! state, and `draw` renders whatever the state is. Nothing here touches the
-//! terminal, so tests drive the whole app on a `TestBackend`.
+//! The explorer: the session it works on, the parts it shows, and the one
+//! way things happen — a key (or a paste, a click) becomes an action by the
+//! key map of the mode it is pressed in; the action goes to the part that
+//! has the focus (a popup first, then the command line, the editor, the
+//! focused pane); what that part does not use, and what the parts ask of
+//! each other through the queue, the explorer does itself. Sizes are worked
+//! out in `update`, before `draw`, which changes nothing.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread::JoinHandle;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
+use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 
+use super::action::{Action, Mode};
+use super::ask::{Ask, Pick, PickValue};
+use super::changes::ChangesPane;
+use super::command;
+use super::component::{Component, Ctx, Handled, Paint, Queue};
 use super::config::Settings;
-use super::detail::{self, Doc};
-use super::input::{Edit, Fuzzy, LineInput};
-use super::inspector::{Field, Inspector};
-use super::keymap::Action;
-use super::sections::{Row, Section, Target};
-use super::theme::{Theme, ThemeName};
-use crate::analysis::who_can::{self, WhoCan};
-use crate::eval::PolicySource;
-use crate::io::ImportReport;
+use super::detail::DetailPane;
+use super::edit::{self, Step};
+use super::editor::Editor;
+use super::findings::FindingsPane;
+use super::input::{Edit, LineInput};
+use super::inspector::Inspector;
+use super::layout::{self, Layout, Shape, inside, tab_title};
+use super::lesson::{Learning, LessonRun, Next, StepEntry, concept_lines};
+use super::lesson_pane::LessonPane;
+use super::lessons::LessonsPane;
+use super::list::{self, ListPane};
+use super::pages;
+use super::paint::input_line;
+use super::popup::confirm::ConfirmPopup;
+use super::popup::help::HelpPopup;
+use super::popup::picker::PickerPopup;
+use super::popup::prompt::PromptPopup;
+use super::popup::quit::{QuitPopup, SaveBy};
+use super::popup::recovery::{Offer, RecoveryPopup};
+use super::popup::text::TextPopup;
+use super::popup::versions::VersionPopup;
+use super::sections::{Section, Target};
+use super::suggest::{Field, Suggest};
+use super::text::{pad, visible, width};
+use super::theme::Theme;
+use super::who_can::WhoCanPane;
+use crate::lessons::Lesson;
 use crate::model::Model;
+use crate::model::change::{self, Change};
+use crate::session::{Origin, Session, SessionError};
 
 /// Which half of the screen keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,955 +60,499 @@ pub enum Focus {
 }
 
 /// What the right-hand pane shows; the pane is a stack (Esc pops).
-#[derive(Debug, Clone)]
 pub enum View {
-    Detail {
-        target: Target,
-        cursor: usize,
-        offset: usize,
-    },
+    Detail(DetailPane),
+    /// The inspector (its state is kept while it is closed).
     Inspector,
-    WhoCan,
-    /// The session's changes.
-    Changes {
-        cursor: usize,
-        offset: usize,
-    },
-    /// What the linter finds in the account's policies.
-    Findings {
-        cursor: usize,
-        offset: usize,
-    },
-    /// The lessons, with the learner's progress.
-    Lessons {
-        cursor: usize,
-        offset: usize,
-    },
+    WhoCan(WhoCanPane),
+    Changes(ChangesPane),
+    Findings(FindingsPane),
+    Lessons(LessonsPane),
 }
 
-#[derive(Debug, Clone)]
-pub enum Mode {
-    Normal,
-    Filter(LineInput),
-    Command(LineInput),
-    EditField {
-        field: Field,
-        input: LineInput,
-        choice: usize,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum Overlay {
-    Help {
-        offset: usize,
-    },
-    Text {
-        title: String,
-        lines: Vec<String>,
-        offset: usize,
-    },
-    Prompt {
-        title: String,
-        input: LineInput,
-        ask: super::edit::Ask,
-    },
-    Picker {
-        title: String,
-        items: Vec<super::edit::PickItem>,
-        /// Positions of the items the filter keeps, best first.
-        shown: Vec<usize>,
-        filter: LineInput,
-        cursor: usize,
-        pick: super::edit::Pick,
-    },
-    Confirm {
-        message: String,
-        on_yes: super::edit::Confirmed,
-    },
-    /// What a change flips, before it is kept.
-    Preview {
-        change: crate::model::change::Change,
-        flips: Vec<crate::analysis::impact::Flip>,
-        checked: usize,
-        cursor: usize,
-        from_editor: bool,
-    },
-    /// Unsaved changes of a session that did not end normally.
-    Recover {
-        recovered: crate::io::save::Recovered,
-        /// The account's files changed since that session.
-        stale: bool,
-    },
-    QuitUnsaved,
-    /// One version of a managed policy compared with the default one.
-    Version {
-        arn: String,
-        version: String,
-        lines: Vec<String>,
-        offset: usize,
-    },
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ListState {
-    pub selected: usize,
-    pub offset: usize,
-    pub filter: String,
-    /// Positions in the section's rows, after filtering.
-    pub visible: Vec<usize>,
-}
-
-/// who-can, running off the UI thread, and what it found.
-pub struct WhoCanJob {
-    pub action: String,
-    pub resource: String,
-    pub total: usize,
-    pub progress: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-    handle: Option<JoinHandle<WhoCan>>,
-    pub result: Option<WhoCan>,
-    pub cancelled: bool,
-    pub cursor: usize,
-    pub offset: usize,
-}
-
-/// Where things were drawn, for the mouse.
-#[derive(Debug, Clone, Default)]
-pub struct Areas {
-    pub tabs: Vec<(u16, u16, Section)>,
-    pub tabs_row: u16,
-    pub list: Rect,
-    pub list_first_row: u16,
-    pub right: Rect,
+impl View {
+    fn crumb(&self, model: &Model) -> String {
+        match self {
+            View::Detail(d) => d.page().map_or_else(String::new, |t| t.label(model)),
+            View::Inspector => "inspector".to_owned(),
+            View::WhoCan(_) => "who can".to_owned(),
+            View::Changes(_) => "changes".to_owned(),
+            View::Findings(_) => "findings".to_owned(),
+            View::Lessons(_) => "lessons".to_owned(),
+        }
+    }
 }
 
 pub struct App {
-    pub model: Arc<Model>,
-    pub report: ImportReport,
-    pub source: String,
-    pub settings: Settings,
-    pub theme: Theme,
-    pub now: Timestamp,
-    pub section: Section,
-    pub lists: HashMap<Section, ListState>,
-    rows: HashMap<Section, Vec<Row>>,
-    pub focus: Focus,
-    pub stack: Vec<View>,
-    /// Cursor in the live detail of the selection (when the stack is empty).
-    pub live: (usize, usize),
-    pub inspector: Inspector,
-    pub mode: Mode,
-    pub overlay: Option<Overlay>,
-    pub status: Option<String>,
-    pub who_can: Option<WhoCanJob>,
-    pub quit: bool,
-    pub areas: Areas,
-    /// Set on the last draw: the layout shows one pane at a time.
-    pub narrow: bool,
-    /// Rows the right pane showed on the last draw (for paging).
-    pub page: usize,
-    fuzzy: Fuzzy,
-    resource_suggestions: Option<Vec<String>>,
-    action_names: Option<Vec<String>>,
-    /// Escape sequences for the terminal (clipboard), written by the runner.
-    pub outbox: Vec<String>,
-    /// The session's edits, for undo, redo, the change log and the script.
-    pub history: crate::model::change::History,
-    /// How many edits the history had when the account was last saved.
-    pub saved_at: usize,
-    pub readonly: bool,
-    pub editor: Option<super::editor::Editor>,
-    /// The files the account came from (none for the demo), as loaded.
-    pub files: Vec<std::path::PathBuf>,
-    pub fingerprints: Vec<crate::io::save::Fingerprint>,
-    pub journal: Option<crate::io::save::Journal>,
-    pub journal_path: Option<std::path::PathBuf>,
-    pub journal_dir: Option<std::path::PathBuf>,
-    /// The lint of the account, computed when first shown.
-    pub findings: Option<Arc<Vec<super::findings::FindingRow>>>,
-    pub lessons: Vec<crate::lessons::Lesson>,
-    pub progress: crate::lessons::Progress,
-    pub progress_path: Option<std::path::PathBuf>,
-    pub lesson_session: Option<super::lesson::LessonSession>,
-    /// The permissions page last built, for the account as it is.
-    permissions_cache: std::cell::RefCell<Option<(Target, Doc)>>,
+    session: Session,
+    learning: Learning,
+    settings: Settings,
+    theme: Theme,
+    now: Timestamp,
+    list: ListPane,
+    /// The page of the list's selection (when no view is open).
+    live: DetailPane,
+    views: Vec<View>,
+    inspector: Inspector,
+    editor: Option<Editor>,
+    lesson_pane: LessonPane,
+    /// Whether the inspector view was opened for a lesson's question (it
+    /// closes when the lesson is done with it).
+    lesson_opened_inspector: bool,
+    popups: Vec<Box<dyn Component>>,
+    /// The `:` line being typed.
+    command: Option<LineInput>,
+    focus: Focus,
+    queue: Queue,
+    suggest: Suggest,
+    status: Option<String>,
+    layout: Layout,
+    quit: bool,
+    /// Escape sequences for the terminal (the clipboard), written by the loop.
+    outbox: Vec<String>,
+    /// Colour even with NO_COLOR (pictures of the screen).
+    force_colour: bool,
 }
 
-const COMMANDS: [&str; 29] = [
-    "users",
-    "groups",
-    "roles",
-    "policies",
-    "root",
-    "pools",
-    "userpools",
-    "resources",
-    "org",
-    "explain",
-    "who-can",
-    "open",
-    "theme",
-    "help",
-    "inspector",
-    "quit",
-    "edit",
-    "undo",
-    "redo",
-    "changes",
-    "findings",
-    "versions",
-    "write",
-    "saveas",
-    "export",
-    "lessons",
-    "lesson",
-    "glossary",
-    "what-can",
-];
-
 impl App {
-    pub fn new(model: Model, report: ImportReport, source: String, settings: Settings, now: Timestamp) -> App {
+    pub fn new(session: Session, settings: Settings, now: Timestamp) -> App {
         let theme = Theme::from_settings(settings.theme);
+        let list = ListPane::new(session.model());
         let mut app = App {
-            model: Arc::new(model),
-            report,
-            source,
+            session,
+            learning: Learning::default(),
             settings,
             theme,
             now,
-            section: Section::Users,
-            lists: HashMap::new(),
-            rows: HashMap::new(),
-            focus: Focus::List,
-            stack: Vec::new(),
-            live: (0, 0),
+            list,
+            live: DetailPane::empty(),
+            views: Vec::new(),
             inspector: Inspector::default(),
-            mode: Mode::Normal,
-            overlay: None,
-            status: None,
-            who_can: None,
-            quit: false,
-            areas: Areas::default(),
-            narrow: false,
-            page: 10,
-            fuzzy: Fuzzy::default(),
-            resource_suggestions: None,
-            findings: None,
-            lessons: crate::lessons::Lesson::embedded(),
-            progress: crate::lessons::Progress::default(),
-            progress_path: None,
-            lesson_session: None,
-            permissions_cache: std::cell::RefCell::new(None),
-            action_names: None,
-            outbox: Vec::new(),
-            history: Default::default(),
-            saved_at: 0,
-            readonly: false,
             editor: None,
-            files: Vec::new(),
-            fingerprints: Vec::new(),
-            journal: None,
-            journal_path: None,
-            journal_dir: None,
+            lesson_pane: LessonPane::default(),
+            lesson_opened_inspector: false,
+            popups: Vec::new(),
+            command: None,
+            focus: Focus::List,
+            queue: Queue::default(),
+            suggest: Suggest::default(),
+            status: None,
+            layout: Layout::default(),
+            quit: false,
+            outbox: Vec::new(),
+            force_colour: false,
         };
-        if !app.report.warnings.is_empty() {
-            app.status = Some(format!(
-                "{} loader warning{}: :summary lists them",
-                app.report.warnings.len(),
-                if app.report.warnings.len() == 1 { "" } else { "s" }
-            ));
-        }
-        app.refresh_list(Section::Users);
+        app.selection_changed();
+        app.session_opened();
         app
     }
 
-    // ---- lists ----
-
-    pub fn rows(&mut self, section: Section) -> &[Row] {
-        let model = &self.model;
-        self.rows
-            .entry(section)
-            .or_insert_with(|| super::sections::rows(model, section))
+    /// Lessons, and where the learner's progress is kept.
+    pub fn set_lessons(&mut self, lessons: Vec<Lesson>, progress: Option<std::path::PathBuf>) {
+        let (learning, problem) = Learning::new(lessons, progress);
+        self.learning = learning;
+        if let Some(problem) = problem {
+            self.status = Some(problem);
+        }
     }
 
-    pub(super) fn refresh_list(&mut self, section: Section) {
-        let filter = self.lists.get(&section).map(|l| l.filter.clone()).unwrap_or_default();
-        let (invert, query) = match filter.strip_prefix('!') {
-            Some(rest) => (true, rest.to_owned()),
-            None => (false, filter.clone()),
-        };
-        let model = Arc::clone(&self.model);
-        let rows = self
-            .rows
-            .entry(section)
-            .or_insert_with(|| super::sections::rows(&model, section));
-        // Best match first (as fzf does); an inverted filter keeps the order.
-        let visible = if invert || query.trim().is_empty() {
-            self.fuzzy
-                .filter(&query, invert, rows.iter().map(|r| r.search.as_str()))
-        } else {
-            self.fuzzy.rank(&query, rows.iter().map(|r| r.search.as_str()))
-        };
-        let list = self.lists.entry(section).or_default();
-        list.visible = visible;
-        list.selected = list.selected.min(list.visible.len().saturating_sub(1));
+    /// What a session that just opened has to say: loader warnings, the
+    /// same files open in another process, journals to recover.
+    fn session_opened(&mut self) {
+        let warnings = self.session.report().warnings.len();
+        if warnings > 0 {
+            self.status = Some(format!(
+                "{warnings} loader warning{}: :summary lists them",
+                if warnings == 1 { "" } else { "s" }
+            ));
+        }
+        self.tell_problem();
+        self.offer_recovery(true);
+        if !self.session.elsewhere().is_empty() {
+            let pids: Vec<String> = self.session.elsewhere().iter().map(u32::to_string).collect();
+            self.popups.push(Box::new(TextPopup::new(
+                "Open elsewhere",
+                pages::wrap(
+                    &format!(
+                        "{} is already open in another iamscope (process {}). Each keeps its own journal of unsaved work; \
+                         whichever saves second is told the file changed on disk and offered to save as another file.",
+                        self.session.name(),
+                        pids.join(", ")
+                    ),
+                    72,
+                ),
+            )));
+        }
     }
 
-    pub fn list(&self) -> &ListState {
-        static EMPTY: std::sync::OnceLock<ListState> = std::sync::OnceLock::new();
-        self.lists
-            .get(&self.section)
-            .unwrap_or_else(|| EMPTY.get_or_init(ListState::default))
+    /// The journals other sessions left, in the recovery box.
+    fn offer_recovery(&mut self, quiet: bool) {
+        let offers: Vec<Offer> = self
+            .session
+            .recoverable()
+            .into_iter()
+            .map(|found| Offer {
+                stale: self.session.stale(&found),
+                found,
+            })
+            .collect();
+        if offers.is_empty() {
+            if !quiet {
+                self.status = Some("no other session left unsaved work for this account".to_owned());
+            }
+            return;
+        }
+        self.popups
+            .push(Box::new(RecoveryPopup::new(offers, &self.settings.keys)));
     }
 
-    /// The target of the selected row.
+    fn tell_problem(&mut self) {
+        if let Some(problem) = self.session.take_problem() {
+            self.status = Some(problem);
+        }
+    }
+
+    // ---- what tests and the loop read ----
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The account put aside while a lesson runs, else the one open.
+    pub fn outer_session(&self) -> &Session {
+        self.learning.run.as_ref().map_or(&self.session, |r| &r.stash)
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        self.session.model()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    pub fn section(&self) -> Section {
+        self.list.section()
+    }
+
+    pub fn list(&self) -> &ListPane {
+        &self.list
+    }
+
     pub fn selection(&self) -> Option<Target> {
-        let list = self.lists.get(&self.section)?;
-        let row = *list.visible.get(list.selected)?;
-        self.rows.get(&self.section)?.get(row).map(|r| r.target.clone())
+        self.list.selection()
     }
 
-    pub(super) fn select(&mut self, index: usize) {
-        let list = self.lists.entry(self.section).or_default();
-        let last = list.visible.len().saturating_sub(1);
-        let index = index.min(last);
-        if list.selected != index {
-            list.selected = index;
-            self.live = (0, 0);
-            self.selection_changed();
-        }
+    pub fn inspector(&self) -> &Inspector {
+        &self.inspector
     }
 
-    fn selection_changed(&mut self) {
-        if self.inspector.follow_selection
-            && self.stack.iter().any(|v| matches!(v, View::Inspector))
-            && let Some(principal) = self.selection().and_then(|t| t.principal())
-        {
-            self.inspector.principal = principal.to_string();
-            self.evaluate();
-        }
+    pub fn editor(&self) -> Option<&Editor> {
+        self.editor.as_ref()
     }
 
-    pub(super) fn show_section(&mut self, section: Section) {
-        self.section = section;
-        self.refresh_list(section);
-        self.focus = Focus::List;
-        self.stack.retain(|v| matches!(v, View::Inspector));
-        self.live = (0, 0);
-        self.selection_changed();
+    pub fn learning(&self) -> &Learning {
+        &self.learning
     }
 
-    /// After the account changed: lists, suggestions and the inspector are
-    /// computed again; views of things that no longer exist close.
-    pub fn reset_views(&mut self) {
-        self.rows.clear();
-        self.resource_suggestions = None;
-        self.findings = None;
-        self.permissions_cache.replace(None);
-        for section in super::sections::Section::ALL {
-            if self.lists.contains_key(&section) {
-                self.refresh_list(section);
-            }
-        }
-        let model = Arc::clone(&self.model);
-        self.stack.retain(|view| match view {
-            // a principal's permissions page always has something to say (an
-            // error when the principal is gone); building it asks thousands of questions
-            View::Detail {
-                target: Target::Permissions(_),
-                ..
-            } => true,
-            View::Detail { target, .. } => !super::detail::doc(&model, target, self.now)
-                .lines
-                .iter()
-                .any(|l| l.plain().contains("(not found: the account may have changed)")),
-            _ => true,
-        });
-        if self.stack.iter().any(|v| matches!(v, View::Inspector)) {
-            self.evaluate();
-        }
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
-    // ---- the right pane ----
-
-    /// The document the right pane shows when it shows a document.
-    pub fn right_doc(&self) -> Option<Doc> {
-        match self.stack.last() {
-            // what-can asks the engine thousands of times: once per account state
-            Some(View::Detail {
-                target: target @ Target::Permissions(_),
-                ..
-            }) => {
-                let mut cache = self.permissions_cache.borrow_mut();
-                match &*cache {
-                    Some((t, doc)) if t == target => Some(doc.clone()),
-                    _ => {
-                        let doc = detail::doc(&self.model, target, self.now);
-                        *cache = Some((target.clone(), doc.clone()));
-                        Some(doc)
-                    }
-                }
-            }
-            Some(View::Detail { target, .. }) => Some(detail::doc(&self.model, target, self.now)),
-            None => self.selection().map(|t| detail::doc(&self.model, &t, self.now)),
+    /// The page on the right when it is a page (a view, or the selection's).
+    pub fn page(&self) -> Option<&DetailPane> {
+        match self.views.last() {
+            Some(View::Detail(d)) => Some(d),
+            None => Some(&self.live),
             _ => None,
         }
     }
 
-    fn right_cursor(&mut self) -> (&mut usize, &mut usize) {
-        match self.stack.last_mut() {
-            Some(View::Detail { cursor, offset, .. }) => (cursor, offset),
-            Some(View::Inspector) => (&mut self.inspector.cursor, &mut self.inspector.offset),
-            Some(View::WhoCan) => match &mut self.who_can {
-                Some(job) => (&mut job.cursor, &mut job.offset),
-                None => (&mut self.live.0, &mut self.live.1),
-            },
-            Some(View::Changes { cursor, offset })
-            | Some(View::Findings { cursor, offset })
-            | Some(View::Lessons { cursor, offset }) => (cursor, offset),
-            None => (&mut self.live.0, &mut self.live.1),
-        }
+    /// How many popups are open, and whether the top one is of the kind
+    /// `is` says (tests look at what the screen shows instead, mostly).
+    pub fn popups(&self) -> usize {
+        self.popups.len()
     }
 
-    fn right_len(&self) -> usize {
-        match self.stack.last() {
-            Some(View::Inspector) => Field::ALL.len() + self.inspector.rows().len(),
-            Some(View::Changes { .. }) => self.history.done().len(),
-            Some(View::Findings { .. }) => self.findings.as_ref().map_or(0, |f| f.len()),
-            Some(View::Lessons { .. }) => self.lessons.len(),
-            Some(View::WhoCan) => self
-                .who_can
-                .as_ref()
-                .and_then(|j| j.result.as_ref())
-                .map_or(0, |r| r.allowed.len()),
-            _ => self.right_doc().map_or(0, |d| d.lines.len()),
-        }
+    pub fn quit_requested(&self) -> bool {
+        self.quit
     }
 
-    fn move_right(&mut self, delta: isize) {
-        let len = self.right_len();
-        let (cursor, _) = self.right_cursor();
-        *cursor = (*cursor as isize + delta).clamp(0, len.saturating_sub(1) as isize) as usize;
+    pub fn take_outbox(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.outbox)
     }
 
-    fn move_list(&mut self, delta: isize) {
-        let list = self.list();
-        let target = (list.selected as isize + delta).clamp(0, list.visible.len().saturating_sub(1) as isize);
-        self.select(target as usize);
-    }
-
-    fn move_cursor(&mut self, delta: isize) {
-        match self.focus {
-            Focus::List => self.move_list(delta),
-            Focus::Right => self.move_right(delta),
-        }
-    }
-
-    fn open(&mut self) {
-        match self.focus {
-            Focus::List => {
-                if self.selection().is_some() {
-                    self.focus = Focus::Right;
-                    self.cursor_to_first_link();
-                }
-            }
-            Focus::Right => match self.stack.last() {
-                Some(View::Inspector) => self.inspector_open(),
-                Some(&View::Findings { cursor, .. }) => self.open_finding(cursor),
-                Some(&View::Lessons { cursor, .. }) => self.start_lesson(cursor),
-                Some(View::WhoCan) => {
-                    let chosen = self.who_can.as_ref().and_then(|j| {
-                        j.result
-                            .as_ref()
-                            .and_then(|r| r.allowed.get(j.cursor))
-                            .map(|a| a.principal.clone())
-                    });
-                    if let Some(principal) = chosen {
-                        self.inspector.principal = principal;
-                        self.inspector.follow_selection = false;
-                        self.stack.pop();
-                        self.open_inspector();
-                    }
-                }
-                _ => {
-                    let cursor = match self.stack.last() {
-                        Some(View::Detail { cursor, .. }) => *cursor,
-                        _ => self.live.0,
-                    };
-                    let link = self
-                        .right_doc()
-                        .and_then(|d| d.lines.get(cursor).and_then(|l| l.link.clone()));
-                    if let Some(target) = link {
-                        self.stack.push(View::Detail {
-                            target,
-                            cursor: 0,
-                            offset: 0,
-                        });
-                    }
-                }
-            },
-        }
-    }
-
-    /// Entering a page, the cursor goes to its first link (or stays at the top).
-    fn cursor_to_first_link(&mut self) {
-        if !self.stack.is_empty() || self.live.0 != 0 {
-            return;
-        }
-        if let Some(first) = self
-            .right_doc()
-            .and_then(|d| d.lines.iter().position(|l| l.link.is_some()))
-        {
-            self.live.0 = first;
-        }
-    }
-
-    fn back(&mut self) {
-        if self.overlay.take().is_some() {
-            return;
-        }
-        match self.focus {
-            Focus::Right if !self.stack.is_empty() => {
-                if let Some(View::WhoCan) = self.stack.last() {
-                    self.cancel_who_can();
-                }
-                self.stack.pop();
-            }
-            Focus::Right => self.focus = Focus::List,
-            Focus::List => {
-                if !self.list().filter.is_empty() {
-                    self.set_filter(String::new());
-                } else if !self.stack.is_empty() {
-                    self.stack.clear();
-                }
-            }
-        }
-    }
-
-    fn set_filter(&mut self, filter: String) {
-        self.lists.entry(self.section).or_default().filter = filter;
-        self.refresh_list(self.section);
-        self.live = (0, 0);
-    }
-
-    // ---- the inspector ----
-
-    pub fn open_inspector(&mut self) {
-        if self.inspector.follow_selection || self.inspector.principal.is_empty() {
-            match self.selection().and_then(|t| t.principal()) {
-                Some(p) => self.inspector.principal = p.to_string(),
-                None if self.inspector.principal.is_empty() => {
-                    self.inspector.principal = "user/".to_owned();
-                }
-                None => {}
-            }
-        }
-        if self.inspector.resource.is_empty() {
-            self.inspector.resource = self
-                .field_suggestions(Field::Resource, "")
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "*".to_owned());
-        }
-        if !matches!(self.stack.last(), Some(View::Inspector)) {
-            self.stack.retain(|v| !matches!(v, View::Inspector));
-            self.stack.push(View::Inspector);
-        }
-        self.focus = Focus::Right;
-        self.evaluate();
-    }
-
-    pub fn evaluate(&mut self) {
-        let model = Arc::clone(&self.model);
-        self.inspector.evaluate(&model, self.now);
-    }
-
-    /// Enter in the inspector: edit a field, or open/close a tree row.
-    fn inspector_open(&mut self) {
-        if let Some(field) = self.inspector.focused_field() {
-            let input = LineInput::new(self.inspector.field(field));
-            self.mode = Mode::EditField {
-                field,
-                input,
-                choice: 0,
-            };
-            return;
-        }
-        let rows = self.inspector.rows();
-        if let Some(term) = rows
-            .get(self.inspector.cursor - Field::ALL.len())
-            .and_then(|r| r.term.clone())
-        {
-            return self.show_glossary(Some(&term));
-        }
-        if let Some(row) = rows.get(self.inspector.cursor - Field::ALL.len())
-            && let Some(open) = row.toggle
-        {
-            self.inspector.toggled.insert(row.key.clone(), !open);
-        }
-    }
-
-    fn jump_to_statement(&mut self) {
-        if !matches!(self.stack.last(), Some(View::Inspector)) || self.inspector.cursor < Field::ALL.len() {
-            return;
-        }
-        let rows = self.inspector.rows();
-        let Some((source, line)) = rows
-            .get(self.inspector.cursor - Field::ALL.len())
-            .and_then(|r| r.jump.clone())
-        else {
-            self.status = Some("o opens a statement's policy: put the cursor on a statement".to_owned());
-            return;
-        };
-        let Some(target) = self.source_target(&source) else {
-            self.status = Some("this policy has no page of its own (a session policy)".to_owned());
-            return;
-        };
-        let doc = detail::doc(&self.model, &target, self.now);
-        let cursor = detail::document_offset(&doc) + line.saturating_sub(1);
-        self.stack.push(View::Detail {
-            target,
-            cursor,
-            offset: cursor.saturating_sub(3),
-        });
-    }
-
-    fn source_target(&self, source: &PolicySource) -> Option<Target> {
-        let a = self.model.account();
-        Some(match source {
-            PolicySource::Inline { holder, name } => Target::Inline {
-                holder: holder.clone(),
-                name: name.clone(),
-            },
-            PolicySource::Managed { arn, .. } | PolicySource::PermissionsBoundary { arn, .. } => {
-                Target::PolicyDocument {
-                    arn: arn.clone(),
-                    version: None,
-                }
-            }
-            PolicySource::ServiceControlPolicy { name, .. } => {
-                Target::Scp(a.service_control_policies.iter().position(|p| &p.name == name)?)
-            }
-            PolicySource::ResourceControlPolicy { name, .. } => {
-                Target::Rcp(a.resource_control_policies.iter().position(|p| &p.name == name)?)
-            }
-            PolicySource::ResourcePolicy { resource_arn } => Target::ResourcePolicy(
-                a.resource_policies
-                    .iter()
-                    .position(|p| &p.resource_arn == resource_arn)?,
-            ),
-            PolicySource::TrustPolicy { role } => Target::Trust(role.clone()),
-            PolicySource::SessionPolicy { .. } => return None,
-        })
-    }
-
-    /// Completions for an inspector field, best first.
-    pub fn field_suggestions(&mut self, field: Field, query: &str) -> Vec<String> {
-        const SHOWN: usize = 8;
-        match field {
-            Field::Action => {
-                let names = self.action_names.get_or_insert_with(|| {
-                    let catalog = crate::catalog::catalog();
-                    catalog
-                        .services()
-                        .flat_map(|s| s.actions().iter().map(|a| a.full_name()))
-                        .collect()
-                });
-                let ranked = self.fuzzy.rank(query, names.iter().map(String::as_str));
-                ranked.into_iter().take(SHOWN).map(|i| names[i].clone()).collect()
-            }
-            Field::Resource => {
-                if self.resource_suggestions.is_none() {
-                    self.resource_suggestions = Some(resource_suggestions(&self.model));
-                }
-                let all = self.resource_suggestions.as_deref().unwrap_or_default();
-                let ranked = self.fuzzy.rank(query, all.iter().map(String::as_str));
-                ranked.into_iter().take(SHOWN).map(|i| all[i].clone()).collect()
-            }
-            Field::Principal => {
-                let names: Vec<String> = who_can::principals(&self.model).iter().map(|p| p.to_string()).collect();
-                let ranked = self.fuzzy.rank(query, names.iter().map(String::as_str));
-                ranked.into_iter().take(SHOWN).map(|i| names[i].clone()).collect()
-            }
-            Field::Context => {
-                let keys = [
-                    "aws:MultiFactorAuthPresent=true",
-                    "aws:SourceIp=203.0.113.7",
-                    "aws:SecureTransport=false",
-                    "aws:RequestedRegion=eu-west-1",
-                    "aws:PrincipalOrgID=o-example",
-                    "aws:ResourceAccount=111122223333",
-                ];
-                let ranked = self
-                    .fuzzy
-                    .rank(query.rsplit(',').next().unwrap_or("").trim(), keys.iter().copied());
-                ranked.into_iter().take(SHOWN).map(|i| keys[i].to_owned()).collect()
-            }
-        }
-    }
-
-    // ---- who-can ----
-
-    /// Open the inspector on a written request (from a lesson, the impact
-    /// preview or `:explain`), with no command line in between.
-    pub fn explain_spec(&mut self, spec: &crate::eval::RequestSpec) {
-        self.inspector.principal = spec.principal.clone();
-        self.inspector.follow_selection = false;
-        self.inspector.action = spec.action.clone();
-        self.inspector.resource = spec.resource.clone();
-        self.inspector.context = spec.context.to_line();
-        self.stack.retain(|v| !matches!(v, View::Inspector));
-        self.stack.push(View::Inspector);
-        self.focus = Focus::Right;
-        self.inspector.cursor = Field::ALL.len();
-        self.evaluate();
-    }
-
-    pub fn start_who_can(&mut self) {
-        let action = self.inspector.action.trim().to_owned();
-        let resource = self.inspector.resource.trim().to_owned();
-        if action.is_empty() || resource.is_empty() {
-            self.status =
-                Some("who-can needs the inspector's action and resource: press i and fill them in".to_owned());
-            return;
-        }
-        self.cancel_who_can();
-        let context = self.inspector.context().unwrap_or_default();
-        let model = Arc::clone(&self.model);
-        let progress = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let total = who_can::principals(&model).len();
-        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
-        let (a, r) = (action.clone(), resource.clone());
-        let handle = std::thread::spawn(move || {
-            let poll = move || {
-                p.fetch_add(1, Ordering::Relaxed);
-                c.load(Ordering::Relaxed)
-            };
-            who_can::who_can(&model, &a, &r, &context, &poll)
-        });
-        self.who_can = Some(WhoCanJob {
-            action,
-            resource,
-            total,
-            progress,
-            cancel,
-            handle: Some(handle),
-            result: None,
-            cancelled: false,
-            cursor: 0,
-            offset: 0,
-        });
-        self.stack.retain(|v| !matches!(v, View::WhoCan));
-        self.stack.push(View::WhoCan);
-        self.focus = Focus::Right;
-    }
-
-    fn cancel_who_can(&mut self) {
-        if let Some(job) = &mut self.who_can
-            && job.result.is_none()
-        {
-            job.cancel.store(true, Ordering::Relaxed);
-            job.cancelled = true;
-            self.status = Some("who-can cancelled".to_owned());
-        }
-    }
-
-    /// Collect finished background work. Returns whether anything changed.
-    pub fn tick(&mut self) -> bool {
-        let Some(job) = &mut self.who_can else {
-            return false;
-        };
-        if job.handle.as_ref().is_some_and(|h| h.is_finished()) {
-            if let Some(handle) = job.handle.take() {
-                match handle.join() {
-                    Ok(result) => job.result = Some(result),
-                    Err(_) => self.status = Some("who-can failed unexpectedly".to_owned()),
-                }
-            }
-            return true;
-        }
-        job.handle.is_some()
-    }
-
+    /// Whether background work is running (the loop redraws more often).
     pub fn busy(&self) -> bool {
-        self.who_can.as_ref().is_some_and(|j| j.handle.is_some())
+        self.views.iter().any(|v| matches!(v, View::WhoCan(w) if w.busy()))
+    }
+
+    /// Colour whatever NO_COLOR says (for pictures of the screen).
+    pub fn force_colour(&mut self) {
+        self.force_colour = true;
+        self.theme = Theme::new(self.settings.theme, true);
+    }
+
+    /// Whether the mouse is used (the terminal's own selection is not).
+    pub fn uses_mouse(&self) -> bool {
+        self.settings.mouse
+    }
+
+    /// The time now, from the loop.
+    pub fn clock(&mut self, now: Timestamp) {
+        self.now = now;
+    }
+
+    fn readonly(&self) -> bool {
+        self.outer_session().readonly()
+    }
+
+    // ---- time passes ----
+
+    /// Collect finished background work, write a draft that is due.
+    /// Whether anything changed.
+    pub fn tick(&mut self, now: Timestamp) -> bool {
+        self.now = now;
+        let model = Arc::clone(self.session.model());
+        let mut changed = false;
+        for view in &mut self.views {
+            if let View::WhoCan(w) = view {
+                changed |= w.tick(&model);
+            }
+        }
+        self.session.tick(now);
+        self.tell_problem();
+        changed
+    }
+
+    // ---- sizes, before drawing ----
+
+    fn mode(&self) -> Mode {
+        if let Some(popup) = self.popups.last() {
+            return popup.mode();
+        }
+        if self.command.is_some() {
+            return Mode::Input;
+        }
+        if self.editor.is_some() {
+            return Mode::Editor;
+        }
+        match (self.focus, self.views.last()) {
+            (Focus::List, _) => self.list.mode(),
+            (Focus::Right, Some(View::Inspector)) => self.inspector.mode(),
+            (Focus::Right, _) => Mode::Normal,
+        }
+    }
+
+    fn shape(&mut self, size: Rect) -> Shape {
+        let lesson = match self.learning.view() {
+            Some(view) if self.editor.is_none() => {
+                self.lesson_pane.set(view);
+                Some(self.lesson_pane.wanted(size.width))
+            }
+            _ => None,
+        };
+        Shape {
+            editor: self.editor.is_some(),
+            right_focused: self.focus == Focus::Right,
+            wide_right: matches!(
+                self.views.last(),
+                Some(View::Inspector | View::WhoCan(_) | View::Lessons(_) | View::Findings(_))
+            ),
+            lesson,
+        }
+    }
+
+    /// Work out where everything goes on a screen of this size, and let
+    /// every part shown know its area.
+    pub fn update(&mut self, size: Rect) {
+        let shape = self.shape(size);
+        self.layout = Layout::new(size, shape);
+        if self.layout.too_small {
+            return;
+        }
+        let layout = &self.layout;
+        if let Some(editor) = &mut self.editor {
+            editor.resize(layout.main);
+        }
+        if layout.list.width > 0 {
+            self.list.resize(layout.list);
+        }
+        if layout.right.width > 0 {
+            match self.views.last_mut() {
+                None => self.live.resize(layout.right),
+                Some(View::Inspector) => self.inspector.resize(layout.right),
+                Some(View::Detail(d)) => d.resize(layout.right),
+                Some(View::WhoCan(w)) => w.resize(layout.right),
+                Some(View::Changes(c)) => c.resize(layout.right),
+                Some(View::Findings(f)) => f.resize(layout.right),
+                Some(View::Lessons(l)) => l.resize(layout.right),
+            }
+        }
+        if layout.lesson.height > 0 {
+            self.lesson_pane.resize(layout.lesson);
+        }
+        for popup in &mut self.popups {
+            popup.resize(layout.main);
+        }
+    }
+
+    /// Work the layout out again for the size last drawn.
+    fn relayout(&mut self) {
+        let size = self.layout.size;
+        if size.width > 0 {
+            self.update(size);
+        }
     }
 
     // ---- events ----
 
     pub fn handle_event(&mut self, event: &Event) {
         match event {
-            Event::Key(key) if key.kind != KeyEventKind::Release => self.handle_key(key),
-            Event::Mouse(mouse) if self.settings.mouse => self.handle_mouse(mouse),
-            Event::Paste(text) => {
-                for c in text.chars() {
-                    self.handle_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                self.status = None;
+                let mode = self.mode();
+                if let Some(action) = self.settings.keys.action(mode, key) {
+                    self.act(action);
                 }
             }
+            // a paste is for the text input that has the focus; lists ignore it
+            Event::Paste(text) if self.mode().takes_text() => {
+                self.status = None;
+                self.act(Action::Paste(text.clone()));
+            }
+            Event::Mouse(mouse) if self.settings.mouse => self.mouse(mouse),
             _ => {}
         }
     }
 
-    pub fn handle_key(&mut self, key: &KeyEvent) {
-        match std::mem::replace(&mut self.mode, Mode::Normal) {
-            Mode::Normal => {
-                match &self.overlay {
-                    Some(Overlay::Help { .. } | Overlay::Text { .. }) => return self.overlay_key(key),
-                    Some(Overlay::Prompt { .. }) => return self.prompt_key(key),
-                    Some(Overlay::Picker { .. }) => return self.picker_key(key),
-                    Some(Overlay::Confirm { .. }) => return self.confirm_key(key),
-                    Some(Overlay::Preview { .. }) => return self.preview_key(key),
-                    Some(Overlay::Recover { .. }) => return self.recover_key(key),
-                    Some(Overlay::QuitUnsaved) => return self.quit_key(key),
-                    Some(Overlay::Version { .. }) => return self.version_key(key),
-                    None => {}
-                }
-                if self.editor.is_some() {
-                    return self.editor_key(key);
-                }
-                if let Some(action) = self.settings.keymap.action(key) {
-                    self.dispatch(action);
-                }
+    /// An action from a key: the part with the focus first.
+    pub fn act(&mut self, action: Action) {
+        let selected = self.list.selection();
+        self.route(action);
+        self.drain();
+        if self.list.selection() != selected {
+            self.selection_changed();
+        }
+        if let Some(editor) = &self.editor {
+            self.session.set_draft(editor.draft(), self.now);
+            self.tell_problem();
+        }
+    }
+
+    fn route(&mut self, action: Action) {
+        let App {
+            session,
+            queue,
+            suggest,
+            popups,
+            command,
+            editor,
+            focus,
+            views,
+            inspector,
+            list,
+            live,
+            now,
+            ..
+        } = self;
+        let mut ctx = Ctx {
+            model: session.model(),
+            now: *now,
+            queue,
+            suggest,
+        };
+        // a popup answers everything but a way out
+        if let Some(popup) = popups.last_mut() {
+            match popup.handle(&action, &mut ctx) {
+                Handled::Close => drop(popups.pop()),
+                Handled::Ignored if action == Action::Quit => self.global(action),
+                _ => {}
             }
-            Mode::Filter(mut input) => match input.handle(key) {
-                Edit::Submit => self.focus = Focus::List,
-                Edit::Cancel => self.set_filter(String::new()),
-                Edit::Changed => {
-                    self.set_filter(input.text.clone());
-                    self.mode = Mode::Filter(input);
-                }
-                _ => self.mode = Mode::Filter(input),
-            },
-            Mode::Command(mut input) => match key.code {
-                KeyCode::Tab => {
-                    if let Some(done) = self.complete_command(&input.text) {
+            return;
+        }
+        if let Some(mut input) = command.take() {
+            match action {
+                Action::Complete => {
+                    let lessons: Vec<String> = self.learning.lessons.iter().map(|l| l.id.clone()).collect();
+                    let model = Arc::clone(self.session.model());
+                    let suggest = &mut self.suggest;
+                    let mut field = |f: Field, q: &str| suggest.field(&model, f, q);
+                    if let Some(done) = command::complete(&input.text, &lessons, &mut field) {
                         input.set(&done);
                     }
-                    self.mode = Mode::Command(input);
+                    self.command = Some(input);
                 }
-                _ => match input.handle(key) {
-                    Edit::Submit => self.run_command(&input.text.clone()),
-                    Edit::Cancel => {}
-                    _ => self.mode = Mode::Command(input),
-                },
-            },
-            Mode::EditField {
-                field,
-                mut input,
-                choice,
-            } => {
-                let suggestions = self.field_suggestions(field, &input.text);
-                match key.code {
-                    KeyCode::Down if !suggestions.is_empty() => {
-                        let choice = (choice + 1) % suggestions.len();
-                        self.mode = Mode::EditField { field, input, choice };
-                    }
-                    KeyCode::Up if !suggestions.is_empty() => {
-                        let choice = (choice + suggestions.len() - 1) % suggestions.len();
-                        self.mode = Mode::EditField { field, input, choice };
-                    }
-                    KeyCode::Tab => {
-                        if let Some(s) = suggestions.get(choice) {
-                            if field == Field::Context {
-                                let mut parts: Vec<&str> = input.text.split(',').map(str::trim).collect();
-                                parts.pop();
-                                parts.push(s);
-                                input.set(
-                                    &parts
-                                        .into_iter()
-                                        .filter(|p| !p.is_empty())
-                                        .collect::<Vec<_>>()
-                                        .join(", "),
-                                );
-                            } else {
-                                input.set(s);
-                            }
-                        }
-                        self.mode = Mode::EditField {
-                            field,
-                            input,
-                            choice: 0,
-                        };
-                    }
-                    _ => match input.handle(key) {
-                        Edit::Submit => {
-                            self.inspector.set_field(field, input.text.trim().to_owned());
-                            self.evaluate();
-                        }
-                        Edit::Cancel => {}
-                        _ => {
-                            self.mode = Mode::EditField {
-                                field,
-                                input,
-                                choice: 0,
-                            }
-                        }
+                Action::Quit => {
+                    self.command = Some(input);
+                    self.global(Action::Quit);
+                }
+                _ => match input.apply(&action) {
+                    Edit::Submit => match command::parse(&input.text) {
+                        Ok(Some(action)) => self.global(action),
+                        Ok(None) => {}
+                        Err(e) => self.status = Some(e),
                     },
-                }
+                    Edit::Cancel => {}
+                    _ => self.command = Some(input),
+                },
             }
+            return;
         }
-    }
-
-    fn overlay_key(&mut self, key: &KeyEvent) {
-        let action = self.settings.keymap.action(key);
-        let offset = match &mut self.overlay {
-            Some(Overlay::Help { offset }) | Some(Overlay::Text { offset, .. }) => offset,
-            _ => return,
+        if let Some(editor) = editor {
+            if editor.handle(&action, &mut ctx) == Handled::Ignored && action == Action::Quit {
+                self.global(action);
+            }
+            return;
+        }
+        let handled = match (*focus, views.last_mut()) {
+            (Focus::List, _) => list.handle(&action, &mut ctx),
+            (Focus::Right, None) => live.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Inspector)) => inspector.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Detail(d))) => d.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::WhoCan(w))) => w.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Changes(c))) => c.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Findings(f))) => f.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Lessons(l))) => l.handle(&action, &mut ctx),
         };
-        match action {
-            Some(Action::Down) => *offset += 1,
-            Some(Action::Up) => *offset = offset.saturating_sub(1),
-            Some(Action::PageDown) => *offset += 10,
-            Some(Action::PageUp) => *offset = offset.saturating_sub(10),
-            Some(Action::Top) => *offset = 0,
-            Some(Action::Quit) => self.quit = true,
-            _ => self.overlay = None,
+        match handled {
+            Handled::Ignored => self.global(action),
+            Handled::Close => {
+                if *focus == Focus::Right {
+                    self.views.pop();
+                }
+            }
+            Handled::Consumed => {}
         }
     }
 
-    pub fn dispatch(&mut self, action: Action) {
+    /// What the parts asked of each other, in order.
+    fn drain(&mut self) {
+        // each message may queue more; a bound keeps a mistake from looping
+        for _ in 0..1000 {
+            let Some(action) = self.queue.pop() else {
+                return;
+            };
+            self.global(action);
+        }
+    }
+
+    /// What the explorer does itself: the actions no part used, and the
+    /// messages between parts.
+    fn global(&mut self, action: Action) {
         match action {
-            Action::Quit => {
-                // a lesson's account is kept in the progress file; the one put aside comes back first
-                if self.lesson_session.is_some() {
-                    self.leave_lesson();
-                }
-                if self.unsaved() > 0 {
-                    self.overlay = Some(Overlay::QuitUnsaved);
-                    return;
-                }
-                self.cancel_who_can();
-                if let Some(j) = self.journal.take() {
-                    let _ = j.remove();
-                }
-                self.quit = true;
-            }
-            Action::Edit => self.edit(),
-            Action::New => self.create(),
-            Action::Delete => self.delete(),
-            Action::Rename => self.rename(),
-            Action::CloneUser => self.clone_user(),
-            Action::Attach => self.attach(),
-            Action::Detach => self.detach(),
-            Action::Membership => self.membership(),
-            Action::Boundary => self.boundary(),
-            Action::AccessKeys => self.access_keys(),
-            Action::Undo => self.undo(),
-            Action::Redo => self.redo(),
-            Action::Save => self.save(),
-            Action::Versions => self.versions(),
-            Action::Findings => self.show_findings(),
-            Action::WhatCan => self.show_permissions(),
-            Action::LessonNext => self.lesson_next(),
-            Action::LessonBack => self.lesson_back(),
-            Action::LessonHint => self.lesson_hint(),
+            Action::Quit => self.ask_quit(),
+            Action::QuitNow { discard } => self.quit_now(discard),
             Action::Help => {
-                self.overlay = match self.overlay {
-                    Some(Overlay::Help { .. }) => None,
-                    _ => Some(Overlay::Help { offset: 0 }),
-                }
+                self.popups.push(Box::new(HelpPopup::new(&self.settings.keys)));
             }
             Action::NextPane | Action::PreviousPane => {
                 self.focus = match self.focus {
@@ -988,24 +560,31 @@ impl App {
                     Focus::Right => Focus::List,
                 }
             }
-            Action::Up => self.move_cursor(-1),
-            Action::Down => self.move_cursor(1),
-            Action::PageUp => self.move_cursor(-(self.page.max(1) as isize)),
-            Action::PageDown => self.move_cursor(self.page.max(1) as isize),
-            Action::Top => self.move_cursor(-(isize::MAX / 2)),
-            Action::Bottom => self.move_cursor(isize::MAX / 2),
-            Action::Open => self.open(),
+            Action::Open if self.focus == Focus::List && self.list.selection().is_some() => {
+                self.focus = Focus::Right;
+                if self.views.is_empty() {
+                    self.live.to_first_link();
+                }
+            }
             Action::Back => self.back(),
             Action::Filter => {
                 self.focus = Focus::List;
-                self.mode = Mode::Filter(LineInput::new(&self.list().filter.clone()));
+                self.with_list(&Action::Filter);
             }
-            Action::Command => self.mode = Mode::Command(LineInput::default()),
+            Action::Command => self.command = Some(LineInput::default()),
             Action::RawJson => self.raw_json(),
             Action::CopyArn => self.copy_arn(),
             Action::Inspect => self.open_inspector(),
-            Action::WhoCan => self.start_who_can(),
-            Action::JumpToStatement => self.jump_to_statement(),
+            Action::WhoCan => match self.inspector.spec() {
+                Ok(spec) if !spec.action.is_empty() && !spec.resource.is_empty() => {
+                    self.start_who_can(spec.action, spec.resource, spec.context)
+                }
+                _ => {
+                    self.status =
+                        Some("who-can needs the inspector's action and resource: press i and fill them in".to_owned())
+                }
+            },
+            Action::WhoCanFor { action, resource } => self.start_who_can(action, resource, Default::default()),
             Action::Users => self.show_section(Section::Users),
             Action::Groups => self.show_section(Section::Groups),
             Action::Roles => self.show_section(Section::Roles),
@@ -1015,214 +594,110 @@ impl App {
             Action::UserPools => self.show_section(Section::UserPools),
             Action::ResourcePolicies => self.show_section(Section::ResourcePolicies),
             Action::OrganizationPolicies => self.show_section(Section::OrgPolicies),
-        }
-    }
-
-    /// The target the user is looking at: the right pane's, or the selection.
-    fn current_target(&self) -> Option<Target> {
-        match (self.focus, self.stack.last()) {
-            (Focus::Right, Some(View::Detail { target, .. })) => Some(target.clone()),
-            _ => self.selection(),
-        }
-    }
-
-    /// `p`: what the selected principal can do, and how it could escalate.
-    fn show_permissions(&mut self) {
-        match self.current_target().and_then(|t| t.principal()) {
-            Some(spec) => self.push_permissions(spec.to_string()),
-            None => {
-                self.status =
-                    Some("p shows a principal's permissions: select a user, a role or the root user".to_owned())
-            }
-        }
-    }
-
-    fn push_permissions(&mut self, principal: String) {
-        if let Err(e) = crate::eval::PrincipalSpec::parse(&principal) {
-            self.status = Some(e);
-            return;
-        }
-        self.stack.push(View::Detail {
-            target: Target::Permissions(principal),
-            cursor: 0,
-            offset: 0,
-        });
-        self.focus = Focus::Right;
-    }
-
-    fn raw_json(&mut self) {
-        let Some(target) = self.current_target() else {
-            return;
-        };
-        let a = self.model.account();
-        use crate::io::export;
-        let value = match &target {
-            Target::User(n) => self.model.user(n).map(export::user_json),
-            Target::Group(n) => self.model.group(n).map(export::group_json),
-            Target::Role(n) | Target::Trust(n) => self.model.role(n).map(export::role_json),
-            Target::Policy(arn) | Target::PolicyDocument { arn, .. } => self.model.policy(arn).map(export::policy_json),
-            Target::IdentityPool(id) => self.model.identity_pool(id).map(export::identity_pool_json),
-            Target::Scp(i) => a.service_control_policies.get(*i).map(export::org_policy_json),
-            Target::Rcp(i) => a.resource_control_policies.get(*i).map(export::org_policy_json),
-            Target::ResourcePolicy(i) => a.resource_policies.get(*i).and_then(|p| p.policy.to_value()),
-            Target::UserPool(id) => a.user_pools.iter().find(|p| &p.id == id).map(|p| {
-                let mut map = p.extra.clone();
-                map.insert("Id".into(), p.id.clone().into());
-                map.insert("Name".into(), p.name.clone().into());
-                serde_json::Value::Object(map)
-            }),
-            Target::Inline { .. } | Target::Root | Target::Permissions(_) => None,
-        };
-        let text = match value {
-            Some(v) => crate::policy::pretty_json(&v),
-            None => detail::doc(&self.model, &target, self.now)
-                .lines
-                .iter()
-                .map(|l| l.plain())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        };
-        self.overlay = Some(Overlay::Text {
-            title: format!("JSON — {}", target.label(&self.model)),
-            lines: text.lines().map(super::text::visible).collect(),
-            offset: 0,
-        });
-    }
-
-    fn copy_arn(&mut self) {
-        let Some(arn) = self.current_target().and_then(|t| t.arn(&self.model)) else {
-            self.status = Some("the selection has no ARN".to_owned());
-            return;
-        };
-        use base64::Engine;
-        // OSC 52: the terminal puts the text on the clipboard, also over SSH.
-        let encoded = base64::engine::general_purpose::STANDARD.encode(arn.as_bytes());
-        self.outbox.push(format!("\x1b]52;c;{encoded}\x07"));
-        self.status = Some(format!("copied {arn}"));
-    }
-
-    // ---- command mode ----
-
-    fn complete_command(&mut self, text: &str) -> Option<String> {
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let ends_with_space = text.ends_with(' ');
-        match (words.as_slice(), ends_with_space) {
-            ([], _) => None,
-            ([partial], false) => COMMANDS
-                .iter()
-                .find(|c| c.starts_with(partial))
-                .map(|c| format!("{c} ")),
-            ([command, rest @ ..], _) => {
-                let (done, partial) = if ends_with_space {
-                    (rest, "")
-                } else {
-                    (&rest[..rest.len() - 1], rest[rest.len() - 1])
+            Action::Edit
+            | Action::New
+            | Action::Delete
+            | Action::Rename
+            | Action::CloneUser
+            | Action::Attach
+            | Action::Detach
+            | Action::Membership
+            | Action::Boundary
+            | Action::AccessKeys => self.edit_key(&action),
+            Action::Versions => {
+                let step = match self.edit_target() {
+                    Some(target) => edit::versions(self.session.model(), &target),
+                    None => Step::Say("versions: select a managed policy first".to_owned()),
                 };
-                let field = match (*command, done.len()) {
-                    ("explain", 0) => Field::Principal,
-                    ("explain", 1) | ("who-can", 0) => Field::Action,
-                    ("explain", 2) | ("who-can", 1) => Field::Resource,
-                    ("theme", _) => {
-                        let name = ThemeName::ALL.iter().find(|t| t.as_str().starts_with(partial))?;
-                        return Some(format!("{command} {}", name.as_str()));
-                    }
-                    _ => return None,
-                };
-                let best = self.field_suggestions(field, partial).into_iter().next()?;
-                let mut out = vec![command.to_string()];
-                out.extend(done.iter().map(|s| s.to_string()));
-                out.push(best);
-                Some(format!("{} ", out.join(" ")))
+                self.take(step);
             }
-        }
-    }
-
-    pub fn run_command(&mut self, line: &str) {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let Some((&command, args)) = words.split_first() else {
-            return;
-        };
-        match command {
-            "q" | "quit" => self.dispatch(Action::Quit),
-            "q!" | "quit!" => {
-                if let Some(j) = self.journal.take() {
-                    let _ = j.remove();
-                }
-                self.quit = true;
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Save => self.save(false),
+            Action::SaveThenQuit => self.save(true),
+            Action::SaveAs { path: None, quit } => self.popups.push(Box::new(PromptPopup::new(
+                "Save the account as (a workspace file):",
+                Ask::SaveAs { quit },
+            ))),
+            Action::SaveAs { path: Some(path), quit } => self.save_as(&path, quit),
+            Action::Export { kind, path } => {
+                self.status = Some(match self.session.export(kind, std::path::Path::new(&path)) {
+                    Ok(said) => said,
+                    Err(e) => e.to_string(),
+                })
             }
-            "w" | "write" | "save" => self.save(),
-            "saveas" | "save-as" => match args.first() {
-                Some(path) => self.save_as(std::path::Path::new(path)),
+            Action::Findings => {
+                let pane = FindingsPane::new(self.session.model());
+                self.status = Some(pane.summary());
+                self.push_view(View::Findings(pane));
+            }
+            Action::WhatCan => match self.current_target().and_then(|t| t.principal()) {
+                Some(spec) => self.show(Target::Permissions(spec.to_string())),
                 None => {
-                    self.overlay = Some(Overlay::Prompt {
-                        title: "Save the account as (a workspace file):".to_owned(),
-                        input: LineInput::default(),
-                        ask: super::edit::Ask::SaveAs,
-                    })
+                    self.status =
+                        Some("p shows a principal's permissions: select a user, a role or the root user".to_owned())
                 }
             },
-            "export" => {
-                let kind = match args.first().copied() {
-                    Some("gaad") => super::edit::ExportKind::Gaad,
-                    Some("workspace") => super::edit::ExportKind::Workspace,
-                    Some("script") => super::edit::ExportKind::Script,
-                    _ => {
-                        self.status = Some("usage: :export gaad|workspace|script FILE".to_owned());
-                        return;
-                    }
-                };
-                match args.get(1) {
-                    Some(path) => self.export(kind, std::path::Path::new(path)),
-                    None => self.status = Some("usage: :export gaad|workspace|script FILE".to_owned()),
+            Action::Changes => {
+                let pane = ChangesPane::new(self.session.changes());
+                self.push_view(View::Changes(pane));
+            }
+            Action::Lessons => {
+                let pane = LessonsPane::new(&self.learning);
+                self.push_view(View::Lessons(pane));
+            }
+            Action::LessonNext => self.lesson_next(),
+            Action::LessonBack => self.lesson_back(),
+            Action::LessonHint => self.lesson_hint(),
+            Action::LessonConcept => match self.learning.lesson() {
+                Some(lesson) => {
+                    let popup = TextPopup::new(format!("Lesson: {}", lesson.title), concept_lines(&lesson.concept));
+                    self.popups.push(Box::new(popup));
+                }
+                None => self.status = Some("no lesson is open: :lessons lists them".to_owned()),
+            },
+            Action::LessonText => match self.learning.step_text() {
+                Some((title, lines)) => self.popups.push(Box::new(TextPopup::new(title, lines))),
+                None => self.status = Some("no lesson is open: :lessons lists them".to_owned()),
+            },
+            Action::StartLesson(id) => match self.learning.position(&id) {
+                Some(_) if self.learning.run.is_some() && self.session.unsaved() => {
+                    self.popups.push(Box::new(ConfirmPopup::new(
+                        "This lesson's changes could not be kept with your progress: leave it and lose them? (y/n)",
+                        Action::StartLessonNow(id),
+                    )));
+                }
+                Some(index) => self.start_lesson(index),
+                None => self.status = Some(format!("no lesson `{id}` (:lessons lists them)")),
+            },
+            Action::StartLessonNow(id) => {
+                if let Some(index) = self.learning.position(&id) {
+                    self.start_lesson(index);
                 }
             }
-            "findings" | "lint" => self.show_findings(),
-            "what-can" | "permissions" => match args.first() {
-                Some(p) => self.push_permissions(p.to_string()),
-                None => self.show_permissions(),
-            },
-            "lessons" => self.show_lessons(),
-            "glossary" => {
-                let term = args.join(" ");
-                self.show_glossary((!term.is_empty()).then_some(term.as_str()));
+            Action::LeaveLesson => {
+                if self.learning.run.is_none() {
+                    self.status = Some("no lesson is open (:lessons lists them)".to_owned());
+                } else if self.session.unsaved() {
+                    self.popups.push(Box::new(ConfirmPopup::new(
+                        format!(
+                            "{} of this lesson could not be kept with your progress: leave the lesson and lose {}? (y/n)",
+                            changes_in_words(self.session.changes().unsaved_count()),
+                            if self.session.changes().unsaved_count() == 1 { "it" } else { "them" }
+                        ),
+                        Action::LeaveLessonNow,
+                    )));
+                } else {
+                    self.leave_lesson();
+                }
             }
-            "lesson" => match args.first().copied() {
-                None => self.show_lessons(),
-                Some("quit" | "leave" | "exit") => self.leave_lesson(),
-                Some("next") => self.lesson_next(),
-                Some("back") => self.lesson_back(),
-                Some("hint") => self.lesson_hint(),
-                Some("concept") => self.show_concept(),
-                Some("text") => self.show_step_text(),
-                Some("reset") => self.reset_lesson_progress(args.get(1).copied()),
-                Some(id) => match self.lessons.iter().position(|l| l.id == id) {
-                    Some(i) => self.start_lesson(i),
-                    None => self.status = Some(format!("no lesson `{id}` (:lessons lists them)")),
-                },
-            },
-            "versions" => self.versions(),
-            "changes" | "log" => {
-                self.stack.retain(|v| !matches!(v, View::Changes { .. }));
-                self.stack.push(View::Changes { cursor: 0, offset: 0 });
-                self.focus = Focus::Right;
-            }
-            "undo" => self.undo(),
-            "redo" => self.redo(),
-            "edit" => self.edit(),
-            "help" => self.dispatch(Action::Help),
-            "users" | "user" | "u" => self.show_section(Section::Users),
-            "groups" | "group" | "g" => self.show_section(Section::Groups),
-            "roles" | "role" | "r" => self.show_section(Section::Roles),
-            "policies" | "policy" | "p" => self.show_section(Section::Policies),
-            "root" => self.show_section(Section::Root),
-            "pools" | "identity-pools" => self.show_section(Section::IdentityPools),
-            "userpools" | "user-pools" => self.show_section(Section::UserPools),
-            "resources" | "resource-policies" => self.show_section(Section::ResourcePolicies),
-            "org" | "scps" | "rcps" => self.show_section(Section::OrgPolicies),
-            "inspector" | "inspect" => self.open_inspector(),
-            "summary" | "warnings" => {
+            Action::LeaveLessonNow => self.leave_lesson(),
+            Action::ResetLesson(id) => self.reset_lesson(id),
+            Action::Glossary(term) => self.glossary(term.as_deref()),
+            Action::Summary => {
                 let mut lines: Vec<String> = self
-                    .report
+                    .session
+                    .report()
                     .warnings
                     .iter()
                     .map(|w| format!("{}: {}", w.source, w.message))
@@ -1230,164 +705,1081 @@ impl App {
                 if lines.is_empty() {
                     lines.push("The loader noticed nothing worth a warning.".to_owned());
                 }
-                self.overlay = Some(Overlay::Text {
-                    title: "What the loader noticed".to_owned(),
-                    lines: lines
-                        .iter()
-                        .flat_map(|l| detail::wrap(&super::text::visible(l), 100))
-                        .collect(),
-                    offset: 0,
-                });
+                let lines = lines.iter().flat_map(|l| pages::wrap(&visible(l), 100)).collect();
+                self.popups
+                    .push(Box::new(TextPopup::new("What the loader noticed", lines)));
             }
-            "explain" => {
-                if args.len() < 2 {
-                    self.status = Some("usage: :explain PRINCIPAL ACTION [RESOURCE] [KEY=VALUE…]".to_owned());
-                    return;
-                }
-                let mut spec = crate::eval::RequestSpec::new(
-                    args[0],
-                    args[1],
-                    args.get(2).map_or_else(|| "*".to_owned(), |r| r.to_string()),
-                );
-                match crate::eval::ContextSpec::parse_line(&args.iter().skip(3).copied().collect::<Vec<_>>().join(", "))
-                {
-                    Ok(context) => spec.context = context,
-                    Err(e) => {
-                        self.status = Some(e);
-                        return;
-                    }
-                }
-                self.explain_spec(&spec);
-            }
-            "who-can" => {
-                if args.len() < 2 {
-                    self.status = Some("usage: :who-can ACTION RESOURCE".to_owned());
-                    return;
-                }
-                self.inspector.action = args[0].to_owned();
-                self.inspector.resource = args[1].to_owned();
-                self.start_who_can();
-            }
-            "theme" => match args.first().and_then(|n| ThemeName::parse(n)) {
-                Some(name) => {
-                    self.settings.theme = name;
-                    self.theme = Theme::from_settings(name);
-                }
-                None => self.status = Some("themes: dark, light, high-contrast, colour-blind".to_owned()),
-            },
-            "open" => {
-                if args.is_empty() {
-                    self.status = Some("usage: :open FILE [FILE…]".to_owned());
-                    return;
-                }
-                let sources: Vec<_> = args.iter().map(|f| crate::io::AccountSource::File(f.into())).collect();
-                match crate::io::load(&sources, None) {
-                    Ok(loaded) => {
-                        let settings = self.settings.clone();
-                        let source = args.join(", ");
-                        let now = self.now;
-                        *self = App::new(loaded.model, loaded.report, source, settings, now);
-                        self.status = Some(format!("opened {}", args.join(", ")));
-                    }
-                    Err(e) => self.status = Some(super::text::visible(&e.to_string()).replace('\n', " ")),
-                }
-            }
-            other => {
-                self.status = Some(format!(
-                    "unknown command :{other} (Tab completes; :help lists the keys)"
-                ))
-            }
-        }
-    }
-
-    // ---- mouse ----
-
-    fn handle_mouse(&mut self, mouse: &MouseEvent) {
-        let (x, y) = (mouse.column, mouse.row);
-        let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
-        match mouse.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
-                if y == self.areas.tabs_row {
-                    if let Some(&(_, _, section)) = self.areas.tabs.iter().find(|(a, b, _)| x >= *a && x < *b) {
-                        self.show_section(section);
-                    }
-                } else if inside(self.areas.list) {
-                    self.focus = Focus::List;
-                    if y >= self.areas.list_first_row {
-                        let index = self.list().offset + (y - self.areas.list_first_row) as usize;
-                        if index < self.list().visible.len() {
-                            self.select(index);
-                        }
-                    }
-                } else if inside(self.areas.right) {
-                    self.focus = Focus::Right;
-                    let row = y.saturating_sub(self.areas.right.y + 1) as usize;
-                    let len = self.right_len();
-                    let (cursor, offset) = self.right_cursor();
-                    *cursor = (*offset + row).min(len.saturating_sub(1));
-                }
-            }
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let delta = if mouse.kind == MouseEventKind::ScrollDown {
-                    3
+            Action::Theme(name) => {
+                self.settings.theme = name;
+                self.theme = if self.force_colour {
+                    Theme::new(name, true)
                 } else {
-                    -3
+                    Theme::from_settings(name)
                 };
-                if inside(self.areas.list) {
-                    self.move_list(delta);
-                } else if inside(self.areas.right) {
-                    self.move_right(delta);
+            }
+            Action::Explain(spec) => {
+                self.inspector.ask(&spec, self.session.model(), self.now);
+                self.push_inspector();
+            }
+            Action::Show(target) => {
+                if let Target::Permissions(p) = &target
+                    && let Err(e) = crate::eval::PrincipalSpec::parse(p)
+                {
+                    self.status = Some(e);
+                    return;
+                }
+                self.show(target)
+            }
+            Action::ShowAt { target, line } => {
+                let pane = DetailPane::at_line(self.session.model(), target, line, self.now);
+                self.views.push(View::Detail(pane));
+                self.focus = Focus::Right;
+            }
+            Action::ShowVersion { arn, version } => match VersionPopup::new(self.session.model(), &arn, &version) {
+                Some(popup) => self.popups.push(Box::new(popup)),
+                None => self.status = Some("that version is gone".to_owned()),
+            },
+            Action::Propose { change, from_editor } => self.propose(change, from_editor),
+            Action::Keep { change, from_editor } => {
+                self.keep(change);
+                if from_editor {
+                    self.close_editor();
                 }
             }
+            Action::Answer { ask, text } => {
+                let step = edit::answer(self.session.model(), ask, text);
+                self.take(step);
+            }
+            Action::Picked {
+                pick: Pick::Prediction,
+                value: PickValue::Prediction(answer),
+            } => self.predicted(answer),
+            Action::Picked { pick, value } => {
+                let step = edit::picked(self.session.model(), pick, value);
+                self.take(step);
+            }
+            Action::OpenEditor { target, text, line } => {
+                let mut editor = Editor::new(target, &text);
+                if let Some(line) = line {
+                    editor.go_to_line(line);
+                }
+                self.editor = Some(editor);
+            }
+            Action::CloseEditor => self.close_editor(),
+            Action::Status(text) => self.status = Some(text),
+            Action::Confirm { message, yes } => self.popups.push(Box::new(ConfirmPopup::new(message, *yes))),
+            Action::OpenFiles(files) => self.ask_open(files),
+            Action::OpenFilesNow(files) => self.open_files(&files),
+            Action::Recovery => self.offer_recovery(false),
+            Action::Recover { journal, recover } => self.recover(&journal, recover),
+            // what only a part uses, when no part had the focus for it
             _ => {}
         }
     }
-}
 
-/// ARNs worth suggesting for the inspector's resource: resources with
-/// policies, concrete resources named in statements, and the account's roles.
-fn resource_suggestions(model: &Model) -> Vec<String> {
-    let a = model.account();
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut push = |s: String| {
-        if out.len() < 5000 && seen.insert(s.clone()) {
-            out.push(s);
-        }
-    };
-    for p in &a.resource_policies {
-        push(p.resource_arn.clone());
+    fn with_list(&mut self, action: &Action) {
+        let App {
+            session,
+            queue,
+            suggest,
+            list,
+            now,
+            ..
+        } = self;
+        let mut ctx = Ctx {
+            model: session.model(),
+            now: *now,
+            queue,
+            suggest,
+        };
+        list.handle(action, &mut ctx);
     }
-    let documents = a
-        .policies
-        .iter()
-        .filter_map(|p| p.default_document())
-        .chain(
-            a.users
-                .iter()
-                .flat_map(|u| u.inline_policies.iter().map(|p| &p.document)),
-        )
-        .chain(
-            a.groups
-                .iter()
-                .flat_map(|g| g.inline_policies.iter().map(|p| &p.document)),
-        )
-        .chain(
-            a.roles
-                .iter()
-                .flat_map(|r| r.inline_policies.iter().map(|p| &p.document)),
+
+    // ---- the list and the right pane ----
+
+    fn selection_changed(&mut self) {
+        let selection = self.list.selection();
+        self.live.show(self.session.model(), selection.clone(), self.now);
+        if self.views.iter().any(|v| matches!(v, View::Inspector))
+            && let Some(principal) = selection.and_then(|t| t.principal())
+        {
+            self.inspector
+                .follow(principal.to_string(), self.session.model(), self.now);
+        }
+    }
+
+    fn show_section(&mut self, section: Section) {
+        self.list.show(self.session.model(), section);
+        self.focus = Focus::List;
+        self.views.retain(|v| matches!(v, View::Inspector));
+        self.selection_changed();
+    }
+
+    /// Show a section, its filter cleared, with `target` selected.
+    fn reveal(&mut self, section: Section, target: Option<&Target>) {
+        self.list.reveal(self.session.model(), section, target);
+        self.focus = Focus::List;
+        self.views.retain(|v| matches!(v, View::Inspector));
+        self.selection_changed();
+    }
+
+    fn back(&mut self) {
+        match self.focus {
+            Focus::Right if !self.views.is_empty() => {
+                self.views.pop();
+            }
+            Focus::Right => self.focus = Focus::List,
+            Focus::List => self.views.clear(),
+        }
+    }
+
+    fn push_view(&mut self, view: View) {
+        let same = |v: &View| {
+            matches!(
+                (v, &view),
+                (View::Changes(_), View::Changes(_))
+                    | (View::Findings(_), View::Findings(_))
+                    | (View::Lessons(_), View::Lessons(_))
+                    | (View::WhoCan(_), View::WhoCan(_))
+            )
+        };
+        self.views.retain(|v| !same(v));
+        self.views.push(view);
+        self.focus = Focus::Right;
+    }
+
+    fn show(&mut self, target: Target) {
+        let pane = DetailPane::new(self.session.model(), target, self.now);
+        self.views.push(View::Detail(pane));
+        self.focus = Focus::Right;
+    }
+
+    fn push_inspector(&mut self) {
+        if !matches!(self.views.last(), Some(View::Inspector)) {
+            self.views.retain(|v| !matches!(v, View::Inspector));
+            self.views.push(View::Inspector);
+        }
+        self.focus = Focus::Right;
+    }
+
+    /// `i`: the inspector, on the selected principal.
+    fn open_inspector(&mut self) {
+        let principal = self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string());
+        let resource = self.inspector.field(Field::Resource).is_empty().then(|| {
+            self.suggest
+                .field(self.session.model(), Field::Resource, "")
+                .into_iter()
+                .next()
+        });
+        self.inspector
+            .open_on(principal, resource.flatten(), self.session.model(), self.now);
+        self.push_inspector();
+    }
+
+    fn start_who_can(&mut self, action: String, resource: String, context: crate::eval::ContextSpec) {
+        let pane = WhoCanPane::start(self.session.model(), action, resource, context, self.now);
+        self.push_view(View::WhoCan(pane));
+    }
+
+    /// The target the user is looking at: the right pane's page, or the selection.
+    fn current_target(&self) -> Option<Target> {
+        match (self.focus, self.views.last()) {
+            (Focus::Right, Some(View::Detail(d))) => d.page().cloned(),
+            _ => self.list.selection(),
+        }
+    }
+
+    /// The target the next edit is about: the link under the cursor in the
+    /// right pane, the page it shows, or the list's selection.
+    fn edit_target(&self) -> Option<Target> {
+        if self.focus == Focus::Right {
+            match self.views.last() {
+                Some(View::Detail(d)) => return d.target(),
+                None => return self.live.target().or_else(|| self.list.selection()),
+                Some(View::Findings(f)) => return f.target(),
+                _ => {}
+            }
+        }
+        self.list.selection()
+    }
+
+    fn raw_json(&mut self) {
+        let Some(target) = self.current_target() else {
+            return;
+        };
+        let text = pages::raw_json(self.session.model(), &target, self.now);
+        let popup = TextPopup::new(
+            format!("JSON — {}", target.label(self.session.model())),
+            text.lines().map(visible).collect(),
         );
-    for document in documents {
-        for statement in document.parsed().statements() {
-            for pattern in statement.resource.iter().flat_map(|r| &r.patterns) {
-                if pattern.text.starts_with("arn:") {
-                    push(pattern.text.replace("/*", "/example").replace('*', "example"));
+        self.popups.push(Box::new(popup));
+    }
+
+    fn copy_arn(&mut self) {
+        let Some(arn) = self.current_target().and_then(|t| t.arn(self.session.model())) else {
+            self.status = Some("the selection has no ARN".to_owned());
+            return;
+        };
+        use base64::Engine;
+        // OSC 52: the terminal puts the text on the clipboard, also over SSH
+        let encoded = base64::engine::general_purpose::STANDARD.encode(arn.as_bytes());
+        self.outbox.push(format!("\x1b]52;c;{encoded}\x07"));
+        self.status = Some(format!("copied {arn}"));
+    }
+
+    fn glossary(&mut self, term: Option<&str>) {
+        let glossary = crate::lessons::Glossary::embedded();
+        let mut lines = Vec::new();
+        let mut offset = 0;
+        let wanted = term.and_then(|t| glossary.find(t)).map(|t| t.name.clone());
+        if let (Some(t), None) = (term, &wanted) {
+            self.status = Some(format!("`{t}` is not in the glossary; here is all of it"));
+        }
+        for t in &glossary.terms {
+            if wanted.as_deref() == Some(t.name.as_str()) {
+                offset = lines.len();
+            }
+            lines.push(t.name.clone());
+            lines.extend(pages::wrap(&t.text, 76).into_iter().map(|l| format!("    {l}")));
+            lines.push(String::new());
+        }
+        self.popups.push(Box::new(TextPopup::at("Glossary", lines, offset)));
+    }
+
+    // ---- changing the account ----
+
+    fn take(&mut self, step: Step) {
+        match step {
+            Step::Popup(popup) => self.popups.push(popup),
+            Step::Do(action) => self.queue.push(action),
+            Step::Say(text) if !text.is_empty() => self.status = Some(text),
+            Step::Say(_) => {}
+        }
+    }
+
+    fn edit_key(&mut self, action: &Action) {
+        if self.readonly() {
+            self.status = Some("read-only (--readonly): editing is off".to_owned());
+            return;
+        }
+        let model = Arc::clone(self.session.model());
+        if *action == Action::New {
+            let step = edit::create(&model, self.list.section());
+            return self.take(step);
+        }
+        // rename, clone, attach and the like are about the list's selection
+        let target = match action {
+            Action::Edit | Action::Delete => self.edit_target(),
+            _ => self.list.selection(),
+        };
+        let Some(target) = target else {
+            return;
+        };
+        let step = match action {
+            Action::Edit => {
+                let line = match (self.focus, self.views.last()) {
+                    (Focus::Right, Some(View::Detail(d))) => d.document_line().map(|l| l + 1),
+                    _ => None,
+                };
+                edit::edit(&model, &target, line)
+            }
+            Action::Delete => edit::delete(&model, &target),
+            Action::Rename => edit::rename(&target),
+            Action::CloneUser => edit::clone_user(&target),
+            Action::Attach => edit::attach(&model, &target),
+            Action::Detach => edit::detach(&model, &target),
+            Action::Membership => edit::membership(&model, &target),
+            Action::Boundary => edit::boundary(&model, &target),
+            Action::AccessKeys => edit::access_keys(&model, &target),
+            _ => return,
+        };
+        self.take(step);
+    }
+
+    /// Work out what a change would do; show the flips before keeping it.
+    fn propose(&mut self, change: Change, from_editor: bool) {
+        if self.readonly() {
+            self.status = Some("read-only (--readonly): editing is off".to_owned());
+            return;
+        }
+        match crate::analysis::impact::impact(self.session.model(), &change, self.now) {
+            Err(refusal) => {
+                let message = format!("refused: {refusal}");
+                match (&mut self.editor, from_editor) {
+                    (Some(editor), true) => editor.say(message),
+                    _ => self.status = Some(message),
                 }
+            }
+            Ok(result) if result.flips.is_empty() && !from_editor => self.keep(change),
+            Ok(result) => self.popups.push(Box::new(super::popup::preview::PreviewPopup::new(
+                change,
+                result.flips,
+                result.checked,
+                from_editor,
+            ))),
+        }
+    }
+
+    /// Apply a change for good (it can still be undone).
+    fn keep(&mut self, change: Change) {
+        let in_lesson = self.learning.run.is_some();
+        let applied = self
+            .session
+            .apply(change, self.now)
+            .map(|a| (a.change.clone(), a.notes.clone()));
+        match applied {
+            Ok((change, notes)) => {
+                let mut status = change::describe(&change);
+                for note in &notes {
+                    status.push_str(&format!("; {note}"));
+                }
+                status.push_str(if in_lesson {
+                    " — kept with your lesson progress"
+                } else {
+                    " — not yet written to disk (ctrl-s saves)"
+                });
+                self.status = Some(status);
+                self.account_changed();
+                // what was just made is selected, ready for the next edit
+                let created = match &change {
+                    Change::CreateUser { name, .. } | Change::CloneUser { name, .. } => Some(Target::user(name)),
+                    Change::CreateGroup { name, .. } => Some(Target::group(name)),
+                    Change::CreateRole { name, .. } => Some(Target::role(name)),
+                    _ => None,
+                };
+                if let Some(target) = created
+                    && let Some(section) = target.entity().and_then(Section::of)
+                {
+                    self.reveal(section, Some(&target));
+                }
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+    }
+
+    fn undo(&mut self) {
+        match self.session.undo(self.now) {
+            Some(change) => {
+                self.status = Some(format!("undone: {}", change::describe(&change)));
+                self.account_changed();
+            }
+            None => self.status = Some("nothing to undo".to_owned()),
+        }
+    }
+
+    fn redo(&mut self) {
+        match self.session.redo(self.now) {
+            Some(Ok(change)) => {
+                self.status = Some(format!("redone: {}", change::describe(&change)));
+                self.account_changed();
+            }
+            Some(Err(refusal)) => self.status = Some(format!("cannot redo: {refusal}")),
+            None => self.status = Some("nothing to redo".to_owned()),
+        }
+    }
+
+    /// After the account changed: lists, pages, suggestions and the
+    /// inspector are made again; pages of things that no longer exist
+    /// close; a lesson's task is checked and its progress kept.
+    fn account_changed(&mut self) {
+        let model = Arc::clone(self.session.model());
+        self.suggest.reset();
+        self.list.account_changed(&model);
+        self.live.show(&model, self.list.selection(), self.now);
+        let now = self.now;
+        let changes = self.session.changes().clone();
+        self.views.retain_mut(|view| match view {
+            View::Detail(d) => d.account_changed(&model, now) != Handled::Close,
+            View::Findings(f) => {
+                f.account_changed(&model);
+                true
+            }
+            View::Changes(c) => {
+                c.refresh(&changes);
+                true
+            }
+            _ => true,
+        });
+        if self.views.iter().any(|v| matches!(v, View::Inspector)) {
+            self.inspector.evaluate(&model, now);
+        }
+        if self.learning.run.is_some() {
+            self.lesson_account_changed();
+        }
+        for view in &mut self.views {
+            if let View::Changes(c) = view {
+                c.refresh(self.session.changes());
+            }
+            if let View::Lessons(l) = view {
+                l.refresh(&self.learning);
+            }
+        }
+        self.tell_problem();
+    }
+
+    fn close_editor(&mut self) {
+        self.editor = None;
+        self.session.set_draft(None, self.now);
+        self.tell_problem();
+    }
+
+    // ---- saving ----
+
+    fn save(&mut self, then_quit: bool) {
+        let now = self.now;
+        let outer = match &mut self.learning.run {
+            Some(run) if then_quit => &mut run.stash,
+            Some(_) => {
+                self.status = Some(SessionError::Lesson.to_string());
+                return;
+            }
+            None => &mut self.session,
+        };
+        match outer.save(now) {
+            Ok(saved) => {
+                self.status = Some(saved.message);
+                if then_quit {
+                    self.quit_now(false);
+                }
+            }
+            Err(SessionError::ChangedOnDisk { path }) => {
+                // never overwrite someone else's change: offer another file
+                let suggestion = path.with_extension("edited.json");
+                self.popups.push(Box::new(PromptPopup::suggesting(
+                    format!(
+                        "{} changed on disk since iamscope loaded it; save as (esc cancels):",
+                        path.display()
+                    ),
+                    &suggestion.display().to_string(),
+                    Ask::SaveAs { quit: then_quit },
+                )));
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        self.tell_problem();
+        self.refresh_changes();
+    }
+
+    fn save_as(&mut self, path: &str, then_quit: bool) {
+        let now = self.now;
+        let outer = match &mut self.learning.run {
+            Some(run) if then_quit => &mut run.stash,
+            _ => &mut self.session,
+        };
+        match outer.save_as(std::path::Path::new(path), now) {
+            Ok(saved) => {
+                self.status = Some(saved.message);
+                if then_quit {
+                    self.quit_now(false);
+                }
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+        self.tell_problem();
+        self.refresh_changes();
+    }
+
+    fn refresh_changes(&mut self) {
+        for view in &mut self.views {
+            if let View::Changes(c) = view {
+                c.refresh(self.session.changes());
             }
         }
     }
-    for r in &a.roles {
-        push(r.arn.to_string());
+
+    // ---- ways out ----
+
+    /// What quitting (or opening another account) would lose, in words,
+    /// and how it could be saved.
+    fn at_risk(&self) -> Option<(String, SaveBy)> {
+        let outer = self.outer_session();
+        let mut parts = Vec::new();
+        if outer.unsaved() {
+            parts.push(changes_in_words(outer.changes().unsaved_count()));
+        }
+        if self.learning.run.is_some() && self.session.unsaved() {
+            parts.push("lesson changes that could not be kept with your progress".to_owned());
+        }
+        if self.editor.as_ref().is_some_and(Editor::is_modified) {
+            parts.push("text typed in the editor".to_owned());
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let save = match outer.origin() {
+            Origin::Files(files) if files.len() == 1 => SaveBy::InPlace,
+            _ => SaveBy::Copy,
+        };
+        Some((parts.join(" and "), save))
     }
-    out
+
+    /// `q`, `ctrl-c`, `:q`: quit, asking first when work would be lost.
+    fn ask_quit(&mut self) {
+        match self.at_risk() {
+            Some((what, save)) => self.popups.push(Box::new(QuitPopup::new(what, save))),
+            None => self.quit_now(false),
+        }
+    }
+
+    fn quit_now(&mut self, discard: bool) {
+        if self.learning.run.is_some() {
+            let _ = self.learning.record(&self.session);
+        }
+        if let Some(run) = &mut self.learning.run {
+            run.stash.close(discard);
+        }
+        self.session.close(discard);
+        self.quit = true;
+    }
+
+    /// `:open`: another account, asking first when work would be left.
+    fn ask_open(&mut self, files: Vec<String>) {
+        match self.at_risk() {
+            Some((what, _)) => {
+                let kept = if self.outer_session().journal_path().is_some() {
+                    "it stays in the journal and is offered when this account is opened again"
+                } else {
+                    "it is lost"
+                };
+                self.popups.push(Box::new(ConfirmPopup::new(
+                    format!("Open {} and leave {what} ({kept})? (y/n)", files.join(", ")),
+                    Action::OpenFilesNow(files),
+                )));
+            }
+            None => self.open_files(&files),
+        }
+    }
+
+    fn open_files(&mut self, files: &[String]) {
+        let paths: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+        let options = self.outer_session().options().clone();
+        let session = match Session::open(&paths, None, options, self.now) {
+            Ok(session) => session,
+            Err(e) => {
+                self.status = Some(visible(&e.to_string()).replace('\n', " "));
+                return;
+            }
+        };
+        if self.learning.run.is_some() {
+            self.leave_lesson();
+        }
+        self.editor = None;
+        // the work left behind stays in its journal
+        self.session.close(false);
+        self.session = session;
+        self.views.clear();
+        self.focus = Focus::List;
+        self.inspector = Inspector::default();
+        self.list = ListPane::new(self.session.model());
+        self.account_changed();
+        self.selection_changed();
+        self.status = Some(format!("opened {}", files.join(", ")));
+        self.session_opened();
+    }
+
+    fn recover(&mut self, journal: &std::path::Path, recover: bool) {
+        let Some(found) = self.session.recoverable().into_iter().find(|f| f.path == journal) else {
+            self.status = Some(format!("the journal {} is gone", journal.display()));
+            return;
+        };
+        if !recover {
+            self.status = Some(match self.session.discard(&found) {
+                Ok(()) if found.running => "that journal belongs to a running iamscope: it stays".to_owned(),
+                Ok(()) => "that unsaved work was thrown away".to_owned(),
+                Err(e) => format!("cannot remove {}: {e}", found.path.display()),
+            });
+            return;
+        }
+        match self.session.recover(&found, self.now) {
+            Ok(recovered) => {
+                let mut status = if recovered.replaced {
+                    "recovered the edited account".to_owned()
+                } else {
+                    format!(
+                        "recovered {} unsaved change{}",
+                        recovered.applied,
+                        if recovered.applied == 1 { "" } else { "s" }
+                    )
+                };
+                if !recovered.failed.is_empty() {
+                    status.push_str(&format!(
+                        "; {} could not be applied: {}",
+                        recovered.failed.len(),
+                        recovered.failed.join("; ")
+                    ));
+                }
+                status.push_str("; save them with ctrl-s");
+                if let Some(draft) = &recovered.draft {
+                    self.editor = Some(Editor::from_draft(draft));
+                    status.push_str(" (the editor has the text you were typing)");
+                }
+                self.status = Some(status);
+                self.account_changed();
+            }
+            Err(e) => self.status = Some(e.to_string()),
+        }
+    }
+
+    // ---- lessons ----
+
+    fn start_lesson(&mut self, index: usize) {
+        let (lesson_session, step, replayed) = match self.learning.begin(index, self.now) {
+            Ok(begun) => begun,
+            Err(e) => {
+                self.status = Some(e);
+                return;
+            }
+        };
+        self.give_back_inspector();
+        if self.learning.run.is_some() {
+            let _ = self.learning.record(&self.session);
+        }
+        let stash = match self.learning.run.take() {
+            // switching lessons: the account from before the first one stays aside
+            Some(run) => {
+                self.session = lesson_session;
+                run.stash
+            }
+            None => std::mem::replace(&mut self.session, lesson_session),
+        };
+        self.learning.run = Some(LessonRun {
+            index,
+            step,
+            revealed: None,
+            checks: Vec::new(),
+            stash,
+        });
+        let title = self.learning.lesson().map(|l| (l.title.clone(), l.concept.clone()));
+        self.editor = None;
+        self.views.clear();
+        self.focus = Focus::List;
+        self.list = ListPane::new(self.session.model());
+        self.account_changed();
+        let entry = self.learning.enter(self.session.model(), self.now);
+        self.apply_entry(entry);
+        if let Some((title, concept)) = title {
+            // the concept first
+            self.popups.push(Box::new(TextPopup::new(
+                format!("Lesson: {title}"),
+                concept_lines(&concept),
+            )));
+        }
+        self.status = Some(if replayed > 0 {
+            format!(
+                "resumed at step {} with your {replayed} change(s); ] next step, [ back, H hint",
+                step + 1
+            )
+        } else {
+            "] next step, [ back, H hint, :lesson quit leaves the lesson".to_owned()
+        });
+    }
+
+    fn leave_lesson(&mut self) {
+        let _ = self.learning.record(&self.session);
+        let Some(run) = self.learning.run.take() else {
+            return;
+        };
+        self.give_back_inspector();
+        self.session = run.stash;
+        self.editor = None;
+        self.views.clear();
+        self.focus = Focus::List;
+        self.list = ListPane::new(self.session.model());
+        self.account_changed();
+        self.selection_changed();
+        self.status = Some("left the lesson; your progress is kept (:lessons)".to_owned());
+    }
+
+    /// The lesson is done with the inspector it borrowed.
+    fn give_back_inspector(&mut self) {
+        if !self.inspector.is_lent() {
+            return;
+        }
+        self.inspector.give_back(self.session.model(), self.now);
+        if std::mem::take(&mut self.lesson_opened_inspector) {
+            self.views.retain(|v| !matches!(v, View::Inspector));
+        }
+    }
+
+    /// What entering a step asks: where to look, the question of an answered prediction.
+    fn apply_entry(&mut self, entry: StepEntry) {
+        self.give_back_inspector();
+        if let Some((section, target)) = entry.look {
+            self.reveal(section, target.as_ref());
+        }
+        if let Some(spec) = entry.ask {
+            self.lend_inspector(&spec);
+        }
+    }
+
+    fn lend_inspector(&mut self, spec: &crate::eval::RequestSpec) {
+        if !self.inspector.is_lent() {
+            self.lesson_opened_inspector = !self.views.iter().any(|v| matches!(v, View::Inspector));
+        }
+        self.inspector.lend(spec, self.session.model(), self.now);
+        self.push_inspector();
+    }
+
+    fn keep_progress(&mut self) {
+        match self.learning.record(&self.session) {
+            Ok(true) => self.session.mark_kept(self.now),
+            Ok(false) => {}
+            Err(e) => self.status = Some(format!("cannot keep lesson progress: {e}")),
+        }
+    }
+
+    fn lesson_account_changed(&mut self) {
+        let was_done = self.learning.step_done();
+        self.learning.check(self.session.model(), self.now);
+        self.keep_progress();
+        if !was_done && self.learning.step_done() {
+            self.status = Some("✓ task done — the engine agrees. ] goes on".to_owned());
+        }
+    }
+
+    fn lesson_next(&mut self) {
+        match self.learning.next(self.session.model(), self.now) {
+            Err(e) => self.status = Some(e),
+            Ok(Next::Predict { title, items, pick }) => {
+                self.popups.push(Box::new(PickerPopup::new(title, items, pick)));
+            }
+            Ok(Next::NotDone(failing)) => {
+                self.status = Some(format!(
+                    "not done yet: {failing} check{} to go (H shows a hint)",
+                    if failing == 1 { "" } else { "s" }
+                ))
+            }
+            Ok(Next::Entered(entry)) => {
+                self.keep_progress();
+                self.apply_entry(entry);
+            }
+            Ok(Next::Complete) => {
+                self.keep_progress();
+                self.status = Some("✓ lesson complete. :lessons for the next one, :lesson quit to leave".to_owned());
+            }
+        }
+    }
+
+    fn lesson_back(&mut self) {
+        match self.learning.back(self.session.model(), self.now) {
+            Err(e) => self.status = Some(e),
+            Ok(None) => {}
+            Ok(Some(entry)) => {
+                self.keep_progress();
+                self.apply_entry(entry);
+            }
+        }
+    }
+
+    fn lesson_hint(&mut self) {
+        match self.learning.hint() {
+            Err(e) => self.status = Some(e),
+            Ok((n, total, text)) => {
+                self.keep_progress();
+                // the pane grows for it; it is said where it fits
+                self.relayout();
+                let height = self.layout.lesson.height;
+                self.status = Some(if height > 0 && self.lesson_pane.hidden(height) == 0 {
+                    format!("hint {n} of {total} shown in the lesson pane")
+                } else {
+                    format!("hint {n} of {total}: {text}")
+                });
+            }
+        }
+    }
+
+    fn predicted(&mut self, answer: crate::lessons::Answer) {
+        match self.learning.predicted(answer, self.session.model(), self.now) {
+            Err(e) => self.status = Some(e),
+            Ok((request, decision, right)) => {
+                self.keep_progress();
+                // the inspector shows why
+                self.lend_inspector(&request);
+                self.status = Some(format!(
+                    "{}: AWS decides {}. The inspector shows why; ] goes on",
+                    if right { "right" } else { "not this time" },
+                    decision.as_str()
+                ));
+            }
+        }
+    }
+
+    fn reset_lesson(&mut self, id: Option<String>) {
+        if let Some(id) = &id
+            && self.learning.position(id).is_none()
+        {
+            self.status = Some(format!("no lesson `{id}` (:lessons lists them)"));
+            return;
+        }
+        self.learning.progress.reset(id.as_deref());
+        if let Err(e) = self.learning.save() {
+            self.status = Some(format!("cannot keep lesson progress: {e}"));
+        } else {
+            self.status = Some(match &id {
+                Some(id) => format!("progress of {id} reset"),
+                None => "progress of every lesson reset".to_owned(),
+            });
+        }
+        // the open lesson starts over too
+        let open = self.learning.run.as_ref().map(|r| r.index);
+        if let Some(index) = open
+            && id.as_deref().is_none_or(|id| self.learning.lessons[index].id == id)
+            && let Ok((session, _, _)) = self.learning.begin(index, self.now)
+        {
+            self.give_back_inspector();
+            self.session = session;
+            if let Some(run) = &mut self.learning.run {
+                run.step = 0;
+            }
+            self.views.clear();
+            self.account_changed();
+            let entry = self.learning.enter(self.session.model(), self.now);
+            self.apply_entry(entry);
+        }
+    }
+
+    // ---- the mouse ----
+
+    fn mouse(&mut self, mouse: &MouseEvent) {
+        if !self.popups.is_empty() || self.editor.is_some() {
+            return;
+        }
+        let (x, y) = (mouse.column, mouse.row);
+        let layout = self.layout.clone();
+        let selected = self.list.selection();
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if y == layout.tabs.y && layout.tabs.height > 0 {
+                    if let Some(&(_, _, section)) = layout.tab_spans.iter().find(|(a, b, _)| x >= *a && x < *b) {
+                        self.show_section(section);
+                    }
+                } else if inside(layout.list, x, y) {
+                    self.focus = Focus::List;
+                    self.list.click(y);
+                } else if inside(layout.right, x, y) {
+                    self.focus = Focus::Right;
+                    let row = y.saturating_sub(layout.right.y + 1) as usize;
+                    match self.views.last_mut() {
+                        None => self.live.click(row),
+                        Some(View::Detail(d)) => d.click(row),
+                        Some(View::Inspector) => self.inspector.click(row),
+                        Some(View::WhoCan(w)) => w.click(row),
+                        Some(View::Findings(f)) => f.click(row),
+                        Some(View::Lessons(l)) => l.click(row),
+                        Some(View::Changes(_)) => {}
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let action = if mouse.kind == MouseEventKind::ScrollDown {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let focus = if inside(layout.list, x, y) {
+                    Focus::List
+                } else if inside(layout.right, x, y) {
+                    Focus::Right
+                } else {
+                    return;
+                };
+                let before = self.focus;
+                self.focus = focus;
+                for _ in 0..3 {
+                    self.route(action.clone());
+                }
+                self.focus = before;
+                self.drain();
+            }
+            _ => {}
+        }
+        if self.list.selection() != selected {
+            self.selection_changed();
+        }
+    }
+
+    // ---- drawing, which changes nothing ----
+
+    pub fn draw(&self, frame: &mut Frame<'_>) {
+        let layout = &self.layout;
+        if layout.too_small || layout.size != frame.area() {
+            let area = frame.area();
+            let message = format!(
+                "iamscope needs at least {}×{} characters; this terminal is {}×{}. Enlarge the window (q quits).",
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT,
+                area.width,
+                area.height
+            );
+            let lines: Vec<Line> = pages::wrap(&message, (area.width.max(10) as usize).saturating_sub(2))
+                .into_iter()
+                .map(Line::from)
+                .collect();
+            if layout.too_small {
+                frame.render_widget(Paragraph::new(lines), area);
+            }
+            return;
+        }
+        let paint = Paint {
+            theme: &self.theme,
+            keys: &self.settings.keys,
+            model: self.session.model(),
+            focused: true,
+        };
+        self.draw_header(frame);
+        self.draw_tabs(frame);
+        if let Some(editor) = &self.editor {
+            editor.draw(frame, layout.main, &paint);
+        } else {
+            if layout.lesson.height > 0 {
+                self.lesson_pane.draw(frame, layout.lesson, &paint.with_focus(false));
+            }
+            if layout.list.width > 0 {
+                self.list
+                    .draw(frame, layout.list, &paint.with_focus(self.focus == Focus::List));
+            }
+            if layout.right.width > 0 {
+                let right = paint.with_focus(self.focus == Focus::Right);
+                let area = layout.right;
+                match self.views.last() {
+                    None => self.live.draw(frame, area, &right),
+                    Some(View::Inspector) => self.inspector.draw(frame, area, &right),
+                    Some(View::Detail(d)) => d.draw(frame, area, &right),
+                    Some(View::WhoCan(w)) => w.draw(frame, area, &right),
+                    Some(View::Changes(c)) => c.draw(frame, area, &right),
+                    Some(View::Findings(f)) => f.draw(frame, area, &right),
+                    Some(View::Lessons(l)) => l.draw(frame, area, &right),
+                }
+            }
+        }
+        self.draw_footer(frame);
+        for popup in &self.popups {
+            popup.draw(frame, layout.main, &paint);
+        }
+    }
+
+    fn breadcrumbs(&self) -> String {
+        let model = self.session.model();
+        let mut crumbs = vec![self.list.section().title().to_owned()];
+        // who-can and the lists of things are not about the list's selection
+        let about_selection = !matches!(
+            self.views.first(),
+            Some(View::WhoCan(_) | View::Findings(_) | View::Changes(_) | View::Lessons(_))
+        );
+        if let (true, Some(target)) = (about_selection, self.list.selection()) {
+            crumbs.push(target.label(model));
+        }
+        crumbs.extend(self.views.iter().map(|v| v.crumb(model)));
+        // long trails keep their first step and their last two
+        if crumbs.len() > 4 {
+            let tail = crumbs.split_off(crumbs.len() - 2);
+            crumbs.truncate(1);
+            crumbs.push("…".to_owned());
+            crumbs.extend(tail);
+        }
+        crumbs.join(" › ")
+    }
+
+    fn draw_header(&self, frame: &mut Frame<'_>) {
+        let area = self.layout.header;
+        let account = self.session.model().account();
+        let name = account.alias.clone().unwrap_or_else(|| account.id.clone());
+        let left = format!(" iamscope · {}  ›  {}", visible(&name), visible(&self.breadcrumbs()));
+        let mut flags = String::new();
+        if self.readonly() {
+            flags.push_str("READ-ONLY  ");
+        }
+        let unsaved = self.session.changes().unsaved_count();
+        if unsaved > 0 {
+            flags.push_str(&format!("● {unsaved} unsaved  "));
+        }
+        let right = format!("{flags}{}  ? help ", visible(self.session.name()));
+        let room = (area.width as usize).saturating_sub(width(&right) + 1);
+        let line = Line::from(vec![
+            Span::styled(pad(&left, room), self.theme.title),
+            Span::raw(" "),
+            Span::styled(right, self.theme.dim),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+
+    fn draw_tabs(&self, frame: &mut Frame<'_>) {
+        let mut spans = Vec::new();
+        for (i, section) in Section::ALL.iter().enumerate() {
+            let label = format!(" {} {} ", i + 1, tab_title(*section, self.layout.tab_tier));
+            let style = if *section == self.list.section() {
+                self.theme.tab_active
+            } else {
+                self.theme.tab
+            };
+            spans.push(Span::styled(label, style));
+            spans.push(Span::raw(" "));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), self.layout.tabs);
+    }
+
+    fn draw_footer(&self, frame: &mut Frame<'_>) {
+        let theme = &self.theme;
+        let keys = &self.settings.keys;
+        let line = if let Some(input) = &self.command {
+            input_line(theme, ":", input, "Tab completes; enter runs")
+        } else if let Some(input) = self.list.filtering() {
+            list::filter_line(theme, input)
+        } else if let Some(line) = self.inspector.typing_line(theme).filter(|_| self.popups.is_empty()) {
+            line
+        } else if let Some(editor) = &self.editor {
+            match editor.message() {
+                Some(m) => Line::from(Span::styled(format!(" {}", visible(m)), theme.warning)),
+                None => {
+                    let key = |a: &Action| keys.first(Mode::Editor, a);
+                    Line::from(Span::styled(
+                        format!(
+                            " {} save (shows what changes)  {} complete  {} format  {} new statement  {} next problem  {} undo  {} leave",
+                            key(&Action::Save),
+                            key(&Action::Complete),
+                            key(&Action::Format),
+                            key(&Action::Snippet),
+                            key(&Action::NextProblem),
+                            key(&Action::Undo),
+                            key(&Action::Cancel)
+                        ),
+                        theme.dim,
+                    ))
+                }
+            }
+        } else if let Some(status) = &self.status {
+            Line::from(Span::styled(format!(" {}", visible(status)), theme.warning))
+        } else {
+            let hints: &[(Action, &str)] = if self.learning.run.is_some() {
+                &[
+                    (Action::LessonNext, "next step"),
+                    (Action::LessonBack, "back"),
+                    (Action::LessonHint, "hint"),
+                    (Action::Help, "help"),
+                    (Action::Command, "command (:lesson quit leaves)"),
+                ]
+            } else {
+                &[
+                    (Action::Help, "help"),
+                    (Action::Command, "command"),
+                    (Action::Filter, "filter"),
+                    (Action::Inspect, "inspect"),
+                    (Action::WhoCan, "who can"),
+                    (Action::RawJson, "json"),
+                    (Action::Quit, "quit"),
+                ]
+            };
+            let text: String = hints
+                .iter()
+                .map(|(a, label)| format!("{} {label}  ", keys.label(Mode::Normal, a)))
+                .collect();
+            Line::from(Span::styled(format!(" {text}"), theme.dim))
+        };
+        frame.render_widget(Paragraph::new(line), self.layout.footer);
+    }
+}
+
+/// `2 unsaved changes`.
+fn changes_in_words(n: usize) -> String {
+    format!("{n} unsaved change{}", if n == 1 { "" } else { "s" })
 }

@@ -1,835 +1,219 @@
-//! The detail pane's content for each kind of target, as lines of toned text
-//! with links. Rendering (and theming) happens in `draw`; this module only
-//! decides what to say.
+//! The detail pane: one page of the account (a user, a policy at a line,
+//! what a principal can do), with a cursor on its lines; Enter follows the
+//! link under the cursor. The page is made when the pane opens and again
+//! when the account changes, never while drawing.
 
 use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 
-use super::sections::{Target, age, day, trusted_principals};
-use crate::model::{AccessKeyStatus, Credentials, Holder, Model, PolicyOrigin, PolicyUse};
-use crate::policy::PolicyDocument;
+use super::action::Action;
+use super::component::{Component, Ctx, Handled, Paint};
+use super::pages::{self, Doc};
+use super::paint::{block, fit_spans, scrolled};
+use super::sections::Target;
+use super::text::visible;
+use crate::model::Model;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Text,
-    Dim,
-    Heading,
-    Link,
-    Good,
-    Bad,
-    Warn,
-    JsonKey,
-    JsonString,
-    JsonNumber,
-    JsonPunct,
-}
+/// What a page says when what it shows is gone.
+const GONE: &str = "(not found: the account may have changed)";
 
 #[derive(Debug, Clone)]
-pub struct DocLine {
-    pub spans: Vec<(String, Tone)>,
-    /// Enter on this line opens the target.
-    pub link: Option<Target>,
+pub struct DetailPane {
+    target: Option<Target>,
+    doc: Option<Doc>,
+    cursor: usize,
+    offset: usize,
+    height: usize,
 }
 
-impl DocLine {
-    fn text(spans: Vec<(String, Tone)>) -> DocLine {
-        DocLine { spans, link: None }
-    }
-
-    pub fn plain(&self) -> String {
-        self.spans.iter().map(|(s, _)| s.as_str()).collect()
-    }
-}
-
-/// What the detail pane shows.
-#[derive(Debug, Clone)]
-pub struct Doc {
-    pub title: String,
-    pub lines: Vec<DocLine>,
-}
-
-struct Builder {
-    lines: Vec<DocLine>,
-}
-
-impl Builder {
-    fn new() -> Builder {
-        Builder { lines: Vec::new() }
-    }
-    fn blank(&mut self) {
-        self.lines.push(DocLine::text(Vec::new()));
-    }
-    fn heading(&mut self, text: &str) {
-        if !self.lines.is_empty() {
-            self.blank();
-        }
-        self.lines.push(DocLine::text(vec![(text.to_owned(), Tone::Heading)]));
-    }
-    fn field(&mut self, name: &str, value: impl Into<String>) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
-            (value.into(), Tone::Text),
-        ]));
-    }
-    fn field_toned(&mut self, name: &str, value: impl Into<String>, tone: Tone) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
-            (value.into(), tone),
-        ]));
-    }
-    fn note(&mut self, text: &str) {
-        for line in wrap(text, 60) {
-            self.lines.push(DocLine::text(vec![(format!("  {line}"), Tone::Dim)]));
+impl DetailPane {
+    /// A page of `target`, the cursor on its first line.
+    pub fn new(model: &Model, target: Target, now: Timestamp) -> DetailPane {
+        let doc = pages::doc(model, &target, now);
+        DetailPane {
+            target: Some(target),
+            doc: Some(doc),
+            cursor: 0,
+            offset: 0,
+            height: 10,
         }
     }
-    fn link(&mut self, text: impl Into<String>, suffix: impl Into<String>, target: Target) {
-        self.lines.push(DocLine {
-            spans: vec![
-                ("  → ".to_owned(), Tone::Dim),
-                (text.into(), Tone::Link),
-                (suffix.into(), Tone::Dim),
-            ],
-            link: Some(target),
-        });
+
+    /// The page of `target` with the cursor on a line of its policy document (1-based).
+    pub fn at_line(model: &Model, target: Target, line: usize, now: Timestamp) -> DetailPane {
+        let mut pane = DetailPane::new(model, target, now);
+        if let Some(doc) = &pane.doc {
+            pane.cursor = pages::document_offset(doc) + line.saturating_sub(1);
+            pane.cursor = pane.cursor.min(doc.lines.len().saturating_sub(1));
+            pane.offset = pane.cursor.saturating_sub(3);
+        }
+        pane
     }
-    fn none(&mut self, text: &str) {
-        self.lines.push(DocLine::text(vec![(format!("  {text}"), Tone::Dim)]));
-    }
-    fn document(&mut self, document: &PolicyDocument) {
-        self.lines
-            .extend(highlight(document.text()).into_iter().map(DocLine::text));
-        let parsed = document.parsed();
-        if !parsed.diagnostics.is_empty() {
-            self.heading("Diagnostics");
-            for d in &parsed.diagnostics {
-                let tone = match d.severity {
-                    crate::policy::Severity::Error => Tone::Bad,
-                    _ => Tone::Warn,
-                };
-                self.lines.push(DocLine::text(vec![(
-                    format!("  {}:{} {}: {}", d.line, d.column, d.severity.as_str(), d.message),
-                    tone,
-                )]));
-            }
+
+    /// A pane with nothing to show (no selection).
+    pub fn empty() -> DetailPane {
+        DetailPane {
+            target: None,
+            doc: None,
+            cursor: 0,
+            offset: 0,
+            height: 10,
         }
     }
-}
 
-/// Break text into lines of at most `width` characters, at spaces.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// JSON text as toned spans, one line per line of text.
-pub fn highlight(text: &str) -> Vec<Vec<(String, Tone)>> {
-    let width = text.lines().count().to_string().len();
-    text.lines()
-        .enumerate()
-        .map(|(i, line)| {
-            let mut spans = vec![(format!("{:>width$} │ ", i + 1), Tone::Dim)];
-            spans.extend(highlight_line(line));
-            spans
-        })
-        .collect()
-}
-
-/// One line of JSON as toned spans (no line number).
-pub fn highlight_spans(line: &str) -> Vec<(String, Tone)> {
-    highlight_line(line)
-}
-
-fn highlight_line(line: &str) -> Vec<(String, Tone)> {
-    let mut spans = Vec::new();
-    let chars: Vec<char> = line.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '"' {
-            let start = i;
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(chars.len());
-            let s: String = chars[start..i].iter().collect();
-            // A string followed by `:` is a key.
-            let rest: String = chars[i..].iter().collect();
-            let tone = if rest.trim_start().starts_with(':') {
-                Tone::JsonKey
-            } else {
-                Tone::JsonString
-            };
-            spans.push((super::text::visible(&s), tone));
-        } else if c.is_ascii_digit() || c == '-' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '.' | '-' | '+')) {
-                i += 1;
-            }
-            spans.push((chars[start..i].iter().collect(), Tone::JsonNumber));
-        } else if c.is_whitespace() {
-            let start = i;
-            while i < chars.len() && chars[i].is_whitespace() {
-                i += 1;
-            }
-            spans.push((chars[start..i].iter().collect(), Tone::Text));
-        } else if c.is_alphabetic() {
-            let start = i;
-            while i < chars.len() && chars[i].is_alphanumeric() {
-                i += 1;
-            }
-            spans.push((chars[start..i].iter().collect(), Tone::JsonNumber));
-        } else {
-            spans.push((super::text::visible(&c.to_string()), Tone::JsonPunct));
-            i += 1;
-        }
-    }
-    spans
-}
-
-/// The first line of the document (0-based, in the doc's lines) for a policy text line.
-pub fn document_offset(doc: &Doc) -> usize {
-    doc.lines
-        .iter()
-        .position(|l| l.spans.first().is_some_and(|(s, _)| s.trim_start().starts_with("1 │")))
-        .unwrap_or(0)
-}
-
-fn credentials(b: &mut Builder, c: Option<&Credentials>, now: Timestamp) {
-    b.heading("Credentials");
-    let Some(c) = c else {
-        b.note("Not in this export. Load the credential report (--credential-report) to see passwords, MFA and access keys.");
-        return;
-    };
-    match &c.password {
-        Some(p) => b.field(
-            "console password",
-            format!(
-                "yes — last used {}{}",
-                day(p.last_used),
-                if p.reset_required == Some(true) {
-                    ", must be reset"
-                } else {
-                    ""
-                }
-            ),
-        ),
-        None => b.field("console password", "no"),
-    }
-    if c.mfa_active {
-        let devices: Vec<&str> = c.mfa_devices.iter().map(|d| d.serial.as_str()).collect();
-        b.field_toned(
-            "MFA",
-            if devices.is_empty() {
-                "active".to_owned()
-            } else {
-                format!("active ({})", devices.join(", "))
-            },
-            Tone::Good,
-        );
-    } else {
-        b.field_toned(
-            "MFA",
-            "not active",
-            if c.password.is_some() { Tone::Bad } else { Tone::Warn },
-        );
-    }
-    if c.access_keys.is_empty() {
-        b.field("access keys", "none");
-    }
-    for (i, key) in c.access_keys.iter().enumerate() {
-        let status_tone = if key.status == AccessKeyStatus::Active {
-            Tone::Text
-        } else {
-            Tone::Dim
+    /// Show another target (the live page of the list's selection).
+    pub fn show(&mut self, model: &Model, target: Option<Target>, now: Timestamp) {
+        *self = match target {
+            Some(target) => DetailPane::new(model, target, now),
+            None => DetailPane::empty(),
         };
-        b.field_toned(
-            &format!("access key {}", i + 1),
-            format!(
-                "{} {} — {} old, last used {}{}",
-                key.id.as_deref().unwrap_or("(id not in export)"),
-                key.status.as_str(),
-                age(key.created, now),
-                day(key.last_used),
-                key.last_used_service
-                    .as_deref()
-                    .map(|s| format!(" ({s})"))
-                    .unwrap_or_default()
-            ),
-            status_tone,
-        );
     }
-    if c.access_keys.len() > 2 {
-        b.note("IAM allows at most two access keys per user.");
-    }
-}
 
-fn attached(b: &mut Builder, model: &Model, list: &[crate::model::AttachedPolicy]) {
-    if list.is_empty() {
-        b.none("(none)");
+    pub fn page(&self) -> Option<&Target> {
+        self.target.as_ref()
     }
-    for a in list {
-        let note = match model.policy(&a.arn) {
-            Some(p) if matches!(p.origin, PolicyOrigin::BuiltInLibrary { .. }) => "  (AWS managed; built-in copy)",
-            Some(p) if p.is_aws_managed() => "  (AWS managed)",
-            Some(_) => "",
-            None => "  (not in the export)",
-        };
-        b.link(a.name.clone(), note, Target::Policy(a.arn.clone()));
-    }
-}
 
-fn inline(b: &mut Builder, holder: &Holder, list: &[crate::model::InlinePolicy]) {
-    if list.is_empty() {
-        b.none("(none)");
+    pub fn doc(&self) -> Option<&Doc> {
+        self.doc.as_ref()
     }
-    for p in list {
-        b.link(
-            p.name.clone(),
-            "",
-            Target::Inline {
-                holder: holder.clone(),
-                name: p.name.clone(),
-            },
-        );
-    }
-}
 
-/// The detail page of a target.
-pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
-    let a = model.account();
-    let mut b = Builder::new();
-    let title = target.label(model);
-    match target {
-        Target::Root => {
-            b.heading("The root user");
-            b.field("ARN", a.root_arn());
-            b.note(
-                "The root user is the identity the account was created with. It can do anything in its own account, \
-                 and IAM policies cannot limit it: only SCPs (in a member account) and explicit denies in resource \
-                 policies can. Use it to create an administrator — an IAM user in an admin group, or better an \
-                 Identity Center user — then protect it with MFA, delete its access keys and keep it for the few \
-                 tasks only root can do.",
-            );
-            credentials(&mut b, a.root.credentials.as_ref(), now);
-            if let Some(c) = &a.root.credentials {
-                b.heading("Advice");
-                if !c.mfa_active {
-                    b.lines.push(DocLine::text(vec![(
-                        "  ✗ turn on MFA for the root user".to_owned(),
-                        Tone::Bad,
-                    )]));
-                } else {
-                    b.lines
-                        .push(DocLine::text(vec![("  ✓ MFA is on".to_owned(), Tone::Good)]));
-                }
-                if c.access_keys.is_empty() {
-                    b.lines
-                        .push(DocLine::text(vec![("  ✓ no root access keys".to_owned(), Tone::Good)]));
-                } else {
-                    b.lines.push(DocLine::text(vec![(
-                        "  ✗ delete the root user's access keys: they cannot be limited by any IAM policy".to_owned(),
-                        Tone::Bad,
-                    )]));
-                }
-            }
-        }
-        Target::User(name) => {
-            if let Some(u) = model.user(name) {
-                b.heading("User");
-                b.field("ARN", u.arn.to_string());
-                b.field("user id", u.id.clone());
-                b.field("path", u.path.clone());
-                b.field("created", day(u.created));
-                for t in &u.tags {
-                    b.field("tag", format!("{} = {}", t.key, t.value));
-                }
-                b.heading("Groups");
-                if u.groups.is_empty() {
-                    b.none("(none)");
-                }
-                for g in &u.groups {
-                    b.link(g.clone(), "", Target::Group(g.clone()));
-                }
-                b.heading("Attached managed policies");
-                attached(&mut b, model, &u.attached_policies);
-                b.heading("Inline policies");
-                inline(&mut b, &Holder::User(u.name.clone()), &u.inline_policies);
-                b.heading("Permissions boundary");
-                match &u.permissions_boundary {
-                    Some(boundary) => {
-                        let name = model
-                            .policy(&boundary.arn)
-                            .map_or_else(|| boundary.arn.clone(), |p| p.name.clone());
-                        b.link(
-                            name,
-                            "  (caps everything the policies above allow)",
-                            Target::Policy(boundary.arn.clone()),
-                        );
-                    }
-                    None => b.none("(none)"),
-                }
-                credentials(&mut b, u.credentials.as_ref(), now);
-                b.blank();
-                b.note("Press i to ask the inspector what this user may do.");
-            }
-        }
-        Target::Group(name) => {
-            if let Some(g) = model.group(name) {
-                b.heading("Group");
-                b.field("ARN", g.arn.to_string());
-                b.field("created", day(g.created));
-                b.note(
-                    "A group is a way to give many users the same permissions. It is not a principal: it makes no \
-                     requests, and naming a group's ARN in a policy's Principal matches nobody.",
-                );
-                b.heading("Members");
-                let members = model.members_of(name);
-                if members.is_empty() {
-                    b.none("(none)");
-                }
-                for u in members {
-                    b.link(u.name.clone(), "", Target::User(u.name.clone()));
-                }
-                b.heading("Attached managed policies");
-                attached(&mut b, model, &g.attached_policies);
-                b.heading("Inline policies");
-                inline(&mut b, &Holder::Group(g.name.clone()), &g.inline_policies);
-            }
-        }
-        Target::Role(name) => {
-            if let Some(r) = model.role(name) {
-                b.heading(if r.is_service_linked() {
-                    "Service-linked role"
-                } else {
-                    "Role"
-                });
-                b.field("ARN", r.arn.to_string());
-                b.field("role id", r.id.clone());
-                b.field("path", r.path.clone());
-                b.field("created", day(r.created));
-                if let Some(d) = &r.description {
-                    b.field("description", d.clone());
-                }
-                b.field(
-                    "max session",
-                    r.max_session_duration
-                        .map_or_else(|| "—".to_owned(), |s| format!("{} h", s / 3600)),
-                );
-                b.field(
-                    "last used",
-                    r.last_used.as_ref().map_or_else(
-                        || "never".to_owned(),
-                        |l| format!("{} {}", day(l.date), l.region.as_deref().unwrap_or("")),
-                    ),
-                );
-                for t in &r.tags {
-                    b.field("tag", format!("{} = {}", t.key, t.value));
-                }
-                b.note("A role has no password or access keys of its own: whoever its trust policy allows assumes it and gets temporary credentials.");
-                if r.is_service_linked() {
-                    b.note("Service-linked roles belong to an AWS service; SCPs do not restrict them.");
-                }
-                b.heading("Who may assume it");
-                b.field("trusted", trusted_principals(r.trust_policy.as_ref()));
-                b.link("trust policy", "", Target::Trust(r.name.clone()));
-                b.heading("Instance profiles");
-                if r.instance_profiles.is_empty() {
-                    b.none("(none)");
-                }
-                for p in &r.instance_profiles {
-                    b.field("profile", format!("{} ({})", p.name, p.arn));
-                }
-                b.heading("Attached managed policies");
-                attached(&mut b, model, &r.attached_policies);
-                b.heading("Inline policies");
-                inline(&mut b, &Holder::Role(r.name.clone()), &r.inline_policies);
-                b.heading("Permissions boundary");
-                match &r.permissions_boundary {
-                    Some(boundary) => {
-                        let name = model
-                            .policy(&boundary.arn)
-                            .map_or_else(|| boundary.arn.clone(), |p| p.name.clone());
-                        b.link(name, "", Target::Policy(boundary.arn.clone()));
-                    }
-                    None => b.none("(none)"),
-                }
-            }
-        }
-        Target::Policy(arn) => {
-            if let (Some(p), Some(i)) = (model.policy(arn), model.index().policy(arn)) {
-                b.heading(if p.is_aws_managed() {
-                    "AWS managed policy"
-                } else {
-                    "Customer managed policy"
-                });
-                b.field("ARN", p.arn.to_string());
-                b.field("path", p.path.clone());
-                b.field("default version", p.default_version_id.clone());
-                b.field("updated", day(p.updated));
-                if let PolicyOrigin::BuiltInLibrary { updated } = &p.origin {
-                    b.field_toned(
-                        "source",
-                        format!("not in the export: iamscope's built-in copy of AWS's policy (as of {updated})"),
-                        Tone::Warn,
-                    );
-                }
-                if let Some(d) = &p.description {
-                    b.field("description", d.clone());
-                }
-                b.heading("Attached to");
-                let uses = model.index().uses_of(i);
-                if uses.is_empty() {
-                    b.none("(nothing)");
-                }
-                for u in uses {
-                    match *u {
-                        PolicyUse::User { user, boundary } => {
-                            let n = &a.users[user].name;
-                            b.link(
-                                format!("user {n}"),
-                                if boundary { "  (as permissions boundary)" } else { "" },
-                                Target::User(n.clone()),
-                            );
-                        }
-                        PolicyUse::Group { group } => {
-                            let n = &a.groups[group].name;
-                            b.link(format!("group {n}"), "", Target::Group(n.clone()));
-                        }
-                        PolicyUse::Role { role, boundary } => {
-                            let n = &a.roles[role].name;
-                            b.link(
-                                format!("role {n}"),
-                                if boundary { "  (as permissions boundary)" } else { "" },
-                                Target::Role(n.clone()),
-                            );
-                        }
-                    }
-                }
-                b.heading("Versions");
-                for v in &p.versions {
-                    b.link(
-                        v.id.clone(),
-                        format!("  {}{}", day(v.created), if v.is_default { "  (default)" } else { "" }),
-                        Target::PolicyDocument {
-                            arn: arn.clone(),
-                            version: Some(v.id.clone()),
-                        },
-                    );
-                }
-                b.heading("Document (default version)");
-                if let Some(d) = p.default_document() {
-                    b.document(d);
-                }
-            }
-        }
-        Target::PolicyDocument { arn, version } => {
-            if let Some(p) = model.policy(arn) {
-                let v = match version {
-                    Some(id) => p.versions.iter().find(|v| &v.id == id),
-                    None => p.default_version(),
-                };
-                if let Some(v) = v {
-                    b.heading(&format!(
-                        "{} {}{}",
-                        p.name,
-                        v.id,
-                        if v.is_default { " (default)" } else { "" }
-                    ));
-                    b.document(&v.document);
-                }
-            }
-        }
-        Target::Inline { holder, name } => {
-            let list = match holder {
-                Holder::User(n) => model.user(n).map(|u| &u.inline_policies),
-                Holder::Group(n) => model.group(n).map(|g| &g.inline_policies),
-                Holder::Role(n) => model.role(n).map(|r| &r.inline_policies),
-            };
-            if let Some(p) = list.and_then(|l| l.iter().find(|p| &p.name == name)) {
-                b.heading(&format!("Inline policy of {}", holder.describe()));
-                b.document(&p.document);
-            }
-        }
-        Target::Trust(role) => {
-            if let Some(r) = model.role(role) {
-                b.heading(&format!("Trust policy of role {role}"));
-                b.note("The trust policy is the role's resource-based policy: it says who may assume the role.");
-                b.blank();
-                match &r.trust_policy {
-                    Some(d) => b.document(d),
-                    None => b.none("(no trust policy in the export)"),
-                }
-            }
-        }
-        Target::IdentityPool(id) => {
-            if let Some(p) = model.identity_pool(id) {
-                b.heading("Cognito identity pool");
-                b.field("id", p.id.clone());
-                b.field_toned(
-                    "guests",
-                    if p.allow_unauthenticated {
-                        "allowed: visitors who do not sign in get AWS credentials"
-                    } else {
-                        "not allowed"
-                    },
-                    if p.allow_unauthenticated {
-                        Tone::Warn
-                    } else {
-                        Tone::Text
-                    },
-                );
-                b.field(
-                    "classic flow",
-                    match p.allow_classic_flow {
-                        Some(true) => "allowed (apps may assume the roles themselves)",
-                        _ => "off (enhanced flow only)",
-                    },
-                );
-                b.note(
-                    "An identity pool hands out temporary AWS credentials: it exchanges a sign-in token (or nothing, \
-                     for guests) for a session of one of its two roles. The roles' trust policies must name the pool \
-                     (cognito-identity.amazonaws.com:aud) and the kind of identity (…:amr).",
-                );
-                b.heading("Roles");
-                for (label, arn) in [
-                    ("signed-in users", &p.authenticated_role),
-                    ("guests", &p.unauthenticated_role),
-                ] {
-                    match arn.as_deref().and_then(|arn| model.index().principal_by_arn(arn)) {
-                        Some(crate::model::PrincipalEntity::Role(r)) => {
-                            let n = &a.roles[r].name;
-                            b.link(n.clone(), format!("  ({label})"), Target::Role(n.clone()));
-                        }
-                        _ => b.field(label, arn.clone().unwrap_or_else(|| "(none)".to_owned())),
-                    }
-                }
-                b.heading("Identity providers");
-                if p.providers.is_empty() {
-                    b.none("(none)");
-                }
-                for provider in &p.providers {
-                    match provider
-                        .user_pool_id()
-                        .filter(|id| a.user_pools.iter().any(|u| u.id == *id))
-                    {
-                        Some(pool) => b.link(
-                            provider.provider_name.clone(),
-                            "  (user pool)",
-                            Target::UserPool(pool.to_owned()),
-                        ),
-                        None => b.field("provider", provider.provider_name.clone()),
-                    }
-                }
-                b.blank();
-                b.note("Press i to ask what a guest may do (the inspector's principal ends in :unauthenticated).");
-            }
-        }
-        Target::UserPool(id) => {
-            if let Some(p) = a.user_pools.iter().find(|p| &p.id == id) {
-                b.heading("Cognito user pool");
-                b.field("id", p.id.clone());
-                b.field("ARN", p.arn.clone().unwrap_or_else(|| "—".to_owned()));
-                for key in ["MfaConfiguration", "UsernameAttributes", "AutoVerifiedAttributes"] {
-                    if let Some(v) = p.extra.get(key) {
-                        b.field(key, v.to_string().trim_matches('"').to_owned());
-                    }
-                }
-                b.note(
-                    "A user pool is a directory where an app's users sign up and sign in. It grants no AWS \
-                     permissions by itself: an identity pool that trusts it turns its sign-in tokens into AWS credentials.",
-                );
-                b.heading("Identity pools that trust it");
-                let mut any = false;
-                for pool in &a.identity_pools {
-                    if pool.providers.iter().any(|pr| pr.user_pool_id() == Some(id.as_str())) {
-                        b.link(pool.name.clone(), "", Target::IdentityPool(pool.id.clone()));
-                        any = true;
-                    }
-                }
-                if !any {
-                    b.none("(none)");
-                }
-            }
-        }
-        Target::ResourcePolicy(i) => {
-            if let Some(p) = a.resource_policies.get(*i) {
-                b.heading("Resource-based policy");
-                b.field("resource", p.resource_arn.clone());
-                b.note("A resource-based policy is attached to the resource and names its principals. In one account, a grant here to a user or session is enough on its own; across accounts, the caller's own policies must allow too.");
-                b.blank();
-                b.document(&p.policy);
-            }
-        }
-        Target::Scp(i) | Target::Rcp(i) => {
-            let (kind, list) = match target {
-                Target::Scp(_) => ("Service control policy", &a.service_control_policies),
-                _ => ("Resource control policy", &a.resource_control_policies),
-            };
-            if let Some(p) = list.get(*i) {
-                b.heading(kind);
-                b.field("attached at", p.target.describe());
-                b.note(if matches!(target, Target::Scp(_)) {
-                    "An SCP caps what the principals of the accounts below it may do, root user included; it grants nothing. Every level from the organisation's root down to the account must allow a request."
-                } else {
-                    "An RCP caps what anyone may do to the resources of the accounts below it; it grants nothing."
-                });
-                b.blank();
-                b.document(&p.policy);
-            }
-        }
-        Target::Permissions(principal) => permissions(&mut b, model, principal, now),
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
-    if b.lines.is_empty() {
-        b.none("(not found: the account may have changed)");
-    }
-    Doc { title, lines: b.lines }
-}
 
-/// What a principal can do, per service and access level, as the IAM
-/// console's policy summary shows it; then its privilege-escalation paths.
-/// Both come from the engine (`iamscope what-can` and `escalation` print the same).
-fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) {
-    use crate::analysis::what_can::{Access, WhatCanOptions, what_can};
-    let Ok(spec) = crate::eval::PrincipalSpec::parse(principal) else {
-        return;
-    };
-    let options = WhatCanOptions {
-        now: Some(now),
-        ..WhatCanOptions::default()
-    };
-    let result = match what_can(model, &spec, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            b.heading("Effective permissions");
-            b.none(&e.to_string());
+    /// Whether what the page shows is gone from the account.
+    pub fn is_gone(&self) -> bool {
+        self.doc
+            .as_ref()
+            .is_some_and(|d| d.lines.iter().any(|l| l.plain().contains(GONE)))
+    }
+
+    /// Entering a page from the list: the cursor goes to its first link.
+    pub fn to_first_link(&mut self) {
+        if self.cursor != 0 {
             return;
         }
-    };
-    b.heading(&format!("What {principal} can do"));
-    b.note(
-        "Per service and access level: Full when every action of the level is allowed, Limited when some are. \
-         Each action is asked of the engine, on every resource, resources of its types and the ARNs the policies name.",
-    );
-    b.heading("Could it become an administrator?");
-    match crate::analysis::escalation::escalation(
-        model,
-        Some(&spec),
-        &crate::eval::Context::new(),
-        crate::analysis::reach::DEFAULT_MAX_DEPTH,
-    ) {
-        Err(e) => b.none(&e.to_string()),
-        Ok(found) => match found.principals.first() {
-            Some(p) if p.admin => b.field_toned("already", "an administrator: every IAM action on *", Tone::Warn),
-            Some(p) if !p.findings.is_empty() => {
-                for f in &p.findings {
-                    b.lines.push(DocLine::text(vec![
-                        ("  ✗ ".to_owned(), Tone::Bad),
-                        (f.name.to_owned(), Tone::Bad),
-                        (format!("  on {} — {}", f.target, f.gain), Tone::Text),
-                    ]));
-                    for step in &f.steps {
-                        b.lines.push(DocLine::text(vec![(
-                            format!(
-                                "      {} {} on {}: {}",
-                                step.by,
-                                step.action,
-                                step.resource,
-                                step.decision.as_str()
-                            ),
-                            Tone::Dim,
-                        )]));
-                    }
-                }
-            }
-            _ => b.lines.push(DocLine::text(vec![(
-                format!(
-                    "  ✓ no path among the {} published patterns iamscope looks for",
-                    found.patterns
-                ),
-                Tone::Good,
-            )])),
-        },
+        if let Some(first) = self
+            .doc
+            .as_ref()
+            .and_then(|d| d.lines.iter().position(|l| l.link.is_some()))
+        {
+            self.cursor = first;
+        }
     }
-    b.heading("By service");
-    let allowed: Vec<_> = result.services.iter().filter(|s| s.allowed > 0).collect();
-    if allowed.is_empty() {
-        b.none("nothing: no statement allows this principal any action");
+
+    /// The line (0-based, in the document) of the policy text under the
+    /// cursor, when the page shows a policy document and the cursor is in it.
+    pub fn document_line(&self) -> Option<usize> {
+        let doc = self.doc.as_ref()?;
+        let start = pages::document_offset(doc);
+        (start > 0 && self.cursor >= start).then(|| self.cursor - start)
     }
-    for service in allowed {
-        b.blank();
-        b.lines.push(DocLine::text(vec![
-            (format!("  {}", service.name), Tone::Heading),
-            (
-                format!(
-                    "  ({}: {} of {} actions)",
-                    service.service, service.allowed, service.total
-                ),
-                Tone::Dim,
-            ),
-        ]));
-        for level in service.levels.iter().filter(|l| l.access != Access::None) {
-            let tone = if level.access == Access::Full {
-                Tone::Warn
-            } else {
-                Tone::Text
-            };
-            b.lines.push(DocLine::text(vec![
-                (format!("    {:<24}", level.label), Tone::Dim),
-                (format!("{:<8}", level.access.as_str()), tone),
-                (format!("{} of {}", level.allowed, level.total), Tone::Dim),
-            ]));
-            if !level.examples.is_empty() {
-                b.lines.push(DocLine::text(vec![(
-                    format!("      e.g. {}", level.examples.join(", ")),
-                    Tone::Dim,
-                )]));
-            }
+
+    fn link(&self) -> Option<Target> {
+        self.doc.as_ref()?.lines.get(self.cursor)?.link.clone()
+    }
+
+    fn len(&self) -> usize {
+        self.doc.as_ref().map_or(0, |d| d.lines.len())
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.len().saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// A click on a row of the pane's body.
+    pub fn click(&mut self, row: usize) {
+        self.cursor = (self.offset + row).min(self.len().saturating_sub(1));
+    }
+
+    /// The account changed: the page is made again (`Close` when what it
+    /// shows is gone).
+    pub fn account_changed(&mut self, model: &Model, now: Timestamp) -> Handled {
+        let Some(target) = self.target.clone() else {
+            return Handled::Consumed;
+        };
+        let doc = pages::doc(model, &target, now);
+        self.cursor = self.cursor.min(doc.lines.len().saturating_sub(1));
+        self.doc = Some(doc);
+        if self.is_gone() && !matches!(target, Target::Permissions(_)) {
+            Handled::Close
+        } else {
+            Handled::Consumed
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_strings_and_numbers_are_told_apart() {
-        let line = highlight_line("    \"Effect\": \"Allow\", 12");
-        let tones: Vec<Tone> = line
-            .iter()
-            .filter(|(s, _)| !s.trim().is_empty())
-            .map(|(_, t)| *t)
-            .collect();
-        assert_eq!(
-            tones,
-            [
-                Tone::JsonKey,
-                Tone::JsonPunct,
-                Tone::JsonString,
-                Tone::JsonPunct,
-                Tone::JsonNumber
-            ]
-        );
+impl Component for DetailPane {
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
+        let page = self.height.saturating_sub(1).max(1) as isize;
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Open => match self.link() {
+                Some(target) => ctx.queue.push(Action::Show(target)),
+                None => return Handled::Ignored,
+            },
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
     }
 
-    #[test]
-    fn wrapping_breaks_at_spaces() {
-        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+    fn resize(&mut self, area: Rect) {
+        self.height = area.height.saturating_sub(2) as usize;
+        self.cursor = self.cursor.min(self.len().saturating_sub(1));
+        // never scrolled past the end: a page that fits is shown whole
+        self.offset = scrolled(self.cursor, self.offset, self.height).min(self.len().saturating_sub(self.height));
+    }
+
+    /// The link under the cursor, or the page itself.
+    fn target(&self) -> Option<Target> {
+        self.link().or_else(|| self.target.clone())
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, paint: &Paint<'_>) {
+        let theme = paint.theme;
+        let Some(doc) = &self.doc else {
+            let block = block(theme, " Detail ".to_owned(), paint.focused);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            frame.render_widget(Paragraph::new(Span::styled("Nothing selected.", theme.dim)), inner);
+            return;
+        };
+        let block = block(theme, format!(" {} ", visible(&doc.title)), paint.focused);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let room = inner.width as usize;
+        let lines: Vec<Line> = doc
+            .lines
+            .iter()
+            .enumerate()
+            .skip(self.offset)
+            .take(inner.height as usize)
+            .map(|(i, line)| {
+                let selected = paint.focused && i == self.cursor;
+                let mut spans = vec![if selected {
+                    Span::styled("▶", theme.selection)
+                } else {
+                    Span::raw(" ")
+                }];
+                spans.extend(fit_spans(theme, &line.spans, room.saturating_sub(1), selected));
+                let line = Line::from(spans);
+                if selected {
+                    line.style(theme.highlight_line)
+                } else {
+                    line
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
     }
 }

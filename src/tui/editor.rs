@@ -1,111 +1,25 @@
 //! The policy editor: ratatui-textarea keeps the text, the cursor and the
-//! undo history; this module adds what a policy author needs — diagnostics
-//! while typing (JSON, grammar, actions and condition keys the catalogue does
-//! not know), completion of actions, operators and condition keys, a format
-//! command, a statement snippet — and says which change saving would make.
+//! undo history; this pane adds what a policy author needs — diagnostics
+//! while typing (JSON, grammar, actions and condition keys the catalogue
+//! does not know), completion of actions, operators and condition keys, a
+//! format command, a statement snippet — and says which change keeping the
+//! text makes. Every key reaches it as an action of the editor's key map; a
+//! paste is one insertion and one check, however long.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 
-use crate::analysis::lint::{self, PolicyKind};
-use crate::model::Holder;
-use crate::model::change::{Change, OrgKind};
+use super::action::{Action, Mode};
+use super::component::{Component, Ctx, Handled, Paint};
+use super::pages::highlight_spans;
+use super::paint::{block, clear, tone};
+use super::text::{fit, visible, width};
+use crate::analysis::lint;
 use crate::policy::{BaseOperator, Diagnostic, Severity};
-
-/// What is being edited, and so which change saving makes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EditTarget {
-    Inline {
-        holder: Holder,
-        name: String,
-    },
-    /// A customer managed policy: saving makes a new default version.
-    Managed {
-        arn: String,
-        name: String,
-    },
-    /// A new customer managed policy.
-    NewManaged {
-        name: String,
-    },
-    Trust {
-        role: String,
-    },
-    Resource {
-        arn: String,
-    },
-    Org {
-        kind: OrgKind,
-        name: String,
-    },
-}
-
-impl EditTarget {
-    pub fn title(&self) -> String {
-        match self {
-            EditTarget::Inline { holder, name } => format!("inline policy {name} of {}", holder.describe()),
-            EditTarget::Managed { name, .. } => format!("{name} (saving makes a new default version)"),
-            EditTarget::NewManaged { name } => format!("new managed policy {name}"),
-            EditTarget::Trust { role } => format!("trust policy of role {role}"),
-            EditTarget::Resource { arn } => format!("policy of {arn}"),
-            EditTarget::Org {
-                kind: OrgKind::Scp,
-                name,
-            } => format!("SCP {name}"),
-            EditTarget::Org {
-                kind: OrgKind::Rcp,
-                name,
-            } => format!("RCP {name}"),
-        }
-    }
-
-    pub fn change(&self, document: String) -> Change {
-        match self {
-            EditTarget::Inline { holder, name } => Change::PutInlinePolicy {
-                holder: holder.clone(),
-                name: name.clone(),
-                document,
-            },
-            EditTarget::Managed { arn, .. } => Change::CreatePolicyVersion {
-                arn: arn.clone(),
-                document,
-            },
-            EditTarget::NewManaged { name } => Change::CreatePolicy {
-                name: name.clone(),
-                path: "/".to_owned(),
-                document,
-            },
-            EditTarget::Trust { role } => Change::UpdateTrustPolicy {
-                role: role.clone(),
-                document,
-            },
-            EditTarget::Resource { arn } => Change::PutResourcePolicy {
-                resource_arn: arn.clone(),
-                document,
-            },
-            EditTarget::Org { kind, name } => Change::UpdateOrgPolicy {
-                kind: *kind,
-                name: name.clone(),
-                document,
-            },
-        }
-    }
-
-    /// The kind of policy, which decides the rules it is checked against.
-    pub fn kind(&self) -> PolicyKind {
-        match self {
-            EditTarget::Inline { .. } | EditTarget::Managed { .. } | EditTarget::NewManaged { .. } => {
-                PolicyKind::Identity
-            }
-            EditTarget::Trust { .. } => PolicyKind::Trust,
-            // a role's ARN as the resource: its trust policy
-            EditTarget::Resource { arn } if arn.contains(":iam::") && arn.contains(":role/") => PolicyKind::Trust,
-            EditTarget::Resource { .. } => PolicyKind::Resource,
-            EditTarget::Org { kind: OrgKind::Scp, .. } => PolicyKind::Scp,
-            EditTarget::Org { kind: OrgKind::Rcp, .. } => PolicyKind::Rcp,
-        }
-    }
-}
+use crate::session::{Draft, EditTarget};
 
 /// A completion offered at the cursor.
 #[derive(Debug, Clone)]
@@ -120,23 +34,15 @@ pub struct Completion {
 
 pub struct Editor {
     pub target: EditTarget,
-    pub area: TextArea<'static>,
-    pub original: String,
-    pub diagnostics: Vec<Diagnostic>,
-    pub completion: Option<Completion>,
+    area: TextArea<'static>,
+    original: String,
+    diagnostics: Vec<Diagnostic>,
+    completion: Option<Completion>,
     /// First line and column shown.
-    pub scroll: (usize, usize),
-    pub message: Option<String>,
-}
-
-/// What a key asks of the app (the editor handles the rest itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EditorRequest {
-    None,
-    /// Preview the change saving would make.
-    Save,
-    /// Leave the editor (the app asks first when there are unsaved edits).
-    Leave,
+    scroll: (usize, usize),
+    message: Option<String>,
+    /// Rows of text shown, from the last resize.
+    page: usize,
 }
 
 /// Findings that come from the action catalogue alone.
@@ -163,8 +69,17 @@ impl Editor {
             completion: None,
             scroll: (0, 0),
             message: None,
+            page: 10,
         };
         editor.check();
+        editor
+    }
+
+    /// The editor again on a draft a crashed session left.
+    pub fn from_draft(draft: &Draft) -> Editor {
+        let mut editor = Editor::new(draft.target.clone(), &draft.text);
+        editor.original = draft.original.clone();
+        editor.message = Some("the text you typed before, recovered; ctrl-s keeps it".to_owned());
         editor
     }
 
@@ -174,6 +89,27 @@ impl Editor {
 
     pub fn is_modified(&self) -> bool {
         self.text().trim_end() != self.original.trim_end()
+    }
+
+    /// The text typed and not yet kept, for the journal.
+    pub fn draft(&self) -> Option<Draft> {
+        self.is_modified().then(|| Draft {
+            target: self.target.clone(),
+            text: self.text(),
+            original: self.original.clone(),
+        })
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn say(&mut self, message: String) {
+        self.message = Some(message);
     }
 
     /// Errors AWS would refuse the policy for. What only the action
@@ -188,13 +124,13 @@ impl Editor {
 
     /// Diagnostics while typing: the linter's findings for this kind of
     /// policy (the parser's own diagnostics come first among them).
-    pub fn check(&mut self) {
+    fn check(&mut self) {
         self.diagnostics = lint::lint_text(&self.text(), self.target.kind());
     }
 
     /// Move the cursor to the next diagnostic after it (wrapping around).
-    pub fn next_diagnostic(&mut self) {
-        let ratatui_textarea::DataCursor(row, col) = self.area.cursor();
+    fn next_diagnostic(&mut self) {
+        let DataCursor(row, col) = self.area.cursor();
         let here = (row + 1, col + 1);
         let next = self
             .diagnostics
@@ -211,14 +147,17 @@ impl Editor {
     }
 
     /// Reformat as four-space indented JSON.
-    pub fn format(&mut self) {
+    fn format(&mut self) {
         match serde_json::from_str::<serde_json::Value>(&self.text()) {
             Ok(value) => {
                 let pretty = crate::policy::pretty_json(&value);
-                let ratatui_textarea::DataCursor(row, _) = self.area.cursor();
-                self.replace_all(&pretty);
+                let DataCursor(row, _) = self.area.cursor();
+                self.area.select_all();
+                self.area.cut();
+                self.area.insert_str(&pretty);
                 self.area
                     .move_cursor(CursorMove::Jump(row.min(u16::MAX as usize) as u16, 0));
+                self.check();
                 self.message = Some("formatted".to_owned());
             }
             Err(e) => {
@@ -231,25 +170,30 @@ impl Editor {
         }
     }
 
-    fn replace_all(&mut self, text: &str) {
-        self.area.select_all();
-        self.area.cut();
-        self.area.insert_str(text);
-        self.check();
-    }
-
-    pub fn insert_snippet(&mut self) {
+    fn insert_snippet(&mut self) {
         self.area.insert_str(SNIPPET);
         self.check();
         self.message = Some("a new statement: fill in Sid, Action and Resource".to_owned());
     }
 
-    /// The JSON string around the cursor on its line: (start, end) char
-    /// positions of its content, and whether it is an object key.
+    /// Pasted text: one insertion, one check.
+    fn paste(&mut self, text: &str) {
+        let clean: String = text
+            .replace("\r\n", "\n")
+            .replace('\t', "    ")
+            .chars()
+            .filter(|c| *c == '\n' || !c.is_control())
+            .collect();
+        if self.area.insert_str(&clean) {
+            self.check();
+        }
+    }
+
+    /// The JSON string around the cursor on its line: (row, start, end)
+    /// char positions of its content, and whether it is an object key.
     fn string_at_cursor(&self) -> Option<(usize, usize, usize, bool)> {
-        let ratatui_textarea::DataCursor(row, col) = self.area.cursor();
+        let DataCursor(row, col) = self.area.cursor();
         let line: Vec<char> = self.area.lines().get(row)?.chars().collect();
-        // Find the quotes around the cursor.
         let mut quotes = Vec::new();
         let mut escaped = false;
         for (i, c) in line.iter().enumerate() {
@@ -266,10 +210,9 @@ impl Editor {
         Some((row, open + 1, close, is_key))
     }
 
-    /// Offer completions for the string at the cursor.
-    pub fn complete(&mut self) {
+    /// Offer completions for the string at the cursor; Tab again takes the next.
+    fn complete(&mut self) {
         if let Some(c) = &mut self.completion {
-            // Tab again: the next choice.
             c.choice = (c.choice + 1) % c.items.len().max(1);
             self.apply_completion();
             return;
@@ -322,10 +265,9 @@ impl Editor {
         self.check();
     }
 
-    /// A key: edits the text, or asks the app for something.
     /// Enter keeps the line's indentation, one level deeper after `{` or `[`.
     fn newline_indented(&mut self) {
-        let ratatui_textarea::DataCursor(row, col) = self.area.cursor();
+        let DataCursor(row, col) = self.area.cursor();
         let line = self.area.lines().get(row).cloned().unwrap_or_default();
         let indent: String = line.chars().take_while(|c| *c == ' ').collect();
         let before: String = line.chars().take(col).collect();
@@ -333,6 +275,7 @@ impl Editor {
         self.area.insert_newline();
         self.area
             .insert_str(if opens { format!("{indent}    ") } else { indent });
+        self.check();
     }
 
     /// Put the cursor on a line (1-based) at its first non-blank character.
@@ -345,34 +288,298 @@ impl Editor {
         ));
     }
 
-    pub fn handle(&mut self, key: &KeyEvent) -> EditorRequest {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    fn move_lines(&mut self, down: bool, lines: usize) {
+        for _ in 0..lines {
+            self.area
+                .move_cursor(if down { CursorMove::Down } else { CursorMove::Up });
+        }
+    }
+
+    /// The rows and columns of text shown in `area` (inside the border,
+    /// beside the gutter, above the problems).
+    fn text_size(&self, area: Rect) -> (usize, usize) {
+        let inner_height = area.height.saturating_sub(2) as usize;
+        let problems = self.diagnostics.len().min(5) + 1;
+        let gutter = self.area.lines().len().to_string().len() + 3;
+        (
+            inner_height.saturating_sub(problems).max(1),
+            (area.width.saturating_sub(2) as usize).saturating_sub(gutter).max(1),
+        )
+    }
+}
+
+impl Component for Editor {
+    fn mode(&self) -> Mode {
+        Mode::Editor
+    }
+
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
         self.message = None;
         let completing = self.completion.is_some();
-        if key.code != KeyCode::Tab {
+        if !matches!(action, Action::Complete) {
             self.completion = None;
         }
-        match key.code {
-            // Esc first closes the completion list, then leaves.
-            KeyCode::Esc if completing => {}
-            KeyCode::Esc => return EditorRequest::Leave,
-            KeyCode::Enter if key.modifiers.is_empty() => {
-                self.newline_indented();
-                self.check();
-            }
-            KeyCode::Char('s') if ctrl => return EditorRequest::Save,
-            KeyCode::Char('f') if ctrl => self.format(),
-            KeyCode::Char('n') if ctrl => self.insert_snippet(),
-            KeyCode::Char('g') if ctrl => self.next_diagnostic(),
-            KeyCode::F(8) => self.next_diagnostic(),
-            KeyCode::Tab => self.complete(),
-            _ => {
-                if self.area.input(*key) {
-                    self.check();
+        let edited = match action {
+            // Esc first closes the completion list, then leaves
+            Action::Cancel if completing => false,
+            Action::Cancel => {
+                if self.is_modified() {
+                    ctx.queue.push(Action::Confirm {
+                        message: "Leave the editor and lose what you typed? (y leaves, n stays)".to_owned(),
+                        yes: Box::new(Action::CloseEditor),
+                    });
+                } else {
+                    ctx.queue.push(Action::CloseEditor);
                 }
+                false
+            }
+            Action::Save => {
+                if self.errors() > 0 {
+                    self.message = Some(format!(
+                        "{} error{} first (ctrl-g jumps to the next); AWS would refuse this policy",
+                        self.errors(),
+                        if self.errors() == 1 { "" } else { "s" }
+                    ));
+                } else {
+                    ctx.queue.push(Action::Propose {
+                        change: self.target.change(self.text()),
+                        from_editor: true,
+                    });
+                }
+                false
+            }
+            Action::Quit => return Handled::Ignored,
+            Action::Format => {
+                self.format();
+                false
+            }
+            Action::Snippet => {
+                self.insert_snippet();
+                false
+            }
+            Action::NextProblem => {
+                self.next_diagnostic();
+                false
+            }
+            Action::Complete => {
+                self.complete();
+                false
+            }
+            Action::Newline => {
+                self.newline_indented();
+                false
+            }
+            Action::Insert(c) => {
+                self.area.insert_char(*c);
+                true
+            }
+            Action::Paste(text) => {
+                self.paste(text);
+                false
+            }
+            Action::DeleteBack => self.area.delete_char(),
+            Action::DeleteForward => self.area.delete_next_char(),
+            Action::DeleteWord => self.area.delete_word(),
+            Action::DeleteToEnd => self.area.delete_line_by_end(),
+            Action::Undo => self.area.undo(),
+            Action::Redo => self.area.redo(),
+            Action::Up => {
+                self.area.move_cursor(CursorMove::Up);
+                false
+            }
+            Action::Down => {
+                self.area.move_cursor(CursorMove::Down);
+                false
+            }
+            Action::Left => {
+                self.area.move_cursor(CursorMove::Back);
+                false
+            }
+            Action::Right => {
+                self.area.move_cursor(CursorMove::Forward);
+                false
+            }
+            Action::WordLeft => {
+                self.area.move_cursor(CursorMove::WordBack);
+                false
+            }
+            Action::WordRight => {
+                self.area.move_cursor(CursorMove::WordForward);
+                false
+            }
+            Action::Home => {
+                self.area.move_cursor(CursorMove::Head);
+                false
+            }
+            Action::End => {
+                self.area.move_cursor(CursorMove::End);
+                false
+            }
+            Action::Top => {
+                self.area.move_cursor(CursorMove::Top);
+                false
+            }
+            Action::Bottom => {
+                self.area.move_cursor(CursorMove::Bottom);
+                false
+            }
+            Action::PageUp => {
+                self.move_lines(false, self.page);
+                false
+            }
+            Action::PageDown => {
+                self.move_lines(true, self.page);
+                false
+            }
+            _ => return Handled::Ignored,
+        };
+        if edited {
+            self.check();
+        }
+        Handled::Consumed
+    }
+
+    /// Keep the cursor in view.
+    fn resize(&mut self, area: Rect) {
+        let (height, text_width) = self.text_size(area);
+        self.page = height.saturating_sub(1).max(1);
+        let DataCursor(row, col) = self.area.cursor();
+        let (mut top, mut left) = self.scroll;
+        if row < top {
+            top = row;
+        } else if row >= top + height {
+            top = row + 1 - height;
+        }
+        if col < left {
+            left = col;
+        } else if col >= left + text_width {
+            left = col + 1 - text_width;
+        }
+        self.scroll = (top, left);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, paint: &Paint<'_>) {
+        let theme = paint.theme;
+        let modified = if self.is_modified() { " ● modified" } else { "" };
+        let title = format!(" Edit {}{modified} ", visible(&self.target.title()));
+        let border = block(theme, title, true);
+        let inner = border.inner(area);
+        frame.render_widget(border, area);
+        let problems = self.diagnostics.len().min(5) as u16;
+        let [text_area, list_area] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(problems + 1)]).areas(inner);
+        let lines = self.area.lines();
+        let DataCursor(row, col) = self.area.cursor();
+        let gutter = lines.len().to_string().len() + 3;
+        let height = text_area.height as usize;
+        let text_width = (text_area.width as usize).saturating_sub(gutter).max(1);
+        let (top, left) = self.scroll;
+        let mut out: Vec<Line> = Vec::new();
+        for (i, line) in lines.iter().enumerate().skip(top).take(height) {
+            let mark = match self
+                .diagnostics
+                .iter()
+                .filter(|d| d.line == i + 1)
+                .map(|d| d.severity)
+                .max()
+            {
+                Some(Severity::Error) => Span::styled("E", theme.explicit_deny),
+                Some(Severity::Warning) => Span::styled("W", theme.warning),
+                Some(Severity::Info) => Span::styled("i", theme.dim),
+                None => Span::raw(" "),
+            };
+            let mut spans = vec![mark, Span::styled(format!("{:>w$} ", i + 1, w = gutter - 2), theme.dim)];
+            // highlighted, scrolled horizontally; the cursor cell in reverse video
+            let shown: String = line.chars().skip(left).take(text_width).collect();
+            let mut col_at = left;
+            for (text, t) in highlight_spans(&shown) {
+                let style = tone(theme, t);
+                let count = text.chars().count();
+                if i == row && col >= col_at && col < col_at + count {
+                    let k = col - col_at;
+                    let before: String = text.chars().take(k).collect();
+                    let at: String = text.chars().nth(k).map(String::from).unwrap_or_default();
+                    let after: String = text.chars().skip(k + 1).collect();
+                    spans.push(Span::styled(before, style));
+                    spans.push(Span::styled(at, theme.selection));
+                    spans.push(Span::styled(after, style));
+                } else {
+                    spans.push(Span::styled(text, style));
+                }
+                col_at += count;
+            }
+            if i == row && col >= col_at {
+                spans.push(Span::styled(" ", theme.selection));
+            }
+            out.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(out), text_area);
+        // the problems
+        let mut list: Vec<Line> = vec![Line::from(Span::styled(
+            match self.diagnostics.len() {
+                0 => "no problems".to_owned(),
+                n => format!(
+                    "{n} problem{} ({} jumps to the next):",
+                    if n == 1 { "" } else { "s" },
+                    paint.keys.first(Mode::Editor, &Action::NextProblem)
+                ),
+            },
+            theme.dim,
+        ))];
+        for d in self.diagnostics.iter().take(5) {
+            let style = match d.severity {
+                Severity::Error => theme.explicit_deny,
+                _ => theme.warning,
+            };
+            let help = d.help.as_deref().map(|h| format!(" — {h}")).unwrap_or_default();
+            list.push(Line::from(Span::styled(
+                fit(
+                    &format!("{}:{} {}{help}", d.line, d.column, visible(&d.message)),
+                    list_area.width as usize,
+                ),
+                style,
+            )));
+        }
+        frame.render_widget(Paragraph::new(list), list_area);
+        // completion choices, under the cursor line
+        if let Some(completion) = &self.completion
+            && row >= top
+        {
+            let y = text_area.y + (row - top) as u16 + 1;
+            let bottom = text_area.y + text_area.height;
+            let h = (completion.items.len() as u16 + 2).min(bottom.saturating_sub(y));
+            if h >= 3 {
+                let w = completion.items.iter().map(|i| width(i)).max().unwrap_or(10) as u16 + 4;
+                let x = (text_area.x + gutter as u16 + (col.saturating_sub(left)) as u16)
+                    .min(text_area.x + text_area.width.saturating_sub(w));
+                let rect = Rect {
+                    x,
+                    y,
+                    width: w.min(text_area.width),
+                    height: h,
+                };
+                clear(frame, rect);
+                let items: Vec<Line> = completion
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        Line::from(Span::styled(
+                            item.clone(),
+                            if i == completion.choice {
+                                theme.selection
+                            } else {
+                                theme.text
+                            },
+                        ))
+                    })
+                    .collect();
+                frame.render_widget(
+                    Paragraph::new(items).block(block(theme, " Tab: next ".to_owned(), true)),
+                    rect,
+                );
             }
         }
-        EditorRequest::None
     }
 }
 
@@ -478,6 +685,7 @@ fn condition_keys(lower: &str, limit: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Holder;
 
     fn editor(text: &str) -> Editor {
         Editor::new(
@@ -517,14 +725,6 @@ mod tests {
     }
 
     #[test]
-    fn tab_completes_the_action_under_the_cursor() {
-        let mut e = editor("{\"Action\": \"s3:GetObj\"}");
-        e.area.move_cursor(CursorMove::Jump(0, 20));
-        e.handle(&KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
-        assert_eq!(e.text(), "{\"Action\": \"s3:GetObject\"}");
-    }
-
-    #[test]
     fn format_and_snippet() {
         let mut e = editor(r#"{"Version":"2012-10-17","Statement":[]}"#);
         e.format();
@@ -533,5 +733,15 @@ mod tests {
         broken.format();
         assert!(broken.message.as_deref().unwrap().contains("cannot format"));
         assert!(broken.errors() > 0);
+    }
+
+    #[test]
+    fn a_paste_is_one_insertion_with_its_lines_and_one_undo() {
+        let mut e = editor("");
+        e.paste("{\r\n\t\"Version\": \"2012-10-17\"\u{7}\n}");
+        assert_eq!(e.text(), "{\n    \"Version\": \"2012-10-17\"\n}");
+        assert!(e.is_modified());
+        e.area.undo();
+        assert_eq!(e.text(), "", "the paste is undone as one");
     }
 }

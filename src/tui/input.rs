@@ -1,27 +1,29 @@
-//! A one-line text input with a cursor, and fuzzy ranking for completion
-//! and filtering (nucleo's matcher, as used by helix and television).
+//! A one-line text input with a cursor, edited by actions (characters,
+//! pastes, deletions, movements), and fuzzy ranking for completion and
+//! filtering (nucleo's matcher, as used by helix and television).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::action::Action;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     pub text: String,
     /// Cursor position in characters.
     pub cursor: usize,
-    /// The text is a suggestion: typing replaces it, a movement key keeps it.
+    /// The text is a suggestion: typing replaces it, a movement keeps it.
     pub suggested: bool,
 }
 
-/// What a key did to an input.
+/// What an action did to an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
     Changed,
     Moved,
     Submit,
     Cancel,
-    /// A key the input does not use (Tab, Up, Down: the caller's).
+    /// An action the input does not use (Complete, Up, Down: the owner's).
     Other,
 }
 
@@ -35,7 +37,7 @@ impl LineInput {
     }
 
     /// A suggested text, replaced by the first character typed (as a
-    /// selected default is); arrows, Home and End keep it for editing.
+    /// selected default is); movements keep it for editing.
     pub fn suggest(text: &str) -> LineInput {
         LineInput {
             suggested: !text.is_empty(),
@@ -50,72 +52,94 @@ impl LineInput {
     pub fn set(&mut self, text: &str) {
         self.text = text.to_owned();
         self.cursor = text.chars().count();
+        self.suggested = false;
     }
 
-    pub fn handle(&mut self, key: &KeyEvent) -> Edit {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if std::mem::take(&mut self.suggested) {
-            match key.code {
-                KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete if !ctrl => {
-                    self.text.clear();
-                    self.cursor = 0;
-                    if !matches!(key.code, KeyCode::Char(_)) {
-                        return Edit::Changed;
-                    }
-                }
-                _ => {}
+    fn insert(&mut self, text: &str) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, text);
+        self.cursor += text.chars().count();
+    }
+
+    pub fn apply(&mut self, action: &Action) -> Edit {
+        if std::mem::take(&mut self.suggested)
+            && matches!(
+                action,
+                Action::Insert(_) | Action::Paste(_) | Action::DeleteBack | Action::DeleteForward
+            )
+        {
+            self.text.clear();
+            self.cursor = 0;
+            if matches!(action, Action::DeleteBack | Action::DeleteForward) {
+                return Edit::Changed;
             }
         }
-        match key.code {
-            KeyCode::Enter => Edit::Submit,
-            KeyCode::Esc => Edit::Cancel,
-            KeyCode::Char('u') if ctrl => {
+        let chars = self.text.chars().count();
+        match action {
+            Action::Submit => Edit::Submit,
+            Action::Cancel => Edit::Cancel,
+            Action::Insert(c) => {
+                let mut buf = [0; 4];
+                self.insert(c.encode_utf8(&mut buf));
+                Edit::Changed
+            }
+            Action::Paste(text) => {
+                // one line: line breaks and other control characters become spaces
+                let line: String = text
+                    .trim_end_matches(['\n', '\r'])
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                self.insert(&line);
+                Edit::Changed
+            }
+            Action::ClearLine => {
                 self.text.clear();
                 self.cursor = 0;
                 Edit::Changed
             }
-            KeyCode::Char('a') if ctrl => {
-                self.cursor = 0;
-                Edit::Moved
-            }
-            KeyCode::Char('e') if ctrl => {
-                self.cursor = self.text.chars().count();
-                Edit::Moved
-            }
-            KeyCode::Char('c') if ctrl => Edit::Cancel,
-            KeyCode::Char(c) if !ctrl => {
-                let at = self.byte_at(self.cursor);
-                self.text.insert(at, c);
-                self.cursor += 1;
-                Edit::Changed
-            }
-            KeyCode::Backspace if self.cursor > 0 => {
+            Action::DeleteBack if self.cursor > 0 => {
                 let at = self.byte_at(self.cursor - 1);
                 self.text.remove(at);
                 self.cursor -= 1;
                 Edit::Changed
             }
-            KeyCode::Delete if self.cursor < self.text.chars().count() => {
+            Action::DeleteForward if self.cursor < chars => {
                 let at = self.byte_at(self.cursor);
                 self.text.remove(at);
                 Edit::Changed
             }
-            KeyCode::Left => {
+            Action::DeleteWord if self.cursor > 0 => {
+                let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+                let mut start = before.len();
+                while start > 0 && before[start - 1] == ' ' {
+                    start -= 1;
+                }
+                while start > 0 && before[start - 1] != ' ' {
+                    start -= 1;
+                }
+                let (from, to) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.text.replace_range(from..to, "");
+                self.cursor = start;
+                Edit::Changed
+            }
+            Action::Left => {
                 self.cursor = self.cursor.saturating_sub(1);
                 Edit::Moved
             }
-            KeyCode::Right => {
-                self.cursor = (self.cursor + 1).min(self.text.chars().count());
+            Action::Right => {
+                self.cursor = (self.cursor + 1).min(chars);
                 Edit::Moved
             }
-            KeyCode::Home => {
+            Action::Home => {
                 self.cursor = 0;
                 Edit::Moved
             }
-            KeyCode::End => {
-                self.cursor = self.text.chars().count();
+            Action::End => {
+                self.cursor = chars;
                 Edit::Moved
             }
+            Action::DeleteBack | Action::DeleteForward | Action::DeleteWord => Edit::Moved,
             _ => Edit::Other,
         }
     }
@@ -131,6 +155,12 @@ impl Default for Fuzzy {
         Fuzzy {
             matcher: Matcher::new(Config::DEFAULT),
         }
+    }
+}
+
+impl std::fmt::Debug for Fuzzy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fuzzy")
     }
 }
 
@@ -178,41 +208,48 @@ impl Fuzzy {
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
     #[test]
     fn typing_moves_the_cursor_and_edits_in_place() {
         let mut input = LineInput::new("s3:Get");
-        input.handle(&key(KeyCode::Left));
-        input.handle(&key(KeyCode::Char('X')));
+        input.apply(&Action::Left);
+        input.apply(&Action::Insert('X'));
         assert_eq!(input.text, "s3:GeXt");
-        input.handle(&key(KeyCode::Backspace));
-        input.handle(&key(KeyCode::End));
-        input.handle(&key(KeyCode::Char('é')));
+        input.apply(&Action::DeleteBack);
+        input.apply(&Action::End);
+        input.apply(&Action::Insert('é'));
         assert_eq!(input.text, "s3:Geté");
         assert_eq!(input.cursor, 7);
-        assert_eq!(input.handle(&key(KeyCode::Enter)), Edit::Submit);
-        assert_eq!(input.handle(&key(KeyCode::Tab)), Edit::Other);
+        assert_eq!(input.apply(&Action::Submit), Edit::Submit);
+        assert_eq!(input.apply(&Action::Complete), Edit::Other);
+        input.apply(&Action::DeleteWord);
+        assert_eq!(input.text, "");
+    }
+
+    #[test]
+    fn a_paste_is_one_edit_on_one_line() {
+        let mut input = LineInput::new("user/");
+        assert_eq!(input.apply(&Action::Paste("alice\n".into())), Edit::Changed);
+        assert_eq!(input.text, "user/alice");
+        input.apply(&Action::Paste("a\tb\nc".into()));
+        assert_eq!(input.text, "user/alicea b c");
     }
 
     #[test]
     fn a_suggestion_is_replaced_by_typing_and_kept_by_moving() {
         let mut typed = LineInput::suggest("alice-2");
-        typed.handle(&key(KeyCode::Char('z')));
+        typed.apply(&Action::Insert('z'));
         assert_eq!(typed.text, "z");
-        typed.handle(&key(KeyCode::Char('o')));
+        typed.apply(&Action::Insert('o'));
         assert_eq!(typed.text, "zo", "only the first key replaces");
         let mut kept = LineInput::suggest("alice-2");
-        kept.handle(&key(KeyCode::End));
-        kept.handle(&key(KeyCode::Char('b')));
+        kept.apply(&Action::End);
+        kept.apply(&Action::Insert('b'));
         assert_eq!(kept.text, "alice-2b");
         let mut erased = LineInput::suggest("alice-2");
-        assert_eq!(erased.handle(&key(KeyCode::Backspace)), Edit::Changed);
+        assert_eq!(erased.apply(&Action::DeleteBack), Edit::Changed);
         assert_eq!(erased.text, "");
         let mut accepted = LineInput::suggest("alice-2");
-        assert_eq!(accepted.handle(&key(KeyCode::Enter)), Edit::Submit);
+        assert_eq!(accepted.apply(&Action::Submit), Edit::Submit);
         assert_eq!(accepted.text, "alice-2");
     }
 

@@ -1,190 +1,15 @@
-//! Actions — the one vocabulary between keys and the app — and the key
-//! bindings: defaults, merged with the user's config file, checked for keys
-//! bound twice. The help overlay is generated from the live keymap.
+//! Key bindings: one map per mode, the defaults with the user's bindings
+//! from `config.toml` merged over them, each checked for a key bound to two
+//! actions. The help overlay is generated from the live maps.
 
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use serde::{Deserialize, Serialize};
 
-/// Everything a key (or a mouse click, or a command) can ask the app to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    Quit,
-    Help,
-    NextPane,
-    PreviousPane,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Drill down: open the selection or follow the link under the cursor.
-    Open,
-    /// Go back one step.
-    Back,
-    Filter,
-    Command,
-    RawJson,
-    CopyArn,
-    /// Ask the inspector about the selected principal.
-    Inspect,
-    /// Who can do the inspector's action on its resource?
-    WhoCan,
-    /// From a statement in an explanation, open its policy at its line.
-    JumpToStatement,
-    Users,
-    Groups,
-    Roles,
-    Policies,
-    RootUser,
-    IdentityPools,
-    UserPools,
-    ResourcePolicies,
-    OrganizationPolicies,
-    /// Edit the policy under the cursor (or selected).
-    Edit,
-    /// Create a user, group, role or policy (by the list shown).
-    New,
-    Delete,
-    Rename,
-    CloneUser,
-    Attach,
-    Detach,
-    /// Add the selected user to groups, or remove it.
-    Membership,
-    Boundary,
-    AccessKeys,
-    Undo,
-    Redo,
-    Save,
-    /// The versions of a customer managed policy.
-    Versions,
-    /// The linter's findings over the account.
-    Findings,
-    LessonNext,
-    LessonBack,
-    LessonHint,
-    /// What the selected principal can do (and its escalation paths).
-    WhatCan,
-}
-
-impl Action {
-    pub const ALL: [Action; 47] = [
-        Action::Quit,
-        Action::Help,
-        Action::NextPane,
-        Action::PreviousPane,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::Back,
-        Action::Filter,
-        Action::Command,
-        Action::RawJson,
-        Action::CopyArn,
-        Action::Inspect,
-        Action::WhoCan,
-        Action::JumpToStatement,
-        Action::Users,
-        Action::Groups,
-        Action::Roles,
-        Action::Policies,
-        Action::RootUser,
-        Action::IdentityPools,
-        Action::UserPools,
-        Action::ResourcePolicies,
-        Action::OrganizationPolicies,
-        Action::Edit,
-        Action::New,
-        Action::Delete,
-        Action::Rename,
-        Action::CloneUser,
-        Action::Attach,
-        Action::Detach,
-        Action::Membership,
-        Action::Boundary,
-        Action::AccessKeys,
-        Action::Undo,
-        Action::Redo,
-        Action::Save,
-        Action::Versions,
-        Action::Findings,
-        Action::LessonNext,
-        Action::LessonBack,
-        Action::LessonHint,
-        Action::WhatCan,
-    ];
-
-    /// What the action does, for the help overlay.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "show or hide this help",
-            Action::NextPane => "next pane",
-            Action::PreviousPane => "previous pane",
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::Top => "go to the top",
-            Action::Bottom => "go to the bottom",
-            Action::Open => "open the selection / follow the link / expand",
-            Action::Back => "go back",
-            Action::Filter => "filter the list (fuzzy; start with ! to invert)",
-            Action::Command => "command mode (:users, :explain …, :who-can …, :open FILE)",
-            Action::RawJson => "raw JSON of the selection",
-            Action::CopyArn => "copy the selection's ARN to the clipboard",
-            Action::Inspect => "inspector: may the selected principal do an action?",
-            Action::WhoCan => "who can do the inspector's action on its resource",
-            Action::JumpToStatement => "open the policy at the statement under the cursor",
-            Action::Users => "users",
-            Action::Groups => "groups",
-            Action::Roles => "roles",
-            Action::Policies => "managed policies",
-            Action::RootUser => "the root user",
-            Action::IdentityPools => "Cognito identity pools",
-            Action::UserPools => "Cognito user pools",
-            Action::ResourcePolicies => "resource-based policies",
-            Action::OrganizationPolicies => "SCPs and RCPs",
-            Action::Edit => "edit the policy under the cursor (AWS managed ones: copy first)",
-            Action::New => "new user, group, role (from a template) or policy",
-            Action::Delete => "delete the selection",
-            Action::Rename => "rename a user or group",
-            Action::CloneUser => "clone a user (same groups, same attached policies)",
-            Action::Attach => "attach a managed policy (every AWS managed policy is offered)",
-            Action::Detach => "detach a managed policy",
-            Action::Membership => "add the user to groups, or remove it",
-            Action::Boundary => "set or clear a permissions boundary",
-            Action::AccessKeys => "deactivate or delete an access key",
-            Action::Undo => "undo the last change",
-            Action::Redo => "redo",
-            Action::Save => "save the account (:saveas FILE for another file)",
-            Action::WhatCan => "what the selected principal can do, by service and access level; escalation paths",
-            Action::LessonNext => "lesson: the next step (or answer the prediction)",
-            Action::LessonBack => "lesson: the step before",
-            Action::LessonHint => "lesson: one more hint for the task",
-            Action::Findings => "findings: what the linter says about every policy",
-            Action::Versions => "versions of a managed policy: compare one with the default, make it the default",
-        }
-    }
-
-    pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-}
+use super::action::{Action, Mode, bindable};
 
 /// A key with its modifiers, as written in the config file: `q`, `ctrl-c`,
-/// `shift-tab`, `enter`, `pgdown`, `G`, `?`.
+/// `shift-tab`, `enter`, `pgdown`, `G`, `?`, `ctrl-left`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyCombo {
     pub code: KeyCode,
@@ -198,10 +23,10 @@ impl KeyCombo {
         let mut alt = false;
         let mut rest = text;
         loop {
-            if let Some(r) = rest.strip_prefix("ctrl-") {
+            if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
                 ctrl = true;
                 rest = r;
-            } else if let Some(r) = rest.strip_prefix("alt-") {
+            } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
                 alt = true;
                 rest = r;
             } else {
@@ -214,6 +39,7 @@ impl KeyCombo {
             "tab" => KeyCode::Tab,
             "shift-tab" | "backtab" => KeyCode::BackTab,
             "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
             "up" => KeyCode::Up,
             "down" => KeyCode::Down,
             "left" => KeyCode::Left,
@@ -229,7 +55,7 @@ impl KeyCombo {
             c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
             _ => {
                 return Err(format!(
-                    "`{text}` is not a key (write a character, or enter, esc, tab, shift-tab, up, down, pgup, pgdown, home, end, space, f1…f12, with ctrl- or alt- in front)"
+                    "`{text}` is not a key (write a character, or enter, esc, tab, shift-tab, backspace, delete, up, down, left, right, pgup, pgdown, home, end, space, f1…f12, with ctrl- or alt- in front)"
                 ));
             }
         };
@@ -243,6 +69,21 @@ impl KeyCombo {
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
             alt: event.modifiers.contains(KeyModifiers::ALT),
         }
+    }
+
+    /// The key event this combination stands for (for scripted keys).
+    pub fn to_event(self) -> KeyEvent {
+        let mut modifiers = KeyModifiers::NONE;
+        if self.ctrl {
+            modifiers |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            modifiers |= KeyModifiers::ALT;
+        }
+        if matches!(self.code, KeyCode::Char(c) if c.is_uppercase()) || self.code == KeyCode::BackTab {
+            modifiers |= KeyModifiers::SHIFT;
+        }
+        KeyEvent::new(self.code, modifiers)
     }
 }
 
@@ -260,6 +101,7 @@ impl fmt::Display for KeyCombo {
             KeyCode::Tab => f.write_str("tab"),
             KeyCode::BackTab => f.write_str("shift-tab"),
             KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("delete"),
             KeyCode::Up => f.write_str("↑"),
             KeyCode::Down => f.write_str("↓"),
             KeyCode::Left => f.write_str("←"),
@@ -276,91 +118,162 @@ impl fmt::Display for KeyCombo {
     }
 }
 
+/// The keys of one mode.
 #[derive(Debug, Clone)]
 pub struct Keymap {
+    mode: Mode,
     bindings: Vec<(KeyCombo, Action)>,
 }
 
-impl Default for Keymap {
-    fn default() -> Keymap {
-        let defaults: &[(Action, &[&str])] = &[
-            (Action::Quit, &["q", "ctrl-c"]),
-            (Action::Help, &["?"]),
-            (Action::NextPane, &["tab"]),
-            (Action::PreviousPane, &["shift-tab"]),
-            (Action::Up, &["k", "up"]),
-            (Action::Down, &["j", "down"]),
-            (Action::PageUp, &["pgup", "ctrl-b"]),
-            (Action::PageDown, &["pgdown", "ctrl-f"]),
-            (Action::Top, &["g", "home"]),
-            (Action::Bottom, &["G", "end"]),
-            (Action::Open, &["enter", "l", "right"]),
-            (Action::Back, &["esc", "h", "left"]),
-            (Action::Filter, &["/"]),
-            (Action::Command, &[":"]),
-            (Action::RawJson, &["y"]),
-            (Action::CopyArn, &["c"]),
-            (Action::Inspect, &["i"]),
-            (Action::WhoCan, &["w"]),
-            (Action::JumpToStatement, &["o"]),
-            (Action::Users, &["1"]),
-            (Action::Groups, &["2"]),
-            (Action::Roles, &["3"]),
-            (Action::Policies, &["4"]),
-            (Action::RootUser, &["5"]),
-            (Action::IdentityPools, &["6"]),
-            (Action::UserPools, &["7"]),
-            (Action::ResourcePolicies, &["8"]),
-            (Action::OrganizationPolicies, &["9"]),
-            (Action::Edit, &["e"]),
-            (Action::New, &["n"]),
-            (Action::Delete, &["d"]),
-            (Action::Rename, &["r"]),
-            (Action::CloneUser, &["C"]),
-            (Action::Attach, &["a"]),
-            (Action::Detach, &["x"]),
-            (Action::Membership, &["m"]),
-            (Action::Boundary, &["b"]),
-            (Action::AccessKeys, &["K"]),
-            (Action::Undo, &["u"]),
-            (Action::Redo, &["ctrl-r"]),
-            (Action::Save, &["ctrl-s"]),
-            (Action::Versions, &["v"]),
-            (Action::Findings, &["f"]),
-            (Action::LessonNext, &["]"]),
-            (Action::LessonBack, &["["]),
-            (Action::LessonHint, &["H"]),
-            (Action::WhatCan, &["p"]),
-        ];
-        let mut bindings = Vec::new();
-        for (action, keys) in defaults {
-            for key in *keys {
-                bindings.push((KeyCombo::parse(key).expect("default keys parse"), *action));
-            }
-        }
-        Keymap { bindings }
+fn defaults(mode: Mode) -> &'static [(Action, &'static [&'static str])] {
+    use Action::*;
+    match mode {
+        Mode::Normal => &[
+            (Quit, &["q", "ctrl-c"]),
+            (Help, &["?"]),
+            (NextPane, &["tab"]),
+            (PreviousPane, &["shift-tab"]),
+            (Up, &["k", "up"]),
+            (Down, &["j", "down"]),
+            (PageUp, &["pgup", "ctrl-b"]),
+            (PageDown, &["pgdown", "ctrl-f"]),
+            (Top, &["g", "home"]),
+            (Bottom, &["G", "end"]),
+            (Open, &["enter", "l", "right"]),
+            (Back, &["esc", "h", "left"]),
+            (Filter, &["/"]),
+            (Command, &[":"]),
+            (RawJson, &["y"]),
+            (CopyArn, &["c"]),
+            (Inspect, &["i"]),
+            (WhoCan, &["w"]),
+            (JumpToStatement, &["o"]),
+            (Users, &["1"]),
+            (Groups, &["2"]),
+            (Roles, &["3"]),
+            (Policies, &["4"]),
+            (RootUser, &["5"]),
+            (IdentityPools, &["6"]),
+            (UserPools, &["7"]),
+            (ResourcePolicies, &["8"]),
+            (OrganizationPolicies, &["9"]),
+            (Edit, &["e"]),
+            (New, &["n"]),
+            (Delete, &["d"]),
+            (Rename, &["r"]),
+            (CloneUser, &["C"]),
+            (Attach, &["a"]),
+            (Detach, &["x"]),
+            (Membership, &["m"]),
+            (Boundary, &["b"]),
+            (AccessKeys, &["K"]),
+            (Undo, &["u"]),
+            (Redo, &["ctrl-r"]),
+            (Save, &["ctrl-s"]),
+            (Versions, &["v"]),
+            (Findings, &["f"]),
+            (LessonNext, &["]"]),
+            (LessonBack, &["["]),
+            (LessonHint, &["H"]),
+            (WhatCan, &["p"]),
+        ],
+        Mode::Popup => &[
+            (Accept, &["enter"]),
+            (Cancel, &["esc"]),
+            (Yes, &["y"]),
+            (No, &["n"]),
+            (Up, &["k", "up"]),
+            (Down, &["j", "down"]),
+            (PageUp, &["pgup", "ctrl-b"]),
+            (PageDown, &["pgdown", "ctrl-f", "space"]),
+            (Top, &["g", "home"]),
+            (Bottom, &["G", "end"]),
+            (InspectFlip, &["i"]),
+            (MakeDefault, &["d"]),
+            (Save, &["w", "ctrl-s"]),
+            (Help, &["?"]),
+            (Quit, &["q", "ctrl-c"]),
+        ],
+        Mode::Input => &[
+            (Submit, &["enter"]),
+            (Cancel, &["esc"]),
+            (Complete, &["tab"]),
+            (Up, &["up"]),
+            (Down, &["down"]),
+            (PageUp, &["pgup"]),
+            (PageDown, &["pgdown"]),
+            (Left, &["left"]),
+            (Right, &["right"]),
+            (Home, &["home", "ctrl-a"]),
+            (End, &["end", "ctrl-e"]),
+            (DeleteBack, &["backspace", "ctrl-h"]),
+            (DeleteForward, &["delete", "ctrl-d"]),
+            (DeleteWord, &["ctrl-w"]),
+            (ClearLine, &["ctrl-u"]),
+            (Quit, &["ctrl-c"]),
+        ],
+        Mode::Editor => &[
+            (Save, &["ctrl-s"]),
+            (Cancel, &["esc"]),
+            (Complete, &["tab"]),
+            (Format, &["ctrl-f"]),
+            (Snippet, &["ctrl-n"]),
+            (NextProblem, &["ctrl-g", "f8"]),
+            (Newline, &["enter"]),
+            (Up, &["up", "ctrl-p"]),
+            (Down, &["down"]),
+            (Left, &["left"]),
+            (Right, &["right"]),
+            (WordLeft, &["ctrl-left", "alt-b"]),
+            (WordRight, &["ctrl-right", "alt-f"]),
+            (Home, &["home", "ctrl-a"]),
+            (End, &["end", "ctrl-e"]),
+            (Top, &["ctrl-home", "alt-<"]),
+            (Bottom, &["ctrl-end", "alt->"]),
+            (PageUp, &["pgup", "alt-v"]),
+            (PageDown, &["pgdown", "ctrl-v"]),
+            (DeleteBack, &["backspace", "ctrl-h"]),
+            (DeleteForward, &["delete", "ctrl-d"]),
+            (DeleteWord, &["ctrl-w", "alt-backspace"]),
+            (DeleteToEnd, &["ctrl-k"]),
+            (Undo, &["ctrl-z", "ctrl-u"]),
+            (Redo, &["ctrl-y", "ctrl-r"]),
+            (Quit, &["ctrl-c"]),
+        ],
     }
 }
 
 impl Keymap {
+    pub fn default_for(mode: Mode) -> Keymap {
+        let mut bindings = Vec::new();
+        for (action, keys) in defaults(mode) {
+            for key in *keys {
+                bindings.push((KeyCombo::parse(key).expect("default keys parse"), action.clone()));
+            }
+        }
+        Keymap { mode, bindings }
+    }
+
     /// The defaults with the user's bindings merged over them: an action the
     /// user binds keeps only the user's keys. Two actions on one key is an error.
-    pub fn with_overrides(overrides: &[(Action, Vec<String>)]) -> Result<Keymap, String> {
-        let mut keymap = Keymap::default();
+    pub fn with_overrides(mode: Mode, overrides: &[(Action, Vec<String>)]) -> Result<Keymap, String> {
+        let mut keymap = Keymap::default_for(mode);
+        let table = mode.table();
         for (action, keys) in overrides {
+            let name = action.name().unwrap_or_default();
             keymap.bindings.retain(|(_, a)| a != action);
             for key in keys {
-                let combo = KeyCombo::parse(key).map_err(|e| format!("[keys] {}: {e}", action.name()))?;
-                keymap.bindings.push((combo, *action));
+                let combo = KeyCombo::parse(key).map_err(|e| format!("[{table}] {name}: {e}"))?;
+                keymap.bindings.push((combo, action.clone()));
             }
         }
         let mut problems = Vec::new();
         for (i, (key, action)) in keymap.bindings.iter().enumerate() {
             if let Some((_, other)) = keymap.bindings[..i].iter().find(|(k, a)| k == key && a != action) {
                 problems.push(format!(
-                    "`{key}` is bound to both {} and {}",
-                    other.name(),
-                    action.name()
+                    "`{key}` is bound to both {} and {} in [{table}]",
+                    other.name().unwrap_or_default(),
+                    action.name().unwrap_or_default()
                 ));
             }
         }
@@ -368,34 +281,111 @@ impl Keymap {
             Ok(keymap)
         } else {
             Err(format!(
-                "{}; give one of them another key in [keys]",
+                "{}; give one of them another key in [{table}]",
                 problems.join("; ")
             ))
         }
     }
 
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The action of a key; in modes that take text, an unbound character
+    /// is typed.
     pub fn action(&self, event: &KeyEvent) -> Option<Action> {
         let combo = KeyCombo::from_event(event);
-        self.bindings.iter().find(|(k, _)| *k == combo).map(|(_, a)| *a)
+        if let Some((_, action)) = self.bindings.iter().find(|(k, _)| *k == combo) {
+            return Some(action.clone());
+        }
+        match combo {
+            KeyCombo {
+                code: KeyCode::Char(c),
+                ctrl: false,
+                alt: false,
+            } if self.mode.takes_text() => Some(Action::Insert(c)),
+            _ => None,
+        }
     }
 
     /// The keys of an action, as shown in help and hints.
-    pub fn keys(&self, action: Action) -> Vec<String> {
+    pub fn keys(&self, action: &Action) -> Vec<String> {
         self.bindings
             .iter()
-            .filter(|(_, a)| *a == action)
+            .filter(|(_, a)| a == action)
             .map(|(k, _)| k.to_string())
             .collect()
     }
 
     /// `keys` joined, or a note that the action has no key.
-    pub fn label(&self, action: Action) -> String {
+    pub fn label(&self, action: &Action) -> String {
         let keys = self.keys(action);
         if keys.is_empty() {
             "unbound".to_owned()
         } else {
             keys.join("/")
         }
+    }
+}
+
+/// The user's bindings of one mode: each action with its keys.
+pub type Bindings = Vec<(Action, Vec<String>)>;
+
+/// The key maps of every mode.
+#[derive(Debug, Clone)]
+pub struct Keymaps {
+    maps: Vec<Keymap>,
+}
+
+impl Default for Keymaps {
+    fn default() -> Keymaps {
+        Keymaps {
+            maps: Mode::ALL.iter().map(|m| Keymap::default_for(*m)).collect(),
+        }
+    }
+}
+
+impl Keymaps {
+    /// The user's bindings, mode by mode, merged over the defaults.
+    pub fn with_overrides(overrides: &[(Mode, Bindings)]) -> Result<Keymaps, String> {
+        let mut maps = Vec::new();
+        for mode in Mode::ALL {
+            let mine: &[(Action, Vec<String>)] = overrides
+                .iter()
+                .find(|(m, _)| *m == mode)
+                .map_or(&[], |(_, o)| o.as_slice());
+            maps.push(Keymap::with_overrides(mode, mine)?);
+        }
+        Ok(Keymaps { maps })
+    }
+
+    pub fn get(&self, mode: Mode) -> &Keymap {
+        self.maps.iter().find(|m| m.mode == mode).expect("a map for every mode")
+    }
+
+    pub fn action(&self, mode: Mode, event: &KeyEvent) -> Option<Action> {
+        self.get(mode).action(event)
+    }
+
+    pub fn label(&self, mode: Mode, action: &Action) -> String {
+        self.get(mode).label(action)
+    }
+
+    /// The first key of an action, for hints where one is enough.
+    pub fn first(&self, mode: Mode, action: &Action) -> String {
+        self.get(mode)
+            .keys(action)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "unbound".to_owned())
+    }
+
+    /// An action by the name `config.toml` gives it, among a mode's actions.
+    pub fn named(mode: Mode, name: &str) -> Option<Action> {
+        bindable(mode)
+            .iter()
+            .find(|a| a.name().as_deref() == Some(name))
+            .cloned()
     }
 }
 
@@ -409,53 +399,94 @@ mod tests {
 
     #[test]
     fn defaults_map_the_k9s_keys() {
-        let k = Keymap::default();
+        let k = Keymaps::default();
+        let normal = |code, m| k.action(Mode::Normal, &key(code, m));
+        assert_eq!(normal(KeyCode::Char('j'), KeyModifiers::NONE), Some(Action::Down));
+        assert_eq!(normal(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Bottom));
+        assert_eq!(normal(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::Quit));
         assert_eq!(
-            k.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
-            Some(Action::Down)
-        );
-        assert_eq!(
-            k.action(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
-            Some(Action::Bottom)
-        );
-        assert_eq!(
-            k.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
-        assert_eq!(
-            k.action(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            normal(KeyCode::BackTab, KeyModifiers::SHIFT),
             Some(Action::PreviousPane)
         );
-        assert_eq!(
-            k.action(&key(KeyCode::Char('3'), KeyModifiers::NONE)),
-            Some(Action::Roles)
-        );
+        assert_eq!(normal(KeyCode::Char('3'), KeyModifiers::NONE), Some(Action::Roles));
+        assert_eq!(normal(KeyCode::Char('z'), KeyModifiers::NONE), None);
     }
 
     #[test]
-    fn user_bindings_replace_the_defaults_of_their_action() {
-        let k = Keymap::with_overrides(&[(Action::Quit, vec!["Z".into()])]).unwrap();
-        assert_eq!(
-            k.action(&key(KeyCode::Char('Z'), KeyModifiers::NONE)),
-            Some(Action::Quit)
-        );
-        assert_eq!(k.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        assert_eq!(k.label(Action::Quit), "Z");
+    fn modes_that_take_text_type_unbound_characters() {
+        let k = Keymaps::default();
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(k.action(Mode::Input, &j), Some(Action::Insert('j')));
+        assert_eq!(k.action(Mode::Editor, &j), Some(Action::Insert('j')));
+        assert_eq!(k.action(Mode::Popup, &j), Some(Action::Down));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for mode in Mode::ALL {
+            assert_eq!(
+                k.action(mode, &ctrl_c),
+                Some(Action::Quit),
+                "{mode:?}: ctrl-c is a way out everywhere"
+            );
+        }
     }
 
     #[test]
-    fn a_key_bound_to_two_actions_is_an_error_naming_both() {
-        let err = Keymap::with_overrides(&[(Action::Quit, vec!["j".into()])]).unwrap_err();
+    fn user_bindings_replace_the_defaults_of_their_action_in_their_mode() {
+        let k = Keymaps::with_overrides(&[
+            (Mode::Normal, vec![(Action::Quit, vec!["Z".into()])]),
+            (Mode::Popup, vec![(Action::Accept, vec!["o".into()])]),
+        ])
+        .unwrap();
+        let z = key(KeyCode::Char('Z'), KeyModifiers::NONE);
+        assert_eq!(k.action(Mode::Normal, &z), Some(Action::Quit));
+        assert_eq!(
+            k.action(Mode::Normal, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(k.label(Mode::Normal, &Action::Quit), "Z");
+        assert_eq!(
+            k.label(Mode::Popup, &Action::Quit),
+            "q/ctrl-c",
+            "other modes keep theirs"
+        );
+        assert_eq!(
+            k.action(Mode::Popup, &key(KeyCode::Char('o'), KeyModifiers::NONE)),
+            Some(Action::Accept)
+        );
+        assert_eq!(k.action(Mode::Popup, &key(KeyCode::Enter, KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn a_key_bound_to_two_actions_in_one_mode_is_an_error_naming_both() {
+        let err = Keymaps::with_overrides(&[(Mode::Normal, vec![(Action::Quit, vec!["j".into()])])]).unwrap_err();
         assert!(err.contains("`j` is bound to both"), "{err}");
         assert!(err.contains("quit") && err.contains("down"), "{err}");
-        let err = Keymap::with_overrides(&[(Action::Quit, vec!["ctrl-nonsense".into()])]).unwrap_err();
-        assert!(err.contains("is not a key"), "{err}");
+        // space is page-down in boxes: accept cannot have it too
+        let err = Keymaps::with_overrides(&[(Mode::Popup, vec![(Action::Accept, vec!["space".into()])])]).unwrap_err();
+        assert!(err.contains("[keys.popup]"), "{err}");
+        let err = Keymaps::with_overrides(&[(Mode::Editor, vec![(Action::Format, vec!["ctrl-nonsense".into()])])])
+            .unwrap_err();
+        assert!(
+            err.contains("is not a key") && err.contains("[keys.editor] format"),
+            "{err}"
+        );
     }
 
     #[test]
     fn keys_print_as_they_are_written() {
-        for text in ["q", "ctrl-c", "shift-tab", "enter", "pgdown", "G", "f5"] {
+        for text in [
+            "q",
+            "ctrl-c",
+            "shift-tab",
+            "enter",
+            "pgdown",
+            "G",
+            "f5",
+            "ctrl-z",
+            "alt-b",
+            "delete",
+        ] {
             assert_eq!(KeyCombo::parse(text).unwrap().to_string(), text);
         }
+        assert_eq!(KeyCombo::parse("ctrl--").unwrap().code, KeyCode::Char('-'));
     }
 }

@@ -1,34 +1,56 @@
-//! The explorer: a full-screen terminal UI over the core (ratatui on
-//! crossterm). The terminal is always given back as it was found — on quit,
-//! on error, on panic and on a signal that ends the process.
+//! The explorer: a full-screen terminal UI over a [`Session`](crate::session::Session)
+//! (ratatui on crossterm). The terminal is always given back as it was
+//! found — on quit, on error, on panic and on a signal that ends the process.
+//!
+//! The parts: [`app`] keeps them together and routes actions; each pane and
+//! popup is a [`component::Component`] in its own file; [`action`] is the
+//! one vocabulary and [`keymap`] turns keys into it, per mode; [`driver`]
+//! runs the loop over the terminal or over a script.
 
+pub mod action;
 pub mod app;
+pub mod ask;
+pub mod changes;
+pub mod command;
+pub mod component;
 pub mod config;
 pub mod detail;
-pub mod draw;
+pub mod driver;
 pub mod edit;
 pub mod editor;
 pub mod findings;
 pub mod input;
 pub mod inspector;
 pub mod keymap;
+pub mod layout;
 pub mod lesson;
+pub mod lesson_pane;
+pub mod lessons;
+pub mod list;
+pub mod pages;
+pub mod paint;
+pub mod popup;
 pub mod sections;
+pub mod suggest;
 pub mod svg;
 pub mod text;
 pub mod theme;
+pub mod who_can;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event};
 use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
 
 pub use app::App;
 use config::Settings;
+use driver::{Driver, Poll};
 
 /// Give the terminal back: leave the alternate screen, stop mouse reporting,
 /// leave raw mode, show the cursor. Safe to call more than once.
@@ -57,7 +79,7 @@ impl Drop for TerminalGuard {
 /// Signals that end the explorer from outside: `kill`, the terminal closing
 /// (SIGHUP), SIGINT sent by another process (in raw mode ctrl-c is a key,
 /// not a signal), SIGQUIT. Each is noted, the terminal is given back, and
-/// then the signal takes its usual course; unsaved changes stay in the
+/// then the signal takes its usual course; unsaved work stays in the
 /// journal for the next start.
 #[cfg(unix)]
 const ENDING_SIGNALS: [i32; 4] = [
@@ -105,12 +127,55 @@ impl Drop for Signals {
     }
 }
 
-/// Run the explorer on a loaded account until the user quits or a signal
-/// ends it; in the second case the terminal is given back and the process
-/// ends as the signal would have ended it.
+/// The real terminal as the loop's driver; it stops the loop when a signal comes.
+struct TerminalDriver<'a> {
+    terminal: Terminal<CrosstermBackend<std::io::Stdout>>,
+    signals: &'a Signals,
+}
+
+impl Driver for TerminalDriver<'_> {
+    fn poll(&mut self, timeout: Duration) -> std::io::Result<Poll> {
+        Ok(if crossterm::event::poll(timeout)? {
+            Poll::Ready
+        } else {
+            Poll::Idle
+        })
+    }
+
+    fn read(&mut self) -> std::io::Result<Event> {
+        crossterm::event::read()
+    }
+
+    fn draw(&mut self, app: &App) -> std::io::Result<()> {
+        self.terminal.draw(|frame| app.draw(frame)).map(|_| ())
+    }
+
+    fn size(&self) -> std::io::Result<Rect> {
+        let size = self.terminal.size()?;
+        Ok(Rect::new(0, 0, size.width, size.height))
+    }
+
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    fn emit(&mut self, escape: &str) -> std::io::Result<()> {
+        let mut out = std::io::stdout();
+        out.write_all(escape.as_bytes())?;
+        out.flush()
+    }
+
+    fn stopped(&self) -> bool {
+        self.signals.caught().is_some()
+    }
+}
+
+/// Run the explorer until the user quits or a signal ends it; in the
+/// second case the terminal is given back and the process ends as the
+/// signal would have ended it.
 pub fn run(app: App) -> std::io::Result<()> {
     let signals = Signals::watch()?;
-    let result = run_loop(app, &signals);
+    let result = run_terminal(app, &signals);
     if let Some(signal) = signals.caught() {
         restore_terminal();
         drop(signals);
@@ -119,7 +184,7 @@ pub fn run(app: App) -> std::io::Result<()> {
     result
 }
 
-fn run_loop(mut app: App, signals: &Signals) -> std::io::Result<()> {
+fn run_terminal(mut app: App, signals: &Signals) -> std::io::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(std::io::Error::other(
             "the explorer needs a terminal; in scripts use `iamscope summary`, `explain` or `who-can`",
@@ -135,43 +200,13 @@ fn run_loop(mut app: App, signals: &Signals) -> std::io::Result<()> {
     let _guard = TerminalGuard;
     let mut out = std::io::stdout();
     execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
-    if app.settings.mouse {
+    if app.uses_mouse() {
         execute!(out, EnableMouseCapture)?;
     }
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;
-    loop {
-        terminal.draw(|frame| draw::draw(frame, &mut app))?;
-        if !app.outbox.is_empty() {
-            let mut out = std::io::stdout();
-            for sequence in app.outbox.drain(..) {
-                out.write_all(sequence.as_bytes())?;
-            }
-            out.flush()?;
-        }
-        if app.quit || signals.caught().is_some() {
-            break;
-        }
-        // Redraw often while background work reports progress; look for
-        // signals a few times a second.
-        let wait = if app.busy() {
-            Duration::from_millis(80)
-        } else {
-            Duration::from_millis(250)
-        };
-        if crossterm::event::poll(wait)? {
-            let event = crossterm::event::read()?;
-            app.status = None;
-            app.handle_event(&event);
-            // Drain what is queued so fast typing does not lag behind.
-            while crossterm::event::poll(Duration::ZERO)? {
-                let event = crossterm::event::read()?;
-                app.handle_event(&event);
-            }
-        }
-        app.tick();
-    }
-    Ok(())
+    let mut driver = TerminalDriver { terminal, signals };
+    driver::run(&mut app, &mut driver)
 }
 
 /// Load the settings file, from the config directory `iamscope info` names.

@@ -3,12 +3,15 @@
 
 use jiff::Timestamp;
 
+use serde::{Deserialize, Serialize};
+
 use crate::eval::PrincipalSpec;
-use crate::model::{Holder, Model, PolicyOrigin};
+use crate::model::{EntityRef, Holder, Model, PolicyOrigin};
 use crate::policy::PrincipalKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Section {
+    #[default]
     Users,
     Groups,
     Roles,
@@ -47,6 +50,38 @@ impl Section {
         }
     }
 
+    /// A section by the name lessons and commands use: `users`, `org`, …
+    pub fn named(name: &str) -> Option<Section> {
+        Some(match name {
+            "users" => Section::Users,
+            "groups" => Section::Groups,
+            "roles" => Section::Roles,
+            "policies" => Section::Policies,
+            "root" => Section::Root,
+            "pools" => Section::IdentityPools,
+            "userpools" => Section::UserPools,
+            "resources" => Section::ResourcePolicies,
+            "org" => Section::OrgPolicies,
+            _ => return None,
+        })
+    }
+
+    /// The list that has a row for this entity, if one has.
+    pub fn of(entity: &EntityRef) -> Option<Section> {
+        Some(match entity {
+            EntityRef::Root => Section::Root,
+            EntityRef::User { .. } => Section::Users,
+            EntityRef::Group { .. } => Section::Groups,
+            EntityRef::Role { .. } => Section::Roles,
+            EntityRef::ManagedPolicy { version: None, .. } => Section::Policies,
+            EntityRef::IdentityPool { .. } => Section::IdentityPools,
+            EntityRef::UserPool { .. } => Section::UserPools,
+            EntityRef::ResourcePolicy { .. } => Section::ResourcePolicies,
+            EntityRef::Scp { .. } | EntityRef::Rcp { .. } => Section::OrgPolicies,
+            _ => return None,
+        })
+    }
+
     pub fn position(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
@@ -66,114 +101,131 @@ impl Section {
     }
 }
 
-/// Something the explorer can show: a list row, a link, a breadcrumb.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Something the explorer can show: a list row, a link, a breadcrumb, a
+/// page. Anything in the account is named by an [`EntityRef`] (by name or
+/// ARN, never by position); pages that only look at the account have their
+/// own variants.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Target {
-    Root,
-    User(String),
-    Group(String),
-    Role(String),
-    /// A managed policy, by ARN.
-    Policy(String),
-    /// A managed policy's document, optionally a particular version.
-    PolicyDocument {
-        arn: String,
-        version: Option<String>,
-    },
-    Inline {
-        holder: Holder,
-        name: String,
-    },
-    Trust(String),
-    IdentityPool(String),
-    UserPool(String),
-    ResourcePolicy(usize),
-    Scp(usize),
-    Rcp(usize),
+    Entity(EntityRef),
     /// What a principal (as `user/NAME`, `role/NAME`, `root`, …) can do,
     /// and how it could become an administrator.
     Permissions(String),
 }
 
+impl From<EntityRef> for Target {
+    fn from(entity: EntityRef) -> Target {
+        Target::Entity(entity)
+    }
+}
+
 impl Target {
+    pub fn user(name: impl Into<String>) -> Target {
+        Target::Entity(EntityRef::user(name))
+    }
+
+    pub fn group(name: impl Into<String>) -> Target {
+        Target::Entity(EntityRef::group(name))
+    }
+
+    pub fn role(name: impl Into<String>) -> Target {
+        Target::Entity(EntityRef::role(name))
+    }
+
+    pub fn policy(arn: impl Into<String>) -> Target {
+        Target::Entity(EntityRef::managed_policy(arn))
+    }
+
+    pub fn entity(&self) -> Option<&EntityRef> {
+        match self {
+            Target::Entity(e) => Some(e),
+            Target::Permissions(_) => None,
+        }
+    }
+
     /// A short name for breadcrumbs.
     pub fn label(&self, model: &Model) -> String {
         let a = model.account();
+        let policy_name = |arn: &str| model.policy(arn).map_or_else(|| arn.to_owned(), |p| p.name.clone());
         match self {
-            Target::Root => "root user".to_owned(),
-            Target::User(n) => format!("user {n}"),
-            Target::Group(n) => format!("group {n}"),
-            Target::Role(n) => format!("role {n}"),
-            Target::Policy(arn) => model.policy(arn).map_or_else(|| arn.clone(), |p| p.name.clone()),
-            Target::PolicyDocument { arn, version } => {
-                let name = model.policy(arn).map_or_else(|| arn.clone(), |p| p.name.clone());
-                match version {
-                    Some(v) => format!("{name} {v}"),
-                    None => format!("{name} document"),
-                }
-            }
-            Target::Inline { name, .. } => format!("{name} (inline)"),
-            Target::Trust(role) => format!("trust policy of {role}"),
-            Target::IdentityPool(id) => model.identity_pool(id).map_or_else(|| id.clone(), |p| p.name.clone()),
-            Target::UserPool(id) => a
-                .user_pools
-                .iter()
-                .find(|p| &p.id == id)
-                .map_or_else(|| id.clone(), |p| p.name.clone()),
-            Target::ResourcePolicy(i) => a
-                .resource_policies
-                .get(*i)
-                .map_or_else(String::new, |p| p.resource_arn.clone()),
-            Target::Scp(i) => a
-                .service_control_policies
-                .get(*i)
-                .map_or_else(String::new, |p| p.name.clone()),
-            Target::Rcp(i) => a
-                .resource_control_policies
-                .get(*i)
-                .map_or_else(String::new, |p| p.name.clone()),
             Target::Permissions(p) => format!("what {p} can do"),
+            Target::Entity(e) => match e {
+                EntityRef::Root => "root user".to_owned(),
+                EntityRef::User { name } => format!("user {name}"),
+                EntityRef::Group { name } => format!("group {name}"),
+                EntityRef::Role { name } => format!("role {name}"),
+                EntityRef::ManagedPolicy { arn, version: None } => policy_name(arn),
+                EntityRef::ManagedPolicy { arn, version: Some(v) } => format!("{} {v}", policy_name(arn)),
+                EntityRef::InlinePolicy { name, .. } => format!("{name} (inline)"),
+                EntityRef::TrustPolicy { role } => format!("trust policy of {role}"),
+                EntityRef::IdentityPool { id } => {
+                    model.identity_pool(id).map_or_else(|| id.clone(), |p| p.name.clone())
+                }
+                EntityRef::UserPool { id } => a
+                    .user_pools
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map_or_else(|| id.clone(), |p| p.name.clone()),
+                EntityRef::ResourcePolicy { resource_arn } => resource_arn.clone(),
+                EntityRef::Scp { name, .. } | EntityRef::Rcp { name, .. } => name.clone(),
+            },
         }
     }
 
     pub fn arn(&self, model: &Model) -> Option<String> {
         let a = model.account();
-        match self {
-            Target::Root => Some(a.root_arn()),
-            Target::User(n) => model.user(n).map(|u| u.arn.to_string()),
-            Target::Group(n) => model.group(n).map(|g| g.arn.to_string()),
-            Target::Role(n) | Target::Trust(n) => model.role(n).map(|r| r.arn.to_string()),
-            Target::Policy(arn) | Target::PolicyDocument { arn, .. } => Some(arn.clone()),
-            Target::UserPool(id) => a.user_pools.iter().find(|p| &p.id == id).and_then(|p| p.arn.clone()),
-            Target::ResourcePolicy(i) => a.resource_policies.get(*i).map(|p| p.resource_arn.clone()),
-            Target::IdentityPool(id) => Some(format!(
+        let Target::Entity(e) = self else {
+            return None;
+        };
+        match e {
+            EntityRef::Root => Some(a.root_arn()),
+            EntityRef::User { name } => model.user(name).map(|u| u.arn.to_string()),
+            EntityRef::Group { name } => model.group(name).map(|g| g.arn.to_string()),
+            EntityRef::Role { name } | EntityRef::TrustPolicy { role: name } => {
+                model.role(name).map(|r| r.arn.to_string())
+            }
+            EntityRef::ManagedPolicy { arn, .. } => Some(arn.clone()),
+            EntityRef::UserPool { id } => a.user_pools.iter().find(|p| &p.id == id).and_then(|p| p.arn.clone()),
+            EntityRef::ResourcePolicy { resource_arn } => Some(resource_arn.clone()),
+            EntityRef::IdentityPool { id } => Some(format!(
                 "arn:{}:cognito-identity:{}:{}:identitypool/{id}",
                 a.partition,
                 id.split(':').next().unwrap_or_default(),
                 a.id
             )),
-            Target::Inline { holder, .. } => match holder {
+            EntityRef::InlinePolicy { holder, .. } => match holder {
                 Holder::User(n) => model.user(n).map(|u| u.arn.to_string()),
                 Holder::Group(n) => model.group(n).map(|g| g.arn.to_string()),
                 Holder::Role(n) => model.role(n).map(|r| r.arn.to_string()),
             },
-            Target::Scp(_) | Target::Rcp(_) | Target::Permissions(_) => None,
+            EntityRef::Scp { .. } | EntityRef::Rcp { .. } => None,
         }
     }
 
     /// The principal a request would name for this target, if it is one.
     pub fn principal(&self) -> Option<PrincipalSpec> {
-        match self {
-            Target::Root => Some(PrincipalSpec::Root),
-            Target::User(n) => Some(PrincipalSpec::User(n.clone())),
-            Target::Role(n) => Some(PrincipalSpec::Role {
-                name: n.clone(),
+        match self.entity()? {
+            EntityRef::Root => Some(PrincipalSpec::Root),
+            EntityRef::User { name } => Some(PrincipalSpec::User(name.clone())),
+            EntityRef::Role { name } => Some(PrincipalSpec::Role {
+                name: name.clone(),
                 session: None,
             }),
-            Target::IdentityPool(id) => Some(PrincipalSpec::IdentityPool {
+            EntityRef::IdentityPool { id } => Some(PrincipalSpec::IdentityPool {
                 id: id.clone(),
                 authenticated: false,
             }),
+            _ => None,
+        }
+    }
+
+    /// The user, group or role that holds policies, if it is one.
+    pub fn holder(&self) -> Option<Holder> {
+        match self.entity()? {
+            EntityRef::User { name } => Some(Holder::User(name.clone())),
+            EntityRef::Group { name } => Some(Holder::Group(name.clone())),
+            EntityRef::Role { name } => Some(Holder::Role(name.clone())),
             _ => None,
         }
     }
@@ -235,7 +287,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
                     })
                     .map_or_else(|| "—".to_owned(), day);
                 row(
-                    Target::User(u.name.clone()),
+                    Target::user(&u.name),
                     vec![
                         u.name.clone(),
                         if u.groups.is_empty() {
@@ -258,7 +310,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
             .enumerate()
             .map(|(i, g)| {
                 row(
-                    Target::Group(g.name.clone()),
+                    Target::group(&g.name),
                     vec![
                         g.name.clone(),
                         index.members_of(i).len().to_string(),
@@ -276,7 +328,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
                     name.push_str(" (service-linked)");
                 }
                 row(
-                    Target::Role(r.name.clone()),
+                    Target::role(&r.name),
                     vec![
                         name,
                         trusted_principals(r.trust_policy.as_ref()),
@@ -297,7 +349,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
                     (_, false) => "customer managed",
                 };
                 row(
-                    Target::Policy(p.arn.to_string()),
+                    Target::policy(p.arn.to_string()),
                     vec![
                         p.name.clone(),
                         kind.to_owned(),
@@ -311,7 +363,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
         Section::Root => {
             let c = a.root.credentials.as_ref();
             vec![row(
-                Target::Root,
+                Target::Entity(EntityRef::Root),
                 vec![
                     "root user".to_owned(),
                     c.map_or_else(unknown, |c| if c.mfa_active { "yes" } else { "NO" }.to_owned()),
@@ -331,7 +383,7 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
                         .to_owned()
                 };
                 row(
-                    Target::IdentityPool(p.id.clone()),
+                    Target::Entity(EntityRef::IdentityPool { id: p.id.clone() }),
                     vec![
                         p.name.clone(),
                         if p.allow_unauthenticated { "allowed" } else { "no" }.to_owned(),
@@ -344,29 +396,41 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
         Section::UserPools => a
             .user_pools
             .iter()
-            .map(|p| row(Target::UserPool(p.id.clone()), vec![p.name.clone(), p.id.clone()]))
+            .map(|p| {
+                row(
+                    Target::Entity(EntityRef::UserPool { id: p.id.clone() }),
+                    vec![p.name.clone(), p.id.clone()],
+                )
+            })
             .collect(),
         Section::ResourcePolicies => a
             .resource_policies
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
+            .map(|p| {
                 row(
-                    Target::ResourcePolicy(i),
+                    Target::Entity(EntityRef::ResourcePolicy {
+                        resource_arn: p.resource_arn.clone(),
+                    }),
                     vec![p.resource_arn.clone(), p.policy.parsed().statements().len().to_string()],
                 )
             })
             .collect(),
         Section::OrgPolicies => {
-            let scps = a.service_control_policies.iter().enumerate().map(|(i, p)| {
+            let scps = a.service_control_policies.iter().map(|p| {
                 row(
-                    Target::Scp(i),
+                    Target::Entity(EntityRef::Scp {
+                        name: p.name.clone(),
+                        target: p.target.as_str().map(str::to_owned),
+                    }),
                     vec![p.name.clone(), "SCP".to_owned(), p.target.describe()],
                 )
             });
-            let rcps = a.resource_control_policies.iter().enumerate().map(|(i, p)| {
+            let rcps = a.resource_control_policies.iter().map(|p| {
                 row(
-                    Target::Rcp(i),
+                    Target::Entity(EntityRef::Rcp {
+                        name: p.name.clone(),
+                        target: p.target.as_str().map(str::to_owned),
+                    }),
                     vec![p.name.clone(), "RCP".to_owned(), p.target.describe()],
                 )
             });

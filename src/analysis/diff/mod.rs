@@ -58,6 +58,17 @@ pub struct DiffOptions {
     pub escalation: bool,
 }
 
+impl DiffOptions {
+    /// What each whole-account question of the diff carries.
+    fn analysis(&self) -> super::AnalysisOptions {
+        super::AnalysisOptions {
+            context: self.context.clone(),
+            now: self.now,
+            max_depth: self.max_depth,
+        }
+    }
+}
+
 /// One access level of one service, before and after.
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelChange {
@@ -300,10 +311,9 @@ fn snapshot(
         spec,
         &WhatCanOptions {
             context: options.context.clone(),
-            now: Some(options.now),
             every_allowed: true,
             services,
-            ..WhatCanOptions::default()
+            ..WhatCanOptions::at(options.now)
         },
     )
     .map_err(|e| format!("{spec}: {e}"))?;
@@ -447,7 +457,7 @@ fn principal_exists(model: &Model, spec: &PrincipalSpec) -> bool {
 
 /// The principals of the account allowed `action` on `resource`.
 fn allowed(model: &Model, action: &str, resource: &str, options: &DiffOptions) -> BTreeSet<String> {
-    super::who_can::who_can(model, action, resource, &options.context, &|| false)
+    super::who_can::who_can(model, action, resource, &options.analysis(), &super::Progress::new())
         .allowed
         .into_iter()
         .map(|a| a.principal)
@@ -743,8 +753,8 @@ fn paths_of(
 /// cores (each worker keeps its own analyzers and what they learn).
 fn search(old: &Model, new: &Model, specs: &[PrincipalSpec], options: &DiffOptions) -> Vec<Searched> {
     in_chunks(specs, &|chunk: &[PrincipalSpec]| {
-        let mut before = Analyzer::new(old, &options.context, options.max_depth);
-        let mut after = Analyzer::new(new, &options.context, options.max_depth);
+        let mut before = Analyzer::new(old, &options.analysis());
+        let mut after = Analyzer::new(new, &options.analysis());
         chunk
             .iter()
             .map(|spec| {
@@ -817,8 +827,8 @@ fn escalation_changes(
     }
     // Who can now assume an administrator role has the assume-role path to it
     // (and who no longer can, loses it).
-    let mut before = Analyzer::new(old, &options.context, options.max_depth);
-    let mut after = Analyzer::new(new, &options.context, options.max_depth);
+    let mut before = Analyzer::new(old, &options.analysis());
+    let mut after = Analyzer::new(new, &options.analysis());
     let chain = super::patterns::pattern("assume-role-chain");
     for t in trust.iter_mut() {
         let Ok(role) = PrincipalSpec::parse(&t.role) else {

@@ -20,6 +20,7 @@ mod account;
 mod actions;
 mod conditions;
 mod elements;
+mod federation;
 mod overlap;
 #[cfg(test)]
 mod tests;
@@ -378,6 +379,32 @@ pub const CHECKS: &[Check] = &[
         Severity::Warning,
         "an Allow that a Deny fully overrides",
     ),
+    // Trust policies for identity providers.
+    check(
+        "oidc-trust-unscoped",
+        Severity::Warning,
+        "an OIDC or web identity provider trusted without a condition on audience or subject",
+    ),
+    check(
+        "github-trust-any-repository",
+        Severity::Warning,
+        "GitHub Actions trusted without a sub condition: any repository on GitHub",
+    ),
+    check(
+        "github-sub-wildcard-owner",
+        Severity::Warning,
+        "a GitHub sub pattern with a wildcard in the owner part",
+    ),
+    check(
+        "saml-trust-without-aud",
+        Severity::Warning,
+        "a SAML provider trusted without a SAML:aud condition",
+    ),
+    check(
+        "cognito-trust-without-aud",
+        Severity::Warning,
+        "Cognito trusted without a cognito-identity.amazonaws.com:aud condition",
+    ),
 ];
 
 /// Lint a policy's text as the given kind.
@@ -449,6 +476,7 @@ impl Lint<'_> {
             elements::check_statement(self, statement, &path);
             actions::check_statement(self, statement, &path);
             conditions::check_statement(self, statement, &path);
+            federation::check_statement(self, statement, &path);
         }
         overlap::check_policy(self);
     }
@@ -504,12 +532,24 @@ fn in_list(text: &str, span: Span) -> bool {
 }
 
 /// Closest names first, within a typo's distance; `limit` at most.
+///
+/// A typo's distance is a third of the shorter word: a name whose length
+/// differs from the target's by more is never close and is not compared,
+/// since the comparison costs the product of the two lengths and a key in
+/// a hostile document may be megabytes long.
 fn closest<'n>(target: &str, names: impl Iterator<Item = &'n str>, limit: usize) -> Vec<&'n str> {
     let target = target.to_ascii_lowercase();
-    let tolerance = (target.chars().count() / 3).max(2);
+    let target_len = target.chars().count();
     let mut scored: Vec<(usize, &str)> = names
-        .map(|n| (strsim::osa_distance(&target, &n.to_ascii_lowercase()), n))
-        .filter(|(d, _)| *d <= tolerance)
+        .filter_map(|n| {
+            let n_len = n.chars().count();
+            let tolerance = (target_len.min(n_len) / 3).max(2);
+            if target_len.abs_diff(n_len) > tolerance {
+                return None;
+            }
+            let d = strsim::osa_distance(&target, &n.to_ascii_lowercase());
+            (d <= tolerance).then_some((d, n))
+        })
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1.eq_ignore_ascii_case(b.1));
