@@ -358,6 +358,11 @@ fn sample(expanded: Vec<&crate::catalog::Action>, limit: usize) -> Vec<String> {
     out
 }
 
+/// The one action of a wildcard's expansion a preview would ask first.
+pub(crate) fn sample_one(expanded: Vec<&crate::catalog::Action>) -> Option<String> {
+    sample(expanded, 1).into_iter().next()
+}
+
 /// Actions (wildcards expanded with the catalogue) and resources named in
 /// the documents.
 pub(crate) fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {

@@ -18,6 +18,7 @@ pub mod lint;
 pub mod naive;
 pub mod patterns;
 pub mod probe;
+pub mod question;
 pub mod reach;
 pub mod summary;
 pub mod what_can;

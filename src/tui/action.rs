@@ -93,6 +93,9 @@ pub enum Action {
     WhoCan,
     /// From a statement in an explanation, open its policy at its line.
     JumpToStatement,
+    /// The inspector: take the context as written (no key filled in, as
+    /// AWS's policy simulator does), or fill in what AWS always sends.
+    ToggleAssume,
     Users,
     Groups,
     Roles,
@@ -298,6 +301,7 @@ impl Action {
             (_, Inspect) => "inspector: may the selected principal do an action?",
             (_, WhoCan) => "who can do the inspector's action on its resource",
             (_, JumpToStatement) => "open the policy at the statement under the cursor",
+            (_, ToggleAssume) => "inspector: the context as written, or filled in as AWS sends it",
             (_, Users) => "users",
             (_, Groups) => "groups",
             (_, Roles) => "roles",
@@ -378,6 +382,7 @@ pub fn bindable(mode: Mode) -> &'static [Action] {
             Inspect,
             WhoCan,
             JumpToStatement,
+            ToggleAssume,
             WhatCan,
             Findings,
             Users,

@@ -88,7 +88,12 @@ pub struct App {
     learning: Learning,
     settings: Settings,
     theme: Theme,
+    /// The request time of every question the explorer asks (the
+    /// inspector, who-can, pages, previews, lessons): one per session, so
+    /// that answers agree with each other.
     now: Timestamp,
+    /// The time from the loop: when changes are made, saved, journaled.
+    clock: Timestamp,
     list: ListPane,
     /// The page of the list's selection (when no view is open).
     live: DetailPane,
@@ -124,6 +129,7 @@ impl App {
             settings,
             theme,
             now,
+            clock: now,
             list,
             live: DetailPane::empty(),
             views: Vec::new(),
@@ -306,9 +312,14 @@ impl App {
         self.settings.mouse
     }
 
+    /// The request time of the session's questions.
+    pub fn asked_at(&self) -> Timestamp {
+        self.now
+    }
+
     /// The time now, from the loop.
     pub fn clock(&mut self, now: Timestamp) {
-        self.now = now;
+        self.clock = now;
     }
 
     fn readonly(&self) -> bool {
@@ -320,7 +331,7 @@ impl App {
     /// Collect finished background work, write a draft that is due.
     /// Whether anything changed.
     pub fn tick(&mut self, now: Timestamp) -> bool {
-        self.now = now;
+        self.clock = now;
         let model = Arc::clone(self.session.model());
         let mut changed = false;
         for view in &mut self.views {
@@ -443,7 +454,7 @@ impl App {
             self.selection_changed();
         }
         if let Some(editor) = &self.editor {
-            self.session.set_draft(editor.draft(), self.now);
+            self.session.set_draft(editor.draft(), self.clock);
             self.tell_problem();
         }
     }
@@ -1025,7 +1036,7 @@ impl App {
         let in_lesson = self.learning.run.is_some();
         let applied = self
             .session
-            .apply(change, self.now)
+            .apply(change, self.clock)
             .map(|a| (a.change.clone(), a.notes.clone()));
         match applied {
             Ok((change, notes)) => {
@@ -1058,7 +1069,7 @@ impl App {
     }
 
     fn undo(&mut self) {
-        match self.session.undo(self.now) {
+        match self.session.undo(self.clock) {
             Some(change) => {
                 self.status = Some(format!("undone: {}", change::describe(&change)));
                 self.account_changed();
@@ -1068,7 +1079,7 @@ impl App {
     }
 
     fn redo(&mut self) {
-        match self.session.redo(self.now) {
+        match self.session.redo(self.clock) {
             Some(Ok(change)) => {
                 self.status = Some(format!("redone: {}", change::describe(&change)));
                 self.account_changed();
@@ -1119,14 +1130,14 @@ impl App {
 
     fn close_editor(&mut self) {
         self.editor = None;
-        self.session.set_draft(None, self.now);
+        self.session.set_draft(None, self.clock);
         self.tell_problem();
     }
 
     // ---- saving ----
 
     fn save(&mut self, then_quit: bool) {
-        let now = self.now;
+        let now = self.clock;
         let outer = match &mut self.learning.run {
             Some(run) if then_quit => &mut run.stash,
             Some(_) => {
@@ -1161,7 +1172,7 @@ impl App {
     }
 
     fn save_as(&mut self, path: &str, then_quit: bool) {
-        let now = self.now;
+        let now = self.clock;
         let outer = match &mut self.learning.run {
             Some(run) if then_quit => &mut run.stash,
             _ => &mut self.session,
@@ -1253,7 +1264,7 @@ impl App {
     fn open_files(&mut self, files: &[String]) {
         let paths: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
         let options = self.outer_session().options().clone();
-        let session = match Session::open(&paths, None, options, self.now) {
+        let session = match Session::open(&paths, None, options, self.clock) {
             Ok(session) => session,
             Err(e) => {
                 self.status = Some(visible(&e.to_string()).replace('\n', " "));
@@ -1267,6 +1278,8 @@ impl App {
         // the work left behind stays in its journal
         self.session.close(false);
         self.session = session;
+        // another account: its questions are asked at the time it opened
+        self.now = self.clock;
         self.views.clear();
         self.focus = Focus::List;
         self.inspector = Inspector::default();
@@ -1290,7 +1303,7 @@ impl App {
             });
             return;
         }
-        match self.session.recover(&found, self.now) {
+        match self.session.recover(&found, self.clock) {
             Ok(recovered) => {
                 let mut status = if recovered.replaced {
                     "recovered the edited account".to_owned()
@@ -1323,7 +1336,7 @@ impl App {
     // ---- lessons ----
 
     fn start_lesson(&mut self, index: usize) {
-        let (lesson_session, step, replayed) = match self.learning.begin(index, self.now) {
+        let (lesson_session, step, replayed) = match self.learning.begin(index, self.clock) {
             Ok(begun) => begun,
             Err(e) => {
                 self.status = Some(e);
@@ -1422,7 +1435,7 @@ impl App {
 
     fn keep_progress(&mut self) {
         match self.learning.record(&self.session) {
-            Ok(true) => self.session.mark_kept(self.now),
+            Ok(true) => self.session.mark_kept(self.clock),
             Ok(false) => {}
             Err(e) => self.status = Some(format!("cannot keep lesson progress: {e}")),
         }
@@ -1524,7 +1537,7 @@ impl App {
         let open = self.learning.run.as_ref().map(|r| r.index);
         if let Some(index) = open
             && id.as_deref().is_none_or(|id| self.learning.lessons[index].id == id)
-            && let Ok((session, _, _)) = self.learning.begin(index, self.now)
+            && let Ok((session, _, _)) = self.learning.begin(index, self.clock)
         {
             self.give_back_inspector();
             self.session = session;

@@ -21,8 +21,9 @@ use super::paint::{block, clear, input_line, scrolled, tone as style_of};
 use super::sections::Target;
 use super::suggest::Field;
 use super::text::{visible, width};
+use crate::analysis::question::first_question;
 use crate::eval::outline::{self, Audience, Link, Node};
-use crate::eval::{self, ContextSpec, Decision, Explanation, RequestSpec};
+use crate::eval::{self, Assume, ContextSpec, Decision, Explanation, RequestSpec};
 use crate::model::{EntityRef, Model};
 
 /// One line of the explanation tree.
@@ -54,6 +55,7 @@ struct Lent {
     fields: [String; 4],
     follow_selection: bool,
     extras: RequestSpec,
+    question_chosen: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,10 @@ pub struct Inspector {
     extras: RequestSpec,
     /// The principal follows the list's selection until one is typed.
     follow_selection: bool,
+    /// Whether the action and resource were typed or handed over; until
+    /// then they are the principal's own first question
+    /// ([`first_question`]), one AWS could receive.
+    question_chosen: bool,
     result: Option<Result<Explanation, String>>,
     /// Rows the user opened or closed, by key.
     toggled: HashMap<String, bool>,
@@ -89,6 +95,7 @@ impl Default for Inspector {
             context: String::new(),
             extras: RequestSpec::new("", "", ""),
             follow_selection: true,
+            question_chosen: false,
             result: None,
             toggled: HashMap::new(),
             rows: Vec::new(),
@@ -122,8 +129,14 @@ impl Inspector {
                 self.principal = value;
                 self.follow_selection = false;
             }
-            Field::Action => self.action = value,
-            Field::Resource => self.resource = value,
+            Field::Action => {
+                self.action = value;
+                self.question_chosen = true;
+            }
+            Field::Resource => {
+                self.resource = value;
+                self.question_chosen = true;
+            }
             Field::Context => self.context = value,
         }
     }
@@ -214,16 +227,33 @@ impl Inspector {
                 None => {}
             }
         }
+        self.propose(model);
         if self.resource.is_empty() {
             self.resource = first_resource.unwrap_or_else(|| "*".to_owned());
         }
         self.evaluate(model, now);
     }
 
+    /// Until the user chooses an action and a resource, ask what the
+    /// principal's own policies name, on a resource that action takes.
+    fn propose(&mut self, model: &Model) {
+        if self.question_chosen {
+            return;
+        }
+        let Ok(spec) = eval::PrincipalSpec::parse(self.principal.trim()) else {
+            return;
+        };
+        if let Some(question) = first_question(model, &spec) {
+            self.action = question.action;
+            self.resource = question.resource;
+        }
+    }
+
     /// The list's selection moved to another principal.
     pub fn follow(&mut self, principal: String, model: &Model, now: Timestamp) {
         if self.follow_selection && self.principal != principal {
             self.principal = principal;
+            self.propose(model);
             self.evaluate(model, now);
         }
     }
@@ -237,6 +267,7 @@ impl Inspector {
         self.context = spec.context.to_line();
         self.extras = spec.clone();
         self.follow_selection = false;
+        self.question_chosen = true;
         self.typing = None;
         self.cursor = Field::ALL.len();
         self.offset = 0;
@@ -256,6 +287,7 @@ impl Inspector {
                 ],
                 follow_selection: self.follow_selection,
                 extras: self.extras.clone(),
+                question_chosen: self.question_chosen,
             });
         }
         self.ask(spec, model, now);
@@ -276,6 +308,7 @@ impl Inspector {
             self.context = context;
             self.follow_selection = lent.follow_selection;
             self.extras = lent.extras;
+            self.question_chosen = lent.question_chosen;
             self.typing = None;
             self.cursor = 1;
             self.offset = 0;
@@ -538,6 +571,17 @@ impl Component for Inspector {
             Action::Bottom => self.move_by(isize::MAX / 2),
             Action::Open => self.enter(ctx),
             Action::JumpToStatement => self.jump(ctx),
+            Action::ToggleAssume => {
+                self.extras.assume = match self.extras.assume {
+                    Assume::Realistic => Assume::None,
+                    Assume::None => Assume::Realistic,
+                };
+                ctx.queue.status(match self.extras.assume {
+                    Assume::None => "the context as written: no key is filled in, as AWS's policy simulator does",
+                    Assume::Realistic => "a realistic request: the keys AWS always sends are filled in and listed",
+                });
+                self.evaluate(ctx.model, ctx.now);
+            }
             _ => return Handled::Ignored,
         }
         Handled::Consumed
@@ -552,7 +596,9 @@ impl Component for Inspector {
                 .max(1),
             _ => 0,
         };
-        let fixed = Field::ALL.len() + 2 + summary_lines;
+        let extra_lines =
+            usize::from(self.extras.assume == Assume::None) + usize::from(self.federation_line().is_some());
+        let fixed = Field::ALL.len() + 2 + summary_lines + extra_lines;
         self.height = (area.height.saturating_sub(2) as usize).saturating_sub(fixed).max(1);
         self.offset = match self.cursor.checked_sub(Field::ALL.len()) {
             Some(c) => scrolled(c, self.offset, self.height),
@@ -585,6 +631,15 @@ impl Component for Inspector {
                     theme.dim,
                 ),
                 Span::styled(shown, if here { theme.selection } else { theme.text }),
+            ]));
+        }
+        if self.extras.assume == Assume::None {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<10}", "Assume"), theme.dim),
+                Span::styled(
+                    "nothing: the context as written (A fills in what AWS sends)",
+                    theme.text,
+                ),
             ]));
         }
         if let Some(federation) = self.federation_line() {

@@ -148,6 +148,7 @@ fn defaults(mode: Mode) -> &'static [(Action, &'static [&'static str])] {
             (Inspect, &["i"]),
             (WhoCan, &["w"]),
             (JumpToStatement, &["o"]),
+            (ToggleAssume, &["A"]),
             (Users, &["1"]),
             (Groups, &["2"]),
             (Roles, &["3"]),
