@@ -15,7 +15,7 @@ use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
 use crate::eval::{Context, PrincipalSpec};
-use crate::model::Model;
+use crate::io::{ImportReport, Loaded};
 
 /// Read `--context KEY=VALUE` assignments.
 pub fn context(assignments: &[String]) -> Result<Context, Failure> {
@@ -43,14 +43,30 @@ pub fn parse_access_level(text: &str) -> Result<AccessLevel, String> {
     })
 }
 
-fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+/// An answer as JSON, with the loader's warnings that may make it wrong as
+/// its `warnings` field (the same ones printed on stderr).
+pub fn write_json_noting(
+    out: &mut impl Write,
+    value: &impl serde::Serialize,
+    report: &ImportReport,
+) -> Result<(), Failure> {
+    let mut value = serde_json::to_value(value).map_err(std::io::Error::other)?;
+    if let serde_json::Value::Object(object) = &mut value {
+        object.insert("warnings".to_owned(), report.answer_warnings().into());
+    }
+    serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::other)?;
     writeln!(out)?;
     Ok(())
 }
 
+/// `"warnings": [...]` for the JSON objects written piece by piece.
+fn warnings_field(report: &ImportReport) -> Result<String, Failure> {
+    let warnings = serde_json::to_string(&report.answer_warnings()).map_err(std::io::Error::other)?;
+    Ok(format!("\"warnings\": {warnings}"))
+}
+
 pub fn what_can(
-    model: &Model,
+    loaded: &Loaded,
     principal: &str,
     service: Option<String>,
     context: &[String],
@@ -63,9 +79,9 @@ pub fn what_can(
         context: self::context(context)?,
         now: jiff::Timestamp::now(),
     };
-    let result = what_can::what_can(model, &spec, &options).map_err(Failure::bad_input)?;
+    let result = what_can::what_can(&loaded.model, &spec, &options).map_err(Failure::bad_input)?;
     if json {
-        write_json(out, &result)?;
+        write_json_noting(out, &result, &loaded.report)?;
     } else {
         write!(out, "{}", render_what_can(&result, Paint::for_stdout()))?;
     }
@@ -116,7 +132,7 @@ pub fn render_what_can(w: &WhatCan, p: Paint) -> String {
 /// (the caller keeps the single-action output).
 #[allow(clippy::too_many_arguments)]
 pub fn who_can_set(
-    model: &Model,
+    loaded: &Loaded,
     action: Option<&str>,
     service: Option<&str>,
     level: Option<AccessLevel>,
@@ -128,10 +144,10 @@ pub fn who_can_set(
     let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
     let result = with_progress("who-can", |progress| {
-        who_can::who_can_any(model, &query, &actions, resource, &options, progress)
+        who_can::who_can_any(&loaded.model, &query, &actions, resource, &options, progress)
     });
     if json {
-        write_json(out, &result)?;
+        write_json_noting(out, &result, &loaded.report)?;
     } else {
         write!(out, "{}", render_who_can_any(&result, Paint::for_stdout()))?;
     }
@@ -163,7 +179,7 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
 }
 
 pub fn reach(
-    model: &Model,
+    loaded: &Loaded,
     principal: Option<&str>,
     role: Option<String>,
     max_depth: usize,
@@ -177,6 +193,7 @@ pub fn reach(
         (None, None) => ReachQuery::All,
     };
     let options = options(context, max_depth)?;
+    let model = &loaded.model;
     if !matches!(query, ReachQuery::All) {
         let result = with_progress("reach", |progress| {
             let mut paths = Vec::new();
@@ -189,7 +206,7 @@ pub fn reach(
             paths,
         };
         if json {
-            write_json(out, &result)?;
+            write_json_noting(out, &result, &loaded.report)?;
         } else {
             write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
             if !summary.complete {
@@ -240,8 +257,11 @@ pub fn reach(
     if json {
         writeln!(
             out,
-            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}}}",
-            summary.principals, summary.searched, summary.complete
+            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, {}}}",
+            summary.principals,
+            summary.searched,
+            summary.complete,
+            warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", reach_totals(&summary))?;
@@ -335,7 +355,7 @@ fn render_step(step: &Step, pad: &str, out: &mut String) {
 
 #[allow(clippy::too_many_arguments)]
 pub fn escalation(
-    model: &Model,
+    loaded: &Loaded,
     principal: Option<&str>,
     why: bool,
     max_depth: usize,
@@ -347,8 +367,9 @@ pub fn escalation(
         .map(|p| PrincipalSpec::parse(p).map_err(Failure::bad_input))
         .transpose()?;
     let options = options(context, max_depth)?;
+    let model = &loaded.model;
     if spec.is_none() {
-        return escalation_of_every_principal(model, &options, json, out);
+        return escalation_of_every_principal(loaded, &options, json, out);
     }
     let result = with_progress("escalation", |progress| {
         let mut result = Escalation {
@@ -381,9 +402,9 @@ pub fn escalation(
                     .into_iter()
                     .map(|(id, reasons)| serde_json::json!({"pattern": id, "reasons": reasons}))
                     .collect();
-                write_json(out, &value)?;
+                write_json_noting(out, &value, &loaded.report)?;
             }
-            None => write_json(out, &result)?,
+            None => write_json_noting(out, &result, &loaded.report)?,
         }
     } else {
         let mut text = render_escalation(&result, Paint::for_stdout());
@@ -404,7 +425,7 @@ pub fn escalation(
 /// Every principal: each one with a path is written as it is found, so that
 /// memory stays bounded; the totals and the administrators come last.
 fn escalation_of_every_principal(
-    model: &Model,
+    loaded: &Loaded,
     options: &AnalysisOptions,
     json: bool,
     out: &mut impl Write,
@@ -423,29 +444,35 @@ fn escalation_of_every_principal(
         )?;
     }
     let summary = with_progress("escalation", |progress| {
-        escalation::stream(model, None, options, progress, &mut |report: PrincipalEscalation| {
-            if report.admin {
-                admins.push(report.principal);
-                return;
-            }
-            if failed.is_some() {
-                return;
-            }
-            let written = if json {
-                let comma = if first { "" } else { "," };
-                writeln!(out, "{comma}")
-                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
-            } else {
-                let mut text = String::from("\n");
-                render_report(&report, p, &mut text);
-                out.write_all(text.as_bytes())
-            };
-            first = false;
-            if let Err(e) = written {
-                failed = Some(e);
-                progress.cancel();
-            }
-        })
+        escalation::stream(
+            &loaded.model,
+            None,
+            options,
+            progress,
+            &mut |report: PrincipalEscalation| {
+                if report.admin {
+                    admins.push(report.principal);
+                    return;
+                }
+                if failed.is_some() {
+                    return;
+                }
+                let written = if json {
+                    let comma = if first { "" } else { "," };
+                    writeln!(out, "{comma}")
+                        .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
+                } else {
+                    let mut text = String::from("\n");
+                    render_report(&report, p, &mut text);
+                    out.write_all(text.as_bytes())
+                };
+                first = false;
+                if let Err(e) = written {
+                    failed = Some(e);
+                    progress.cancel();
+                }
+            },
+        )
     })
     .map_err(Failure::bad_input)?;
     if let Some(e) = failed {
@@ -456,8 +483,11 @@ fn escalation_of_every_principal(
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}}}",
-            summary.patterns, summary.evaluated, summary.complete
+            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}}}",
+            summary.patterns,
+            summary.evaluated,
+            summary.complete,
+            warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", escalation_totals(&summary))?;

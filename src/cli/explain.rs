@@ -380,7 +380,7 @@ fn answer_line(
 }
 
 pub fn who_can(
-    model: &Model,
+    loaded: &crate::io::Loaded,
     action: &str,
     resource: &str,
     context: &[String],
@@ -399,11 +399,10 @@ pub fn who_can(
         ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
     };
     let result = super::progress::with_progress("who-can", |progress| {
-        crate::analysis::who_can::who_can(model, action, resource, &options, progress)
+        crate::analysis::who_can::who_can(&loaded.model, action, resource, &options, progress)
     });
     if json {
-        serde_json::to_writer_pretty(&mut *out, &result).map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        super::analysis::write_json_noting(out, &result, &loaded.report)?;
     } else {
         write!(out, "{}", render::who_can(&result, Paint::for_stdout()))?;
     }

@@ -161,6 +161,9 @@ struct Report<'a> {
     findings: Vec<JsonFinding<'a>>,
     documents: &'a [Document],
     bad_input: &'a [BadInput],
+    /// What the loader noticed about `--account` that may make findings
+    /// wrong or incomplete (also printed on stderr).
+    warnings: Vec<String>,
 }
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
@@ -178,6 +181,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
     }
     let mut documents = Vec::new();
     let mut bad = Vec::new();
+    let mut warnings = Vec::new();
     for path in &args.files {
         match read_policy_file(path) {
             Ok((name, text)) => {
@@ -211,6 +215,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         };
         match account.load_noting() {
             Ok(loaded) => {
+                warnings = loaded.report.answer_warnings();
                 let result = lint::lint_account(&loaded.model);
                 for policy in result.policies {
                     let reference = PolicyRef {
@@ -272,6 +277,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             findings,
             documents: &documents,
             bad_input: &bad,
+            warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
         writeln!(out)?;

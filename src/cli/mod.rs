@@ -281,12 +281,8 @@ impl AccountArgs {
     /// answer wrong (`summary` lists every warning itself).
     pub fn load_noting(&self) -> Result<Loaded, io::LoadError> {
         let loaded = self.load()?;
-        for w in loaded.report.warnings.iter().filter(|w| w.affects_answers) {
-            eprintln!(
-                "warning: {}: {}",
-                render::visible(&w.source),
-                render::visible(&w.message)
-            );
+        for warning in loaded.report.answer_warnings() {
+            eprintln!("warning: {}", render::visible(&warning));
         }
         Ok(loaded)
     }
@@ -449,10 +445,10 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
-                    explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+                    explain::who_can(&loaded, &action, &resource, &context, json, &mut out)
                 }
                 action => analysis::who_can_set(
-                    &loaded.model,
+                    &loaded,
                     action.as_deref(),
                     service.as_deref(),
                     access_level,
@@ -471,7 +467,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             json,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
+            analysis::what_can(&loaded, &principal, service, &context, json, &mut out)
         }
         Some(Command::Reach {
             account,
@@ -482,15 +478,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             json,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::reach(
-                &loaded.model,
-                principal.as_deref(),
-                role,
-                max_depth,
-                &context,
-                json,
-                &mut out,
-            )
+            analysis::reach(&loaded, principal.as_deref(), role, max_depth, &context, json, &mut out)
         }
         Some(Command::Escalation {
             account,
@@ -501,15 +489,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             json,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::escalation(
-                &loaded.model,
-                principal.as_deref(),
-                why,
-                max_depth,
-                &context,
-                json,
-                &mut out,
-            )
+            analysis::escalation(&loaded, principal.as_deref(), why, max_depth, &context, json, &mut out)
         }
         Some(Command::Generate {
             users,
