@@ -353,6 +353,14 @@ fn render_step(step: &Step, pad: &str, out: &mut String) {
     }
 }
 
+/// How `escalation` prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn escalation(
     loaded: &Loaded,
@@ -360,7 +368,7 @@ pub fn escalation(
     why: bool,
     max_depth: usize,
     context: &[String],
-    json: bool,
+    format: Format,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = principal
@@ -368,6 +376,10 @@ pub fn escalation(
         .transpose()?;
     let options = options(context, max_depth)?;
     let model = &loaded.model;
+    if format == Format::Sarif {
+        return escalation_sarif(loaded, spec.as_ref(), &options, out);
+    }
+    let json = format == Format::Json;
     if spec.is_none() {
         return escalation_of_every_principal(loaded, &options, json, out);
     }
@@ -419,6 +431,31 @@ pub fn escalation(
         }
         write!(out, "{text}")?;
     }
+    Ok(0)
+}
+
+/// The paths as SARIF: one result per path found, at the principal that
+/// has it (administrators already are not results).
+fn escalation_sarif(
+    loaded: &Loaded,
+    spec: Option<&PrincipalSpec>,
+    options: &AnalysisOptions,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let mut reports = Vec::new();
+    with_progress("escalation", |progress| {
+        escalation::stream(&loaded.model, spec, options, progress, &mut |report| {
+            if !report.admin && !report.findings.is_empty() {
+                reports.push(report);
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    let file = loaded.report.sources.first().map_or("account", String::as_str);
+    let invocation = super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]);
+    let log = super::sarif::escalation_log(crate::analysis::patterns::PATTERNS, &reports, file, invocation);
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    writeln!(out)?;
     Ok(0)
 }
 

@@ -14,6 +14,7 @@ pub mod lesson;
 pub mod lint;
 pub mod progress;
 pub mod render;
+pub mod sarif;
 pub mod screenshots;
 pub mod why;
 
@@ -221,6 +222,9 @@ pub enum Command {
         /// Print JSON
         #[arg(long)]
         json: bool,
+        /// Print SARIF 2.1.0, one result per path, for code review tools
+        #[arg(long, conflicts_with_all = ["json", "why"])]
+        sarif: bool,
     },
     /// Print every path iamscope reads or writes
     Info,
@@ -487,9 +491,23 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             max_depth,
             context,
             json,
+            sarif,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::escalation(&loaded, principal.as_deref(), why, max_depth, &context, json, &mut out)
+            let format = match (json, sarif) {
+                (_, true) => analysis::Format::Sarif,
+                (true, _) => analysis::Format::Json,
+                _ => analysis::Format::Text,
+            };
+            analysis::escalation(
+                &loaded,
+                principal.as_deref(),
+                why,
+                max_depth,
+                &context,
+                format,
+                &mut out,
+            )
         }
         Some(Command::Generate {
             users,
