@@ -94,6 +94,11 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         .unwrap();
     assert_eq!(ana["allowed"], value["actions"]);
     assert_eq!(ana["examples"].as_array().unwrap().len(), 5);
+    // --json lists every allowed action, with the resource it was allowed on
+    assert_eq!(value["any_resource"], true);
+    let every = ana["actions"].as_array().unwrap();
+    assert_eq!(json!(every.len()), value["actions"]);
+    assert!(every.iter().all(|a| a["action"].as_str().unwrap().starts_with("iam:") && a["resource"] == "*"));
 
     let out = stdout(&iamscope(&[
         "who-can",
@@ -103,7 +108,9 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         "permissions-management",
     ]));
     assert!(out.starts_with("2 of 15 principals may do at least one of"), "{out}");
-    assert!(out.contains("(iam (Permissions management)) on *"), "{out}");
+    assert!(out.contains("(iam (Permissions management)) on any resource"), "{out}");
+    let on_star = stdout(&iamscope(&["who-can", "--service", "iam", "--resource", "*"]));
+    assert!(on_star.contains("(iam) on *"), "{on_star}");
 
     let bad = iamscope(&["who-can", "--service", "iam", "--access-level", "admin"]);
     assert_eq!(bad.status.code(), Some(2));

@@ -136,15 +136,19 @@ pub fn who_can_set(
     action: Option<&str>,
     service: Option<&str>,
     level: Option<AccessLevel>,
-    resource: &str,
+    resource: Option<&str>,
     context: &[String],
     json: bool,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
+    let set = who_can::SetQuery {
+        resource,
+        every_action: json,
+    };
     let result = with_progress("who-can", |progress| {
-        who_can::who_can_any(&loaded.model, &query, &actions, resource, &options, progress)
+        who_can::who_can_any_of(&loaded.model, &query, &actions, set, &options, progress)
     });
     if json {
         write_json_noting(out, &result, &loaded.report)?;
@@ -162,7 +166,11 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
         w.actions,
         if w.actions == 1 { "" } else { "s" },
         visible(&w.query),
-        visible(&w.resource)
+        if w.any_resource {
+            "any resource".to_owned()
+        } else {
+            visible(&w.resource)
+        }
     );
     let width = super::render::column_width(w.allowed.iter().map(|a| a.principal.as_str()));
     for a in &w.allowed {

@@ -144,13 +144,15 @@ pub enum Command {
         /// Only actions of this access level: list, read, write, permissions-management, tagging
         #[arg(long, value_name = "LEVEL", value_parser = analysis::parse_access_level)]
         access_level: Option<crate::catalog::AccessLevel>,
-        /// The resource's ARN (default: *)
-        #[arg(long, default_value = "*")]
-        resource: String,
+        /// The resource's ARN. Default: * for one action; for an action set,
+        /// any resource (*, every resource of each type, and the ARNs the
+        /// account's policies name), so that a grant on some resources counts
+        #[arg(long)]
+        resource: Option<String>,
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
-        /// Print JSON
+        /// Print JSON (for an action set: every allowed action, with the resource)
         #[arg(long)]
         json: bool,
     },
@@ -449,14 +451,21 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
-                    explain::who_can(&loaded, &action, &resource, &context, json, &mut out)
+                    explain::who_can(
+                        &loaded,
+                        &action,
+                        resource.as_deref().unwrap_or("*"),
+                        &context,
+                        json,
+                        &mut out,
+                    )
                 }
                 action => analysis::who_can_set(
                     &loaded,
                     action.as_deref(),
                     service.as_deref(),
                     access_level,
-                    &resource,
+                    resource.as_deref(),
                     &context,
                     json,
                     &mut out,
