@@ -249,6 +249,7 @@ pub(crate) fn requester(model: &Model, entity: PrincipalEntity) -> Requester<'_>
             role: &a.roles[r],
             session: Cow::Borrowed(DEFAULT_SESSION),
             web_identity: None,
+            federated: None,
         },
     }
 }

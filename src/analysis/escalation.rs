@@ -1058,6 +1058,8 @@ impl Change {
             resource_control_policies: a.resource_control_policies.clone(),
             identity_pools: a.identity_pools.clone(),
             user_pools: Vec::new(),
+            saml_providers: a.saml_providers.clone(),
+            oidc_providers: a.oidc_providers.clone(),
             extra: Default::default(),
         };
         let mut policies: Vec<usize> = Vec::new();

@@ -1,5 +1,6 @@
 //! Questions asked of a whole account: counts and health, who can, what can,
-//! which roles each principal can reach, and privilege-escalation paths.
+//! which roles each principal can reach, who a federated trust lets in, and
+//! privilege-escalation paths.
 //! Every permission question goes to the engine.
 //!
 //! The whole-account analyses take their request time and context from the
@@ -8,7 +9,9 @@
 //! as they are found, so memory stays bounded on the largest accounts.
 
 mod classes;
+pub mod diff;
 pub mod escalation;
+pub mod federation;
 pub mod impact;
 pub mod lint;
 #[doc(hidden)]

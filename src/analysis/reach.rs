@@ -422,6 +422,7 @@ impl<'m> Graph<'m> {
             Requester::RoleSession {
                 index,
                 web_identity: None,
+                federated: None,
                 ..
             } => Ok(Node::Role(index)),
             _ => Ok(Node::Start(spec.clone())),

@@ -104,6 +104,10 @@ pub struct LevelAccess {
     pub not_allowed_examples: Vec<String>,
     /// The resources the allowed actions were allowed on.
     pub resources: Vec<String>,
+    /// With [`WhatCanOptions::every_allowed`]: every allowed action, with
+    /// the first resource it was allowed on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +145,11 @@ pub struct WhatCanOptions {
     pub context: Context,
     /// The request time (`aws:CurrentTime`) of every request.
     pub now: Timestamp,
+    /// Keep every allowed action, not only examples (what a diff compares).
+    pub every_allowed: bool,
+    /// Only these services (prefixes; unknown ones are skipped), each listed
+    /// only when something of it is allowed. Empty: every service.
+    pub services: Vec<String>,
 }
 
 impl WhatCanOptions {
@@ -150,6 +159,8 @@ impl WhatCanOptions {
             service: None,
             context: Context::new(),
             now,
+            every_allowed: false,
+            services: Vec::new(),
         }
     }
 }
@@ -221,6 +232,7 @@ impl Candidates<'_> {
 }
 
 struct LevelTally {
+    allowed_actions: Vec<(String, String)>,
     allowed: usize,
     total: usize,
     examples: Vec<String>,
@@ -248,6 +260,12 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                 }));
             }
         },
+        // several services: each listed only when something of it is allowed
+        None if !options.services.is_empty() => options
+            .services
+            .iter()
+            .filter_map(|prefix| catalog().service(prefix))
+            .collect(),
         None => catalog().services().collect(),
     };
     let mut result = WhatCan {
@@ -271,6 +289,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tallies.push((
                         level,
                         LevelTally {
+                            allowed_actions: Vec::new(),
                             allowed: 0,
                             total: 0,
                             examples: Vec::new(),
@@ -298,6 +317,9 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tally.allowed += 1;
                     if tally.examples.len() < EXAMPLES {
                         tally.examples.push(full_name.clone());
+                    }
+                    if options.every_allowed {
+                        tally.allowed_actions.push((full_name.clone(), resource.clone()));
                     }
                     if !tally.resources.contains(&resource) {
                         tally.resources.push(resource);
@@ -337,6 +359,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                             Vec::new()
                         },
                         resources: t.resources,
+                        allowed_actions: t.allowed_actions,
                     }
                 })
                 .collect(),

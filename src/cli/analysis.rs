@@ -9,13 +9,15 @@ use super::progress::with_progress;
 use super::render::{Paint, visible};
 use crate::analysis::AnalysisOptions;
 use crate::analysis::escalation::{self, Escalation, EscalationSummary, Finding, PrincipalEscalation};
+use crate::analysis::federation;
 use crate::analysis::probe::Step;
 use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery, ReachSummary, RolePath};
 use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
-use crate::eval::{Context, PrincipalSpec};
+use crate::eval::{Context, FederatedSpec, PrincipalSpec};
 use crate::io::{ImportReport, Loaded};
+use crate::model::Model;
 
 /// Read `--context KEY=VALUE` assignments.
 pub fn context(assignments: &[String]) -> Result<Context, Failure> {
@@ -74,10 +76,11 @@ pub fn what_can(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = PrincipalSpec::parse(principal).map_err(Failure::bad_input)?;
+    refuse_federated(&spec, "what-can")?;
     let options = WhatCanOptions {
         service,
         context: self::context(context)?,
-        now: jiff::Timestamp::now(),
+        ..WhatCanOptions::at(jiff::Timestamp::now())
     };
     let result = what_can::what_can(&loaded.model, &spec, &options).map_err(Failure::bad_input)?;
     if json {
@@ -86,6 +89,18 @@ pub fn what_can(
         write!(out, "{}", render_what_can(&result, Paint::for_stdout()))?;
     }
     Ok(0)
+}
+
+/// A federated user holds nothing of its own until its token or assertion
+/// gets it a role's session, and which one depends on the claims: these
+/// commands, which take none, ask about the role instead.
+fn refuse_federated(spec: &PrincipalSpec, command: &str) -> Result<(), Failure> {
+    match spec {
+        PrincipalSpec::Federated(_) => Err(Failure::bad_input(format!(
+            "{command} --principal {spec}: a federated user acts only through the role its claims get it; ask about that role (role/NAME; `iamscope reach --principal {spec}` lists the roles that trust it), or ask one request with `iamscope explain --principal {spec} --claim KEY=VALUE`"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 pub fn render_what_can(w: &WhatCan, p: Paint) -> String {
@@ -143,22 +158,24 @@ pub fn who_can_set(
 ) -> Result<u8, Failure> {
     let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
+    let model = &loaded.model;
     let set = who_can::SetQuery {
         resource,
         every_action: json,
     };
     let result = with_progress("who-can", |progress| {
-        who_can::who_can_any_of(&loaded.model, &query, &actions, set, &options, progress)
+        who_can::who_can_any_of(model, &query, &actions, set, &options, progress)
     });
     if json {
-        write_json_noting(out, &result, &loaded.report)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        write_json_noting(out, &super::render::with_assumed_by(model, answer), &loaded.report)?;
     } else {
-        write!(out, "{}", render_who_can_any(&result, Paint::for_stdout()))?;
+        write!(out, "{}", render_who_can_any(&result, model, Paint::for_stdout()))?;
     }
     Ok(0)
 }
 
-pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
+pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
     let mut out = format!(
         "{} of {} principals may do at least one of {} action{} ({}) on {}\n",
         w.allowed.len(),
@@ -181,6 +198,11 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
             a.allowed,
             w.actions,
             a.examples.join(", ")
+        ));
+        out.push_str(&super::render::assumed_by(
+            model,
+            &a.principal,
+            &format!("  {:width$}  ", ""),
         ));
     }
     out
@@ -213,13 +235,25 @@ pub fn reach(
             principals: summary.principals,
             paths,
         };
+        let federated = federated_reach(model, &query);
         if json {
-            write_json_noting(out, &result, &loaded.report)?;
+            let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+            answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
+            write_json_noting(out, &answer, &loaded.report)?;
         } else {
-            write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
-            if !summary.complete {
-                writeln!(out, "(stopped: only part of the account was searched)")?;
+            // The search does not start from a federated principal: its
+            // roles come from the trust policies alone.
+            if !matches!(query, ReachQuery::From(PrincipalSpec::Federated(_))) {
+                write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+                if !summary.complete {
+                    writeln!(out, "(stopped: only part of the account was searched)")?;
+                }
             }
+            write!(
+                out,
+                "{}",
+                render_federated_reach(&federated, &query, Paint::for_stdout())
+            )?;
         }
         return Ok(0);
     }
@@ -262,17 +296,20 @@ pub fn reach(
     if let Some(e) = failed {
         return Err(e.into());
     }
+    let federated = federated_reach(model, &query);
     if json {
         writeln!(
             out,
-            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, {}}}",
+            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, \"federated\": {}, {}}}",
             summary.principals,
             summary.searched,
             summary.complete,
+            serde_json::to_string_pretty(&federated).map_err(std::io::Error::other)?,
             warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", reach_totals(&summary))?;
+        write!(out, "{}", render_federated_reach(&federated, &query, p))?;
     }
     Ok(0)
 }
@@ -320,6 +357,57 @@ pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
     };
     for path in &r.paths {
         render_path(path, p, &mut out);
+    }
+    out
+}
+
+/// The federated populations that come to act as roles: those a role's
+/// trust admits (`--role`), those of a federated principal (`--principal
+/// saml/…`, `oidc/…`, `web/…`), or all. Reach's own search does not start
+/// from federated principals; these come from the trust policies
+/// (`analysis::federation`).
+fn federated_reach(model: &Model, query: &ReachQuery) -> Vec<federation::FederatedTrust> {
+    match query {
+        ReachQuery::ToRole(name) => model
+            .index()
+            .role(name)
+            .map(|r| federation::role_populations(model, r))
+            .unwrap_or_default(),
+        ReachQuery::From(PrincipalSpec::Federated(spec)) => {
+            let principal = PrincipalSpec::Federated(FederatedSpec {
+                arn: None,
+                ..spec.clone()
+            })
+            .to_string();
+            federation::populations(model)
+                .into_iter()
+                .filter(|t| t.principal.eq_ignore_ascii_case(&principal))
+                .collect()
+        }
+        ReachQuery::From(_) => Vec::new(),
+        ReachQuery::All => federation::populations(model),
+    }
+}
+
+fn render_federated_reach(trusts: &[federation::FederatedTrust], query: &ReachQuery, p: Paint) -> String {
+    let mut out = match query {
+        ReachQuery::From(spec @ PrincipalSpec::Federated(_)) => format!(
+            "{} is trusted by {} role{} (the claims of its token or assertion decide which it gets)\n",
+            visible(&spec.to_string()),
+            trusts.len(),
+            if trusts.len() == 1 { "" } else { "s" }
+        ),
+        _ if trusts.is_empty() => return String::new(),
+        _ => "\nFederated users who can assume roles (from the trust policies):\n".to_owned(),
+    };
+    for t in trusts {
+        out.push_str(&format!(
+            "\n{} → {}  (trust statement {})\n    {}\n",
+            p.bold(&visible(&t.principal)),
+            p.bold(&visible(&t.role)),
+            visible(&t.statement),
+            visible(&t.population)
+        ));
     }
     out
 }
@@ -382,6 +470,9 @@ pub fn escalation(
     let spec = principal
         .map(|p| PrincipalSpec::parse(p).map_err(Failure::bad_input))
         .transpose()?;
+    if let Some(spec) = &spec {
+        refuse_federated(spec, "escalation")?;
+    }
     let options = options(context, max_depth)?;
     let model = &loaded.model;
     if format == Format::Sarif {

@@ -59,9 +59,16 @@ pub fn explain_one(
     strictness: Strictness,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
-    let request = spec
-        .to_request(now)
-        .map_err(|e| Failure::bad_input(format!("--{}", e)))?;
+    let request = spec.to_request(now).map_err(|e| {
+        // `claims.sub` was given as `--claim sub=…`, `context.KEY` as `--context KEY=…`.
+        let flag = match e.field.split_once('.') {
+            Some(("claims", key)) => format!("--claim {key}"),
+            Some(("context", key)) => format!("--context {key}"),
+            _ if e.field == "claims" => "--claim".to_owned(),
+            _ => format!("--{}", e.field),
+        };
+        Failure::bad_input(format!("{flag}: {}", e.message))
+    })?;
     let explanation = eval::evaluate(model, &request).map_err(Failure::bad_input)?;
     if json {
         serde_json::to_writer_pretty(&mut *out, &explanation).map_err(std::io::Error::other)?;
@@ -402,9 +409,14 @@ pub fn who_can(
         crate::analysis::who_can::who_can(&loaded.model, action, resource, &options, progress)
     });
     if json {
-        super::analysis::write_json_noting(out, &result, &loaded.report)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        super::analysis::write_json_noting(out, &render::with_assumed_by(&loaded.model, answer), &loaded.report)?;
     } else {
-        write!(out, "{}", render::who_can(&result, Paint::for_stdout()))?;
+        write!(
+            out,
+            "{}",
+            render::who_can_in(&result, Some(&loaded.model), Paint::for_stdout())
+        )?;
     }
     Ok(0)
 }

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod analysis;
+pub mod collect;
+pub mod diff;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
@@ -19,7 +21,7 @@ pub mod screenshots;
 pub mod why;
 
 use crate::analysis::summary::AccountSummary;
-use crate::eval::Assume;
+use crate::eval::{Assume, ContextSpec};
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
 /// Exit status for bad arguments or input (clap uses it too).
@@ -94,7 +96,7 @@ pub enum Command {
     Explain {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, saml/PROVIDER, oidc/PROVIDER_URL, web/accounts.google.com (or graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com), or an ARN
         #[arg(long, required_unless_present = "requests")]
         principal: Option<String>,
         /// SERVICE:ACTION, e.g. s3:GetObject
@@ -106,6 +108,12 @@ pub enum Command {
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// A claim of a federated principal's token or SAML assertion (sub=repo:org/app:ref:refs/heads/main, aud=sts.amazonaws.com); repeat for more
+        #[arg(long = "claim", value_name = "KEY=VALUE", conflicts_with = "requests")]
+        claims: Vec<String>,
+        /// The role a federated principal assumes before the request (name or ARN)
+        #[arg(long, value_name = "ROLE", conflicts_with = "requests")]
+        role: Option<String>,
         /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); default: now
         #[arg(long, value_name = "TIME")]
         time: Option<String>,
@@ -121,7 +129,7 @@ pub enum Command {
         /// Print JSON
         #[arg(long)]
         json: bool,
-        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}, and "claims" and "role" for a federated principal; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
         #[arg(long, value_name = "FILE.jsonl")]
         requests: Option<PathBuf>,
         /// With --requests: add each answer's summary sentence and its full trace
@@ -172,7 +180,7 @@ pub enum Command {
     WhatCan {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN (a federated user: ask about the role it assumes)
         #[arg(long)]
         principal: String,
         /// Only this service (e.g. s3); listed even when nothing is allowed
@@ -228,6 +236,12 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["json", "why"])]
         sarif: bool,
     },
+    /// Build the workspace file by running your own AWS CLI (read-only commands)
+    #[command(long_about = collect::LONG_ABOUT)]
+    Collect(collect::CollectArgs),
+    /// What changed between two exports of an account, in decisions (for review and CI)
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(diff::DiffArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -413,6 +427,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             action,
             resource,
             context,
+            claims,
+            role,
             time,
             assume,
             strict,
@@ -436,6 +452,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 ));
             };
             let mut spec = explain::spec(&principal, &action, &resource, &context, assume)?;
+            spec.claims =
+                ContextSpec::from_assignments(&claims).map_err(|e| Failure::bad_input(format!("--claim: {e}")))?;
+            spec.role = role;
             spec.time = time;
             explain::explain_one(&loaded.model, &spec, now, json, strictness, &mut out)
         }
@@ -542,6 +561,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Why(args)) => why::run(&args, &mut out),
+        Some(Command::Collect(args)) => collect::run(&args, &mut out),
+        Some(Command::Diff(args)) => diff::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
@@ -555,6 +576,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
     }
+}
+
+/// A count of something the files may not have listed at all.
+fn listed(count: Option<usize>) -> String {
+    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
 }
 
 fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()> {
@@ -587,6 +613,8 @@ fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()
         ("RCPs", c.resource_control_policies.to_string()),
         ("identity pools", c.identity_pools.to_string()),
         ("user pools", c.user_pools.to_string()),
+        ("SAML providers", listed(c.saml_providers)),
+        ("OIDC providers", listed(c.oidc_providers)),
         (
             "access keys",
             format!("{} ({} active)", c.access_keys, c.active_access_keys),

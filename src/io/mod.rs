@@ -2,6 +2,7 @@
 //! workspace files) in, the model out as GAAD JSON or a workspace file.
 
 pub mod change_log;
+pub mod collect;
 pub mod credential_report;
 pub mod dates;
 pub mod detect;
