@@ -191,6 +191,9 @@ fn escalation_set(lint: &mut Lint<'_>) {
     needed.sort_unstable();
     needed.dedup();
     let mut granted: HashMap<&'static str, (&Statement, usize)> = HashMap::new();
+    // Every statement that grants iam:PassRole: its iam:PassedToService
+    // condition says which services a pattern may pass the role to.
+    let mut pass_role: Vec<&Statement> = Vec::new();
     for statement in &policy.statements {
         if statement.effect != Effect::Allow || !statement.valid {
             continue;
@@ -215,8 +218,11 @@ fn escalation_set(lint: &mut Lint<'_>) {
             }
             for action in &needed {
                 let service = action.split_once(':').map_or("", |(s, _)| s);
-                if !granted.contains_key(action) && pattern.matches(action, service) {
-                    granted.insert(action, (statement, i));
+                if (*action == "iam:PassRole" || !granted.contains_key(action)) && pattern.matches(action, service) {
+                    granted.entry(action).or_insert((statement, i));
+                    if *action == "iam:PassRole" && pass_role.last().is_none_or(|s| s.index != statement.index) {
+                        pass_role.push(statement);
+                    }
                 }
             }
         }
@@ -225,6 +231,10 @@ fn escalation_set(lint: &mut Lint<'_>) {
         .iter()
         .filter(|p| stands_on_permissions(p))
         .filter(|p| p.needs.iter().all(|n| n.any_of.iter().any(|a| granted.contains_key(a))))
+        .filter(|p| match p.target {
+            Target::PassRoleTo { service, .. } => pass_role.iter().any(|s| passes_to(s, service)),
+            _ => true,
+        })
         .collect();
     let Some(first) = complete.first() else {
         return;
@@ -275,4 +285,30 @@ fn stands_on_permissions(pattern: &Pattern) -> bool {
             pattern.target,
             Target::ExistingResourceRole { .. } | Target::AssumeRoleChain
         )
+}
+
+/// Whether a statement granting iam:PassRole lets the role go to `service`:
+/// a positive string condition on iam:PassedToService must name it ("Grant
+/// a user permissions to pass a role to an AWS service"). Any other shape
+/// of condition is not read here, and counts as letting it.
+fn passes_to(statement: &Statement, service: &str) -> bool {
+    use crate::policy::{BaseOperator, SetQualifier};
+    statement.conditions.iter().all(|c| {
+        if c.key_lower != "iam:passedtoservice" || c.operator.qualifier == Some(SetQualifier::ForAllValues) {
+            return true;
+        }
+        let like = match c.operator.base {
+            BaseOperator::StringEquals | BaseOperator::StringEqualsIgnoreCase => false,
+            BaseOperator::StringLike => true,
+            _ => return true,
+        };
+        c.values.iter().any(|v| {
+            v.template.is_some()
+                || if like {
+                    v.glob.as_ref().is_none_or(|g| g.is_match(service))
+                } else {
+                    v.text.eq_ignore_ascii_case(service)
+                }
+        })
+    })
 }

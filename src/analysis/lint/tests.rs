@@ -1177,6 +1177,16 @@ fn one_policy_holding_a_whole_escalation_pattern() {
         f.message
     );
     assert_eq!(f.path, "Statement[0].Action");
+    // PassRole only to Lambda does not give the EC2 pattern
+    // ("Grant a user permissions to pass a role to an AWS service").
+    let to = |service: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{{"StringEquals":{{"iam:PassedToService":"{service}"}}}}}},
+               {{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}}"#
+        ))
+    };
+    lacks(&to("lambda.amazonaws.com"), PolicyKind::Identity, "escalation-set");
+    has(&to("ec2.amazonaws.com"), PolicyKind::Identity, "escalation-set");
     // Half a pattern is not a set; `*` is full-access's to report.
     lacks(
         &policy(r#"{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}"#),
