@@ -77,7 +77,8 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
         "--json",
     ]));
     let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["action", "resource", "evaluated", "allowed"]);
+    assert_eq!(keys, ["action", "resource", "evaluated", "allowed", "warnings"]);
+    assert_eq!(value["warnings"], json!([]), "the demo account loads cleanly");
 }
 
 #[test]
@@ -93,6 +94,15 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         .unwrap();
     assert_eq!(ana["allowed"], value["actions"]);
     assert_eq!(ana["examples"].as_array().unwrap().len(), 5);
+    // --json lists every allowed action, with the resource it was allowed on
+    assert_eq!(value["any_resource"], true);
+    let every = ana["actions"].as_array().unwrap();
+    assert_eq!(json!(every.len()), value["actions"]);
+    assert!(
+        every
+            .iter()
+            .all(|a| a["action"].as_str().unwrap().starts_with("iam:") && a["resource"] == "*")
+    );
 
     let out = stdout(&iamscope(&[
         "who-can",
@@ -102,7 +112,9 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         "permissions-management",
     ]));
     assert!(out.starts_with("2 of 17 principals may do at least one of"), "{out}");
-    assert!(out.contains("(iam (Permissions management)) on *"), "{out}");
+    assert!(out.contains("(iam (Permissions management)) on any resource"), "{out}");
+    let on_star = stdout(&iamscope(&["who-can", "--service", "iam", "--resource", "*"]));
+    assert!(on_star.contains("(iam) on *"), "{on_star}");
 
     let bad = iamscope(&["who-can", "--service", "iam", "--access-level", "admin"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -307,4 +319,83 @@ fn what_can_and_escalation_send_a_federated_user_to_the_role_it_assumes() {
         assert!(err.contains("acts only through the role its claims get it"), "{err}");
         assert!(err.contains("iamscope reach --principal saml/CorpIdP"), "{err}");
     }
+}
+
+/// A one-page export (`IsTruncated: true`) whose user has an AWS managed
+/// policy the export does not carry: the loader fills it in from the
+/// built-in library and says so. Every answer carries both notes.
+fn write_partial_account(dir: &Path) -> String {
+    let account = json!({
+        "UserDetailList": [{
+            "UserName": "reader", "UserId": "AIDAREADER", "Path": "/",
+            "Arn": "arn:aws:iam::111122223333:user/reader",
+            "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "Mine", "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "arn:aws:iam::111122223333:user/reader"}]}}],
+        }],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        "IsTruncated": true, "Marker": "next-page",
+    });
+    let path = dir.join("page-1.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_answer_says_what_the_loader_noticed() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_partial_account(dir.path());
+    let commands: [&[&str]; 7] = [
+        &["escalation"],
+        &["escalation", "--principal", "user/reader"],
+        &["who-can", "--action", "s3:GetObject"],
+        &["who-can", "--action", "s3:Get*"],
+        &["what-can", "--principal", "user/reader"],
+        &["reach"],
+        &["reach", "--principal", "user/reader"],
+    ];
+    for command in commands.iter().map(|c| c.to_vec()).chain([vec!["lint"]]) {
+        let mut text_args = command.clone();
+        text_args.extend(["--account", &account]);
+        let text = iamscope(&text_args);
+        let stderr = String::from_utf8_lossy(&text.stderr);
+        assert!(
+            stderr.contains("warning: ") && stderr.contains("the export is partial (IsTruncated: true)"),
+            "{command:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("does not contain (ReadOnlyAccess); iamscope uses its built-in copies"),
+            "{command:?}: {stderr}"
+        );
+
+        let mut json_args = text_args.clone();
+        json_args.push("--json");
+        let output = iamscope(&json_args);
+        let value: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{command:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        });
+        let warnings: Vec<&str> = value["warnings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{command:?}: no warnings field in {value}"))
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert_eq!(warnings.len(), 2, "{command:?}: {warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!("{account}: the export is partial")),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].contains("ReadOnlyAccess"), "{warnings:?}");
+    }
+    // summary lists the same notes, in the same words
+    let summary = json_of(&iamscope(&["summary", "--account", &account, "--json"]));
+    let listed = summary["warnings"].as_array().unwrap();
+    assert!(listed.iter().any(|w| {
+        w.as_str()
+            .unwrap()
+            .starts_with(&format!("{account}: the export is partial"))
+    }));
 }

@@ -22,6 +22,7 @@ fn read_json(path: &std::path::Path) -> serde_json::Value {
 mod catalog {
     use std::collections::BTreeSet;
 
+    use iamscope::catalog::documented::ADDITIONS;
     use iamscope::catalog::managed::aws_managed_policies;
     use iamscope::catalog::{AccessLevel, catalog};
 
@@ -78,8 +79,15 @@ mod catalog {
                         (name.to_ascii_lowercase(), r["required"] == true)
                     })
                     .collect();
+                // Types AWS documents elsewhere are added on top of the package.
+                let added = |resource_type: &str| {
+                    ADDITIONS
+                        .iter()
+                        .any(|a| a.service == *prefix && a.resource_type == resource_type && a.actions.contains(&name))
+                };
                 let our_resources: BTreeSet<(String, bool)> = ours
                     .resource_types()
+                    .filter(|r| !added(r.name()))
                     .map(|r| (r.name().to_ascii_lowercase(), r.required()))
                     .collect();
                 assert_eq!(our_resources, resources, "{prefix}:{name}");
@@ -93,7 +101,8 @@ mod catalog {
 
             let rtypes = read_json(&data.join(format!("resourceTypes/{prefix}.json")));
             let rtypes = rtypes.as_object().expect("resource types file is an object");
-            assert_eq!(service.resource_types().len(), rtypes.len(), "{prefix}");
+            let added = ADDITIONS.iter().filter(|a| a.service == *prefix).count();
+            assert_eq!(service.resource_types().len(), rtypes.len() + added, "{prefix}");
             let keys = read_json(&data.join(format!("conditionKeys/{prefix}.json")));
             let keys = keys.as_object().expect("condition keys file is an object");
             assert_eq!(service.condition_keys().len(), keys.len(), "{prefix}");
@@ -957,6 +966,128 @@ mod lint {
         }
         assert!(seen >= 240, "only {seen} documents");
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}
+
+/// The checks added after comparing with parliament (issue 16), counted
+/// over real policies so that false positives show: AWS's managed policies
+/// (which IAM accepted) and the collected resource, trust, SCP and endpoint
+/// policies (many of them documentation samples with placeholders).
+mod lint_new_checks {
+    use std::collections::BTreeMap;
+
+    use iamscope::analysis::lint::{PolicyKind, lint_text};
+
+    use super::policy_corpus::{documents, json_files};
+    use super::{read_json, shared_data};
+
+    const NEW: [&str; 6] = [
+        "sid-format",
+        "account-id-invalid",
+        "resource-star",
+        "trust-open",
+        "public-write",
+        "escalation-set",
+    ];
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn counted_over_real_policies() {
+        let extract = read_json(&shared_data().join("managed-policies/aws-managed-policies.json"));
+        let extract = extract.as_array().expect("a list of policies");
+        let mut managed: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut examples: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for entry in extract {
+            let name = entry["PolicyName"].as_str().expect("PolicyName");
+            let text = entry["Document"].to_string();
+            for f in lint_text(&text, PolicyKind::Identity) {
+                if NEW.contains(&f.code) {
+                    *managed.entry(f.code).or_default() += 1;
+                    examples
+                        .entry(f.code)
+                        .or_default()
+                        .push(format!("{name}: {}", f.message));
+                }
+                assert!(
+                    !(f.code == "resource-type-mismatch" && f.message.contains(":aws:transform/")),
+                    "{name}: {}",
+                    f.message
+                );
+            }
+        }
+        println!("{} AWS managed policies: {managed:?}", extract.len());
+        for (code, list) in &examples {
+            for line in list.iter().take(5) {
+                println!("  {code}: {line}");
+            }
+        }
+
+        let root = shared_data().join("policies");
+        let kinds = [
+            ("scp", PolicyKind::Scp),
+            ("rcp", PolicyKind::Rcp),
+            ("bucket", PolicyKind::Resource),
+            ("trust", PolicyKind::Trust),
+            ("vpc-endpoint", PolicyKind::Resource),
+        ];
+        let mut collected: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+        for (folder, kind) in kinds {
+            for path in json_files(&root.join(folder)) {
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                for (name, document) in documents(&path, &text) {
+                    for f in lint_text(&document, kind) {
+                        if NEW.contains(&f.code) || f.message.contains(":aws:transform/") {
+                            collected
+                                .entry((folder, f.code))
+                                .or_default()
+                                .push(format!("{name}:{}:{}: {}", f.line, f.column, f.message));
+                        }
+                    }
+                }
+            }
+        }
+        for ((folder, code), list) in &collected {
+            println!("{folder} {code}: {}", list.len());
+            for line in list {
+                println!("  {line}");
+            }
+        }
+
+        // AWS accepted every managed policy: their Sids and account ids are right.
+        assert_eq!(managed.get("sid-format"), None);
+        assert_eq!(managed.get("account-id-invalid"), None);
+        let found = |folder: &str, code: &str, file: &str| {
+            collected
+                .get(&(folder, code))
+                .is_some_and(|list| list.iter().any(|l| l.contains(file)))
+        };
+        // Placeholders the samples carry are found…
+        assert!(found(
+            "bucket",
+            "account-id-invalid",
+            "amazon-s3-policy-keys.3.json:8:16: `AccountB-ID`"
+        ));
+        assert!(found(
+            "scp",
+            "account-id-invalid",
+            "resource_perimeter_scp.json:16:13: `<service-account-id>`"
+        ));
+        assert!(found("trust", "account-id-invalid", "confused-deputy.1.json"));
+        // …but not a CloudFront origin access identity, whose ARN's account is `cloudfront`.
+        assert!(!found("bucket", "account-id-invalid", "example-bucket-policies.6.json"));
+        // The perimeter samples' CreateChangeSet on a transform fits (and `aws` is an account).
+        assert!(collected.keys().all(|(_, code)| *code != "resource-type-mismatch"));
+        // Every documented trust policy names whom it trusts.
+        assert!(!collected.contains_key(&("trust", "trust-open")));
+        // Cloud Custodian's recorded policy that lets anyone put unencrypted
+        // objects, and IAMSpy's allow-all fixture; no other bucket policy.
+        assert!(found(
+            "bucket",
+            "public-write",
+            "test_s3_no_encryption_statement.3.json"
+        ));
+        assert!(found("bucket", "public-write", "resource-s3-allow-all.json"));
+        assert_eq!(collected.get(&("bucket", "public-write")).map(Vec::len), Some(2));
     }
 }
 

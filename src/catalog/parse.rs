@@ -167,5 +167,6 @@ pub(super) fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
         }
     }
     let source = source.ok_or_else(|| error(line_no, "no @source line".into()))?;
+    super::documented::apply(&mut services);
     Ok(Catalog::assemble(source, globals, services))
 }

@@ -16,6 +16,7 @@ use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
 use crate::eval::{Context, FederatedSpec, PrincipalSpec};
+use crate::io::{ImportReport, Loaded};
 use crate::model::Model;
 
 /// Read `--context KEY=VALUE` assignments.
@@ -44,14 +45,30 @@ pub fn parse_access_level(text: &str) -> Result<AccessLevel, String> {
     })
 }
 
-fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
+/// An answer as JSON, with the loader's warnings that may make it wrong as
+/// its `warnings` field (the same ones printed on stderr).
+pub fn write_json_noting(
+    out: &mut impl Write,
+    value: &impl serde::Serialize,
+    report: &ImportReport,
+) -> Result<(), Failure> {
+    let mut value = serde_json::to_value(value).map_err(std::io::Error::other)?;
+    if let serde_json::Value::Object(object) = &mut value {
+        object.insert("warnings".to_owned(), report.answer_warnings().into());
+    }
+    serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::other)?;
     writeln!(out)?;
     Ok(())
 }
 
+/// `"warnings": [...]` for the JSON objects written piece by piece.
+fn warnings_field(report: &ImportReport) -> Result<String, Failure> {
+    let warnings = serde_json::to_string(&report.answer_warnings()).map_err(std::io::Error::other)?;
+    Ok(format!("\"warnings\": {warnings}"))
+}
+
 pub fn what_can(
-    model: &Model,
+    loaded: &Loaded,
     principal: &str,
     service: Option<String>,
     context: &[String],
@@ -65,9 +82,9 @@ pub fn what_can(
         context: self::context(context)?,
         ..WhatCanOptions::at(jiff::Timestamp::now())
     };
-    let result = what_can::what_can(model, &spec, &options).map_err(Failure::bad_input)?;
+    let result = what_can::what_can(&loaded.model, &spec, &options).map_err(Failure::bad_input)?;
     if json {
-        write_json(out, &result)?;
+        write_json_noting(out, &result, &loaded.report)?;
     } else {
         write!(out, "{}", render_what_can(&result, Paint::for_stdout()))?;
     }
@@ -130,23 +147,28 @@ pub fn render_what_can(w: &WhatCan, p: Paint) -> String {
 /// (the caller keeps the single-action output).
 #[allow(clippy::too_many_arguments)]
 pub fn who_can_set(
-    model: &Model,
+    loaded: &Loaded,
     action: Option<&str>,
     service: Option<&str>,
     level: Option<AccessLevel>,
-    resource: &str,
+    resource: Option<&str>,
     context: &[String],
     json: bool,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
+    let model = &loaded.model;
+    let set = who_can::SetQuery {
+        resource,
+        every_action: json,
+    };
     let result = with_progress("who-can", |progress| {
-        who_can::who_can_any(model, &query, &actions, resource, &options, progress)
+        who_can::who_can_any_of(model, &query, &actions, set, &options, progress)
     });
     if json {
         let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-        write_json(out, &super::render::with_assumed_by(model, answer))?;
+        write_json_noting(out, &super::render::with_assumed_by(model, answer), &loaded.report)?;
     } else {
         write!(out, "{}", render_who_can_any(&result, model, Paint::for_stdout()))?;
     }
@@ -161,7 +183,11 @@ pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
         w.actions,
         if w.actions == 1 { "" } else { "s" },
         visible(&w.query),
-        visible(&w.resource)
+        if w.any_resource {
+            "any resource".to_owned()
+        } else {
+            visible(&w.resource)
+        }
     );
     let width = super::render::column_width(w.allowed.iter().map(|a| a.principal.as_str()));
     for a in &w.allowed {
@@ -183,7 +209,7 @@ pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
 }
 
 pub fn reach(
-    model: &Model,
+    loaded: &Loaded,
     principal: Option<&str>,
     role: Option<String>,
     max_depth: usize,
@@ -197,6 +223,7 @@ pub fn reach(
         (None, None) => ReachQuery::All,
     };
     let options = options(context, max_depth)?;
+    let model = &loaded.model;
     if !matches!(query, ReachQuery::All) {
         let result = with_progress("reach", |progress| {
             let mut paths = Vec::new();
@@ -212,7 +239,7 @@ pub fn reach(
         if json {
             let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
             answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
-            write_json(out, &answer)?;
+            write_json_noting(out, &answer, &loaded.report)?;
         } else {
             // The search does not start from a federated principal: its
             // roles come from the trust policies alone.
@@ -273,11 +300,12 @@ pub fn reach(
     if json {
         writeln!(
             out,
-            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, \"federated\": {}}}",
+            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, \"federated\": {}, {}}}",
             summary.principals,
             summary.searched,
             summary.complete,
-            serde_json::to_string_pretty(&federated).map_err(std::io::Error::other)?
+            serde_json::to_string_pretty(&federated).map_err(std::io::Error::other)?,
+            warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", reach_totals(&summary))?;
@@ -421,14 +449,22 @@ fn render_step(step: &Step, pad: &str, out: &mut String) {
     }
 }
 
+/// How `escalation` prints its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn escalation(
-    model: &Model,
+    loaded: &Loaded,
     principal: Option<&str>,
     why: bool,
     max_depth: usize,
     context: &[String],
-    json: bool,
+    format: Format,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = principal
@@ -438,8 +474,13 @@ pub fn escalation(
         refuse_federated(spec, "escalation")?;
     }
     let options = options(context, max_depth)?;
+    let model = &loaded.model;
+    if format == Format::Sarif {
+        return escalation_sarif(loaded, spec.as_ref(), &options, out);
+    }
+    let json = format == Format::Json;
     if spec.is_none() {
-        return escalation_of_every_principal(model, &options, json, out);
+        return escalation_of_every_principal(loaded, &options, json, out);
     }
     let result = with_progress("escalation", |progress| {
         let mut result = Escalation {
@@ -472,9 +513,9 @@ pub fn escalation(
                     .into_iter()
                     .map(|(id, reasons)| serde_json::json!({"pattern": id, "reasons": reasons}))
                     .collect();
-                write_json(out, &value)?;
+                write_json_noting(out, &value, &loaded.report)?;
             }
-            None => write_json(out, &result)?,
+            None => write_json_noting(out, &result, &loaded.report)?,
         }
     } else {
         let mut text = render_escalation(&result, Paint::for_stdout());
@@ -492,10 +533,35 @@ pub fn escalation(
     Ok(0)
 }
 
+/// The paths as SARIF: one result per path found, at the principal that
+/// has it (administrators already are not results).
+fn escalation_sarif(
+    loaded: &Loaded,
+    spec: Option<&PrincipalSpec>,
+    options: &AnalysisOptions,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let mut reports = Vec::new();
+    with_progress("escalation", |progress| {
+        escalation::stream(&loaded.model, spec, options, progress, &mut |report| {
+            if !report.admin && !report.findings.is_empty() {
+                reports.push(report);
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    let file = loaded.report.sources.first().map_or("account", String::as_str);
+    let invocation = super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]);
+    let log = super::sarif::escalation_log(crate::analysis::patterns::PATTERNS, &reports, file, invocation);
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    writeln!(out)?;
+    Ok(0)
+}
+
 /// Every principal: each one with a path is written as it is found, so that
 /// memory stays bounded; the totals and the administrators come last.
 fn escalation_of_every_principal(
-    model: &Model,
+    loaded: &Loaded,
     options: &AnalysisOptions,
     json: bool,
     out: &mut impl Write,
@@ -514,29 +580,35 @@ fn escalation_of_every_principal(
         )?;
     }
     let summary = with_progress("escalation", |progress| {
-        escalation::stream(model, None, options, progress, &mut |report: PrincipalEscalation| {
-            if report.admin {
-                admins.push(report.principal);
-                return;
-            }
-            if failed.is_some() {
-                return;
-            }
-            let written = if json {
-                let comma = if first { "" } else { "," };
-                writeln!(out, "{comma}")
-                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
-            } else {
-                let mut text = String::from("\n");
-                render_report(&report, p, &mut text);
-                out.write_all(text.as_bytes())
-            };
-            first = false;
-            if let Err(e) = written {
-                failed = Some(e);
-                progress.cancel();
-            }
-        })
+        escalation::stream(
+            &loaded.model,
+            None,
+            options,
+            progress,
+            &mut |report: PrincipalEscalation| {
+                if report.admin {
+                    admins.push(report.principal);
+                    return;
+                }
+                if failed.is_some() {
+                    return;
+                }
+                let written = if json {
+                    let comma = if first { "" } else { "," };
+                    writeln!(out, "{comma}")
+                        .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
+                } else {
+                    let mut text = String::from("\n");
+                    render_report(&report, p, &mut text);
+                    out.write_all(text.as_bytes())
+                };
+                first = false;
+                if let Err(e) = written {
+                    failed = Some(e);
+                    progress.cancel();
+                }
+            },
+        )
     })
     .map_err(Failure::bad_input)?;
     if let Some(e) = failed {
@@ -547,8 +619,11 @@ fn escalation_of_every_principal(
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}}}",
-            summary.patterns, summary.evaluated, summary.complete
+            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}}}",
+            summary.patterns,
+            summary.evaluated,
+            summary.complete,
+            warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", escalation_totals(&summary))?;

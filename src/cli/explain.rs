@@ -387,7 +387,7 @@ fn answer_line(
 }
 
 pub fn who_can(
-    model: &Model,
+    loaded: &crate::io::Loaded,
     action: &str,
     resource: &str,
     context: &[String],
@@ -406,15 +406,17 @@ pub fn who_can(
         ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
     };
     let result = super::progress::with_progress("who-can", |progress| {
-        crate::analysis::who_can::who_can(model, action, resource, &options, progress)
+        crate::analysis::who_can::who_can(&loaded.model, action, resource, &options, progress)
     });
     if json {
         let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-        serde_json::to_writer_pretty(&mut *out, &render::with_assumed_by(model, answer))
-            .map_err(std::io::Error::other)?;
-        writeln!(out)?;
+        super::analysis::write_json_noting(out, &render::with_assumed_by(&loaded.model, answer), &loaded.report)?;
     } else {
-        write!(out, "{}", render::who_can_in(&result, Some(model), Paint::for_stdout()))?;
+        write!(
+            out,
+            "{}",
+            render::who_can_in(&result, Some(&loaded.model), Paint::for_stdout())
+        )?;
     }
     Ok(0)
 }

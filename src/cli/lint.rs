@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::render::{Paint, visible};
+use super::sarif;
 use super::{AccountArgs, EXIT_BAD_INPUT, Failure};
 use crate::analysis::lint::{self, CHECKS, Finding, PolicyKind, PolicySource};
 use crate::policy::{Severity, parse_policy, size_without_whitespace};
@@ -25,6 +26,9 @@ pub const LONG_ABOUT: &str = "Check policies for mistakes and risks, like a comp
     policies, SCPs and RCPs, each as its kind. AWS managed policies are skipped. Locations refer to \
     the policy as iamscope shows it (pretty-printed). With neither FILE nor --account, the built-in \
     demo account is linted.\n\n\
+    --sarif prints SARIF 2.1.0 for code review tools: a FILE's findings carry its line and column; \
+    an account's carry the policy's place (user/NAME/inline/POLICY and the JSON path), since their \
+    lines are those of the policy as iamscope shows it.\n\n\
     Severities: error = AWS would refuse the policy or part of it can never match; warning = legal \
     but risky or likely wrong; info = style. --list-checks prints every code.\n\n\
     Exit status: 0 when no finding is at or above --fail-on (default: error), 1 when some is, \
@@ -48,6 +52,10 @@ pub struct LintArgs {
     /// Print one JSON object
     #[arg(long)]
     pub json: bool,
+
+    /// Print SARIF 2.1.0, for code review tools (GitHub code scanning and others)
+    #[arg(long, conflicts_with = "json")]
+    pub sarif: bool,
 
     /// Exit with status 1 when a finding is at least this severe
     #[arg(long, value_enum, default_value = "error")]
@@ -161,6 +169,9 @@ struct Report<'a> {
     findings: Vec<JsonFinding<'a>>,
     documents: &'a [Document],
     bad_input: &'a [BadInput],
+    /// What the loader noticed about `--account` that may make findings
+    /// wrong or incomplete (also printed on stderr).
+    warnings: Vec<String>,
 }
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
@@ -178,6 +189,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
     }
     let mut documents = Vec::new();
     let mut bad = Vec::new();
+    let mut warnings = Vec::new();
     for path in &args.files {
         match read_policy_file(path) {
             Ok((name, text)) => {
@@ -211,6 +223,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         };
         match account.load_noting() {
             Ok(loaded) => {
+                warnings = loaded.report.answer_warnings();
                 let result = lint::lint_account(&loaded.model);
                 for policy in result.policies {
                     let reference = PolicyRef {
@@ -253,6 +266,29 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         infos: documents.iter().map(|d| d.infos).sum(),
         bad_input: bad.len(),
     };
+    if args.sarif {
+        let findings = documents.iter().flat_map(|d| {
+            let place = move || match &d.policy {
+                Some(p) => sarif::LintPlace::AccountPolicy {
+                    file: d.file.split(',').next().unwrap_or(&d.file),
+                    locator: &p.locator,
+                },
+                None => sarif::LintPlace::File { file: &d.file },
+            };
+            d.findings.iter().map(move |f| sarif::LintFinding {
+                place: place(),
+                finding: f,
+            })
+        });
+        let errors: Vec<String> = bad.iter().map(|b| format!("{}: {}", b.file, b.message)).collect();
+        let log = sarif::lint_log(CHECKS, findings, sarif::Invocation::new(&warnings, &errors));
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+        writeln!(out)?;
+        for e in &errors {
+            eprintln!("error: {}", visible(e));
+        }
+        return Ok(status);
+    }
     if args.json {
         let findings = documents
             .iter()
@@ -272,6 +308,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             findings,
             documents: &documents,
             bad_input: &bad,
+            warnings,
         };
         serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
         writeln!(out)?;

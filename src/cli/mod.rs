@@ -16,6 +16,7 @@ pub mod lesson;
 pub mod lint;
 pub mod progress;
 pub mod render;
+pub mod sarif;
 pub mod screenshots;
 pub mod why;
 
@@ -151,13 +152,15 @@ pub enum Command {
         /// Only actions of this access level: list, read, write, permissions-management, tagging
         #[arg(long, value_name = "LEVEL", value_parser = analysis::parse_access_level)]
         access_level: Option<crate::catalog::AccessLevel>,
-        /// The resource's ARN (default: *)
-        #[arg(long, default_value = "*")]
-        resource: String,
+        /// The resource's ARN. Default: * for one action; for an action set,
+        /// any resource (*, every resource of each type, and the ARNs the
+        /// account's policies name), so that a grant on some resources counts
+        #[arg(long)]
+        resource: Option<String>,
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
-        /// Print JSON
+        /// Print JSON (for an action set: every allowed action, with the resource)
         #[arg(long)]
         json: bool,
     },
@@ -229,6 +232,9 @@ pub enum Command {
         /// Print JSON
         #[arg(long)]
         json: bool,
+        /// Print SARIF 2.1.0, one result per path, for code review tools
+        #[arg(long, conflicts_with_all = ["json", "why"])]
+        sarif: bool,
     },
     /// Build the workspace file by running your own AWS CLI (read-only commands)
     #[command(long_about = collect::LONG_ABOUT)]
@@ -295,12 +301,8 @@ impl AccountArgs {
     /// answer wrong (`summary` lists every warning itself).
     pub fn load_noting(&self) -> Result<Loaded, io::LoadError> {
         let loaded = self.load()?;
-        for w in loaded.report.warnings.iter().filter(|w| w.affects_answers) {
-            eprintln!(
-                "warning: {}: {}",
-                render::visible(&w.source),
-                render::visible(&w.message)
-            );
+        for warning in loaded.report.answer_warnings() {
+            eprintln!("warning: {}", render::visible(&warning));
         }
         Ok(loaded)
     }
@@ -468,14 +470,21 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
-                    explain::who_can(&loaded.model, &action, &resource, &context, json, &mut out)
+                    explain::who_can(
+                        &loaded,
+                        &action,
+                        resource.as_deref().unwrap_or("*"),
+                        &context,
+                        json,
+                        &mut out,
+                    )
                 }
                 action => analysis::who_can_set(
-                    &loaded.model,
+                    &loaded,
                     action.as_deref(),
                     service.as_deref(),
                     access_level,
-                    &resource,
+                    resource.as_deref(),
                     &context,
                     json,
                     &mut out,
@@ -490,7 +499,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             json,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::what_can(&loaded.model, &principal, service, &context, json, &mut out)
+            analysis::what_can(&loaded, &principal, service, &context, json, &mut out)
         }
         Some(Command::Reach {
             account,
@@ -501,15 +510,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             json,
         }) => {
             let loaded = account.load_noting()?;
-            analysis::reach(
-                &loaded.model,
-                principal.as_deref(),
-                role,
-                max_depth,
-                &context,
-                json,
-                &mut out,
-            )
+            analysis::reach(&loaded, principal.as_deref(), role, max_depth, &context, json, &mut out)
         }
         Some(Command::Escalation {
             account,
@@ -518,15 +519,21 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             max_depth,
             context,
             json,
+            sarif,
         }) => {
             let loaded = account.load_noting()?;
+            let format = match (json, sarif) {
+                (_, true) => analysis::Format::Sarif,
+                (true, _) => analysis::Format::Json,
+                _ => analysis::Format::Text,
+            };
             analysis::escalation(
-                &loaded.model,
+                &loaded,
                 principal.as_deref(),
                 why,
                 max_depth,
                 &context,
-                json,
+                format,
                 &mut out,
             )
         }

@@ -55,6 +55,25 @@ pub struct ImportReport {
     pub partial: bool,
 }
 
+impl Warning {
+    /// `FILE: message`, as every command prints it.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.source, self.message)
+    }
+}
+
+impl ImportReport {
+    /// The warnings every answer about the account carries (on stderr, and as
+    /// `warnings` in its JSON): those that may make the answer wrong.
+    pub fn answer_warnings(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .filter(|w| w.affects_answers)
+            .map(Warning::describe)
+            .collect()
+    }
+}
+
 /// A loaded account with what the loader noticed.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -563,7 +582,8 @@ impl Builder {
         if !resolved.is_empty() {
             let source = self.report.sources.first().cloned().unwrap_or_default();
             let library = crate::catalog::managed::aws_managed_policies().source();
-            self.warn(
+            // The built-in copy may be another version than the account's.
+            self.warn_answers(
                 &source,
                 format!(
                     "the export refers to AWS managed policies it does not contain ({}); iamscope uses its built-in copies ({library})",

@@ -37,6 +37,7 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
     if statement.effect == Effect::Allow && !clause.negated {
         broad_grants(lint, statement, path);
         resource_shapes(lint, statement, path);
+        resource_star(lint, statement, path);
     }
 }
 
@@ -145,7 +146,7 @@ fn covers_every_resource(resource: &str, service: &str) -> bool {
         if (*s == "*" || s.eq_ignore_ascii_case(service)) && any(region) && any(account) && *rest == "*")
 }
 
-fn broad_resource<'c>(resource: Option<&'c ResourceClause>, service: &str) -> Option<&'c str> {
+pub(super) fn broad_resource<'c>(resource: Option<&'c ResourceClause>, service: &str) -> Option<&'c str> {
     let resource = resource.filter(|r| !r.negated)?;
     resource
         .patterns
@@ -346,7 +347,7 @@ fn resource_shapes(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
 }
 
 /// The ARN with each policy variable replaced by `*`, escapes by their character.
-fn variables_as_wildcards(text: &str) -> String {
+pub(super) fn variables_as_wildcards(text: &str) -> String {
     Template::parse(text, true)
         .parts
         .iter()
@@ -367,4 +368,93 @@ fn variables_as_wildcards(text: &str) -> String {
 /// nor an instance profile a role.
 fn shape_fits(format: &str, arn: &str) -> bool {
     fits(format, arn, Reading::Shape)
+}
+
+/// `"Resource": "*"` in an identity policy's Allow although every action of
+/// the statement takes a resource type, so the statement could name its
+/// resources ("Security best practices in IAM": grant least privilege; the
+/// Service Authorization Reference lists each action's resource types; one
+/// that lists none needs `*`). Only for actions named exactly and known to
+/// the catalogue, so a wildcard never yields a guess.
+fn resource_star(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
+    const SHOWN: usize = 6;
+    if lint.kind != PolicyKind::Identity {
+        return;
+    }
+    let (Some(clause), Some(resource)) = (&statement.action, &statement.resource) else {
+        return;
+    };
+    if resource.negated || clause.patterns.is_empty() {
+        return;
+    }
+    let Some((i, star)) = resource
+        .patterns
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.text.as_ref() == "*")
+    else {
+        return;
+    };
+    let catalog = lint.catalog;
+    // The first few types, each once; the rest only counted.
+    let mut types: Vec<(&str, &str)> = Vec::new();
+    let mut more = false;
+    let mut example = None;
+    for pattern in &clause.patterns {
+        if pattern.text.contains(['*', '?']) {
+            return;
+        }
+        let Some(action) = catalog.action(&pattern.text) else {
+            return;
+        };
+        if SHARED_PREFIXES.iter().any(|p| action.service().eq_ignore_ascii_case(p)) {
+            return;
+        }
+        let mut takes_one = false;
+        for rt in action.resource_types() {
+            takes_one = true;
+            let named = (action.service(), rt.name());
+            if types.contains(&named) {
+                continue;
+            }
+            if types.len() == SHOWN {
+                more = true;
+                continue;
+            }
+            types.push(named);
+            if example.is_none() {
+                example = catalog
+                    .resource_type(action.service(), rt.name())
+                    .map(|t| t.arn_pattern());
+            }
+        }
+        if !takes_one {
+            return;
+        }
+    }
+    let mut listed: Vec<String> = types.iter().map(|(s, t)| format!("{s} {t}")).collect();
+    if more {
+        listed.push("…".to_owned());
+    }
+    let one = clause.patterns.len() == 1;
+    let at = lint.item_path(&format!("{path}.Resource"), i, star.span);
+    lint.push(
+        Severity::Info,
+        "resource-star",
+        star.span,
+        at,
+        format!(
+            "`\"Resource\": \"*\"` although {} can be limited to named resources ({})",
+            if one {
+                "the action"
+            } else {
+                "every action of the statement"
+            },
+            listed.join(", ")
+        ),
+        Some(match example {
+            Some(format) => format!("name the resources the job needs, e.g. ARNs like {format}"),
+            None => "name the resources the job needs".to_owned(),
+        }),
+    );
 }

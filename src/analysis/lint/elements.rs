@@ -117,16 +117,40 @@ fn sids(lint: &mut Lint<'_>) {
         PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Trust
     );
     let mut duplicates = Vec::new();
+    let mut malformed = Vec::new();
     let policy = lint.policy;
     for statement in &policy.statements {
         let Some(sid) = statement.sid.as_deref().filter(|s| !s.is_empty()) else {
             continue;
         };
+        if iam && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+            malformed.push((statement, sid));
+        }
         if let Some(first) = seen.get(sid) {
             duplicates.push((statement, sid.to_owned(), *first));
         } else {
             seen.insert(sid, statement.index);
         }
+    }
+    // IAM accepts only ASCII letters and digits in a Sid ("IAM JSON policy
+    // elements: Sid"); S3, SNS and SQS policies accept more, spaces included.
+    for (statement, sid) in malformed {
+        let path = format!("{}.Sid", lint.statement_path(statement));
+        let shown: String = sid.chars().take(80).collect();
+        let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).take(80).collect();
+        let help = if cleaned.is_empty() {
+            "use only the letters A-Z, a-z and the digits 0-9".to_owned()
+        } else {
+            format!("use only the letters A-Z, a-z and the digits 0-9, e.g. `{cleaned}`")
+        };
+        lint.push(
+            Severity::Error,
+            "sid-format",
+            statement.span,
+            path,
+            format!("Sid `{shown}` holds characters other than ASCII letters and digits, which IAM refuses"),
+            Some(help),
+        );
     }
     for (statement, sid, first) in duplicates {
         let path = format!("{}.Sid", lint.statement_path(statement));
@@ -230,6 +254,15 @@ fn principals(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
         let parent = format!("{path}.{element}.{}", entry.kind.as_str());
         let at = lint.item_path(&parent, index, entry.span);
         let value = entry.value.as_str();
+        if matches!(entry.kind, PrincipalKind::Aws | PrincipalKind::Federated)
+            && let Some(account) = principal_account_problem(entry.kind, value)
+        {
+            // "Principal" page: an AWS account principal is its 12-digit id or
+            // its root ARN; AWS refuses a policy whose principal is neither
+            // ("Invalid principal in policy").
+            push_account_id(lint, Severity::Error, entry.span, at, value, account, "principal");
+            continue;
+        }
         match entry.kind {
             PrincipalKind::Aws if is_group_arn(value) => {
                 // Groups are not principals ("Principal" page): no request is
@@ -262,6 +295,88 @@ fn principals(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
     }
 }
 
+/// The account field of an ARN, when it is not one AWS could have written:
+/// 12 digits, empty (S3 buckets, AWS-owned SSM documents), `aws` (AWS
+/// managed policies, CloudFormation transforms), or a pattern (`*`, `?`, a
+/// policy variable). ARN format: "IAM identifiers" and "Amazon Resource
+/// Names (ARNs)".
+fn arn_account_problem(arn: &str) -> Option<String> {
+    if !arn.starts_with("arn:") {
+        return None;
+    }
+    let account = if arn.contains("${") {
+        // A variable may hold `:`; read it as a wildcard.
+        let plain = super::actions::variables_as_wildcards(arn);
+        plain.split(':').nth(4)?.to_owned()
+    } else {
+        arn.split(':').nth(4)?.to_owned()
+    };
+    account_problem(&account).then_some(account)
+}
+
+fn account_problem(account: &str) -> bool {
+    !(account.is_empty()
+        || account == "aws"
+        // A CloudFront origin access identity as a principal:
+        // arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ID
+        // (CloudFront Developer Guide, "Restrict access to an Amazon S3 origin").
+        || account == "cloudfront"
+        || account.contains(['*', '?'])
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+}
+
+/// The account of an `AWS` or `Federated` principal that is no account id.
+fn principal_account_problem(kind: PrincipalKind, value: &str) -> Option<String> {
+    let value = value.trim();
+    if value == "*" {
+        return None;
+    }
+    if value.starts_with("arn:") {
+        return arn_account_problem(value);
+    }
+    if kind != PrincipalKind::Aws {
+        // Federated principals are also provider names (accounts.google.com).
+        return None;
+    }
+    // A bare value is an account id, or the unique id AWS shows in place of
+    // a deleted user or role (AIDA…, AROA…: "IAM identifiers").
+    let unique_id = value.len() >= 16
+        && value.starts_with('A')
+        && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    (!unique_id && account_problem(value)).then(|| value.to_owned())
+}
+
+fn push_account_id(
+    lint: &mut Lint<'_>,
+    severity: Severity,
+    span: Span,
+    at: String,
+    value: &str,
+    account: String,
+    what: &str,
+) {
+    let shown: String = account.chars().take(40).collect();
+    let why = if account.bytes().all(|b| b.is_ascii_digit()) {
+        format!("`{shown}` has {} digits; an AWS account id has 12", account.len())
+    } else {
+        format!("`{shown}` is not an AWS account id (12 digits); it looks like a placeholder left from an example")
+    };
+    let effect = if severity == Severity::Error {
+        "AWS refuses a policy with an invalid principal"
+    } else {
+        "this ARN never matches a real resource"
+    };
+    let value: String = value.chars().take(120).collect();
+    lint.push(
+        severity,
+        "account-id-invalid",
+        span,
+        at,
+        format!("{why}, in the {what} `{value}`: {effect}"),
+        Some("write the 12-digit id of the account, or * for any account".to_owned()),
+    );
+}
+
 fn push_principal_wildcard(lint: &mut Lint<'_>, span: Span, at: String, value: &str) {
     lint.push(
         Severity::Error,
@@ -284,6 +399,15 @@ fn is_group_arn(value: &str) -> bool {
 
 fn resources(lint: &mut Lint<'_>, statement: &Statement, path: &str) {
     let kind = lint.kind;
+    if let Some(resource) = &statement.resource {
+        let element = if resource.negated { "NotResource" } else { "Resource" };
+        for (i, p) in resource.patterns.iter().enumerate() {
+            if let Some(account) = arn_account_problem(&p.text) {
+                let at = lint.item_path(&format!("{path}.{element}"), i, p.span);
+                push_account_id(lint, Severity::Warning, p.span, at, &p.text, account, "resource");
+            }
+        }
+    }
     match (&statement.resource, kind) {
         (Some(resource), PolicyKind::Trust) => {
             // A trust policy's resource is the role itself; Resource and

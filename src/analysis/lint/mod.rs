@@ -20,6 +20,7 @@ mod account;
 mod actions;
 mod conditions;
 mod elements;
+mod exposure;
 mod federation;
 mod overlap;
 #[cfg(test)]
@@ -281,6 +282,16 @@ pub const CHECKS: &[Check] = &[
         "Allow with NotResource grants every other resource",
     ),
     check(
+        "sid-format",
+        Severity::Error,
+        "a Sid with characters other than A-Z, a-z, 0-9 in an IAM policy",
+    ),
+    check(
+        "account-id-invalid",
+        Severity::Error,
+        "an account id that is not 12 digits (a placeholder) in a principal (warning in a resource ARN)",
+    ),
+    check(
         "sid-duplicate",
         Severity::Error,
         "two statements with the same Sid (warning outside IAM)",
@@ -336,6 +347,27 @@ pub const CHECKS: &[Check] = &[
         "resource-type-mismatch",
         Severity::Warning,
         "a resource ARN that fits none of the statement's actions",
+    ),
+    check(
+        "resource-star",
+        Severity::Info,
+        "Resource \"*\" although every action of the statement can be scoped to resources",
+    ),
+    // Who the policy exposes the account to.
+    check(
+        "trust-open",
+        Severity::Warning,
+        "a trust policy that lets every AWS principal assume the role",
+    ),
+    check(
+        "public-write",
+        Severity::Warning,
+        "a resource policy that lets everyone write or change permissions",
+    ),
+    check(
+        "escalation-set",
+        Severity::Warning,
+        "one identity policy grants every permission of a privilege-escalation pattern",
     ),
     // Conditions.
     check(
@@ -436,6 +468,7 @@ pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: us
             catalog: catalog(),
             out: Vec::new(),
             suggestions_left: 200,
+            expansions_left: 200,
         };
         lint.run(size);
         findings.extend(lint.out);
@@ -457,6 +490,9 @@ struct Lint<'a> {
     /// misspellings (no real one has them) gets suggestions for the first
     /// ones only.
     suggestions_left: usize,
+    /// Action wildcards left to expand against the catalogue for this
+    /// document (each costs a service's action list), for the same reason.
+    expansions_left: usize,
 }
 
 impl Lint<'_> {
@@ -479,6 +515,7 @@ impl Lint<'_> {
             federation::check_statement(self, statement, &path);
         }
         overlap::check_policy(self);
+        exposure::check_policy(self);
     }
 
     fn push(

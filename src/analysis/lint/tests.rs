@@ -953,3 +953,267 @@ fn the_demo_accounts_federated_trusts_are_clean() {
         .collect();
     assert!(found.is_empty(), "{found:?}");
 }
+
+// IAM JSON policy elements: Sid — IAM takes ASCII letters and digits only;
+// S3, SNS and SQS policies take more.
+#[test]
+fn sids_of_iam_policies_hold_letters_and_digits_only() {
+    lacks(
+        &policy(r#"{"Sid":"ReadPhotos2","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#),
+        PolicyKind::Identity,
+        "sid-format",
+    );
+    let text =
+        policy(r#"{"Sid":"read-photos","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
+    let f = has(&text, PolicyKind::Identity, "sid-format");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.path, "Statement[0].Sid");
+    assert!(f.help.as_deref().is_some_and(|h| h.contains("`readphotos`")), "{f:?}");
+    has(&text, PolicyKind::Boundary, "sid-format");
+    // A bucket policy may say "Allow get requests".
+    lacks(
+        &policy(
+            r#"{"Sid":"Allow get requests","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        ),
+        PolicyKind::Resource,
+        "sid-format",
+    );
+}
+
+// "Principal" page: an account is its 12-digit id or its root ARN.
+#[test]
+fn account_ids_are_twelve_digits() {
+    let trust = |principal: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    };
+    for fine in [
+        "111122223333",
+        "arn:aws:iam::111122223333:root",
+        "arn:aws:iam::111122223333:role/app",
+        "AROAEXAMPLEID1234567",
+        "*",
+    ] {
+        lacks(&trust(fine), PolicyKind::Trust, "account-id-invalid");
+    }
+    let f = has(
+        &trust("arn:aws:iam::AccountB-ID:root"),
+        PolicyKind::Trust,
+        "account-id-invalid",
+    );
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.path, "Statement[0].Principal.AWS");
+    assert!(
+        f.message.contains("`AccountB-ID`") && f.message.contains("placeholder"),
+        "{}",
+        f.message
+    );
+    let short = has(&trust("11112222333"), PolicyKind::Trust, "account-id-invalid");
+    assert!(short.message.contains("has 11 digits"), "{}", short.message);
+
+    let resources = |arn: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"{arn}"}}"#
+        ))
+    };
+    for fine in [
+        "arn:aws:sqs:us-east-1:111122223333:jobs",
+        "arn:aws:sqs:*:*:jobs",
+        "arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:jobs",
+        "arn:aws:s3:::bucket/*",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ] {
+        lacks(&resources(fine), PolicyKind::Identity, "account-id-invalid");
+    }
+    let f = has(
+        &resources("arn:aws:sqs:us-east-1:<account-id>:jobs"),
+        PolicyKind::Identity,
+        "account-id-invalid",
+    );
+    assert_eq!(
+        f.severity,
+        Severity::Warning,
+        "a resource ARN is legal, it only never matches"
+    );
+    assert_eq!(f.path, "Statement[0].Resource");
+}
+
+#[test]
+fn resource_star_where_every_action_takes_a_resource_type() {
+    let f = has(
+        &policy(r#"{"Effect":"Allow","Action":["s3:GetObject","iam:PassRole"],"Resource":"*"}"#),
+        PolicyKind::Identity,
+        "resource-star",
+    );
+    assert_eq!(f.severity, Severity::Info);
+    assert!(
+        f.message.contains("s3 object") && f.message.contains("iam role"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.help
+            .as_deref()
+            .is_some_and(|h| h.contains("ARNs like arn:${Partition}:s3:")),
+        "{f:?}"
+    );
+    // s3:ListAllMyBuckets takes no resource type: `*` is the only way to write it.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":["s3:GetObject","s3:ListAllMyBuckets"],"Resource":"*"}"#),
+        PolicyKind::Identity,
+        "resource-star",
+    );
+    // A wildcard action is not guessed at; named resources are the point.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "resource-star",
+    );
+    lacks(&policy(ALLOW_GET), PolicyKind::Identity, "resource-star");
+}
+
+// CloudFormation User Guide: a transform needs CreateChangeSet on
+// arn:aws:cloudformation:REGION:aws:transform/NAME — a documented resource
+// the Service Authorization Reference leaves out (catalog::documented).
+#[test]
+fn cloudformation_transforms_fit_create_change_set() {
+    let transform = policy(
+        r#"{"Effect":"Allow","Action":"cloudformation:CreateChangeSet","Resource":"arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31"}"#,
+    );
+    lacks(&transform, PolicyKind::Identity, "resource-type-mismatch");
+    lacks(&transform, PolicyKind::Identity, "account-id-invalid");
+    // The fact is about CreateChangeSet only.
+    has(
+        &policy(
+            r#"{"Effect":"Allow","Action":"cloudformation:DeleteStack","Resource":"arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31"}"#,
+        ),
+        PolicyKind::Identity,
+        "resource-type-mismatch",
+    );
+}
+
+#[test]
+fn a_trust_policy_open_to_everyone() {
+    let trust = |principal: &str, condition: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
+        )
+    };
+    let f = has(&trust(r#""*""#, ""), PolicyKind::Trust, "trust-open");
+    assert_eq!(
+        (f.severity, f.path.as_str()),
+        (Severity::Warning, "Statement[0].Principal")
+    );
+    has(&trust(r#"{"AWS":"*"}"#, ""), PolicyKind::Trust, "trust-open");
+    // A condition on who the caller is closes it; one on MFA does not.
+    lacks(
+        &trust(
+            r#""*""#,
+            r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}"#,
+        ),
+        PolicyKind::Trust,
+        "trust-open",
+    );
+    has(
+        &trust(
+            r#""*""#,
+            r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
+        ),
+        PolicyKind::Trust,
+        "trust-open",
+    );
+    lacks(&trust(r#"{"AWS":"111122223333"}"#, ""), PolicyKind::Trust, "trust-open");
+}
+
+#[test]
+fn a_bucket_or_queue_policy_letting_everyone_write() {
+    let resource = |action: &str, condition: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Principal":"*","Action":{action},"Resource":"arn:aws:s3:::b/*"{condition}}}"#
+        ))
+    };
+    let f = has(&resource(r#""s3:PutObject""#, ""), PolicyKind::Resource, "public-write");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.path, "Statement[0].Action");
+    let queue = policy(
+        r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["sqs:ReceiveMessage","sqs:Send*"],"Resource":"arn:aws:sqs:us-east-1:111122223333:jobs"}"#,
+    );
+    let f = has(&queue, PolicyKind::Resource, "public-write");
+    assert_eq!(f.path, "Statement[0].Action[1]");
+    assert!(f.message.contains("e.g. `sqs:Send"), "{}", f.message);
+    // Reading is not writing; a condition on the source narrows who.
+    lacks(&resource(r#""s3:GetObject""#, ""), PolicyKind::Resource, "public-write");
+    lacks(
+        &resource(
+            r#""s3:PutObject""#,
+            r#","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}"#,
+        ),
+        PolicyKind::Resource,
+        "public-write",
+    );
+    // An identity policy names no principal; it is not about this.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#),
+        PolicyKind::Identity,
+        "public-write",
+    );
+}
+
+#[test]
+fn one_policy_holding_a_whole_escalation_pattern() {
+    let f = has(
+        &policy(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::111122223333:role/*"},
+               {"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:RunInstances"],"Resource":"*"}"#,
+        ),
+        PolicyKind::Identity,
+        "escalation-set",
+    );
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("iam:PassRole + ec2:RunInstances") && f.message.contains("`passrole-ec2`"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.path, "Statement[0].Action");
+    // PassRole only to Lambda does not give the EC2 pattern
+    // ("Grant a user permissions to pass a role to an AWS service").
+    let to = |service: &str| {
+        policy(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{{"StringEquals":{{"iam:PassedToService":"{service}"}}}}}},
+               {{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}}"#
+        ))
+    };
+    lacks(&to("lambda.amazonaws.com"), PolicyKind::Identity, "escalation-set");
+    has(&to("ec2.amazonaws.com"), PolicyKind::Identity, "escalation-set");
+    // Half a pattern is not a set; `*` is full-access's to report.
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "escalation-set",
+    );
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "escalation-set",
+    );
+    // A wildcard grants what it matches.
+    let f = has(
+        &policy(r#"{"Effect":"Allow","Action":"iam:Put*Policy","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "escalation-set",
+    );
+    assert!(f.message.contains("`put-user-policy`"), "{}", f.message);
+    // Denied-only or a boundary: nothing is granted.
+    lacks(
+        &policy(r#"{"Effect":"Deny","Action":"iam:PutUserPolicy","Resource":"*"}"#),
+        PolicyKind::Identity,
+        "escalation-set",
+    );
+    lacks(
+        &policy(r#"{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"*"}"#),
+        PolicyKind::Boundary,
+        "escalation-set",
+    );
+}
