@@ -1731,18 +1731,20 @@ impl App {
             match editor.message() {
                 Some(m) => Line::from(Span::styled(format!(" {}", visible(m)), theme.warning)),
                 None => {
+                    // the way out first: what does not fit is left off the end
                     let key = |a: &Action| keys.first(Mode::Editor, a);
+                    let hints = [
+                        format!("{} leave", key(&Action::Cancel)),
+                        format!("{} save (shows what changes)", key(&Action::Save)),
+                        format!("{} undo", key(&Action::Undo)),
+                        format!("{} redo", key(&Action::Redo)),
+                        format!("{} complete", key(&Action::Complete)),
+                        format!("{} new statement", key(&Action::Snippet)),
+                        format!("{} format", key(&Action::Format)),
+                        format!("{} next problem", key(&Action::NextProblem)),
+                    ];
                     Line::from(Span::styled(
-                        format!(
-                            " {} save (shows what changes)  {} complete  {} format  {} new statement  {} next problem  {} undo  {} leave",
-                            key(&Action::Save),
-                            key(&Action::Complete),
-                            key(&Action::Format),
-                            key(&Action::Snippet),
-                            key(&Action::NextProblem),
-                            key(&Action::Undo),
-                            key(&Action::Cancel)
-                        ),
+                        fit_hints(&hints, self.layout.footer.width as usize),
                         theme.dim,
                     ))
                 }
@@ -1777,6 +1779,20 @@ impl App {
         };
         frame.render_widget(Paragraph::new(line), self.layout.footer);
     }
+}
+
+/// As many hints as fit in `room` columns, whole, in order.
+fn fit_hints(hints: &[String], room: usize) -> String {
+    let mut line = String::new();
+    for hint in hints {
+        if width(&line) + width(hint) + 2 > room {
+            break;
+        }
+        line.push(' ');
+        line.push_str(hint);
+        line.push(' ');
+    }
+    line
 }
 
 /// `2 unsaved changes`.
