@@ -76,3 +76,74 @@ fn tab_in_a_string_not_yet_closed_completes_the_action() {
     assert!(text.contains("\"s3:GetObject\""), "{text}");
     assert!(!text.contains("    \"s3:GetObje    "), "{text}");
 }
+
+/// An account whose roles share a long beginning, as AWS Quick Setup names
+/// them, one per region; written where the test can open it.
+fn quick_setup_account(dir: &std::path::Path) -> std::path::PathBuf {
+    let regions = [
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-east-2",
+    ];
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let roles: Vec<serde_json::Value> = regions
+        .iter()
+        .map(|region| {
+            let name = format!("AWS-QuickSetup-EnableCRecording-1clff_{region}");
+            serde_json::json!({"RoleName": name, "RoleId": format!("AROA{}", region.replace('-', "").to_uppercase()),
+                "Path": "/", "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
+                "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "AttachedManagedPolicies": []})
+        })
+        .collect();
+    let account =
+        serde_json::json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
+    let path = dir.join("quick-setup.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn look_alike_names_get_room_are_cut_in_the_middle_and_the_selected_one_is_named_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = quick_setup_account(dir.path());
+    let mut e = Explorer::open(
+        &[file],
+        support::no_journal(),
+        iamscope::tui::config::Settings::default(),
+    );
+    let screen = e.keys("3").text();
+    // every row tells its region
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("AWS-QuickSetup")).collect();
+    for region in [
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-east-2",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.contains(&format!("{region} "))),
+            "no row ends in {region}:\n{screen}"
+        );
+    }
+    // the list is wider than its old 44% share (52 columns) now that names need it
+    let list_width = e.app.layout().list.width;
+    assert!(list_width > 52, "{list_width}\n{screen}");
+    // the selected row's whole name: in the trail above, and under the list
+    // with the room of the whole border when its row cuts it
+    let header = screen.lines().next().unwrap();
+    assert!(
+        header.contains("AWS-QuickSetup-EnableCRecording-1clff_ap-northeast-1"),
+        "{header}"
+    );
+    assert!(
+        screen.contains("└ AWS-QuickSetup-Ena…ecording-1clff_ap-northeast-1 ─"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("look_alike_roles", screen);
+}

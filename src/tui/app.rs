@@ -368,6 +368,7 @@ impl App {
                 Some(View::Inspector | View::WhoCan(_) | View::Lessons(_) | View::Findings(_))
             ),
             lesson,
+            list_wants: self.list.wanted_width(),
         }
     }
 
@@ -1693,7 +1694,13 @@ impl App {
         if unsaved > 0 {
             flags.push_str(&format!("● {unsaved} unsaved  "));
         }
-        let right = format!("{flags}{}  ? help ", visible(self.session.name()));
+        // a long path is named by its file: the trail on the left matters more
+        let file = self.session.name();
+        let file = match std::path::Path::new(file).file_name().and_then(|f| f.to_str()) {
+            Some(short) if width(file) > 30 => short,
+            _ => file,
+        };
+        let right = format!("{flags}{}  ? help ", visible(file));
         let room = (area.width as usize).saturating_sub(width(&right) + 1);
         let line = Line::from(vec![
             Span::styled(pad(&left, room), self.theme.title),
