@@ -84,7 +84,7 @@ fn saving_an_edit_previews_the_flipped_decisions_then_keeps_a_new_version() {
     );
     let lines = preview_lines(&e);
     assert!(
-        lines.contains(&"user/alice  s3:DeleteObject  arn:aws:s3:::photos/*  ImplicitDeny → Allow".to_owned()),
+        lines.contains(&"ImplicitDeny → Allow  user/alice  s3:DeleteObject  arn:aws:s3:::photos/*".to_owned()),
         "{lines:#?}"
     );
     assert!(
@@ -188,7 +188,9 @@ fn a_version_is_compared_with_the_default_and_made_the_default() {
         lines.extend(preview_lines(e.keys("pgdown")));
     }
     assert!(
-        lines.iter().any(|l| l.starts_with("user/alice  s3:ListBucket")),
+        lines
+            .iter()
+            .any(|l| l.contains(" → ImplicitDeny  user/alice  s3:ListBucket")),
         "making a version the default previews it: {lines:#?}"
     );
     e.keys("enter");

@@ -20,7 +20,7 @@ use super::pages::{self, Tone};
 use super::paint::{block, clear, input_line, scrolled, tone as style_of};
 use super::sections::Target;
 use super::suggest::Field;
-use super::text::{visible, width};
+use super::text::{fit_middle, visible, width};
 use crate::eval::outline::{self, Audience, Link, Node};
 use crate::eval::{self, ContextSpec, Decision, Explanation, RequestSpec};
 use crate::model::{EntityRef, Model};
@@ -556,10 +556,12 @@ impl Component for Inspector {
         let mut lines: Vec<Line> = Vec::new();
         for (i, field) in Field::ALL.iter().enumerate() {
             let value = self.field(*field);
+            // a long value is cut in the middle: an identity pool's
+            // principal ends in `:unauthenticated`, an ARN in its name
             let shown = if value.is_empty() {
                 "(none — Enter to type)".to_owned()
             } else {
-                visible(value)
+                fit_middle(&visible(value), (inner.width as usize).saturating_sub(12))
             };
             let here = focused && self.cursor == i;
             lines.push(Line::from(vec![
