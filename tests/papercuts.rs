@@ -90,11 +90,14 @@ fn quick_setup_account(dir: &std::path::Path) -> std::path::PathBuf {
     ];
     let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let roles: Vec<serde_json::Value> = regions
+    let names = regions
         .iter()
-        .map(|region| {
-            let name = format!("AWS-QuickSetup-EnableCRecording-1clff_{region}");
-            serde_json::json!({"RoleName": name, "RoleId": format!("AROA{}", region.replace('-', "").to_uppercase()),
+        .map(|region| format!("AWS-QuickSetup-EnableCRecording-1clff_{region}"))
+        .chain(["AWSServiceRoleForSSO".to_owned()]);
+    let roles: Vec<serde_json::Value> = names
+        .enumerate()
+        .map(|(i, name)| {
+            serde_json::json!({"RoleName": name, "RoleId": format!("AROAQUICKSETUP{i}"),
                 "Path": "/", "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
                 "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "AttachedManagedPolicies": []})
         })
@@ -146,4 +149,31 @@ fn look_alike_names_get_room_are_cut_in_the_middle_and_the_selected_one_is_named
         "{screen}"
     );
     insta::assert_snapshot!("look_alike_roles", screen);
+}
+
+#[test]
+fn the_filter_matches_what_holds_the_query_and_selects_the_best_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = quick_setup_account(dir.path());
+    let mut e = Explorer::open(
+        &[file],
+        support::no_journal(),
+        iamscope::tui::config::Settings::default(),
+    );
+    // every role is trusted by ssm.amazonaws.com: s, s and o are in every row
+    let screen = e.keys("3 / s s o").text();
+    assert!(screen.contains("Roles (1 of 7) /sso"), "{screen}");
+    // the cursor goes to the best match, and i inspects it
+    let mut e = Explorer::demo();
+    e.keys("1 G / a enter i");
+    assert_eq!(
+        e.app.inspector().field(iamscope::tui::suggest::Field::Principal),
+        "user/ana",
+        "{}",
+        e.text()
+    );
+    // esc clears the filter and keeps the row selected
+    e.keys("esc esc");
+    let screen = e.keys("/ ctrl-u c a r o l enter esc").text();
+    assert!(screen.contains("Users (6)") && screen.contains("▶ carol"), "{screen}");
 }

@@ -1041,11 +1041,14 @@ impl App {
                 });
                 self.status = Some(status);
                 self.account_changed();
-                // what was just made is selected, ready for the next edit
+                // what was just made (or renamed) is selected, ready for the next edit
                 let created = match &change {
                     Change::CreateUser { name, .. } | Change::CloneUser { name, .. } => Some(Target::user(name)),
                     Change::CreateGroup { name, .. } => Some(Target::group(name)),
                     Change::CreateRole { name, .. } => Some(Target::role(name)),
+                    // a renamed one too: a filter on its old name would hide it
+                    Change::RenameUser { new_name, .. } => Some(Target::user(new_name)),
+                    Change::RenameGroup { new_name, .. } => Some(Target::group(new_name)),
                     _ => None,
                 };
                 if let Some(target) = created

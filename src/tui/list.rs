@@ -96,7 +96,11 @@ impl ListPane {
         state.visible = if invert || query.trim().is_empty() {
             self.fuzzy.filter(query, invert, rows.iter().map(|r| r.search.as_str()))
         } else {
-            self.fuzzy.rank(query, rows.iter().map(|r| r.search.as_str()))
+            self.fuzzy.rank_named(
+                query,
+                rows.iter()
+                    .map(|r| (r.cells.first().map_or("", String::as_str), r.search.as_str())),
+            )
         };
         state.selected = state.selected.min(state.visible.len().saturating_sub(1));
     }
@@ -136,9 +140,25 @@ impl ListPane {
         }
     }
 
+    /// A new filter: the best match is selected; a filter cleared keeps
+    /// the row that was selected.
     fn set_filter(&mut self, model: &Model, filter: String) {
-        self.states.entry(self.section).or_default().filter = filter;
+        let kept = self.selection().filter(|_| filter.is_empty());
+        let state = self.states.entry(self.section).or_default();
+        state.filter = filter;
+        state.selected = 0;
         self.refresh(model, self.section);
+        if let Some(target) = kept {
+            let row = self
+                .rows
+                .get(&self.section)
+                .and_then(|rows| rows.iter().position(|r| r.target == target));
+            if let Some(state) = self.states.get_mut(&self.section)
+                && let Some(i) = row.and_then(|row| state.visible.iter().position(|&v| v == row))
+            {
+                state.selected = i;
+            }
+        }
     }
 
     pub fn select(&mut self, index: usize) {
