@@ -167,7 +167,7 @@ fn a_version_is_compared_with_the_default_and_made_the_default() {
     select(&mut e, "4", "DevelopersS3Read");
     e.keys("v");
     let text = e.text();
-    assert!(text.contains(" 2 of 2 "), "v lists the versions: {text}");
+    assert!(text.contains(" Choose one (2) "), "v lists the versions: {text}");
     assert!(text.contains("▶ v2   default"), "{text}");
     e.keys("down enter");
     let text = e.text();
@@ -357,7 +357,7 @@ fn e_on_a_role_offers_its_trust_policy_or_a_new_inline_policy() {
     let mut e = Explorer::demo();
     select(&mut e, "3", "WebServerRole");
     e.keys("e");
-    assert!(e.text().contains("Edit role WebServerRole:") && e.text().contains(" 2 of 2 "));
+    assert!(e.text().contains("Edit role WebServerRole:") && e.text().contains(" Choose one (2) "));
     e.keys("enter");
     let editor = e.app.editor().expect("the trust policy opens");
     assert!(editor.text().contains("ec2.amazonaws.com"), "{}", editor.text());

@@ -177,3 +177,36 @@ fn the_filter_matches_what_holds_the_query_and_selects_the_best_match() {
     let screen = e.keys("/ ctrl-u c a r o l enter esc").text();
     assert!(screen.contains("Users (6)") && screen.contains("▶ carol"), "{screen}");
 }
+
+#[test]
+fn a_picker_moves_with_j_and_k_ignores_a_second_lesson_key_and_says_when_nothing_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = Explorer::demo().with_lessons(&dir.path().join("progress.json"));
+    e.command("lesson root-user").keys("esc ] ]");
+    assert!(e.text().contains("Predict:"), "{}", e.text());
+    // a third ] is not filter text
+    let screen = e.keys("]").text();
+    assert!(!screen.contains("filter › ]"), "{screen}");
+    assert!(screen.contains("] is not a choice"), "{screen}");
+    // j moves down, k back up
+    // (the box's choice, not the list's selection behind it at column 0)
+    let choice = |screen: String| {
+        screen
+            .lines()
+            .find(|l| l.match_indices("│▶").any(|(i, _)| i > 3))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = choice(e.text());
+    let chosen = choice(e.keys("j").text());
+    let back = choice(e.keys("k").text());
+    assert_eq!(first, back);
+    assert_ne!(chosen, back, "j and k move the choice");
+    // nothing matches: enter keeps the box open and says so
+    e.type_text("zzz").keys("enter");
+    let screen = e.text();
+    assert!(screen.contains("nothing matches `zzz`"), "{screen}");
+    assert!(screen.contains("Predict:"), "the box stays: {screen}");
+    e.keys("esc");
+    assert!(!e.text().contains("Predict:"), "esc closes it");
+}
