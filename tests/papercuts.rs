@@ -210,3 +210,37 @@ fn a_picker_moves_with_j_and_k_ignores_a_second_lesson_key_and_says_when_nothing
     e.keys("esc");
     assert!(!e.text().contains("Predict:"), "esc closes it");
 }
+
+#[test]
+fn esc_from_the_inspector_gives_the_keys_back_to_the_list_and_the_trail_names_the_inspector_s_principal() {
+    let mut e = Explorer::demo();
+    e.keys("1 i");
+    assert!(
+        e.text().lines().next().unwrap().contains("Users › inspector: user/ana"),
+        "{}",
+        e.text()
+    );
+    e.keys("esc j");
+    assert_eq!(e.app.focus(), iamscope::tui::app::Focus::List);
+    assert!(e.text().contains("▶ alice"), "j moves the list after esc: {}", e.text());
+}
+
+#[test]
+fn i_on_a_group_says_a_group_is_not_a_principal_and_offers_its_members() {
+    let mut e = Explorer::demo();
+    // first a user, so an old principal is there to be wrongly reused
+    e.keys("1 i esc 2");
+    let screen = e.keys("/ ctrl-u D e v enter i").text();
+    assert!(screen.contains("A group is not a principal"), "{screen}");
+    assert!(screen.contains("user/alice") && screen.contains("user/bob"), "{screen}");
+    e.keys("j enter");
+    assert_eq!(
+        e.app.inspector().field(iamscope::tui::suggest::Field::Principal),
+        "user/bob"
+    );
+    assert!(
+        e.text().lines().next().unwrap().contains("inspector: user/bob"),
+        "{}",
+        e.text()
+    );
+}

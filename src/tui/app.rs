@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Mode};
-use super::ask::{Ask, Pick, PickValue};
+use super::ask::{Ask, Pick, PickItem, PickValue};
 use super::changes::ChangesPane;
 use super::command;
 use super::component::{Component, Ctx, Handled, Paint, Queue};
@@ -755,6 +755,13 @@ impl App {
                 pick: Pick::Prediction,
                 value: PickValue::Prediction(answer),
             } => self.predicted(answer),
+            Action::Picked {
+                pick: Pick::InspectMember,
+                value: PickValue::Principal(principal),
+            } => {
+                self.inspector.set_principal(principal.clone());
+                self.inspect_as(Some(principal));
+            }
             Action::Picked { pick, value } => {
                 let step = edit::picked(self.session.model(), pick, value);
                 self.take(step);
@@ -828,6 +835,10 @@ impl App {
         match self.focus {
             Focus::Right if !self.views.is_empty() => {
                 self.views.pop();
+                // back to the selection's own page: keys go to the list again
+                if self.views.is_empty() {
+                    self.focus = Focus::List;
+                }
             }
             Focus::Right => self.focus = Focus::List,
             Focus::List => self.views.clear(),
@@ -863,9 +874,44 @@ impl App {
         self.focus = Focus::Right;
     }
 
-    /// `i`: the inspector, on the selected principal.
+    /// `i`: the inspector, on the selected principal. A group is not a
+    /// principal (it cannot be named in a request or make one): its
+    /// members are offered instead.
     fn open_inspector(&mut self) {
-        let principal = self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string());
+        if let Some(Target::Entity(crate::model::EntityRef::Group { name })) = self.list.selection() {
+            let members: Vec<PickItem> = self
+                .session
+                .model()
+                .members_of(&name)
+                .iter()
+                .map(|u| {
+                    PickItem::new(
+                        format!("user/{}", u.name),
+                        PickValue::Principal(format!("user/{}", u.name)),
+                    )
+                })
+                .collect();
+            if members.is_empty() {
+                self.status = Some(format!(
+                    "a group is not a principal, and group {name} has no members to ask about"
+                ));
+            } else {
+                self.popups.push(Box::new(PickerPopup::new(
+                    format!(
+                        "A group is not a principal: requests are made by its members. Inspect which member of {name}?"
+                    ),
+                    members,
+                    Pick::InspectMember,
+                )));
+            }
+            return;
+        }
+        self.inspect_as(None);
+    }
+
+    /// The inspector, on `principal` or else the selected principal.
+    fn inspect_as(&mut self, principal: Option<String>) {
+        let principal = principal.or_else(|| self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string()));
         let resource = self.inspector.field(Field::Resource).is_empty().then(|| {
             self.suggest
                 .field(self.session.model(), Field::Resource, "")
@@ -1670,10 +1716,15 @@ impl App {
             self.views.first(),
             Some(View::WhoCan(_) | View::Findings(_) | View::Changes(_) | View::Lessons(_))
         );
-        if let (true, Some(target)) = (about_selection, self.list.selection()) {
+        // the inspector names its own principal, which need not be the selection's
+        let inspector_first = matches!(self.views.first(), Some(View::Inspector));
+        if let (true, false, Some(target)) = (about_selection, inspector_first, self.list.selection()) {
             crumbs.push(target.label(model));
         }
-        crumbs.extend(self.views.iter().map(|v| v.crumb(model)));
+        crumbs.extend(self.views.iter().map(|v| match v {
+            View::Inspector => format!("inspector: {}", self.inspector.field(Field::Principal)),
+            v => v.crumb(model),
+        }));
         // long trails keep their first step and their last two
         if crumbs.len() > 4 {
             let tail = crumbs.split_off(crumbs.len() - 2);

@@ -125,6 +125,13 @@ impl Inspector {
         }
     }
 
+    /// Ask about `principal` from now on (a group's member, picked): it
+    /// follows the list again when the list selects a principal.
+    pub fn set_principal(&mut self, principal: String) {
+        self.principal = principal;
+        self.follow_selection = true;
+    }
+
     pub fn result(&self) -> Option<&Result<Explanation, String>> {
         self.result.as_ref()
     }
