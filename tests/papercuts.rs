@@ -244,3 +244,127 @@ fn i_on_a_group_says_a_group_is_not_a_principal_and_offers_its_members() {
         e.text()
     );
 }
+
+/// A copy of the demo in a folder with a journal, a session on it killed
+/// with one unsaved rename, and the explorer started again on it.
+fn after_a_crash(dir: &std::path::Path) -> (std::path::PathBuf, Explorer) {
+    let file = dir.join("account.json");
+    std::fs::write(&file, iamscope::io::DEMO_ACCOUNT).unwrap();
+    let options = |pid| iamscope::session::Options {
+        readonly: false,
+        journal_dir: Some(dir.join("journal")),
+        pid,
+    };
+    let mut e = Explorer::open(std::slice::from_ref(&file), options(4_194_301), Default::default());
+    e.keys("1 / ctrl-u")
+        .type_text("dave")
+        .keys("enter r")
+        .type_text("david")
+        .keys("enter");
+    assert!(e.app.model().user("david").is_some(), "{}", e.status());
+    std::mem::forget(e);
+    let next = Explorer::open(std::slice::from_ref(&file), options(4_194_302), Default::default());
+    assert!(next.text().contains("Recover unsaved work?"), "{}", next.text());
+    (dir.join("journal"), next)
+}
+
+fn journals(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_recovery_prompt_is_dismissed_by_q_esc_and_ctrl_c_and_the_journal_stays() {
+    for keys in ["q", "esc", "ctrl-c"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, mut e) = after_a_crash(dir.path());
+        let before = journals(&journal);
+        assert!(before >= 1);
+        e.keys(keys);
+        assert!(
+            !e.text().contains("Recover unsaved work?"),
+            "{keys} closes it: {}",
+            e.text()
+        );
+        assert!(!e.quit(), "{keys} only closes the prompt");
+        assert!(
+            e.status().contains("the unsaved work is kept"),
+            "{keys}: {}",
+            e.status()
+        );
+        // quitting now leaves the other session's journal where it was
+        e.keys("q");
+        assert!(e.quit());
+        assert!(journals(&journal) >= 1, "{keys}: the journal is kept");
+        let dir_path = dir.path().to_owned();
+        let file = dir_path.join("account.json");
+        let again = Explorer::open(
+            &[file],
+            iamscope::session::Options {
+                readonly: false,
+                journal_dir: Some(journal.clone()),
+                pid: 4_194_303,
+            },
+            Default::default(),
+        );
+        assert!(again.text().contains("Recover unsaved work?"), "{keys}: offered again");
+    }
+}
+
+#[test]
+fn recovered_work_on_the_demo_is_saved_as_a_copy_and_the_status_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = |pid| iamscope::session::Options {
+        readonly: false,
+        journal_dir: Some(dir.path().join("journal")),
+        pid,
+    };
+    let mut e = Explorer::open(&[], options(4_194_301), Default::default());
+    e.keys("1 / ctrl-u")
+        .type_text("dave")
+        .keys("enter r")
+        .type_text("david")
+        .keys("enter");
+    std::mem::forget(e);
+    let mut next = Explorer::open(&[], options(4_194_302), Default::default());
+    next.keys("y");
+    let status = next.status();
+    assert!(status.starts_with("recovered 1 unsaved change"), "{status}");
+    assert!(
+        status.contains(":saveas FILE") && !status.contains("ctrl-s"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_lesson_s_task_stays_on_screen_while_the_editor_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = Explorer::demo().with_lessons(&dir.path().join("progress.json"));
+    e.command("lesson root-user").keys("esc");
+    let lesson = e.app.layout().lesson;
+    assert!(lesson.height > 0, "{}", e.text());
+    let pane: Vec<String> = e
+        .text()
+        .lines()
+        .skip(lesson.y as usize)
+        .take(lesson.height as usize)
+        .map(str::to_owned)
+        .collect();
+    e.keys("4 e");
+    assert!(e.app.editor().is_some(), "{}", e.text());
+    let screen = e.text();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(e.app.layout().lesson.height > 0, "{screen}");
+    // the lesson pane's first lines (its title and task) are still there
+    for line in pane.iter().take(3) {
+        assert!(
+            lines.contains(&line.as_str()),
+            "`{line}` is gone while editing:\n{screen}"
+        );
+    }
+}

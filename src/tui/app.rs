@@ -354,7 +354,7 @@ impl App {
 
     fn shape(&mut self, size: Rect) -> Shape {
         let lesson = match self.learning.view() {
-            Some(view) if self.editor.is_none() => {
+            Some(view) => {
                 self.lesson_pane.set(view);
                 Some(self.lesson_pane.wanted(size.width))
             }
@@ -1358,7 +1358,11 @@ impl App {
                         recovered.failed.join("; ")
                     ));
                 }
-                status.push_str("; save them with ctrl-s");
+                // the demo (or several files) cannot be saved over: a copy is
+                status.push_str(match self.outer_session().origin() {
+                    Origin::Files(files) if files.len() == 1 => "; save them with ctrl-s",
+                    _ => "; save them as a workspace file with :saveas FILE",
+                });
                 if let Some(draft) = &recovered.draft {
                     self.editor = Some(Editor::from_draft(draft));
                     status.push_str(" (the editor has the text you were typing)");
@@ -1678,12 +1682,12 @@ impl App {
         };
         self.draw_header(frame);
         self.draw_tabs(frame);
+        if layout.lesson.height > 0 {
+            self.lesson_pane.draw(frame, layout.lesson, &paint.with_focus(false));
+        }
         if let Some(editor) = &self.editor {
             editor.draw(frame, layout.main, &paint);
         } else {
-            if layout.lesson.height > 0 {
-                self.lesson_pane.draw(frame, layout.lesson, &paint.with_focus(false));
-            }
             if layout.list.width > 0 {
                 self.list
                     .draw(frame, layout.list, &paint.with_focus(self.focus == Focus::List));

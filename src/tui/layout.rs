@@ -109,7 +109,8 @@ impl Layout {
         // a lesson's pane sits under the panes it talks about; its tail is
         // never cut while the panes above keep three rows
         let main = match shape.lesson {
-            Some((wanted, tail)) if !shape.editor => {
+            // (also under the editor: a lesson's task is what is being typed for)
+            Some((wanted, tail)) => {
                 let most = (main.height * 2 / 5).clamp(8, 14).max(tail);
                 let height = wanted.clamp(6, most).min(main.height.saturating_sub(3));
                 let [top, pane] = Split::vertical([Constraint::Min(3), Constraint::Length(height)]).areas(main);
