@@ -368,3 +368,16 @@ fn a_lesson_s_task_stays_on_screen_while_the_editor_is_open() {
         );
     }
 }
+
+#[test]
+fn the_first_screen_points_a_learner_to_the_lessons_and_always_shows_the_way_out() {
+    let mut e = Explorer::demo();
+    for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+        let screen = e.screen(w, h);
+        let footer = screen.lines().last().unwrap();
+        assert!(footer.contains("q/ctrl-c quit"), "{w}×{h}: {footer}");
+        if w >= 80 {
+            assert!(footer.contains(":lessons"), "{w}×{h}: {footer}");
+        }
+    }
+}

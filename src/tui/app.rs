@@ -1836,11 +1836,20 @@ impl App {
                     (Action::Quit, "quit"),
                 ]
             };
-            let text: String = hints
+            let mut hints: Vec<String> = hints
                 .iter()
-                .map(|(a, label)| format!("{} {label}  ", keys.label(Mode::Normal, a)))
+                .map(|(a, label)| format!("{} {label}", keys.label(Mode::Normal, a)))
                 .collect();
-            Line::from(Span::styled(format!(" {text}"), theme.dim))
+            // a learner's way in, from the first screen on
+            if self.learning.run.is_none() && !self.learning.lessons.is_empty() {
+                hints.insert(1, ":lessons learn IAM here".to_owned());
+            }
+            // the way out stays whatever else is left off
+            let room = self.layout.footer.width as usize;
+            let last = hints.pop().unwrap_or_default();
+            let mut line = fit_hints(&hints, room.saturating_sub(width(&last) + 2));
+            line.push_str(&format!(" {last} "));
+            Line::from(Span::styled(line, theme.dim))
         };
         frame.render_widget(Paragraph::new(line), self.layout.footer);
     }
