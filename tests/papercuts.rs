@@ -381,3 +381,30 @@ fn the_first_screen_points_a_learner_to_the_lessons_and_always_shows_the_way_out
         }
     }
 }
+
+#[test]
+fn escalation_says_path_found_or_no_path_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = |name: &str| format!("arn:aws:iam::111122223333:user/{name}");
+    let user = |name: &str, statement: serde_json::Value| {
+        serde_json::json!({"UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn(name), "UserPolicyList": [{"PolicyName": "p",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}]})
+    };
+    let account = serde_json::json!({
+        "UserDetailList": [
+            // iam:PutUserPolicy on itself: it can write itself any permission
+            user("mallory", serde_json::json!({"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("mallory")})),
+            user("clerk", serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    let file = dir.path().join("account.json");
+    std::fs::write(&file, account.to_string()).unwrap();
+    let mut e = Explorer::open(&[file], support::no_journal(), Default::default());
+    let screen = e.keys("1 / ctrl-u").type_text("mallory").keys("enter p").text();
+    assert!(screen.contains("path found: "), "{screen}");
+    let screen = e.keys("esc / ctrl-u").type_text("clerk").keys("enter p").text();
+    assert!(screen.contains("no path among the"), "{screen}");
+    assert!(!screen.contains('✓') && !screen.contains('✗'), "{screen}");
+}
