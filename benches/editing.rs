@@ -1,5 +1,5 @@
-//! Editing and lessons: applying and undoing a change (the model is rebuilt
-//! and re-indexed each time), the impact preview of a policy edit, saving
+//! Editing and lessons: applying and undoing a change (the account is
+//! changed in place and its index follows, nothing is rebuilt), the impact preview of a policy edit, saving
 //! an account atomically, and checking every built-in lesson the way
 //! `iamscope lesson check --embedded` does. On the demo and on a max-quota
 //! account (5,000 users, 5,000 roles; see `iamscope generate`). And the

@@ -3,8 +3,14 @@
 //! the max-quota account (10,001 principals).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use iamscope::eval::{self, Context, PrincipalSpec, Request};
-use iamscope::io::synthetic::{self, Sizes};
+use iamscope::eval::{self, PrincipalSpec, Request};
+use iamscope::io::synthetic::{self, Shape, Sizes};
+
+/// The first generator's max-quota account, so figures compare with earlier runs.
+const UNIFORM: Sizes = Sizes {
+    shape: Shape::Uniform,
+    ..Sizes::MAX_QUOTA
+};
 
 fn request(principal: PrincipalSpec, action: &str, resource: &str) -> Request {
     Request::new(principal, action, resource, "2026-06-01T12:00:00Z".parse().unwrap())
@@ -52,7 +58,7 @@ fn demo(c: &mut Criterion) {
 }
 
 fn max_quota(c: &mut Criterion) {
-    let bytes = synthetic::bytes(&Sizes::MAX_QUOTA);
+    let bytes = synthetic::bytes(&UNIFORM);
     let model = iamscope::io::load_bytes("max-quota.json", &bytes).unwrap().model;
     let r = request(
         PrincipalSpec::User("user-42".into()),
@@ -79,8 +85,8 @@ fn max_quota(c: &mut Criterion) {
                 &model,
                 "s3:GetObject",
                 "arn:aws:s3:::data-7/team-3/report.csv",
-                &Context::new(),
-                &|| false,
+                &iamscope::analysis::AnalysisOptions::at("2026-06-01T12:00:00Z".parse().unwrap()),
+                &iamscope::analysis::Progress::new(),
             )
         })
     });

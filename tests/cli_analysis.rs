@@ -61,7 +61,7 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
     ]));
     assert_eq!(
         out,
-        "5 of 15 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
+        "5 of 17 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
          \x20 root             root user\n\
          \x20 user/ana         statement #1 in AdministratorAccess (via group Admins) (line 4)\n\
          \x20 user/bob         statement BobUploads in resource policy of arn:aws:s3:::photos (line 19)\n\
@@ -101,7 +101,7 @@ fn who_can_for_a_wildcard_or_an_access_level_counts_actions_per_principal() {
         "--access-level",
         "permissions-management",
     ]));
-    assert!(out.starts_with("2 of 15 principals may do at least one of"), "{out}");
+    assert!(out.starts_with("2 of 17 principals may do at least one of"), "{out}");
     assert!(out.contains("(iam (Permissions management)) on *"), "{out}");
 
     let bad = iamscope(&["who-can", "--service", "iam", "--access-level", "admin"]);
@@ -174,8 +174,10 @@ fn escalation_reports_paths_with_their_steps() {
     let dir = tempfile::tempdir().unwrap();
     let account = write_account(dir.path());
     let text = stdout(&iamscope(&["escalation", "--account", &account]));
+    // Every principal's paths are written as they are found; the totals come last.
+    let totals = text.lines().last().unwrap_or_default();
     assert!(
-        text.starts_with("1 of 3 principals can become administrators (") && text.contains("1 already is)"),
+        totals.starts_with("1 of 3 principals can become administrators (") && totals.contains("1 already is)"),
         "{text}"
     );
     assert!(text.contains("[put-user-policy]"), "{text}");
@@ -199,4 +201,110 @@ fn escalation_reports_paths_with_their_steps() {
                 && r["reasons"][0].as_str().unwrap().contains("iam:PutUserPolicy"))
     );
     assert_eq!(iamscope(&["escalation", "--why"]).status.code(), Some(2));
+}
+
+#[test]
+fn who_can_names_the_federated_users_that_can_assume_an_allowed_role() {
+    // The demo's GitHubDeployRole trusts only the main branch of one
+    // repository ("Configuring a role for GitHub OIDC identity provider").
+    let args = [
+        "who-can",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::build-artifacts/releases/app.zip",
+    ];
+    let out = stdout(&iamscope(&args));
+    assert!(
+        out.contains(
+            "↳ assumable by any GitHub Actions workflow of repository iamscope-demo/photo-app on branch main (oidc/token.actions.githubusercontent.com, trust statement PhotoAppMainBranch)"
+        ),
+        "{out}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let value = json_of(&iamscope(&json_args));
+    let role = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == "role/GitHubDeployRole")
+        .unwrap();
+    assert_eq!(
+        role["assumed_by"][0]["principal"],
+        "oidc/token.actions.githubusercontent.com"
+    );
+    let user = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["principal"] == "user/build-bot")
+        .unwrap();
+    assert!(user.get("assumed_by").is_none(), "a user is assumed by nobody");
+
+    // the action-set listing says it too
+    let out = stdout(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:Get*",
+        "--resource",
+        "arn:aws:s3:::photos/cat.jpg",
+    ]));
+    assert!(
+        out.contains("↳ assumable by any user of SAML provider CorpIdP"),
+        "{out}"
+    );
+}
+
+#[test]
+fn reach_lists_the_federated_users_a_role_trusts_and_the_roles_a_provider_is_trusted_by() {
+    let out = stdout(&iamscope(&["reach", "--role", "CorpDevelopers"]));
+    assert!(
+        out.contains("saml/CorpIdP → role/CorpDevelopers  (trust statement CorpSignIn)"),
+        "{out}"
+    );
+    assert!(out.contains("any user of SAML provider CorpIdP"), "{out}");
+    let out = stdout(&iamscope(&[
+        "reach",
+        "--principal",
+        "oidc/token.actions.githubusercontent.com",
+    ]));
+    assert!(
+        out.starts_with("oidc/token.actions.githubusercontent.com is trusted by 1 role"),
+        "{out}"
+    );
+    assert!(out.contains("→ role/GitHubDeployRole"), "{out}");
+    let value = json_of(&iamscope(&[
+        "reach",
+        "--principal",
+        "web/accounts.google.com",
+        "--json",
+    ]));
+    assert_eq!(value["federated"], json!([]), "no demo role trusts Google");
+    let all = json_of(&iamscope(&["reach", "--json"]));
+    let roles: Vec<&str> = all["federated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["role"].as_str().unwrap())
+        .collect();
+    for role in [
+        "role/GitHubDeployRole",
+        "role/CorpDevelopers",
+        "role/PhotoAppAuthRole",
+        "role/PhotoAppGuestRole",
+    ] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+}
+
+#[test]
+fn what_can_and_escalation_send_a_federated_user_to_the_role_it_assumes() {
+    for command in ["what-can", "escalation"] {
+        let output = iamscope(&[command, "--principal", "saml/CorpIdP"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains("acts only through the role its claims get it"), "{err}");
+        assert!(err.contains("iamscope reach --principal saml/CorpIdP"), "{err}");
+    }
 }

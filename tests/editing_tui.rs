@@ -253,7 +253,7 @@ fn a_file_changed_on_disk_is_not_overwritten_and_save_as_is_offered() {
     assert_eq!(e.app.session().files(), [saved], "the copy is the account's file now");
 
     // the workspace file remembers the change, for the script
-    let log = iamscope::model::change::read_log(reloaded.model.account()).unwrap();
+    let log = iamscope::io::change_log::read_log(reloaded.model.account()).unwrap();
     assert_eq!(log.len(), 1);
     assert!(
         log[0].commands[0].starts_with("aws iam update-user --user-name dave --new-user-name david"),

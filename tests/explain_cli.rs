@@ -238,3 +238,150 @@ fn control_characters_from_a_file_never_reach_the_terminal_raw() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+// ---- federated principals: --claim and --role ----
+
+const GITHUB: &str = "oidc/token.actions.githubusercontent.com";
+const MAIN: &str = "sub=repo:iamscope-demo/photo-app:ref:refs/heads/main";
+const RELEASE: &str = "arn:aws:s3:::build-artifacts/releases/app.zip";
+
+#[test]
+fn a_github_workflow_publishes_through_the_role_its_claims_fit() {
+    // IAM User Guide, "Configuring a role for GitHub OIDC identity provider":
+    // the trust policy's sub condition names the repository and branch.
+    let output = iamscope(&[
+        "explain",
+        "--principal",
+        GITHUB,
+        "--claim",
+        MAIN,
+        "--claim",
+        "aud=sts.amazonaws.com",
+        "--role",
+        "GitHubDeployRole",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        RELEASE,
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "Allow");
+    assert_eq!(json["hops"][0]["action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(json["hops"][0]["rule"], "trusted-principal");
+
+    let other_branch = iamscope(&[
+        "explain",
+        "--principal",
+        GITHUB,
+        "--claim",
+        "sub=repo:iamscope-demo/photo-app:ref:refs/heads/feature",
+        "--claim",
+        "aud=sts.amazonaws.com",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        RELEASE,
+    ]);
+    let out = text(&other_branch);
+    assert!(out.starts_with("ImplicitDeny"), "{out}");
+    assert!(
+        out.contains("Step 1: IMPLICIT DENY  sts:AssumeRoleWithWebIdentity"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cannot obtain credentials for role GitHubDeployRole"),
+        "{out}"
+    );
+    // the only trusting role was taken, and the answer says so
+    assert!(
+        out.contains("GitHubDeployRole is the only role whose trust policy names"),
+        "{out}"
+    );
+}
+
+#[test]
+fn claims_on_a_principal_that_has_none_and_claims_a_provider_never_gives_are_refused_by_flag() {
+    let output = iamscope(&[
+        "explain",
+        "--principal",
+        "user/alice",
+        "--claim",
+        "sub=x",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("--claim: user/alice has no claims"), "{err}");
+
+    let output = iamscope(&[
+        "explain",
+        "--principal",
+        "web/www.amazon.com",
+        "--claim",
+        "sub=x",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("--claim sub:") && err.contains("www.amazon.com:user_id"),
+        "{err}"
+    );
+
+    let output = iamscope(&[
+        "explain",
+        "--principal",
+        "role/DeployRole",
+        "--role",
+        "DeployRole",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--role: role/DeployRole assumes no role"));
+}
+
+#[test]
+fn a_batch_line_carries_claims_and_role() {
+    let lines = [
+        json!({"principal": GITHUB, "claims": {"sub": "repo:iamscope-demo/photo-app:ref:refs/heads/main", "aud": "sts.amazonaws.com"},
+               "role": "GitHubDeployRole", "action": "s3:PutObject", "resource": RELEASE}),
+        json!({"principal": GITHUB, "claims": {"sub": "repo:someone/else:ref:refs/heads/main", "aud": "sts.amazonaws.com"},
+               "role": "GitHubDeployRole", "action": "s3:PutObject", "resource": RELEASE}),
+        json!({"principal": "saml/CorpIdP", "claims": {"aud": "https://signin.aws.amazon.com/saml"},
+               "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/cat.jpg"}),
+    ]
+    .iter()
+    .map(|l| l.to_string())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let output = with_stdin(&["explain", "--requests", "-"], &lines);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let answers: Vec<Value> = text(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers[0]["decision"], "Allow");
+    assert_eq!(answers[1]["decision"], "ImplicitDeny");
+    assert_eq!(answers[1]["rule"], "cannot-assume-role");
+    assert_eq!(answers[2]["decision"], "Allow", "{}", answers[2]);
+    assert!(
+        answers[2]["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "only-trusting-role" && a["role"] == "CorpDevelopers"),
+        "{}",
+        answers[2]
+    );
+}

@@ -189,7 +189,13 @@ fn account_import(input: &[u8]) -> Result<(), String> {
     let _ = iamscope::analysis::summary::AccountSummary::of(&loaded.model, &loaded.report);
     let _ = lint_account(&loaded.model);
     // Names from the file reach the terminal through the render boundary.
-    let who = iamscope::analysis::who_can::who_can(&loaded.model, "s3:GetObject", "*", &Context::new(), &|| false);
+    let who = iamscope::analysis::who_can::who_can(
+        &loaded.model,
+        "s3:GetObject",
+        "*",
+        &iamscope::analysis::AnalysisOptions::at(now()),
+        &iamscope::analysis::Progress::new(),
+    );
     let _ = iamscope::cli::render::who_can(&who, iamscope::cli::render::Paint { enabled: false });
     // What iamscope writes, it reads back as the same account.
     let exported = iamscope::io::export::export_to_string(loaded.model.account(), ExportFormat::Workspace);

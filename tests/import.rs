@@ -202,6 +202,73 @@ fn the_workspace_file_keys_all_load() {
 }
 
 #[test]
+fn identity_providers_load_from_the_workspace_keys() {
+    let loaded = load(&["identity-providers.json"]).unwrap();
+    let account = loaded.model.account();
+    let saml = account.saml_providers();
+    assert_eq!(saml.len(), 1);
+    assert_eq!(saml[0].name(), "CorpIdP");
+    assert!(saml[0].metadata_document.as_deref().unwrap().contains("entityID"));
+    assert_eq!(saml[0].tags[0].value, "identity-team");
+    assert!(saml[0].valid_until.is_some());
+    let oidc = account.oidc_providers();
+    assert_eq!(oidc[0].url, "token.actions.githubusercontent.com");
+    assert_eq!(oidc[0].client_ids, ["sts.amazonaws.com"]);
+    // the URL with its scheme is the same URL
+    assert_eq!(
+        oidc[1].url,
+        "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    );
+    assert!(warnings(&loaded).is_empty(), "{}", warnings(&loaded));
+    // keys of get-saml-provider iamscope does not use are kept for export
+    let exported = io::export::export_to_string(account, ExportFormat::Workspace);
+    assert!(exported.contains("\"SAMLProviderUUID\""), "{exported}");
+}
+
+#[test]
+fn a_file_without_provider_keys_says_nothing_about_providers() {
+    let loaded = load(&["page-1.json"]).unwrap();
+    assert_eq!(loaded.model.account().saml_providers, None);
+    assert_eq!(loaded.model.account().oidc_providers, None);
+    let exported = io::export::export_to_string(loaded.model.account(), ExportFormat::Workspace);
+    assert!(!exported.contains("SAMLProviders"), "an unlisted list stays unlisted");
+    let counts = iamscope::analysis::summary::Counts::of(&loaded.model);
+    assert_eq!((counts.saml_providers, counts.oidc_providers), (None, None));
+}
+
+#[test]
+fn the_list_commands_output_merges_with_the_workspace_entries() {
+    let loaded = load(&["identity-providers.json", "provider-lists.json"]).unwrap();
+    let account = loaded.model.account();
+    let saml = account.saml_providers();
+    assert_eq!(
+        saml.iter().map(|p| p.name()).collect::<Vec<_>>(),
+        ["CorpIdP", "PartnerIdP"],
+        "one provider per ARN"
+    );
+    assert!(
+        saml[0].metadata_document.is_some(),
+        "the list entry does not erase the metadata"
+    );
+    assert_eq!(account.oidc_providers().len(), 2);
+    let counts = iamscope::analysis::summary::Counts::of(&loaded.model);
+    assert_eq!((counts.saml_providers, counts.oidc_providers), (Some(2), Some(2)));
+    // a list-command page alone names the account by its ARNs
+    let alone = load(&["provider-lists.json"]).unwrap();
+    assert_eq!(alone.model.account().id, "123456789012");
+}
+
+#[test]
+fn a_provider_without_an_arn_or_with_another_kinds_arn_is_refused_with_its_path() {
+    let message = error_text(&["provider-without-arn.json"]);
+    assert!(message.contains("OpenIDConnectProviders[0] has no Arn"), "{message}");
+    assert!(message.contains("oidc-provider/URL"), "{message}");
+    let message = error_text(&["provider-wrong-arn.json"]);
+    assert!(message.contains("SAMLProviders[0].Arn"), "{message}");
+    assert!(message.contains("is not a SAML provider's ARN"), "{message}");
+}
+
+#[test]
 fn a_users_credentials_come_from_the_workspace_keys() {
     let loaded = load(&["workspace.json"]).unwrap();
     let alice = loaded.model.user("alice").unwrap();
@@ -260,6 +327,7 @@ fn import_then_export_then_import_gives_an_equal_model() {
         (vec!["raw-api-quirks.json"], Some("credential-report.csv")),
         (vec!["page-1.json", "page-2.json"], None),
         (vec!["workspace.json"], None),
+        (vec!["identity-providers.json", "provider-lists.json"], None),
     ] {
         let sources: Vec<_> = files.iter().map(|n| AccountSource::File(fixture(n))).collect();
         let first = io::load(&sources, report.map(fixture).as_deref()).unwrap();
@@ -403,4 +471,23 @@ fn a_utf8_byte_order_mark_is_accepted() {
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend_from_slice(br#"{"UserDetailList": []}"#);
     assert!(io::load_bytes("bom.json", &bytes).is_ok());
+}
+
+#[test]
+fn a_provider_past_what_the_iam_api_accepts_is_refused_with_its_path() {
+    // IAM API Reference, CreateOpenIDConnectProvider: at most five thumbprints.
+    let account = serde_json::json!({
+        "AccountId": "123456789012",
+        "OpenIDConnectProviders": [{
+            "Arn": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            "ThumbprintList": vec!["6938fd4d98bab03faadb97b34396831e3780aea1"; 6],
+        }],
+    });
+    let err = io::load_bytes("providers.json", account.to_string().as_bytes())
+        .expect_err("six thumbprints are refused")
+        .to_string();
+    assert!(
+        err.contains("OpenIDConnectProviders[0].ThumbprintList: 6 thumbprints"),
+        "{err}"
+    );
 }

@@ -656,3 +656,89 @@ fn a_learner_predicts_the_guest_s_s3_read_and_the_inspector_shows_the_session_po
     assert!(text.contains("AmazonCognitoUnAuthedIdentitiesSessionPolicy"), "{text}");
     insta::assert_snapshot!("lesson_guest_session_policy", text);
 }
+
+#[test]
+fn a_learner_predicts_a_strangers_workflow_and_the_inspector_shows_both_steps_with_the_claims() {
+    // IAM User Guide, "Configuring a role for GitHub OIDC identity
+    // provider": a trust without a sub condition admits any repository.
+    let data = tempfile::tempdir().unwrap();
+    let mut e = explorer(&data.path().join("lesson-progress.json"));
+    e.command("lesson roles-instead-of-users");
+    e.keys("esc ] ]");
+    assert_eq!(step(&e), 2, "the workflow on main");
+    e.keys("]");
+    assert_eq!(e.app.popups(), 1, "the prediction picker");
+    e.keys("enter");
+    assert!(e.status().starts_with("right: AWS decides Allow"), "{}", e.status());
+    e.keys("]");
+    assert_eq!(step(&e), 3, "the stranger's workflow");
+    e.keys("]");
+    assert_eq!(e.app.popups(), 1, "the prediction picker");
+    // the learner expects the stranger to be kept out
+    e.keys("down enter");
+    assert!(
+        e.status().starts_with("not this time: AWS decides Allow"),
+        "{}",
+        e.status()
+    );
+    let text = e.screen(120, 40);
+    assert!(
+        text.contains("claims aud=sts.amazonaws.com, sub=repo:someone-else/photo-app"),
+        "{text}"
+    );
+    assert!(text.contains("Step 1:"), "{text}");
+    assert!(text.contains("Step 2:"), "{text}");
+    assert!(text.contains("by assuming role GitHubDeployRole"), "{text}");
+    assert!(e.app.inspector().federation_line().is_some());
+}
+
+#[test]
+fn the_trust_task_is_done_only_when_sub_names_the_repository_and_branch() {
+    let lesson = lesson("roles-instead-of-users");
+    let mut model = lesson.start_model(now()).unwrap();
+    let Some(Step::Do { checks, .. }) = lesson.steps.get(4) else {
+        panic!("step 5 is the trust task");
+    };
+    let passes = |model: &iamscope::model::Model| checks.iter().all(|c| c.evaluate(model, now()) == Ok(true));
+    assert!(!passes(&model), "the trimmed trust admits the stranger");
+    let trust = |sub: &str, operator: &str| {
+        let aud = r#""token.actions.githubusercontent.com:aud":"sts.amazonaws.com""#;
+        let sub = format!(r#""token.actions.githubusercontent.com:sub":"{sub}""#);
+        let condition = if operator == "StringEquals" {
+            format!(r#"{{"StringEquals":{{{aud},{sub}}}}}"#)
+        } else {
+            format!(r#"{{"StringEquals":{{{aud}}},"{operator}":{{{sub}}}}}"#)
+        };
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        )
+    };
+    let mut set = |document: String| {
+        iamscope::model::change::apply(
+            &mut model,
+            &iamscope::model::change::Change::UpdateTrustPolicy {
+                role: "GitHubDeployRole".into(),
+                document,
+            },
+            now(),
+        )
+        .unwrap();
+        passes(&model)
+    };
+    // every branch of the repository is more than the task asks
+    assert!(!set(trust("repo:iamscope-demo/photo-app:*", "StringLike")));
+    // an open owner lets the stranger's look-alike names in
+    assert!(!set(trust("repo:*/photo-app:ref:refs/heads/main", "StringLike")));
+    assert!(!set(trust(
+        "repo:iamscope*/photo-app:ref:refs/heads/main",
+        "StringLike"
+    )));
+    assert!(set(trust(
+        "repo:iamscope-demo/photo-app:ref:refs/heads/main",
+        "StringEquals"
+    )));
+    assert!(set(trust(
+        "repo:iamscope-demo/photo-app:ref:refs/heads/main",
+        "StringLike"
+    )));
+}

@@ -8,6 +8,8 @@ Standard library only. Usage:
 Checks that every attached or boundary policy ARN resolves to a `Policies` entry with the same
 name, that AttachmentCount / PermissionsBoundaryUsageCount equal the real counts, that group
 memberships, instance profiles, identity pools and user pools point at things that exist, that
+every Federated principal of a trust policy names a listed SAML or OIDC provider (or one IAM knows
+by name) and each provider's ARN and Url agree, that
 the credential report agrees with the users' AccessKeys / LoginProfile / PasswordLastUsed /
 MFADevices, that unique ids and access key ids are well formed and unique, that every date
 parses and is before the cut-off, and that the names lessons and tests rely on are all there.
@@ -53,15 +55,21 @@ TOP_LEVEL = {
     "AccountId": str, "AccountAlias": str, "UserDetailList": list, "GroupDetailList": list,
     "RoleDetailList": list, "Policies": list, "ResourcePolicies": list,
     "ServiceControlPolicies": list, "ResourceControlPolicies": list, "IdentityPools": list,
-    "UserPools": list, "CredentialReport": list,
+    "UserPools": list, "SAMLProviders": list, "OpenIDConnectProviders": list, "CredentialReport": list,
 }
+
+# Web identity providers a trust policy names by host, with no provider resource.
+WELL_KNOWN_PROVIDERS = {"accounts.google.com", "graph.facebook.com", "www.amazon.com",
+                        "cognito-identity.amazonaws.com"}
 
 # The names lessons, tests, screenshots and the README use. Renaming any of them is a breaking change.
 STORY = {
     "users": ["ana", "alice", "bob", "build-bot", "carol", "dave"],
     "groups": ["Admins", "Developers"],
     "roles": ["DeployRole", "WebServerRole", "OrdersFunctionRole", "PhotoAppAuthRole",
-              "PhotoAppGuestRole", "AWSServiceRoleForSupport"],
+              "PhotoAppGuestRole", "GitHubDeployRole", "CorpDevelopers", "AWSServiceRoleForSupport"],
+    "saml_providers": ["CorpIdP"],
+    "oidc_providers": ["token.actions.githubusercontent.com"],
     "policies": ["AdministratorAccess", "PowerUserAccess", "AmazonS3ReadOnlyAccess",
                  "AWSLambdaBasicExecutionRole", "AWSSupportServiceRolePolicy", "DevelopersS3Read",
                  "DevelopersDynamoDB", "BuildArtifactsWrite", "ContractorBoundary"],
@@ -305,6 +313,28 @@ class Checker:
                 if self.expect(m is not None, f"identity pool {name}: bad ProviderName {pn!r}"):
                     self.expect(m.group(2) in user_pools, f"identity pool {name}: provider {pn} is not in UserPools")
 
+    def providers(self):
+        saml = {p.get("Arn") for p in self.d.get("SAMLProviders", [])}
+        oidc = {p.get("Arn"): p for p in self.d.get("OpenIDConnectProviders", [])}
+        for arn in saml:
+            self.expect(re.fullmatch(rf"arn:aws:iam::{self.acct}:saml-provider/[\w.@-]+", arn or "") is not None,
+                        f"SAML provider {arn!r}: not a saml-provider ARN of this account")
+        for p in self.d.get("SAMLProviders", []):
+            created, until = p.get("CreateDate", ""), p.get("ValidUntil", "")
+            self.expect(not until or until > created, f"SAML provider {p.get('Arn')}: ValidUntil is not after CreateDate")
+        for arn, p in oidc.items():
+            prefix = f"arn:aws:iam::{self.acct}:oidc-provider/"
+            if self.expect((arn or "").startswith(prefix), f"OIDC provider {arn!r}: not an oidc-provider ARN of this account"):
+                self.expect(p.get("Url") == arn[len(prefix):], f"OIDC provider {arn}: Url {p.get('Url')!r} is not the ARN's")
+            self.expect(bool(p.get("ClientIDList")), f"OIDC provider {arn}: no ClientIDList")
+        for r in self.roles():
+            stmts = (r.get("AssumeRolePolicyDocument") or {}).get("Statement", [])
+            for s in (stmts if isinstance(stmts, list) else [stmts]):
+                fed = (s.get("Principal") or {}).get("Federated") if isinstance(s.get("Principal"), dict) else None
+                for f in ([fed] if isinstance(fed, str) else fed or []):
+                    self.expect(f in saml or f in oidc or f in WELL_KNOWN_PROVIDERS,
+                                f"role {r.get('RoleName')}: trusts {f}, which is neither a listed provider nor one IAM knows by name")
+
     def credential_report(self):
         rows = self.d.get("CredentialReport", [])
         for i, row in enumerate(rows):
@@ -391,8 +421,10 @@ class Checker:
                     if k == "CredentialReport":
                         walk(v, k)
                         continue
-                    if isinstance(v, str) and (k.endswith("Date") or k == "PasswordLastUsed"):
+                    if isinstance(v, str) and (k.endswith("Date") or k in ("PasswordLastUsed", "ValidUntil")):
                         self.expect(Z_DATE.match(v) is not None, f"{where}.{k}: {v!r} is not an ISO 8601 UTC date ending in Z")
+                    if k == "ValidUntil":
+                        continue  # the end of a provider's validity lies ahead of the export
                     walk(v, f"{where}.{k}")
             elif isinstance(node, list):
                 for i, v in enumerate(node):
@@ -440,6 +472,8 @@ class Checker:
             "resources": {p.get("ResourceArn") for p in self.d.get("ResourcePolicies", [])},
             "instance_profiles": {ip.get("InstanceProfileName") for r in self.roles()
                                   for ip in r.get("InstanceProfileList", [])},
+            "saml_providers": {(p.get("Arn") or "").rsplit("/", 1)[-1] for p in self.d.get("SAMLProviders", [])},
+            "oidc_providers": {p.get("Url") for p in self.d.get("OpenIDConnectProviders", [])},
         }
         for kind, names in have.items():
             for n in STORY[kind]:
@@ -478,7 +512,7 @@ class Checker:
         if self.problems:
             return None
         for step in (self.documents, self.arns, self.unique_ids, self.policy_entries, self.attachments,
-                     self.memberships, self.instance_profiles, self.cognito, self.credential_report,
+                     self.memberships, self.instance_profiles, self.cognito, self.providers, self.credential_report,
                      self.dates, self.story):
             step()
         return self.managed_data(managed_path)
@@ -510,6 +544,7 @@ def summary(d: dict) -> str:
         f"{len(keys)} access keys", f"{len(d['ResourcePolicies'])} resource policies",
         f"{len(d['ServiceControlPolicies'])} SCPs", f"{len(d['ResourceControlPolicies'])} RCPs",
         f"{len(d['IdentityPools'])} identity pools", f"{len(d['UserPools'])} user pools",
+        f"{len(d['SAMLProviders'])} SAML and {len(d['OpenIDConnectProviders'])} OIDC providers",
         f"{len(d['CredentialReport'])} credential report rows",
     ]
     return ", ".join(parts)

@@ -34,20 +34,33 @@
 //!   ([`super::reach`]) has the `assume-role-chain` path; one that can reach
 //!   another role with a path of its own has that path too, shown after the
 //!   hops that reach the role.
+//!
+//! # How it scales
+//!
+//! Whether a principal is an administrator is asked once per class of
+//! principals the engine cannot tell apart ([`super::classes`]). A pattern
+//! is tried only on a principal some of whose Allow statements (or a
+//! resource-based policy's) could match each permission it needs: the
+//! others cannot be allowed them, so the engine is not asked. A simulated
+//! change is applied to a copy of just the principals and policies it
+//! involves, not of the whole account. Results are handed over principal by
+//! principal ([`stream`]). [`super::naive::escalation`] is the
+//! straightforward analysis; tests check both give the same findings.
 
 use std::rc::Rc;
 
-use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::classes::{self, Classes};
 use super::patterns::{Login, On, PATTERNS, Pattern, Target};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
-use super::reach::{Graph, Hop, HopKind, Node, Tree, launch_steps, pass_steps};
+use super::reach::{Graph, Hop, Tree, launch_steps, pass_steps};
+use super::{AnalysisOptions, Progress};
 use crate::eval::context::Requester;
-use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
+use crate::eval::{Decision, EvalError, PrincipalSpec};
 use crate::model::{Account, AppliedPolicy, InlinePolicy, Model, PolicyVersion, PrincipalEntity};
-use crate::policy::PolicyDocument;
+use crate::policy::{PolicyDocument, Statement};
 
 /// One way for a principal to become an administrator.
 #[derive(Debug, Clone, Serialize)]
@@ -108,21 +121,31 @@ const SIMULATED: &str = "iamscope-simulated-administrator";
 /// reachable roles, each role's own paths) for the next principal.
 pub struct Analyzer<'m> {
     graph: Graph<'m>,
+    classes: Classes,
     admins: FxHashMap<PrincipalSpec, bool>,
-    user_admin: Vec<Option<bool>>,
-    role_admin: Vec<Option<bool>>,
+    /// Per class of users and roles: administrators or not.
+    class_admin: Vec<Option<bool>>,
+    /// Per class: which patterns its policies could allow every need of.
+    class_patterns: Vec<Option<Rc<Vec<bool>>>>,
     /// Per service, the administrator roles it can assume (with the trust step).
     admin_trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     direct: FxHashMap<usize, Rc<Vec<Finding>>>,
 }
 
 impl<'m> Analyzer<'m> {
-    pub fn new(model: &'m Model, context: &Context, max_depth: usize) -> Analyzer<'m> {
+    pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
+        Analyzer::with_progress(model, options, &super::UNCANCELLED)
+    }
+
+    /// An analyzer whose searches stop (unfinished) once `progress` is cancelled.
+    fn with_progress(model: &'m Model, options: &AnalysisOptions, progress: &'m Progress) -> Analyzer<'m> {
+        let classes = Classes::of(model, &options.context);
         Analyzer {
-            graph: Graph::new(model, context, Timestamp::now(), max_depth),
+            graph: Graph::with_progress(model, options, progress),
             admins: FxHashMap::default(),
-            user_admin: vec![None; model.account().users.len()],
-            role_admin: vec![None; model.account().roles.len()],
+            class_admin: vec![None; classes.len()],
+            class_patterns: vec![None; classes.len()],
+            classes,
             admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
         }
@@ -132,8 +155,12 @@ impl<'m> Analyzer<'m> {
         self.graph.model()
     }
 
+    fn options(&self) -> &AnalysisOptions {
+        self.graph.options()
+    }
+
     fn probe(&self, model: &'m Model, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
-        Probe::new(model, spec, self.graph.context(), self.graph.now())
+        Probe::new(model, spec, &self.options().context, self.options().now)
     }
 
     /// Whether the engine allows `spec` every IAM action on `*`.
@@ -172,22 +199,63 @@ impl<'m> Analyzer<'m> {
         }
     }
 
-    fn admin_role(&mut self, r: usize) -> bool {
-        if let Some(known) = self.role_admin[r] {
+    /// Whether a user or role is an administrator, asked once per class (of
+    /// the first member: the engine answers every member alike).
+    fn admin_entity(&mut self, entity: PrincipalEntity) -> bool {
+        let class = self.classes.of_entity(entity);
+        if let Some(known) = self.class_admin[class as usize] {
             return known;
         }
-        let admin = self.ask_admin(&self.role_spec(r));
-        self.role_admin[r] = Some(admin);
+        let first = self.classes.members(class)[0];
+        let admin = self.ask_admin(&classes::spec(self.model(), first));
+        self.class_admin[class as usize] = Some(admin);
         admin
     }
 
+    fn admin_role(&mut self, r: usize) -> bool {
+        self.admin_entity(PrincipalEntity::Role(r))
+    }
+
     fn admin_user(&mut self, u: usize) -> bool {
-        if let Some(known) = self.user_admin[u] {
-            return known;
+        self.admin_entity(PrincipalEntity::User(u))
+    }
+
+    /// Which patterns `requester` could have every permission of: for each
+    /// need, one of its actions matched by an Allow statement of its own
+    /// policies or of a resource-based policy. Without that, the engine
+    /// cannot allow the need, and the pattern can give no path.
+    fn possible_patterns(&mut self, requester: &Requester<'m>) -> Rc<Vec<bool>> {
+        let entity = match requester {
+            Requester::User { index, .. } => Some(PrincipalEntity::User(*index)),
+            Requester::RoleSession {
+                index,
+                web_identity: None,
+                ..
+            } => Some(PrincipalEntity::Role(*index)),
+            _ => None,
+        };
+        let class = entity.map(|e| self.classes.of_entity(e));
+        if let Some(found) = class.and_then(|c| self.class_patterns[c as usize].clone()) {
+            return found;
         }
-        let admin = self.ask_admin(&PrincipalSpec::User(self.model().account().users[u].name.clone()));
-        self.user_admin[u] = Some(admin);
-        admin
+        let documents = super::probe::identity_documents(self.model(), requester);
+        let allows: Vec<&Statement> = super::probe::allow_statements(&documents).collect();
+        // Who is not a user or role of the account (a pool identity) is tried on every pattern.
+        let found = Rc::new(
+            PATTERNS
+                .iter()
+                .map(|p| {
+                    class.is_none()
+                        || p.needs
+                            .iter()
+                            .all(|n| n.any_of.iter().any(|a| self.graph.could_allow(&allows, a)))
+                })
+                .collect::<Vec<bool>>(),
+        );
+        if let Some(c) = class {
+            self.class_patterns[c as usize] = Some(Rc::clone(&found));
+        }
+        found
     }
 
     /// The administrator roles `service` can assume, each with the step that allows it.
@@ -219,7 +287,7 @@ impl<'m> Analyzer<'m> {
         let tree = self.graph.search(&start);
         for (at, entry) in tree.entries().iter().enumerate() {
             if !entry.first
-                || !matches!(entry.node, Node::Role(_))
+                || !entry.is_role_session()
                 || self.admin_role(entry.role)
                 || self.passes_an_admin(&tree, at)
             {
@@ -235,7 +303,7 @@ impl<'m> Analyzer<'m> {
                     continue;
                 }
                 let mut chained = finding.clone();
-                let mut via = tree.hops(at);
+                let mut via = self.graph.hops(&tree, at);
                 via.append(&mut chained.via);
                 chained.via = via;
                 findings.push(chained);
@@ -269,10 +337,15 @@ impl<'m> Analyzer<'m> {
     fn direct_findings(&mut self, spec: &PrincipalSpec) -> Result<Vec<Finding>, EvalError> {
         let model = self.model();
         let mut probe = self.probe(model, spec)?;
-        let hints = ResourceHints::of(model, probe.requester());
+        let possible = self.possible_patterns(probe.requester());
+        let mut hints = None;
         let mut findings = Vec::new();
-        for pattern in PATTERNS {
-            findings.extend(self.check_with(&mut probe, &hints, pattern)?.findings);
+        for (pattern, possible) in PATTERNS.iter().zip(possible.iter()) {
+            if !possible {
+                continue;
+            }
+            let hints = hints.get_or_insert_with(|| ResourceHints::of(model, probe.requester()));
+            findings.extend(self.check_with(&mut probe, hints, pattern)?.findings);
         }
         Ok(findings)
     }
@@ -432,9 +505,8 @@ impl<'m> Analyzer<'m> {
                 let tree = self.graph.search(&start);
                 for (at, entry) in tree.entries().iter().enumerate() {
                     // One hop through a service is the pass-role pattern's own finding.
-                    let first_hop = entry.edges_hop();
                     if !entry.first
-                        || (entry.is_root() && matches!(first_hop.how, HopKind::ViaService { .. }))
+                        || (entry.is_root() && entry.via_service())
                         || !self.admin_role(entry.role)
                         || self.passes_an_admin(&tree, at)
                     {
@@ -447,7 +519,7 @@ impl<'m> Analyzer<'m> {
                         format!("{}; role/{name} is an administrator", pattern.gain),
                         Vec::new(),
                     );
-                    found.via = tree.hops(at);
+                    found.via = self.graph.hops(&tree, at);
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -554,8 +626,9 @@ impl<'m> Analyzer<'m> {
         mut steps: Vec<Step>,
         attempt: &mut Attempt,
     ) {
-        let simulated = change.apply(self.model());
-        let Ok(mut after) = Probe::new(&simulated, probe.spec(), self.graph.context(), self.graph.now()) else {
+        let attacker = Attacker::of(self.model(), probe);
+        let simulated = change.apply(self.model(), &attacker);
+        let Ok(mut after) = Probe::new(&simulated, probe.spec(), &self.options().context, self.options().now) else {
             return;
         };
         let check = after.admin_check();
@@ -614,7 +687,7 @@ impl<'m> Analyzer<'m> {
         let start = self.graph.node_for(probe.spec())?;
         let tree = self.graph.search(&start);
         for (at, entry) in tree.entries().iter().enumerate() {
-            if entry.first && matches!(entry.node, Node::Role(_)) && Some(entry.role) != own {
+            if entry.first && entry.is_role_session() && Some(entry.role) != own {
                 roles.push((entry.role, Some(at)));
             }
         }
@@ -648,9 +721,14 @@ impl<'m> Analyzer<'m> {
                 continue;
             }
             // Another role: it must become an administrator.
-            let simulated = Change::RolePolicy(r).apply(model);
+            let role_itself = Attacker {
+                user: None,
+                role: Some(r),
+                arn: None,
+            };
+            let simulated = Change::RolePolicy(r).apply(model, &role_itself);
             let spec = self.role_spec(r);
-            let Ok(mut after) = Probe::new(&simulated, &spec, self.graph.context(), self.graph.now()) else {
+            let Ok(mut after) = Probe::new(&simulated, &spec, &self.options().context, self.options().now) else {
                 continue;
             };
             let check = after.admin_check();
@@ -668,7 +746,7 @@ impl<'m> Analyzer<'m> {
                     format!("{}; {label} then is an administrator", pattern.gain),
                     all,
                 );
-                found.via = at.map(|at| tree.hops(at)).unwrap_or_default();
+                found.via = at.map(|at| self.graph.hops(&tree, at)).unwrap_or_default();
                 attempt.findings.push(found);
             } else {
                 attempt.refusals.push(format!(
@@ -774,8 +852,9 @@ impl<'m> Analyzer<'m> {
                 }
             };
             let change = Change::Trust(r, attacker_arn.clone());
-            let simulated = change.apply(model);
-            let Ok(mut after) = Probe::new(&simulated, probe.spec(), self.graph.context(), self.graph.now()) else {
+            let simulated = change.apply(model, attacker);
+            let Ok(mut after) = Probe::new(&simulated, probe.spec(), &self.options().context, self.options().now)
+            else {
                 continue;
             };
             let outcome = after.decide("sts:AssumeRole", &arn);
@@ -939,39 +1018,126 @@ impl Change {
         }
     }
 
-    fn apply(&self, model: &Model) -> Model {
-        let mut a = model.account().clone();
+    /// The account as it would be after the change, cut down to what the
+    /// next question needs: `subject` (the user or role it is asked as,
+    /// with its groups), whatever the change touches, the managed policies
+    /// they use, and the account-wide policies (SCPs, RCPs, resource-based
+    /// policies, identity pools). The engine answers the same there as on
+    /// the whole account: nothing else takes part in those requests.
+    fn apply(&self, model: &Model, subject: &Attacker) -> Model {
+        let a = model.account();
+        let index = model.index();
+        let mut users: Vec<usize> = subject.user.into_iter().collect();
+        let mut roles: Vec<usize> = subject.role.into_iter().collect();
+        let mut groups: Vec<usize> = users.iter().flat_map(|&u| index.groups_of(u).iter().copied()).collect();
+        match self {
+            Change::UserPolicy(u) => users.push(*u),
+            Change::GroupPolicy(g) => groups.push(*g),
+            Change::RolePolicy(r) | Change::Trust(r, _) => roles.push(*r),
+            Change::Join(u, g) => {
+                users.push(*u);
+                groups.push(*g);
+            }
+            Change::NewVersion(_) | Change::OtherVersion(..) => {}
+        }
+        for list in [&mut users, &mut groups, &mut roles] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut cut = Account {
+            id: a.id.clone(),
+            alias: a.alias.clone(),
+            partition: a.partition.clone(),
+            root: a.root.clone(),
+            users: users.iter().map(|&u| a.users[u].clone()).collect(),
+            groups: groups.iter().map(|&g| a.groups[g].clone()).collect(),
+            roles: roles.iter().map(|&r| a.roles[r].clone()).collect(),
+            policies: Vec::new(),
+            resource_policies: a.resource_policies.clone(),
+            service_control_policies: a.service_control_policies.clone(),
+            resource_control_policies: a.resource_control_policies.clone(),
+            identity_pools: a.identity_pools.clone(),
+            user_pools: Vec::new(),
+            saml_providers: a.saml_providers.clone(),
+            oidc_providers: a.oidc_providers.clone(),
+            extra: Default::default(),
+        };
+        let mut policies: Vec<usize> = Vec::new();
+        let mut uses = |attached: &[crate::model::AttachedPolicy],
+                        boundary: Option<&crate::model::PermissionsBoundary>| {
+            let arns = attached
+                .iter()
+                .map(|p| p.arn.as_str())
+                .chain(boundary.map(|b| b.arn.as_str()));
+            policies.extend(arns.filter_map(|arn| index.policy(arn)));
+        };
+        for u in &cut.users {
+            uses(&u.attached_policies, u.permissions_boundary.as_ref());
+        }
+        for g in &cut.groups {
+            uses(&g.attached_policies, None);
+        }
+        for r in &cut.roles {
+            uses(&r.attached_policies, r.permissions_boundary.as_ref());
+        }
+        if let Change::NewVersion(p) | Change::OtherVersion(p, _) = self {
+            policies.push(*p);
+        }
+        policies.sort_unstable();
+        policies.dedup();
+        cut.policies = policies.iter().map(|&p| a.policies[p].clone()).collect();
+
         let admin = || InlinePolicy {
             name: SIMULATED.to_owned(),
             document: PolicyDocument::from_authored_text(ADMIN_POLICY),
         };
+        let user = |cut: &mut Account, u: usize| cut.users.iter().position(|x| x.name == a.users[u].name);
+        let role = |cut: &mut Account, r: usize| cut.roles.iter().position(|x| x.name == a.roles[r].name);
+        let policy = |cut: &mut Account, p: usize| cut.policies.iter().position(|x| x.arn == a.policies[p].arn);
         match self {
-            Change::UserPolicy(u) => a.users[*u].inline_policies.push(admin()),
-            Change::GroupPolicy(g) => a.groups[*g].inline_policies.push(admin()),
-            Change::RolePolicy(r) => a.roles[*r].inline_policies.push(admin()),
-            Change::NewVersion(p) => {
-                let policy = &mut a.policies[*p];
-                for v in &mut policy.versions {
-                    v.is_default = false;
+            Change::UserPolicy(u) => {
+                if let Some(i) = user(&mut cut, *u) {
+                    cut.users[i].inline_policies.push(admin());
                 }
-                policy.default_version_id = SIMULATED.to_owned();
-                policy.versions.push(PolicyVersion {
-                    id: SIMULATED.to_owned(),
-                    is_default: true,
-                    created: None,
-                    document: PolicyDocument::from_authored_text(ADMIN_POLICY),
-                });
+            }
+            Change::GroupPolicy(g) => {
+                if let Some(group) = cut.groups.iter_mut().find(|x| x.name == a.groups[*g].name) {
+                    group.inline_policies.push(admin());
+                }
+            }
+            Change::RolePolicy(r) => {
+                if let Some(i) = role(&mut cut, *r) {
+                    cut.roles[i].inline_policies.push(admin());
+                }
+            }
+            Change::NewVersion(p) => {
+                if let Some(i) = policy(&mut cut, *p) {
+                    let policy = &mut cut.policies[i];
+                    for v in &mut policy.versions {
+                        v.is_default = false;
+                    }
+                    policy.default_version_id = SIMULATED.to_owned();
+                    policy.versions.push(PolicyVersion {
+                        id: SIMULATED.to_owned(),
+                        is_default: true,
+                        created: None,
+                        document: PolicyDocument::from_authored_text(ADMIN_POLICY),
+                    });
+                }
             }
             Change::OtherVersion(p, index) => {
-                let policy = &mut a.policies[*p];
-                for (i, v) in policy.versions.iter_mut().enumerate() {
-                    v.is_default = i == *index;
+                if let Some(i) = policy(&mut cut, *p) {
+                    let policy = &mut cut.policies[i];
+                    for (i, v) in policy.versions.iter_mut().enumerate() {
+                        v.is_default = i == *index;
+                    }
+                    policy.default_version_id = policy.versions[*index].id.clone();
                 }
-                policy.default_version_id = policy.versions[*index].id.clone();
             }
             Change::Join(u, g) => {
-                let name = a.groups[*g].name.clone();
-                a.users[*u].groups.push(name);
+                if let Some(i) = user(&mut cut, *u) {
+                    cut.users[i].groups.push(a.groups[*g].name.clone());
+                }
             }
             Change::Trust(r, arn) => {
                 let text = serde_json::json!({
@@ -983,21 +1149,45 @@ impl Change {
                         "Action": "sts:AssumeRole"
                     }]
                 });
-                a.roles[*r].trust_policy = Some(PolicyDocument::from_value(&text));
+                if let Some(i) = role(&mut cut, *r) {
+                    cut.roles[i].trust_policy = Some(PolicyDocument::from_value(&text));
+                }
             }
         }
-        Model::new(a)
+        Model::new(cut)
     }
 }
 
-/// Escalation paths of one principal, or of every principal but the root user.
-pub fn escalation(
+/// What [`stream`] did: the principals themselves went to the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EscalationSummary {
+    /// Patterns looked for.
+    pub patterns: usize,
+    /// Principals to look at.
+    pub principals: usize,
+    /// Principals looked at before the end or a cancel.
+    pub evaluated: usize,
+    /// Principals that are administrators already.
+    pub admins: usize,
+    /// Principals with at least one path.
+    pub escalating: usize,
+    /// False when [`Progress::cancel`] stopped it early.
+    pub complete: bool,
+}
+
+/// Escalation paths of one principal, or of every principal but the root
+/// user, handed to `sink` one principal at a time, in the account's order:
+/// every administrator (`admin` set, no findings) and every principal with
+/// a path; with `principal`, that one whatever it has. Stops early when
+/// `progress` is cancelled.
+pub fn stream(
     model: &Model,
     principal: Option<&PrincipalSpec>,
-    context: &Context,
-    max_depth: usize,
-) -> Result<Escalation, EvalError> {
-    let mut analyzer = Analyzer::new(model, context, max_depth);
+    options: &AnalysisOptions,
+    progress: &Progress,
+    sink: &mut dyn FnMut(PrincipalEscalation),
+) -> Result<EscalationSummary, EvalError> {
+    let mut analyzer = Analyzer::with_progress(model, options, progress);
     let specs: Vec<PrincipalSpec> = match principal {
         Some(spec) => vec![spec.clone()],
         None => super::who_can::principals(model)
@@ -1005,21 +1195,59 @@ pub fn escalation(
             .filter(|p| *p != PrincipalSpec::Root)
             .collect(),
     };
+    progress.begin(specs.len());
+    let mut summary = EscalationSummary {
+        patterns: PATTERNS.len(),
+        principals: specs.len(),
+        evaluated: 0,
+        admins: 0,
+        escalating: 0,
+        complete: true,
+    };
+    for spec in &specs {
+        if progress.is_cancelled() {
+            summary.complete = false;
+            break;
+        }
+        let report = analyzer.principal(spec)?;
+        if progress.is_cancelled() {
+            // This principal's analysis may be unfinished: none of it is shown.
+            summary.complete = false;
+            break;
+        }
+        summary.evaluated += 1;
+        summary.admins += usize::from(report.admin);
+        summary.escalating += usize::from(!report.findings.is_empty());
+        if principal.is_some() || report.admin || !report.findings.is_empty() {
+            sink(report);
+        }
+        progress.advance();
+    }
+    Ok(summary)
+}
+
+/// Escalation paths of one principal, or of every principal but the root
+/// user, all kept (for small accounts and tests; use [`stream`] for large ones).
+pub fn escalation(
+    model: &Model,
+    principal: Option<&PrincipalSpec>,
+    options: &AnalysisOptions,
+) -> Result<Escalation, EvalError> {
     let mut result = Escalation {
         patterns: PATTERNS.len(),
-        evaluated: specs.len(),
+        evaluated: 0,
         admins: Vec::new(),
         principals: Vec::new(),
     };
-    for spec in &specs {
-        let report = analyzer.principal(spec)?;
+    let summary = stream(model, principal, options, &Progress::new(), &mut |report| {
         if report.admin {
             result.admins.push(report.principal.clone());
         }
         if principal.is_some() || !report.findings.is_empty() {
             result.principals.push(report);
         }
-    }
+    })?;
+    result.evaluated = summary.evaluated;
     Ok(result)
 }
 
@@ -1028,10 +1256,9 @@ pub fn escalation(
 pub fn why_not(
     model: &Model,
     principal: &PrincipalSpec,
-    context: &Context,
-    max_depth: usize,
+    options: &AnalysisOptions,
 ) -> Result<Vec<(&'static str, Vec<String>)>, EvalError> {
-    let mut analyzer = Analyzer::new(model, context, max_depth);
+    let mut analyzer = Analyzer::new(model, options);
     let mut out = Vec::new();
     for pattern in PATTERNS {
         let attempt = analyzer.check(principal, pattern)?;
@@ -1045,8 +1272,11 @@ pub fn why_not(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::reach::DEFAULT_MAX_DEPTH;
     use serde_json::{Value, json};
+
+    fn options() -> AnalysisOptions {
+        AnalysisOptions::at("2026-06-01T12:00:00Z".parse().unwrap())
+    }
 
     const ACCOUNT: &str = "111122223333";
     const SERVICES: [&str; 7] = [
@@ -1169,9 +1399,7 @@ mod tests {
     }
 
     fn check(model: &Model, spec: &PrincipalSpec, pattern: &'static Pattern) -> Attempt {
-        Analyzer::new(model, &Context::new(), DEFAULT_MAX_DEPTH)
-            .check(spec, pattern)
-            .unwrap()
+        Analyzer::new(model, &options()).check(spec, pattern).unwrap()
     }
 
     #[test]
@@ -1278,14 +1506,14 @@ mod tests {
                 "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"
             }]))))
         });
-        let result = escalation(&m, Some(&PrincipalSpec::User("eve".into())), &Context::new(), 5).unwrap();
+        let result = escalation(&m, Some(&PrincipalSpec::User("eve".into())), &options()).unwrap();
         let eve = &result.principals[0];
         let f = eve.findings.iter().find(|f| f.pattern == "put-role-policy").unwrap();
         assert_eq!(f.via.len(), 1);
         assert_eq!(f.via[0].role, "role/mallory");
         assert_eq!(f.steps[0].by, "role/mallory");
         // The whole account: the administrators are listed, not searched.
-        let all = escalation(&m, None, &Context::new(), 5).unwrap();
+        let all = escalation(&m, None, &options()).unwrap();
         assert!(all.admins.contains(&"user/boss".to_owned()));
         assert!(all.admins.contains(&"role/Worker".to_owned()));
         assert!(all.principals.iter().all(|p| !p.admin));
@@ -1294,12 +1522,27 @@ mod tests {
     #[test]
     fn why_not_lists_refusals_per_pattern() {
         let m = account(json!([]), Vec::new());
-        let reasons = why_not(&m, &PrincipalSpec::User("mallory".into()), &Context::new(), 5).unwrap();
+        let reasons = why_not(&m, &PrincipalSpec::User("mallory".into()), &options()).unwrap();
         assert_eq!(reasons.len(), PATTERNS.len());
         let (_, create) = reasons.iter().find(|(id, _)| *id == "create-access-key").unwrap();
         assert!(
             create[0].contains("iam:CreateAccessKey on arn:aws:iam::111122223333:user/boss: ImplicitDeny"),
             "{create:?}"
         );
+    }
+
+    #[test]
+    fn a_cancelled_analysis_stops_and_says_so() {
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let progress = Progress::new();
+        progress.cancel();
+        let summary = stream(&m, None, &options(), &progress, &mut |_| panic!("nothing is looked at")).unwrap();
+        assert!(!summary.complete);
+        assert_eq!(summary.evaluated, 0);
+        let all = stream(&m, None, &options(), &Progress::new(), &mut |_| ()).unwrap();
+        assert!(all.complete && all.escalating >= 1 && all.admins >= 1);
     }
 }

@@ -360,7 +360,7 @@ fn sample(expanded: Vec<&crate::catalog::Action>, limit: usize) -> Vec<String> {
 
 /// Actions (wildcards expanded with the catalogue) and resources named in
 /// the documents.
-fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {
+pub(crate) fn actions_and_resources(documents: &[PolicyDocument]) -> (Vec<String>, BTreeSet<String>) {
     let catalog = crate::catalog::catalog();
     let mut actions = BTreeSet::new();
     let mut resources = BTreeSet::new();
@@ -432,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn widening_a_group_policy_flips_its_members_and_nobody_else() {
+    fn widening_a_managed_policy_flips_its_holders_and_nobody_else() {
         let model = crate::io::load(&[], None).unwrap().model;
         let arn = "arn:aws:iam::111122223333:policy/DevelopersS3Read";
         let document = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ReadPhotos", "Effect": "Allow",
@@ -451,10 +451,17 @@ mod tests {
             lines.contains(&"user/alice  s3:DeleteObject  arn:aws:s3:::photos/*  ImplicitDeny → Allow".to_owned()),
             "{lines:#?}"
         );
+        // The group's members, and the role it is attached to as well.
         assert!(
-            lines
-                .iter()
-                .all(|l| l.starts_with("user/alice") || l.starts_with("user/bob")),
+            lines.contains(
+                &"role/CorpDevelopers  s3:DeleteObject  arn:aws:s3:::photos/*  ImplicitDeny → Allow".to_owned()
+            ),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.iter().all(|l| l.starts_with("user/alice")
+                || l.starts_with("user/bob")
+                || l.starts_with("role/CorpDevelopers")),
             "{lines:#?}"
         );
         assert!(

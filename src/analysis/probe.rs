@@ -28,6 +28,7 @@ pub struct Probe<'m> {
     spec: PrincipalSpec,
     requester: Requester<'m>,
     request: Request,
+    now: Timestamp,
 }
 
 impl<'m> Probe<'m> {
@@ -46,6 +47,7 @@ impl<'m> Probe<'m> {
             spec: spec.clone(),
             requester,
             request,
+            now,
         })
     }
 
@@ -70,7 +72,7 @@ impl<'m> Probe<'m> {
     }
 
     pub fn now(&self) -> Timestamp {
-        self.request.time
+        self.now
     }
 
     /// The engine's decision for `action` on `resource`.

@@ -29,20 +29,44 @@
 //! is searched only when asked for by name. A Cognito pool using the classic
 //! flow lets an identity ask for other roles than its pool's; only the
 //! pool's roles are followed.
+//!
+//! # How it scales
+//!
+//! Users and roles that the engine cannot tell apart form classes
+//! ([`super::classes`]). Which roles a class may assume is asked once per
+//! (class, role), of a member the role's trust policy does not name; a
+//! member a trust policy names, and every member for a role whose trust
+//! policy asks about the principal (`aws:PrincipalArn`, a principal tag, …),
+//! is asked on its own. Roles a trust policy could not admit (it names
+//! neither the account nor anyone, and the principal's own policies cannot
+//! allow `sts:AssumeRole`) are not asked about at all. The sets are kept
+//! as bitsets over the roles, so one breadth-first search costs little more
+//! than the paths it finds, and a class already searched from at a level
+//! adds nothing new there. Paths are built only when handed over, one
+//! principal at a time, and nothing but the class bitsets outlives a
+//! principal: memory grows with the account, not with the number of paths.
+//! [`super::naive::reach`] is the straightforward search; tests check both
+//! give the same paths.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 
-use jiff::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use super::classes::{self, ClassId, Classes, PrincipalNames};
 use super::patterns::{On, Pattern, Target, pass_role_patterns};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
+use super::{AnalysisOptions, Progress};
 use crate::eval::context::{self, Requester};
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
 use crate::model::{Model, PrincipalEntity};
 
 pub const DEFAULT_MAX_DEPTH: usize = 5;
+
+/// How many search entries (32 bytes each) the searches shared by a class
+/// of users may keep, together.
+const TREE_BUDGET: usize = 2_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -84,6 +108,19 @@ pub struct Reach {
     pub paths: Vec<RolePath>,
 }
 
+/// What [`stream`] did: the paths themselves went to the caller one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReachSummary {
+    pub max_depth: usize,
+    /// Principals to search from.
+    pub principals: usize,
+    /// Principals searched from before the end or a cancel.
+    pub searched: usize,
+    pub paths: usize,
+    /// False when [`Progress::cancel`] stopped it early.
+    pub complete: bool,
+}
+
 /// What to search.
 #[derive(Debug, Clone)]
 pub enum ReachQuery {
@@ -104,41 +141,51 @@ pub(crate) enum Node {
     PoolSession { identity: PrincipalSpec, role: usize },
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct Edge {
-    pub to: Node,
-    pub role: usize,
-    pub hop: Hop,
+/// How an entry of a search was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Assume,
+    /// Through pass-role pattern number `n` of [`pass_role_patterns`].
+    Via(u8),
+    /// Edge number `n` of the (few) edges worked out for a node on its own.
+    Special(u32),
 }
 
 /// Every role reached from one start, each with a shortest path, kept as a
 /// tree (each entry points at the entry it was reached from) so that a path
 /// is built only when it is shown.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Tree {
-    entries: Vec<Entry>,
+    start: Node,
+    /// Shared by the users of one class (their trees are the same).
+    entries: Rc<Vec<Entry>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
     pub role: usize,
-    pub node: Node,
     /// Whether this is the first (shortest) way the role was reached.
     pub first: bool,
-    parent: Option<usize>,
-    edges: Rc<Vec<Edge>>,
-    edge: usize,
+    /// The entry is a Cognito identity holding its pool's role, not a role session.
+    pool_session: bool,
+    parent: Option<u32>,
+    how: How,
 }
 
 impl Entry {
-    /// The hop that reached this entry.
-    pub fn edges_hop(&self) -> &Hop {
-        &self.edges[self.edge].hop
-    }
-
     /// Whether the entry is one hop from the start.
     pub fn is_root(&self) -> bool {
         self.parent.is_none()
+    }
+
+    /// Whether the entry is a session of its role (not a pool identity holding it).
+    pub fn is_role_session(&self) -> bool {
+        !self.pool_session
+    }
+
+    /// Whether the hop that reached it goes through a service.
+    pub fn via_service(&self) -> bool {
+        matches!(self.how, How::Via(_))
     }
 }
 
@@ -147,52 +194,187 @@ impl Tree {
         &self.entries
     }
 
-    /// The hops from the start to entry `at`.
-    pub fn hops(&self, at: usize) -> Vec<Hop> {
-        let mut hops = Vec::new();
-        let mut next = Some(at);
-        while let Some(i) = next {
-            let entry = &self.entries[i];
-            hops.push(entry.edges[entry.edge].hop.clone());
-            next = entry.parent;
-        }
-        hops.reverse();
-        hops
-    }
-
     /// The roles before entry `at` on its path (not its own).
     pub fn roles_before(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
-        std::iter::successors(self.entries[at].parent, |&i| self.entries[i].parent).map(|i| self.entries[i].role)
+        std::iter::successors(self.entries[at].parent, |&i| self.entries[i as usize].parent)
+            .map(|i| self.entries[i as usize].role)
     }
+
+    /// The node entry `at` stands for.
+    fn node(&self, at: usize) -> Node {
+        let entry = &self.entries[at];
+        match (&self.start, entry.pool_session) {
+            (Node::Start(identity), true) => Node::PoolSession {
+                identity: identity.clone(),
+                role: entry.role,
+            },
+            _ => Node::Role(entry.role),
+        }
+    }
+
+    /// The node the hop to entry `at` starts from.
+    fn from(&self, at: usize) -> Node {
+        match self.entries[at].parent {
+            Some(parent) => self.node(parent as usize),
+            None => self.start.clone(),
+        }
+    }
+}
+
+/// A set of roles, by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn set(&mut self, i: usize, on: bool) {
+        if on {
+            self.0[i / 64] |= 1 << (i % 64);
+        } else {
+            self.0[i / 64] &= !(1 << (i % 64));
+        }
+    }
+    /// Positions in `self` but not in `other`, in order.
+    fn minus<'a>(&'a self, other: &'a Bits) -> impl Iterator<Item = usize> + 'a {
+        self.0.iter().zip(&other.0).enumerate().flat_map(|(w, (&a, &b))| {
+            let mut word = a & !b;
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// A role as a target: whom its trust policy could admit.
+#[derive(Debug)]
+struct TargetInfo {
+    admits: Admits,
+    /// Users and roles its trust policy names (asked about on their own).
+    named: Vec<PrincipalEntity>,
+}
+
+/// What one class of principals can reach in one hop.
+#[derive(Debug)]
+struct ClassEdges {
+    /// Roles it may assume (for a member the role's trust policy does not name).
+    assume: Bits,
+    /// Roles a service runs for it, in order, with the pass-role pattern.
+    via: Vec<(usize, u8)>,
+}
+
+/// An edge worked out for a node on its own (a pool identity, a principal
+/// of another account).
+#[derive(Debug, Clone)]
+pub(crate) struct Edge {
+    pub to: Node,
+    pub role: usize,
+    pub hop: Hop,
 }
 
 /// The account's roles and the hops between principals and roles, worked
 /// out as the search needs them and kept.
 pub struct Graph<'m> {
     model: &'m Model,
-    now: Timestamp,
-    context: Context,
-    pub max_depth: usize,
+    /// Polled inside long searches, so a cancel takes effect at once.
+    progress: &'m Progress,
+    options: AnalysisOptions,
+    classes: Classes,
+    targets: Vec<TargetInfo>,
+    /// Roles whose trust policies ask about the principal: asked about for each principal.
+    sensitive: Vec<usize>,
+    /// Per user or role, the roles whose trust policies name it.
+    named_in: FxHashMap<PrincipalEntity, Vec<usize>>,
+    class_edges: Vec<Option<Rc<ClassEdges>>>,
+    /// Per user or role with answers of its own: (role, allowed), by role.
+    own: FxHashMap<PrincipalEntity, Rc<Vec<(usize, bool)>>>,
     trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
-    edges: FxHashMap<Node, Rc<Vec<Edge>>>,
-    trees: FxHashMap<Node, Rc<Tree>>,
-    admits: Option<Rc<Vec<Admits>>>,
-    /// Ask the engine about every role, without the trust-policy shortcut (for tests).
-    pub(crate) exhaustive: bool,
+    special: FxHashMap<Node, Rc<Vec<Edge>>>,
+    last: Option<Rc<Tree>>,
+    /// For hops out of role sessions, which many searches share: the
+    /// role's probe, the resources worth asking about, and the steps of
+    /// each pass-role pattern that do not depend on the role passed.
+    role_probes: FxHashMap<usize, Probe<'m>>,
+    role_hints: FxHashMap<usize, Rc<ResourceHints>>,
+    role_launch: FxHashMap<(usize, u8), Rc<Vec<Step>>>,
+    /// Searches from users of one class without answers of their own (they
+    /// all find the same), kept while they fit [`TREE_BUDGET`].
+    user_trees: FxHashMap<ClassId, Rc<Vec<Entry>>>,
+    user_tree_entries: usize,
+    no_answers: Rc<Vec<(usize, bool)>>,
+    /// Allow statements of resource-based and trust policies: they may
+    /// grant on their own.
+    resource_grants: Vec<crate::policy::Statement>,
+    /// Per action: whether one of them could match it.
+    granted: FxHashMap<&'static str, bool>,
 }
 
 impl<'m> Graph<'m> {
-    pub fn new(model: &'m Model, context: &Context, now: Timestamp, max_depth: usize) -> Graph<'m> {
+    pub fn new(model: &'m Model, options: &AnalysisOptions) -> Graph<'m> {
+        Graph::with_progress(model, options, &super::UNCANCELLED)
+    }
+
+    /// A graph whose searches stop (unfinished) once `progress` is cancelled.
+    pub(crate) fn with_progress(model: &'m Model, options: &AnalysisOptions, progress: &'m Progress) -> Graph<'m> {
+        let a = model.account();
+        let classes = Classes::of(model, &options.context);
+        let names = PrincipalNames::of(model);
+        let mut targets = Vec::with_capacity(a.roles.len());
+        let mut sensitive = Vec::new();
+        let mut named_in: FxHashMap<PrincipalEntity, Vec<usize>> = FxHashMap::default();
+        for (r, role) in a.roles.iter().enumerate() {
+            let (named, asks) = match &role.trust_policy {
+                Some(trust) => (names.named_by(trust), classes::uses_principal_keys(trust)),
+                None => (Vec::new(), false),
+            };
+            if asks {
+                sensitive.push(r);
+            }
+            for &entity in &named {
+                named_in.entry(entity).or_default().push(r);
+            }
+            targets.push(TargetInfo {
+                admits: Admits::of(role.trust_policy.as_ref(), &a.id),
+                named,
+            });
+        }
         Graph {
             model,
-            now,
-            context: context.clone(),
-            max_depth,
+            progress,
+            options: options.clone(),
+            class_edges: vec![None; classes.len()],
+            classes,
+            targets,
+            sensitive,
+            named_in,
+            own: FxHashMap::default(),
             trusting: FxHashMap::default(),
-            edges: FxHashMap::default(),
-            trees: FxHashMap::default(),
-            admits: None,
-            exhaustive: false,
+            special: FxHashMap::default(),
+            last: None,
+            role_probes: FxHashMap::default(),
+            role_hints: FxHashMap::default(),
+            role_launch: FxHashMap::default(),
+            resource_grants: a
+                .resource_policies
+                .iter()
+                .map(|p| &p.policy)
+                .chain(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()))
+                .flat_map(|d| d.parsed().statements())
+                .filter(|s| s.valid && s.effect == crate::policy::Effect::Allow)
+                .cloned()
+                .collect(),
+            granted: FxHashMap::default(),
+            user_trees: FxHashMap::default(),
+            user_tree_entries: 0,
+            no_answers: Rc::new(Vec::new()),
         }
     }
 
@@ -200,12 +382,16 @@ impl<'m> Graph<'m> {
         self.model
     }
 
-    pub fn now(&self) -> Timestamp {
-        self.now
+    pub fn options(&self) -> &AnalysisOptions {
+        &self.options
     }
 
     pub fn context(&self) -> &Context {
-        &self.context
+        &self.options.context
+    }
+
+    fn probe(&self, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
+        Probe::new(self.model, spec, &self.options.context, self.options.now)
     }
 
     /// The roles `service` (`ec2.amazonaws.com`) can assume, each with the
@@ -216,7 +402,7 @@ impl<'m> Graph<'m> {
         }
         let mut found = Vec::new();
         let spec = PrincipalSpec::Service(service.to_owned());
-        if let Ok(mut probe) = Probe::new(self.model, &spec, &self.context, self.now) {
+        if let Ok(mut probe) = self.probe(&spec) {
             for (r, role) in self.model.account().roles.iter().enumerate() {
                 let arn = role.arn.to_string();
                 let outcome = probe.decide("sts:AssumeRole", &arn);
@@ -230,31 +416,28 @@ impl<'m> Graph<'m> {
         found
     }
 
-    /// What each role's trust policy could admit, read once.
-    fn admits(&mut self) -> Rc<Vec<Admits>> {
-        if let Some(admits) = &self.admits {
-            return Rc::clone(admits);
-        }
-        let a = self.model.account();
-        let admits = Rc::new(
-            a.roles
-                .iter()
-                .map(|r| Admits::of(r.trust_policy.as_ref(), &a.id))
-                .collect::<Vec<_>>(),
-        );
-        self.admits = Some(Rc::clone(&admits));
-        admits
-    }
-
     /// The node a principal starts from (a role's session is the role).
     pub(crate) fn node_for(&self, spec: &PrincipalSpec) -> Result<Node, EvalError> {
         match context::resolve(self.model, spec).map_err(EvalError)? {
             Requester::RoleSession {
                 index,
                 web_identity: None,
+                federated: None,
                 ..
             } => Ok(Node::Role(index)),
             _ => Ok(Node::Start(spec.clone())),
+        }
+    }
+
+    /// The user or role a node's requests are made by, when it is one.
+    fn entity(&self, node: &Node) -> Option<PrincipalEntity> {
+        match node {
+            Node::Role(r) => Some(PrincipalEntity::Role(*r)),
+            Node::Start(spec) => match context::resolve(self.model, spec) {
+                Ok(Requester::User { index, .. }) => Some(PrincipalEntity::User(index)),
+                _ => None,
+            },
+            Node::PoolSession { .. } => None,
         }
     }
 
@@ -284,20 +467,202 @@ impl<'m> Graph<'m> {
         format!("role/{}", self.model.account().roles[r].name)
     }
 
-    /// The hops out of a node.
-    pub(crate) fn edges(&mut self, node: &Node) -> Rc<Vec<Edge>> {
-        if let Some(found) = self.edges.get(node) {
+    /// Whether `entity`'s identity policies could allow `sts:AssumeRole` at all.
+    fn may_assume(&self, entity: PrincipalEntity) -> bool {
+        let requester = classes::requester(self.model, entity);
+        Asker::of(self.model, &requester).may_assume
+    }
+
+    /// What class `class` can reach in one hop, worked out once.
+    fn class_edges(&mut self, class: ClassId) -> Rc<ClassEdges> {
+        if let Some(found) = &self.class_edges[class as usize] {
             return Rc::clone(found);
         }
-        let edges = Rc::new(self.compute_edges(node));
-        self.edges.insert(node.clone(), Rc::clone(&edges));
+        let model = self.model;
+        let roles = &model.account().roles;
+        let members = self.classes.members(class).to_vec();
+        let first = members[0];
+        let may_assume = self.may_assume(first);
+        let mut assume = Bits::new(roles.len());
+        let mut probes: FxHashMap<PrincipalEntity, Probe<'m>> = FxHashMap::default();
+        for (r, role) in roles.iter().enumerate() {
+            if r % 256 == 0 && self.progress.is_cancelled() {
+                // Unfinished: not kept, and the search that asked is dropped.
+                return Rc::new(ClassEdges {
+                    assume,
+                    via: Vec::new(),
+                });
+            }
+            let target = &self.targets[r];
+            // Roles whose trust policy asks about the principal are asked per member.
+            if self.sensitive.binary_search(&r).is_ok()
+                || !(target.admits.anyone || (target.admits.account && may_assume))
+            {
+                continue;
+            }
+            let Some(&asker) = members.iter().find(|m| !target.named.contains(m)) else {
+                continue;
+            };
+            let probe = match probes.entry(asker) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    match Probe::new(
+                        model,
+                        &classes::spec(model, asker),
+                        &self.options.context,
+                        self.options.now,
+                    ) {
+                        Ok(p) => e.insert(p),
+                        Err(_) => continue,
+                    }
+                }
+            };
+            if probe.decide("sts:AssumeRole", role.arn.as_str()).decision == Decision::Allow {
+                assume.set(r, true);
+            }
+        }
+        let via = match Probe::new(
+            model,
+            &classes::spec(model, first),
+            &self.options.context,
+            self.options.now,
+        ) {
+            Ok(mut probe) => self.via_candidates(&mut probe),
+            Err(_) => Vec::new(),
+        };
+        let edges = Rc::new(ClassEdges { assume, via });
+        self.class_edges[class as usize] = Some(Rc::clone(&edges));
         edges
     }
 
-    fn compute_edges(&mut self, node: &Node) -> Vec<Edge> {
+    /// Roles a service would run for the probe's principal, by pass-role
+    /// pattern, each role once (its first pattern), in the order a search
+    /// takes them.
+    fn via_candidates(&mut self, probe: &mut Probe<'m>) -> Vec<(usize, u8)> {
+        let documents = super::probe::identity_documents(self.model, probe.requester());
+        let allows: Vec<&crate::policy::Statement> = super::probe::allow_statements(&documents).collect();
+        let mut hints = None;
+        let mut out = Vec::new();
+        let mut taken = FxHashSet::default();
+        for (n, pattern) in pass_role_patterns().enumerate() {
+            let Target::PassRoleTo {
+                service,
+                instance_profile,
+            } = pattern.target
+            else {
+                continue;
+            };
+            // Without a statement that could allow each need, the engine would refuse.
+            let possible = pattern
+                .needs
+                .iter()
+                .all(|need| need.any_of.iter().any(|a| self.could_allow(&allows, a)));
+            if !possible {
+                continue;
+            }
+            let hints: &ResourceHints = hints.get_or_insert_with(|| ResourceHints::of(self.model, probe.requester()));
+            if launch_steps(probe, hints, pattern).is_err() {
+                continue;
+            }
+            let trusting = self.roles_trusting(service);
+            for (r, _) in trusting.iter() {
+                if taken.contains(r) {
+                    continue;
+                }
+                if pass_steps(probe, hints, *r, service, instance_profile).is_ok() {
+                    taken.insert(*r);
+                    out.push((*r, n as u8));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the engine could allow `action` to a principal whose
+    /// identity-based Allow statements are `allows`: one of them, or of a
+    /// resource-based or trust policy's, could match it. When none can, the
+    /// engine's answer is a deny and it need not be asked.
+    pub(crate) fn could_allow(&mut self, allows: &[&crate::policy::Statement], action: &'static str) -> bool {
+        let service = action.split(':').next().unwrap_or("");
+        let matches = |s: &crate::policy::Statement| match &s.action {
+            Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches(action, service)),
+            None => false,
+        };
+        if allows.iter().any(|s| matches(s)) {
+            return true;
+        }
+        if let Some(&known) = self.granted.get(action) {
+            return known;
+        }
+        let granted = self.resource_grants.iter().any(matches);
+        self.granted.insert(action, granted);
+        granted
+    }
+
+    /// The roles `entity` is answered about on its own: (role, allowed).
+    fn own(&mut self, entity: PrincipalEntity) -> Rc<Vec<(usize, bool)>> {
+        if self.sensitive.is_empty() && !self.named_in.contains_key(&entity) {
+            return Rc::clone(&self.no_answers);
+        }
+        if let Some(found) = self.own.get(&entity) {
+            return Rc::clone(found);
+        }
+        let mut roles: Vec<usize> = self.named_in.get(&entity).cloned().unwrap_or_default();
+        roles.extend(&self.sensitive);
+        roles.sort_unstable();
+        roles.dedup();
+        if let PrincipalEntity::Role(own) = entity {
+            roles.retain(|&r| r != own);
+        }
+        let mut answers = Vec::with_capacity(roles.len());
+        if !roles.is_empty() {
+            let spec = classes::spec(self.model, entity);
+            if let Ok(mut probe) = self.probe(&spec) {
+                let me = Asker::of(self.model, probe.requester());
+                for r in roles {
+                    let allowed = self.targets[r].admits.may_admit(&me)
+                        && probe
+                            .decide("sts:AssumeRole", self.model.account().roles[r].arn.as_str())
+                            .decision
+                            == Decision::Allow;
+                    answers.push((r, allowed));
+                }
+            }
+        }
+        let answers = Rc::new(answers);
+        self.own.insert(entity, Rc::clone(&answers));
+        answers
+    }
+
+    /// The roles `entity` may assume, as a set.
+    fn assume_set(&mut self, entity: PrincipalEntity) -> (Bits, Rc<ClassEdges>, bool) {
+        let edges = self.class_edges(self.classes.of_entity(entity));
+        let own = self.own(entity);
+        let mut set = edges.assume.clone();
+        for &(r, allowed) in own.iter() {
+            set.set(r, allowed);
+        }
+        if let PrincipalEntity::Role(r) = entity {
+            set.set(r, false);
+        }
+        (set, edges, !own.is_empty())
+    }
+
+    /// The hops out of a node that is not a user or role of the account,
+    /// each worked out in full (as [`super::naive::reach`] does for every node).
+    fn special_edges(&mut self, node: &Node) -> Rc<Vec<Edge>> {
+        if let Some(found) = self.special.get(node) {
+            return Rc::clone(found);
+        }
+        let edges = Rc::new(self.compute_special_edges(node));
+        self.special.insert(node.clone(), Rc::clone(&edges));
+        edges
+    }
+
+    fn compute_special_edges(&mut self, node: &Node) -> Vec<Edge> {
         let model = self.model;
         let spec = self.credentials(node);
-        let Ok(mut probe) = Probe::new(model, &spec, &self.context, self.now) else {
+        let Ok(mut probe) = self.probe(&spec) else {
             return Vec::new();
         };
         let from = self.label(node);
@@ -340,10 +705,9 @@ impl<'m> Graph<'m> {
         };
         let mut edges = Vec::new();
         let mut reached = FxHashSet::default();
-        let admits = self.admits();
         let me = Asker::of(model, probe.requester());
         for (r, role) in roles.iter().enumerate() {
-            if Some(r) == own_role || (!self.exhaustive && !admits[r].may_admit(&me)) {
+            if Some(r) == own_role || !self.targets[r].admits.may_admit(&me) {
                 continue;
             }
             let arn = role.arn.to_string();
@@ -409,42 +773,276 @@ impl<'m> Graph<'m> {
     /// Every role reachable from `start` within `max_depth` hops, breadth
     /// first, each node entered once (so cycles end).
     pub(crate) fn search(&mut self, start: &Node) -> Rc<Tree> {
-        if let Some(found) = self.trees.get(start) {
-            return Rc::clone(found);
+        if let Some(last) = &self.last
+            && last.start == *start
+        {
+            return Rc::clone(last);
         }
-        let mut seen: FxHashSet<Node> = FxHashSet::default();
-        seen.insert(start.clone());
-        let mut roles_seen = FxHashSet::default();
+        let start_entity = self.entity(start);
+        // A user without answers of its own finds what its class finds.
+        let shared = match start_entity {
+            Some(user @ PrincipalEntity::User(_)) if self.own(user).is_empty() => Some(self.classes.of_entity(user)),
+            _ => None,
+        };
+        if let Some(entries) = shared.and_then(|class| self.user_trees.get(&class)) {
+            let tree = Rc::new(Tree {
+                start: start.clone(),
+                entries: Rc::clone(entries),
+            });
+            self.last = Some(Rc::clone(&tree));
+            return tree;
+        }
+        let roles = self.model.account().roles.len();
+        let mut tree = Tree {
+            start: start.clone(),
+            entries: Rc::new(Vec::new()),
+        };
+        let entries = Rc::get_mut(&mut tree.entries).expect("a new tree is not shared");
+        // Role sessions by role; pool identities holding a role by role.
+        let mut seen = Bits::new(roles);
+        let mut seen_pool = Bits::new(roles);
+        let mut roles_seen = Bits::new(roles);
+        // Per class, the member it was first expanded from and whether that
+        // member had answers of its own.
+        let mut expanded: FxHashMap<ClassId, bool> = FxHashMap::default();
         if let Node::Role(r) = start {
-            roles_seen.insert(*r);
+            seen.set(*r, true);
         }
-        let mut tree = Tree::default();
-        // (node, depth, the entry it is)
-        let mut queue = std::collections::VecDeque::new();
-        queue.push_back((start.clone(), 0usize, None));
-        while let Some((node, depth, at)) = queue.pop_front() {
-            if depth >= self.max_depth {
+        let mut queue: VecDeque<(Option<u32>, usize)> = VecDeque::new();
+        queue.push_back((None, 0));
+        while let Some((at, depth)) = queue.pop_front() {
+            if self.progress.is_cancelled() {
+                // Unfinished: not kept; the caller drops it.
+                return Rc::new(tree);
+            }
+            if depth >= self.options.max_depth {
                 continue;
             }
-            let edges = self.edges(&node);
-            for (i, edge) in edges.iter().enumerate() {
-                if !seen.insert(edge.to.clone()) {
+            let (node, entity) = match at {
+                None => (start.clone(), start_entity),
+                Some(i) => {
+                    let entry = entries[i as usize];
+                    let node = match (&tree.start, entry.pool_session) {
+                        (Node::Start(identity), true) => Node::PoolSession {
+                            identity: identity.clone(),
+                            role: entry.role,
+                        },
+                        _ => Node::Role(entry.role),
+                    };
+                    let entity = match node {
+                        Node::Role(r) => Some(PrincipalEntity::Role(r)),
+                        _ => None,
+                    };
+                    (node, entity)
+                }
+            };
+            let Some(entity) = entity else {
+                // A node worked out on its own.
+                let edges = self.special_edges(&node);
+                for (n, edge) in edges.iter().enumerate() {
+                    let (set, pool) = match edge.to {
+                        Node::PoolSession { role, .. } => (&mut seen_pool, role),
+                        _ => (&mut seen, edge.role),
+                    };
+                    if set.get(pool) {
+                        continue;
+                    }
+                    set.set(pool, true);
+                    let first = !roles_seen.get(edge.role);
+                    roles_seen.set(edge.role, true);
+                    entries.push(Entry {
+                        role: edge.role,
+                        first,
+                        pool_session: matches!(edge.to, Node::PoolSession { .. }),
+                        parent: at,
+                        how: How::Special(n as u32),
+                    });
+                    queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
+                }
+                continue;
+            };
+            let class = self.classes.of_entity(entity);
+            let has_own = !self.own(entity).is_empty();
+            // Another member of the class was expanded at this level or an
+            // earlier one: it added every role this one could, unless either
+            // has answers of its own.
+            if let Some(&other_has_own) = expanded.get(&class)
+                && !other_has_own
+                && !has_own
+            {
+                continue;
+            }
+            expanded.entry(class).or_insert(has_own);
+            let own_role = match entity {
+                PrincipalEntity::Role(r) => Some(r),
+                PrincipalEntity::User(_) => None,
+            };
+            let (assume, edges) = if has_own {
+                let (assume, edges, _) = self.assume_set(entity);
+                (Some(assume), edges)
+            } else {
+                (None, self.class_edges(class))
+            };
+            let assumed = assume.as_ref().unwrap_or(&edges.assume);
+            let new: Vec<usize> = assumed.minus(&seen).filter(|&r| Some(r) != own_role).collect();
+            for r in new {
+                seen.set(r, true);
+                let first = !roles_seen.get(r);
+                roles_seen.set(r, true);
+                entries.push(Entry {
+                    role: r,
+                    first,
+                    pool_session: false,
+                    parent: at,
+                    how: How::Assume,
+                });
+                queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
+            }
+            // Each role is in the class's list once, with its first pattern.
+            for &(r, pattern) in &edges.via {
+                if Some(r) == own_role || (assumed.get(r) && Some(r) != own_role) || seen.get(r) {
                     continue;
                 }
-                tree.entries.push(Entry {
-                    role: edge.role,
-                    node: edge.to.clone(),
-                    first: roles_seen.insert(edge.role),
+                seen.set(r, true);
+                let first = !roles_seen.get(r);
+                roles_seen.set(r, true);
+                entries.push(Entry {
+                    role: r,
+                    first,
+                    pool_session: false,
                     parent: at,
-                    edges: Rc::clone(&edges),
-                    edge: i,
+                    how: How::Via(pattern),
                 });
-                queue.push_back((edge.to.clone(), depth + 1, Some(tree.entries.len() - 1)));
+                queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
             }
         }
+        if let Some(class) = shared
+            && self.user_tree_entries + entries.len() <= TREE_BUDGET
+        {
+            self.user_tree_entries += entries.len();
+            self.user_trees.insert(class, Rc::clone(&tree.entries));
+        }
         let tree = Rc::new(tree);
-        self.trees.insert(start.clone(), Rc::clone(&tree));
+        self.last = Some(Rc::clone(&tree));
         tree
+    }
+
+    /// The hop that reached entry `at` of `tree`, with the engine's answers.
+    pub(crate) fn hop(&mut self, tree: &Tree, at: usize) -> Hop {
+        let entry = tree.entries[at];
+        let from = tree.from(at);
+        if let How::Special(n) = entry.how {
+            return self.special_edges(&from)[n as usize].hop.clone();
+        }
+        let role_label = self.role_label(entry.role);
+        let label = self.label(&from);
+        // Hops out of a role session are asked with the role's probe, kept.
+        let from_role = match from {
+            Node::Role(r) => Some(r),
+            _ => None,
+        };
+        let mut own_probe = None;
+        let probe = match from_role {
+            Some(r) => {
+                if !self.role_probes.contains_key(&r) {
+                    let Ok(probe) = self.probe(&self.credentials(&from)) else {
+                        return self.unanswered(label, entry.role);
+                    };
+                    self.role_probes.insert(r, probe);
+                }
+                self.role_probes.get_mut(&r).expect("just inserted")
+            }
+            None => match self.probe(&self.credentials(&from)) {
+                Ok(probe) => own_probe.insert(probe),
+                Err(_) => return self.unanswered(label, entry.role),
+            },
+        };
+        let model = self.model;
+        let arn = model.account().roles[entry.role].arn.to_string();
+        let How::Via(n) = entry.how else {
+            let outcome = probe.decide("sts:AssumeRole", &arn);
+            return Hop {
+                from: label,
+                role: role_label,
+                steps: vec![probe.step("sts:AssumeRole", &arn, &[], outcome)],
+                role_arn: arn,
+                how: HopKind::AssumeRole,
+            };
+        };
+        let pattern = pass_role_patterns().nth(n as usize).expect("a pattern of the list");
+        let Target::PassRoleTo {
+            service,
+            instance_profile,
+        } = pattern.target
+        else {
+            unreachable!("pass-role patterns pass roles to a service")
+        };
+        let hints = match from_role.and_then(|r| self.role_hints.get(&r)) {
+            Some(hints) => Rc::clone(hints),
+            None => {
+                let hints = Rc::new(ResourceHints::of(model, probe.requester()));
+                if let Some(r) = from_role {
+                    self.role_hints.insert(r, Rc::clone(&hints));
+                }
+                hints
+            }
+        };
+        // Borrowed again: the maps above were touched in between.
+        let probe = match (from_role, own_probe.as_mut()) {
+            (Some(r), _) => self.role_probes.get_mut(&r).expect("kept above"),
+            (None, Some(probe)) => probe,
+            (None, None) => unreachable!("a probe was made above"),
+        };
+        let launch = match from_role.and_then(|r| self.role_launch.get(&(r, n))) {
+            Some(steps) => Rc::clone(steps),
+            None => {
+                let steps = Rc::new(launch_steps(probe, &hints, pattern).unwrap_or_default());
+                if let Some(r) = from_role {
+                    self.role_launch.insert((r, n), Rc::clone(&steps));
+                }
+                steps
+            }
+        };
+        let probe = match (from_role, own_probe.as_mut()) {
+            (Some(r), _) => self.role_probes.get_mut(&r).expect("kept above"),
+            (None, Some(probe)) => probe,
+            (None, None) => unreachable!("a probe was made above"),
+        };
+        let mut steps = launch.as_ref().clone();
+        steps.extend(pass_steps(probe, &hints, entry.role, service, instance_profile).unwrap_or_default());
+        let trusting = self.roles_trusting(service);
+        if let Some((_, trust)) = trusting.iter().find(|(r, _)| *r == entry.role) {
+            steps.push(trust.clone());
+        }
+        Hop {
+            from: label,
+            role: role_label,
+            role_arn: arn,
+            how: HopKind::ViaService {
+                service,
+                pattern: pattern.id,
+            },
+            steps,
+        }
+    }
+
+    /// A hop whose holder no longer resolves (it did when the search began).
+    fn unanswered(&self, from: String, r: usize) -> Hop {
+        Hop {
+            from,
+            role: self.role_label(r),
+            role_arn: self.model.account().roles[r].arn.to_string(),
+            how: HopKind::AssumeRole,
+            steps: Vec::new(),
+        }
+    }
+
+    /// The hops from the start to entry `at`.
+    pub(crate) fn hops(&mut self, tree: &Tree, at: usize) -> Vec<Hop> {
+        let mut chain: Vec<usize> =
+            std::iter::successors(Some(at), |&i| tree.entries[i].parent.map(|p| p as usize)).collect();
+        chain.reverse();
+        chain.into_iter().map(|i| self.hop(tree, i)).collect()
     }
 }
 
@@ -601,67 +1199,97 @@ pub(crate) fn pass_steps(
     Ok(steps)
 }
 
-/// Search as asked.
-pub fn reach(model: &Model, query: &ReachQuery, context: &Context, max_depth: usize) -> Result<Reach, EvalError> {
-    reach_with(model, query, context, max_depth, false)
-}
-
-/// [`reach`] asking the engine about every (principal, role) pair, without
-/// the trust-policy shortcut: slower, and always the same answer (tests
-/// check that).
-pub fn reach_asking_every_role(
-    model: &Model,
-    query: &ReachQuery,
-    context: &Context,
-    max_depth: usize,
-) -> Result<Reach, EvalError> {
-    reach_with(model, query, context, max_depth, true)
-}
-
-fn reach_with(
-    model: &Model,
-    query: &ReachQuery,
-    context: &Context,
-    max_depth: usize,
-    exhaustive: bool,
-) -> Result<Reach, EvalError> {
-    let mut graph = Graph::new(model, context, Timestamp::now(), max_depth);
-    graph.exhaustive = exhaustive;
-    let a = model.account();
+/// The principals a query searches from, and the role it asks about.
+fn starts(model: &Model, query: &ReachQuery) -> Result<(Vec<PrincipalSpec>, Option<usize>), EvalError> {
     let target = match query {
         ReachQuery::ToRole(name) => Some(
             model
                 .index()
                 .role(name)
-                .ok_or_else(|| EvalError(format!("account {} has no role named {name}", a.id)))?,
+                .ok_or_else(|| EvalError(format!("account {} has no role named {name}", model.account().id)))?,
         ),
         _ => None,
     };
-    let starts: Vec<PrincipalSpec> = match query {
+    let starts = match query {
         ReachQuery::From(spec) => vec![spec.clone()],
         _ => super::who_can::principals(model)
             .into_iter()
             .filter(|p| *p != PrincipalSpec::Root)
             .collect(),
     };
-    let mut paths = Vec::new();
+    Ok((starts, target))
+}
+
+/// Search as asked, handing each path to `sink` as it is found: principal by
+/// principal, in the account's order (users, roles, identity pools), each
+/// principal's roles nearest first. Stops early when `progress` is cancelled.
+pub fn stream(
+    model: &Model,
+    query: &ReachQuery,
+    options: &AnalysisOptions,
+    progress: &Progress,
+    sink: &mut dyn FnMut(RolePath),
+) -> Result<ReachSummary, EvalError> {
+    let (starts, target) = starts(model, query)?;
+    let a = model.account();
+    let mut graph = Graph::with_progress(model, options, progress);
+    progress.begin(starts.len());
+    let mut summary = ReachSummary {
+        max_depth: options.max_depth,
+        principals: starts.len(),
+        searched: 0,
+        paths: 0,
+        complete: true,
+    };
     for spec in &starts {
+        if progress.is_cancelled() {
+            summary.complete = false;
+            break;
+        }
         let start = graph.node_for(spec)?;
         let tree = graph.search(&start);
+        if progress.is_cancelled() {
+            // This principal's search may be unfinished: none of it is shown.
+            summary.complete = false;
+            break;
+        }
+        // Each hop is worked out once, however many paths go through it.
+        let mut hops: Vec<Option<Hop>> = vec![None; tree.entries.len()];
         for (at, entry) in tree.entries().iter().enumerate() {
             if !entry.first || target.is_some_and(|t| t != entry.role) {
                 continue;
             }
-            paths.push(RolePath {
+            let mut chain: Vec<usize> =
+                std::iter::successors(Some(at), |&i| tree.entries[i].parent.map(|p| p as usize)).collect();
+            chain.reverse();
+            let mut path = Vec::with_capacity(chain.len());
+            for i in chain {
+                if hops[i].is_none() {
+                    hops[i] = Some(graph.hop(&tree, i));
+                }
+                path.extend(hops[i].clone());
+            }
+            summary.paths += 1;
+            sink(RolePath {
                 principal: spec.to_string(),
                 role: format!("role/{}", a.roles[entry.role].name),
-                hops: tree.hops(at),
+                hops: path,
             });
         }
+        summary.searched += 1;
+        progress.advance();
     }
+    Ok(summary)
+}
+
+/// Search as asked and keep every path (for small accounts and tests; use
+/// [`stream`] for large ones).
+pub fn reach(model: &Model, query: &ReachQuery, options: &AnalysisOptions) -> Result<Reach, EvalError> {
+    let mut paths = Vec::new();
+    let summary = stream(model, query, options, &Progress::new(), &mut |p| paths.push(p))?;
     Ok(Reach {
-        max_depth,
-        principals: starts.len(),
+        max_depth: summary.max_depth,
+        principals: summary.principals,
         paths,
     })
 }
@@ -670,6 +1298,14 @@ fn reach_with(
 mod tests {
     use super::*;
     use serde_json::{Value, json};
+
+    fn options(context: Context, max_depth: usize) -> AnalysisOptions {
+        AnalysisOptions {
+            context,
+            now: "2026-06-01T12:00:00Z".parse().unwrap(),
+            max_depth,
+        }
+    }
 
     const ACCOUNT: &str = "111122223333";
 
@@ -743,7 +1379,7 @@ mod tests {
 
     fn from(m: &Model, who: &str) -> Vec<(String, Vec<String>)> {
         let spec = PrincipalSpec::parse(who).unwrap();
-        reach(m, &ReachQuery::From(spec), &Context::new(), DEFAULT_MAX_DEPTH)
+        reach(m, &ReachQuery::From(spec), &options(Context::new(), DEFAULT_MAX_DEPTH))
             .unwrap()
             .paths
             .into_iter()
@@ -776,8 +1412,7 @@ mod tests {
         let full = reach(
             &m,
             &ReachQuery::From(PrincipalSpec::User("alice".into())),
-            &Context::new(),
-            DEFAULT_MAX_DEPTH,
+            &options(Context::new(), DEFAULT_MAX_DEPTH),
         )
         .unwrap();
         let hop = &full.paths[1].hops[1];
@@ -788,13 +1423,12 @@ mod tests {
         let short = reach(
             &m,
             &ReachQuery::From(PrincipalSpec::User("alice".into())),
-            &Context::new(),
-            1,
+            &options(Context::new(), 1),
         )
         .unwrap();
         assert_eq!(short.paths.len(), 1);
         // Who reaches Second: alice (two hops), First, and Loop.
-        let to = reach(&m, &ReachQuery::ToRole("Second".into()), &Context::new(), 5).unwrap();
+        let to = reach(&m, &ReachQuery::ToRole("Second".into()), &options(Context::new(), 5)).unwrap();
         let who: Vec<&str> = to.paths.iter().map(|p| p.principal.as_str()).collect();
         assert_eq!(who, ["user/alice", "role/First", "role/Loop"]);
     }
@@ -811,7 +1445,7 @@ mod tests {
     }
 
     #[test]
-    fn the_trust_policy_shortcut_changes_no_answer() {
+    fn the_scalable_search_finds_what_the_naive_one_does() {
         let demo = crate::io::load(&[], None).unwrap().model;
         for m in [model(json!({})), demo] {
             for context in [Context::new(), {
@@ -819,9 +1453,17 @@ mod tests {
                 c.add("aws:MultiFactorAuthPresent", "true");
                 c
             }] {
-                let fast = reach(&m, &ReachQuery::All, &context, 5).unwrap();
-                let slow = reach_asking_every_role(&m, &ReachQuery::All, &context, 5).unwrap();
-                assert_eq!(summary(&fast), summary(&slow));
+                let o = options(context.clone(), 5);
+                let fast = reach(&m, &ReachQuery::All, &o).unwrap();
+                let slow = crate::analysis::naive::reach::reach(&m, &ReachQuery::All, &context, o.now, 5).unwrap();
+                let every =
+                    crate::analysis::naive::reach::reach_asking_every_role(&m, &ReachQuery::All, &context, o.now, 5)
+                        .unwrap();
+                assert_eq!(
+                    serde_json::to_value(&fast).unwrap(),
+                    serde_json::to_value(&slow).unwrap()
+                );
+                assert_eq!(summary(&fast), summary(&every));
             }
         }
     }
@@ -832,8 +1474,7 @@ mod tests {
         let paths = reach(
             &m,
             &ReachQuery::From(PrincipalSpec::User("launcher".into())),
-            &Context::new(),
-            5,
+            &options(Context::new(), 5),
         )
         .unwrap()
         .paths;
@@ -878,10 +1519,37 @@ mod tests {
         let guest = format!("identity-pool/{pool}:unauthenticated");
         let paths = from(&m, &guest);
         assert_eq!(paths, [("role/Guest".to_owned(), vec!["role/Guest".to_owned()])]);
-        let full = reach(&m, &ReachQuery::ToRole("Guest".into()), &Context::new(), 5).unwrap();
+        let full = reach(&m, &ReachQuery::ToRole("Guest".into()), &options(Context::new(), 5)).unwrap();
         assert_eq!(full.paths.len(), 1);
         assert_eq!(full.paths[0].hops[0].how, HopKind::AssumeRoleWithWebIdentity);
         // The authenticated kind has no role in this pool.
         assert!(from(&m, &format!("identity-pool/{pool}:authenticated")).is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_search_stops_and_says_so() {
+        let m = model(json!({}));
+        let progress = Progress::new();
+        let mut paths = Vec::new();
+        let summary = stream(&m, &ReachQuery::All, &options(Context::new(), 5), &progress, &mut |p| {
+            paths.push(p);
+            progress.cancel();
+        })
+        .unwrap();
+        assert!(!summary.complete);
+        assert_eq!(summary.searched, 1, "the principal being searched is finished");
+        assert_eq!(summary.paths, paths.len());
+        assert_eq!(paths[0].principal, "user/alice");
+        assert_eq!(progress.done(), 1);
+        assert_eq!(progress.total(), summary.principals);
+        let all = stream(
+            &m,
+            &ReachQuery::All,
+            &options(Context::new(), 5),
+            &Progress::new(),
+            &mut |_| (),
+        )
+        .unwrap();
+        assert!(all.complete && all.paths > paths.len());
     }
 }

@@ -20,6 +20,9 @@ pub struct Counts {
     pub resource_control_policies: usize,
     pub identity_pools: usize,
     pub user_pools: usize,
+    /// `None` when no loaded file listed the account's SAML providers.
+    pub saml_providers: Option<usize>,
+    pub oidc_providers: Option<usize>,
     pub access_keys: usize,
     pub active_access_keys: usize,
 }
@@ -65,6 +68,8 @@ impl Counts {
             resource_control_policies: a.resource_control_policies.len(),
             identity_pools: a.identity_pools.len(),
             user_pools: a.user_pools.len(),
+            saml_providers: a.saml_providers.as_ref().map(Vec::len),
+            oidc_providers: a.oidc_providers.as_ref().map(Vec::len),
             access_keys: keys,
             active_access_keys: active,
         }

@@ -104,6 +104,10 @@ pub struct LevelAccess {
     pub not_allowed_examples: Vec<String>,
     /// The resources the allowed actions were allowed on.
     pub resources: Vec<String>,
+    /// With [`WhatCanOptions::every_allowed`]: every allowed action, with
+    /// the first resource it was allowed on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,14 +137,32 @@ pub struct WhatCan {
 /// At most this many example actions per level.
 pub const EXAMPLES: usize = 5;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WhatCanOptions {
     /// Only this service (prefix).
     pub service: Option<String>,
     /// Condition keys every request carries.
     pub context: Context,
-    /// The request time; now when not given.
-    pub now: Option<Timestamp>,
+    /// The request time (`aws:CurrentTime`) of every request.
+    pub now: Timestamp,
+    /// Keep every allowed action, not only examples (what a diff compares).
+    pub every_allowed: bool,
+    /// Only these services (prefixes; unknown ones are skipped), each listed
+    /// only when something of it is allowed. Empty: every service.
+    pub services: Vec<String>,
+}
+
+impl WhatCanOptions {
+    /// Every service, no extra context, requests made at `now`.
+    pub fn at(now: Timestamp) -> WhatCanOptions {
+        WhatCanOptions {
+            service: None,
+            context: Context::new(),
+            now,
+            every_allowed: false,
+            services: Vec::new(),
+        }
+    }
 }
 
 /// Which actions some Allow statement could match: the statements'
@@ -210,6 +232,7 @@ impl Candidates<'_> {
 }
 
 struct LevelTally {
+    allowed_actions: Vec<(String, String)>,
     allowed: usize,
     total: usize,
     examples: Vec<String>,
@@ -219,8 +242,7 @@ struct LevelTally {
 
 /// Effective permissions of `principal` over the whole catalogue (or one service).
 pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptions) -> Result<WhatCan, EvalError> {
-    let now = options.now.unwrap_or_else(Timestamp::now);
-    let mut probe = Probe::new(model, principal, &options.context, now)?;
+    let mut probe = Probe::new(model, principal, &options.context, options.now)?;
     let candidates = Candidates::of(model, probe.requester());
     let hints = ResourceHints::of(model, probe.requester());
     let services: Vec<&Service> = match &options.service {
@@ -238,6 +260,12 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                 }));
             }
         },
+        // several services: each listed only when something of it is allowed
+        None if !options.services.is_empty() => options
+            .services
+            .iter()
+            .filter_map(|prefix| catalog().service(prefix))
+            .collect(),
         None => catalog().services().collect(),
     };
     let mut result = WhatCan {
@@ -261,6 +289,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tallies.push((
                         level,
                         LevelTally {
+                            allowed_actions: Vec::new(),
                             allowed: 0,
                             total: 0,
                             examples: Vec::new(),
@@ -288,6 +317,9 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                     tally.allowed += 1;
                     if tally.examples.len() < EXAMPLES {
                         tally.examples.push(full_name.clone());
+                    }
+                    if options.every_allowed {
+                        tally.allowed_actions.push((full_name.clone(), resource.clone()));
                     }
                     if !tally.resources.contains(&resource) {
                         tally.resources.push(resource);
@@ -327,6 +359,7 @@ pub fn what_can(model: &Model, principal: &PrincipalSpec, options: &WhatCanOptio
                             Vec::new()
                         },
                         resources: t.resources,
+                        allowed_actions: t.allowed_actions,
                     }
                 })
                 .collect(),
@@ -360,6 +393,10 @@ fn allowed_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn test_now() -> Timestamp {
+        "2026-06-01T12:00:00Z".parse().unwrap()
+    }
     use serde_json::json;
 
     fn model(users: serde_json::Value) -> Model {
@@ -407,7 +444,12 @@ mod tests {
             ),
             user("nobody", json!([])),
         ]));
-        let w = what_can(&m, &PrincipalSpec::User("reader".into()), &WhatCanOptions::default()).unwrap();
+        let w = what_can(
+            &m,
+            &PrincipalSpec::User("reader".into()),
+            &WhatCanOptions::at(test_now()),
+        )
+        .unwrap();
         assert_eq!(
             w.services.len(),
             1,
@@ -420,7 +462,12 @@ mod tests {
         // s3 Read has actions outside Get*/List* (HeadObject-like ones are Get*, but e.g. s3:DescribeJob is Read).
         assert!(matches!(read.access, Access::Full | Access::Limited));
         assert_eq!(level(&w, "s3", "write").unwrap().access, Access::None);
-        let none = what_can(&m, &PrincipalSpec::User("nobody".into()), &WhatCanOptions::default()).unwrap();
+        let none = what_can(
+            &m,
+            &PrincipalSpec::User("nobody".into()),
+            &WhatCanOptions::at(test_now()),
+        )
+        .unwrap();
         assert!(none.services.is_empty());
         assert_eq!(none.actions_asked, 0);
     }
@@ -435,7 +482,7 @@ mod tests {
                 {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::photos/*"}
             ])
         )]));
-        let w = what_can(&m, &PrincipalSpec::User("dev".into()), &WhatCanOptions::default()).unwrap();
+        let w = what_can(&m, &PrincipalSpec::User("dev".into()), &WhatCanOptions::at(test_now())).unwrap();
         let write = level(&w, "dynamodb", "write").unwrap();
         assert_eq!(write.access, Access::Limited);
         assert_eq!(write.allowed + 1, write.total);
@@ -451,14 +498,14 @@ mod tests {
         let m = model(json!([user("nobody", json!([]))]));
         let options = WhatCanOptions {
             service: Some("iam".into()),
-            ..WhatCanOptions::default()
+            ..WhatCanOptions::at(test_now())
         };
         let w = what_can(&m, &PrincipalSpec::User("nobody".into()), &options).unwrap();
         assert_eq!(w.services.len(), 1);
         assert!(w.services[0].levels.iter().all(|l| l.access == Access::None));
         let bad = WhatCanOptions {
             service: Some("s4".into()),
-            ..WhatCanOptions::default()
+            ..WhatCanOptions::at(test_now())
         };
         let err = what_can(&m, &PrincipalSpec::User("nobody".into()), &bad).unwrap_err();
         assert!(err.0.contains("s3"), "{err}");

@@ -6,10 +6,11 @@
 
 use serde::Serialize;
 
+use super::{AnalysisOptions, Progress};
 use crate::catalog::{AccessLevel, Action, catalog};
 use crate::eval::context::{self, Requester};
 use crate::eval::explain::{StatementInfo, statement_info};
-use crate::eval::{Context, Decision, PrincipalSpec, Request};
+use crate::eval::{Decision, PrincipalSpec, Request};
 use crate::model::Model;
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,18 +64,12 @@ fn requesters(model: &Model) -> Vec<(Requester<'_>, PrincipalSpec)> {
 }
 
 /// Evaluate `action` on `resource` for every principal; keep those allowed.
-/// `cancelled` is polled between principals so a front-end can stop early.
-/// The principals are shared out over the machine's cores; the result keeps
-/// their order.
-pub fn who_can(
-    model: &Model,
-    action: &str,
-    resource: &str,
-    context: &Context,
-    cancelled: &(dyn Fn() -> bool + Sync),
-) -> WhoCan {
-    let request = base_request(action, resource, context);
-    let (evaluated, allowed) = over_principals(model, &request, cancelled, &|request, requester, spec| {
+/// `progress` counts the principals done and is polled between them, so a
+/// front-end can show how far it got and stop it early. The principals are
+/// shared out over the machine's cores; the result keeps their order.
+pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOptions, progress: &Progress) -> WhoCan {
+    let request = base_request(action, resource, options);
+    let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
         let outcome = crate::eval::decide_for(model, request, requester);
         (outcome.decision == Decision::Allow).then(|| Allowed {
             principal: spec.to_string(),
@@ -91,9 +86,9 @@ pub fn who_can(
     }
 }
 
-fn base_request(action: &str, resource: &str, context: &Context) -> Request {
-    let mut request = Request::new(PrincipalSpec::Root, action, resource, jiff::Timestamp::now());
-    request.context = context.clone();
+fn base_request(action: &str, resource: &str, options: &AnalysisOptions) -> Request {
+    let mut request = Request::new(PrincipalSpec::Root, action, resource, options.now);
+    request.context = options.context.clone();
     request
 }
 
@@ -112,10 +107,11 @@ type PerPrincipal<'a, T> = dyn Fn(&mut Request, &Requester<'_>, &PrincipalSpec) 
 fn over_principals<T: Send>(
     model: &Model,
     request: &Request,
-    cancelled: &(dyn Fn() -> bool + Sync),
+    progress: &Progress,
     each: &PerPrincipal<'_, T>,
 ) -> (usize, Vec<T>) {
     let requesters = requesters(model);
+    progress.begin(requesters.len());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = requesters.len().div_ceil(threads).max(256);
     let results: Vec<(usize, Vec<T>)> = std::thread::scope(|scope| {
@@ -127,11 +123,12 @@ fn over_principals<T: Send>(
                     let mut found = Vec::new();
                     let mut evaluated = 0;
                     for (requester, spec) in part {
-                        if cancelled() {
+                        if progress.is_cancelled() {
                             break;
                         }
                         evaluated += 1;
                         found.extend(each(&mut request, requester, spec));
+                        progress.advance();
                     }
                     (evaluated, found)
                 })
@@ -246,11 +243,11 @@ pub fn who_can_any(
     query: &str,
     actions: &[String],
     resource: &str,
-    context: &Context,
-    cancelled: &(dyn Fn() -> bool + Sync),
+    options: &AnalysisOptions,
+    progress: &Progress,
 ) -> WhoCanAny {
-    let request = base_request("", resource, context);
-    let (evaluated, allowed) = over_principals(model, &request, cancelled, &|request, requester, spec| {
+    let request = base_request("", resource, options);
+    let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
         let mut first = None;
         let mut allowed = 0;
         let mut examples = Vec::new();
@@ -287,6 +284,10 @@ pub fn who_can_any(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn options() -> AnalysisOptions {
+        AnalysisOptions::at("2026-06-01T12:00:00Z".parse().unwrap())
+    }
     use serde_json::json;
 
     fn model() -> Model {
@@ -333,7 +334,7 @@ mod tests {
     fn who_can_any_permissions_management_action_on_iam() {
         let m = model();
         let (query, actions) = expand_query(None, Some("iam"), Some(AccessLevel::PermissionsManagement)).unwrap();
-        let result = who_can_any(&m, &query, &actions, "*", &Context::new(), &|| false);
+        let result = who_can_any(&m, &query, &actions, "*", &options(), &Progress::new());
         let names: Vec<&str> = result.allowed.iter().map(|a| a.principal.as_str()).collect();
         // CreateAccessKey is Write and TagUser is Tagging: neither counts.
         assert_eq!(names, ["root", "user/admin"]);
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(admin.deciding.as_ref().unwrap().policy, "p (inline, user admin)");
 
         let (_, writes) = expand_query(Some("iam:Create*"), None, None).unwrap();
-        let result = who_can_any(&m, "iam:Create*", &writes, "*", &Context::new(), &|| false);
+        let result = who_can_any(&m, "iam:Create*", &writes, "*", &options(), &Progress::new());
         let keys = result.allowed.iter().find(|a| a.principal == "user/keys").unwrap();
         assert_eq!(
             (keys.allowed, keys.examples.as_slice()),

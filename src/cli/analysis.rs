@@ -5,14 +5,17 @@
 use std::io::Write;
 
 use super::Failure;
+use super::progress::with_progress;
 use super::render::{Paint, visible};
-use crate::analysis::escalation::{self, Escalation, Finding};
+use crate::analysis::AnalysisOptions;
+use crate::analysis::escalation::{self, Escalation, EscalationSummary, Finding, PrincipalEscalation};
+use crate::analysis::federation;
 use crate::analysis::probe::Step;
-use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery};
+use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery, ReachSummary, RolePath};
 use crate::analysis::what_can::{self, Access, WhatCan, WhatCanOptions};
 use crate::analysis::who_can::{self, WhoCanAny};
 use crate::catalog::AccessLevel;
-use crate::eval::{Context, PrincipalSpec};
+use crate::eval::{Context, FederatedSpec, PrincipalSpec};
 use crate::model::Model;
 
 /// Read `--context KEY=VALUE` assignments.
@@ -22,6 +25,16 @@ pub fn context(assignments: &[String]) -> Result<Context, Failure> {
         ctx.add_assignment(assignment).map_err(Failure::bad_input)?;
     }
     Ok(ctx)
+}
+
+/// The options every analysis question carries: the `--context`, requests
+/// made now (the one place the wall clock is read), and the depth.
+fn options(assignments: &[String], max_depth: usize) -> Result<AnalysisOptions, Failure> {
+    Ok(AnalysisOptions {
+        context: context(assignments)?,
+        now: jiff::Timestamp::now(),
+        max_depth,
+    })
 }
 
 /// `--access-level`: list, read, write, permissions-management, tagging.
@@ -46,10 +59,11 @@ pub fn what_can(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = PrincipalSpec::parse(principal).map_err(Failure::bad_input)?;
+    refuse_federated(&spec, "what-can")?;
     let options = WhatCanOptions {
         service,
         context: self::context(context)?,
-        now: None,
+        ..WhatCanOptions::at(jiff::Timestamp::now())
     };
     let result = what_can::what_can(model, &spec, &options).map_err(Failure::bad_input)?;
     if json {
@@ -58,6 +72,18 @@ pub fn what_can(
         write!(out, "{}", render_what_can(&result, Paint::for_stdout()))?;
     }
     Ok(0)
+}
+
+/// A federated user holds nothing of its own until its token or assertion
+/// gets it a role's session, and which one depends on the claims: these
+/// commands, which take none, ask about the role instead.
+fn refuse_federated(spec: &PrincipalSpec, command: &str) -> Result<(), Failure> {
+    match spec {
+        PrincipalSpec::Federated(_) => Err(Failure::bad_input(format!(
+            "{command} --principal {spec}: a federated user acts only through the role its claims get it; ask about that role (role/NAME; `iamscope reach --principal {spec}` lists the roles that trust it), or ask one request with `iamscope explain --principal {spec} --claim KEY=VALUE`"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 pub fn render_what_can(w: &WhatCan, p: Paint) -> String {
@@ -113,18 +139,21 @@ pub fn who_can_set(
     json: bool,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
-    let ctx = self::context(context)?;
+    let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
     let (query, actions) = who_can::expand_query(action, service, level).map_err(Failure::bad_input)?;
-    let result = who_can::who_can_any(model, &query, &actions, resource, &ctx, &|| false);
+    let result = with_progress("who-can", |progress| {
+        who_can::who_can_any(model, &query, &actions, resource, &options, progress)
+    });
     if json {
-        write_json(out, &result)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        write_json(out, &super::render::with_assumed_by(model, answer))?;
     } else {
-        write!(out, "{}", render_who_can_any(&result, Paint::for_stdout()))?;
+        write!(out, "{}", render_who_can_any(&result, model, Paint::for_stdout()))?;
     }
     Ok(0)
 }
 
-pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
+pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
     let mut out = format!(
         "{} of {} principals may do at least one of {} action{} ({}) on {}\n",
         w.allowed.len(),
@@ -144,6 +173,11 @@ pub fn render_who_can_any(w: &WhoCanAny, p: Paint) -> String {
             w.actions,
             a.examples.join(", ")
         ));
+        out.push_str(&super::render::assumed_by(
+            model,
+            &a.principal,
+            &format!("  {:width$}  ", ""),
+        ));
     }
     out
 }
@@ -162,13 +196,111 @@ pub fn reach(
         (None, Some(role)) => ReachQuery::ToRole(role),
         (None, None) => ReachQuery::All,
     };
-    let result = reach::reach(model, &query, &self::context(context)?, max_depth).map_err(Failure::bad_input)?;
+    let options = options(context, max_depth)?;
+    if !matches!(query, ReachQuery::All) {
+        let result = with_progress("reach", |progress| {
+            let mut paths = Vec::new();
+            reach::stream(model, &query, &options, progress, &mut |p| paths.push(p)).map(|s| (s, paths))
+        });
+        let (summary, paths) = result.map_err(Failure::bad_input)?;
+        let result = Reach {
+            max_depth: summary.max_depth,
+            principals: summary.principals,
+            paths,
+        };
+        let federated = federated_reach(model, &query);
+        if json {
+            let mut answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+            answer["federated"] = serde_json::to_value(&federated).map_err(std::io::Error::other)?;
+            write_json(out, &answer)?;
+        } else {
+            // The search does not start from a federated principal: its
+            // roles come from the trust policies alone.
+            if !matches!(query, ReachQuery::From(PrincipalSpec::Federated(_))) {
+                write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+                if !summary.complete {
+                    writeln!(out, "(stopped: only part of the account was searched)")?;
+                }
+            }
+            write!(
+                out,
+                "{}",
+                render_federated_reach(&federated, &query, Paint::for_stdout())
+            )?;
+        }
+        return Ok(0);
+    }
+    // Every principal: the paths are written as they are found, so that
+    // memory stays bounded however many there are; the totals come last.
+    let p = Paint::for_stdout();
+    let mut failed: Option<std::io::Error> = None;
+    let mut first = true;
     if json {
-        write_json(out, &result)?;
+        write!(out, "{{\"max_depth\": {max_depth}, \"paths\": [")?;
     } else {
-        write!(out, "{}", render_reach(&result, &query, Paint::for_stdout()))?;
+        writeln!(
+            out,
+            "Paths from every principal (the root user is left out) to the roles it can reach, at most {max_depth} hops each:"
+        )?;
+    }
+    let summary = with_progress("reach", |progress| {
+        reach::stream(model, &query, &options, progress, &mut |path| {
+            if failed.is_some() {
+                return;
+            }
+            let written = if json {
+                let comma = if first { "" } else { "," };
+                writeln!(out, "{comma}")
+                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &path).map_err(std::io::Error::other))
+            } else {
+                let mut text = String::new();
+                render_path(&path, p, &mut text);
+                out.write_all(text.as_bytes())
+            };
+            first = false;
+            if let Err(e) = written {
+                // A closed pipe or a full disk: stop the search too.
+                failed = Some(e);
+                progress.cancel();
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    let federated = federated_reach(model, &query);
+    if json {
+        writeln!(
+            out,
+            "\n], \"principals\": {}, \"searched\": {}, \"complete\": {}, \"federated\": {}}}",
+            summary.principals,
+            summary.searched,
+            summary.complete,
+            serde_json::to_string_pretty(&federated).map_err(std::io::Error::other)?
+        )?;
+    } else {
+        writeln!(out, "\n{}", reach_totals(&summary))?;
+        write!(out, "{}", render_federated_reach(&federated, &query, p))?;
     }
     Ok(0)
+}
+
+fn reach_totals(s: &ReachSummary) -> String {
+    let mut text = format!(
+        "{} path{} from {} principals to roles (at most {} hops each; the root user is left out)",
+        s.paths,
+        if s.paths == 1 { "" } else { "s" },
+        s.principals,
+        s.max_depth
+    );
+    if !s.complete {
+        text.push_str(&format!(
+            "; stopped after {} of {} principals: what is above is what was found until then",
+            s.searched, s.principals
+        ));
+    }
+    text
 }
 
 pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
@@ -196,16 +328,71 @@ pub fn render_reach(r: &Reach, query: &ReachQuery, p: Paint) -> String {
         ),
     };
     for path in &r.paths {
-        out.push_str(&format!(
-            "\n{} → {}  ({} hop{})\n",
-            p.bold(&visible(&path.principal)),
-            p.bold(&visible(&path.role)),
-            path.hops.len(),
-            if path.hops.len() == 1 { "" } else { "s" }
-        ));
-        render_hops(&path.hops, "  ", &mut out);
+        render_path(path, p, &mut out);
     }
     out
+}
+
+/// The federated populations that come to act as roles: those a role's
+/// trust admits (`--role`), those of a federated principal (`--principal
+/// saml/…`, `oidc/…`, `web/…`), or all. Reach's own search does not start
+/// from federated principals; these come from the trust policies
+/// (`analysis::federation`).
+fn federated_reach(model: &Model, query: &ReachQuery) -> Vec<federation::FederatedTrust> {
+    match query {
+        ReachQuery::ToRole(name) => model
+            .index()
+            .role(name)
+            .map(|r| federation::role_populations(model, r))
+            .unwrap_or_default(),
+        ReachQuery::From(PrincipalSpec::Federated(spec)) => {
+            let principal = PrincipalSpec::Federated(FederatedSpec {
+                arn: None,
+                ..spec.clone()
+            })
+            .to_string();
+            federation::populations(model)
+                .into_iter()
+                .filter(|t| t.principal.eq_ignore_ascii_case(&principal))
+                .collect()
+        }
+        ReachQuery::From(_) => Vec::new(),
+        ReachQuery::All => federation::populations(model),
+    }
+}
+
+fn render_federated_reach(trusts: &[federation::FederatedTrust], query: &ReachQuery, p: Paint) -> String {
+    let mut out = match query {
+        ReachQuery::From(spec @ PrincipalSpec::Federated(_)) => format!(
+            "{} is trusted by {} role{} (the claims of its token or assertion decide which it gets)\n",
+            visible(&spec.to_string()),
+            trusts.len(),
+            if trusts.len() == 1 { "" } else { "s" }
+        ),
+        _ if trusts.is_empty() => return String::new(),
+        _ => "\nFederated users who can assume roles (from the trust policies):\n".to_owned(),
+    };
+    for t in trusts {
+        out.push_str(&format!(
+            "\n{} → {}  (trust statement {})\n    {}\n",
+            p.bold(&visible(&t.principal)),
+            p.bold(&visible(&t.role)),
+            visible(&t.statement),
+            visible(&t.population)
+        ));
+    }
+    out
+}
+
+fn render_path(path: &RolePath, p: Paint, out: &mut String) {
+    out.push_str(&format!(
+        "\n{} → {}  ({} hop{})\n",
+        p.bold(&visible(&path.principal)),
+        p.bold(&visible(&path.role)),
+        path.hops.len(),
+        if path.hops.len() == 1 { "" } else { "s" }
+    ));
+    render_hops(&path.hops, "  ", out);
 }
 
 fn render_hops(hops: &[Hop], pad: &str, out: &mut String) {
@@ -247,10 +434,34 @@ pub fn escalation(
     let spec = principal
         .map(|p| PrincipalSpec::parse(p).map_err(Failure::bad_input))
         .transpose()?;
-    let ctx = self::context(context)?;
-    let result = escalation::escalation(model, spec.as_ref(), &ctx, max_depth).map_err(Failure::bad_input)?;
+    if let Some(spec) = &spec {
+        refuse_federated(spec, "escalation")?;
+    }
+    let options = options(context, max_depth)?;
+    if spec.is_none() {
+        return escalation_of_every_principal(model, &options, json, out);
+    }
+    let result = with_progress("escalation", |progress| {
+        let mut result = Escalation {
+            patterns: crate::analysis::patterns::PATTERNS.len(),
+            evaluated: 0,
+            admins: Vec::new(),
+            principals: Vec::new(),
+        };
+        escalation::stream(model, spec.as_ref(), &options, progress, &mut |report| {
+            if report.admin {
+                result.admins.push(report.principal.clone());
+            }
+            result.principals.push(report);
+        })
+        .map(|summary| {
+            result.evaluated = summary.evaluated;
+            result
+        })
+    })
+    .map_err(Failure::bad_input)?;
     let why_not = match (&spec, why) {
-        (Some(spec), true) => Some(escalation::why_not(model, spec, &ctx, max_depth).map_err(Failure::bad_input)?),
+        (Some(spec), true) => Some(escalation::why_not(model, spec, &options).map_err(Failure::bad_input)?),
         _ => None,
     };
     if json {
@@ -281,6 +492,88 @@ pub fn escalation(
     Ok(0)
 }
 
+/// Every principal: each one with a path is written as it is found, so that
+/// memory stays bounded; the totals and the administrators come last.
+fn escalation_of_every_principal(
+    model: &Model,
+    options: &AnalysisOptions,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<u8, Failure> {
+    let p = Paint::for_stdout();
+    let mut admins: Vec<String> = Vec::new();
+    let mut failed: Option<std::io::Error> = None;
+    let mut first = true;
+    if json {
+        write!(out, "{{\"principals\": [")?;
+    } else {
+        writeln!(
+            out,
+            "Privilege-escalation paths of every principal that is not an administrator ({} patterns looked for):",
+            crate::analysis::patterns::PATTERNS.len()
+        )?;
+    }
+    let summary = with_progress("escalation", |progress| {
+        escalation::stream(model, None, options, progress, &mut |report: PrincipalEscalation| {
+            if report.admin {
+                admins.push(report.principal);
+                return;
+            }
+            if failed.is_some() {
+                return;
+            }
+            let written = if json {
+                let comma = if first { "" } else { "," };
+                writeln!(out, "{comma}")
+                    .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
+            } else {
+                let mut text = String::from("\n");
+                render_report(&report, p, &mut text);
+                out.write_all(text.as_bytes())
+            };
+            first = false;
+            if let Err(e) = written {
+                failed = Some(e);
+                progress.cancel();
+            }
+        })
+    })
+    .map_err(Failure::bad_input)?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if json {
+        write!(out, "\n], \"admins\": ")?;
+        serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
+        writeln!(
+            out,
+            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}}}",
+            summary.patterns, summary.evaluated, summary.complete
+        )?;
+    } else {
+        writeln!(out, "\n{}", escalation_totals(&summary))?;
+    }
+    Ok(0)
+}
+
+fn escalation_totals(s: &EscalationSummary) -> String {
+    let mut text = format!(
+        "{} of {} principals can become administrators ({} patterns looked for; {} already {})",
+        s.escalating,
+        s.evaluated,
+        s.patterns,
+        s.admins,
+        if s.admins == 1 { "is" } else { "are" }
+    );
+    if !s.complete {
+        text.push_str(&format!(
+            "; stopped after {} of {} principals: what is above is what was found until then",
+            s.evaluated, s.principals
+        ));
+    }
+    text
+}
+
 pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
@@ -292,31 +585,35 @@ pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     );
     for report in &e.principals {
         out.push('\n');
-        if report.admin {
-            out.push_str(&format!(
-                "{} is an administrator already\n",
-                p.bold(&visible(&report.principal))
-            ));
-            continue;
-        }
-        if report.findings.is_empty() {
-            out.push_str(&format!(
-                "{}: no escalation path found\n",
-                p.bold(&visible(&report.principal))
-            ));
-            continue;
-        }
-        out.push_str(&format!(
-            "{}: {} path{}\n",
-            p.bold(&visible(&report.principal)),
-            report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" }
-        ));
-        for finding in &report.findings {
-            render_finding(finding, p, &mut out);
-        }
+        render_report(report, p, &mut out);
     }
     out
+}
+
+fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
+    if report.admin {
+        out.push_str(&format!(
+            "{} is an administrator already\n",
+            p.bold(&visible(&report.principal))
+        ));
+        return;
+    }
+    if report.findings.is_empty() {
+        out.push_str(&format!(
+            "{}: no escalation path found\n",
+            p.bold(&visible(&report.principal))
+        ));
+        return;
+    }
+    out.push_str(&format!(
+        "{}: {} path{}\n",
+        p.bold(&visible(&report.principal)),
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" }
+    ));
+    for finding in &report.findings {
+        render_finding(finding, p, out);
+    }
 }
 
 fn render_finding(f: &Finding, p: Paint, out: &mut String) {

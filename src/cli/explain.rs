@@ -59,9 +59,16 @@ pub fn explain_one(
     strictness: Strictness,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
-    let request = spec
-        .to_request(now)
-        .map_err(|e| Failure::bad_input(format!("--{}", e)))?;
+    let request = spec.to_request(now).map_err(|e| {
+        // `claims.sub` was given as `--claim sub=…`, `context.KEY` as `--context KEY=…`.
+        let flag = match e.field.split_once('.') {
+            Some(("claims", key)) => format!("--claim {key}"),
+            Some(("context", key)) => format!("--context {key}"),
+            _ if e.field == "claims" => "--claim".to_owned(),
+            _ => format!("--{}", e.field),
+        };
+        Failure::bad_input(format!("{flag}: {}", e.message))
+    })?;
     let explanation = eval::evaluate(model, &request).map_err(Failure::bad_input)?;
     if json {
         serde_json::to_writer_pretty(&mut *out, &explanation).map_err(std::io::Error::other)?;
@@ -394,12 +401,20 @@ pub fn who_can(
     let ctx = ContextSpec::from_assignments(context)
         .map_err(|e| Failure::bad_input(format!("--context: {e}")))?
         .to_context();
-    let result = crate::analysis::who_can::who_can(model, action, resource, &ctx, &|| false);
+    let options = crate::analysis::AnalysisOptions {
+        context: ctx,
+        ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
+    };
+    let result = super::progress::with_progress("who-can", |progress| {
+        crate::analysis::who_can::who_can(model, action, resource, &options, progress)
+    });
     if json {
-        serde_json::to_writer_pretty(&mut *out, &result).map_err(std::io::Error::other)?;
+        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        serde_json::to_writer_pretty(&mut *out, &render::with_assumed_by(model, answer))
+            .map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", render::who_can(&result, Paint::for_stdout()))?;
+        write!(out, "{}", render::who_can_in(&result, Some(model), Paint::for_stdout()))?;
     }
     Ok(0)
 }

@@ -9,15 +9,18 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod analysis;
+pub mod collect;
+pub mod diff;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
+pub mod progress;
 pub mod render;
 pub mod screenshots;
 pub mod why;
 
 use crate::analysis::summary::AccountSummary;
-use crate::eval::Assume;
+use crate::eval::{Assume, ContextSpec};
 use crate::io::{self, AccountSource, ExportFormat, Loaded};
 
 /// Exit status for bad arguments or input (clap uses it too).
@@ -92,7 +95,7 @@ pub enum Command {
     Explain {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, saml/PROVIDER, oidc/PROVIDER_URL, web/accounts.google.com (or graph.facebook.com, www.amazon.com, cognito-identity.amazonaws.com), or an ARN
         #[arg(long, required_unless_present = "requests")]
         principal: Option<String>,
         /// SERVICE:ACTION, e.g. s3:GetObject
@@ -104,6 +107,12 @@ pub enum Command {
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
+        /// A claim of a federated principal's token or SAML assertion (sub=repo:org/app:ref:refs/heads/main, aud=sts.amazonaws.com); repeat for more
+        #[arg(long = "claim", value_name = "KEY=VALUE", conflicts_with = "requests")]
+        claims: Vec<String>,
+        /// The role a federated principal assumes before the request (name or ARN)
+        #[arg(long, value_name = "ROLE", conflicts_with = "requests")]
+        role: Option<String>,
         /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); default: now
         #[arg(long, value_name = "TIME")]
         time: Option<String>,
@@ -119,7 +128,7 @@ pub enum Command {
         /// Print JSON
         #[arg(long)]
         json: bool,
-        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
+        /// Evaluate every line of a JSON Lines file ({"principal","action","resource","context"}, and "claims" and "role" for a federated principal; - for standard input), one JSON answer per line: decision, rule, deciding statement, assumptions, warnings
         #[arg(long, value_name = "FILE.jsonl")]
         requests: Option<PathBuf>,
         /// With --requests: add each answer's summary sentence and its full trace
@@ -168,7 +177,7 @@ pub enum Command {
     WhatCan {
         #[command(flatten)]
         account: AccountArgs,
-        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN
+        /// user/NAME, role/NAME[/SESSION], root, identity-pool/ID:authenticated|unauthenticated, service/NAME, or an ARN (a federated user: ask about the role it assumes)
         #[arg(long)]
         principal: String,
         /// Only this service (e.g. s3); listed even when nothing is allowed
@@ -221,6 +230,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build the workspace file by running your own AWS CLI (read-only commands)
+    #[command(long_about = collect::LONG_ABOUT)]
+    Collect(collect::CollectArgs),
+    /// What changed between two exports of an account, in decisions (for review and CI)
+    #[command(long_about = diff::LONG_ABOUT)]
+    Diff(diff::DiffArgs),
     /// Print every path iamscope reads or writes
     Info,
     /// Write a synthetic account (GAAD JSON) of the given size, for benchmarks and load tests
@@ -234,9 +249,13 @@ pub enum Command {
         /// Customer managed policies
         #[arg(long, default_value_t = 1500)]
         policies: usize,
-        /// The same seed and sizes always give the same file
+        /// The same seed, sizes and shape always give the same file
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// realistic: most roles trust the account, users share a few groups, AWS managed policies reused;
+        /// uniform: the first generator's output, for comparing with older benchmark figures
+        #[arg(long, value_enum, default_value_t = GenerateShape::Realistic)]
+        shape: GenerateShape,
     },
     /// Drive the explorer on the demo account and write its screens as SVG pictures
     #[command(hide = true)]
@@ -245,6 +264,13 @@ pub enum Command {
         #[arg(long, default_value = "screenshots")]
         out: PathBuf,
     },
+}
+
+/// How `generate` lays the account out (see `io::synthetic::Shape`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenerateShape {
+    Realistic,
+    Uniform,
 }
 
 /// The account to work on: `--account` files (default: the demo account).
@@ -384,9 +410,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 FormatArg::Workspace => ExportFormat::Workspace,
                 FormatArg::Script => {
                     let account = loaded.model.account();
-                    let log = crate::model::change::read_log(account)
+                    let log = crate::io::change_log::read_log(account)
                         .map_err(|e| Failure::bad_input(format!("the change log of the workspace file: {e}")))?;
-                    out.write_all(crate::model::change::script(&log, account).as_bytes())?;
+                    out.write_all(crate::io::script::script(&log, account).as_bytes())?;
                     return Ok(0);
                 }
             };
@@ -399,6 +425,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             action,
             resource,
             context,
+            claims,
+            role,
             time,
             assume,
             strict,
@@ -422,6 +450,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 ));
             };
             let mut spec = explain::spec(&principal, &action, &resource, &context, assume)?;
+            spec.claims =
+                ContextSpec::from_assignments(&claims).map_err(|e| Failure::bad_input(format!("--claim: {e}")))?;
+            spec.role = role;
             spec.time = time;
             explain::explain_one(&loaded.model, &spec, now, json, strictness, &mut out)
         }
@@ -505,6 +536,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             groups,
             policies,
             seed,
+            shape,
         }) => {
             let sizes = io::synthetic::Sizes {
                 users,
@@ -512,12 +544,18 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
                 groups,
                 policies,
                 seed,
+                shape: match shape {
+                    GenerateShape::Realistic => io::synthetic::Shape::Realistic,
+                    GenerateShape::Uniform => io::synthetic::Shape::Uniform,
+                },
             };
             io::synthetic::write(&sizes, &mut out)?;
             Ok(0)
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
         Some(Command::Why(args)) => why::run(&args, &mut out),
+        Some(Command::Collect(args)) => collect::run(&args, &mut out),
+        Some(Command::Diff(args)) => diff::run(&args, &mut out),
         Some(Command::Lesson { command }) => lesson::run(&command, &mut out),
         Some(Command::Info) => {
             print_info(&mut out)?;
@@ -531,6 +569,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
     }
+}
+
+/// A count of something the files may not have listed at all.
+fn listed(count: Option<usize>) -> String {
+    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
 }
 
 fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()> {
@@ -563,6 +606,8 @@ fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()
         ("RCPs", c.resource_control_policies.to_string()),
         ("identity pools", c.identity_pools.to_string()),
         ("user pools", c.user_pools.to_string()),
+        ("SAML providers", listed(c.saml_providers)),
+        ("OIDC providers", listed(c.oidc_providers)),
         (
             "access keys",
             format!("{} ({} active)", c.access_keys, c.active_access_keys),

@@ -110,6 +110,14 @@ fn push_escaped(out: &mut String, c: char) {
 /// Text from a file, made safe to print: control characters escaped, colour
 /// marks dropped.
 pub fn visible(text: &str) -> String {
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c) {
@@ -117,6 +125,14 @@ pub fn visible(text: &str) -> String {
         } else {
             out.push(c);
         }
+    }
+    // Almost every text has none: copy it as it is (whole-account commands
+    // print millions of these).
+    if !text
+        .chars()
+        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
+    {
+        return text.to_owned();
     }
     out
 }
@@ -308,7 +324,51 @@ pub fn because(deciding: Option<&crate::eval::explain::StatementInfo>, rule: &st
     }
 }
 
+/// The federated users that can assume a role of a who-can or reach
+/// listing, one line each (`analysis::federation`).
+pub fn assumed_by(model: &crate::model::Model, principal: &str, pad: &str) -> String {
+    let mut out = String::new();
+    let Some(role) = principal.strip_prefix("role/").and_then(|n| model.index().role(n)) else {
+        return out;
+    };
+    for trust in crate::analysis::federation::role_populations(model, role) {
+        out.push_str(&format!(
+            "{pad}↳ assumable by {} ({}, trust statement {})\n",
+            visible(&trust.population),
+            visible(&trust.principal),
+            visible(&trust.statement)
+        ));
+    }
+    out
+}
+
+/// Each allowed role of a who-can answer gets `assumed_by`: the federated
+/// populations its trust policy admits.
+pub fn with_assumed_by(model: &crate::model::Model, mut answer: serde_json::Value) -> serde_json::Value {
+    if let Some(allowed) = answer.get_mut("allowed").and_then(serde_json::Value::as_array_mut) {
+        for entry in allowed {
+            let role = entry
+                .get("principal")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|p| p.strip_prefix("role/"))
+                .and_then(|n| model.index().role(n));
+            let Some(role) = role else { continue };
+            let trusts = crate::analysis::federation::role_populations(model, role);
+            if !trusts.is_empty() {
+                entry["assumed_by"] = serde_json::to_value(trusts).unwrap_or_default();
+            }
+        }
+    }
+    answer
+}
+
 pub fn who_can(w: &WhoCan, p: Paint) -> String {
+    who_can_in(w, None, p)
+}
+
+/// The who-can listing, with the federated users that can assume each
+/// allowed role of `model` under its line.
+pub fn who_can_in(w: &WhoCan, model: Option<&crate::model::Model>, p: Paint) -> String {
     let mut out = format!(
         "{} of {} principals may {} on {}\n",
         w.allowed.len(),
@@ -320,6 +380,9 @@ pub fn who_can(w: &WhoCan, p: Paint) -> String {
     for a in &w.allowed {
         let because = because(a.deciding.as_ref(), a.rule);
         out.push_str(&format!("  {}  {because}\n", p.green(&column(&a.principal, width))));
+        if let Some(model) = model {
+            out.push_str(&assumed_by(model, &a.principal, &format!("  {:width$}  ", "")));
+        }
     }
     out
 }

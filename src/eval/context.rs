@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 
+use super::federation::{self, FederatedIdentity};
 use super::request::Request;
 use crate::model::{Arn, IdentityPool, Model, Role, Tag, User};
 
@@ -26,6 +27,9 @@ pub enum Requester<'m> {
         session: Cow<'m, str>,
         /// The session came from a Cognito identity pool.
         web_identity: Option<WebIdentity<'m>>,
+        /// The session came from a SAML, OpenID Connect or well-known web
+        /// identity provider (its claims are the request's).
+        federated: Option<FederatedIdentity<'m>>,
     },
     /// An AWS service principal (`ec2.amazonaws.com`).
     Service {
@@ -33,6 +37,9 @@ pub enum Requester<'m> {
     },
     /// A Cognito identity presenting its token to STS (AssumeRoleWithWebIdentity).
     WebIdentity(WebIdentity<'m>),
+    /// A user of an external identity provider presenting its token or
+    /// SAML assertion to STS.
+    Federated(FederatedIdentity<'m>),
     /// A principal the export does not describe (another account's user or role).
     External {
         arn: Arn,
@@ -69,7 +76,7 @@ impl<'m> Requester<'m> {
         match self {
             Requester::Root | Requester::User { .. } | Requester::RoleSession { .. } => Some(&model.account().id),
             Requester::External { arn, .. } => Some(arn.account()),
-            Requester::Service { .. } | Requester::WebIdentity(_) => None,
+            Requester::Service { .. } | Requester::WebIdentity(_) | Requester::Federated(_) => None,
         }
     }
 
@@ -85,7 +92,7 @@ impl<'m> Requester<'m> {
                 ..
             } => self.external_role_arn(),
             Requester::External { arn, .. } => Some(arn.to_string()),
-            Requester::Service { .. } | Requester::WebIdentity(_) => None,
+            Requester::Service { .. } | Requester::WebIdentity(_) | Requester::Federated(_) => None,
         }
     }
 
@@ -158,6 +165,11 @@ impl<'m> Requester<'m> {
                 },
                 w.pool.name
             ),
+            Requester::RoleSession {
+                role,
+                federated: Some(f),
+                ..
+            } => format!("role {} (as {})", role.name, f.describe()),
             Requester::RoleSession { role, session, .. } => {
                 format!("role {} (session {session})", role.name)
             }
@@ -171,6 +183,7 @@ impl<'m> Requester<'m> {
                 },
                 w.pool.name
             ),
+            Requester::Federated(f) => f.describe(),
             Requester::External { arn, .. } => format!("{arn} (not in this export)"),
         }
     }
@@ -191,6 +204,17 @@ impl<'m> Requester<'m> {
         match self {
             Requester::WebIdentity(w) => Some(w),
             Requester::RoleSession { web_identity, .. } => web_identity.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The external identity provider's user behind the request, and
+    /// whether it already holds the role's session (only some of its keys
+    /// reach a session: "Available keys for AWS STS federation").
+    pub fn federated(&self) -> Option<(&FederatedIdentity<'m>, bool)> {
+        match self {
+            Requester::Federated(f) => Some((f, false)),
+            Requester::RoleSession { federated, .. } => federated.as_ref().map(|f| (f, true)),
             _ => None,
         }
     }
@@ -359,6 +383,11 @@ impl<'a> Env<'a> {
         if let Some(values) = self.request.context.get_lower(key_lower) {
             return Some((Values::Many(Cow::Borrowed(values)), KeySource::Request));
         }
+        if let Some((identity, in_session)) = self.requester.federated()
+            && let Some(values) = federation::claim_values(identity, &self.request.claims, key_lower, in_session)
+        {
+            return Some((values, KeySource::Request));
+        }
         let found = self.derived(key_lower);
         if let Some((_, KeySource::Assumed(_))) = &found
             && let Some(bit) = ASSUMABLE_KEYS.iter().position(|k| k.eq_ignore_ascii_case(key_lower))
@@ -459,7 +488,7 @@ impl<'a> Env<'a> {
                 _ => None,
             },
             "aws:principalisawsservice" => match r {
-                Requester::WebIdentity(_) => None,
+                Requester::WebIdentity(_) | Requester::Federated(_) => None,
                 Requester::Service { .. } => one(b("true"), Derived),
                 _ => one(b("false"), Derived),
             },
@@ -513,6 +542,13 @@ impl<'a> Env<'a> {
                 }
                 (Values::Many(Cow::Owned(amr)), Derived)
             }),
+            // "The concatenation of the account ID and friendly name of the
+            // SAML provider" ("Available keys for SAML-based AWS STS
+            // federation", saml:doc): in the trust policy, not the assertion.
+            "saml:doc" => match r {
+                Requester::Federated(f) => f.saml_doc().and_then(|doc| one(Cow::Owned(doc), Derived)),
+                _ => None,
+            },
             "cognito-identity.amazonaws.com:sub" => r.web_identity().and_then(|w| {
                 let region = w.pool.id.split(':').next().unwrap_or("us-east-1");
                 one(
@@ -571,6 +607,7 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                 role: &account.roles[index],
                 session: session.clone().map_or(Cow::Borrowed(DEFAULT_SESSION), Cow::Owned),
                 web_identity: None,
+                federated: None,
             })
             .ok_or_else(|| {
                 format!(
@@ -595,6 +632,7 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                 )
             }),
         PrincipalSpec::Service(name) => Ok(Requester::Service { name: name.clone() }),
+        PrincipalSpec::Federated(spec) => Ok(Requester::Federated(FederatedIdentity::resolve(model, spec))),
         PrincipalSpec::Arn(text) => {
             let arn = Arn::parse(text).map_err(|e| e.to_string())?;
             if arn.account() == account.id {
@@ -612,6 +650,7 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                             role: &account.roles[index],
                             session: Cow::Borrowed(DEFAULT_SESSION),
                             web_identity: None,
+                            federated: None,
                         },
                     });
                 }
@@ -626,6 +665,7 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                         role: &account.roles[index],
                         session: Cow::Owned(session.to_owned()),
                         web_identity: None,
+                        federated: None,
                     });
                 }
                 if arn.service() == "iam" && arn.resource_type() == "group" {

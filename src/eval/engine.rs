@@ -103,6 +103,12 @@ pub enum Basis {
     PoolHasNoRole,
     /// The pool's identity could not assume the pool's role (see the first hop).
     CannotAssumePoolRole,
+    /// The federated principal's SAML or OIDC provider is not in the account.
+    ProviderNotInAccount,
+    /// No role of the account trusts the federated principal's provider.
+    NoRoleTrustsProvider,
+    /// The federated principal could not assume the role (see the first hop).
+    CannotAssumeRole,
 }
 
 /// The fast answer: the decision, its rule, and one statement that decided it.
@@ -556,7 +562,7 @@ impl<'a> Run<'a> {
         let requester = self.env.requester;
 
         match requester {
-            Requester::Service { .. } | Requester::WebIdentity(_) => {
+            Requester::Service { .. } | Requester::WebIdentity(_) | Requester::Federated(_) => {
                 return match resource_allow {
                     Some((
                         PrincipalMatch::Service

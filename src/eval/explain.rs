@@ -395,6 +395,15 @@ pub enum Assumption {
     EnhancedFlowOnly { pool: String },
     /// A level of the organisation whose exported RCPs lack RCPFullAWSAccess.
     RcpFullAwsAccess { target: String },
+    /// No file listed the account's providers of this kind: the federated
+    /// principal's provider is taken to exist.
+    ProviderNotListed {
+        kind: super::ProviderKind,
+        provider: String,
+    },
+    /// The request named no role, and this is the only role whose trust
+    /// policy names the federated principal's provider.
+    OnlyTrustingRole { role: String, provider: String },
 }
 
 impl Assumption {
@@ -443,6 +452,18 @@ impl Assumption {
             Assumption::RcpFullAwsAccess { target } => format!(
                 "the exported resource control policies at {target} lack RCPFullAWSAccess; AWS attaches it at every level and it cannot be detached, so it is assumed"
             ),
+            Assumption::ProviderNotListed { kind, provider } => {
+                let (what, key) = match kind {
+                    super::ProviderKind::Saml => ("SAML", "SAMLProviders"),
+                    _ => ("OpenID Connect", "OpenIDConnectProviders"),
+                };
+                format!(
+                    "the files list none of the account's {what} providers, so {provider} is taken to be one of them (add {key} to the workspace to check)"
+                )
+            }
+            Assumption::OnlyTrustingRole { role, provider } => format!(
+                "the request names no role: {role} is the only role whose trust policy names {provider}, so it is the role assumed"
+            ),
         }
     }
 
@@ -464,6 +485,8 @@ impl Assumption {
             Assumption::ClassicFlow { .. } => "classic-flow",
             Assumption::EnhancedFlowOnly { .. } => "enhanced-flow-only",
             Assumption::RcpFullAwsAccess { .. } => "rcp-full-aws-access",
+            Assumption::ProviderNotListed { .. } => "provider-not-listed",
+            Assumption::OnlyTrustingRole { .. } => "only-trusting-role",
         }
     }
 }
@@ -487,6 +510,14 @@ impl Serialize for Assumption {
             }
             Assumption::EnhancedFlowOnly { pool } => map.serialize_entry("pool", pool)?,
             Assumption::RcpFullAwsAccess { target } => map.serialize_entry("target", target)?,
+            Assumption::ProviderNotListed { kind, provider } => {
+                map.serialize_entry("provider_kind", kind)?;
+                map.serialize_entry("provider", provider)?;
+            }
+            Assumption::OnlyTrustingRole { role, provider } => {
+                map.serialize_entry("role", role)?;
+                map.serialize_entry("provider", provider)?;
+            }
             Assumption::DefaultKeyPolicy => {}
         }
         map.serialize_entry("text", &self.describe())?;
@@ -559,6 +590,9 @@ impl Basis {
             Basis::GuestsNotAllowed => "guests-not-allowed",
             Basis::PoolHasNoRole => "pool-has-no-role",
             Basis::CannotAssumePoolRole => "cannot-assume-pool-role",
+            Basis::ProviderNotInAccount => "provider-not-in-account",
+            Basis::NoRoleTrustsProvider => "no-role-trusts-provider",
+            Basis::CannotAssumeRole => "cannot-assume-role",
         }
     }
 }
@@ -1144,8 +1178,13 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
             "Denied: {} is not in this export and no trust policy for it was given (add it under ResourcePolicies).",
             e.resource
         ),
-        Basis::GuestsNotAllowed | Basis::PoolHasNoRole | Basis::CannotAssumePoolRole => {
-            // Set by the identity-pool evaluation, which writes its own sentence.
+        Basis::GuestsNotAllowed
+        | Basis::PoolHasNoRole
+        | Basis::CannotAssumePoolRole
+        | Basis::ProviderNotInAccount
+        | Basis::NoRoleTrustsProvider
+        | Basis::CannotAssumeRole => {
+            // Set by the identity-pool and federation evaluations, which write their own sentences.
             let _ = facts;
             String::new()
         }

@@ -266,6 +266,10 @@ fn entry_matches(kind: PrincipalKind, value: &str, env: &Env<'_>) -> Option<Prin
         },
         PrincipalKind::Federated => match requester {
             Requester::WebIdentity(_) if value == super::context::COGNITO_PROVIDER => Some(PrincipalMatch::Federated),
+            // A SAML or OIDC provider by its ARN, a well-known provider by
+            // its name ("AWS JSON policy elements: Principal", federated
+            // user principals).
+            Requester::Federated(identity) if identity.named_by(value) => Some(PrincipalMatch::Federated),
             _ => None,
         },
         PrincipalKind::CanonicalUser => None,

@@ -7,6 +7,7 @@
 pub mod context;
 pub mod engine;
 pub mod explain;
+pub mod federation;
 pub mod matching;
 pub mod outline;
 pub mod request;
@@ -17,7 +18,10 @@ pub use engine::{Basis, Decision, Outcome, PolicyRef, SessionPolicy, StatementRe
 pub use explain::{
     Assumption, Explanation, MissInfo, PolicySource, PolicyTrace, Stage, StageKind, StatementInfo, StatementTrace,
 };
-pub use request::{Assume, Context, ContextSpec, ContextValues, PrincipalSpec, Request, RequestError, RequestSpec};
+pub use request::{
+    Assume, Context, ContextSpec, ContextValues, FederatedSpec, PrincipalSpec, ProviderKind, Request, RequestError,
+    RequestSpec,
+};
 pub use warnings::{RequestWarning, request_warnings};
 
 use context::{COGNITO_SESSION, Requester, WebIdentity};
@@ -35,6 +39,7 @@ pub fn decide(model: &Model, request: &Request) -> Result<Outcome, EvalError> {
     let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
     Ok(match &requester {
         Requester::WebIdentity(identity) => pool_outcome(model, request, identity),
+        Requester::Federated(identity) => federation::outcome(model, request, identity)?,
         _ => {
             let sessions = session_policies(request, &requester);
             let run = Run::new(model, request, &requester, &sessions);
@@ -57,6 +62,7 @@ pub fn decide_noting(model: &Model, request: &Request) -> Result<Noted, EvalErro
     let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
     Ok(match &requester {
         Requester::WebIdentity(identity) => pool_noted(model, request, identity),
+        Requester::Federated(identity) => federation::noted(model, request, identity)?,
         _ => {
             let sessions = session_policies(request, &requester);
             let run = Run::new(model, request, &requester, &sessions);
@@ -74,6 +80,7 @@ pub fn evaluate(model: &Model, request: &Request) -> Result<Explanation, EvalErr
     let requester = context::resolve(model, &request.principal).map_err(EvalError)?;
     let mut explanation = match &requester {
         Requester::WebIdentity(identity) => pool_explanation(model, request, identity),
+        Requester::Federated(identity) => federation::explanation(model, request, identity)?,
         _ => {
             let sessions = session_policies(request, &requester);
             explain_run(model, request, &requester, &sessions)
@@ -87,6 +94,13 @@ pub fn evaluate(model: &Model, request: &Request) -> Result<Explanation, EvalErr
 pub fn decide_for(model: &Model, request: &Request, requester: &Requester<'_>) -> Outcome {
     match requester {
         Requester::WebIdentity(identity) => pool_outcome(model, request, identity),
+        // A request that names no role among several trusting ones has no
+        // answer of its own; a walk over principals names the role.
+        Requester::Federated(identity) => federation::outcome(model, request, identity).unwrap_or(Outcome {
+            decision: Decision::ImplicitDeny,
+            basis: Basis::NoAllow,
+            deciding: None,
+        }),
         _ => {
             let sessions = session_policies(request, requester);
             let run = Run::new(model, request, requester, &sessions);
@@ -178,6 +192,8 @@ fn assume_request(request: &Request, role_arn: &str) -> Request {
         resource: role_arn.to_owned(),
         context: request.context.clone(),
         session_policies: Vec::new(),
+        claims: Context::new(),
+        role: None,
         time: request.time,
         time_given: request.time_given,
         assume: request.assume,
@@ -254,6 +270,7 @@ fn pool_outcome(model: &Model, request: &Request, identity: &WebIdentity<'_>) ->
         role,
         session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
         web_identity: Some(identity.clone()),
+        federated: None,
     };
     let sessions = pool_session_policies(identity);
     let run = Run::new(model, request, &session, &sessions);
@@ -304,6 +321,7 @@ fn pool_noted(model: &Model, request: &Request, identity: &WebIdentity<'_>) -> N
                     role,
                     session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
                     web_identity: Some(identity.clone()),
+                    federated: None,
                 };
                 let sessions = pool_session_policies(identity);
                 let outcome = run_noted(request, &session, &sessions);
@@ -389,6 +407,7 @@ fn pool_explanation(model: &Model, request: &Request, identity: &WebIdentity<'_>
         role,
         session: std::borrow::Cow::Borrowed(COGNITO_SESSION),
         web_identity: Some(identity.clone()),
+        federated: None,
     };
     let sessions = pool_session_policies(identity);
     let mut explanation = explain_run(model, request, &session, &sessions);

@@ -34,21 +34,95 @@ pub enum PrincipalSpec {
     },
     /// An AWS service principal such as `ec2.amazonaws.com` (it assumes roles).
     Service(String),
+    /// A user of an external identity provider: SAML, OpenID Connect, or a
+    /// well-known web identity provider (Google, Facebook, Login with
+    /// Amazon, Cognito). It has no AWS credentials until STS lets it assume
+    /// a role.
+    Federated(FederatedSpec),
     /// An ARN: a user, role, assumed-role session or root of this or another account.
     Arn(String),
 }
 
+/// The kind of identity provider a federated principal comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderKind {
+    /// A SAML 2.0 provider of the account (`sts:AssumeRoleWithSAML`).
+    Saml,
+    /// An OpenID Connect provider of the account (`sts:AssumeRoleWithWebIdentity`).
+    Oidc,
+    /// A provider IAM knows by name, with no provider resource in the
+    /// account (`sts:AssumeRoleWithWebIdentity`).
+    WebIdentity,
+}
+
+impl ProviderKind {
+    /// The STS action its users call to assume a role.
+    pub fn assume_action(self) -> &'static str {
+        match self {
+            ProviderKind::Saml => "sts:AssumeRoleWithSAML",
+            ProviderKind::Oidc | ProviderKind::WebIdentity => "sts:AssumeRoleWithWebIdentity",
+        }
+    }
+
+    /// The principal form's prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            ProviderKind::Saml => "saml",
+            ProviderKind::Oidc => "oidc",
+            ProviderKind::WebIdentity => "web",
+        }
+    }
+}
+
+/// A federated principal as written: `saml/NAME`, `oidc/URL`, `web/HOST`,
+/// or a provider's ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FederatedSpec {
+    pub kind: ProviderKind,
+    /// A SAML provider's name, an OpenID Connect provider's URL without
+    /// `https://`, or a well-known provider's host (`accounts.google.com`).
+    pub provider: String,
+    /// The provider's ARN, when the principal was written as one.
+    pub arn: Option<String>,
+}
+
+/// What the principal forms are, for messages.
+const PRINCIPAL_FORMS: &str = "user/NAME, role/NAME, root, identity-pool/ID:authenticated|unauthenticated, service/NAME.amazonaws.com, saml/PROVIDER, oidc/PROVIDER_URL, web/accounts.google.com|graph.facebook.com|www.amazon.com|cognito-identity.amazonaws.com, or an ARN";
+
 impl PrincipalSpec {
     /// Read `user/NAME`, `role/NAME`, `role/NAME/SESSION`, `root`,
-    /// `identity-pool/ID:authenticated|unauthenticated`, `service/NAME` or an ARN.
+    /// `identity-pool/ID:authenticated|unauthenticated`, `service/NAME`,
+    /// `saml/PROVIDER`, `oidc/PROVIDER_URL`, `web/HOST` or an ARN (a SAML
+    /// or OIDC provider's ARN is a federated principal).
     pub fn parse(text: &str) -> Result<PrincipalSpec, String> {
         let text = text.trim();
         if text == "root" {
             return Ok(PrincipalSpec::Root);
         }
         if text.starts_with("arn:") {
-            crate::model::Arn::parse(text).map_err(|e| e.to_string())?;
+            let arn = crate::model::Arn::parse(text).map_err(|e| e.to_string())?;
+            if arn.service() == "iam" {
+                let resource = arn.resource();
+                if let Some(name) = resource.strip_prefix("saml-provider/").filter(|n| !n.is_empty()) {
+                    return Ok(PrincipalSpec::Federated(FederatedSpec {
+                        kind: ProviderKind::Saml,
+                        provider: name.to_owned(),
+                        arn: Some(text.to_owned()),
+                    }));
+                }
+                if let Some(url) = resource.strip_prefix("oidc-provider/").filter(|u| !u.is_empty()) {
+                    return Ok(PrincipalSpec::Federated(FederatedSpec {
+                        kind: ProviderKind::Oidc,
+                        provider: url.to_owned(),
+                        arn: Some(text.to_owned()),
+                    }));
+                }
+            }
             return Ok(PrincipalSpec::Arn(text.to_owned()));
+        }
+        if let Some(spec) = parse_federated(text)? {
+            return Ok(PrincipalSpec::Federated(spec));
         }
         if let Some(name) = text.strip_prefix("user/")
             && !name.is_empty()
@@ -100,10 +174,59 @@ impl PrincipalSpec {
                 "`{text}`: a group is never a principal, its users make the requests (ask as user/NAME for a member of {group})"
             ));
         }
-        Err(format!(
-            "`{text}` is not a principal: use user/NAME, role/NAME, root, identity-pool/ID:authenticated|unauthenticated, service/NAME.amazonaws.com, or an ARN"
-        ))
+        Err(format!("`{text}` is not a principal: use {PRINCIPAL_FORMS}"))
     }
+}
+
+/// `saml/NAME`, `oidc/URL`, `web/HOST`; `None` for any other form.
+fn parse_federated(text: &str) -> Result<Option<FederatedSpec>, String> {
+    let spec = |kind, provider: &str| {
+        Ok(Some(FederatedSpec {
+            kind,
+            provider: provider.to_owned(),
+            arn: None,
+        }))
+    };
+    if let Some(name) = text.strip_prefix("saml/") {
+        if name.is_empty() || name.contains('/') {
+            return Err(format!(
+                "`{text}`: a SAML principal is saml/PROVIDER_NAME, the last part of the provider's ARN (arn:aws:iam::ACCOUNT:saml-provider/PROVIDER_NAME)"
+            ));
+        }
+        return spec(ProviderKind::Saml, name);
+    }
+    if let Some(url) = text.strip_prefix("oidc/") {
+        // The provider's URL as get-open-id-connect-provider prints it: no scheme.
+        let url = url.trim_start_matches("https://").trim_end_matches('/');
+        if url.is_empty() {
+            return Err(format!(
+                "`{text}`: an OpenID Connect principal is oidc/URL, the provider's URL without https:// (oidc/token.actions.githubusercontent.com)"
+            ));
+        }
+        if let Some(known) = super::federation::well_known(url) {
+            return Err(format!(
+                "`{text}`: {} is a provider IAM knows by name, with no provider resource; write web/{}",
+                known.name, known.host
+            ));
+        }
+        return spec(ProviderKind::Oidc, url);
+    }
+    let web = text.strip_prefix("web/").or_else(|| text.strip_prefix("federated/"));
+    if let Some(host) = web {
+        return match super::federation::well_known(host) {
+            Some(known) if text.starts_with("web/") => spec(ProviderKind::WebIdentity, known.host),
+            Some(known) => Err(format!("`{text}`: write web/{}", known.host)),
+            None => Err(format!(
+                "`{text}`: web/ names a provider IAM knows without a provider resource ({}); an OpenID Connect provider of the account is oidc/URL and a SAML provider saml/NAME",
+                super::federation::WELL_KNOWN
+                    .iter()
+                    .map(|p| p.host)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+    }
+    Ok(None)
 }
 
 impl fmt::Display for PrincipalSpec {
@@ -126,6 +249,10 @@ impl fmt::Display for PrincipalSpec {
                 }
             ),
             PrincipalSpec::Service(name) => write!(f, "service/{name}"),
+            PrincipalSpec::Federated(FederatedSpec { arn: Some(arn), .. }) => f.write_str(arn),
+            PrincipalSpec::Federated(FederatedSpec { kind, provider, .. }) => {
+                write!(f, "{}/{provider}", kind.prefix())
+            }
             PrincipalSpec::Arn(arn) => f.write_str(arn),
         }
     }
@@ -269,6 +396,13 @@ pub struct Request {
     pub context: Context,
     /// Session policies passed when the role session was made.
     pub session_policies: Vec<PolicyDocument>,
+    /// For a federated principal: the claims of its token or SAML assertion
+    /// (`sub`, `aud`, …), by claim name. They become the provider's
+    /// condition keys (`token.actions.githubusercontent.com:sub`, `saml:aud`).
+    pub claims: Context,
+    /// For a federated principal: the role it assumes (name or ARN) before
+    /// it makes the request.
+    pub role: Option<String>,
     /// When the request is made: `aws:CurrentTime`, and the clock conditions
     /// and assumed session times follow it. The caller gives it; the core
     /// never reads the wall clock.
@@ -292,6 +426,8 @@ impl Request {
             resource: resource.into(),
             context: Context::new(),
             session_policies: Vec::new(),
+            claims: Context::new(),
+            role: None,
             time,
             time_given: false,
             assume: Assume::Realistic,
@@ -326,6 +462,8 @@ impl Request {
                 .iter()
                 .map(|d| serde_json::from_str(d.text()).unwrap_or(serde_json::Value::String(d.text().to_owned())))
                 .collect(),
+            claims: ContextSpec::from(&self.claims),
+            role: self.role.clone(),
             time: self.time_given.then(|| self.time.to_string()),
             assume: self.assume,
         }
@@ -578,7 +716,8 @@ impl From<&Context> for ContextSpec {
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     /// `user/NAME`, `role/NAME[/SESSION]`, `root`,
-    /// `identity-pool/ID:authenticated|unauthenticated`, `service/NAME`, or an ARN.
+    /// `identity-pool/ID:authenticated|unauthenticated`, `service/NAME`,
+    /// `saml/PROVIDER`, `oidc/PROVIDER_URL`, `web/HOST`, or an ARN.
     pub principal: String,
     /// `service:Action`.
     pub action: String,
@@ -589,6 +728,14 @@ pub struct RequestSpec {
     /// Session policies passed when the role session was made (policy JSON).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub session_policies: Vec<serde_json::Value>,
+    /// A federated principal's claims, by claim name: `{"sub":
+    /// "repo:org/app:ref:refs/heads/main", "aud": "sts.amazonaws.com"}`.
+    #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+    pub claims: ContextSpec,
+    /// The role a federated principal assumes, by name or ARN (the SAML
+    /// assertion's Role attribute, or AssumeRoleWithWebIdentity's RoleArn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// When the request is made (RFC 3339, e.g. 2026-12-04T10:00:00Z); the
     /// caller's clock when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -623,16 +770,24 @@ impl RequestSpec {
             resource: resource.into(),
             context: ContextSpec::default(),
             session_policies: Vec::new(),
+            claims: ContextSpec::default(),
+            role: None,
             time: None,
             assume: Assume::Realistic,
         }
     }
 
     /// `user/bob s3:GetObject on arn:aws:s3:::photos/*`, and the request's
-    /// condition keys when it has some.
+    /// condition keys, claims and role when it has some.
     pub fn describe(&self) -> String {
+        let claims = self.claims.describe();
+        let claims = match claims.strip_prefix(" with ") {
+            Some(list) => format!(" with claims {list}"),
+            None => claims,
+        };
+        let role = self.role.as_ref().map(|r| format!(" as role {r}")).unwrap_or_default();
         format!(
-            "{} {} on {}{}",
+            "{}{claims}{role} {} on {}{}",
             self.principal,
             self.action,
             self.resource,
@@ -662,6 +817,7 @@ impl RequestSpec {
             }
         }
         let context = self.context.to_context();
+        let (claims, role) = self.federation(&principal)?;
         let (time, time_given) = request_time(self.time.as_deref(), &context, now)?;
         let session_policies = self
             .session_policies
@@ -693,10 +849,58 @@ impl RequestSpec {
             resource: resource.to_owned(),
             context,
             session_policies,
+            claims,
+            role,
             time,
             time_given,
             assume: self.assume,
         })
+    }
+
+    /// The claims and the role, which only a federated principal has; each
+    /// claim must be one its provider's tokens or assertions carry.
+    fn federation(&self, principal: &PrincipalSpec) -> Result<(Context, Option<String>), RequestError> {
+        let federated = match principal {
+            PrincipalSpec::Federated(spec) => Some(spec),
+            _ => None,
+        };
+        if federated.is_none() && !self.claims.is_empty() {
+            return Err(RequestError::new(
+                "claims",
+                format!(
+                    "{} has no claims: claims are what an identity provider's token or SAML assertion carries, for a saml/, oidc/ or web/ principal (other condition keys go in context)",
+                    self.principal.trim()
+                ),
+            ));
+        }
+        if federated.is_none() && self.role.is_some() {
+            return Err(RequestError::new(
+                "role",
+                format!(
+                    "{} assumes no role: only a federated principal (saml/, oidc/, web/) names the role it assumes; a role's session is role/NAME",
+                    self.principal.trim()
+                ),
+            ));
+        }
+        let role = match self.role.as_deref().map(str::trim) {
+            None => None,
+            Some("") => return Err(RequestError::new("role", "no role: give the role's name or ARN")),
+            Some(role) if role.starts_with("arn:") => {
+                crate::model::Arn::parse(role).map_err(|e| RequestError::new("role", e.to_string()))?;
+                Some(role.to_owned())
+            }
+            Some(role) => Some(role.to_owned()),
+        };
+        let Some(spec) = federated else {
+            return Ok((Context::new(), None));
+        };
+        for (claim, values) in &self.claims.0 {
+            super::federation::check_claim(spec, claim).map_err(|m| RequestError::new(format!("claims.{claim}"), m))?;
+            if values.to_vec().is_empty() {
+                return Err(RequestError::new(format!("claims.{claim}"), "give at least one value"));
+            }
+        }
+        Ok((self.claims.to_context(), role))
     }
 }
 
@@ -803,10 +1007,32 @@ mod tests {
             "identity-pool/eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10:unauthenticated",
             "service/ec2.amazonaws.com",
             "arn:aws:iam::111122223333:user/alice",
+            "saml/CorpIdP",
+            "oidc/token.actions.githubusercontent.com",
+            "oidc/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "web/accounts.google.com",
+            "web/graph.facebook.com",
+            "web/www.amazon.com",
+            "web/cognito-identity.amazonaws.com",
+            "arn:aws:iam::111122223333:saml-provider/CorpIdP",
+            "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
         ] {
             let spec = PrincipalSpec::parse(text).unwrap();
             assert_eq!(spec.to_string(), text);
         }
+        // A provider's ARN is a federated principal of its kind.
+        assert!(matches!(
+            PrincipalSpec::parse("arn:aws:iam::111122223333:saml-provider/CorpIdP").unwrap(),
+            PrincipalSpec::Federated(FederatedSpec {
+                kind: ProviderKind::Saml,
+                ..
+            })
+        ));
+        // The URL may be written with its scheme; it is the same provider.
+        assert_eq!(
+            PrincipalSpec::parse("oidc/https://token.actions.githubusercontent.com").unwrap(),
+            PrincipalSpec::parse("oidc/token.actions.githubusercontent.com").unwrap()
+        );
         assert_eq!(
             PrincipalSpec::parse("lambda.amazonaws.com").unwrap(),
             PrincipalSpec::Service("lambda.amazonaws.com".into())
@@ -822,6 +1048,64 @@ mod tests {
         assert!(PrincipalSpec::parse("arn:aws").is_err());
         let err = PrincipalSpec::parse("group/Developers").unwrap_err();
         assert!(err.contains("never a principal"), "{err}");
+        let err = PrincipalSpec::parse("alice").unwrap_err();
+        assert!(
+            err.contains("saml/PROVIDER") && err.contains("web/accounts.google.com"),
+            "{err}"
+        );
+        let err = PrincipalSpec::parse("web/token.actions.githubusercontent.com").unwrap_err();
+        assert!(err.contains("oidc/URL"), "{err}");
+        let err = PrincipalSpec::parse("oidc/accounts.google.com").unwrap_err();
+        assert!(err.contains("web/accounts.google.com"), "{err}");
+        let err = PrincipalSpec::parse("federated/accounts.google.com").unwrap_err();
+        assert!(err.contains("write web/accounts.google.com"), "{err}");
+        assert!(PrincipalSpec::parse("saml/").is_err());
+        assert!(PrincipalSpec::parse("saml/a/b").is_err());
+    }
+
+    #[test]
+    fn claims_and_role_belong_to_federated_principals_and_name_their_field() {
+        let mut spec = RequestSpec::new("user/alice", "s3:GetObject", "*");
+        spec.claims = ContextSpec::from_assignments(&["sub=x"]).unwrap();
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "claims");
+        spec.claims = ContextSpec::default();
+        spec.role = Some("DeployRole".into());
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "role");
+
+        let mut spec = RequestSpec::new("oidc/token.actions.githubusercontent.com", "s3:GetObject", "*");
+        spec.claims =
+            ContextSpec::from_assignments(&["token.actions.githubusercontent.com:sub=repo:o/a:ref:x"]).unwrap();
+        let err = spec.to_request(now()).unwrap_err();
+        assert_eq!(err.field, "claims.token.actions.githubusercontent.com:sub");
+        assert!(err.message.contains("the claim is `sub`"), "{err}");
+        spec.claims =
+            ContextSpec::from_assignments(&["sub=repo:o/a:ref:refs/heads/main", "job_workflow_ref=x"]).unwrap();
+        spec.role = Some("arn:aws:iam::111122223333:role/Deploy".into());
+        let request = spec.to_request(now()).unwrap();
+        assert_eq!(request.claims.get("sub").unwrap(), ["repo:o/a:ref:refs/heads/main"]);
+        // the written form carries the claims and the role back
+        let again: RequestSpec = serde_json::from_str(&serde_json::to_string(&request.spec()).unwrap()).unwrap();
+        assert_eq!(again.claims, spec.claims);
+        assert_eq!(again.role, spec.role);
+        spec.role = Some("arn:aws".into());
+        assert_eq!(spec.to_request(now()).unwrap_err().field, "role");
+
+        // IAM User Guide, "Available keys for SAML-based AWS STS federation".
+        let mut saml = RequestSpec::new("saml/CorpIdP", "s3:GetObject", "*");
+        saml.claims =
+            ContextSpec::from_assignments(&["aud=https://signin.aws.amazon.com/saml", "eduPersonAffiliation=staff"])
+                .unwrap();
+        assert!(saml.to_request(now()).is_ok());
+        saml.claims = ContextSpec::from_assignments(&["doc=111122223333/CorpIdP"]).unwrap();
+        assert!(saml.to_request(now()).unwrap_err().message.contains("AWS makes it"));
+        saml.claims = ContextSpec::from_assignments(&["email=a@example.com"]).unwrap();
+        assert!(saml.to_request(now()).unwrap_err().message.contains("mail"));
+
+        // "Available keys for AWS web identity federation": Facebook gives app_id and id.
+        let mut facebook = RequestSpec::new("web/graph.facebook.com", "s3:GetObject", "*");
+        facebook.claims = ContextSpec::from_assignments(&["user_id=1"]).unwrap();
+        let err = facebook.to_request(now()).unwrap_err();
+        assert!(err.message.contains("graph.facebook.com:app_id"), "{err}");
     }
 
     #[test]

@@ -963,6 +963,12 @@ fn identity_change(
                 "{arn} is in another account: its own identity-based policies (not in this workspace) must allow it"
             ));
         }
+        Requester::Federated(f) => {
+            return Err(format!(
+                "{} has no identity-based policies: the role it assumes must allow it (ask as that role's session)",
+                f.describe()
+            ));
+        }
     };
     let name = policy_name(&request.action, taken);
     let statement = statement(&request.action, &request.resource);

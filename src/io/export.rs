@@ -1,6 +1,6 @@
 //! Writing an account out: as GAAD JSON (what AWS prints, for other tools) or
 //! as a workspace file (GAAD plus resource policies, SCPs/RCPs, Cognito pools,
-//! credentials). Importing what export wrote gives back an equal account.
+//! SAML and OpenID Connect providers, credentials). Importing what export wrote gives back an equal account.
 
 use std::io::Write;
 
@@ -57,7 +57,7 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
     };
     if !workspace {
         // what was changed in iamscope is not part of what AWS prints
-        raw.extra.shift_remove(crate::model::change::LOG_KEY);
+        raw.extra.shift_remove(crate::io::change_log::LOG_KEY);
     }
     if workspace {
         raw.account_id = Some(account.id.clone());
@@ -88,9 +88,41 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
                 })
                 .collect(),
         );
+        // Only when a file listed them: an absent list says "not exported".
+        raw.saml_providers = account
+            .saml_providers
+            .as_ref()
+            .map(|providers| providers.iter().map(saml_provider).collect());
+        raw.oidc_providers = account
+            .oidc_providers
+            .as_ref()
+            .map(|providers| providers.iter().map(oidc_provider).collect());
         raw.credential_report = Some(credential_rows(account));
     }
     raw
+}
+
+fn saml_provider(p: &SamlProvider) -> RawSamlProvider {
+    RawSamlProvider {
+        arn: Some(p.arn.to_string()),
+        metadata_document: p.metadata_document.clone(),
+        created: date(p.created),
+        valid_until: date(p.valid_until),
+        tags: tags(&p.tags),
+        extra: p.extra.clone(),
+    }
+}
+
+fn oidc_provider(p: &OidcProvider) -> RawOidcProvider {
+    RawOidcProvider {
+        arn: Some(p.arn.to_string()),
+        url: Some(p.url.clone()),
+        client_ids: Some(p.client_ids.clone()),
+        thumbprints: Some(p.thumbprints.clone()),
+        created: date(p.created),
+        tags: tags(&p.tags),
+        extra: p.extra.clone(),
+    }
 }
 
 fn document(doc: &PolicyDocument) -> RawDocument {

@@ -254,6 +254,10 @@ impl Builder {
             resource_control_policies,
             identity_pools,
             user_pools,
+            saml_providers,
+            oidc_providers,
+            saml_provider_list,
+            oidc_provider_list,
             credential_report,
             extra,
         } = raw;
@@ -272,6 +276,20 @@ impl Builder {
             let arns = arns.chain(groups.iter().flatten().filter_map(|g| g.arn.as_deref()));
             let arns = arns.chain(roles.iter().flatten().filter_map(|r| r.arn.as_deref()));
             let arns = arns.chain(policies.iter().flatten().filter_map(|p| p.arn.as_deref()));
+            let arns = arns.chain(
+                [&saml_providers, &saml_provider_list]
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|p| p.arn.as_deref()),
+            );
+            let arns = arns.chain(
+                [&oidc_providers, &oidc_provider_list]
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|p| p.arn.as_deref()),
+            );
             arns.filter_map(|a| Arn::parse(a).ok())
                 .find(|a| a.account() != "aws" && !a.account().is_empty())
                 .map(|a| {
@@ -450,6 +468,53 @@ impl Builder {
                 extra: raw.extra,
             });
         }
+        for (list, raws) in [
+            ("SAMLProviders", saml_providers),
+            ("SAMLProviderList", saml_provider_list),
+        ] {
+            let Some(raws) = raws else { continue };
+            self.account.saml_providers.get_or_insert_with(Vec::new);
+            for (i, raw) in raws.into_iter().enumerate() {
+                let at = format!("{list}[{i}]");
+                let provider = saml_provider(raw, &at).map_err(invalid)?;
+                limits::saml_provider(&provider, &at).map_err(invalid)?;
+                self.check_provider_account(source, &at, &provider.arn);
+                let providers = self.account.saml_providers.get_or_insert_with(Vec::new);
+                match providers.iter_mut().find(|p| p.arn == provider.arn) {
+                    // list-saml-providers and get-saml-provider describe one
+                    // provider in two places: what one lacks the other gives.
+                    Some(known) => merge_saml(known, provider),
+                    None => providers.push(provider),
+                }
+            }
+        }
+        for (list, raws) in [
+            ("OpenIDConnectProviders", oidc_providers),
+            ("OpenIDConnectProviderList", oidc_provider_list),
+        ] {
+            let Some(raws) = raws else { continue };
+            self.account.oidc_providers.get_or_insert_with(Vec::new);
+            for (i, raw) in raws.into_iter().enumerate() {
+                let at = format!("{list}[{i}]");
+                let (provider, url_mismatch) = oidc_provider(raw, &at).map_err(invalid)?;
+                limits::oidc_provider(&provider, &at).map_err(invalid)?;
+                if let Some(given) = url_mismatch {
+                    self.warn(
+                        source,
+                        format!(
+                            "{at}.Url `{given}` is not the URL its ARN names (`{}`); the ARN's is used",
+                            provider.url
+                        ),
+                    );
+                }
+                self.check_provider_account(source, &at, &provider.arn);
+                let providers = self.account.oidc_providers.get_or_insert_with(Vec::new);
+                match providers.iter_mut().find(|p| p.arn == provider.arn) {
+                    Some(known) => merge_oidc(known, provider),
+                    None => providers.push(provider),
+                }
+            }
+        }
         if let Some(rows) = credential_report {
             let rows = rows
                 .into_iter()
@@ -521,6 +586,21 @@ impl Builder {
             });
         }
         Loaded { model, report }
+    }
+
+    /// An identity provider of another account than the file's is kept,
+    /// but no role of this account can use it.
+    fn check_provider_account(&mut self, source: &str, at: &str, arn: &Arn) {
+        if !self.account.id.is_empty() && arn.account() != self.account.id {
+            let account = self.account.id.clone();
+            self.warn(
+                source,
+                format!(
+                    "{at}: provider {arn} belongs to account {}, not to account {account}",
+                    arn.account()
+                ),
+            );
+        }
     }
 
     /// Name and ARN of an IAM entity: either may be missing, not both.
@@ -780,6 +860,96 @@ fn resolve_from_library(account: &mut Account) -> Vec<String> {
     names
 }
 
+/// A SAML provider entry; its ARN is required and must name a SAML provider.
+fn saml_provider(raw: RawSamlProvider, at: &str) -> Result<SamlProvider, String> {
+    let arn = raw.arn.ok_or_else(|| {
+        format!(
+            "{at} has no Arn: add the provider's ARN as list-saml-providers prints it (arn:aws:iam::ACCOUNT:saml-provider/NAME)"
+        )
+    })?;
+    let arn = Arn::parse(&arn).map_err(|e| format!("{at}.Arn: {e}"))?;
+    let named = arn
+        .resource()
+        .strip_prefix("saml-provider/")
+        .is_some_and(|n| !n.is_empty());
+    if arn.service() != "iam" || !named {
+        return Err(format!(
+            "{at}.Arn: {arn} is not a SAML provider's ARN (arn:aws:iam::ACCOUNT:saml-provider/NAME)"
+        ));
+    }
+    Ok(SamlProvider {
+        arn,
+        metadata_document: raw.metadata_document,
+        created: date(raw.created),
+        valid_until: date(raw.valid_until),
+        tags: tags(raw.tags),
+        extra: raw.extra,
+    })
+}
+
+fn merge_saml(known: &mut SamlProvider, more: SamlProvider) {
+    known.metadata_document = known.metadata_document.take().or(more.metadata_document);
+    known.created = known.created.or(more.created);
+    known.valid_until = known.valid_until.or(more.valid_until);
+    if known.tags.is_empty() {
+        known.tags = more.tags;
+    }
+    for (key, value) in more.extra {
+        known.extra.entry(key).or_insert(value);
+    }
+}
+
+/// An OpenID Connect provider entry, and the Url it gave when that differs
+/// from the one its ARN names (the ARN's is kept).
+fn oidc_provider(raw: RawOidcProvider, at: &str) -> Result<(OidcProvider, Option<String>), String> {
+    let arn = raw.arn.ok_or_else(|| {
+        format!(
+            "{at} has no Arn: add the provider's ARN as list-open-id-connect-providers prints it (arn:aws:iam::ACCOUNT:oidc-provider/URL)"
+        )
+    })?;
+    let arn = Arn::parse(&arn).map_err(|e| format!("{at}.Arn: {e}"))?;
+    let url = match OidcProvider::url_from_arn(&arn) {
+        Some(url) if arn.service() == "iam" => url.to_owned(),
+        _ => {
+            return Err(format!(
+                "{at}.Arn: {arn} is not an OpenID Connect provider's ARN (arn:aws:iam::ACCOUNT:oidc-provider/URL)"
+            ));
+        }
+    };
+    // get-open-id-connect-provider prints the URL without its scheme; a
+    // URL copied from elsewhere may carry it.
+    let given = raw.url.map(|u| u.trim_start_matches("https://").to_owned());
+    let mismatch = given.filter(|g| g != &url);
+    Ok((
+        OidcProvider {
+            arn,
+            url,
+            client_ids: raw.client_ids.unwrap_or_default(),
+            thumbprints: raw.thumbprints.unwrap_or_default(),
+            created: date(raw.created),
+            tags: tags(raw.tags),
+            extra: raw.extra,
+        },
+        mismatch,
+    ))
+}
+
+fn merge_oidc(known: &mut OidcProvider, more: OidcProvider) {
+    if known.client_ids.is_empty() {
+        known.client_ids = more.client_ids;
+    }
+    if known.thumbprints.is_empty() {
+        known.thumbprints = more.thumbprints;
+    }
+    known.created = known.created.or(more.created);
+    if known.tags.is_empty() {
+        known.tags = more.tags;
+    }
+    for (key, value) in more.extra {
+        known.extra.entry(key).or_insert(value);
+    }
+}
+
 fn date(d: Option<AwsDate>) -> Option<jiff::Timestamp> {
     d.map(|d| d.0)
 }
@@ -889,7 +1059,7 @@ fn workspace_credentials(
 /// past a hard limit far beyond any of them.
 mod limits {
     use super::quotas;
-    use crate::model::{Group, InlinePolicy, ManagedPolicy, Role, User};
+    use crate::model::{Group, InlinePolicy, ManagedPolicy, OidcProvider, Role, SamlProvider, User};
     use crate::policy::PolicyDocument;
 
     fn length(at: &str, what: &str, value: &str, limit: usize, quota: &str) -> Result<(), String> {
@@ -1048,6 +1218,63 @@ mod limits {
         }
         inline(at, "RolePolicyList", &r.inline_policies)?;
         attached(at, r.attached_policies.iter().map(|a| a.arn.clone()).enumerate())
+    }
+
+    /// IAM API, CreateSAMLProvider: the ARN and the metadata document.
+    pub(super) fn saml_provider(p: &SamlProvider, at: &str) -> Result<(), String> {
+        length(
+            &format!("{at}.Arn"),
+            "ARN",
+            p.arn.as_str(),
+            quotas::ARN,
+            "the IAM API's longest ARN",
+        )?;
+        if let Some(metadata) = &p.metadata_document {
+            length(
+                &format!("{at}.SAMLMetadataDocument"),
+                "metadata document",
+                metadata,
+                quotas::SAML_METADATA,
+                "CreateSAMLProvider: SAMLMetadataDocument",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// IAM API, CreateOpenIDConnectProvider: the URL, the client ids and
+    /// how many thumbprints.
+    pub(super) fn oidc_provider(p: &OidcProvider, at: &str) -> Result<(), String> {
+        length(
+            &format!("{at}.Arn"),
+            "ARN",
+            p.arn.as_str(),
+            quotas::ARN,
+            "the IAM API's longest ARN",
+        )?;
+        length(
+            &format!("{at}.Url"),
+            "URL",
+            &p.url,
+            quotas::OIDC_URL,
+            "CreateOpenIDConnectProvider: Url",
+        )?;
+        for (i, id) in p.client_ids.iter().enumerate() {
+            length(
+                &format!("{at}.ClientIDList[{i}]"),
+                "client id",
+                id,
+                quotas::OIDC_CLIENT_ID,
+                "CreateOpenIDConnectProvider: ClientIDList",
+            )?;
+        }
+        if p.thumbprints.len() > quotas::OIDC_THUMBPRINTS {
+            return Err(format!(
+                "{at}.ThumbprintList: {} thumbprints; AWS allows {} (CreateOpenIDConnectProvider: ThumbprintList) — no AWS export holds this; check the file",
+                p.thumbprints.len(),
+                quotas::OIDC_THUMBPRINTS
+            ));
+        }
+        Ok(())
     }
 
     pub(super) fn managed_policy(p: &ManagedPolicy, at: &str) -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! Import and export: the files people have (GAAD output, credential reports,
 //! workspace files) in, the model out as GAAD JSON or a workspace file.
 
+pub mod change_log;
+pub mod collect;
 pub mod credential_report;
 pub mod dates;
 pub mod detect;
@@ -11,6 +13,7 @@ pub mod limits;
 pub mod paths;
 pub mod raw;
 pub mod save;
+pub mod script;
 pub mod synthetic;
 
 pub use error::LoadError;

@@ -384,6 +384,31 @@ aws_object! {
 }
 
 aws_object! {
+    /// A SAML provider: `list-saml-providers`' entry merged with what
+    /// `get-saml-provider` prints for it.
+    pub struct RawSamlProvider {
+        "Arn" => arn: String,
+        "SAMLMetadataDocument" => metadata_document: String,
+        "CreateDate" => created: AwsDate,
+        "ValidUntil" => valid_until: AwsDate,
+        "Tags" => tags: Vec<RawTag>,
+    }
+}
+
+aws_object! {
+    /// An OpenID Connect provider: `list-open-id-connect-providers`' entry
+    /// merged with what `get-open-id-connect-provider` prints for it.
+    pub struct RawOidcProvider {
+        "Arn" => arn: String,
+        "Url" => url: String,
+        "ClientIDList" => client_ids: Vec<String>,
+        "ThumbprintList" => thumbprints: Vec<String>,
+        "CreateDate" => created: AwsDate,
+        "Tags" => tags: Vec<RawTag>,
+    }
+}
+
+aws_object! {
     /// A whole file: GAAD output, one page of it, or a workspace file.
     pub struct RawAccountFile {
         "UserDetailList" => users: Vec<RawUser>,
@@ -399,6 +424,11 @@ aws_object! {
         "ResourceControlPolicies" => resource_control_policies: Vec<RawOrgPolicy>,
         "IdentityPools" => identity_pools: Vec<RawIdentityPool>,
         "UserPools" => user_pools: Vec<RawUserPool>,
+        "SAMLProviders" => saml_providers: Vec<RawSamlProvider>,
+        "OpenIDConnectProviders" => oidc_providers: Vec<RawOidcProvider>,
+        // What the list commands print, as they print it.
+        "SAMLProviderList" => saml_provider_list: Vec<RawSamlProvider>,
+        "OpenIDConnectProviderList" => oidc_provider_list: Vec<RawOidcProvider>,
         "CredentialReport" => credential_report: Vec<Map<String, Value>>,
     }
 }
@@ -415,6 +445,10 @@ impl RawAccountFile {
             || self.resource_control_policies.is_some()
             || self.identity_pools.is_some()
             || self.user_pools.is_some()
+            || self.saml_providers.is_some()
+            || self.oidc_providers.is_some()
+            || self.saml_provider_list.is_some()
+            || self.oidc_provider_list.is_some()
             || self.account_id.is_some()
     }
 }

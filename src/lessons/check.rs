@@ -19,6 +19,12 @@ pub enum Check {
         resource: String,
         #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
         context: ContextSpec,
+        /// A federated principal's claims (`sub`, `aud`, …).
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        claims: ContextSpec,
+        /// The role a federated principal assumes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
     },
     /// The engine does not allow it (explicitly or implicitly).
     Denied {
@@ -27,6 +33,12 @@ pub enum Check {
         resource: String,
         #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
         context: ContextSpec,
+        /// A federated principal's claims (`sub`, `aud`, …).
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        claims: ContextSpec,
+        /// The role a federated principal assumes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
     },
     /// A Deny statement decides it.
     ExplicitlyDenied {
@@ -35,6 +47,12 @@ pub enum Check {
         resource: String,
         #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
         context: ContextSpec,
+        /// A federated principal's claims (`sub`, `aud`, …).
+        #[serde(default, skip_serializing_if = "ContextSpec::is_empty")]
+        claims: ContextSpec,
+        /// The role a federated principal assumes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
     },
     UserExists {
         user: String,
@@ -91,27 +109,16 @@ impl Check {
     /// The check as a learner reads it.
     pub fn describe(&self) -> String {
         match self {
-            Check::Allowed {
-                principal,
-                action,
-                resource,
-                context,
-            } => format!("{principal} can {action} on {resource}{}", context.describe()),
-            Check::Denied {
-                principal,
-                action,
-                resource,
-                context,
-            } => format!("{principal} cannot {action} on {resource}{}", context.describe()),
-            Check::ExplicitlyDenied {
-                principal,
-                action,
-                resource,
-                context,
-            } => format!(
-                "a Deny statement stops {principal} from {action} on {resource}{}",
-                context.describe()
-            ),
+            Check::Allowed { .. } | Check::Denied { .. } | Check::ExplicitlyDenied { .. } => {
+                let request = self.request().unwrap_or_else(|| RequestSpec::new("", "", ""));
+                let who = who_asks(&request);
+                let (action, resource, context) = (&request.action, &request.resource, request.context.describe());
+                match self {
+                    Check::Allowed { .. } => format!("{who} can {action} on {resource}{context}"),
+                    Check::Denied { .. } => format!("{who} cannot {action} on {resource}{context}"),
+                    _ => format!("a Deny statement stops {who} from {action} on {resource}{context}"),
+                }
+            }
             Check::UserExists { user } => format!("user {user} exists"),
             Check::UserAbsent { user } => format!("there is no user {user}"),
             Check::GroupExists { group } => format!("group {group} exists"),
@@ -176,20 +183,28 @@ impl Check {
                 action,
                 resource,
                 context,
+                claims,
+                role,
             }
             | Check::Denied {
                 principal,
                 action,
                 resource,
                 context,
+                claims,
+                role,
             }
             | Check::ExplicitlyDenied {
                 principal,
                 action,
                 resource,
                 context,
+                claims,
+                role,
             } => Some(RequestSpec {
                 context: context.clone(),
+                claims: claims.clone(),
+                role: role.clone(),
                 ..RequestSpec::new(principal, action, resource)
             }),
             _ => None,
@@ -208,6 +223,22 @@ pub fn decide(request: &RequestSpec, model: &Model, now: jiff::Timestamp) -> Res
     crate::eval::decide(model, &request)
         .map(|o| o.decision)
         .map_err(|e| e.to_string())
+}
+
+/// The principal of a check's request, with its claims and role when it
+/// has them: `oidc/… with claims sub = repo:… as role GitHubDeployRole`.
+fn who_asks(request: &RequestSpec) -> String {
+    let claims = request.claims.describe();
+    let claims = match claims.strip_prefix(" with ") {
+        Some(list) => format!(" with claims {list}"),
+        None => claims,
+    };
+    let role = request
+        .role
+        .as_ref()
+        .map(|r| format!(" through role {r}"))
+        .unwrap_or_default();
+    format!("{}{claims}{role}", request.principal)
 }
 
 fn who(user: &str) -> String {

@@ -292,7 +292,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// The embedded lessons' files, in the repository's `assets/lessons/`.
-const EMBEDDED: [(&str, &str); 11] = [
+const EMBEDDED: [(&str, &str); 12] = [
     ("root-user.toml", include_str!("../../assets/lessons/root-user.toml")),
     (
         "users-and-credentials.toml",
@@ -310,6 +310,10 @@ const EMBEDDED: [(&str, &str); 11] = [
     (
         "roles-for-web-identity.toml",
         include_str!("../../assets/lessons/roles-for-web-identity.toml"),
+    ),
+    (
+        "roles-instead-of-users.toml",
+        include_str!("../../assets/lessons/roles-instead-of-users.toml"),
     ),
     (
         "principal-and-identity.toml",

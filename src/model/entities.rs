@@ -1,5 +1,6 @@
 //! The things an account holds: users, groups, roles, managed policies,
-//! resource-based policies, organisation policies and Cognito pools.
+//! resource-based policies, organisation policies, Cognito pools and the
+//! account's SAML and OpenID Connect identity providers.
 //!
 //! These are plain data. Whatever a file carried that iamscope does not model
 //! sits in each entity's `extra` map so that export gives it back.
@@ -376,6 +377,59 @@ pub struct UserPool {
     pub extra: Extra,
 }
 
+/// A SAML 2.0 identity provider of the account (`aws iam list-saml-providers`
+/// and `get-saml-provider`). A role trusts its users by naming the
+/// provider's ARN as a `Federated` principal; they assume the role with
+/// `sts:AssumeRoleWithSAML`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SamlProvider {
+    /// `arn:aws:iam::ACCOUNT:saml-provider/NAME`.
+    pub arn: Arn,
+    /// The IdP's metadata XML, kept as text.
+    pub metadata_document: Option<String>,
+    pub created: Option<Timestamp>,
+    pub valid_until: Option<Timestamp>,
+    pub tags: Vec<Tag>,
+    pub extra: Extra,
+}
+
+impl SamlProvider {
+    /// The provider's friendly name: the last part of its ARN.
+    pub fn name(&self) -> &str {
+        self.arn
+            .resource()
+            .strip_prefix("saml-provider/")
+            .unwrap_or(self.arn.resource())
+    }
+}
+
+/// An OpenID Connect identity provider of the account (`aws iam
+/// list-open-id-connect-providers` and `get-open-id-connect-provider`):
+/// GitHub Actions, GitLab, an EKS cluster's service accounts, an
+/// enterprise IdP. Its tokens are exchanged with `sts:AssumeRoleWithWebIdentity`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OidcProvider {
+    /// `arn:aws:iam::ACCOUNT:oidc-provider/URL`.
+    pub arn: Arn,
+    /// The issuer without `https://`, as `get-open-id-connect-provider`
+    /// prints it (`token.actions.githubusercontent.com`); the prefix of the
+    /// provider's condition keys.
+    pub url: String,
+    /// The audiences (client ids) the provider accepts.
+    pub client_ids: Vec<String>,
+    pub thumbprints: Vec<String>,
+    pub created: Option<Timestamp>,
+    pub tags: Vec<Tag>,
+    pub extra: Extra,
+}
+
+impl OidcProvider {
+    /// The URL as an ARN names it: the resource after `oidc-provider/`.
+    pub fn url_from_arn(arn: &Arn) -> Option<&str> {
+        arn.resource().strip_prefix("oidc-provider/").filter(|u| !u.is_empty())
+    }
+}
+
 /// One account's identity and access setup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
@@ -392,6 +446,12 @@ pub struct Account {
     pub resource_control_policies: Vec<OrgPolicy>,
     pub identity_pools: Vec<IdentityPool>,
     pub user_pools: Vec<UserPool>,
+    /// The account's SAML providers; `None` when no loaded file listed
+    /// them (GAAD does not), so their absence says nothing.
+    pub saml_providers: Option<Vec<SamlProvider>>,
+    /// The account's OpenID Connect providers; `None` when no loaded file
+    /// listed them.
+    pub oidc_providers: Option<Vec<OidcProvider>>,
     /// Top-level keys of the file that iamscope does not model, kept for export.
     pub extra: Extra,
 }
@@ -399,6 +459,16 @@ pub struct Account {
 impl Account {
     pub fn root_arn(&self) -> String {
         format!("arn:{}:iam::{}:root", self.partition, self.id)
+    }
+
+    /// The SAML providers the files listed (none when they listed none).
+    pub fn saml_providers(&self) -> &[SamlProvider] {
+        self.saml_providers.as_deref().unwrap_or_default()
+    }
+
+    /// The OpenID Connect providers the files listed.
+    pub fn oidc_providers(&self) -> &[OidcProvider] {
+        self.oidc_providers.as_deref().unwrap_or_default()
     }
 
     /// A name to show: the alias when there is one.

@@ -2,12 +2,19 @@
 //! and ARN, members of each group, who each managed policy reaches, which
 //! policies apply to each principal, and references that resolve to nothing.
 //!
-//! An index describes one state of the account; [`super::Model`] rebuilds it
-//! after every change.
+//! An index describes one state of the account. [`super::Model`] keeps it in
+//! step with each change without rebuilding it: an entity about to change is
+//! taken out of the index ([`Index::detach`]) with whatever depends on it
+//! (a group's members, a policy's holders), and put back once the change is
+//! made ([`Index::settle`]); adding or deleting an entity shifts the
+//! positions after it. The result equals a fresh [`Index::build`] (a
+//! property test checks that after any sequence of edits and undos).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::entities::{Account, AttachedPolicy, InlinePolicy, OrgPolicy, OrgTarget};
+use super::entities::{Account, AttachedPolicy, OrgPolicy, OrgTarget};
 
 /// Who attaches a managed policy, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +108,7 @@ pub enum PrincipalEntity {
     Role(usize),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
     users: HashMap<String, usize>,
     groups: HashMap<String, usize>,
@@ -113,14 +120,25 @@ pub struct Index {
     identity_pools: HashMap<String, usize>,
     user_groups: Vec<Vec<usize>>,
     group_members: Vec<Vec<usize>>,
+    /// Per policy, sorted as a build finds them: groups, then users, then
+    /// roles, each by position, an attachment before a boundary.
     policy_uses: Vec<Vec<PolicyUse>>,
+    group_policies: Vec<Vec<AppliedPolicy>>,
     user_policies: Vec<Vec<AppliedPolicy>>,
     role_policies: Vec<Vec<AppliedPolicy>>,
     user_boundaries: Vec<Option<usize>>,
     role_boundaries: Vec<Option<usize>>,
     scp_levels: Vec<OrgLevel>,
     rcp_levels: Vec<OrgLevel>,
-    dangling: Vec<Dangling>,
+    /// Unresolved references, per holder, in the order a build finds them.
+    group_dangling: Vec<Vec<Dangling>>,
+    user_dangling: Vec<Vec<Dangling>>,
+    role_dangling: Vec<Vec<Dangling>>,
+    pool_dangling: Vec<Dangling>,
+    /// Two entities share a name, ARN or id (only a loaded file can say so;
+    /// IAM and the editor never allow it). Such an index is rebuilt after
+    /// every change instead of updated.
+    shared_keys: bool,
 }
 
 /// The SCPs (or RCPs) attached at one level of the organisation: the root,
@@ -148,144 +166,313 @@ fn org_levels(policies: &[OrgPolicy]) -> Vec<OrgLevel> {
     levels
 }
 
+/// Which entity of an account a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    User(usize),
+    Group(usize),
+    Role(usize),
+    Policy(usize),
+    Resource(usize),
+    Scp(usize),
+    Rcp(usize),
+    Root,
+}
+
+/// Entities taken out of an index while they change, to be put back when
+/// the change is made.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    users: BTreeSet<usize>,
+    /// Groups, each with the name it had when taken out.
+    groups: BTreeMap<usize, String>,
+    roles: BTreeSet<usize>,
+    resources: bool,
+    orgs: bool,
+    any: bool,
+}
+
 impl Index {
     pub fn build(account: &Account) -> Index {
         let mut index = Index {
-            users: position_map(account.users.iter().map(|u| u.name.as_str())),
-            groups: position_map(account.groups.iter().map(|g| g.name.as_str())),
-            roles: position_map(account.roles.iter().map(|r| r.name.as_str())),
-            policies: position_map(account.policies.iter().map(|p| p.arn.as_str())),
-            identity_pools: position_map(account.identity_pools.iter().map(|p| p.id.as_str())),
             group_members: vec![Vec::new(); account.groups.len()],
+            group_policies: vec![Vec::new(); account.groups.len()],
+            group_dangling: vec![Vec::new(); account.groups.len()],
+            user_groups: vec![Vec::new(); account.users.len()],
+            user_policies: vec![Vec::new(); account.users.len()],
+            user_boundaries: vec![None; account.users.len()],
+            user_dangling: vec![Vec::new(); account.users.len()],
+            role_policies: vec![Vec::new(); account.roles.len()],
+            role_boundaries: vec![None; account.roles.len()],
+            role_dangling: vec![Vec::new(); account.roles.len()],
             policy_uses: vec![Vec::new(); account.policies.len()],
             scp_levels: org_levels(&account.service_control_policies),
             rcp_levels: org_levels(&account.resource_control_policies),
+            resource_policies: resource_map(account),
             ..Index::default()
         };
-        for (i, u) in account.users.iter().enumerate() {
-            index
-                .principals_by_arn
-                .insert(u.arn.to_string(), PrincipalEntity::User(i));
-            index.principals_by_id.insert(u.id.clone(), PrincipalEntity::User(i));
+        for (i, p) in account.policies.iter().enumerate() {
+            index.add_key(Key::Policy, p.arn.as_str(), i);
         }
-        for (i, r) in account.roles.iter().enumerate() {
-            index
-                .principals_by_arn
-                .insert(r.arn.to_string(), PrincipalEntity::Role(i));
-            index.principals_by_id.insert(r.id.clone(), PrincipalEntity::Role(i));
+        for (i, p) in account.identity_pools.iter().enumerate() {
+            index.add_key(Key::Pool, &p.id, i);
         }
-        for (i, rp) in account.resource_policies.iter().enumerate() {
-            index
-                .resource_policies
-                .entry(rp.resource_arn.clone())
-                .or_default()
-                .push(i);
-        }
-
         // Groups first: a user's applicable policies include its groups'.
-        let mut group_policies = Vec::with_capacity(account.groups.len());
-        for (g, group) in account.groups.iter().enumerate() {
-            let holder = Holder::Group(group.name.clone());
-            let mut applied = inline_policies(&group.inline_policies)
-                .map(|index| AppliedPolicy::GroupInline { group: g, index })
-                .collect::<Vec<_>>();
-            for policy in index.resolve_attached(&group.attached_policies, &holder) {
-                index.policy_uses[policy].push(PolicyUse::Group { group: g });
-                applied.push(AppliedPolicy::GroupManaged { group: g, policy });
-            }
-            group_policies.push(applied);
+        for g in 0..account.groups.len() {
+            index.register_group(account, g, None);
         }
-
-        for (u, user) in account.users.iter().enumerate() {
-            let holder = Holder::User(user.name.clone());
-            let mut applied = inline_policies(&user.inline_policies)
-                .map(|index| AppliedPolicy::OwnInline { index })
-                .collect::<Vec<_>>();
-            for policy in index.resolve_attached(&user.attached_policies, &holder) {
-                index.policy_uses[policy].push(PolicyUse::User {
-                    user: u,
-                    boundary: false,
-                });
-                applied.push(AppliedPolicy::OwnManaged { policy });
-            }
-            let mut groups = Vec::with_capacity(user.groups.len());
-            for name in &user.groups {
-                match index.groups.get(name) {
-                    Some(&g) => {
-                        groups.push(g);
-                        index.group_members[g].push(u);
-                        applied.extend_from_slice(&group_policies[g]);
-                    }
-                    None => index.dangling.push(Dangling::Group {
-                        user: user.name.clone(),
-                        group: name.clone(),
-                    }),
-                }
-            }
-            index.user_groups.push(groups);
-            index.user_policies.push(applied);
-            let boundary = user.permissions_boundary.as_ref().and_then(|b| {
-                index.resolve_boundary(
-                    &b.arn,
-                    &holder,
-                    PolicyUse::User {
-                        user: u,
-                        boundary: true,
-                    },
-                )
-            });
-            index.user_boundaries.push(boundary);
+        for u in 0..account.users.len() {
+            index.register_user(account, u);
         }
-
-        for (r, role) in account.roles.iter().enumerate() {
-            let holder = Holder::Role(role.name.clone());
-            let mut applied = inline_policies(&role.inline_policies)
-                .map(|index| AppliedPolicy::OwnInline { index })
-                .collect::<Vec<_>>();
-            for policy in index.resolve_attached(&role.attached_policies, &holder) {
-                index.policy_uses[policy].push(PolicyUse::Role {
-                    role: r,
-                    boundary: false,
-                });
-                applied.push(AppliedPolicy::OwnManaged { policy });
-            }
-            index.role_policies.push(applied);
-            let boundary = role.permissions_boundary.as_ref().and_then(|b| {
-                index.resolve_boundary(
-                    &b.arn,
-                    &holder,
-                    PolicyUse::Role {
-                        role: r,
-                        boundary: true,
-                    },
-                )
-            });
-            index.role_boundaries.push(boundary);
+        for r in 0..account.roles.len() {
+            index.register_role(account, r);
         }
-
-        for pool in &account.identity_pools {
-            for arn in [&pool.authenticated_role, &pool.unauthenticated_role]
-                .into_iter()
-                .flatten()
-            {
-                if !index.principals_by_arn.contains_key(arn) {
-                    index.dangling.push(Dangling::PoolRole {
-                        pool: pool.id.clone(),
-                        arn: arn.clone(),
-                    });
-                }
-            }
-        }
+        index.pool_dangling = pool_dangling(account, &index.principals_by_arn);
         index
     }
 
-    fn resolve_attached(&mut self, attached: &[AttachedPolicy], holder: &Holder) -> Vec<usize> {
+    /// Whether changes update this index in place (see [`Index::shared_keys`]).
+    pub fn updates_in_place(&self) -> bool {
+        !self.shared_keys
+    }
+
+    // ---- keys ----
+
+    fn add_key(&mut self, key: Key, name: &str, at: usize) {
+        let taken = match key {
+            Key::User => first_wins(&mut self.users, name, at),
+            Key::Group => first_wins(&mut self.groups, name, at),
+            Key::Role => first_wins(&mut self.roles, name, at),
+            Key::Policy => first_wins(&mut self.policies, name, at),
+            Key::Pool => first_wins(&mut self.identity_pools, name, at),
+        };
+        self.shared_keys |= taken;
+    }
+
+    fn add_principal(&mut self, arn: String, id: &str, entity: PrincipalEntity) {
+        // A later principal with the same ARN or id wins, as it always has.
+        self.shared_keys |= self.principals_by_arn.insert(arn, entity).is_some();
+        self.shared_keys |= self.principals_by_id.insert(id.to_owned(), entity).is_some();
+    }
+
+    fn remove_principal(&mut self, arn: &str, id: &str, entity: PrincipalEntity) {
+        remove_if(&mut self.principals_by_arn, arn, &entity);
+        remove_if(&mut self.principals_by_id, id, &entity);
+    }
+
+    // ---- registering one entity ----
+
+    /// Put group `g` in: its key, the policies it applies, its uses. With
+    /// `pending`, users that named it while it did not exist are taken out
+    /// to be put back with it resolved.
+    fn register_group(&mut self, account: &Account, g: usize, pending: Option<&mut Pending>) {
+        let group = &account.groups[g];
+        self.add_key(Key::Group, &group.name, g);
+        let holder = || Holder::Group(group.name.clone());
+        let mut applied: Vec<AppliedPolicy> = (0..group.inline_policies.len())
+            .map(|index| AppliedPolicy::GroupInline { group: g, index })
+            .collect();
+        let mut dangling = Vec::new();
+        for policy in self.resolve_attached(&group.attached_policies, &holder, &mut dangling) {
+            self.insert_use(policy, PolicyUse::Group { group: g });
+            applied.push(AppliedPolicy::GroupManaged { group: g, policy });
+        }
+        self.group_policies[g] = applied;
+        self.group_dangling[g] = dangling;
+        if let Some(pending) = pending {
+            let named: Vec<usize> = (0..self.user_dangling.len())
+                .filter(|&u| {
+                    self.user_dangling[u]
+                        .iter()
+                        .any(|d| matches!(d, Dangling::Group { group: name, .. } if *name == group.name))
+                })
+                .collect();
+            for u in named {
+                self.detach_user(account, u, pending);
+            }
+        }
+    }
+
+    /// Take group `g`'s own entries out (its key, policies and uses); its
+    /// members stay, to be brought up to date when it is put back.
+    fn unregister_group(&mut self, account: &Account, g: usize) {
+        remove_if(&mut self.groups, &account.groups[g].name, &g);
+        for applied in std::mem::take(&mut self.group_policies[g]) {
+            if let AppliedPolicy::GroupManaged { policy, .. } = applied {
+                self.remove_use(policy, PolicyUse::Group { group: g });
+            }
+        }
+        self.group_dangling[g].clear();
+    }
+
+    /// The policies that apply to user `u`, again, from its own and its
+    /// groups' (a group's policies changed; its memberships did not).
+    fn refresh_user_policies(&mut self, u: usize) {
+        let mut applied = std::mem::take(&mut self.user_policies[u]);
+        applied.retain(|a| matches!(a, AppliedPolicy::OwnInline { .. } | AppliedPolicy::OwnManaged { .. }));
+        for &g in &self.user_groups[u] {
+            applied.extend_from_slice(&self.group_policies[g]);
+        }
+        self.user_policies[u] = applied;
+    }
+
+    fn register_user(&mut self, account: &Account, u: usize) {
+        let user = &account.users[u];
+        self.add_key(Key::User, &user.name, u);
+        self.add_principal(user.arn.to_string(), &user.id, PrincipalEntity::User(u));
+        let holder = || Holder::User(user.name.clone());
+        let mut dangling = Vec::new();
+        let mut applied: Vec<AppliedPolicy> = (0..user.inline_policies.len())
+            .map(|index| AppliedPolicy::OwnInline { index })
+            .collect();
+        for policy in self.resolve_attached(&user.attached_policies, &holder, &mut dangling) {
+            self.insert_use(
+                policy,
+                PolicyUse::User {
+                    user: u,
+                    boundary: false,
+                },
+            );
+            applied.push(AppliedPolicy::OwnManaged { policy });
+        }
+        let mut groups = Vec::with_capacity(user.groups.len());
+        for name in &user.groups {
+            match self.groups.get(name) {
+                Some(&g) => {
+                    groups.push(g);
+                    let members = &mut self.group_members[g];
+                    let at = members.partition_point(|&m| m <= u);
+                    members.insert(at, u);
+                    applied.extend_from_slice(&self.group_policies[g]);
+                }
+                None => dangling.push(Dangling::Group {
+                    user: user.name.clone(),
+                    group: name.clone(),
+                }),
+            }
+        }
+        self.user_groups[u] = groups;
+        self.user_policies[u] = applied;
+        self.user_boundaries[u] = user.permissions_boundary.as_ref().and_then(|b| {
+            self.resolve_boundary(
+                &b.arn,
+                &holder,
+                PolicyUse::User {
+                    user: u,
+                    boundary: true,
+                },
+                &mut dangling,
+            )
+        });
+        self.user_dangling[u] = dangling;
+    }
+
+    fn unregister_user(&mut self, account: &Account, u: usize) {
+        let user = &account.users[u];
+        remove_if(&mut self.users, &user.name, &u);
+        self.remove_principal(user.arn.as_str(), &user.id, PrincipalEntity::User(u));
+        for g in std::mem::take(&mut self.user_groups[u]) {
+            let members = &mut self.group_members[g];
+            if let Some(at) = members.iter().position(|&m| m == u) {
+                members.remove(at);
+            }
+        }
+        for applied in std::mem::take(&mut self.user_policies[u]) {
+            if let AppliedPolicy::OwnManaged { policy } = applied {
+                self.remove_use(
+                    policy,
+                    PolicyUse::User {
+                        user: u,
+                        boundary: false,
+                    },
+                );
+            }
+        }
+        if let Some(policy) = self.user_boundaries[u].take() {
+            self.remove_use(
+                policy,
+                PolicyUse::User {
+                    user: u,
+                    boundary: true,
+                },
+            );
+        }
+        self.user_dangling[u].clear();
+    }
+
+    fn register_role(&mut self, account: &Account, r: usize) {
+        let role = &account.roles[r];
+        self.add_key(Key::Role, &role.name, r);
+        self.add_principal(role.arn.to_string(), &role.id, PrincipalEntity::Role(r));
+        let holder = || Holder::Role(role.name.clone());
+        let mut dangling = Vec::new();
+        let mut applied: Vec<AppliedPolicy> = (0..role.inline_policies.len())
+            .map(|index| AppliedPolicy::OwnInline { index })
+            .collect();
+        for policy in self.resolve_attached(&role.attached_policies, &holder, &mut dangling) {
+            self.insert_use(
+                policy,
+                PolicyUse::Role {
+                    role: r,
+                    boundary: false,
+                },
+            );
+            applied.push(AppliedPolicy::OwnManaged { policy });
+        }
+        self.role_policies[r] = applied;
+        self.role_boundaries[r] = role.permissions_boundary.as_ref().and_then(|b| {
+            self.resolve_boundary(
+                &b.arn,
+                &holder,
+                PolicyUse::Role {
+                    role: r,
+                    boundary: true,
+                },
+                &mut dangling,
+            )
+        });
+        self.role_dangling[r] = dangling;
+    }
+
+    fn unregister_role(&mut self, account: &Account, r: usize) {
+        let role = &account.roles[r];
+        remove_if(&mut self.roles, &role.name, &r);
+        self.remove_principal(role.arn.as_str(), &role.id, PrincipalEntity::Role(r));
+        for applied in std::mem::take(&mut self.role_policies[r]) {
+            if let AppliedPolicy::OwnManaged { policy } = applied {
+                self.remove_use(
+                    policy,
+                    PolicyUse::Role {
+                        role: r,
+                        boundary: false,
+                    },
+                );
+            }
+        }
+        if let Some(policy) = self.role_boundaries[r].take() {
+            self.remove_use(
+                policy,
+                PolicyUse::Role {
+                    role: r,
+                    boundary: true,
+                },
+            );
+        }
+        self.role_dangling[r].clear();
+    }
+
+    fn resolve_attached(
+        &mut self,
+        attached: &[AttachedPolicy],
+        holder: &dyn Fn() -> Holder,
+        dangling: &mut Vec<Dangling>,
+    ) -> Vec<usize> {
         let mut found = Vec::with_capacity(attached.len());
         for a in attached {
             match self.policies.get(&a.arn) {
                 Some(&p) => found.push(p),
-                None => self.dangling.push(Dangling::Policy {
-                    holder: holder.clone(),
+                None => dangling.push(Dangling::Policy {
+                    holder: holder(),
                     arn: a.arn.clone(),
                     boundary: false,
                 }),
@@ -294,15 +481,21 @@ impl Index {
         found
     }
 
-    fn resolve_boundary(&mut self, arn: &str, holder: &Holder, using: PolicyUse) -> Option<usize> {
+    fn resolve_boundary(
+        &mut self,
+        arn: &str,
+        holder: &dyn Fn() -> Holder,
+        using: PolicyUse,
+        dangling: &mut Vec<Dangling>,
+    ) -> Option<usize> {
         match self.policies.get(arn) {
             Some(&p) => {
-                self.policy_uses[p].push(using);
+                self.insert_use(p, using);
                 Some(p)
             }
             None => {
-                self.dangling.push(Dangling::Policy {
-                    holder: holder.clone(),
+                dangling.push(Dangling::Policy {
+                    holder: holder(),
                     arn: arn.to_owned(),
                     boundary: true,
                 });
@@ -310,6 +503,306 @@ impl Index {
             }
         }
     }
+
+    fn insert_use(&mut self, policy: usize, using: PolicyUse) {
+        let uses = &mut self.policy_uses[policy];
+        let at = uses.partition_point(|u| use_order(u) <= use_order(&using));
+        uses.insert(at, using);
+    }
+
+    fn remove_use(&mut self, policy: usize, using: PolicyUse) {
+        let uses = &mut self.policy_uses[policy];
+        if let Some(at) = uses.iter().position(|u| *u == using) {
+            uses.remove(at);
+        }
+    }
+
+    // ---- changes in place ----
+
+    fn detach_user(&mut self, account: &Account, u: usize, pending: &mut Pending) {
+        if pending.users.insert(u) {
+            self.unregister_user(account, u);
+        }
+    }
+
+    fn detach_group(&mut self, account: &Account, g: usize, pending: &mut Pending) {
+        if let std::collections::btree_map::Entry::Vacant(entry) = pending.groups.entry(g) {
+            entry.insert(account.groups[g].name.clone());
+            self.unregister_group(account, g);
+        }
+    }
+
+    fn detach_role(&mut self, account: &Account, r: usize, pending: &mut Pending) {
+        if pending.roles.insert(r) {
+            self.unregister_role(account, r);
+        }
+    }
+
+    /// Take an entity out before it changes in place (the account must
+    /// still be as the index describes it).
+    pub(crate) fn detach(&mut self, account: &Account, slot: Slot, pending: &mut Pending) {
+        pending.any = true;
+        if self.shared_keys {
+            return;
+        }
+        match slot {
+            Slot::User(u) => self.detach_user(account, u, pending),
+            Slot::Group(g) => self.detach_group(account, g, pending),
+            Slot::Role(r) => self.detach_role(account, r, pending),
+            // A change to a managed policy keeps its ARN: nothing here
+            // depends on its versions.
+            Slot::Policy(_) | Slot::Root => {}
+            Slot::Resource(_) => pending.resources = true,
+            Slot::Scp(_) | Slot::Rcp(_) => pending.orgs = true,
+        }
+    }
+
+    /// Put back what [`Index::detach`] took out, as the account now is.
+    pub(crate) fn settle(&mut self, account: &Account, pending: &mut Pending) {
+        if !std::mem::take(&mut pending.any) {
+            return;
+        }
+        if self.shared_keys {
+            *pending = Pending::default();
+            *self = Index::build(account);
+            return;
+        }
+        // Groups first (they may take out users that named them), then users.
+        while let Some((g, name)) = pending.groups.pop_first() {
+            self.register_group(account, g, Some(pending));
+            let members = self.group_members[g].clone();
+            if account.groups[g].name == name {
+                for u in members.into_iter().filter(|u| !pending.users.contains(u)) {
+                    self.refresh_user_policies(u);
+                }
+            } else {
+                // Renamed: its members named it by its old name.
+                for u in members {
+                    self.detach_user(account, u, pending);
+                }
+            }
+        }
+        while let Some(u) = pending.users.pop_first() {
+            self.register_user(account, u);
+        }
+        while let Some(r) = pending.roles.pop_first() {
+            self.register_role(account, r);
+        }
+        if std::mem::take(&mut pending.resources) {
+            self.resource_policies = resource_map(account);
+        }
+        if std::mem::take(&mut pending.orgs) {
+            self.scp_levels = org_levels(&account.service_control_policies);
+            self.rcp_levels = org_levels(&account.resource_control_policies);
+        }
+        self.pool_dangling = pool_dangling(account, &self.principals_by_arn);
+    }
+
+    /// An entity was inserted into the account at `slot`'s position (what
+    /// was there and after it moved up by one).
+    pub(crate) fn inserted(&mut self, account: &Account, slot: Slot, pending: &mut Pending) {
+        self.settle(account, pending);
+        pending.any = true;
+        if self.shared_keys {
+            return self.settle(account, pending);
+        }
+        match slot {
+            Slot::User(u) => {
+                self.shift_users(u, true);
+                self.register_user(account, u);
+            }
+            Slot::Group(g) => {
+                self.shift_groups(g, true);
+                self.register_group(account, g, Some(pending));
+            }
+            Slot::Role(r) => {
+                self.shift_roles(r, true);
+                self.register_role(account, r);
+            }
+            Slot::Policy(p) => {
+                self.shift_policies(p, true);
+                let arn = account.policies[p].arn.as_str();
+                self.add_key(Key::Policy, arn, p);
+                // Holders that named it while it did not exist now resolve it.
+                let (users, groups, roles) = self.naming(arn);
+                for g in groups {
+                    self.detach_group(account, g, pending);
+                }
+                for u in users {
+                    self.detach_user(account, u, pending);
+                }
+                for r in roles {
+                    self.detach_role(account, r, pending);
+                }
+            }
+            Slot::Resource(_) => pending.resources = true,
+            Slot::Scp(_) | Slot::Rcp(_) => pending.orgs = true,
+            Slot::Root => {}
+        }
+        self.settle(account, pending);
+    }
+
+    /// An entity is about to be removed from the account at `slot`'s
+    /// position; call [`Index::removed`] once it is gone.
+    pub(crate) fn removing(&mut self, account: &Account, slot: Slot, pending: &mut Pending) {
+        self.settle(account, pending);
+        pending.any = true;
+        if self.shared_keys {
+            return;
+        }
+        match slot {
+            Slot::User(u) => self.unregister_user(account, u),
+            Slot::Group(g) => {
+                self.unregister_group(account, g);
+                // Its members name a group that will be gone.
+                for u in self.group_members[g].clone() {
+                    self.detach_user(account, u, pending);
+                }
+            }
+            Slot::Role(r) => self.unregister_role(account, r),
+            Slot::Policy(p) => {
+                remove_if(&mut self.policies, account.policies[p].arn.as_str(), &p);
+                for using in self.policy_uses[p].clone() {
+                    match using {
+                        PolicyUse::User { user, .. } => self.detach_user(account, user, pending),
+                        PolicyUse::Group { group } => self.detach_group(account, group, pending),
+                        PolicyUse::Role { role, .. } => self.detach_role(account, role, pending),
+                    }
+                }
+            }
+            Slot::Resource(_) => pending.resources = true,
+            Slot::Scp(_) | Slot::Rcp(_) => pending.orgs = true,
+            Slot::Root => {}
+        }
+    }
+
+    /// The entity [`Index::removing`] announced is gone from the account.
+    pub(crate) fn removed(&mut self, account: &Account, slot: Slot, pending: &mut Pending) {
+        if !self.shared_keys {
+            match slot {
+                Slot::User(u) => self.shift_users(u, false),
+                Slot::Group(g) => self.shift_groups(g, false),
+                Slot::Role(r) => self.shift_roles(r, false),
+                Slot::Policy(p) => self.shift_policies(p, false),
+                _ => {}
+            }
+        }
+        self.settle(account, pending);
+    }
+
+    /// Holders whose unresolved references name managed policy `arn`.
+    fn naming(&self, arn: &str) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+        let names = |lists: &[Vec<Dangling>]| -> Vec<usize> {
+            (0..lists.len())
+                .filter(|&i| {
+                    lists[i]
+                        .iter()
+                        .any(|d| matches!(d, Dangling::Policy { arn: a, .. } if a == arn))
+                })
+                .collect()
+        };
+        (
+            names(&self.user_dangling),
+            names(&self.group_dangling),
+            names(&self.role_dangling),
+        )
+    }
+
+    // ---- positions that move when an entity is inserted or removed ----
+
+    fn shift_users(&mut self, at: usize, insert: bool) {
+        let moved = |i: &mut usize| shift(i, at, insert);
+        self.users.values_mut().for_each(moved);
+        for entity in self
+            .principals_by_arn
+            .values_mut()
+            .chain(self.principals_by_id.values_mut())
+        {
+            if let PrincipalEntity::User(i) = entity {
+                moved(i);
+            }
+        }
+        self.group_members.iter_mut().flatten().for_each(moved);
+        for using in self.policy_uses.iter_mut().flatten() {
+            if let PolicyUse::User { user, .. } = using {
+                moved(user);
+            }
+        }
+        resize(&mut self.user_groups, at, insert);
+        resize(&mut self.user_policies, at, insert);
+        resize(&mut self.user_boundaries, at, insert);
+        resize(&mut self.user_dangling, at, insert);
+    }
+
+    fn shift_groups(&mut self, at: usize, insert: bool) {
+        let moved = |i: &mut usize| shift(i, at, insert);
+        self.groups.values_mut().for_each(moved);
+        self.user_groups.iter_mut().flatten().for_each(moved);
+        for using in self.policy_uses.iter_mut().flatten() {
+            if let PolicyUse::Group { group } = using {
+                moved(group);
+            }
+        }
+        for applied in self
+            .user_policies
+            .iter_mut()
+            .chain(self.group_policies.iter_mut())
+            .flatten()
+        {
+            if let AppliedPolicy::GroupInline { group, .. } | AppliedPolicy::GroupManaged { group, .. } = applied {
+                moved(group);
+            }
+        }
+        resize(&mut self.group_members, at, insert);
+        resize(&mut self.group_policies, at, insert);
+        resize(&mut self.group_dangling, at, insert);
+    }
+
+    fn shift_roles(&mut self, at: usize, insert: bool) {
+        let moved = |i: &mut usize| shift(i, at, insert);
+        self.roles.values_mut().for_each(moved);
+        for entity in self
+            .principals_by_arn
+            .values_mut()
+            .chain(self.principals_by_id.values_mut())
+        {
+            if let PrincipalEntity::Role(i) = entity {
+                moved(i);
+            }
+        }
+        for using in self.policy_uses.iter_mut().flatten() {
+            if let PolicyUse::Role { role, .. } = using {
+                moved(role);
+            }
+        }
+        resize(&mut self.role_policies, at, insert);
+        resize(&mut self.role_boundaries, at, insert);
+        resize(&mut self.role_dangling, at, insert);
+    }
+
+    fn shift_policies(&mut self, at: usize, insert: bool) {
+        let moved = |i: &mut usize| shift(i, at, insert);
+        self.policies.values_mut().for_each(moved);
+        for applied in self
+            .user_policies
+            .iter_mut()
+            .chain(self.role_policies.iter_mut())
+            .chain(self.group_policies.iter_mut())
+            .flatten()
+        {
+            if let AppliedPolicy::OwnManaged { policy } | AppliedPolicy::GroupManaged { policy, .. } = applied {
+                moved(policy);
+            }
+        }
+        self.user_boundaries
+            .iter_mut()
+            .chain(self.role_boundaries.iter_mut())
+            .flatten()
+            .for_each(moved);
+        resize(&mut self.policy_uses, at, insert);
+    }
+
+    // ---- lookups ----
 
     pub fn user(&self, name: &str) -> Option<usize> {
         self.users.get(name).copied()
@@ -351,6 +844,10 @@ impl Index {
     pub fn user_policies(&self, user: usize) -> &[AppliedPolicy] {
         &self.user_policies[user]
     }
+    /// Identity-based policies of group `group`.
+    pub fn group_policies(&self, group: usize) -> &[AppliedPolicy] {
+        &self.group_policies[group]
+    }
     pub fn role_policies(&self, role: usize) -> &[AppliedPolicy] {
         &self.role_policies[role]
     }
@@ -366,20 +863,95 @@ impl Index {
     pub fn rcp_levels(&self) -> &[OrgLevel] {
         &self.rcp_levels
     }
-    pub fn dangling(&self) -> &[Dangling] {
-        &self.dangling
+    /// References that resolve to nothing: groups', users', roles', then
+    /// identity pools'.
+    pub fn dangling(&self) -> Vec<Dangling> {
+        self.group_dangling
+            .iter()
+            .chain(&self.user_dangling)
+            .chain(&self.role_dangling)
+            .flatten()
+            .chain(&self.pool_dangling)
+            .cloned()
+            .collect()
     }
 }
 
-fn inline_policies(policies: &[InlinePolicy]) -> impl Iterator<Item = usize> {
-    0..policies.len()
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    User,
+    Group,
+    Role,
+    Policy,
+    Pool,
 }
 
-fn position_map<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut map = HashMap::default();
-    for (i, name) in names.enumerate() {
-        // The first of two entities with one name wins; the loader warns.
-        map.entry(name.to_owned()).or_insert(i);
+/// Insert unless the name is taken (the first of two entities with one
+/// name wins; the loader warns); whether it was taken.
+fn first_wins(map: &mut HashMap<String, usize>, name: &str, at: usize) -> bool {
+    match map.get(name) {
+        Some(_) => true,
+        None => {
+            map.insert(name.to_owned(), at);
+            false
+        }
+    }
+}
+
+fn remove_if<V: PartialEq>(map: &mut HashMap<String, V>, key: &str, value: &V) {
+    if map.get(key) == Some(value) {
+        map.remove(key);
+    }
+}
+
+/// Where a use sorts in a policy's list: groups, users, roles; by position;
+/// an attachment before a boundary.
+fn use_order(using: &PolicyUse) -> (u8, usize, bool) {
+    match *using {
+        PolicyUse::Group { group } => (0, group, false),
+        PolicyUse::User { user, boundary } => (1, user, boundary),
+        PolicyUse::Role { role, boundary } => (2, role, boundary),
+    }
+}
+
+fn shift(i: &mut usize, at: usize, insert: bool) {
+    if insert && *i >= at {
+        *i += 1;
+    } else if !insert && *i > at {
+        *i -= 1;
+    }
+}
+
+fn resize<T: Default>(list: &mut Vec<T>, at: usize, insert: bool) {
+    if insert {
+        list.insert(at, T::default());
+    } else {
+        list.remove(at);
+    }
+}
+
+fn resource_map(account: &Account) -> HashMap<String, Vec<usize>> {
+    let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+    for (i, rp) in account.resource_policies.iter().enumerate() {
+        map.entry(rp.resource_arn.clone()).or_default().push(i);
     }
     map
+}
+
+fn pool_dangling(account: &Account, principals: &HashMap<String, PrincipalEntity>) -> Vec<Dangling> {
+    let mut out = Vec::new();
+    for pool in &account.identity_pools {
+        for arn in [&pool.authenticated_role, &pool.unauthenticated_role]
+            .into_iter()
+            .flatten()
+        {
+            if !principals.contains_key(arn) {
+                out.push(Dangling::PoolRole {
+                    pool: pool.id.clone(),
+                    arn: arn.clone(),
+                });
+            }
+        }
+    }
+    out
 }

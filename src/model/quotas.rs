@@ -33,6 +33,13 @@ pub const PATH: usize = 512;
 pub const ROLE_DESCRIPTION: usize = 1_000;
 /// The longest ARN the IAM API takes as a parameter (`PolicyArn`, `RoleArn`).
 pub const ARN: usize = 2_048;
+/// CreateSAMLProvider's `SAMLMetadataDocument`.
+pub const SAML_METADATA: usize = 10_000_000;
+/// CreateOpenIDConnectProvider's `Url`, and each entry of its `ClientIDList`.
+pub const OIDC_URL: usize = 255;
+pub const OIDC_CLIENT_ID: usize = 255;
+/// CreateOpenIDConnectProvider's `ThumbprintList`.
+pub const OIDC_THUMBPRINTS: usize = 5;
 
 /// Far beyond anything AWS accepts, for what no documented quota covers in
 /// an export: AWS managed policies (larger than the customer quota: the

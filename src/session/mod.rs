@@ -19,6 +19,7 @@ pub use draft::{Draft, EditTarget};
 pub use history::{Changes, EntryId};
 pub use journal::Found;
 
+use crate::io::change_log;
 use crate::io::save::{self, Fingerprint};
 use crate::io::{AccountSource, ExportFormat, ImportReport, LoadError, Loaded};
 use crate::model::Model;
@@ -380,9 +381,9 @@ impl Session {
 
     /// Every change since the account left AWS: those the loaded workspace
     /// file recorded, then this session's.
-    fn change_log(&self) -> Vec<change::Logged> {
-        let mut log = change::read_log(self.model.account()).unwrap_or_default();
-        log.extend(self.changes.history().logged());
+    fn change_log(&self) -> Vec<change_log::Logged> {
+        let mut log = change_log::read_log(self.model.account()).unwrap_or_default();
+        log.extend(change_log::logged(self.changes.history()));
         log
     }
 
@@ -391,9 +392,9 @@ impl Session {
         let mut account = self.model.account().clone();
         let log = self.change_log();
         if log.is_empty() {
-            account.extra.shift_remove(change::LOG_KEY);
+            account.extra.shift_remove(change_log::LOG_KEY);
         } else if let Ok(value) = serde_json::to_value(&log) {
-            account.extra.insert(change::LOG_KEY.to_owned(), value);
+            account.extra.insert(change_log::LOG_KEY.to_owned(), value);
         }
         crate::io::export::export_to_string(&account, ExportFormat::Workspace)
     }
@@ -404,7 +405,7 @@ impl Session {
         let text = match kind {
             ExportKind::Gaad => crate::io::export::export_to_string(self.model.account(), ExportFormat::Gaad),
             ExportKind::Workspace => self.workspace_text(),
-            ExportKind::Script => change::script(&self.change_log(), self.model.account()),
+            ExportKind::Script => crate::io::script::script(&self.change_log(), self.model.account()),
         };
         write_file(path, text.as_bytes(), None)?;
         Ok(match kind {

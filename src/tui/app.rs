@@ -924,7 +924,7 @@ impl App {
     }
 
     fn start_who_can(&mut self, action: String, resource: String, context: crate::eval::ContextSpec) {
-        let pane = WhoCanPane::start(self.session.model(), action, resource, context);
+        let pane = WhoCanPane::start(self.session.model(), action, resource, context, self.now);
         self.push_view(View::WhoCan(pane));
     }
 

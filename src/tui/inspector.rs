@@ -116,6 +116,9 @@ impl Inspector {
     fn set_field(&mut self, field: Field, value: String) {
         match field {
             Field::Principal => {
+                // Claims and a role belong to the principal they came with.
+                self.extras.claims = ContextSpec::default();
+                self.extras.role = None;
                 self.principal = value;
                 self.follow_selection = false;
             }
@@ -146,6 +149,20 @@ impl Inspector {
 
     pub fn follows_selection(&self) -> bool {
         self.follow_selection
+    }
+
+    /// `claims sub=…, aud=… · role NAME`, when the request has them (a
+    /// lesson or another view handed over a federated principal's request;
+    /// no field types them).
+    pub fn federation_line(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.extras.claims.is_empty() {
+            parts.push(format!("claims {}", self.extras.claims.to_line()));
+        }
+        if let Some(role) = &self.extras.role {
+            parts.push(format!("role {role}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
     }
 
     /// The fields as a written request.
@@ -577,6 +594,12 @@ impl Component for Inspector {
                     theme.dim,
                 ),
                 Span::styled(shown, if here { theme.selection } else { theme.text }),
+            ]));
+        }
+        if let Some(federation) = self.federation_line() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<10}", "Federated"), theme.dim),
+                Span::styled(visible(&federation), theme.dim),
             ]));
         }
         lines.push(Line::from(""));

@@ -770,10 +770,7 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
     let Ok(spec) = crate::eval::PrincipalSpec::parse(principal) else {
         return;
     };
-    let options = WhatCanOptions {
-        now: Some(now),
-        ..WhatCanOptions::default()
-    };
+    let options = WhatCanOptions::at(now);
     let result = match what_can(model, &spec, &options) {
         Ok(r) => r,
         Err(e) => {
@@ -788,12 +785,7 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
          Each action is asked of the engine, on every resource, resources of its types and the ARNs the policies name.",
     );
     b.heading("Could it become an administrator?");
-    match crate::analysis::escalation::escalation(
-        model,
-        Some(&spec),
-        &crate::eval::Context::new(),
-        crate::analysis::reach::DEFAULT_MAX_DEPTH,
-    ) {
+    match crate::analysis::escalation::escalation(model, Some(&spec), &crate::analysis::AnalysisOptions::at(now)) {
         Err(e) => b.none(&e.to_string()),
         Ok(found) => match found.principals.first() {
             Some(p) if p.admin => b.field_toned("already", "an administrator: every IAM action on *", Tone::Warn),

@@ -3,7 +3,6 @@
 //! with a progress bar; Esc cancels, Enter asks the inspector about one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use ratatui::Frame;
@@ -24,8 +23,8 @@ pub struct WhoCanPane {
     resource: String,
     context: ContextSpec,
     total: usize,
-    progress: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
+    /// How many principals are done; cancels the question.
+    progress: Arc<crate::analysis::Progress>,
     handle: Option<JoinHandle<WhoCan>>,
     result: Option<WhoCan>,
     /// How each allowed principal is shown (`guests of PhotoAppIdentities`).
@@ -37,28 +36,30 @@ pub struct WhoCanPane {
 }
 
 impl WhoCanPane {
-    /// Start asking, on another thread.
-    pub fn start(model: &Arc<Model>, action: String, resource: String, context: ContextSpec) -> WhoCanPane {
-        let progress = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
+    /// Start asking, on another thread, with requests made at `now`.
+    pub fn start(
+        model: &Arc<Model>,
+        action: String,
+        resource: String,
+        context: ContextSpec,
+        now: jiff::Timestamp,
+    ) -> WhoCanPane {
+        let progress = Arc::new(crate::analysis::Progress::new());
         let total = who_can::principals(model).len();
-        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
-        let (a, r, ctx) = (action.clone(), resource.clone(), context.to_context());
+        let p = Arc::clone(&progress);
+        let (a, r) = (action.clone(), resource.clone());
+        let options = crate::analysis::AnalysisOptions {
+            context: context.to_context(),
+            ..crate::analysis::AnalysisOptions::at(now)
+        };
         let model = Arc::clone(model);
-        let handle = std::thread::spawn(move || {
-            let poll = move || {
-                p.fetch_add(1, Ordering::Relaxed);
-                c.load(Ordering::Relaxed)
-            };
-            who_can::who_can(&model, &a, &r, &ctx, &poll)
-        });
+        let handle = std::thread::spawn(move || who_can::who_can(&model, &a, &r, &options, &p));
         WhoCanPane {
             action,
             resource,
             context,
             total,
             progress,
-            cancel,
             handle: Some(handle),
             result: None,
             names: Vec::new(),
@@ -100,7 +101,7 @@ impl WhoCanPane {
 
     fn cancel(&mut self) -> bool {
         if self.handle.is_some() {
-            self.cancel.store(true, Ordering::Relaxed);
+            self.progress.cancel();
             return true;
         }
         false
@@ -178,7 +179,7 @@ impl Component for WhoCanPane {
         match &self.result {
             None if self.failed => lines.push(Line::from(Span::styled("who-can failed unexpectedly", theme.warning))),
             None => {
-                let done = self.progress.load(Ordering::Relaxed).min(self.total);
+                let done = self.progress.done().min(self.total);
                 let bar_width = inner.width.saturating_sub(4).min(50) as usize;
                 let filled = (done * bar_width).checked_div(self.total).unwrap_or(bar_width);
                 lines.push(Line::from(Span::styled(

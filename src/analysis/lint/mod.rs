@@ -20,6 +20,7 @@ mod account;
 mod actions;
 mod conditions;
 mod elements;
+mod federation;
 mod overlap;
 #[cfg(test)]
 mod tests;
@@ -378,6 +379,32 @@ pub const CHECKS: &[Check] = &[
         Severity::Warning,
         "an Allow that a Deny fully overrides",
     ),
+    // Trust policies for identity providers.
+    check(
+        "oidc-trust-unscoped",
+        Severity::Warning,
+        "an OIDC or web identity provider trusted without a condition on audience or subject",
+    ),
+    check(
+        "github-trust-any-repository",
+        Severity::Warning,
+        "GitHub Actions trusted without a sub condition: any repository on GitHub",
+    ),
+    check(
+        "github-sub-wildcard-owner",
+        Severity::Warning,
+        "a GitHub sub pattern with a wildcard in the owner part",
+    ),
+    check(
+        "saml-trust-without-aud",
+        Severity::Warning,
+        "a SAML provider trusted without a SAML:aud condition",
+    ),
+    check(
+        "cognito-trust-without-aud",
+        Severity::Warning,
+        "Cognito trusted without a cognito-identity.amazonaws.com:aud condition",
+    ),
 ];
 
 /// Lint a policy's text as the given kind.
@@ -449,6 +476,7 @@ impl Lint<'_> {
             elements::check_statement(self, statement, &path);
             actions::check_statement(self, statement, &path);
             conditions::check_statement(self, statement, &path);
+            federation::check_statement(self, statement, &path);
         }
         overlap::check_policy(self);
     }

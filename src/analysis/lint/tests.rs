@@ -741,3 +741,215 @@ fn every_check_is_documented_once() {
         assert!(!check.summary.is_empty());
     }
 }
+
+// ---- trust policies for identity providers ----
+
+const GITHUB_PROVIDER: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+
+/// A trust policy letting `principal` call `action`, under `condition`.
+fn federated_trust(principal: &str, action: &str, condition: &str) -> String {
+    policy(&format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"{principal}"}},"Action":"{action}","Condition":{condition}}}"#
+    ))
+}
+
+#[test]
+fn github_trust_without_a_sub_condition_admits_any_repository() {
+    // IAM User Guide, "Configuring a role for GitHub OIDC identity provider":
+    // the sub condition names the repository; the audience is the same
+    // (sts.amazonaws.com) for every workflow on GitHub.
+    let audience_only = federated_trust(
+        GITHUB_PROVIDER,
+        "sts:AssumeRoleWithWebIdentity",
+        r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}"#,
+    );
+    let f = has(&audience_only, PolicyKind::Trust, "github-trust-any-repository");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.path, "Statement[0].Principal.Federated");
+    assert!(f.message.contains("any repository on GitHub"), "{}", f.message);
+    assert!(f.help.as_deref().unwrap().contains("repo:OWNER/REPOSITORY"));
+    // the generic check stays quiet: one finding per cause
+    lacks(&audience_only, PolicyKind::Trust, "oidc-trust-unscoped");
+    let named = federated_trust(
+        GITHUB_PROVIDER,
+        "sts:AssumeRoleWithWebIdentity",
+        r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:org/app:ref:refs/heads/main"}}"#,
+    );
+    lacks(&named, PolicyKind::Trust, "github-trust-any-repository");
+    // a negated condition names nobody in particular
+    has(
+        &federated_trust(
+            GITHUB_PROVIDER,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotLike":{"token.actions.githubusercontent.com:sub":"repo:evil/*"}}"#,
+        ),
+        PolicyKind::Trust,
+        "github-trust-any-repository",
+    );
+    // a statement for another action does not admit the provider's users
+    lacks(
+        &federated_trust(GITHUB_PROVIDER, "sts:TagSession", "{}"),
+        PolicyKind::Trust,
+        "github-trust-any-repository",
+    );
+    // only trust policies: an identity policy has no Principal to check
+    lacks(&audience_only, PolicyKind::Resource, "github-trust-any-repository");
+}
+
+#[test]
+fn a_github_sub_pattern_must_name_the_owner() {
+    // Same page: the owner part of repo:OWNER/REPOSITORY is what keeps other
+    // people's repositories out.
+    for open in ["repo:*", "repo:org*/app:*", "repo:*/app:ref:refs/heads/main", "*"] {
+        let text = federated_trust(
+            GITHUB_PROVIDER,
+            "sts:AssumeRoleWithWebIdentity",
+            &format!(r#"{{"StringLike":{{"token.actions.githubusercontent.com:sub":["repo:org/app:*","{open}"]}}}}"#),
+        );
+        let f = has(&text, PolicyKind::Trust, "github-sub-wildcard-owner");
+        assert!(f.message.contains(open), "{}", f.message);
+        assert!(
+            f.path.ends_with("token.actions.githubusercontent.com:sub[1]"),
+            "{}",
+            f.path
+        );
+    }
+    for closed in ["repo:org/*", "repo:org/app:*", "repo:org/app:ref:refs/heads/release-*"] {
+        lacks(
+            &federated_trust(
+                GITHUB_PROVIDER,
+                "sts:AssumeRoleWithWebIdentity",
+                &format!(r#"{{"StringLike":{{"token.actions.githubusercontent.com:sub":"{closed}"}}}}"#),
+            ),
+            PolicyKind::Trust,
+            "github-sub-wildcard-owner",
+        );
+    }
+    // StringEquals reads * as a character: no wildcard there.
+    lacks(
+        &federated_trust(
+            GITHUB_PROVIDER,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:*"}}"#,
+        ),
+        PolicyKind::Trust,
+        "github-sub-wildcard-owner",
+    );
+}
+
+#[test]
+fn oidc_and_web_identity_trusts_need_an_audience_or_a_subject() {
+    // IAM User Guide, "Available keys for AWS STS federation": aud, sub,
+    // app_id, user_id say which app and which user a token is for.
+    let gitlab = "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com";
+    let f = has(
+        &federated_trust(gitlab, "sts:AssumeRoleWithWebIdentity", "{}"),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+    assert!(
+        f.message.contains("gitlab.example.com:aud or gitlab.example.com:sub"),
+        "{}",
+        f.message
+    );
+    lacks(
+        &federated_trust(
+            gitlab,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals":{"gitlab.example.com:aud":"https://gitlab.example.com"}}"#,
+        ),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+    let amazon = has(
+        &federated_trust("www.amazon.com", "sts:AssumeRoleWithWebIdentity", "{}"),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+    assert!(amazon.message.contains("www.amazon.com:app_id"), "{}", amazon.message);
+    // a bare * matches every app
+    has(
+        &federated_trust(
+            "accounts.google.com",
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringLike":{"accounts.google.com:aud":"*"}}"#,
+        ),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+    lacks(
+        &federated_trust(
+            "graph.facebook.com",
+            "sts:AssumeRole*",
+            r#"{"StringEquals":{"graph.facebook.com:app_id":"42"}}"#,
+        ),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+}
+
+#[test]
+fn saml_and_cognito_trusts_need_their_audience() {
+    // IAM User Guide, "Available keys for SAML-based AWS STS federation"
+    // (saml:aud, the assertion's Recipient).
+    let saml = "arn:aws:iam::111122223333:saml-provider/CorpIdP";
+    let f = has(
+        &federated_trust(saml, "sts:AssumeRoleWithSAML", "{}"),
+        PolicyKind::Trust,
+        "saml-trust-without-aud",
+    );
+    assert!(
+        f.help
+            .as_deref()
+            .unwrap()
+            .contains("https://signin.aws.amazon.com/saml")
+    );
+    lacks(
+        &federated_trust(
+            saml,
+            "sts:AssumeRoleWithSAML",
+            r#"{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}"#,
+        ),
+        PolicyKind::Trust,
+        "saml-trust-without-aud",
+    );
+    // Amazon Cognito Developer Guide, "Role trust and permissions".
+    let f = has(
+        &federated_trust(
+            "cognito-identity.amazonaws.com",
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}"#,
+        ),
+        PolicyKind::Trust,
+        "cognito-trust-without-aud",
+    );
+    assert!(f.message.contains("any identity pool"), "{}", f.message);
+    lacks(
+        &federated_trust(
+            "cognito-identity.amazonaws.com",
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals":{"cognito-identity.amazonaws.com:aud":"eu-west-1:7c1f3a52-2d4e-4b8a-9f61-0a3e5b9c2d10"}}"#,
+        ),
+        PolicyKind::Trust,
+        "cognito-trust-without-aud",
+    );
+}
+
+#[test]
+fn the_demo_accounts_federated_trusts_are_clean() {
+    let loaded = crate::io::load(&[], None).expect("the demo loads");
+    let result = lint_account(&loaded.model);
+    let federation = [
+        "oidc-trust-unscoped",
+        "github-trust-any-repository",
+        "github-sub-wildcard-owner",
+        "saml-trust-without-aud",
+        "cognito-trust-without-aud",
+    ];
+    let found: Vec<&str> = result
+        .findings()
+        .map(|(_, f)| f.code)
+        .filter(|c| federation.contains(c))
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+}

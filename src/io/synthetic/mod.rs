@@ -1,10 +1,15 @@
-//! A deterministic generator of large, realistic accounts, for benchmarks and
-//! load tests: `iamscope generate --users 5000 --roles 5000 …` writes one.
+//! A deterministic generator of large accounts, for benchmarks and load
+//! tests: `iamscope generate --users 5000 --roles 5000 …` writes one.
 //!
-//! The same sizes and seed always give the same bytes. Actions come from the
-//! action catalogue, so policies look like real ones; resources, conditions,
-//! trust policies, group memberships and attachments follow the shapes real
-//! exports have.
+//! The same sizes, shape and seed always give the same bytes. Two shapes:
+//! [`Shape::Realistic`] (the default, see [`realistic`]) lays the account out
+//! as large real ones are, most roles trusting the account itself, so that
+//! whole-account analyses meet their hard case; [`Shape::Uniform`] is the
+//! first generator's output, kept so that older benchmark figures stay
+//! comparable: actions drawn from the catalogue, random memberships and
+//! attachments, trust policies naming services, the account or one user.
+
+mod realistic;
 
 use std::io::Write;
 
@@ -20,6 +25,17 @@ pub struct Sizes {
     /// Customer managed policies.
     pub policies: usize,
     pub seed: u64,
+    pub shape: Shape,
+}
+
+/// How the generated account is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// As large real accounts are (see [`realistic`]).
+    #[default]
+    Realistic,
+    /// The first generator's output, byte for byte.
+    Uniform,
 }
 
 impl Sizes {
@@ -31,11 +47,12 @@ impl Sizes {
         groups: 300,
         policies: 1500,
         seed: 1,
+        shape: Shape::Realistic,
     };
 }
 
 pub const ACCOUNT_ID: &str = "123456789012";
-const REGIONS: [&str; 4] = ["eu-west-1", "us-east-1", "us-west-2", "ap-southeast-2"];
+pub(crate) const REGIONS: [&str; 4] = ["eu-west-1", "us-east-1", "us-west-2", "ap-southeast-2"];
 const SERVICES: [&str; 14] = [
     "s3",
     "dynamodb",
@@ -239,6 +256,31 @@ fn aws_policy_arn(name: &str) -> String {
 
 /// The account as a GAAD JSON value.
 pub fn account(sizes: &Sizes) -> Value {
+    match sizes.shape {
+        Shape::Realistic => realistic::account(sizes),
+        Shape::Uniform => uniform(sizes),
+    }
+}
+
+/// An AWS managed policy as GAAD lists it, with AWS's own document.
+fn library_entry(g: &mut Generator, p: &catalog::managed::LibraryPolicy) -> Value {
+    let document: Value = serde_json::from_str(p.document).unwrap_or(Value::Null);
+    json!({
+        "PolicyName": p.name,
+        "PolicyId": g.rng.id("ANPA"),
+        "Arn": p.arn,
+        "Path": p.path,
+        "DefaultVersionId": p.default_version_id,
+        "AttachmentCount": 0,
+        "PermissionsBoundaryUsageCount": 0,
+        "IsAttachable": true,
+        "CreateDate": p.create_date,
+        "UpdateDate": p.update_date,
+        "PolicyVersionList": [{"Document": document, "VersionId": p.default_version_id, "IsDefaultVersion": true, "CreateDate": p.update_date}],
+    })
+}
+
+fn uniform(sizes: &Sizes) -> Value {
     let mut g = Generator::new(sizes.seed);
     let mut groups = Vec::with_capacity(sizes.groups);
     for n in 0..sizes.groups {
@@ -338,20 +380,7 @@ pub fn account(sizes: &Sizes) -> Value {
     // The AWS managed policies the account attaches, with AWS's own documents.
     for name in AWS_POLICIES {
         if let Some(p) = catalog::managed::aws_managed_policies().get_by_name(name) {
-            let document: Value = serde_json::from_str(p.document).unwrap_or(Value::Null);
-            policies.push(json!({
-                "PolicyName": p.name,
-                "PolicyId": g.rng.id("ANPA"),
-                "Arn": p.arn,
-                "Path": p.path,
-                "DefaultVersionId": p.default_version_id,
-                "AttachmentCount": 0,
-                "PermissionsBoundaryUsageCount": 0,
-                "IsAttachable": true,
-                "CreateDate": p.create_date,
-                "UpdateDate": p.update_date,
-                "PolicyVersionList": [{"Document": document, "VersionId": p.default_version_id, "IsDefaultVersion": true, "CreateDate": p.update_date}],
-            }));
+            policies.push(library_entry(&mut g, p));
         }
     }
     json!({
@@ -385,27 +414,120 @@ mod tests {
 
     #[test]
     fn the_same_sizes_and_seed_give_the_same_bytes_and_another_seed_does_not() {
-        let small = Sizes {
-            users: 20,
-            roles: 10,
-            groups: 4,
-            policies: 8,
-            seed: 7,
-        };
-        assert_eq!(bytes(&small), bytes(&small));
-        assert_ne!(bytes(&small), bytes(&Sizes { seed: 8, ..small }));
+        for shape in [Shape::Realistic, Shape::Uniform] {
+            let small = Sizes {
+                users: 20,
+                roles: 10,
+                groups: 4,
+                policies: 8,
+                seed: 7,
+                shape,
+            };
+            assert_eq!(bytes(&small), bytes(&small));
+            assert_ne!(bytes(&small), bytes(&Sizes { seed: 8, ..small }));
+        }
+    }
+
+    /// FNV-1a, to pin a file's bytes without a hashing dependency.
+    fn fnv(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
     }
 
     #[test]
-    fn a_generated_account_loads_with_the_requested_sizes_and_no_dangling_references() {
+    fn the_uniform_shape_writes_what_the_first_generator_wrote() {
         let sizes = Sizes {
             users: 50,
             roles: 30,
             groups: 6,
             policies: 12,
             seed: 3,
+            shape: Shape::Uniform,
         };
-        let loaded = crate::io::load_bytes("synthetic.json", &bytes(&sizes)).unwrap();
+        let out = bytes(&sizes);
+        assert_eq!((out.len(), fnv(&out)), (555_862, 0x6950_b183_8911_4aa9));
+    }
+
+    #[test]
+    fn a_generated_account_loads_with_the_requested_sizes_and_no_dangling_references() {
+        for shape in [Shape::Realistic, Shape::Uniform] {
+            let sizes = Sizes {
+                users: 50,
+                roles: 30,
+                groups: 6,
+                policies: 12,
+                seed: 3,
+                shape,
+            };
+            a_generated_account_loads(&sizes);
+        }
+    }
+
+    /// The realistic shape has what makes whole-account analysis hard: most
+    /// roles trust the account itself, users share a few groups, and AWS
+    /// managed policies are reused.
+    #[test]
+    fn the_realistic_shape_looks_like_a_large_real_account() {
+        let sizes = Sizes {
+            users: 600,
+            roles: 600,
+            groups: 40,
+            policies: 200,
+            seed: 9,
+            shape: Shape::Realistic,
+        };
+        let model = crate::io::load_bytes("realistic.json", &bytes(&sizes)).unwrap().model;
+        let a = model.account();
+        let root = format!("arn:aws:iam::{ACCOUNT_ID}:root");
+        let trusting = |needle: &str| {
+            a.roles
+                .iter()
+                .filter(|r| r.trust_policy.as_ref().is_some_and(|t| t.text().contains(needle)))
+                .count()
+        };
+        let own_account = trusting(&root);
+        assert!(
+            own_account * 100 >= a.roles.len() * 40,
+            "{own_account} of {}",
+            a.roles.len()
+        );
+        for other in [
+            ".amazonaws.com",
+            ":role/",
+            "saml-provider",
+            "oidc-provider",
+            "arn:aws:iam::210987654321:root",
+        ] {
+            assert!(trusting(other) > 0, "no role trusts {other}");
+        }
+        // Everyone is in AllUsers; group lists repeat.
+        assert!(
+            a.users
+                .iter()
+                .all(|u| u.groups.first().map(String::as_str) == Some("AllUsers"))
+        );
+        let distinct: std::collections::BTreeSet<&Vec<String>> = a.users.iter().map(|u| &u.groups).collect();
+        assert!(
+            distinct.len() * 3 < a.users.len(),
+            "{} distinct group lists",
+            distinct.len()
+        );
+        let aws_attached = a
+            .roles
+            .iter()
+            .flat_map(|r| &r.attached_policies)
+            .filter(|p| p.arn.starts_with("arn:aws:iam::aws:policy/"))
+            .count();
+        assert!(
+            aws_attached * 2 > a.roles.len(),
+            "{aws_attached} AWS managed attachments"
+        );
+        assert!(model.policy("arn:aws:iam::aws:policy/AdministratorAccess").is_some());
+    }
+
+    fn a_generated_account_loads(sizes: &Sizes) {
+        let loaded = crate::io::load_bytes("synthetic.json", &bytes(sizes)).unwrap();
         let account = loaded.model.account();
         assert_eq!(account.users.len(), 50);
         assert_eq!(account.roles.len(), 30);
