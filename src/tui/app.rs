@@ -16,7 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::action::{Action, Mode};
-use super::ask::{Ask, Pick, PickValue};
+use super::ask::{Ask, Pick, PickItem, PickValue};
 use super::changes::ChangesPane;
 use super::command;
 use super::component::{Component, Ctx, Handled, Paint, Queue};
@@ -365,7 +365,7 @@ impl App {
 
     fn shape(&mut self, size: Rect) -> Shape {
         let lesson = match self.learning.view() {
-            Some(view) if self.editor.is_none() => {
+            Some(view) => {
                 self.lesson_pane.set(view);
                 Some(self.lesson_pane.wanted(size.width))
             }
@@ -379,6 +379,7 @@ impl App {
                 Some(View::Inspector | View::WhoCan(_) | View::Lessons(_) | View::Findings(_))
             ),
             lesson,
+            list_wants: self.list.wanted_width(),
         }
     }
 
@@ -765,6 +766,13 @@ impl App {
                 pick: Pick::Prediction,
                 value: PickValue::Prediction(answer),
             } => self.predicted(answer),
+            Action::Picked {
+                pick: Pick::InspectMember,
+                value: PickValue::Principal(principal),
+            } => {
+                self.inspector.set_principal(principal.clone());
+                self.inspect_as(Some(principal));
+            }
             Action::Picked { pick, value } => {
                 let step = edit::picked(self.session.model(), pick, value);
                 self.take(step);
@@ -838,6 +846,10 @@ impl App {
         match self.focus {
             Focus::Right if !self.views.is_empty() => {
                 self.views.pop();
+                // back to the selection's own page: keys go to the list again
+                if self.views.is_empty() {
+                    self.focus = Focus::List;
+                }
             }
             Focus::Right => self.focus = Focus::List,
             Focus::List => self.views.clear(),
@@ -873,9 +885,44 @@ impl App {
         self.focus = Focus::Right;
     }
 
-    /// `i`: the inspector, on the selected principal.
+    /// `i`: the inspector, on the selected principal. A group is not a
+    /// principal (it cannot be named in a request or make one): its
+    /// members are offered instead.
     fn open_inspector(&mut self) {
-        let principal = self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string());
+        if let Some(Target::Entity(crate::model::EntityRef::Group { name })) = self.list.selection() {
+            let members: Vec<PickItem> = self
+                .session
+                .model()
+                .members_of(&name)
+                .iter()
+                .map(|u| {
+                    PickItem::new(
+                        format!("user/{}", u.name),
+                        PickValue::Principal(format!("user/{}", u.name)),
+                    )
+                })
+                .collect();
+            if members.is_empty() {
+                self.status = Some(format!(
+                    "a group is not a principal, and group {name} has no members to ask about"
+                ));
+            } else {
+                self.popups.push(Box::new(PickerPopup::new(
+                    format!(
+                        "A group is not a principal: requests are made by its members. Inspect which member of {name}?"
+                    ),
+                    members,
+                    Pick::InspectMember,
+                )));
+            }
+            return;
+        }
+        self.inspect_as(None);
+    }
+
+    /// The inspector, on `principal` or else the selected principal.
+    fn inspect_as(&mut self, principal: Option<String>) {
+        let principal = principal.or_else(|| self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string()));
         let resource = self.inspector.field(Field::Resource).is_empty().then(|| {
             self.suggest
                 .field(self.session.model(), Field::Resource, "")
@@ -1051,11 +1098,14 @@ impl App {
                 });
                 self.status = Some(status);
                 self.account_changed();
-                // what was just made is selected, ready for the next edit
+                // what was just made (or renamed) is selected, ready for the next edit
                 let created = match &change {
                     Change::CreateUser { name, .. } | Change::CloneUser { name, .. } => Some(Target::user(name)),
                     Change::CreateGroup { name, .. } => Some(Target::group(name)),
                     Change::CreateRole { name, .. } => Some(Target::role(name)),
+                    // a renamed one too: a filter on its old name would hide it
+                    Change::RenameUser { new_name, .. } => Some(Target::user(new_name)),
+                    Change::RenameGroup { new_name, .. } => Some(Target::group(new_name)),
                     _ => None,
                 };
                 if let Some(target) = created
@@ -1321,7 +1371,11 @@ impl App {
                         recovered.failed.join("; ")
                     ));
                 }
-                status.push_str("; save them with ctrl-s");
+                // the demo (or several files) cannot be saved over: a copy is
+                status.push_str(match self.outer_session().origin() {
+                    Origin::Files(files) if files.len() == 1 => "; save them with ctrl-s",
+                    _ => "; save them as a workspace file with :saveas FILE",
+                });
                 if let Some(draft) = &recovered.draft {
                     self.editor = Some(Editor::from_draft(draft));
                     status.push_str(" (the editor has the text you were typing)");
@@ -1641,12 +1695,12 @@ impl App {
         };
         self.draw_header(frame);
         self.draw_tabs(frame);
+        if layout.lesson.height > 0 {
+            self.lesson_pane.draw(frame, layout.lesson, &paint.with_focus(false));
+        }
         if let Some(editor) = &self.editor {
             editor.draw(frame, layout.main, &paint);
         } else {
-            if layout.lesson.height > 0 {
-                self.lesson_pane.draw(frame, layout.lesson, &paint.with_focus(false));
-            }
             if layout.list.width > 0 {
                 self.list
                     .draw(frame, layout.list, &paint.with_focus(self.focus == Focus::List));
@@ -1679,10 +1733,15 @@ impl App {
             self.views.first(),
             Some(View::WhoCan(_) | View::Findings(_) | View::Changes(_) | View::Lessons(_))
         );
-        if let (true, Some(target)) = (about_selection, self.list.selection()) {
+        // the inspector names its own principal, which need not be the selection's
+        let inspector_first = matches!(self.views.first(), Some(View::Inspector));
+        if let (true, false, Some(target)) = (about_selection, inspector_first, self.list.selection()) {
             crumbs.push(target.label(model));
         }
-        crumbs.extend(self.views.iter().map(|v| v.crumb(model)));
+        crumbs.extend(self.views.iter().map(|v| match v {
+            View::Inspector => format!("inspector: {}", self.inspector.field(Field::Principal)),
+            v => v.crumb(model),
+        }));
         // long trails keep their first step and their last two
         if crumbs.len() > 4 {
             let tail = crumbs.split_off(crumbs.len() - 2);
@@ -1706,7 +1765,13 @@ impl App {
         if unsaved > 0 {
             flags.push_str(&format!("● {unsaved} unsaved  "));
         }
-        let right = format!("{flags}{}  ? help ", visible(self.session.name()));
+        // a long path is named by its file: the trail on the left matters more
+        let file = self.session.name();
+        let file = match std::path::Path::new(file).file_name().and_then(|f| f.to_str()) {
+            Some(short) if width(file) > 30 => short,
+            _ => file,
+        };
+        let right = format!("{flags}{}  ? help ", visible(file));
         let room = (area.width as usize).saturating_sub(width(&right) + 1);
         let line = Line::from(vec![
             Span::styled(pad(&left, room), self.theme.title),
@@ -1744,18 +1809,20 @@ impl App {
             match editor.message() {
                 Some(m) => Line::from(Span::styled(format!(" {}", visible(m)), theme.warning)),
                 None => {
+                    // the way out first: what does not fit is left off the end
                     let key = |a: &Action| keys.first(Mode::Editor, a);
+                    let hints = [
+                        format!("{} leave", key(&Action::Cancel)),
+                        format!("{} save (shows what changes)", key(&Action::Save)),
+                        format!("{} undo", key(&Action::Undo)),
+                        format!("{} redo", key(&Action::Redo)),
+                        format!("{} complete", key(&Action::Complete)),
+                        format!("{} new statement", key(&Action::Snippet)),
+                        format!("{} format", key(&Action::Format)),
+                        format!("{} next problem", key(&Action::NextProblem)),
+                    ];
                     Line::from(Span::styled(
-                        format!(
-                            " {} save (shows what changes)  {} complete  {} format  {} new statement  {} next problem  {} undo  {} leave",
-                            key(&Action::Save),
-                            key(&Action::Complete),
-                            key(&Action::Format),
-                            key(&Action::Snippet),
-                            key(&Action::NextProblem),
-                            key(&Action::Undo),
-                            key(&Action::Cancel)
-                        ),
+                        fit_hints(&hints, self.layout.footer.width as usize),
                         theme.dim,
                     ))
                 }
@@ -1782,14 +1849,37 @@ impl App {
                     (Action::Quit, "quit"),
                 ]
             };
-            let text: String = hints
+            let mut hints: Vec<String> = hints
                 .iter()
-                .map(|(a, label)| format!("{} {label}  ", keys.label(Mode::Normal, a)))
+                .map(|(a, label)| format!("{} {label}", keys.label(Mode::Normal, a)))
                 .collect();
-            Line::from(Span::styled(format!(" {text}"), theme.dim))
+            // a learner's way in, from the first screen on
+            if self.learning.run.is_none() && !self.learning.lessons.is_empty() {
+                hints.insert(1, ":lessons learn IAM here".to_owned());
+            }
+            // the way out stays whatever else is left off
+            let room = self.layout.footer.width as usize;
+            let last = hints.pop().unwrap_or_default();
+            let mut line = fit_hints(&hints, room.saturating_sub(width(&last) + 2));
+            line.push_str(&format!(" {last} "));
+            Line::from(Span::styled(line, theme.dim))
         };
         frame.render_widget(Paragraph::new(line), self.layout.footer);
     }
+}
+
+/// As many hints as fit in `room` columns, whole, in order.
+fn fit_hints(hints: &[String], room: usize) -> String {
+    let mut line = String::new();
+    for hint in hints {
+        if width(&line) + width(hint) + 2 > room {
+            break;
+        }
+        line.push(' ');
+        line.push_str(hint);
+        line.push(' ');
+    }
+    line
 }
 
 /// `2 unsaved changes`.

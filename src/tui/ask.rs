@@ -46,6 +46,8 @@ pub enum Pick {
     Versions(String),
     Prediction,
     EditRole(String),
+    /// A member of a group, for the inspector (a group is not a principal).
+    InspectMember,
 }
 
 /// One choice of a picker.
@@ -53,12 +55,18 @@ pub enum Pick {
 #[serde(rename_all = "kebab-case")]
 pub enum PickValue {
     Arn(String),
-    Group { name: String, member: bool },
+    Group {
+        name: String,
+        member: bool,
+    },
     Template(RoleTemplate),
     NeedsAccount,
     NeedsSamlProvider,
     NoBoundary,
-    Key { slot: usize, change: KeyChange },
+    Key {
+        slot: usize,
+        change: KeyChange,
+    },
     NewKey,
     RemoveMembersAndDelete,
     Version(String),
@@ -66,6 +74,8 @@ pub enum PickValue {
     Trust,
     NewInline,
     Cancel,
+    /// A principal, as the inspector writes it (`user/alice`).
+    Principal(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

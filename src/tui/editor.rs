@@ -21,6 +21,39 @@ use crate::analysis::lint;
 use crate::policy::{BaseOperator, Diagnostic, Severity};
 use crate::session::{Draft, EditTarget};
 
+/// A JSON string at the cursor, for completion.
+struct StringAt {
+    row: usize,
+    /// The char range of its content on its line.
+    start: usize,
+    end: usize,
+    is_key: bool,
+    /// Its closing quote is not typed yet.
+    open: bool,
+}
+
+/// Whether the innermost bracket open at the end of `text` is a list.
+fn in_list(text: &str) -> bool {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (true, ..) => {}
+            (false, _, '"') => in_string = true,
+            (false, _, '{' | '[') => stack.push(c),
+            (false, _, '}' | ']') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.last() == Some(&'[')
+}
+
 /// A completion offered at the cursor.
 #[derive(Debug, Clone)]
 pub struct Completion {
@@ -48,12 +81,160 @@ pub struct Editor {
 /// Findings that come from the action catalogue alone.
 const CATALOGUE_ONLY: [&str; 3] = ["unknown-action", "unknown-service", "unknown-condition-key"];
 
-const SNIPPET: &str = r#"{
-    "Sid": "NewStatement",
-    "Effect": "Allow",
-    "Action": "service:Action",
-    "Resource": "*"
-},"#;
+/// A new statement, its lines after the first indented by the caller.
+fn snippet(sid: &str) -> String {
+    format!(
+        "{{\n    \"Sid\": \"{sid}\",\n    \"Effect\": \"Allow\",\n    \"Action\": \"service:Action\",\n    \"Resource\": \"*\"\n}}"
+    )
+}
+
+/// `block` with `indent` before every line but the first.
+fn indent_after_first(block: &str, indent: &str) -> String {
+    block.replace('\n', &format!("\n{indent}"))
+}
+
+/// The spaces a line starts with, for the line holding byte `offset`.
+fn indent_of_line(text: &str, offset: usize) -> String {
+    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    text[start..].chars().take_while(|c| *c == ' ').collect()
+}
+
+/// Where a new statement goes in a policy document, and what is inserted:
+/// insertions (byte offset, text), and the byte offset of the new Sid's
+/// value in the text that results. A statement belongs in the Statement
+/// list: after the statement the cursor is in (or before the first, when
+/// the cursor is above it), else at the end of the list. IAM wants each
+/// Sid unique within a policy ("IAM JSON policy elements: Sid"), so the
+/// name is numbered when `NewStatement` is taken.
+pub fn place_statement(text: &str, cursor: usize) -> Result<(Vec<(usize, String)>, usize), String> {
+    use jsonc_parser::ast::Value;
+    use jsonc_parser::common::Ranged;
+    let sid = (1..)
+        .map(|n| {
+            if n == 1 {
+                "NewStatement".to_owned()
+            } else {
+                format!("NewStatement{n}")
+            }
+        })
+        .find(|sid| !text.contains(&format!("\"{sid}\"")))
+        .unwrap_or_default();
+    let block = snippet(&sid);
+    let result = |edits: Vec<(usize, String)>, at: usize| {
+        // the Sid's place once every insertion is made
+        let (offset, inserted) = &edits[at];
+        let before: usize = edits.iter().filter(|(o, _)| o < offset).map(|(_, t)| t.len()).sum();
+        let sid_at = inserted.find(&sid).unwrap_or(0);
+        Ok((edits.clone(), offset + before + sid_at))
+    };
+    if text.trim().is_empty() {
+        let document = format!(
+            "{{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {}\n    ]\n}}",
+            indent_after_first(&block, "        ")
+        );
+        return result(vec![(0, document)], 0);
+    }
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default()).map_err(|e| {
+        let at = crate::json::Location::of(text.as_bytes(), e.range().start);
+        format!(
+            "the JSON breaks at {at} ({}): fix it first, then a new statement goes in the Statement list",
+            e.kind()
+        )
+    })?;
+    let Some(Value::Object(top)) = parsed.value else {
+        return Err(
+            "a policy is a JSON object with Version and Statement; a new statement goes in its Statement list"
+                .to_owned(),
+        );
+    };
+    let top_indent = indent_of_line(text, top.range.start);
+    let inner = format!("{top_indent}    ");
+    match top.get("Statement").map(|p| (&p.value, p.range.start)) {
+        Some((Value::Array(list), prop_start)) => {
+            let list_indent = indent_of_line(text, prop_start);
+            let Some(first) = list.elements.first() else {
+                // an empty list: the statement on its own lines inside it
+                let element_indent = format!("{list_indent}    ");
+                let between = &text[list.range.start + 1..list.range.end - 1];
+                let mut insert = format!("\n{element_indent}{}", indent_after_first(&block, &element_indent));
+                if !between.contains('\n') {
+                    insert.push_str(&format!("\n{list_indent}"));
+                }
+                return result(vec![(list.range.start + 1, insert)], 0);
+            };
+            let first_start = first.range().start;
+            let element_indent = if text[..first_start].ends_with(&indent_of_line(text, first_start))
+                && text[..first_start].trim_end_matches(' ').ends_with('\n')
+            {
+                indent_of_line(text, first_start)
+            } else {
+                format!("{list_indent}    ")
+            };
+            let inside = cursor > list.range.start && cursor < list.range.end;
+            if inside && cursor <= first_start {
+                let insert = format!("{},\n{element_indent}", indent_after_first(&block, &element_indent));
+                return result(vec![(first_start, insert)], 0);
+            }
+            let after = if inside {
+                list.elements
+                    .iter()
+                    .rev()
+                    .find(|e| e.range().start < cursor)
+                    .unwrap_or(first)
+            } else {
+                list.elements.last().unwrap_or(first)
+            };
+            let insert = format!(",\n{element_indent}{}", indent_after_first(&block, &element_indent));
+            result(vec![(after.range().end, insert)], 0)
+        }
+        Some((Value::Object(statement), prop_start)) => {
+            // one statement on its own: it becomes a list of two
+            let list_indent = indent_of_line(text, prop_start);
+            let element_indent = format!("{list_indent}    ");
+            let edits = vec![
+                (statement.range.start, format!("[\n{element_indent}")),
+                (
+                    statement.range.end,
+                    format!(
+                        ",\n{element_indent}{}\n{list_indent}]",
+                        indent_after_first(&block, &element_indent)
+                    ),
+                ),
+            ];
+            result(edits, 1)
+        }
+        Some(_) => Err("Statement is neither a list nor a statement: fix it first".to_owned()),
+        None => {
+            let list = format!(
+                "\"Statement\": [\n{inner}    {}\n{inner}]",
+                indent_after_first(&block, &format!("{inner}    "))
+            );
+            match top.properties.last() {
+                Some(last) => result(vec![(last.range.end, format!(",\n{inner}{list}"))], 0),
+                None => result(vec![(top.range.start + 1, format!("\n{inner}{list}\n{top_indent}"))], 0),
+            }
+        }
+    }
+}
+
+/// The (row, column in characters) of a byte offset.
+fn row_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let row = before.matches('\n').count();
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count();
+    (row, col)
+}
+
+/// The byte offset of a (row, column in characters).
+fn offset_of(text: &str, row: usize, col: usize) -> usize {
+    let line_start: usize = text.split('\n').take(row).map(|l| l.len() + 1).sum();
+    let line = text[line_start.min(text.len())..].split('\n').next().unwrap_or("");
+    line_start + line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+}
+
+fn jump(row: usize, col: usize) -> CursorMove {
+    CursorMove::Jump(row.min(u16::MAX as usize) as u16, col.min(u16::MAX as usize) as u16)
+}
 
 impl Editor {
     pub fn new(target: EditTarget, text: &str) -> Editor {
@@ -171,9 +352,25 @@ impl Editor {
     }
 
     fn insert_snippet(&mut self) {
-        self.area.insert_str(SNIPPET);
-        self.check();
-        self.message = Some("a new statement: fill in Sid, Action and Resource".to_owned());
+        let text = self.text();
+        let DataCursor(row, col) = self.area.cursor();
+        match place_statement(&text, offset_of(&text, row, col)) {
+            Ok((mut edits, sid)) => {
+                // the last first, so the earlier offsets still hold
+                edits.sort_by_key(|(offset, _)| std::cmp::Reverse(*offset));
+                for (offset, insert) in &edits {
+                    let (r, c) = row_col(&text, *offset);
+                    self.area.move_cursor(jump(r, c));
+                    self.area.insert_str(insert);
+                }
+                let (r, c) = row_col(&self.text(), sid);
+                self.area.move_cursor(jump(r, c));
+                self.check();
+                self.message =
+                    Some("a new statement in the Statement list: fill in Sid, Action and Resource".to_owned());
+            }
+            Err(why) => self.message = Some(format!("no new statement: {why}")),
+        }
     }
 
     /// Pasted text: one insertion, one check.
@@ -189,9 +386,10 @@ impl Editor {
         }
     }
 
-    /// The JSON string around the cursor on its line: (row, start, end)
-    /// char positions of its content, and whether it is an object key.
-    fn string_at_cursor(&self) -> Option<(usize, usize, usize, bool)> {
+    /// The JSON string around the cursor on its line: its row, the char
+    /// range of its content, whether it is an object key, and whether its
+    /// closing quote is still to be typed (the string then ends at the cursor).
+    fn string_at_cursor(&self) -> Option<StringAt> {
         let DataCursor(row, col) = self.area.cursor();
         let line: Vec<char> = self.area.lines().get(row)?.chars().collect();
         let mut quotes = Vec::new();
@@ -204,10 +402,43 @@ impl Editor {
                 _ => {}
             }
         }
-        let pair = quotes.chunks(2).find(|p| p.len() == 2 && p[0] < col && col <= p[1])?;
-        let (open, close) = (pair[0], pair[1]);
-        let is_key = line[close + 1..].iter().find(|c| !c.is_whitespace()) == Some(&':');
-        Some((row, open + 1, close, is_key))
+        if let Some(pair) = quotes.chunks(2).find(|p| p.len() == 2 && p[0] < col && col <= p[1]) {
+            let (open, close) = (pair[0], pair[1]);
+            let is_key = line[close + 1..].iter().find(|c| !c.is_whitespace()) == Some(&':');
+            return Some(StringAt {
+                row,
+                start: open + 1,
+                end: close,
+                is_key,
+                open: false,
+            });
+        }
+        // a string still open: its last quote has no partner and is before the cursor
+        let open = *quotes.last().filter(|_| quotes.len() % 2 == 1)?;
+        if open >= col
+            || line[open + 1..col]
+                .iter()
+                .any(|c| matches!(c, ',' | ' ' | '{' | '}' | '[' | ']'))
+        {
+            return None;
+        }
+        // a key follows `{` or `,` and a value follows `:` or `[`; at the
+        // start of a line, the line above says which
+        let before: String = self.area.lines()[..row]
+            .iter()
+            .map(String::as_str)
+            .chain([line[..open].iter().collect::<String>().as_str()])
+            .collect::<Vec<&str>>()
+            .join("\n");
+        let is_key = matches!(before.trim_end().chars().last(), Some('{'))
+            || (matches!(before.trim_end().chars().last(), Some(',')) && !in_list(&before));
+        Some(StringAt {
+            row,
+            start: open + 1,
+            end: col,
+            is_key,
+            open: true,
+        })
     }
 
     /// Offer completions for the string at the cursor; Tab again takes the next.
@@ -217,23 +448,32 @@ impl Editor {
             self.apply_completion();
             return;
         }
-        let Some((row, start, end, is_key)) = self.string_at_cursor() else {
+        let Some(at) = self.string_at_cursor() else {
             self.area.insert_str("    ");
             return;
         };
-        let line: Vec<char> = self.area.lines()[row].chars().collect();
-        let token: String = line[start..end].iter().collect();
-        let items = completions(&token, is_key, &self.text(), row);
+        let line: Vec<char> = self.area.lines()[at.row].chars().collect();
+        let token: String = line[at.start..at.end].iter().collect();
+        let mut items = completions(&token, at.is_key, &self.text(), at.row);
+        if items.is_empty() && at.open {
+            // the guess of key or value may be wrong while the string is open
+            items = completions(&token, !at.is_key, &self.text(), at.row);
+        }
         if items.is_empty() {
             self.message = Some(format!("nothing completes `{token}`"));
             return;
         }
+        if at.open {
+            // the closing quote, after what is completed
+            self.area.move_cursor(jump(at.row, at.end));
+            self.area.insert_char('"');
+        }
         self.completion = Some(Completion {
             items,
             choice: 0,
-            line: row,
-            start,
-            end,
+            line: at.row,
+            start: at.start,
+            end: at.end,
         });
         self.apply_completion();
     }
@@ -743,5 +983,109 @@ mod tests {
         assert!(e.is_modified());
         e.area.undo();
         assert_eq!(e.text(), "", "the paste is undone as one");
+    }
+
+    /// The text with a new statement placed as ctrl-n places it, and the
+    /// statements it then has.
+    fn with_statement(text: &str, cursor: usize) -> (String, Vec<serde_json::Value>) {
+        let (mut edits, sid) = place_statement(text, cursor).unwrap();
+        edits.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
+        let mut out = text.to_owned();
+        for (offset, insert) in edits {
+            out.insert_str(offset, &insert);
+        }
+        assert!(out[sid..].starts_with("NewStatement"), "{out}");
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        let statements = value["Statement"].as_array().cloned().unwrap_or_default();
+        (out, statements)
+    }
+
+    const TWO: &str = "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n            \"Sid\": \"A\",\n            \"Effect\": \"Allow\",\n            \"Action\": \"s3:GetObject\",\n            \"Resource\": \"*\"\n        },\n        {\n            \"Sid\": \"B\",\n            \"Effect\": \"Deny\",\n            \"Action\": \"s3:PutObject\",\n            \"Resource\": \"*\"\n        }\n    ]\n}";
+
+    fn sids(statements: &[serde_json::Value]) -> Vec<&str> {
+        statements.iter().map(|s| s["Sid"].as_str().unwrap_or("")).collect()
+    }
+
+    #[test]
+    fn a_new_statement_goes_in_the_statement_list_with_its_comma() {
+        // the cursor above the document: at the end of the list
+        let (out, statements) = with_statement(TWO, 0);
+        assert_eq!(sids(&statements), ["A", "B", "NewStatement"]);
+        assert!(
+            out.contains("        },\n        {\n            \"Sid\": \"NewStatement\""),
+            "{out}"
+        );
+        // the cursor in the first statement: after it
+        let in_a = TWO.find("\"A\"").unwrap();
+        assert_eq!(sids(&with_statement(TWO, in_a).1), ["A", "NewStatement", "B"]);
+        // the cursor on the `[` line, before the first statement: before it
+        let before_a = TWO.find('[').unwrap() + 1;
+        assert_eq!(sids(&with_statement(TWO, before_a).1), ["NewStatement", "A", "B"]);
+        // the name is taken: the next one
+        let (again, statements) = with_statement(&out, 0);
+        assert_eq!(
+            sids(&statements),
+            ["A", "B", "NewStatement", "NewStatement2"],
+            "{again}"
+        );
+    }
+
+    #[test]
+    fn a_new_statement_fits_an_empty_list_a_lone_statement_no_list_and_no_text() {
+        for (text, want) in [
+            ("{\"Version\":\"2012-10-17\",\"Statement\":[]}", vec!["NewStatement"]),
+            ("{\n    \"Statement\": [\n    ]\n}", vec!["NewStatement"]),
+            (
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+                vec!["A", "NewStatement"],
+            ),
+            ("{\"Version\":\"2012-10-17\"}", vec!["NewStatement"]),
+            ("{}", vec!["NewStatement"]),
+            ("", vec!["NewStatement"]),
+        ] {
+            let (out, statements) = with_statement(text, 0);
+            assert_eq!(sids(&statements), want, "{out}");
+        }
+        let (out, _) = with_statement("{\n    \"Statement\": [\n    ]\n}", 0);
+        assert_eq!(
+            out,
+            "{\n    \"Statement\": [\n        {\n            \"Sid\": \"NewStatement\",\n            \"Effect\": \"Allow\",\n            \"Action\": \"service:Action\",\n            \"Resource\": \"*\"\n        }\n    ]\n}"
+        );
+    }
+
+    #[test]
+    fn no_new_statement_in_broken_json_and_the_text_is_left_alone() {
+        let err = place_statement("{\"Statement\": [", 0).unwrap_err();
+        assert!(err.contains("the JSON breaks at 1:"), "{err}");
+        assert!(place_statement("[1]", 0).unwrap_err().contains("JSON object"));
+        let mut e = editor("{\"Statement\": [");
+        e.insert_snippet();
+        assert_eq!(e.text(), "{\"Statement\": [");
+        assert!(e.message().unwrap().starts_with("no new statement"));
+    }
+
+    #[test]
+    fn tab_completes_a_string_whose_closing_quote_is_not_typed() {
+        let mut e = editor("{\n    \"Action\": \"s3:GetObje");
+        e.area.move_cursor(CursorMove::Bottom);
+        e.area.move_cursor(CursorMove::End);
+        e.complete();
+        assert_eq!(e.text().lines().nth(1).unwrap(), "    \"Action\": \"s3:GetObject\"");
+        // in a list, after a comma, it is a value too
+        let mut e = editor("{\n    \"Action\": [\n        \"s3:PutObject\",\n        \"s3:ListBu");
+        e.area.move_cursor(CursorMove::Bottom);
+        e.area.move_cursor(CursorMove::End);
+        e.complete();
+        assert!(e.text().ends_with("\"s3:ListBucket\""), "{}", e.text());
+        // a key after `{`
+        let mut e = editor("{\n    \"Eff");
+        e.area.move_cursor(CursorMove::Bottom);
+        e.area.move_cursor(CursorMove::End);
+        e.complete();
+        assert_eq!(e.text(), "{\n    \"Effect\"");
+        // nothing open: Tab indents
+        let mut e = editor("");
+        e.complete();
+        assert_eq!(e.text(), "    ");
     }
 }

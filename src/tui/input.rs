@@ -168,16 +168,46 @@ impl Fuzzy {
     /// Positions of the items that match `query`, best first (all, in order,
     /// for an empty query).
     pub fn rank<'a>(&mut self, query: &str, items: impl Iterator<Item = &'a str>) -> Vec<usize> {
-        if query.trim().is_empty() {
-            return items.enumerate().map(|(i, _)| i).collect();
+        self.rank_named(query, items.map(|item| (item, item)))
+    }
+
+    /// Positions of the items that match `query`, best first. An item is
+    /// its name and all its text. Tight before loose: the items whose text
+    /// holds every word of the query (those whose name starts with it
+    /// first, then by where it is found, then the shorter); only when none
+    /// does, the names the query's letters spell in order (fuzzy, as fzf).
+    /// A loose match over whole rows would let `sso` match any row with an
+    /// s, an s and an o in it.
+    pub fn rank_named<'a>(&mut self, query: &str, items: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<usize> {
+        let items: Vec<(&str, &str)> = items.collect();
+        let words = words(query);
+        if words.is_empty() {
+            return (0..items.len()).collect();
+        }
+        let mut tight: Vec<((bool, usize, usize), usize)> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (name, text))| {
+                let lower = text.to_lowercase();
+                let first = lower.find(&words[0])?;
+                words.iter().all(|w| lower.contains(w)).then(|| {
+                    let starts = name.to_lowercase().starts_with(&words[0]);
+                    ((!starts, first, text.len()), i)
+                })
+            })
+            .collect();
+        if !tight.is_empty() {
+            tight.sort();
+            return tight.into_iter().map(|(_, i)| i).collect();
         }
         let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
         let mut buf = Vec::new();
         let mut scored: Vec<(u32, usize)> = items
+            .iter()
             .enumerate()
-            .filter_map(|(i, item)| {
+            .filter_map(|(i, (name, _))| {
                 pattern
-                    .score(Utf32Str::new(item, &mut buf), &mut self.matcher)
+                    .score(Utf32Str::new(name, &mut buf), &mut self.matcher)
                     .map(|s| (s, i))
             })
             .collect();
@@ -185,23 +215,24 @@ impl Fuzzy {
         scored.into_iter().map(|(_, i)| i).collect()
     }
 
-    /// Positions of the items that match (in their order); with `invert`, of those that do not.
+    /// Positions of the items that hold every word of `query` (in their
+    /// order); with `invert`, of those that do not.
     pub fn filter<'a>(&mut self, query: &str, invert: bool, items: impl Iterator<Item = &'a str>) -> Vec<usize> {
-        let items: Vec<&str> = items.collect();
-        if query.trim().is_empty() {
-            return (0..items.len()).collect();
-        }
-        let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-        let mut buf = Vec::new();
-        (0..items.len())
-            .filter(|&i| {
-                pattern
-                    .score(Utf32Str::new(items[i], &mut buf), &mut self.matcher)
-                    .is_some()
-                    != invert
+        let words = words(query);
+        items
+            .enumerate()
+            .filter(|(_, item)| {
+                let lower = item.to_lowercase();
+                words.iter().all(|w| lower.contains(w)) != invert
             })
+            .map(|(i, _)| i)
             .collect()
     }
+}
+
+/// The words of a query, lower case.
+fn words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]
@@ -261,5 +292,29 @@ mod tests {
         assert_eq!(ranked.first(), Some(&1));
         assert_eq!(fuzzy.filter("s3", false, items.iter().copied()), [0, 1]);
         assert_eq!(fuzzy.filter("s3", true, items.iter().copied()), [2]);
+    }
+
+    #[test]
+    fn the_filter_is_tight_before_it_is_loose() {
+        // `sso` is in two rows: the letters s, s, o in other rows do not count
+        let rows = [
+            (
+                "AWS-QuickSetup-EnableCRecording",
+                "AWS-QuickSetup-EnableCRecording ssm.amazonaws.com 2",
+            ),
+            (
+                "AWSReservedSSO_ViewOnly",
+                "AWSReservedSSO_ViewOnly arn:aws:iam::1:saml-provider/x 2",
+            ),
+            ("AWSServiceRoleForSSO", "AWSServiceRoleForSSO sso.amazonaws.com 1"),
+            ("ssoadmin", "ssoadmin ec2.amazonaws.com 1"),
+        ];
+        let mut fuzzy = Fuzzy::default();
+        assert_eq!(fuzzy.rank_named("sso", rows.iter().copied()), [3, 1, 2]);
+        // nothing holds the query: the names it spells, best first
+        assert_eq!(fuzzy.rank_named("qsecr", rows.iter().copied()), [0]);
+        // every word counts
+        assert_eq!(fuzzy.rank_named("sso view", rows.iter().copied()), [1]);
+        assert!(fuzzy.rank_named("zzz", rows.iter().copied()).is_empty());
     }
 }

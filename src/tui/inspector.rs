@@ -20,7 +20,7 @@ use super::pages::{self, Tone};
 use super::paint::{block, clear, input_line, scrolled, tone as style_of};
 use super::sections::Target;
 use super::suggest::Field;
-use super::text::{visible, width};
+use super::text::{fit_middle, visible, width};
 use crate::analysis::question::first_question;
 use crate::eval::outline::{self, Audience, Link, Node};
 use crate::eval::{self, Assume, ContextSpec, Decision, Explanation, RequestSpec};
@@ -139,6 +139,13 @@ impl Inspector {
             }
             Field::Context => self.context = value,
         }
+    }
+
+    /// Ask about `principal` from now on (a group's member, picked): it
+    /// follows the list again when the list selects a principal.
+    pub fn set_principal(&mut self, principal: String) {
+        self.principal = principal;
+        self.follow_selection = true;
     }
 
     pub fn result(&self) -> Option<&Result<Explanation, String>> {
@@ -619,10 +626,12 @@ impl Component for Inspector {
         let mut lines: Vec<Line> = Vec::new();
         for (i, field) in Field::ALL.iter().enumerate() {
             let value = self.field(*field);
+            // a long value is cut in the middle: an identity pool's
+            // principal ends in `:unauthenticated`, an ARN in its name
             let shown = if value.is_empty() {
                 "(none — Enter to type)".to_owned()
             } else {
-                visible(value)
+                fit_middle(&visible(value), (inner.width as usize).saturating_sub(12))
             };
             let here = focused && self.cursor == i;
             lines.push(Line::from(vec![
@@ -734,6 +743,9 @@ pub fn decision_tone(decision: Decision) -> Tone {
 /// The words of an explanation that people read: its summary, each
 /// stage's verdict, what was assumed, the earlier steps'.
 fn explanation_text(e: &Explanation, text: &mut String) {
+    // the decision is a term too: the badge says it, the sentences may not
+    text.push_str(e.decision.as_str());
+    text.push(' ');
     text.push_str(&e.summary);
     for stage in &e.stages {
         text.push(' ');
@@ -806,5 +818,34 @@ mod tests {
         assert!(said.contains("enhanced flow"), "{said}");
         let terms: Vec<&str> = inspector.rows().iter().filter_map(|r| r.term.as_deref()).collect();
         assert!(terms.contains(&"enhanced flow"), "{terms:?}");
+    }
+
+    /// SCPs attached at the organization root are not about the root
+    /// user; an implicit deny is named as a term whatever its sentence says.
+    #[test]
+    fn the_terms_of_an_implicit_deny_name_it_and_leave_the_root_user_out() {
+        let now: Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let model = crate::io::load_bytes("demo.json", crate::io::DEMO_ACCOUNT)
+            .unwrap()
+            .model;
+        let spec = RequestSpec::new("user/alice", "s3:PutObject", "arn:aws:s3:::photos/cat.jpg");
+        let mut inspector = Inspector::default();
+        inspector.ask(&spec, &model, now);
+        let Some(Ok(e)) = inspector.result() else {
+            panic!("the engine answers");
+        };
+        assert_eq!(e.decision.as_str(), "ImplicitDeny");
+        let terms: Vec<&str> = inspector.rows().iter().filter_map(|r| r.term.as_deref()).collect();
+        assert!(terms.contains(&"implicit deny"), "{terms:?}");
+        // an SCP's place in the organization is not the root user
+        let glossary = crate::lessons::Glossary::embedded();
+        let said = glossary.terms_in("Denied by RegionGuard (SCP at organization root r-a1b2).");
+        let said: Vec<&str> = said.iter().map(|t| t.name.as_str()).collect();
+        assert!(
+            said.contains(&"organization root") && !said.contains(&"root user"),
+            "{said:?}"
+        );
+        let root = glossary.terms_in("the root user may do this; root may not be limited");
+        assert_eq!(root.first().map(|t| t.name.as_str()), Some("root user"));
     }
 }

@@ -63,9 +63,15 @@ impl KeyCombo {
     }
 
     /// Shift is part of the character for printable keys (`G` is shift-g).
+    /// With ctrl or alt, a terminal reports shift-z as `z` plus shift:
+    /// that is `Z` here, so `ctrl-Z` means ctrl-shift-z.
     pub fn from_event(event: &KeyEvent) -> KeyCombo {
+        let code = match event.code {
+            KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::Char(c.to_ascii_uppercase()),
+            code => code,
+        };
         KeyCombo {
-            code: event.code,
+            code,
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
             alt: event.modifiers.contains(KeyModifiers::ALT),
         }
@@ -238,7 +244,7 @@ fn defaults(mode: Mode) -> &'static [(Action, &'static [&'static str])] {
             (DeleteWord, &["ctrl-w", "alt-backspace"]),
             (DeleteToEnd, &["ctrl-k"]),
             (Undo, &["ctrl-z", "ctrl-u"]),
-            (Redo, &["ctrl-y", "ctrl-r"]),
+            (Redo, &["ctrl-y", "ctrl-Z", "ctrl-r"]),
             (Quit, &["ctrl-c"]),
         ],
     }

@@ -13,6 +13,9 @@ pub const MIN_HEIGHT: u16 = 12;
 /// Below this width the list and the right pane share the screen in turn.
 pub const SIDE_BY_SIDE: u16 = 100;
 
+/// The columns the right pane keeps when the list would like more.
+const RIGHT_ROOM: u16 = 66;
+
 /// What the layout depends on besides the size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -26,6 +29,8 @@ pub struct Shape {
     /// A lesson's pane: the rows it wants, and the rows its tail (the
     /// answer, the checks, the hints) needs at least.
     pub lesson: Option<(u16, u16)>,
+    /// The columns the list would like (its names whole, every column).
+    pub list_wants: u16,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,7 +109,8 @@ impl Layout {
         // a lesson's pane sits under the panes it talks about; its tail is
         // never cut while the panes above keep three rows
         let main = match shape.lesson {
-            Some((wanted, tail)) if !shape.editor => {
+            // (also under the editor: a lesson's task is what is being typed for)
+            Some((wanted, tail)) => {
                 let most = (main.height * 2 / 5).clamp(8, 14).max(tail);
                 let height = wanted.clamp(6, most).min(main.height.saturating_sub(3));
                 let [top, pane] = Split::vertical([Constraint::Min(3), Constraint::Length(height)]).areas(main);
@@ -124,9 +130,15 @@ impl Layout {
                 layout.list = main;
             }
         } else {
-            let share = if shape.wide_right { 36 } else { 44 };
-            let [left, right] =
-                Split::horizontal([Constraint::Percentage(share), Constraint::Percentage(100 - share)]).areas(main);
+            // the list gets what its names need, between a share it always
+            // has and what leaves the right pane its room (its pages wrap
+            // prose at 60 columns)
+            let (least, most) = if shape.wide_right { (36, 36) } else { (44, 55) };
+            let share = |percent: u16| ((u32::from(main.width) * u32::from(percent) + 50) / 100) as u16;
+            let least = share(least);
+            let most = share(most).min(main.width.saturating_sub(RIGHT_ROOM));
+            let list = shape.list_wants.clamp(least, most.max(least));
+            let [left, right] = Split::horizontal([Constraint::Length(list), Constraint::Min(0)]).areas(main);
             layout.list = left;
             layout.right = right;
         }

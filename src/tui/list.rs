@@ -14,7 +14,7 @@ use super::component::{Component, Ctx, Handled, Paint};
 use super::input::{Edit, Fuzzy, LineInput};
 use super::paint::{block, input_line};
 use super::sections::{self, Row, Section, Target};
-use super::text::{pad, visible, width};
+use super::text::{fit_middle, pad, visible, width};
 use crate::model::Model;
 
 #[derive(Debug, Clone, Default)]
@@ -32,6 +32,8 @@ pub struct ListPane {
     states: HashMap<Section, ListState>,
     /// Rows of the sections seen, for the account as it is.
     rows: HashMap<Section, Vec<Row>>,
+    /// The columns each section's cells need, over all its rows.
+    natural: HashMap<Section, Vec<usize>>,
     /// The filter being typed.
     filtering: Option<LineInput>,
     fuzzy: Fuzzy,
@@ -82,6 +84,9 @@ impl ListPane {
             .rows
             .entry(section)
             .or_insert_with(|| sections::rows(model, section));
+        self.natural
+            .entry(section)
+            .or_insert_with(|| natural_widths(section.columns(), rows));
         let state = self.states.entry(section).or_default();
         let (invert, query) = match state.filter.strip_prefix('!') {
             Some(rest) => (true, rest),
@@ -91,7 +96,11 @@ impl ListPane {
         state.visible = if invert || query.trim().is_empty() {
             self.fuzzy.filter(query, invert, rows.iter().map(|r| r.search.as_str()))
         } else {
-            self.fuzzy.rank(query, rows.iter().map(|r| r.search.as_str()))
+            self.fuzzy.rank_named(
+                query,
+                rows.iter()
+                    .map(|r| (r.cells.first().map_or("", String::as_str), r.search.as_str())),
+            )
         };
         state.selected = state.selected.min(state.visible.len().saturating_sub(1));
     }
@@ -106,6 +115,7 @@ impl ListPane {
     /// The account changed: rows are made again.
     pub fn account_changed(&mut self, model: &Model) {
         self.rows.clear();
+        self.natural.clear();
         let seen: Vec<Section> = self.states.keys().copied().collect();
         for section in seen {
             self.refresh(model, section);
@@ -130,9 +140,25 @@ impl ListPane {
         }
     }
 
+    /// A new filter: the best match is selected; a filter cleared keeps
+    /// the row that was selected.
     fn set_filter(&mut self, model: &Model, filter: String) {
-        self.states.entry(self.section).or_default().filter = filter;
+        let kept = self.selection().filter(|_| filter.is_empty());
+        let state = self.states.entry(self.section).or_default();
+        state.filter = filter;
+        state.selected = 0;
         self.refresh(model, self.section);
+        if let Some(target) = kept {
+            let row = self
+                .rows
+                .get(&self.section)
+                .and_then(|rows| rows.iter().position(|r| r.target == target));
+            if let Some(state) = self.states.get_mut(&self.section)
+                && let Some(i) = row.and_then(|row| state.visible.iter().position(|&v| v == row))
+            {
+                state.selected = i;
+            }
+        }
     }
 
     pub fn select(&mut self, index: usize) {
@@ -164,6 +190,28 @@ impl ListPane {
     pub fn area(&self) -> Rect {
         self.area
     }
+
+    /// The columns the list would like: its names whole (up to 64) and
+    /// the two columns after them, with the border and the marker.
+    pub fn wanted_width(&self) -> u16 {
+        let widths = self.natural.get(&self.section).map_or(&[][..], Vec::as_slice);
+        let shown = &widths[..widths.len().min(3)];
+        let cells: usize = shown.iter().sum::<usize>() + shown.len().saturating_sub(1) * 2;
+        (cells + 4).min(u16::MAX as usize) as u16
+    }
+}
+
+/// The widths of a section's columns over all its rows: the name up to 64
+/// columns, the others up to 40.
+fn natural_widths(columns: &[&str], rows: &[Row]) -> Vec<usize> {
+    let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
+    for row in rows {
+        for (i, cell) in row.cells.iter().enumerate().take(widths.len()) {
+            let most = if i == 0 { 64 } else { 40 };
+            widths[i] = widths[i].max(width(cell).min(most));
+        }
+    }
+    widths
 }
 
 impl Component for ListPane {
@@ -244,13 +292,14 @@ impl Component for ListPane {
                 format!(" of {total}")
             }
         );
-        let block = block(theme, title, paint.focused);
+        let mut block = block(theme, title, paint.focused);
         let inner = block.inner(area);
-        frame.render_widget(block, area);
         if inner.height < 2 {
+            frame.render_widget(block, area);
             return;
         }
         let Some(state) = self.state() else {
+            frame.render_widget(block, area);
             return;
         };
         let rows = self.rows.get(&section).map_or(&[][..], Vec::as_slice);
@@ -269,21 +318,52 @@ impl Component for ListPane {
         let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
         for row in &shown {
             for (i, cell) in row.cells.iter().enumerate().take(widths.len()) {
-                widths[i] = widths[i].max(width(&visible(cell)).min(40));
+                widths[i] = widths[i].max(width(&visible(cell)).min(if i == 0 { 64 } else { 40 }));
             }
         }
+        let name_needs = widths.first().copied().unwrap_or(0);
         fit_columns(&mut widths, available);
+        // room left over goes to a cut name first, then to the last column
         let spacing = widths.len().saturating_sub(1) * 2;
-        let used: usize = widths.iter().sum::<usize>() + spacing;
-        if used < available && !widths.is_empty() {
-            let last = widths.len() - 1;
-            widths[last] += available - used;
+        let mut spare = available.saturating_sub(widths.iter().sum::<usize>() + spacing);
+        if let Some(name) = widths.first_mut() {
+            let more = spare.min(name_needs.saturating_sub(*name));
+            *name += more;
+            spare -= more;
         }
+        if let Some(last) = widths.last_mut() {
+            *last += spare;
+        }
+        // the selected row's whole name under the list, when its row cuts it
+        let selected_name = state
+            .visible
+            .get(state.selected)
+            .and_then(|&i| rows.get(i))
+            .and_then(|row| row.cells.first())
+            .map(|name| visible(name));
+        if let (Some(name), Some(&room)) = (selected_name, widths.first())
+            && width(&name) > room
+        {
+            let most = (area.width as usize).saturating_sub(4);
+            block = block.title_bottom(Line::from(Span::styled(
+                format!(" {} ", fit_middle(&name, most.saturating_sub(2))),
+                theme.title,
+            )));
+        }
+        frame.render_widget(block, area);
         let render_cells = |cells: &[String]| -> String {
             widths
                 .iter()
                 .enumerate()
-                .map(|(i, w)| pad(&visible(cells.get(i).map_or("", String::as_str)), *w))
+                .map(|(i, w)| {
+                    let cell = visible(cells.get(i).map_or("", String::as_str));
+                    // names are cut in the middle: their ends tell them apart
+                    if i == 0 {
+                        pad(&fit_middle(&cell, *w), *w)
+                    } else {
+                        pad(&cell, *w)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("  ")
         };
@@ -328,11 +408,12 @@ pub fn filter_line<'a>(theme: &super::theme::Theme, input: &LineInput) -> Line<'
 }
 
 /// Make column widths fit. Long columns other than the name shrink to 12
-/// first; the name keeps 24 while the least important columns (on the
+/// first; the name keeps 32 columns (cut in the middle, both ends still
+/// tell look-alike names apart) while the least important columns (on the
 /// right) are dropped; only then does the name shrink further.
 fn fit_columns(widths: &mut Vec<usize>, available: usize) {
     const SHORTEST: usize = 12;
-    const NAME: usize = 24;
+    const NAME: usize = 32;
     loop {
         let spacing = widths.len().saturating_sub(1) * 2;
         let total: usize = widths.iter().sum::<usize>() + spacing;

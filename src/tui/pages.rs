@@ -792,7 +792,8 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
             Some(p) if !p.findings.is_empty() => {
                 for f in &p.findings {
                     b.lines.push(DocLine::text(vec![
-                        ("  ✗ ".to_owned(), Tone::Bad),
+                        // words, not marks: ✗ and ✓ read as "bad path" and "good"
+                        ("  path found: ".to_owned(), Tone::Bad),
                         (f.name.to_owned(), Tone::Bad),
                         (format!("  on {} — {}", f.target, f.gain), Tone::Text),
                     ]));
@@ -812,7 +813,7 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
             }
             _ => b.lines.push(DocLine::text(vec![(
                 format!(
-                    "  ✓ no path among the {} published patterns iamscope looks for",
+                    "  no path among the {} published patterns iamscope looks for",
                     found.patterns
                 ),
                 Tone::Good,

@@ -46,6 +46,41 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// Cut `text` to at most `max` columns by taking out its middle: names
+/// that share a long beginning (`AWS-QuickSetup-…-ap-northeast-1`) stay
+/// apart by their ends.
+pub fn fit_middle(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_owned();
+    }
+    if max < 8 {
+        return fit(text, max);
+    }
+    let head_room = (max - 1) * 2 / 5;
+    let tail_room = max - 1 - head_room;
+    let char_width = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        if used + char_width(c) > head_room {
+            break;
+        }
+        head.push(c);
+        used += char_width(c);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        if used + char_width(c) > tail_room {
+            break;
+        }
+        tail.push(c);
+        used += char_width(c);
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
 /// Pad `text` with spaces to exactly `columns` (cutting it if longer).
 pub fn pad(text: &str, columns: usize) -> String {
     let cut = fit(text, columns);
@@ -71,5 +106,16 @@ mod tests {
         assert_eq!(width(&pad("日本語のユーザー", 7)), 7);
         assert_eq!(pad("日本語", 7), "日本語 ");
         assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_name_cut_in_the_middle_keeps_the_end_that_tells_it_apart() {
+        let a = fit_middle("AWS-QuickSetup-EnableCRecording-1clff_ap-northeast-1", 24);
+        let b = fit_middle("AWS-QuickSetup-EnableCRecording-1clff_eu-west-2", 24);
+        assert_eq!(width(&a), 24);
+        assert_eq!(a, "AWS-Quick…ap-northeast-1");
+        assert_ne!(a, b);
+        assert_eq!(fit_middle("short", 24), "short");
+        assert!(width(&fit_middle("日本語のユーザー名前です", 9)) <= 9);
     }
 }

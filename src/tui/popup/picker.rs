@@ -27,6 +27,8 @@ pub struct PickerPopup {
     offset: usize,
     body: usize,
     pick: Pick,
+    /// Why Enter did not take anything.
+    refused: Option<String>,
 }
 
 impl PickerPopup {
@@ -40,6 +42,7 @@ impl PickerPopup {
             offset: 0,
             body: 10,
             pick,
+            refused: None,
         }
     }
 
@@ -57,7 +60,7 @@ impl PickerPopup {
     }
 
     fn rect(&self, area: Rect) -> Rect {
-        let head = self.title_lines(area).len() as u16 + 1;
+        let head = self.title_lines(area).len() as u16 + 1 + u16::from(self.refused.is_some());
         let wanted = (self.items.len() as u16 + head + 2).clamp(8, area.height.saturating_sub(2).max(8));
         centred(area, WIDTH, wanted)
     }
@@ -75,19 +78,36 @@ impl Component for PickerPopup {
 
     fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
         let page = self.body.max(1) as isize;
+        self.refused = None;
+        let empty = self.filter.text.is_empty();
         match action {
             Action::Down => self.move_by(1),
             Action::Up => self.move_by(-1),
+            // while nothing is typed, j and k move as in every list, and the
+            // lesson keys are not typed by a second press
+            Action::Insert('j') if empty => self.move_by(1),
+            Action::Insert('k') if empty => self.move_by(-1),
+            Action::Insert(c @ ('[' | ']')) if empty => {
+                self.refused = Some(format!(
+                    "{c} is not a choice: ↑↓ or j/k choose, enter takes, esc cancels"
+                ));
+            }
             Action::PageDown => self.move_by(page),
             Action::PageUp => self.move_by(-page),
             _ => match self.filter.apply(action) {
                 Edit::Submit => {
-                    if let Some(item) = self.shown.get(self.cursor).and_then(|&i| self.items.get(i)) {
-                        ctx.queue.push(Action::Picked {
-                            pick: self.pick.clone(),
-                            value: item.value.clone(),
-                        });
-                    }
+                    let Some(item) = self.shown.get(self.cursor).and_then(|&i| self.items.get(i)) else {
+                        // nothing taken: the box stays and says why
+                        self.refused = Some(format!(
+                            "nothing matches `{}`: backspace changes the filter, esc cancels",
+                            visible(&self.filter.text)
+                        ));
+                        return Handled::Consumed;
+                    };
+                    ctx.queue.push(Action::Picked {
+                        pick: self.pick.clone(),
+                        value: item.value.clone(),
+                    });
                     return Handled::Close;
                 }
                 Edit::Cancel => return Handled::Close,
@@ -105,7 +125,7 @@ impl Component for PickerPopup {
 
     fn resize(&mut self, area: Rect) {
         let rect = self.rect(area);
-        let head = self.title_lines(area).len() + 1;
+        let head = self.title_lines(area).len() + 1 + usize::from(self.refused.is_some());
         self.body = (rect.height as usize).saturating_sub(head + 2).max(1);
         self.offset = scrolled(self.cursor, self.offset, self.body);
     }
@@ -123,8 +143,14 @@ impl Component for PickerPopup {
             theme,
             "filter › ",
             &self.filter,
-            "↑↓ choose, enter takes, esc cancels",
+            "type to filter; ↑↓ (j/k before typing) choose, enter takes, esc cancels",
         ));
+        if let Some(refused) = &self.refused {
+            lines.push(Line::from(Span::styled(
+                fit(refused, (rect.width as usize).saturating_sub(2)),
+                theme.warning,
+            )));
+        }
         for (row, &i) in self.shown.iter().enumerate().skip(self.offset).take(self.body) {
             let selected = row == self.cursor;
             let label = self.items.get(i).map_or("", |item| item.label.as_str());
@@ -140,7 +166,11 @@ impl Component for PickerPopup {
         if self.shown.is_empty() {
             lines.push(Line::from(Span::styled("  nothing matches", theme.dim)));
         }
-        let count = format!(" {} of {} ", self.shown.len(), self.items.len());
+        let count = if self.shown.len() == self.items.len() {
+            format!(" Choose one ({}) ", self.items.len())
+        } else {
+            format!(" Choose one ({} of {} match) ", self.shown.len(), self.items.len())
+        };
         frame.render_widget(Paragraph::new(lines).block(block(theme, count, true)), rect);
     }
 }

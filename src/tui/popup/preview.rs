@@ -100,7 +100,16 @@ impl Component for PreviewPopup {
         ];
         let offset = self.cursor.saturating_sub(self.body.saturating_sub(1));
         for (i, flip) in self.flips.iter().enumerate().skip(offset).take(self.body) {
-            lines.push(format!("{} {}", if i == self.cursor { "▶" } else { " " }, flip.line()));
+            // the decisions first: a long resource is what gets cut, not them
+            lines.push(format!(
+                "{} {} → {}  {}  {}  {}",
+                if i == self.cursor { "▶" } else { " " },
+                flip.before.as_str(),
+                flip.after.as_str(),
+                flip.principal,
+                flip.action,
+                flip.resource
+            ));
         }
         lines.push(String::new());
         let key = |a: &Action| paint.keys.first(Mode::Popup, a);

@@ -27,7 +27,8 @@ pub struct RecoveryPopup {
     offers: Vec<Offer>,
     cursor: usize,
     scroll: Scroll,
-    keys: (String, String, String),
+    /// Yes, no, later, quit.
+    keys: (String, String, String, String),
 }
 
 fn when(text: &str) -> String {
@@ -42,7 +43,12 @@ impl RecoveryPopup {
             offers,
             cursor: 0,
             scroll: Scroll::default(),
-            keys: (key(&Action::Yes), key(&Action::No), key(&Action::Cancel)),
+            keys: (
+                key(&Action::Yes),
+                key(&Action::No),
+                key(&Action::Cancel),
+                key(&Action::Quit),
+            ),
         };
         popup.refresh();
         popup
@@ -106,11 +112,13 @@ impl RecoveryPopup {
             }
         }
         lines.push(String::new());
-        let (yes, no, later) = &self.keys;
+        let (yes, no, later, quit) = &self.keys;
         lines.push(if self.offers.len() == 1 {
-            format!("{yes} recovers it, {no} throws it away, {later} decides later (it is kept)")
+            format!("{yes} recovers it, {no} throws it away, {later} or {quit} decides later (it is kept)")
         } else {
-            format!("{yes} recovers the one chosen, {no} throws it away, {later} decides later (they are kept)")
+            format!(
+                "{yes} recovers the one chosen, {no} throws it away, {later} or {quit} decides later (they are kept)"
+            )
         });
         self.scroll.set(lines);
     }
@@ -149,7 +157,15 @@ impl Component for RecoveryPopup {
                     }
                 }
             }
-            Action::Cancel => return Handled::Close,
+            // q and ctrl-c, the first keys a stranger tries, dismiss it as
+            // esc does: the journal is kept and offered again
+            Action::Cancel | Action::Quit => {
+                ctx.queue.status(format!(
+                    "the unsaved work is kept and offered again at the next start (:recover offers it now); {} again quits",
+                    self.keys.3
+                ));
+                return Handled::Close;
+            }
             other => {
                 if !self.scroll.scroll(other) {
                     return Handled::Ignored;

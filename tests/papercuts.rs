@@ -1,0 +1,410 @@
+//! What a newcomer tripped over (issue 17), one test per trip, driven
+//! through the explorer's own loop on the demo account at 120×40.
+
+mod support;
+
+use support::Explorer;
+
+/// The editor on the demo's DevelopersS3Read.
+fn editor() -> Explorer {
+    let mut e = Explorer::demo();
+    e.keys("4 e");
+    assert!(e.app.editor().is_some(), "{}", e.text());
+    e
+}
+
+fn editor_text(e: &Explorer) -> String {
+    e.app.editor().map(|ed| ed.text()).unwrap_or_default()
+}
+
+#[test]
+fn the_editor_undoes_with_ctrl_z_redoes_with_ctrl_y_and_its_hints_say_so_and_how_to_leave() {
+    let mut e = editor();
+    let before = editor_text(&e);
+    let screen = e.text();
+    let footer = screen.lines().last().unwrap();
+    for hint in ["esc leave", "ctrl-s save", "ctrl-z undo", "ctrl-y redo"] {
+        assert!(footer.contains(hint), "`{hint}` not in the hint line: {footer}");
+    }
+    e.type_text("x");
+    assert_ne!(editor_text(&e), before);
+    e.keys("ctrl-z");
+    assert_eq!(editor_text(&e), before, "ctrl-z undoes typing");
+    e.keys("ctrl-y");
+    assert_ne!(editor_text(&e), before, "ctrl-y redoes it");
+    e.keys("ctrl-z ctrl-Z");
+    assert_ne!(editor_text(&e), before, "ctrl-shift-z redoes too");
+    // the hint line fits an 80-column terminal with the way out first
+    e.keys("ctrl-z");
+    let screen = e.screen(80, 24);
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.starts_with(" esc leave"), "{footer}");
+}
+
+#[test]
+fn ctrl_n_puts_a_statement_in_the_statement_list_and_the_policy_stays_valid() {
+    let mut e = editor();
+    e.keys("ctrl-n");
+    let text = editor_text(&e);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}:\n{text}"));
+    let sids: Vec<&str> = value["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(sids, ["ReadPhotos", "NewStatement"]);
+    let screen = e.text();
+    assert!(screen.contains("a new statement in the Statement list"), "{screen}");
+    // the cursor is on the new Sid: typing renames it
+    e.type_text("Write");
+    assert!(editor_text(&e).contains("\"WriteNewStatement\""), "{}", editor_text(&e));
+}
+
+#[test]
+fn tab_in_a_string_not_yet_closed_completes_the_action() {
+    let mut e = editor();
+    // a new line inside the Action list of ReadPhotos: `"s3:Get*",` then the new one
+    let text = editor_text(&e);
+    let row = text.lines().position(|l| l.contains("\"s3:Get*\"")).unwrap();
+    e.keys("ctrl-home");
+    for _ in 0..row {
+        e.keys("down");
+    }
+    e.keys("end enter").type_text("\"s3:GetObje").keys("tab");
+    let text = editor_text(&e);
+    assert!(text.contains("\"s3:GetObject\""), "{text}");
+    assert!(!text.contains("    \"s3:GetObje    "), "{text}");
+}
+
+/// An account whose roles share a long beginning, as AWS Quick Setup names
+/// them, one per region; written where the test can open it.
+fn quick_setup_account(dir: &std::path::Path) -> std::path::PathBuf {
+    let regions = [
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-east-2",
+    ];
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ssm.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let names = regions
+        .iter()
+        .map(|region| format!("AWS-QuickSetup-EnableCRecording-1clff_{region}"))
+        .chain(["AWSServiceRoleForSSO".to_owned()]);
+    let roles: Vec<serde_json::Value> = names
+        .enumerate()
+        .map(|(i, name)| {
+            serde_json::json!({"RoleName": name, "RoleId": format!("AROAQUICKSETUP{i}"),
+                "Path": "/", "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
+                "AssumeRolePolicyDocument": trust, "RolePolicyList": [], "AttachedManagedPolicies": []})
+        })
+        .collect();
+    let account =
+        serde_json::json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles, "Policies": []});
+    let path = dir.join("quick-setup.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn look_alike_names_get_room_are_cut_in_the_middle_and_the_selected_one_is_named_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = quick_setup_account(dir.path());
+    let mut e = Explorer::open(
+        &[file],
+        support::no_journal(),
+        iamscope::tui::config::Settings::default(),
+    );
+    let screen = e.keys("3").text();
+    // every row tells its region
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("AWS-QuickSetup")).collect();
+    for region in [
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-east-2",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.contains(&format!("{region} "))),
+            "no row ends in {region}:\n{screen}"
+        );
+    }
+    // the list is wider than its old 44% share (52 columns) now that names need it
+    let list_width = e.app.layout().list.width;
+    assert!(list_width > 52, "{list_width}\n{screen}");
+    // the selected row's whole name: in the trail above, and under the list
+    // with the room of the whole border when its row cuts it
+    let header = screen.lines().next().unwrap();
+    assert!(
+        header.contains("AWS-QuickSetup-EnableCRecording-1clff_ap-northeast-1"),
+        "{header}"
+    );
+    assert!(
+        screen.contains("└ AWS-QuickSetup-Ena…ecording-1clff_ap-northeast-1 ─"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("look_alike_roles", screen);
+}
+
+#[test]
+fn the_filter_matches_what_holds_the_query_and_selects_the_best_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = quick_setup_account(dir.path());
+    let mut e = Explorer::open(
+        &[file],
+        support::no_journal(),
+        iamscope::tui::config::Settings::default(),
+    );
+    // every role is trusted by ssm.amazonaws.com: s, s and o are in every row
+    let screen = e.keys("3 / s s o").text();
+    assert!(screen.contains("Roles (1 of 7) /sso"), "{screen}");
+    // the cursor goes to the best match, and i inspects it
+    let mut e = Explorer::demo();
+    e.keys("1 G / a enter i");
+    assert_eq!(
+        e.app.inspector().field(iamscope::tui::suggest::Field::Principal),
+        "user/ana",
+        "{}",
+        e.text()
+    );
+    // esc clears the filter and keeps the row selected
+    e.keys("esc esc");
+    let screen = e.keys("/ ctrl-u c a r o l enter esc").text();
+    assert!(screen.contains("Users (6)") && screen.contains("▶ carol"), "{screen}");
+}
+
+#[test]
+fn a_picker_moves_with_j_and_k_ignores_a_second_lesson_key_and_says_when_nothing_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = Explorer::demo().with_lessons(&dir.path().join("progress.json"));
+    e.command("lesson root-user").keys("esc ] ]");
+    assert!(e.text().contains("Predict:"), "{}", e.text());
+    // a third ] is not filter text
+    let screen = e.keys("]").text();
+    assert!(!screen.contains("filter › ]"), "{screen}");
+    assert!(screen.contains("] is not a choice"), "{screen}");
+    // j moves down, k back up
+    // (the box's choice, not the list's selection behind it at column 0)
+    let choice = |screen: String| {
+        screen
+            .lines()
+            .find(|l| l.match_indices("│▶").any(|(i, _)| i > 3))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = choice(e.text());
+    let chosen = choice(e.keys("j").text());
+    let back = choice(e.keys("k").text());
+    assert_eq!(first, back);
+    assert_ne!(chosen, back, "j and k move the choice");
+    // nothing matches: enter keeps the box open and says so
+    e.type_text("zzz").keys("enter");
+    let screen = e.text();
+    assert!(screen.contains("nothing matches `zzz`"), "{screen}");
+    assert!(screen.contains("Predict:"), "the box stays: {screen}");
+    e.keys("esc");
+    assert!(!e.text().contains("Predict:"), "esc closes it");
+}
+
+#[test]
+fn esc_from_the_inspector_gives_the_keys_back_to_the_list_and_the_trail_names_the_inspector_s_principal() {
+    let mut e = Explorer::demo();
+    e.keys("1 i");
+    assert!(
+        e.text().lines().next().unwrap().contains("Users › inspector: user/ana"),
+        "{}",
+        e.text()
+    );
+    e.keys("esc j");
+    assert_eq!(e.app.focus(), iamscope::tui::app::Focus::List);
+    assert!(e.text().contains("▶ alice"), "j moves the list after esc: {}", e.text());
+}
+
+#[test]
+fn i_on_a_group_says_a_group_is_not_a_principal_and_offers_its_members() {
+    let mut e = Explorer::demo();
+    // first a user, so an old principal is there to be wrongly reused
+    e.keys("1 i esc 2");
+    let screen = e.keys("/ ctrl-u D e v enter i").text();
+    assert!(screen.contains("A group is not a principal"), "{screen}");
+    assert!(screen.contains("user/alice") && screen.contains("user/bob"), "{screen}");
+    e.keys("j enter");
+    assert_eq!(
+        e.app.inspector().field(iamscope::tui::suggest::Field::Principal),
+        "user/bob"
+    );
+    assert!(
+        e.text().lines().next().unwrap().contains("inspector: user/bob"),
+        "{}",
+        e.text()
+    );
+}
+
+/// A copy of the demo in a folder with a journal, a session on it killed
+/// with one unsaved rename, and the explorer started again on it.
+fn after_a_crash(dir: &std::path::Path) -> (std::path::PathBuf, Explorer) {
+    let file = dir.join("account.json");
+    std::fs::write(&file, iamscope::io::DEMO_ACCOUNT).unwrap();
+    let options = |pid| iamscope::session::Options {
+        readonly: false,
+        journal_dir: Some(dir.join("journal")),
+        pid,
+    };
+    let mut e = Explorer::open(std::slice::from_ref(&file), options(4_194_301), Default::default());
+    e.keys("1 / ctrl-u")
+        .type_text("dave")
+        .keys("enter r")
+        .type_text("david")
+        .keys("enter");
+    assert!(e.app.model().user("david").is_some(), "{}", e.status());
+    std::mem::forget(e);
+    let next = Explorer::open(std::slice::from_ref(&file), options(4_194_302), Default::default());
+    assert!(next.text().contains("Recover unsaved work?"), "{}", next.text());
+    (dir.join("journal"), next)
+}
+
+fn journals(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_recovery_prompt_is_dismissed_by_q_esc_and_ctrl_c_and_the_journal_stays() {
+    for keys in ["q", "esc", "ctrl-c"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, mut e) = after_a_crash(dir.path());
+        let before = journals(&journal);
+        assert!(before >= 1);
+        e.keys(keys);
+        assert!(
+            !e.text().contains("Recover unsaved work?"),
+            "{keys} closes it: {}",
+            e.text()
+        );
+        assert!(!e.quit(), "{keys} only closes the prompt");
+        assert!(
+            e.status().contains("the unsaved work is kept"),
+            "{keys}: {}",
+            e.status()
+        );
+        // quitting now leaves the other session's journal where it was
+        e.keys("q");
+        assert!(e.quit());
+        assert!(journals(&journal) >= 1, "{keys}: the journal is kept");
+        let dir_path = dir.path().to_owned();
+        let file = dir_path.join("account.json");
+        let again = Explorer::open(
+            &[file],
+            iamscope::session::Options {
+                readonly: false,
+                journal_dir: Some(journal.clone()),
+                pid: 4_194_303,
+            },
+            Default::default(),
+        );
+        assert!(again.text().contains("Recover unsaved work?"), "{keys}: offered again");
+    }
+}
+
+#[test]
+fn recovered_work_on_the_demo_is_saved_as_a_copy_and_the_status_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = |pid| iamscope::session::Options {
+        readonly: false,
+        journal_dir: Some(dir.path().join("journal")),
+        pid,
+    };
+    let mut e = Explorer::open(&[], options(4_194_301), Default::default());
+    e.keys("1 / ctrl-u")
+        .type_text("dave")
+        .keys("enter r")
+        .type_text("david")
+        .keys("enter");
+    std::mem::forget(e);
+    let mut next = Explorer::open(&[], options(4_194_302), Default::default());
+    next.keys("y");
+    let status = next.status();
+    assert!(status.starts_with("recovered 1 unsaved change"), "{status}");
+    assert!(
+        status.contains(":saveas FILE") && !status.contains("ctrl-s"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_lesson_s_task_stays_on_screen_while_the_editor_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = Explorer::demo().with_lessons(&dir.path().join("progress.json"));
+    e.command("lesson root-user").keys("esc");
+    let lesson = e.app.layout().lesson;
+    assert!(lesson.height > 0, "{}", e.text());
+    let pane: Vec<String> = e
+        .text()
+        .lines()
+        .skip(lesson.y as usize)
+        .take(lesson.height as usize)
+        .map(str::to_owned)
+        .collect();
+    e.keys("4 e");
+    assert!(e.app.editor().is_some(), "{}", e.text());
+    let screen = e.text();
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(e.app.layout().lesson.height > 0, "{screen}");
+    // the lesson pane's first lines (its title and task) are still there
+    for line in pane.iter().take(3) {
+        assert!(
+            lines.contains(&line.as_str()),
+            "`{line}` is gone while editing:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn the_first_screen_points_a_learner_to_the_lessons_and_always_shows_the_way_out() {
+    let mut e = Explorer::demo();
+    for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+        let screen = e.screen(w, h);
+        let footer = screen.lines().last().unwrap();
+        assert!(footer.contains("q/ctrl-c quit"), "{w}×{h}: {footer}");
+        if w >= 80 {
+            assert!(footer.contains(":lessons"), "{w}×{h}: {footer}");
+        }
+    }
+}
+
+#[test]
+fn escalation_says_path_found_or_no_path_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = |name: &str| format!("arn:aws:iam::111122223333:user/{name}");
+    let user = |name: &str, statement: serde_json::Value| {
+        serde_json::json!({"UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn(name), "UserPolicyList": [{"PolicyName": "p",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}]})
+    };
+    let account = serde_json::json!({
+        "UserDetailList": [
+            // iam:PutUserPolicy on itself: it can write itself any permission
+            user("mallory", serde_json::json!({"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("mallory")})),
+            user("clerk", serde_json::json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    let file = dir.path().join("account.json");
+    std::fs::write(&file, account.to_string()).unwrap();
+    let mut e = Explorer::open(&[file], support::no_journal(), Default::default());
+    let screen = e.keys("1 / ctrl-u").type_text("mallory").keys("enter p").text();
+    assert!(screen.contains("path found: "), "{screen}");
+    let screen = e.keys("esc / ctrl-u").type_text("clerk").keys("enter p").text();
+    assert!(screen.contains("no path among the"), "{screen}");
+    assert!(!screen.contains('✓') && !screen.contains('✗'), "{screen}");
+}
