@@ -24,7 +24,6 @@ pub struct Question {
 pub fn first_question(model: &Model, principal: &PrincipalSpec) -> Option<Question> {
     let requester = context::resolve(model, principal).ok()?;
     let documents = super::probe::identity_documents(model, &requester);
-    let account = account_resources(model);
     let catalog = catalog();
     for document in documents {
         for statement in document.parsed().statements() {
@@ -60,7 +59,7 @@ pub fn first_question(model: &Model, principal: &PrincipalSpec) -> Option<Questi
                     .iter()
                     .find(|r| fits(r))
                     .map(|r| r.to_string())
-                    .or_else(|| account.iter().find(|r| fits(r)).cloned());
+                    .or_else(|| account_resources(model).find(|r| fits(r)));
                 match resource {
                     Some(resource) => return Some(Question { action, resource }),
                     None if catalog
@@ -109,15 +108,18 @@ fn pick(expanded: Vec<&crate::catalog::Action>, named: &[&str]) -> Option<String
 }
 
 /// ARNs of what the account holds: resources with policies, roles, users,
-/// groups, customer managed policies.
-fn account_resources(model: &Model) -> Vec<String> {
+/// groups, customer managed policies. Made one at a time, only when the
+/// statement names no resource the action takes: the inspector asks on
+/// every move of the selection, and an account may hold 10,000 roles.
+fn account_resources(model: &Model) -> impl Iterator<Item = String> + '_ {
     let a = model.account();
-    let mut out: Vec<String> = a.resource_policies.iter().map(|p| p.resource_arn.clone()).collect();
-    out.extend(a.roles.iter().map(|r| r.arn.to_string()));
-    out.extend(a.users.iter().map(|u| u.arn.to_string()));
-    out.extend(a.groups.iter().map(|g| g.arn.to_string()));
-    out.extend(a.policies.iter().map(|p| p.arn.to_string()));
-    out
+    a.resource_policies
+        .iter()
+        .map(|p| p.resource_arn.clone())
+        .chain(a.roles.iter().map(|r| r.arn.to_string()))
+        .chain(a.users.iter().map(|u| u.arn.to_string()))
+        .chain(a.groups.iter().map(|g| g.arn.to_string()))
+        .chain(a.policies.iter().map(|p| p.arn.to_string()))
 }
 
 #[cfg(test)]
