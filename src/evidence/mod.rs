@@ -20,6 +20,7 @@ pub mod answer;
 pub mod cloudtrail;
 pub mod decoded;
 pub mod message;
+pub mod report;
 
 use std::io::Read;
 
