@@ -223,6 +223,37 @@ fn read_input(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), Failure> {
     }
 }
 
+/// The events of `--cloudtrail FILE` for the explorer: a log file (gzip
+/// too), lookup-events output, or one event. Anything else, or a file that
+/// cannot be read, is an error that names the file and what to do.
+pub fn read_cloudtrail(
+    path: &std::path::Path,
+    now: jiff::Timestamp,
+) -> Result<crate::tui::trail::LoadedTrail, Failure> {
+    let (bytes, source) = read_input(Some(&path.to_path_buf()))?;
+    let input =
+        evidence::read(&bytes, now).map_err(|e| Failure::bad_input(visible(&format!("--cloudtrail {source}: {e}"))))?;
+    let trail = match input {
+        Input::Trail(trail) => trail,
+        Input::One(evidence) if evidence.kind == evidence::Kind::CloudTrailEvent => evidence::Trail {
+            shape: evidence::cloudtrail::TrailShape::List,
+            events: vec![evidence::TrailEvent {
+                number: 1,
+                id: evidence.event.as_ref().and_then(|e| e.id.clone()),
+                name: evidence.event.as_ref().map(|e| e.name.clone()),
+                evidence: Ok(*evidence),
+            }],
+        },
+        Input::One(evidence) => {
+            return Err(Failure::bad_input(format!(
+                "--cloudtrail {source}: this is {}, not CloudTrail events: run `iamscope why {source}`, or paste it into :why in the explorer",
+                evidence.kind.describe()
+            )));
+        }
+    };
+    Ok(crate::tui::trail::LoadedTrail { source, trail })
+}
+
 fn print_answer(answer: &Answer, json: bool, p: Paint, out: &mut impl Write) -> Result<u8, Failure> {
     if json {
         serde_json::to_writer_pretty(&mut *out, answer).map_err(std::io::Error::other)?;

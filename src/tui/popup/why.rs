@@ -1,0 +1,281 @@
+//! `:why` (or a paste into the inspector): a box to paste what AWS said —
+//! an AccessDenied error message, `aws sts decode-authorization-message`
+//! output, or one CloudTrail event — and then what iamscope makes of it,
+//! in the words `iamscope why` prints ([`crate::evidence::report`]): what
+//! AWS said, the request rebuilt with each field's origin, the cross-check
+//! with AWS's words and the fix. The rebuilt request goes to the inspector
+//! behind the box, whose tree shows the explanation.
+//!
+//! Text that is no evidence leaves the box open with the reason under the
+//! text, which stays to be corrected. A CloudTrail log (many events) opens
+//! the CloudTrail view instead.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Scroll;
+use crate::evidence::{self, Answer, Input};
+use crate::tui::action::{Action, Mode};
+use crate::tui::component::{Component, Ctx, Handled, Paint};
+use crate::tui::input::{Edit, LineInput};
+use crate::tui::pages::wrap;
+use crate::tui::paint::{block, centred, clear};
+use crate::tui::text::{visible, width};
+
+const ASK: &str = "Paste what AWS said: an AccessDenied error message (as the CLI or an SDK prints it), \
+    the output of `aws sts decode-authorization-message`, or one CloudTrail event. \
+    A CloudTrail log opens the CloudTrail view.";
+
+/// The box while the text is pasted or typed.
+struct Paste {
+    input: LineInput,
+    /// Why the text is no evidence, from the core, shown under it.
+    error: Option<String>,
+    /// Text rows shown, from the last resize.
+    rows: usize,
+    width: usize,
+}
+
+/// The box once the evidence is answered.
+struct Answered {
+    title: String,
+    scroll: Scroll,
+}
+
+pub struct WhyPopup {
+    paste: Paste,
+    answered: Option<Answered>,
+}
+
+impl WhyPopup {
+    /// The paste box, with `text` in it.
+    pub fn new(text: &str) -> WhyPopup {
+        let mut input = LineInput::default();
+        input.apply(&Action::Paste(text.to_owned()));
+        WhyPopup {
+            paste: Paste {
+                input,
+                error: None,
+                rows: 4,
+                width: 60,
+            },
+            answered: None,
+        }
+    }
+
+    /// An answer already worked out (a CloudTrail group's event).
+    pub fn answered(title: String, answer: &Answer) -> WhyPopup {
+        let mut popup = WhyPopup::new("");
+        popup.answered = Some(Answered {
+            title,
+            scroll: Scroll::new(lines(answer), 0),
+        });
+        popup
+    }
+
+    /// The text in the box.
+    pub fn text(&self) -> &str {
+        &self.paste.input.text
+    }
+
+    /// Why the text is no evidence, when it is not.
+    pub fn error(&self) -> Option<&str> {
+        self.paste.error.as_deref()
+    }
+
+    fn submit(&mut self, ctx: &mut Ctx<'_>) -> Handled {
+        let text = self.paste.input.text.trim().to_owned();
+        if text.is_empty() {
+            self.paste.error = Some("nothing to read yet: paste the message or the event first".to_owned());
+            return Handled::Consumed;
+        }
+        match evidence::read_text(&text, ctx.now) {
+            Err(e) => {
+                self.paste.error = Some(e.to_string());
+                Handled::Consumed
+            }
+            Ok(Input::Trail(_)) => {
+                ctx.queue.push(Action::CloudTrailText(text));
+                Handled::Close
+            }
+            Ok(Input::One(e)) => {
+                let answer = evidence::answer(ctx.model, &e);
+                self.answered = Some(Answered {
+                    title: title(&answer),
+                    scroll: Scroll::new(lines(&answer), 0),
+                });
+                if let Some(spec) = inspector_request(&answer) {
+                    ctx.queue.push(Action::Explain(spec));
+                }
+                Handled::Consumed
+            }
+        }
+    }
+}
+
+/// `Why: IMPLICIT DENY`.
+pub fn title(answer: &Answer) -> String {
+    match answer.decision() {
+        Some(d) => format!("Why: {}", crate::eval::outline::decision_word(d)),
+        None => "Why: not evaluated".to_owned(),
+    }
+}
+
+/// The request the inspector asks: the one rebuilt from the evidence (and
+/// refined against the account), when the engine could evaluate it.
+pub fn inspector_request(answer: &Answer) -> Option<crate::eval::RequestSpec> {
+    answer.explanation.as_ref()?;
+    Some(answer.evidence.request.spec())
+}
+
+/// The answer as the box shows it: the sections `iamscope why` prints,
+/// with the explanation's summary where the CLI prints its tree (the
+/// inspector behind the box has the tree).
+pub fn lines(answer: &Answer) -> Vec<String> {
+    let report = evidence::report::report(answer);
+    let plain = |lines: &[evidence::report::Line]| -> Vec<String> {
+        lines.iter().map(|l| visible(&evidence::report::plain(l))).collect()
+    };
+    let mut out = plain(&report.said);
+    out.push(String::new());
+    out.extend(plain(&report.request));
+    out.push(String::new());
+    out.push("iamscope's answer".to_owned());
+    match (&answer.explanation, &answer.not_evaluated) {
+        (Some(e), _) => {
+            out.push(format!("  {}: {}", e.decision.as_str(), visible(&e.summary)));
+            out.push("  the inspector behind this box shows why, statement by statement".to_owned());
+        }
+        (None, Some(why)) => out.push(format!("  not evaluated: {}", visible(why))),
+        (None, None) => {}
+    }
+    out.push(String::new());
+    out.extend(plain(&report.cross_check));
+    if !report.fix.is_empty() {
+        out.push(String::new());
+        out.extend(plain(&report.fix));
+    }
+    out
+}
+
+/// The text cut into rows of `room` characters (a paste has no line breaks
+/// left: they became spaces, which every form of evidence reads the same).
+fn rows(text: &str, room: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(room.max(1)).map(|c| c.iter().collect()).collect()
+}
+
+impl Component for WhyPopup {
+    fn mode(&self) -> Mode {
+        if self.answered.is_some() {
+            Mode::Popup
+        } else {
+            Mode::Input
+        }
+    }
+
+    fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
+        if let Some(answered) = &mut self.answered {
+            if answered.scroll.scroll(action) {
+                return Handled::Consumed;
+            }
+            return match action {
+                Action::Accept | Action::Cancel | Action::No => Handled::Close,
+                _ => Handled::Ignored,
+            };
+        }
+        match self.paste.input.apply(action) {
+            Edit::Submit => self.submit(ctx),
+            Edit::Cancel => Handled::Close,
+            Edit::Changed => {
+                self.paste.error = None;
+                Handled::Consumed
+            }
+            Edit::Other if matches!(action, Action::Quit) => Handled::Ignored,
+            _ => Handled::Consumed,
+        }
+    }
+
+    fn resize(&mut self, area: Rect) {
+        if let Some(answered) = &mut self.answered {
+            answered.scroll.resize(area);
+        }
+        let w = area.width.saturating_sub(4).min(100);
+        self.paste.width = w.saturating_sub(4) as usize;
+        self.paste.rows = (area.height as usize / 3).clamp(3, 12);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, paint: &Paint<'_>) {
+        let theme = paint.theme;
+        let keys = |a: &Action| paint.keys.first(Mode::Input, a);
+        if let Some(answered) = &self.answered {
+            let hint = format!(
+                "{} closes; the inspector shows the explanation",
+                paint.keys.first(Mode::Popup, &Action::Cancel)
+            );
+            answered.scroll.draw(frame, area, paint, &answered.title, &hint);
+            return;
+        }
+        let room = self.paste.width.max(20);
+        let mut lines: Vec<Line> = wrap(ASK, room)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme.text)))
+            .collect();
+        lines.push(Line::from(""));
+        // the rows around the cursor, the cursor in reverse video
+        let input = &self.paste.input;
+        let text_rows = rows(&visible(&input.text), room);
+        let cursor_row = input.cursor / room.max(1);
+        let cursor_col = input.cursor % room.max(1);
+        let first = cursor_row.saturating_sub(self.paste.rows.saturating_sub(1));
+        for (i, row) in text_rows.iter().enumerate().skip(first).take(self.paste.rows) {
+            if i == cursor_row {
+                let before: String = row.chars().take(cursor_col).collect();
+                let at: String = row.chars().nth(cursor_col).map_or(" ".to_owned(), |c| c.to_string());
+                let after: String = row.chars().skip(cursor_col + 1).collect();
+                lines.push(Line::from(vec![
+                    Span::styled(before, theme.text),
+                    Span::styled(at, theme.selection),
+                    Span::styled(after, theme.text),
+                ]));
+            } else {
+                lines.push(Line::from(Span::styled(row.clone(), theme.text)));
+            }
+        }
+        if cursor_row >= text_rows.len() {
+            lines.push(Line::from(Span::styled(" ", theme.selection)));
+        }
+        if let Some(error) = &self.paste.error {
+            lines.push(Line::from(""));
+            for l in wrap(&format!("Not read: {}", visible(error)), room) {
+                lines.push(Line::from(Span::styled(l, theme.explicit_deny)));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} explains · {} leaves · {} clears",
+                keys(&Action::Submit),
+                keys(&Action::Cancel),
+                keys(&Action::ClearLine)
+            ),
+            theme.dim,
+        )));
+        let w = (room + 4).min(area.width.saturating_sub(2) as usize) as u16;
+        let h = (lines.len() as u16 + 2).min(area.height);
+        let rect = centred(area, w, h);
+        clear(frame, rect);
+        let chars = width(&input.text);
+        let title = if chars > 0 {
+            format!(" Why was it denied? — {chars} characters ")
+        } else {
+            " Why was it denied? ".to_owned()
+        };
+        frame.render_widget(Paragraph::new(lines).block(block(theme, title, true)), rect);
+    }
+}
