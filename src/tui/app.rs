@@ -497,8 +497,12 @@ impl App {
                 self.status = None;
                 self.act(Action::Paste(text.clone()));
             }
-            // what AWS said, pasted into the inspector: as :why with it
-            Event::Paste(text) if self.inspector_has_keys() => {
+            // what AWS said, pasted into the inspector: as :why with it; a
+            // list ignores other pastes, but not evidence
+            Event::Paste(text)
+                if self.inspector_has_keys()
+                    || (self.browsing() && crate::evidence::read_text(text, self.now).is_ok()) =>
+            {
                 self.status = None;
                 self.act(Action::Why(Some(text.clone())));
             }
@@ -507,14 +511,14 @@ impl App {
         }
     }
 
+    /// Whether keys move about (no popup, no line or editor typed into).
+    fn browsing(&self) -> bool {
+        self.popups.is_empty() && self.command.is_none() && self.editor.is_none() && self.mode() == Mode::Normal
+    }
+
     /// Whether keys go to the inspector (not one of its fields, no popup).
     fn inspector_has_keys(&self) -> bool {
-        self.popups.is_empty()
-            && self.command.is_none()
-            && self.editor.is_none()
-            && self.focus == Focus::Right
-            && matches!(self.views.last(), Some(View::Inspector))
-            && self.inspector.mode() == Mode::Normal
+        self.browsing() && self.focus == Focus::Right && matches!(self.views.last(), Some(View::Inspector))
     }
 
     /// An action from a key: the part with the focus first.

@@ -16,8 +16,9 @@ use ratatui::widgets::Paragraph;
 use super::action::{Action, Mode};
 use super::component::{Component, Ctx, Handled, Paint};
 use super::inspector::tone;
+use super::pages::Tone;
 use super::paint::{block, fit_spans, scrolled};
-use super::text::visible;
+use super::text::{fit, visible, width};
 use crate::evidence::cloudtrail::TrailShape;
 use crate::evidence::{self, Grouped, Trail};
 use crate::model::Model;
@@ -40,6 +41,8 @@ pub struct TrailPane {
     /// The first row shown.
     offset: usize,
     height: usize,
+    /// Columns a row may take, from the last resize.
+    room: usize,
 }
 
 impl TrailPane {
@@ -52,6 +55,7 @@ impl TrailPane {
             cursor: 0,
             offset: 0,
             height: 10,
+            room: 70,
         }
     }
 
@@ -61,6 +65,16 @@ impl TrailPane {
 
     pub fn lists_allowed(&self) -> bool {
         self.all
+    }
+
+    /// The file's name (its folder is in the way on a narrow pane).
+    fn name(&self) -> String {
+        let source = &self.loaded.source;
+        let name = std::path::Path::new(source)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(source);
+        visible(name)
     }
 
     /// `9 events, 7 denied by AWS, 1 skipped: enter explains a group`.
@@ -73,7 +87,7 @@ impl TrailPane {
         };
         format!(
             "{}: {} events, {} denied by AWS{skipped}, in {} groups; enter explains a group",
-            self.loaded.source,
+            self.name(),
             g.events,
             g.denied,
             g.groups.len()
@@ -95,10 +109,25 @@ impl TrailPane {
         });
     }
 
-    /// The rows of the pane: a heading, then each group and a blank row;
-    /// with the row each group starts at.
-    fn rows(&self, keys: &dyn Fn(&Action) -> String) -> (Vec<Vec<(String, super::pages::Tone)>>, Vec<usize>) {
-        use super::pages::Tone;
+    /// The rows of the pane, each line wrapped to the pane: a heading, then
+    /// each group and a blank row; with the row each group starts at.
+    fn rows(&self, keys: &dyn Fn(&Action) -> String) -> (Vec<Vec<(String, Tone)>>, Vec<usize>) {
+        let (lines, line_starts) = self.lines(keys);
+        let mut rows = Vec::new();
+        let mut starts = Vec::new();
+        let mut next_start = line_starts.iter().peekable();
+        for (i, line) in lines.into_iter().enumerate() {
+            if next_start.peek() == Some(&&i) {
+                next_start.next();
+                starts.push(rows.len());
+            }
+            rows.extend(wrap_spans(line, self.room));
+        }
+        (rows, starts)
+    }
+
+    /// The pane's lines as the listing writes them, unwrapped.
+    fn lines(&self, keys: &dyn Fn(&Action) -> String) -> (Vec<Vec<(String, Tone)>>, Vec<usize>) {
         let g = &self.grouped;
         let shape = match self.loaded.trail.shape {
             TrailShape::LogFile => "CloudTrail log file",
@@ -108,7 +137,7 @@ impl TrailPane {
         let mut rows = vec![vec![(
             format!(
                 "{}: {shape}, {} events, {} denied by AWS{}",
-                visible(&self.loaded.source),
+                self.name(),
                 g.events,
                 g.denied,
                 if g.skipped.is_empty() {
@@ -207,6 +236,8 @@ impl Component for TrailPane {
 
     fn resize(&mut self, area: Rect) {
         self.height = area.height.saturating_sub(2) as usize;
+        // the border and the selection's marker
+        self.room = (area.width as usize).saturating_sub(4).max(20);
         let (rows, starts) = self.rows(&|_| String::new());
         let Some(start) = starts.get(self.cursor).copied() else {
             self.offset = 0;
@@ -253,5 +284,85 @@ impl Component for TrailPane {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// A line of toned pieces broken at spaces into rows of `room` columns;
+/// the rows after the first hang two columns under the line's indentation.
+/// A word longer than a row is cut.
+fn wrap_spans(line: Vec<(String, Tone)>, room: usize) -> Vec<Vec<(String, Tone)>> {
+    let total: usize = line.iter().map(|(t, _)| width(t)).sum();
+    if total <= room {
+        return vec![line];
+    }
+    let indent = line
+        .first()
+        .map_or(0, |(t, _)| t.chars().take_while(|c| *c == ' ').count())
+        + 2;
+    let indent = indent.min(room / 2);
+    let mut rows: Vec<Vec<(String, Tone)>> = vec![Vec::new()];
+    let mut used = 0;
+    for (text, tone) in line {
+        for word in text.split_inclusive(' ') {
+            let w = width(word);
+            let bare = width(word.trim_end());
+            if used > indent && used + bare > room {
+                rows.push(vec![(" ".repeat(indent), Tone::Text)]);
+                used = indent;
+                if word.trim().is_empty() {
+                    continue;
+                }
+            }
+            let piece = if used + w <= room {
+                word.to_owned()
+            } else if used + bare <= room {
+                // the space at the end of the row goes
+                word.trim_end().to_owned()
+            } else {
+                fit(word, room - used)
+            };
+            used += width(&piece);
+            if let Some(row) = rows.last_mut() {
+                match row.last_mut() {
+                    Some((t, last)) if *last == tone => t.push_str(&piece),
+                    _ => row.push((piece, tone)),
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_wraps_under_its_indentation_and_keeps_its_tones() {
+        let line = vec![
+            ("    cross-check: ".to_owned(), Tone::Text),
+            ("differs in why".to_owned(), Tone::Warn),
+            (": the workspace has no bucket policy for photos".to_owned(), Tone::Text),
+        ];
+        let rows = wrap_spans(line.clone(), 40);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert!(text.iter().all(|t| width(t) <= 40), "{text:?}");
+        assert_eq!(text[0], "    cross-check: differs in why: the ");
+        assert!(text[1].starts_with("      workspace"), "{text:?}");
+        assert_eq!(
+            text.concat().split_whitespace().collect::<Vec<_>>(),
+            "cross-check: differs in why: the workspace has no bucket policy for photos"
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            rows[0]
+                .iter()
+                .any(|(t, tone)| t == "differs in why" && *tone == Tone::Warn)
+        );
+        assert_eq!(wrap_spans(line.clone(), 200), vec![line]);
     }
 }

@@ -22,7 +22,7 @@ use crate::tui::component::{Component, Ctx, Handled, Paint};
 use crate::tui::input::{Edit, LineInput};
 use crate::tui::pages::wrap;
 use crate::tui::paint::{block, centred, clear};
-use crate::tui::text::{visible, width};
+use crate::tui::text::visible;
 
 const ASK: &str = "Paste what AWS said: an AccessDenied error message (as the CLI or an SDK prints it), \
     the output of `aws sts decode-authorization-message`, or one CloudTrail event. \
@@ -53,7 +53,7 @@ impl WhyPopup {
     /// The paste box, with `text` in it.
     pub fn new(text: &str) -> WhyPopup {
         let mut input = LineInput::default();
-        input.apply(&Action::Paste(text.to_owned()));
+        paste(&mut input, text);
         WhyPopup {
             paste: Paste {
                 input,
@@ -160,14 +160,59 @@ pub fn lines(answer: &Answer) -> Vec<String> {
     out
 }
 
-/// The text cut into rows of `room` characters (a paste has no line breaks
-/// left: they became spaces, which every form of evidence reads the same).
-fn rows(text: &str, room: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.is_empty() {
-        return vec![String::new()];
+/// The text as rows of at most `room` characters, broken at its line
+/// breaks too, and the row and column of the cursor (a character index).
+fn rows(text: &str, cursor: usize, room: usize) -> (Vec<String>, (usize, usize)) {
+    let room = room.max(1);
+    let mut rows = vec![String::new()];
+    let mut at = (0, 0);
+    let mut column = 0;
+    for (i, c) in text.chars().enumerate() {
+        if i == cursor {
+            at = (rows.len() - 1, column);
+        }
+        if c == '\n' {
+            rows.push(String::new());
+            column = 0;
+            continue;
+        }
+        if column == room {
+            rows.push(String::new());
+            column = 0;
+            if i == cursor {
+                at = (rows.len() - 1, 0);
+            }
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push(c);
+        }
+        column += 1;
     }
-    chars.chunks(room.max(1)).map(|c| c.iter().collect()).collect()
+    if cursor >= text.chars().count() {
+        at = (rows.len() - 1, column);
+        if column == room {
+            rows.push(String::new());
+            at = (rows.len() - 1, 0);
+        }
+    }
+    (rows, at)
+}
+
+/// Pasted text, with its line breaks kept (a JSON error's line and column
+/// then point into what was pasted); other control characters become spaces.
+fn paste(input: &mut LineInput, text: &str) {
+    let clean: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    let at = input
+        .text
+        .char_indices()
+        .nth(input.cursor)
+        .map_or(input.text.len(), |(i, _)| i);
+    input.text.insert_str(at, &clean);
+    input.cursor += clean.chars().count();
 }
 
 impl Component for WhyPopup {
@@ -188,6 +233,11 @@ impl Component for WhyPopup {
                 Action::Accept | Action::Cancel | Action::No => Handled::Close,
                 _ => Handled::Ignored,
             };
+        }
+        if let Action::Paste(text) = action {
+            paste(&mut self.paste.input, text);
+            self.paste.error = None;
+            return Handled::Consumed;
         }
         match self.paste.input.apply(action) {
             Edit::Submit => self.submit(ctx),
@@ -229,11 +279,10 @@ impl Component for WhyPopup {
         lines.push(Line::from(""));
         // the rows around the cursor, the cursor in reverse video
         let input = &self.paste.input;
-        let text_rows = rows(&visible(&input.text), room);
-        let cursor_row = input.cursor / room.max(1);
-        let cursor_col = input.cursor % room.max(1);
+        let (text_rows, (cursor_row, cursor_col)) = rows(&input.text, input.cursor, room);
         let first = cursor_row.saturating_sub(self.paste.rows.saturating_sub(1));
         for (i, row) in text_rows.iter().enumerate().skip(first).take(self.paste.rows) {
+            let row = visible(row);
             if i == cursor_row {
                 let before: String = row.chars().take(cursor_col).collect();
                 let at: String = row.chars().nth(cursor_col).map_or(" ".to_owned(), |c| c.to_string());
@@ -244,11 +293,8 @@ impl Component for WhyPopup {
                     Span::styled(after, theme.text),
                 ]));
             } else {
-                lines.push(Line::from(Span::styled(row.clone(), theme.text)));
+                lines.push(Line::from(Span::styled(row, theme.text)));
             }
-        }
-        if cursor_row >= text_rows.len() {
-            lines.push(Line::from(Span::styled(" ", theme.selection)));
         }
         if let Some(error) = &self.paste.error {
             lines.push(Line::from(""));
@@ -270,12 +316,47 @@ impl Component for WhyPopup {
         let h = (lines.len() as u16 + 2).min(area.height);
         let rect = centred(area, w, h);
         clear(frame, rect);
-        let chars = width(&input.text);
+        let chars = input.text.chars().count();
         let title = if chars > 0 {
-            format!(" Why was it denied? — {chars} characters ")
+            format!(
+                " Why was it denied? — {chars} character{} ",
+                if chars == 1 { "" } else { "s" }
+            )
         } else {
             " Why was it denied? ".to_owned()
         };
         frame.render_widget(Paragraph::new(lines).block(block(theme, title, true)), rect);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_box_breaks_rows_at_line_breaks_and_at_its_width_and_finds_the_cursor() {
+        let (r, at) = rows("ab\ncdefg", 0, 3);
+        assert_eq!(r, ["ab", "cde", "fg"]);
+        assert_eq!(at, (0, 0));
+        assert_eq!(rows("ab\ncdefg", 2, 3).1, (0, 2), "on the line break");
+        assert_eq!(rows("ab\ncdefg", 3, 3).1, (1, 0));
+        assert_eq!(
+            rows("ab\ncdefg", 6, 3).1,
+            (2, 0),
+            "the first character of a wrapped row"
+        );
+        assert_eq!(rows("ab\ncdefg", 8, 3).1, (2, 2), "at the end");
+        let (r, at) = rows("abc", 3, 3);
+        assert_eq!((r.len(), at), (2, (1, 0)), "a full row: the cursor starts the next");
+        assert_eq!(rows("", 0, 3), (vec![String::new()], (0, 0)));
+    }
+
+    #[test]
+    fn a_paste_keeps_its_line_breaks_and_turns_other_controls_to_spaces() {
+        let mut input = LineInput::new("[]");
+        input.cursor = 1;
+        paste(&mut input, "{\r\n\t\"a\": 1\u{1b}\n}");
+        assert_eq!(input.text, "[{\n \"a\": 1 \n}]");
+        assert_eq!(input.cursor, 1 + "{\n \"a\": 1 \n}".chars().count());
     }
 }
