@@ -200,9 +200,11 @@ fn rows(text: &str, cursor: usize, room: usize) -> (Vec<String>, (usize, usize))
 
 /// Pasted text, with its line breaks kept (a JSON error's line and column
 /// then point into what was pasted); other control characters become spaces.
+/// Many terminals send a pasted line break as a carriage return.
 fn paste(input: &mut LineInput, text: &str) {
     let clean: String = text
         .replace("\r\n", "\n")
+        .replace('\r', "\n")
         .chars()
         .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
         .collect();
@@ -264,10 +266,7 @@ impl Component for WhyPopup {
         let theme = paint.theme;
         let keys = |a: &Action| paint.keys.first(Mode::Input, a);
         if let Some(answered) = &self.answered {
-            let hint = format!(
-                "{} closes; the inspector shows the explanation",
-                paint.keys.first(Mode::Popup, &Action::Cancel)
-            );
+            let hint = format!("{} closes", paint.keys.first(Mode::Popup, &Action::Cancel));
             answered.scroll.draw(frame, area, paint, &answered.title, &hint);
             return;
         }
@@ -355,7 +354,7 @@ mod tests {
     fn a_paste_keeps_its_line_breaks_and_turns_other_controls_to_spaces() {
         let mut input = LineInput::new("[]");
         input.cursor = 1;
-        paste(&mut input, "{\r\n\t\"a\": 1\u{1b}\n}");
+        paste(&mut input, "{\r\n\t\"a\": 1\u{1b}\r}");
         assert_eq!(input.text, "[{\n \"a\": 1 \n}]");
         assert_eq!(input.cursor, 1 + "{\n \"a\": 1 \n}".chars().count());
     }
