@@ -138,6 +138,38 @@ fn every_single_piece_of_evidence_in_the_corpus_pasted_asks_what_iamscope_why_as
     assert!(checked >= 30, "{checked} pieces of evidence");
 }
 
+/// The fix `iamscope why` proposes (checked on a copy of the account) is
+/// made from the box, through the impact preview, as any change is.
+#[test]
+fn the_fix_is_made_from_the_box_and_the_inspector_then_allows() {
+    let mut e = Explorer::demo();
+    e.keys("i").paste(&text("messages/implicit-identity-based.txt"));
+    assert!(e.text().contains("y applies the fix, esc closes"), "{}", e.text());
+    e.keys("y");
+    let screen = e.text();
+    assert!(screen.contains("impact of the change"), "{screen}");
+    assert!(
+        screen.contains("ImplicitDeny → Allow  user/alice  s3:PutObject  arn:aws:s3:::photos/cat.jpg"),
+        "{screen}"
+    );
+    assert!(
+        !e.app.session().unsaved(),
+        "nothing is changed before the preview is answered"
+    );
+    e.keys("enter");
+    assert!(e.app.session().unsaved());
+    assert_eq!(e.app.popups(), 0);
+    assert_eq!(decision(&e), Some(Decision::Allow), "the inspector asks again");
+    assert!(e.text().contains("decides Allow"), "{}", e.text());
+    // a fix that is a deny to remove names no change to make
+    let mut e = Explorer::demo();
+    e.keys("i").paste(&text("messages/explicit-identity-based.txt"));
+    assert!(!e.text().contains("applies the fix"), "{}", e.text());
+    e.keys("y");
+    assert_eq!(e.app.popups(), 1);
+    assert!(!e.app.session().unsaved());
+}
+
 #[test]
 fn text_that_is_no_evidence_says_why_and_stays_to_be_corrected() {
     let mut e = Explorer::demo();

@@ -214,7 +214,8 @@ impl App {
         if let Some(spec) = super::popup::why::inspector_request(&answer) {
             self.queue.push(Action::Explain(spec));
         }
-        self.popups.push(Box::new(WhyPopup::answered(title, &answer)));
+        let keys = super::popup::why::Keys::of(&self.settings.keys);
+        self.popups.push(Box::new(WhyPopup::answered(title, &answer, keys)));
     }
 
     /// What a session that just opened has to say: loader warnings, the
@@ -747,7 +748,9 @@ impl App {
             },
             Action::ExplainEvent { number, group } => self.explain_event(number, group),
             Action::Why(text) => {
-                self.popups.push(Box::new(WhyPopup::new(text.as_deref().unwrap_or(""))));
+                let keys = super::popup::why::Keys::of(&self.settings.keys);
+                self.popups
+                    .push(Box::new(WhyPopup::new(text.as_deref().unwrap_or(""), keys)));
                 if text.is_some() {
                     self.route(Action::Submit);
                 }

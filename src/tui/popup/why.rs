@@ -16,7 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Scroll;
-use crate::evidence::{self, Answer, Input};
+use crate::evidence::{self, Answer, Fix, Input};
+use crate::model::change::Change;
 use crate::tui::action::{Action, Mode};
 use crate::tui::component::{Component, Ctx, Handled, Paint};
 use crate::tui::input::{Edit, LineInput};
@@ -42,16 +43,19 @@ struct Paste {
 struct Answered {
     title: String,
     scroll: Scroll,
+    /// The fix, when it is one change.
+    fix: Option<Change>,
 }
 
 pub struct WhyPopup {
     paste: Paste,
     answered: Option<Answered>,
+    keys: Keys,
 }
 
 impl WhyPopup {
-    /// The paste box, with `text` in it.
-    pub fn new(text: &str) -> WhyPopup {
+    /// The paste box, with `text` in it; `keys` are named in the answer.
+    pub fn new(text: &str, keys: Keys) -> WhyPopup {
         let mut input = LineInput::default();
         paste(&mut input, text);
         WhyPopup {
@@ -62,17 +66,23 @@ impl WhyPopup {
                 width: 60,
             },
             answered: None,
+            keys,
         }
     }
 
     /// An answer already worked out (a CloudTrail group's event).
-    pub fn answered(title: String, answer: &Answer) -> WhyPopup {
-        let mut popup = WhyPopup::new("");
-        popup.answered = Some(Answered {
-            title,
-            scroll: Scroll::new(lines(answer), 0),
-        });
+    pub fn answered(title: String, answer: &Answer, keys: Keys) -> WhyPopup {
+        let mut popup = WhyPopup::new("", keys);
+        popup.answer(title, answer);
         popup
+    }
+
+    fn answer(&mut self, title: String, answer: &Answer) {
+        self.answered = Some(Answered {
+            title,
+            scroll: Scroll::new(lines(answer, &self.keys), 0),
+            fix: the_change(answer),
+        });
     }
 
     /// The text in the box.
@@ -102,10 +112,7 @@ impl WhyPopup {
             }
             Ok(Input::One(e)) => {
                 let answer = evidence::answer(ctx.model, &e);
-                self.answered = Some(Answered {
-                    title: title(&answer),
-                    scroll: Scroll::new(lines(&answer), 0),
-                });
+                self.answer(title(&answer), &answer);
                 if let Some(spec) = inspector_request(&answer) {
                     ctx.queue.push(Action::Explain(spec));
                 }
@@ -131,16 +138,16 @@ pub fn inspector_request(answer: &Answer) -> Option<crate::eval::RequestSpec> {
 }
 
 /// The answer as the box shows it: the sections `iamscope why` prints,
-/// with the explanation's summary where the CLI prints its tree (the
-/// inspector behind the box has the tree).
-pub fn lines(answer: &Answer) -> Vec<String> {
+/// the conclusion first (the box opens at its top, where a terminal shows
+/// the CLI's last lines): what AWS said, iamscope's decision (the inspector
+/// behind the box has its tree), the cross-check, the fix, then the request
+/// with each field's origin.
+pub fn lines(answer: &Answer, keys: &Keys) -> Vec<String> {
     let report = evidence::report::report(answer);
     let plain = |lines: &[evidence::report::Line]| -> Vec<String> {
         lines.iter().map(|l| visible(&evidence::report::plain(l))).collect()
     };
     let mut out = plain(&report.said);
-    out.push(String::new());
-    out.extend(plain(&report.request));
     out.push(String::new());
     out.push("iamscope's answer".to_owned());
     match (&answer.explanation, &answer.not_evaluated) {
@@ -156,8 +163,38 @@ pub fn lines(answer: &Answer) -> Vec<String> {
     if !report.fix.is_empty() {
         out.push(String::new());
         out.extend(plain(&report.fix));
+        if the_change(answer).is_some() {
+            out.push(format!(
+                "  {} makes this change (what else it changes is shown first)",
+                keys.apply_fix
+            ));
+        }
     }
+    out.push(String::new());
+    out.extend(plain(&report.request));
     out
+}
+
+/// The keys the box's text names.
+pub struct Keys {
+    pub apply_fix: String,
+}
+
+impl Keys {
+    pub fn of(keys: &crate::tui::keymap::Keymaps) -> Keys {
+        Keys {
+            apply_fix: keys.first(Mode::Popup, &Action::Yes),
+        }
+    }
+}
+
+/// The fix as one change the explorer can make (the engine checked it on a
+/// copy); a fix of several changes is left to the editor.
+fn the_change(answer: &Answer) -> Option<Change> {
+    match &answer.fix {
+        Some(Fix::Allow { changes, .. }) if changes.len() == 1 => Some(changes[0].change.clone()),
+        _ => None,
+    }
 }
 
 /// The text as rows of at most `room` characters, broken at its line
@@ -233,6 +270,20 @@ impl Component for WhyPopup {
             }
             return match action {
                 Action::Accept | Action::Cancel | Action::No => Handled::Close,
+                Action::Yes => match answered.fix.take() {
+                    Some(change) => {
+                        ctx.queue.push(Action::Propose {
+                            change,
+                            from_editor: false,
+                        });
+                        Handled::Close
+                    }
+                    None => {
+                        ctx.queue
+                            .status("no change to make: the fix names none iamscope can make here");
+                        Handled::Consumed
+                    }
+                },
                 _ => Handled::Ignored,
             };
         }
@@ -266,7 +317,11 @@ impl Component for WhyPopup {
         let theme = paint.theme;
         let keys = |a: &Action| paint.keys.first(Mode::Input, a);
         if let Some(answered) = &self.answered {
-            let hint = format!("{} closes", paint.keys.first(Mode::Popup, &Action::Cancel));
+            let close = paint.keys.first(Mode::Popup, &Action::Cancel);
+            let hint = match answered.fix {
+                Some(_) => format!("{} applies the fix, {close} closes", self.keys.apply_fix),
+                None => format!("{close} closes"),
+            };
             answered.scroll.draw(frame, area, paint, &answered.title, &hint);
             return;
         }
