@@ -115,7 +115,8 @@ fn every_single_piece_of_evidence_in_the_corpus_pasted_asks_what_iamscope_why_as
                 continue;
             };
             let mut e = Explorer::demo();
-            let answer = evidence::answer(e.app.model(), &evidence);
+            // the fix is not compared here: brief is the answer without it
+            let answer = evidence::brief(e.app.model(), &evidence);
             e.keys("i").paste(std::str::from_utf8(&bytes).unwrap());
             let name = file.display();
             let screen = e.text();
@@ -265,6 +266,18 @@ fn a_cloudtrail_file_lists_denied_groups_with_counts_and_enter_explains_one() {
         "{}",
         e.status()
     );
+
+    // enter on the first group: its first event in full, the others in brief
+    e.keys("enter");
+    let screen = e.text();
+    assert!(screen.contains("Group 1, event 1: IMPLICIT DENY"), "{screen}");
+    assert!(screen.contains("The group's other events"), "{screen}");
+    assert!(
+        screen.contains("event 3  2026-10-28T09:01:00Z  arn:aws:s3:::photos/dog.jpg  ImplicitDeny"),
+        "{screen}"
+    );
+    e.keys("esc esc");
+    assert!(matches!(e.app.views().last(), Some(View::Trail(_))));
 
     // enter on the second group: its first event, explained
     e.keys("j enter");

@@ -149,28 +149,11 @@ pub fn run(args: &WhyArgs, out: &mut impl Write) -> Result<u8, Failure> {
                 )?;
                 writeln!(out)?;
                 print_answer(&answer, false, paint, out)?;
-                if group.events.len() > 1 {
-                    writeln!(out)?;
-                    writeln!(out, "{}", paint.bold("The group's other events"))?;
-                    for number in &group.events[1..] {
-                        if let Some(evidence) = trail
-                            .events
-                            .iter()
-                            .find(|e| e.number == *number)
-                            .and_then(|e| e.evidence.as_ref().ok())
-                        {
-                            let brief = evidence::answer::brief(model, evidence);
-                            writeln!(
-                                out,
-                                "  event {number}  {}  {}  {}",
-                                visible(evidence.event.as_ref().map_or("", |e| e.time.as_str())),
-                                visible(&evidence.request.resource),
-                                brief
-                                    .decision()
-                                    .map_or_else(|| "not evaluated".to_owned(), |d| paint.decision(d))
-                            )?;
-                        }
-                    }
+                let others = evidence::report::other_events(model, &trail, group);
+                if !others.is_empty() {
+                    let mut text = String::from("\n");
+                    push_lines(&mut text, &others, paint);
+                    write!(out, "{text}")?;
                 }
                 return Ok(status(&answer));
             }

@@ -316,6 +316,41 @@ pub fn group(g: &Group) -> Vec<Line> {
     lines
 }
 
+/// The events of a group after its first, one line each, with iamscope's
+/// decision (`The group's other events` and the lines under it); nothing
+/// for a group of one event.
+pub fn other_events(model: &crate::model::Model, trail: &super::Trail, g: &Group) -> Vec<Line> {
+    if g.events.len() < 2 {
+        return Vec::new();
+    }
+    let mut lines = vec![vec![piece("The group's other events", Tone::Heading)]];
+    for number in &g.events[1..] {
+        let Some(evidence) = trail
+            .events
+            .iter()
+            .find(|e| e.number == *number)
+            .and_then(|e| e.evidence.as_ref().ok())
+        else {
+            continue;
+        };
+        let brief = super::answer::brief(model, evidence);
+        lines.push(vec![
+            piece(
+                format!(
+                    "  event {number}  {}  {}  ",
+                    evidence.event.as_ref().map_or("", |e| e.time.as_str()),
+                    evidence.request.resource
+                ),
+                Tone::Text,
+            ),
+            brief
+                .decision()
+                .map_or_else(|| piece("not evaluated", Tone::Text), decision),
+        ]);
+    }
+    lines
+}
+
 /// A line as plain text.
 pub fn plain(line: &[Span]) -> String {
     line.iter().map(|s| s.text.as_str()).collect()

@@ -214,8 +214,22 @@ impl App {
         if let Some(spec) = super::popup::why::inspector_request(&answer) {
             self.queue.push(Action::Explain(spec));
         }
+        // the group's other events, as `iamscope why FILE --group N` lists them
+        let others: Vec<String> = self
+            .views
+            .iter()
+            .find_map(|v| match v {
+                View::Trail(t) => t.grouped().groups.iter().find(|g| g.number == group),
+                _ => None,
+            })
+            .map(|g| crate::evidence::report::other_events(self.session.model(), &loaded.trail, g))
+            .unwrap_or_default()
+            .iter()
+            .map(|line| visible(&crate::evidence::report::plain(line)))
+            .collect();
         let keys = super::popup::why::Keys::of(&self.settings.keys);
-        self.popups.push(Box::new(WhyPopup::answered(title, &answer, keys)));
+        self.popups
+            .push(Box::new(WhyPopup::answered(title, &answer, &others, keys)));
     }
 
     /// What a session that just opened has to say: loader warnings, the

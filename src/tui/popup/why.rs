@@ -70,17 +70,18 @@ impl WhyPopup {
         }
     }
 
-    /// An answer already worked out (a CloudTrail group's event).
-    pub fn answered(title: String, answer: &Answer, keys: Keys) -> WhyPopup {
+    /// An answer already worked out (a CloudTrail group's first event;
+    /// `more` lists the group's other events).
+    pub fn answered(title: String, answer: &Answer, more: &[String], keys: Keys) -> WhyPopup {
         let mut popup = WhyPopup::new("", keys);
-        popup.answer(title, answer);
+        popup.answer(title, answer, more);
         popup
     }
 
-    fn answer(&mut self, title: String, answer: &Answer) {
+    fn answer(&mut self, title: String, answer: &Answer, more: &[String]) {
         self.answered = Some(Answered {
             title,
-            scroll: Scroll::new(lines(answer, &self.keys), 0),
+            scroll: Scroll::new(lines(answer, &self.keys, more), 0),
             fix: the_change(answer),
         });
     }
@@ -112,7 +113,7 @@ impl WhyPopup {
             }
             Ok(Input::One(e)) => {
                 let answer = evidence::answer(ctx.model, &e);
-                self.answer(title(&answer), &answer);
+                self.answer(title(&answer), &answer, &[]);
                 if let Some(spec) = inspector_request(&answer) {
                     ctx.queue.push(Action::Explain(spec));
                 }
@@ -142,7 +143,8 @@ pub fn inspector_request(answer: &Answer) -> Option<crate::eval::RequestSpec> {
 /// the CLI's last lines): what AWS said, iamscope's decision (the inspector
 /// behind the box has its tree), the cross-check, the fix, then the request
 /// with each field's origin.
-pub fn lines(answer: &Answer, keys: &Keys) -> Vec<String> {
+/// `more` goes before the request (a CloudTrail group's other events).
+pub fn lines(answer: &Answer, keys: &Keys, more: &[String]) -> Vec<String> {
     let report = evidence::report::report(answer);
     let plain = |lines: &[evidence::report::Line]| -> Vec<String> {
         lines.iter().map(|l| visible(&evidence::report::plain(l))).collect()
@@ -169,6 +171,10 @@ pub fn lines(answer: &Answer, keys: &Keys) -> Vec<String> {
                 keys.apply_fix
             ));
         }
+    }
+    if !more.is_empty() {
+        out.push(String::new());
+        out.extend(more.iter().cloned());
     }
     out.push(String::new());
     out.extend(plain(&report.request));
