@@ -350,8 +350,3 @@ pub fn other_events(model: &crate::model::Model, trail: &super::Trail, g: &Group
     }
     lines
 }
-
-/// A line as plain text.
-pub fn plain(line: &[Span]) -> String {
-    line.iter().map(|s| s.text.as_str()).collect()
-}

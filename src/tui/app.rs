@@ -215,7 +215,7 @@ impl App {
             self.queue.push(Action::Explain(spec));
         }
         // the group's other events, as `iamscope why FILE --group N` lists them
-        let others: Vec<String> = self
+        let others: Vec<super::popup::why::Toned> = self
             .views
             .iter()
             .find_map(|v| match v {
@@ -223,10 +223,8 @@ impl App {
                 _ => None,
             })
             .map(|g| crate::evidence::report::other_events(self.session.model(), &loaded.trail, g))
-            .unwrap_or_default()
-            .iter()
-            .map(|line| visible(&crate::evidence::report::plain(line)))
-            .collect();
+            .map(|lines| super::popup::why::toned(&lines))
+            .unwrap_or_default();
         let keys = super::popup::why::Keys::of(&self.settings.keys);
         self.popups
             .push(Box::new(WhyPopup::answered(title, &answer, &others, keys)));

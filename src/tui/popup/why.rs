@@ -15,15 +15,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::Scroll;
 use crate::evidence::{self, Answer, Fix, Input};
 use crate::model::change::Change;
 use crate::tui::action::{Action, Mode};
 use crate::tui::component::{Component, Ctx, Handled, Paint};
 use crate::tui::input::{Edit, LineInput};
-use crate::tui::pages::wrap;
-use crate::tui::paint::{block, centred, clear};
-use crate::tui::text::visible;
+use crate::tui::inspector::tone;
+use crate::tui::pages::{Tone, wrap};
+use crate::tui::paint::{block, centred, clear, fit_spans, wrap_spans};
+use crate::tui::text::{visible, width};
 
 const ASK: &str = "Paste what AWS said: an AccessDenied error message (as the CLI or an SDK prints it), \
     the output of `aws sts decode-authorization-message`, or one CloudTrail event. \
@@ -39,12 +39,110 @@ struct Paste {
     width: usize,
 }
 
-/// The box once the evidence is answered.
+/// A toned line of the answer.
+pub type Toned = Vec<(String, Tone)>;
+
+/// The box once the evidence is answered: its lines, in their tones,
+/// wrapped to the box and scrolled.
 struct Answered {
     title: String,
-    scroll: Scroll,
+    lines: Vec<Toned>,
+    rows: Vec<Toned>,
+    offset: usize,
+    /// Rows the box shows, from the last resize.
+    body: usize,
+    /// The width the rows were wrapped for.
+    width: u16,
     /// The fix, when it is one change.
     fix: Option<Change>,
+}
+
+impl Answered {
+    fn new(title: String, lines: Vec<Toned>, fix: Option<Change>) -> Answered {
+        Answered {
+            title,
+            rows: lines.clone(),
+            lines,
+            offset: 0,
+            body: 10,
+            width: 0,
+            fix,
+        }
+    }
+
+    /// Move for a scrolling action; whether it was one.
+    fn scroll(&mut self, action: &Action) -> bool {
+        let page = self.body.max(1);
+        match action {
+            Action::Down => self.offset += 1,
+            Action::Up => self.offset = self.offset.saturating_sub(1),
+            Action::PageDown => self.offset += page,
+            Action::PageUp => self.offset = self.offset.saturating_sub(page),
+            Action::Top => self.offset = 0,
+            Action::Bottom => self.offset = usize::MAX / 2,
+            _ => return false,
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(self.body));
+        true
+    }
+
+    fn box_width(&self, main: Rect) -> u16 {
+        let widest = self
+            .lines
+            .iter()
+            .map(|l| l.iter().map(|(t, _)| width(t)).sum::<usize>())
+            .max()
+            .unwrap_or(40)
+            .max(40);
+        (widest as u16 + 4).min(main.width.saturating_sub(4))
+    }
+
+    fn area(&self, main: Rect) -> Rect {
+        centred(
+            main,
+            self.box_width(main),
+            self.rows.len().min(u16::MAX as usize - 2) as u16 + 2,
+        )
+    }
+
+    fn resize(&mut self, main: Rect) {
+        let w = self.box_width(main);
+        if w != self.width {
+            self.width = w;
+            let room = w.saturating_sub(2) as usize;
+            self.rows = self.lines.iter().flat_map(|l| wrap_spans(l.clone(), room)).collect();
+        }
+        self.body = self.area(main).height.saturating_sub(2) as usize;
+        self.offset = self.offset.min(self.rows.len().saturating_sub(self.body));
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, main: Rect, paint: &Paint<'_>, hint: &str) {
+        let theme = paint.theme;
+        let area = self.area(main);
+        clear(frame, area);
+        let room = area.width.saturating_sub(2) as usize;
+        let shown: Vec<Line> = self
+            .rows
+            .iter()
+            .skip(self.offset)
+            .take(self.body)
+            .map(|row| Line::from(fit_spans(theme, row, room, false)))
+            .collect();
+        let first = |action: &Action| paint.keys.first(Mode::Popup, action);
+        let title = if self.rows.len() > self.body {
+            format!(
+                " {} — {}/{} ({}/{} scroll, {hint}) ",
+                self.title,
+                self.offset + self.body.min(self.rows.len()),
+                self.rows.len(),
+                first(&Action::Down),
+                first(&Action::Up)
+            )
+        } else {
+            format!(" {} ({hint}) ", self.title)
+        };
+        frame.render_widget(Paragraph::new(shown).block(block(theme, title, true)), area);
+    }
 }
 
 pub struct WhyPopup {
@@ -72,18 +170,18 @@ impl WhyPopup {
 
     /// An answer already worked out (a CloudTrail group's first event;
     /// `more` lists the group's other events).
-    pub fn answered(title: String, answer: &Answer, more: &[String], keys: Keys) -> WhyPopup {
+    pub fn answered(title: String, answer: &Answer, more: &[Toned], keys: Keys) -> WhyPopup {
         let mut popup = WhyPopup::new("", keys);
         popup.answer(title, answer, more);
         popup
     }
 
-    fn answer(&mut self, title: String, answer: &Answer, more: &[String]) {
-        self.answered = Some(Answered {
+    fn answer(&mut self, title: String, answer: &Answer, more: &[Toned]) {
+        self.answered = Some(Answered::new(
             title,
-            scroll: Scroll::new(lines(answer, &self.keys, more), 0),
-            fix: the_change(answer),
-        });
+            lines(answer, &self.keys, more),
+            the_change(answer),
+        ));
     }
 
     /// The text in the box.
@@ -144,41 +242,59 @@ pub fn inspector_request(answer: &Answer) -> Option<crate::eval::RequestSpec> {
 /// behind the box has its tree), the cross-check, the fix, then the request
 /// with each field's origin.
 /// `more` goes before the request (a CloudTrail group's other events).
-pub fn lines(answer: &Answer, keys: &Keys, more: &[String]) -> Vec<String> {
+pub fn lines(answer: &Answer, keys: &Keys, more: &[Toned]) -> Vec<Toned> {
     let report = evidence::report::report(answer);
-    let plain = |lines: &[evidence::report::Line]| -> Vec<String> {
-        lines.iter().map(|l| visible(&evidence::report::plain(l))).collect()
-    };
-    let mut out = plain(&report.said);
-    out.push(String::new());
-    out.push("iamscope's answer".to_owned());
+    let mut out: Vec<Toned> = toned(&report.said);
+    out.push(Vec::new());
+    out.push(vec![("iamscope's answer".to_owned(), Tone::Heading)]);
     match (&answer.explanation, &answer.not_evaluated) {
         (Some(e), _) => {
-            out.push(format!("  {}: {}", e.decision.as_str(), visible(&e.summary)));
-            out.push("  the inspector behind this box shows why, statement by statement".to_owned());
+            out.push(vec![
+                ("  ".to_owned(), Tone::Text),
+                (
+                    e.decision.as_str().to_owned(),
+                    tone(crate::eval::outline::decision_tone(e.decision)),
+                ),
+                (format!(": {}", visible(&e.summary)), Tone::Text),
+            ]);
+            out.push(vec![(
+                "  the inspector behind this box shows why, statement by statement".to_owned(),
+                Tone::Dim,
+            )]);
         }
-        (None, Some(why)) => out.push(format!("  not evaluated: {}", visible(why))),
+        (None, Some(why)) => out.push(vec![(format!("  not evaluated: {}", visible(why)), Tone::Warn)]),
         (None, None) => {}
     }
-    out.push(String::new());
-    out.extend(plain(&report.cross_check));
+    out.push(Vec::new());
+    out.extend(toned(&report.cross_check));
     if !report.fix.is_empty() {
-        out.push(String::new());
-        out.extend(plain(&report.fix));
+        out.push(Vec::new());
+        out.extend(toned(&report.fix));
         if the_change(answer).is_some() {
-            out.push(format!(
-                "  {} makes this change (what else it changes is shown first)",
-                keys.apply_fix
-            ));
+            out.push(vec![(
+                format!(
+                    "  {} makes this change (what else it changes is shown first)",
+                    keys.apply_fix
+                ),
+                Tone::Dim,
+            )]);
         }
     }
     if !more.is_empty() {
-        out.push(String::new());
+        out.push(Vec::new());
         out.extend(more.iter().cloned());
     }
-    out.push(String::new());
-    out.extend(plain(&report.request));
+    out.push(Vec::new());
+    out.extend(toned(&report.request));
     out
+}
+
+/// The report's lines in the explorer's tones, escaped for the terminal.
+pub fn toned(lines: &[evidence::report::Line]) -> Vec<Toned> {
+    lines
+        .iter()
+        .map(|l| l.iter().map(|s| (visible(&s.text), tone(s.tone))).collect())
+        .collect()
 }
 
 /// The keys the box's text names.
@@ -271,7 +387,7 @@ impl Component for WhyPopup {
 
     fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
         if let Some(answered) = &mut self.answered {
-            if answered.scroll.scroll(action) {
+            if answered.scroll(action) {
                 return Handled::Consumed;
             }
             return match action {
@@ -312,7 +428,7 @@ impl Component for WhyPopup {
 
     fn resize(&mut self, area: Rect) {
         if let Some(answered) = &mut self.answered {
-            answered.scroll.resize(area);
+            answered.resize(area);
         }
         let w = area.width.saturating_sub(4).min(100);
         self.paste.width = w.saturating_sub(4) as usize;
@@ -328,7 +444,7 @@ impl Component for WhyPopup {
                 Some(_) => format!("{} applies the fix, {close} closes", self.keys.apply_fix),
                 None => format!("{close} closes"),
             };
-            answered.scroll.draw(frame, area, paint, &answered.title, &hint);
+            answered.draw(frame, area, paint, &hint);
             return;
         }
         let room = self.paste.width.max(20);
