@@ -110,16 +110,19 @@ fn pick(expanded: Vec<&crate::catalog::Action>, named: &[&str]) -> Option<String
 /// ARNs of what the account holds: resources with policies, roles, users,
 /// groups, customer managed policies. Made one at a time, only when the
 /// statement names no resource the action takes: the inspector asks on
-/// every move of the selection, and an account may hold 10,000 roles.
+/// every move of the selection.
 fn account_resources(model: &Model) -> impl Iterator<Item = String> + '_ {
     let a = model.account();
     a.resource_policies
         .iter()
         .map(|p| p.resource_arn.clone())
-        .chain(a.roles.iter().map(|r| r.arn.to_string()))
-        .chain(a.users.iter().map(|u| u.arn.to_string()))
-        .chain(a.groups.iter().map(|g| g.arn.to_string()))
-        .chain(a.policies.iter().map(|p| p.arn.to_string()))
+        // Every role's ARN is of the one resource type `role` (and so on for
+        // users, groups and policies): when the first does not fit, none
+        // does, so only the first of each is tried (10,000 roles took 65 ms).
+        .chain(a.roles.first().map(|r| r.arn.to_string()))
+        .chain(a.users.first().map(|u| u.arn.to_string()))
+        .chain(a.groups.first().map(|g| g.arn.to_string()))
+        .chain(a.policies.first().map(|p| p.arn.to_string()))
 }
 
 #[cfg(test)]

@@ -364,9 +364,18 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
-    MAX_INPUT.store(cli.max_input_size, std::sync::atomic::Ordering::Relaxed);
     // Every byte printed passes the one boundary that escapes control characters.
     let mut out = render::safe_stdout();
+    let result = run_with(cli, &mut out);
+    // Written out here, so that a full disk is an error, not lost output.
+    let flushed = out.flush();
+    let status = result?;
+    flushed?;
+    Ok(status)
+}
+
+fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Result<u8, Failure> {
+    MAX_INPUT.store(cli.max_input_size, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         None => {
             let account = AccountArgs {
@@ -402,7 +411,6 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             if let Some(trail) = cloudtrail {
                 app.set_cloudtrail(trail);
             }
-            drop(out);
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
         }

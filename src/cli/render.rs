@@ -126,14 +126,6 @@ pub fn visible(text: &str) -> String {
             out.push(c);
         }
     }
-    // Almost every text has none: copy it as it is (whole-account commands
-    // print millions of these).
-    if !text
-        .chars()
-        .any(|c| is_hidden_control(c) || c == RESET || STYLES.iter().any(|(m, _)| *m == c))
-    {
-        return text.to_owned();
-    }
     out
 }
 
@@ -185,7 +177,15 @@ impl<W: Write> SafeOut<W> {
 
     fn convert(&mut self, text: &str) {
         self.buffer.clear();
-        for c in text.chars() {
+        // Runs of ordinary characters are copied whole; only the marks and
+        // controls between them are looked at one by one.
+        let mut plain_from = 0;
+        for (at, c) in text.char_indices() {
+            if !needs_care(c) {
+                continue;
+            }
+            self.buffer.push_str(&text[plain_from..at]);
+            plain_from = at + c.len_utf8();
             if c == RESET {
                 if self.colour {
                     self.buffer.push_str("\x1b[0m");
@@ -196,20 +196,62 @@ impl<W: Write> SafeOut<W> {
                     self.buffer.push_str(code);
                     self.buffer.push('m');
                 }
-            } else if is_hidden_control(c) {
-                push_escaped(&mut self.buffer, c);
             } else {
-                self.buffer.push(c);
+                push_escaped(&mut self.buffer, c);
             }
+        }
+        self.buffer.push_str(&text[plain_from..]);
+    }
+}
+
+/// A colour mark or a control character: what the boundary rewrites.
+fn needs_care(c: char) -> bool {
+    c == RESET || STYLES.iter().any(|(m, _)| *m == c) || is_hidden_control(c)
+}
+
+/// Standard output, in blocks when it goes to a file or a pipe (whole-account
+/// commands write gigabytes, one line at a time), line by line on a terminal.
+pub enum StdoutSink {
+    Terminal(std::io::Stdout),
+    Piped(std::io::BufWriter<std::io::Stdout>),
+}
+
+impl Write for StdoutSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            StdoutSink::Terminal(out) => out.write(bytes),
+            StdoutSink::Piped(out) => out.write(bytes),
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            StdoutSink::Terminal(out) => out.write_all(bytes),
+            StdoutSink::Piped(out) => out.write_all(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            StdoutSink::Terminal(out) => out.flush(),
+            StdoutSink::Piped(out) => out.flush(),
         }
     }
 }
 
 /// Standard output through the boundary, coloured when it is a terminal
 /// and NO_COLOR is unset.
-pub fn safe_stdout() -> SafeOut<std::io::StdoutLock<'static>> {
-    let colour = colour_wanted(std::io::stdout().is_terminal());
-    SafeOut::new(std::io::stdout().lock(), colour)
+pub fn safe_stdout() -> SafeOut<StdoutSink> {
+    let terminal = std::io::stdout().is_terminal();
+    let colour = colour_wanted(terminal);
+    // Not locked: the explorer, started from the same call, writes to the
+    // terminal itself.
+    let sink = if terminal {
+        StdoutSink::Terminal(std::io::stdout())
+    } else {
+        StdoutSink::Piped(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))
+    };
+    SafeOut::new(sink, colour)
 }
 
 /// Bytes that need no look: printable ASCII, newline and tab.
@@ -222,6 +264,15 @@ fn plain_ascii(bytes: &[u8]) -> bool {
 impl<W: Write> Write for SafeOut<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         if self.pending.is_empty() && plain_ascii(bytes) {
+            self.inner.write_all(bytes)?;
+            return Ok(bytes.len());
+        }
+        // Whole characters, none to rewrite (arrows and names in other
+        // scripts are common): as they are.
+        if self.pending.is_empty()
+            && let Ok(text) = std::str::from_utf8(bytes)
+            && !text.chars().any(needs_care)
+        {
             self.inner.write_all(bytes)?;
             return Ok(bytes.len());
         }

@@ -10,6 +10,7 @@
 //! complete (two patterns that together cover a third are not noticed), so
 //! the check can miss overlaps but never reports a false one.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use super::Lint;
@@ -24,7 +25,28 @@ pub(super) fn check_policy(lint: &mut Lint<'_>) {
     }
     let shapes: Vec<Shape<'_>> = statements.iter().map(|s| Shape::of(s)).collect();
     let pairs: Vec<(&Statement, &Shape<'_>)> = statements.iter().copied().zip(&shapes).collect();
+    let budget = Budget::new(WORK_BUDGET);
+    let covers = |outer: &Shape<'_>, inner: &Shape<'_>| covers(outer, inner, &budget);
     for &(a, a_shape) in &pairs {
+        if budget.spent() {
+            // Statements compared so far keep their findings; the rest are
+            // not compared (the check may miss an overlap, never invent one).
+            let path = lint.statement_path(a);
+            lint.push(
+                Severity::Info,
+                "overlap-not-checked",
+                a.span,
+                path,
+                format!(
+                    "statements from {} on were not compared with the others for overlaps: \
+                     the policy's {} statements have too many patterns to compare in reasonable time",
+                    describe(a),
+                    statements.len()
+                ),
+                Some("split the policy; AWS refuses a policy this large in any case".to_owned()),
+            );
+            break;
+        }
         if a.effect == Effect::Allow
             && let Some(&(deny, _)) = pairs
                 .iter()
@@ -92,6 +114,33 @@ struct Shape<'s> {
     key: u64,
 }
 
+/// How much comparing one policy's statements may cost, in bytes of
+/// pattern compared: far beyond any policy AWS accepts (a role's inline
+/// policies total 10,240 characters), small enough that a crafted policy
+/// of thousands of statements is linted in well under a second.
+const WORK_BUDGET: u64 = 50_000_000;
+
+struct Budget {
+    left: Cell<u64>,
+}
+
+impl Budget {
+    fn new(units: u64) -> Budget {
+        Budget { left: Cell::new(units) }
+    }
+
+    /// Take `units`; false once the budget is gone.
+    fn take(&self, units: u64) -> bool {
+        let left = self.left.get();
+        self.left.set(left.saturating_sub(units));
+        left >= units
+    }
+
+    fn spent(&self) -> bool {
+        self.left.get() == 0
+    }
+}
+
 struct Patterns {
     negated: bool,
     /// Every pattern as compared (lower case for actions).
@@ -122,16 +171,21 @@ impl Patterns {
     }
 
     /// Whether every pattern of `inner` falls under one of these.
-    fn cover(&self, inner: &Patterns) -> bool {
+    fn cover(&self, inner: &Patterns, budget: &Budget) -> bool {
         !self.negated
             && !inner.negated
             && !inner.all.is_empty()
+            && budget.take(inner.all.len() as u64)
             && inner.all.iter().all(|p| {
                 self.exact.contains(p)
-                    || self
-                        .wild
-                        .iter()
-                        .any(|q| pattern_covers(q.as_bytes(), p.as_bytes(), self.ignore_case))
+                    || self.wild.iter().any(|q| {
+                        let cost = if p.contains(['*', '?']) {
+                            (q.len() as u64).saturating_mul(p.len() as u64)
+                        } else {
+                            (q.len() + p.len()) as u64
+                        };
+                        budget.take(cost.max(1)) && pattern_covers(q.as_bytes(), p.as_bytes(), self.ignore_case)
+                    })
             })
     }
 }
@@ -171,26 +225,26 @@ impl<'s> Shape<'s> {
 
 /// Whether every request `inner` applies to (ignoring its conditions) is one
 /// `outer` applies to.
-fn covers(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+fn covers(outer: &Shape<'_>, inner: &Shape<'_>, budget: &Budget) -> bool {
     let same_lists = outer.key == inner.key
         && outer.actions.as_ref().is_some_and(|o| !o.negated)
         && inner.actions.as_ref().is_some_and(|i| !i.all.is_empty())
         && outer.resources.as_ref().is_none_or(|o| !o.negated && !o.all.is_empty());
-    (same_lists || (actions_cover(outer, inner) && resources_cover(outer, inner)))
+    (same_lists || (actions_cover(outer, inner, budget) && resources_cover(outer, inner, budget)))
         && principals_cover(outer.statement.principal.as_ref(), inner.statement.principal.as_ref())
 }
 
-fn actions_cover(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+fn actions_cover(outer: &Shape<'_>, inner: &Shape<'_>, budget: &Budget) -> bool {
     match (&outer.actions, &inner.actions) {
-        (Some(outer), Some(inner)) => outer.cover(inner),
+        (Some(outer), Some(inner)) => outer.cover(inner, budget),
         _ => false,
     }
 }
 
-fn resources_cover(outer: &Shape<'_>, inner: &Shape<'_>) -> bool {
+fn resources_cover(outer: &Shape<'_>, inner: &Shape<'_>, budget: &Budget) -> bool {
     match (&outer.resources, &inner.resources) {
         (None, None) => true,
-        (Some(outer), Some(inner)) => outer.cover(inner),
+        (Some(outer), Some(inner)) => outer.cover(inner, budget),
         _ => false,
     }
 }
