@@ -403,6 +403,28 @@ fn ways_out_of_the_paste_box_and_the_answer_behave_as_other_boxes() {
     assert_eq!(e.app.popups(), 0);
 }
 
+/// A click on a group selects it, as in the other views.
+#[test]
+fn a_click_selects_a_group_of_the_cloudtrail_view() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut e = Explorer::demo().with_cloudtrail(&fixture("cloudtrail/log-file.json"));
+    let row = e
+        .text()
+        .lines()
+        .position(|l| l.contains("#2 2 events"))
+        .expect("group 2 is on the screen");
+    let right = e.app.layout().right;
+    // a row of the group under its heading
+    e.event(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: right.x + 10,
+        row: row as u16 + 1,
+        modifiers: KeyModifiers::NONE,
+    }));
+    e.keys("enter");
+    assert!(e.text().contains("Group 2, event 2"), "{}", e.text());
+}
+
 #[test]
 fn ways_out_of_the_cloudtrail_view_behave_as_other_views() {
     let file = fixture("cloudtrail/log-file.json");

@@ -131,6 +131,7 @@ pub enum Action {
     /// What the selected principal can do (and its escalation paths).
     WhatCan,
     /// The CloudTrail view of the events given with `--cloudtrail`.
+    #[serde(rename = "cloudtrail")]
     CloudTrail,
     /// In the CloudTrail view: list the events AWS allowed too, or not.
     AllEvents,
@@ -257,6 +258,7 @@ pub enum Action {
     /// `:why`: the box to paste what AWS said in, with this text (read at once).
     Why(Option<String>),
     /// Events pasted into `:why`: the CloudTrail view of them.
+    #[serde(rename = "cloudtrail-text")]
     CloudTrailText(String),
     /// Explain one event of the CloudTrail view (the first of a group).
     ExplainEvent {
@@ -510,6 +512,8 @@ mod tests {
         }
         assert_eq!(Action::PageDown.name().as_deref(), Some("page-down"));
         assert_eq!(Action::Insert('x').name(), None);
+        // as the command and the flag write it
+        assert_eq!(Action::CloudTrail.name().as_deref(), Some("cloudtrail"));
     }
 
     #[test]
