@@ -1,4 +1,4 @@
-//! `:why` (or a paste into the inspector): a box to paste what AWS said —
+//! `:why` (or a paste where no text is typed): a box to paste what AWS said —
 //! an AccessDenied error message, `aws sts decode-authorization-message`
 //! output, or one CloudTrail event — and then what iamscope makes of it,
 //! in the words `iamscope why` prints ([`crate::evidence::report`]): what
@@ -182,16 +182,6 @@ impl WhyPopup {
             lines(answer, &self.keys, more),
             the_change(answer),
         ));
-    }
-
-    /// The text in the box.
-    pub fn text(&self) -> &str {
-        &self.paste.input.text
-    }
-
-    /// Why the text is no evidence, when it is not.
-    pub fn error(&self) -> Option<&str> {
-        self.paste.error.as_deref()
     }
 
     fn submit(&mut self, ctx: &mut Ctx<'_>) -> Handled {
