@@ -721,7 +721,8 @@ fn text_row(key: &str, text: &str, tone: Tone) -> TreeRow {
     }
 }
 
-fn tone(tone: outline::Tone) -> Tone {
+/// An outline's tone as the explorer's.
+pub fn tone(tone: outline::Tone) -> Tone {
     match tone {
         outline::Tone::Text => Tone::Text,
         outline::Tone::Heading => Tone::Heading,

@@ -183,6 +183,8 @@ fn defaults(mode: Mode) -> &'static [(Action, &'static [&'static str])] {
             (LessonBack, &["["]),
             (LessonHint, &["H"]),
             (WhatCan, &["p"]),
+            (CloudTrail, &["T"]),
+            (AllEvents, &["s"]),
         ],
         Mode::Popup => &[
             (Accept, &["enter"]),
