@@ -1033,14 +1033,10 @@ impl App {
     /// The inspector, on `principal` or else the selected principal.
     fn inspect_as(&mut self, principal: Option<String>) {
         let principal = principal.or_else(|| self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string()));
-        let resource = self.inspector.field(Field::Resource).is_empty().then(|| {
-            self.suggest
-                .field(self.session.model(), Field::Resource, "")
-                .into_iter()
-                .next()
-        });
-        self.inspector
-            .open_on(principal, resource.flatten(), self.session.model(), self.now);
+        let model = Arc::clone(self.session.model());
+        let suggest = &mut self.suggest;
+        let first_resource = || suggest.field(&model, Field::Resource, "").into_iter().next();
+        self.inspector.open_on(principal, first_resource, &model, self.now);
         self.push_inspector();
     }
 

@@ -223,7 +223,7 @@ impl Inspector {
     pub fn open_on(
         &mut self,
         principal: Option<String>,
-        first_resource: Option<String>,
+        first_resource: impl FnOnce() -> Option<String>,
         model: &Model,
         now: Timestamp,
     ) {
@@ -236,7 +236,8 @@ impl Inspector {
         }
         self.propose(model);
         if self.resource.is_empty() {
-            self.resource = first_resource.unwrap_or_else(|| "*".to_owned());
+            // Only now: ranking the account's ARNs is the slow part of a first open.
+            self.resource = first_resource().unwrap_or_else(|| "*".to_owned());
         }
         self.evaluate(model, now);
     }
