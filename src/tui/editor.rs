@@ -375,8 +375,11 @@ impl Editor {
 
     /// Pasted text: one insertion, one check.
     fn paste(&mut self, text: &str) {
+        // Terminals (tmux among them) send a pasted line break as a lone
+        // carriage return: a line break too, not a character to drop.
         let clean: String = text
             .replace("\r\n", "\n")
+            .replace('\r', "\n")
             .replace('\t', "    ")
             .chars()
             .filter(|c| *c == '\n' || !c.is_control())
@@ -983,6 +986,9 @@ mod tests {
         assert!(e.is_modified());
         e.area.undo();
         assert_eq!(e.text(), "", "the paste is undone as one");
+        // Line breaks as tmux pastes them: lone carriage returns.
+        e.paste("{\r    \"Version\": \"2012-10-17\"\r}");
+        assert_eq!(e.text(), "{\n    \"Version\": \"2012-10-17\"\n}");
     }
 
     /// The text with a new statement placed as ctrl-n places it, and the
