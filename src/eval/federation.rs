@@ -444,7 +444,7 @@ fn plan<'m>(model: &'m Model, request: &Request, identity: &FederatedIdentity<'m
             only_trusting: true,
         }),
         several => Err(EvalError(format!(
-            "role: several roles trust {} ({}); name the one it assumes (--role NAME, or \"role\" in a written request)",
+            "role: several roles trust {} ({}); name the one it assumes (--role NAME on the command line, role=NAME in the inspector's Context field, or \"role\" in a written request)",
             identity.provider_words(),
             several
                 .iter()

@@ -190,6 +190,8 @@ impl Inspector {
         spec.action = self.action.trim().to_owned();
         spec.resource = resource;
         spec.context = ContextSpec::parse_line(&self.context)?;
+        // A federated user's role=NAME and sub=…, aud=… go in Context too.
+        spec.move_federation_from_context().map_err(|e| e.to_string())?;
         Ok(spec)
     }
 
