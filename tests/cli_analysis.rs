@@ -330,6 +330,12 @@ fn a_trust_without_an_aud_condition_admits_only_the_providers_client_ids() {
         "any identity of OIDC provider gitlab.com for client https://gitlab.com (the provider's client ids)"
     );
     assert_eq!(trust["registered"], true);
+    // and one that requires another audience admits nobody
+    let trust = federated_population("GhWrongAudience");
+    assert_eq!(
+        trust["population"],
+        "nobody: the trust requires aud sigstore, which is not a client id of the provider (sts.amazonaws.com), so STS refuses every token that would fit"
+    );
 }
 
 #[test]

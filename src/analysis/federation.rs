@@ -507,6 +507,17 @@ pub fn role_populations(model: &Model, role: usize) -> Vec<FederatedTrust> {
             let (identity, client_ids) = resolve(model, &provider);
             let registered = !matches!(identity.listed, Listed::Missing);
             let mut population = describe_population(statement, &provider, client_ids);
+            // A trust that requires an audience the provider does not list
+            // admits nobody: STS refuses such tokens first.
+            let audiences = values(statement, &provider, "aud");
+            let possible = |aud: &String| has_wildcard(aud) || client_ids.contains(aud);
+            if !client_ids.is_empty() && !audiences.is_empty() && !audiences.iter().any(possible) {
+                population = format!(
+                    "nobody: the trust requires aud {}, which is not a client id of the provider ({}), so STS refuses every token that would fit",
+                    either(&audiences),
+                    client_ids.join(", ")
+                );
+            }
             let mut excepted = Vec::new();
             for deny in statements.iter().filter(|d| denies(d, &provider)) {
                 match exception(deny, &provider) {
