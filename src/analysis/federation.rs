@@ -245,7 +245,7 @@ pub fn github_subject(subject: &str) -> String {
     words
 }
 
-/// Conditions that are not about the provider's scoping claims, in brief.
+/// Conditions the words do not already say, in brief.
 fn other_conditions(statement: &Statement, provider: &TrustedProvider<'_>, described: &[&str]) -> String {
     let described: Vec<String> = described
         .iter()
@@ -254,7 +254,9 @@ fn other_conditions(statement: &Statement, provider: &TrustedProvider<'_>, descr
     let rest: Vec<String> = statement
         .conditions
         .iter()
-        .filter(|c| !described.contains(&c.key_lower))
+        // A negated condition on a described claim (StringNotEquals sub …)
+        // is not in the words: it is listed, so the words claim no more.
+        .filter(|c| !described.contains(&c.key_lower) || !narrows(c))
         .map(|c| {
             let values: Vec<&str> = c.values.iter().map(|v| &*v.text).collect();
             format!("{} {} {}", c.key, c.operator_text, values.join(" | "))
@@ -641,6 +643,15 @@ mod tests {
             "repository org/app for a pull request"
         );
         assert_eq!(github_subject("repo:org/app:*"), "repository org/app");
+        // a negated subject is said as it is, not dropped
+        assert_eq!(
+            population(&trust(
+                GH,
+                WEB,
+                r#"{"StringNotEquals":{"token.actions.githubusercontent.com:sub":"repo:evil/x:ref:refs/heads/main"}}"#
+            )),
+            "any GitHub Actions workflow of any repository on GitHub (and token.actions.githubusercontent.com:sub StringNotEquals repo:evil/x:ref:refs/heads/main)"
+        );
     }
 
     #[test]
