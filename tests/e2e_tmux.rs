@@ -355,3 +355,42 @@ fn a_signal_that_ends_the_explorer_gives_the_terminal_back() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs tmux; run by .ci/run"]
+fn the_explorer_ends_when_its_terminal_is_closed() {
+    // Once: the tmux server killed under it, the explorer read the closed
+    // terminal's end-of-file again and again, at full CPU, for ever, and
+    // a later `kill` did not end it either.
+    let dirs = tempfile::tempdir().expect("a temporary directory");
+    let command = format!(
+        "IAMSCOPE_CONFIG_DIR={dir} IAMSCOPE_DATA_DIR={dir} {bin}",
+        dir = quoted(&dirs.path().display().to_string()),
+        bin = quoted(env!("CARGO_BIN_EXE_iamscope")),
+    );
+    let tmux = Tmux::start(&command);
+    tmux.wait_for_text("iamscope-demo");
+    let shell = tmux.display("#{pane_pid}");
+    // The pane runs the command itself, or a shell around it.
+    let pid: u32 = Command::new("pgrep")
+        .args(["-P", &shell, "-f", "iamscope"])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .and_then(|l| l.trim().parse().ok())
+        })
+        .unwrap_or_else(|| shell.parse().expect("the pane's pid"));
+    let _ = Command::new("tmux").args(["-L", &tmux.socket, "kill-server"]).output();
+    let start = Instant::now();
+    let alive = || Path::new(&format!("/proc/{pid}")).exists();
+    while alive() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if alive() {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("the explorer (pid {pid}) still runs 10 s after its terminal closed");
+    }
+}

@@ -175,13 +175,94 @@ impl Driver for TerminalDriver<'_> {
 /// signal would have ended it.
 pub fn run(app: App) -> std::io::Result<()> {
     let signals = Signals::watch()?;
+    let watchdog = Watchdog::start(&signals);
     let result = run_terminal(app, &signals);
+    drop(watchdog);
     if let Some(signal) = signals.caught() {
         restore_terminal();
         drop(signals);
         let _ = signal_hook::low_level::emulate_default_handler(signal);
     }
     result
+}
+
+/// Ends the process when the loop cannot: once the terminal is closed, the
+/// terminal library reads its end-of-file again and again without
+/// returning, so the loop never sees the signal (or the hang-up) that
+/// should end it, and spins. A second after a signal the loop has not
+/// acted on, or as soon as standard input is hung up, the watchdog gives
+/// the terminal back and lets the signal take its course. Nothing is lost:
+/// every change is in the journal already, as after `kill -9`.
+struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(signals: &Signals) -> Watchdog {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (caught, finished) = (signals.caught.clone(), done.clone());
+        let spawned = std::thread::Builder::new().name("watchdog".into()).spawn(move || {
+            let mut waited_since_signal = 0;
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                if finished.load(Ordering::Relaxed) {
+                    return;
+                }
+                let signal = caught.load(Ordering::Relaxed);
+                if signal != 0 {
+                    waited_since_signal += 1;
+                }
+                let hung_up = stdin_hung_up();
+                if waited_since_signal >= 10 || hung_up {
+                    if finished.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    restore_terminal();
+                    #[cfg(unix)]
+                    {
+                        let signal = if signal != 0 {
+                            i32::try_from(signal).unwrap_or(signal_hook::consts::SIGTERM)
+                        } else {
+                            signal_hook::consts::SIGHUP
+                        };
+                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    }
+                    std::process::exit(129);
+                }
+            }
+        });
+        if spawned.is_err() {
+            // Without the thread the explorer still works; only a closed
+            // terminal is noticed later.
+            done.store(true, Ordering::Relaxed);
+        }
+        Watchdog { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether standard input's terminal has hung up (its other end closed).
+#[cfg(unix)]
+fn stdin_hung_up() -> bool {
+    let mut fds = [libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    // SAFETY: one valid pollfd, its length given, no waiting.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 1, 0) };
+    ready > 0 && fds[0].revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+#[cfg(not(unix))]
+fn stdin_hung_up() -> bool {
+    false
 }
 
 fn run_terminal(mut app: App, signals: &Signals) -> std::io::Result<()> {
