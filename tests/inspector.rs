@@ -104,6 +104,9 @@ fn a_federated_users_role_and_claims_are_typed_in_the_context_field() {
         ),
         other => panic!("{other:?}"),
     }
+    // the whole message is on the screen, wrapped
+    let screen = e.screen(120, 40);
+    assert!(screen.contains("role=NAME in the inspector's Context"), "{screen}");
     // up from the tree to the Context field, then type into it
     e.keys("k enter");
     e.type_text("role=GhDenyFork, sub=repo:myorg/app:ref:refs/heads/main");
