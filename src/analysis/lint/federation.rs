@@ -14,7 +14,7 @@
 //! * a Cognito trust without `cognito-identity.amazonaws.com:aud` (Amazon
 //!   Cognito Developer Guide, "Role trust and permissions").
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Lint, PolicyKind};
 use crate::analysis::federation::{GITHUB, TrustedProvider, admits, narrows};
@@ -35,6 +35,16 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
         .filter(|c| narrows(c))
         .map(|c| c.key_lower.as_str())
         .collect();
+    // The negated conditions by key (StringNotEquals sub …), for the words;
+    // a few of each are enough to name them.
+    let mut negated: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in statement.conditions.iter().filter(|c| c.operator.base.is_negated()) {
+        let named = negated.entry(c.key_lower.as_str()).or_default();
+        let words = format!("{} {}", c.operator_text, c.key);
+        if named.len() < 3 && !named.contains(&words) {
+            named.push(words);
+        }
+    }
     let mut github = false;
     let federated = clause.entries.iter().filter(|e| e.kind == PrincipalKind::Federated);
     for (index, entry) in federated.enumerate() {
@@ -65,7 +75,15 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
                 .unwrap_or_default(),
             _ => &[],
         };
-        let (code, message, help) = unscoped(&provider, statement, client_ids);
+        let negated: Vec<String> = provider
+            .scoping_claims()
+            .iter()
+            .flat_map(|claim| {
+                let key = format!("{}:{claim}", provider.key_prefix()).to_ascii_lowercase();
+                negated.get(key.as_str()).cloned().unwrap_or_default()
+            })
+            .collect();
+        let (code, message, help) = unscoped(&provider, &negated, client_ids);
         lint.push(Severity::Warning, code, entry.span, at, message, Some(help));
     }
     if github {
@@ -77,25 +95,14 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
 /// condition. `client_ids` are those registered with an IAM OIDC provider
 /// (empty when unknown): STS takes no token for another audience (IAM API
 /// Reference, "CreateOpenIDConnectProvider", ClientIDList).
+/// `negated` are the statement's negated conditions on the provider's
+/// scoping claims (`StringNotEquals token.actions.githubusercontent.com:sub`):
+/// they admit everyone but the values they name, so they do not scope.
 fn unscoped(
     provider: &TrustedProvider<'_>,
-    statement: &Statement,
+    negated: &[String],
     client_ids: &[String],
 ) -> (&'static str, String, String) {
-    // A negated condition on a scoping claim (StringNotEquals, StringNotLike)
-    // does not scope: it admits everyone but the values it names.
-    let negated: Vec<String> = provider
-        .scoping_claims()
-        .iter()
-        .flat_map(|claim| {
-            let key = format!("{}:{claim}", provider.key_prefix()).to_ascii_lowercase();
-            statement
-                .conditions
-                .iter()
-                .filter(move |c| c.key_lower == key && c.operator.base.is_negated())
-                .map(|c| format!("{} {}", c.operator_text, c.key))
-        })
-        .collect();
     let without = if negated.is_empty() {
         "without a condition on".to_owned()
     } else {
