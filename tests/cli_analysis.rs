@@ -61,7 +61,7 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
     ]));
     assert_eq!(
         out,
-        "5 of 17 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
+        "5 of 18 principals may s3:PutObject on arn:aws:s3:::photos/uploads/cat.jpg\n\
          \x20 root             root user\n\
          \x20 user/ana         statement #1 in AdministratorAccess (via group Admins) (line 4)\n\
          \x20 user/bob         statement BobUploads in resource policy of arn:aws:s3:::photos (line 19)\n\
@@ -79,6 +79,56 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
     let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["action", "resource", "evaluated", "allowed", "warnings"]);
     assert_eq!(value["warnings"], json!([]), "the demo account loads cleanly");
+}
+
+#[test]
+fn who_can_lists_another_account_that_a_resource_policy_grants() {
+    // Issue 17 item 12: the demo's bucket policy (PartnerReadPublic) lets
+    // account 444455556666 read photos/public/*. Its principals may, if their
+    // own account's policies allow too ("Cross-account policy evaluation logic").
+    let public = stdout(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::photos/public/cat.jpg",
+    ]));
+    let line = public
+        .lines()
+        .find(|l| l.contains("444455556666"))
+        .unwrap_or_else(|| panic!("{public}"));
+    assert!(
+        line.contains("principals of account 444455556666 whose own policies allow"),
+        "{line}"
+    );
+    assert!(
+        line.contains("statement PartnerReadPublic in resource policy of arn:aws:s3:::photos"),
+        "{line}"
+    );
+    // Outside photos/public/* the statement does not apply: not listed.
+    let private = stdout(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::photos/private/cat.jpg",
+    ]));
+    assert!(!private.contains("444455556666"), "{private}");
+    let value = json_of(&iamscope(&[
+        "who-can",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::photos/public/cat.jpg",
+        "--json",
+    ]));
+    let external = value["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["arn"] == "arn:aws:iam::444455556666:root")
+        .expect("the other account in JSON");
+    assert_eq!(external["rule"], "both-accounts-allow");
 }
 
 #[test]

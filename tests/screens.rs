@@ -9,6 +9,7 @@
 //! account = "file"        # "demo" (no file) or "file": a copy of the demo
 //! journal = true          # keep a journal of unsaved work
 //! lessons = true          # the built-in lessons, with a progress file
+//! cloudtrail = "tests/why/cloudtrail/log-file.json"  # as --cloudtrail FILE
 //! [[step]]
 //! keys = "1 / "           # keys as config.toml writes them, by spaces
 //! type = "alice"          # characters typed
@@ -44,6 +45,9 @@ struct Scenario {
     journal: bool,
     #[serde(default)]
     lessons: bool,
+    /// A file of CloudTrail events, from the package's root.
+    #[serde(default)]
+    cloudtrail: Option<String>,
     #[serde(rename = "step")]
     steps: Vec<Step>,
 }
@@ -104,6 +108,9 @@ impl Place {
         let mut e = Explorer::open(&self.files, options, Settings::default());
         if scenario.lessons {
             e = e.with_lessons(&self.dir.path().join("lesson-progress.json"));
+        }
+        if let Some(file) = &scenario.cloudtrail {
+            e = e.with_cloudtrail(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file));
         }
         if let Some((w, h)) = scenario.size {
             e.resize(w, h);

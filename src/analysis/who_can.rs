@@ -79,11 +79,84 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
             deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
         })
     });
+    let (mut evaluated, mut allowed) = (evaluated, allowed);
+    if !progress.is_cancelled() {
+        // Principals of other accounts the resource-based policies name: the
+        // resource's side is in the export, their own side is not. A
+        // cross-account request needs both sides to allow ("Cross-account
+        // policy evaluation logic"), so they are listed as allowed if their
+        // own account's policies allow too.
+        let mut request = request.clone();
+        for arn in external_principals(model) {
+            let spec = PrincipalSpec::Arn(arn.clone());
+            let Ok(requester) = context::resolve(model, &spec) else {
+                continue;
+            };
+            request.principal = spec;
+            evaluated += 1;
+            let outcome = crate::eval::decide_for(model, &request, &requester);
+            if outcome.decision == Decision::Allow {
+                allowed.push(Allowed {
+                    principal: external_label(&arn),
+                    arn: Some(arn),
+                    rule: outcome.basis.code(),
+                    deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
+                });
+            }
+        }
+    }
     WhoCan {
         action: action.to_owned(),
         resource: resource.to_owned(),
         evaluated,
         allowed,
+    }
+}
+
+/// The principals of other accounts that the account's resource-based
+/// policies and trust policies name in an Allow statement, as ARNs (an
+/// account named by its ID or root ARN stands for every principal of it),
+/// each once, in the order first named.
+pub fn external_principals(model: &Model) -> Vec<String> {
+    let a = model.account();
+    let documents = a
+        .resource_policies
+        .iter()
+        .map(|p| &p.policy)
+        .chain(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()));
+    let mut out: Vec<String> = Vec::new();
+    for document in documents {
+        let statements = document.parsed().statements();
+        let named = statements
+            .iter()
+            .filter(|s| s.valid && s.effect == crate::policy::Effect::Allow)
+            .filter_map(|s| s.principal.as_ref())
+            .filter(|p| !p.negated)
+            .flat_map(|p| &p.entries)
+            .filter(|e| e.kind == crate::policy::PrincipalKind::Aws);
+        for entry in named {
+            let value = entry.value.as_str();
+            let arn = if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+                format!("arn:{}:iam::{value}:root", a.partition)
+            } else if value.starts_with("arn:") && !value.contains(['*', '?']) {
+                value.to_owned()
+            } else {
+                continue;
+            };
+            let account = arn.split(':').nth(4).unwrap_or_default();
+            if account != a.id && !account.is_empty() && !out.contains(&arn) {
+                out.push(arn);
+            }
+        }
+    }
+    out
+}
+
+/// How an allowed principal of another account is listed.
+fn external_label(arn: &str) -> String {
+    match arn.strip_suffix(":root").and_then(|rest| rest.rsplit(':').next()) {
+        Some(account) => format!("principals of account {account} whose own policies allow"),
+        None => format!("{arn} (of another account), if its own policies allow"),
     }
 }
 

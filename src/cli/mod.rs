@@ -57,6 +57,10 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
+    /// CloudTrail events to explain (a log file, also .gz, lookup-events output, or one event): the CloudTrail view lists the denied ones by principal and action
+    #[arg(long, value_name = "FILE")]
+    pub cloudtrail: Option<PathBuf>,
+
     /// Refuse input files larger than this (512M by default, five times an
     /// account at every IAM quota), e.g. 2G
     #[arg(long, global = true, value_name = "SIZE", default_value = "512M", value_parser = io::limits::parse_size)]
@@ -381,6 +385,11 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             let settings = crate::tui::load_settings().map_err(|e| Failure::bad_input(format!("settings: {e}")))?;
             let loaded = account.load()?;
             let now = jiff::Timestamp::now();
+            // read before the terminal is taken, so a bad file is said plainly
+            let cloudtrail = match &cli.cloudtrail {
+                Some(path) => Some(why::read_cloudtrail(path, now)?),
+                None => None,
+            };
             let paths = io::paths::Paths::discover();
             let options = crate::session::Options {
                 readonly: cli.readonly,
@@ -399,6 +408,9 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             }
             let mut app = crate::tui::App::new(session, settings, now);
             app.set_lessons(lessons, paths.lesson_progress_file());
+            if let Some(trail) = cloudtrail {
+                app.set_cloudtrail(trail);
+            }
             crate::tui::run(app).map_err(|e| Failure::bad_input(e.to_string()))?;
             Ok(0)
         }

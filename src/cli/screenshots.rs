@@ -213,10 +213,22 @@ fn permissions(d: &mut Driver) -> Result<(), String> {
     d.press("p")
 }
 
+/// An AccessDenied message pasted into alice's inspector.
+fn why(d: &mut Driver) -> Result<(), String> {
+    d.select(&Target::user("alice"))?;
+    d.press("i")?;
+    d.screen.paste(
+        "An error occurred (AccessDenied) when calling the PutObject operation: User: arn:aws:iam::111122223333:user/alice \
+         is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::photos/cat.jpg\" because no \
+         identity-based policy allows the s3:PutObject action",
+    );
+    d.run()
+}
+
 type Script = fn(&mut Driver) -> Result<(), String>;
 
 /// Every picture: name, terminal size, and the keys that lead to it.
-pub const SHOTS: [(&str, u16, u16, Script); 14] = [
+pub const SHOTS: [(&str, u16, u16, Script); 15] = [
     ("users", 120, 40, users),
     ("inspector-allow", 120, 40, inspector_allow),
     ("inspector-implicit-deny", 120, 40, inspector_implicit_deny),
@@ -231,6 +243,7 @@ pub const SHOTS: [(&str, u16, u16, Script); 14] = [
     ("impact-preview", 120, 40, impact_preview),
     ("lesson", 120, 40, lesson),
     ("permissions", 120, 40, permissions),
+    ("why", 120, 40, why),
 ];
 
 /// Drive the explorer to every screen and keep what it drew.
@@ -281,7 +294,7 @@ mod tests {
     #[test]
     fn every_script_reaches_its_screen() {
         let shots = take_all().unwrap();
-        let expect: [(&str, &[&str]); 14] = [
+        let expect: [(&str, &[&str]); 15] = [
             (
                 "users",
                 &["iamscope-demo", "user alice", "arn:aws:iam::111122223333:user/alice"],
@@ -311,6 +324,14 @@ mod tests {
             ),
             ("lesson", &["Step 4/5 do", "✓ done    user admin-you exists", "hint 1:"]),
             ("permissions", &["What user/alice can do", "Amazon S3"]),
+            (
+                "why",
+                &[
+                    "Why: IMPLICIT DENY",
+                    "from the message (after \"User:\")",
+                    "Cross-check",
+                ],
+            ),
         ];
         assert_eq!(shots.len(), expect.len());
         for (shot, (name, needles)) in shots.iter().zip(expect) {

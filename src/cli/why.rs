@@ -9,8 +9,8 @@ use clap::Args;
 
 use super::render::{self, Paint, visible};
 use super::{AccountArgs, Failure};
-use crate::eval::{Decision, PrincipalSpec};
-use crate::evidence::{self, Answer, AwsOutcome, Evidence, Fix, Input, Origin, Verdict};
+use crate::eval::PrincipalSpec;
+use crate::evidence::{self, Answer, Evidence, Input, Origin};
 
 const STDIN: &str = "standard input";
 
@@ -149,28 +149,11 @@ pub fn run(args: &WhyArgs, out: &mut impl Write) -> Result<u8, Failure> {
                 )?;
                 writeln!(out)?;
                 print_answer(&answer, false, paint, out)?;
-                if group.events.len() > 1 {
-                    writeln!(out)?;
-                    writeln!(out, "{}", paint.bold("The group's other events"))?;
-                    for number in &group.events[1..] {
-                        if let Some(evidence) = trail
-                            .events
-                            .iter()
-                            .find(|e| e.number == *number)
-                            .and_then(|e| e.evidence.as_ref().ok())
-                        {
-                            let brief = evidence::answer::brief(model, evidence);
-                            writeln!(
-                                out,
-                                "  event {number}  {}  {}  {}",
-                                visible(evidence.event.as_ref().map_or("", |e| e.time.as_str())),
-                                visible(&evidence.request.resource),
-                                brief
-                                    .decision()
-                                    .map_or_else(|| "not evaluated".to_owned(), |d| paint.decision(d))
-                            )?;
-                        }
-                    }
+                let others = evidence::report::other_events(model, &trail, group);
+                if !others.is_empty() {
+                    let mut text = String::from("\n");
+                    push_lines(&mut text, &others, paint);
+                    write!(out, "{text}")?;
                 }
                 return Ok(status(&answer));
             }
@@ -223,6 +206,37 @@ fn read_input(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), Failure> {
     }
 }
 
+/// The events of `--cloudtrail FILE` for the explorer: a log file (gzip
+/// too), lookup-events output, or one event. Anything else, or a file that
+/// cannot be read, is an error that names the file and what to do.
+pub fn read_cloudtrail(
+    path: &std::path::Path,
+    now: jiff::Timestamp,
+) -> Result<crate::tui::trail::LoadedTrail, Failure> {
+    let (bytes, source) = read_input(Some(&path.to_path_buf()))?;
+    let input =
+        evidence::read(&bytes, now).map_err(|e| Failure::bad_input(visible(&format!("--cloudtrail {source}: {e}"))))?;
+    let trail = match input {
+        Input::Trail(trail) => trail,
+        Input::One(evidence) if evidence.kind == evidence::Kind::CloudTrailEvent => evidence::Trail {
+            shape: evidence::cloudtrail::TrailShape::List,
+            events: vec![evidence::TrailEvent {
+                number: 1,
+                id: evidence.event.as_ref().and_then(|e| e.id.clone()),
+                name: evidence.event.as_ref().map(|e| e.name.clone()),
+                evidence: Ok(*evidence),
+            }],
+        },
+        Input::One(evidence) => {
+            return Err(Failure::bad_input(format!(
+                "--cloudtrail {source}: this is {}, not CloudTrail events: run `iamscope why {source}`, or paste it into :why in the explorer",
+                evidence.kind.describe()
+            )));
+        }
+    };
+    Ok(crate::tui::trail::LoadedTrail { source, trail })
+}
+
 fn print_answer(answer: &Answer, json: bool, p: Paint, out: &mut impl Write) -> Result<u8, Failure> {
     if json {
         serde_json::to_writer_pretty(&mut *out, answer).map_err(std::io::Error::other)?;
@@ -237,71 +251,18 @@ fn print_answer(answer: &Answer, json: bool, p: Paint, out: &mut impl Write) -> 
 }
 
 /// The whole answer as text: AWS's words, the request with origins, the
-/// explanation, the cross-check and the fix.
+/// explanation, the cross-check and the fix (the words are the core's
+/// [`evidence::report`], shared with the explorer's `:why`).
 pub fn answer_text(answer: &Answer, p: Paint) -> String {
+    let report = evidence::report::report(answer);
     let mut out = String::new();
-    let e = &answer.evidence;
-    let aws = &e.aws;
-    out.push_str(&format!("{} {}\n", p.bold("From"), e.kind.describe()));
-    let mut said = match aws.outcome {
-        AwsOutcome::Denied => "denied".to_owned(),
-        AwsOutcome::Allowed => "allowed".to_owned(),
-        AwsOutcome::OtherError => "failed otherwise".to_owned(),
-    };
-    if let Some(code) = &aws.error_code {
-        said.push_str(&format!(" ({})", visible(code)));
-    }
-    if let Some(op) = &aws.operation {
-        said.push_str(&format!(", operation {}", visible(op)));
-    }
-    out.push_str(&format!("{} {said}\n", p.bold("AWS:")));
-    if let Some(reason) = &aws.reason {
-        out.push_str(&format!("  {}\n", visible(reason)));
-    }
-    if let Some(message) = aws.message.as_ref().filter(|_| aws.reason.is_none()) {
-        out.push_str(&format!("  message: {}\n", visible(message)));
-    }
-    for s in &aws.matched_statements {
-        out.push_str(&format!(
-            "  matched statement {} ({})\n",
-            visible(s.sid.as_deref().unwrap_or("without Sid")),
-            visible(&s.effect)
-        ));
-    }
-    if let Some(banner) = banner(answer) {
-        out.push_str(&format!("\n{}\n", p.red(&banner)));
-    }
-
-    out.push_str(&format!("\n{}\n", p.bold("The request")));
-    const MAIN: [&str; 4] = ["principal", "action", "resource", "time"];
-    let mut context_label = "context";
-    for f in &e.fields {
-        let (label, value) = if MAIN.contains(&f.name.as_str()) {
-            (f.name.as_str(), visible(&f.value))
-        } else {
-            let label = context_label;
-            context_label = "";
-            (label, format!("{} = {}", visible(&f.name), visible(&f.value)))
-        };
-        out.push_str(&format!("  {label:<9}  {value}\n"));
-        out.push_str(&format!("  {:<9}    {}\n", "", p.dim(&visible(&f.origin.describe()))));
-        if let Some(note) = &f.note {
-            out.push_str(&format!(
-                "  {:<9}    {}\n",
-                "",
-                p.dim(&format!("note: {}", visible(note)))
-            ));
-        }
-    }
-    for note in &e.notes {
-        out.push_str(&format!("  - {}\n", visible(note)));
-    }
-
+    push_lines(&mut out, &report.said, p);
+    out.push('\n');
+    push_lines(&mut out, &report.request, p);
     out.push_str(&format!("\n{}\n", p.bold("iamscope's answer")));
     match (&answer.explanation, &answer.not_evaluated) {
         (Some(explanation), _) => {
-            let explanation = explanation.clone();
-            for line in render::explanation(&explanation, p).lines() {
+            for line in render::explanation(explanation, p).lines() {
                 if line.is_empty() {
                     out.push('\n');
                 } else {
@@ -312,96 +273,22 @@ pub fn answer_text(answer: &Answer, p: Paint) -> String {
         (None, Some(why)) => out.push_str(&format!("  not evaluated: {}\n", visible(why))),
         (None, None) => {}
     }
-
-    let check = &answer.cross_check;
-    out.push_str(&format!(
-        "\n{} {}\n",
-        p.bold("Cross-check with AWS's words:"),
-        verdict_word(check.verdict, p)
-    ));
-    for finding in &check.findings {
-        out.push_str(&format!("  - {}\n", visible(finding)));
-    }
-    if !check.missing.is_empty() {
-        out.push_str(&format!("  {}\n", p.bold("What the workspace may lack:")));
-        for m in &check.missing {
-            out.push_str(&format!("  - {}\n", visible(&m.what)));
-            if let Some(key) = m.key {
-                out.push_str(&format!("    add it under the workspace key `{key}` (see README)\n"));
-            }
-            if let Some(how) = &m.how {
-                out.push_str(&format!("    get it with: {}\n", visible(how)));
-            }
-        }
-    }
-
-    if let Some(fix) = &answer.fix {
-        out.push_str(&format!("\n{}\n", p.bold("Fix")));
-        match fix {
-            Fix::Allow {
-                changes,
-                decision,
-                summary,
-                blocked,
-            } => {
-                for change in changes {
-                    out.push_str(&format!("  {}:\n", visible(&change.description)));
-                    let text = crate::policy::document::pretty_json(&change.statement);
-                    for line in text.lines() {
-                        out.push_str(&format!("    {}\n", visible(line)));
-                    }
-                }
-                out.push_str(&format!(
-                    "  checked on a copy of the account: {} — {}\n",
-                    p.decision(*decision),
-                    visible(summary)
-                ));
-                if let Some(blocked) = blocked {
-                    out.push_str(&format!("  still blocked: {}\n", visible(blocked)));
-                }
-            }
-            Fix::RemoveDeny { statements } => {
-                out.push_str(
-                    "  an explicit deny outweighs every allow: remove or narrow the statement (or make the request so its conditions do not hold)\n",
-                );
-                for s in statements {
-                    out.push_str(&format!(
-                        "  - statement {} in {} (line {})\n",
-                        visible(&s.statement),
-                        visible(&s.policy),
-                        s.line
-                    ));
-                }
-            }
-            Fix::Elsewhere { why } => out.push_str(&format!("  no statement iamscope can add: {}\n", visible(why))),
-        }
+    out.push('\n');
+    push_lines(&mut out, &report.cross_check, p);
+    if !report.fix.is_empty() {
+        out.push('\n');
+        push_lines(&mut out, &report.fix, p);
     }
     out
 }
 
-/// The request's own values, which came from the evidence, in the reasons a
-/// condition did not hold: the renderer shows them as they are, so escape
-/// them here.
-fn verdict_word(verdict: Verdict, p: Paint) -> String {
-    match verdict {
-        Verdict::Agrees => p.green("agrees"),
-        Verdict::DiffersInWhy => p.yellow("differs in why"),
-        Verdict::AwsDeniedIamscopeAllows => p.red("AWS DENIED, IAMSCOPE ALLOWS"),
-        Verdict::AwsAllowedIamscopeDenies => p.red("AWS ALLOWED, IAMSCOPE DENIES"),
-        Verdict::Unknown => "nothing to compare".to_owned(),
-    }
-}
-
-/// The disagreement that must not be missed, as one line.
-fn banner(answer: &Answer) -> Option<String> {
-    match answer.cross_check.verdict {
-        Verdict::AwsDeniedIamscopeAllows => Some(
-            "!! AWS DENIED this request, but iamscope ALLOWS it from this workspace: the workspace lacks what denied it (see the cross-check)".to_owned(),
-        ),
-        Verdict::AwsAllowedIamscopeDenies => Some(
-            "!! AWS ALLOWED this request, but iamscope DENIES it from this workspace (see the cross-check)".to_owned(),
-        ),
-        _ => None,
+/// Lines of the report, painted; what came from the evidence is escaped.
+fn push_lines(out: &mut String, lines: &[evidence::report::Line], p: Paint) {
+    for line in lines {
+        for span in line {
+            out.push_str(&p.tone(span.tone, &visible(&span.text)));
+        }
+        out.push('\n');
     }
 }
 
@@ -452,82 +339,9 @@ fn print_listing(
         )?;
     }
     for g in &grouped.groups {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{} {} {}  {}",
-            p.bold(&format!("#{}", g.number)),
-            if g.events.len() == 1 {
-                "1 event ".to_owned()
-            } else {
-                format!("{} events", g.events.len())
-            },
-            visible(&g.principal),
-            p.bold(&visible(&g.action))
-        )?;
-        let more = if g.resources.len() > 1 {
-            format!(" (and {} more)", g.resources.len() - 1)
-        } else {
-            String::new()
-        };
-        writeln!(out, "    on {}{more}", visible(&g.resources[0]))?;
-        let mut aws = Vec::new();
-        for (n, word) in [
-            (g.aws_denied, "denied"),
-            (g.aws_allowed, "allowed"),
-            (g.aws_other, "failed otherwise"),
-        ] {
-            if n > 0 {
-                aws.push(format!("{word} {n}"));
-            }
-        }
-        let mut ours = Vec::new();
-        for (n, decision) in [
-            (g.iamscope.allow, Some(Decision::Allow)),
-            (g.iamscope.explicit_deny, Some(Decision::ExplicitDeny)),
-            (g.iamscope.implicit_deny, Some(Decision::ImplicitDeny)),
-            (g.iamscope.not_evaluated, None),
-        ] {
-            if n > 0 {
-                ours.push(format!(
-                    "{} {n}",
-                    decision.map_or_else(|| "not evaluated".to_owned(), |d| p.decision(d))
-                ));
-            }
-        }
-        writeln!(out, "    AWS: {} · iamscope: {}", aws.join(", "), ours.join(", "))?;
-        let first = &g.first;
-        match (&first.explanation, &first.not_evaluated) {
-            (Some(e), _) => writeln!(out, "    {}", visible(&e.summary))?,
-            (None, Some(why)) => writeln!(out, "    not evaluated: {}", visible(why))?,
-            _ => {}
-        }
-        if g.disagreements > 0 {
-            writeln!(
-                out,
-                "    {}",
-                p.red(&format!(
-                    "!! iamscope disagrees with AWS on {} of these events ({})",
-                    g.disagreements,
-                    match first.cross_check.verdict {
-                        Verdict::AwsAllowedIamscopeDenies => "AWS allowed, iamscope denies",
-                        _ => "AWS denied, iamscope allows",
-                    }
-                ))
-            )?;
-        } else {
-            let finding = first
-                .cross_check
-                .findings
-                .first()
-                .filter(|_| first.cross_check.verdict == Verdict::DiffersInWhy)
-                .map_or_else(String::new, |f| format!(": {}", visible(f)));
-            writeln!(
-                out,
-                "    cross-check: {}{finding}",
-                verdict_word(first.cross_check.verdict, p)
-            )?;
-        }
+        let mut text = String::from("\n");
+        push_lines(&mut text, &evidence::report::group(g), p);
+        write!(out, "{text}")?;
     }
     if !grouped.skipped.is_empty() {
         writeln!(out)?;

@@ -20,6 +20,7 @@ pub mod answer;
 pub mod cloudtrail;
 pub mod decoded;
 pub mod message;
+pub mod report;
 
 use std::io::Read;
 
@@ -434,11 +435,14 @@ impl EvidenceError {
     }
 
     pub(crate) fn json(what: impl Into<String>, error: &serde_json::Error) -> EvidenceError {
+        // serde_json ends its message with the place, which this error says already
+        let message = error.to_string();
+        let place = format!(" at line {} column {}", error.line(), error.column());
         EvidenceError::Json {
             what: what.into(),
             line: error.line(),
             column: error.column(),
-            message: error.to_string(),
+            message: message.strip_suffix(&place).unwrap_or(&message).to_owned(),
         }
     }
 }

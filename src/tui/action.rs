@@ -130,6 +130,11 @@ pub enum Action {
     LessonHint,
     /// What the selected principal can do (and its escalation paths).
     WhatCan,
+    /// The CloudTrail view of the events given with `--cloudtrail`.
+    #[serde(rename = "cloudtrail")]
+    CloudTrail,
+    /// In the CloudTrail view: list the events AWS allowed too, or not.
+    AllEvents,
 
     // ---- in a box
     Accept,
@@ -250,6 +255,16 @@ pub enum Action {
         journal: std::path::PathBuf,
         recover: bool,
     },
+    /// `:why`: the box to paste what AWS said in, with this text (read at once).
+    Why(Option<String>),
+    /// Events pasted into `:why`: the CloudTrail view of them.
+    #[serde(rename = "cloudtrail-text")]
+    CloudTrailText(String),
+    /// Explain one event of the CloudTrail view (the first of a group).
+    ExplainEvent {
+        number: usize,
+        group: usize,
+    },
     /// Show one version of a managed policy beside the default.
     ShowVersion {
         arn: String,
@@ -334,6 +349,8 @@ impl Action {
             (_, LessonBack) => "lesson: the step before",
             (_, LessonHint) => "lesson: one more hint for the task",
             (_, WhatCan) => "what the selected principal can do, by service and access level; escalation paths",
+            (_, CloudTrail) => "CloudTrail events of --cloudtrail FILE, grouped (enter explains)",
+            (_, AllEvents) => "in the CloudTrail view: list the events AWS allowed too (or not)",
             (Mode::Input, Accept) | (_, Accept) => "take the choice / close the text",
             (Mode::Editor, Cancel) => "leave the editor (asks first when there is typed text)",
             (_, Cancel) => "cancel / close",
@@ -385,6 +402,8 @@ pub fn bindable(mode: Mode) -> &'static [Action] {
             ToggleAssume,
             WhatCan,
             Findings,
+            CloudTrail,
+            AllEvents,
             Users,
             Groups,
             Roles,
@@ -493,6 +512,8 @@ mod tests {
         }
         assert_eq!(Action::PageDown.name().as_deref(), Some("page-down"));
         assert_eq!(Action::Insert('x').name(), None);
+        // as the command and the flag write it
+        assert_eq!(Action::CloudTrail.name().as_deref(), Some("cloudtrail"));
     }
 
     #[test]

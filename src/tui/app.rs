@@ -42,10 +42,12 @@ use super::popup::quit::{QuitPopup, SaveBy};
 use super::popup::recovery::{Offer, RecoveryPopup};
 use super::popup::text::TextPopup;
 use super::popup::versions::VersionPopup;
+use super::popup::why::WhyPopup;
 use super::sections::{Section, Target};
 use super::suggest::{Field, Suggest};
 use super::text::{pad, visible, width};
 use super::theme::Theme;
+use super::trail::{LoadedTrail, TrailPane};
 use super::who_can::WhoCanPane;
 use crate::lessons::Lesson;
 use crate::model::Model;
@@ -68,6 +70,8 @@ pub enum View {
     Changes(ChangesPane),
     Findings(FindingsPane),
     Lessons(LessonsPane),
+    /// The CloudTrail events, grouped.
+    Trail(TrailPane),
 }
 
 impl View {
@@ -79,6 +83,7 @@ impl View {
             View::Changes(_) => "changes".to_owned(),
             View::Findings(_) => "findings".to_owned(),
             View::Lessons(_) => "lessons".to_owned(),
+            View::Trail(_) => "cloudtrail".to_owned(),
         }
     }
 }
@@ -117,6 +122,8 @@ pub struct App {
     outbox: Vec<String>,
     /// Colour even with NO_COLOR (pictures of the screen).
     force_colour: bool,
+    /// CloudTrail events given with `--cloudtrail` (or pasted into `:why`).
+    cloudtrail: Option<Arc<LoadedTrail>>,
 }
 
 impl App {
@@ -147,6 +154,7 @@ impl App {
             quit: false,
             outbox: Vec::new(),
             force_colour: false,
+            cloudtrail: None,
         };
         app.selection_changed();
         app.session_opened();
@@ -160,6 +168,66 @@ impl App {
         if let Some(problem) = problem {
             self.status = Some(problem);
         }
+    }
+
+    /// CloudTrail events to explain (`--cloudtrail FILE`): the CloudTrail
+    /// view opens on them.
+    pub fn set_cloudtrail(&mut self, loaded: LoadedTrail) {
+        self.cloudtrail = Some(Arc::new(loaded));
+        self.open_cloudtrail();
+    }
+
+    fn open_cloudtrail(&mut self) {
+        let Some(loaded) = &self.cloudtrail else {
+            self.status = Some(
+                "no CloudTrail events: start iamscope with --cloudtrail FILE, or paste a log into :why".to_owned(),
+            );
+            return;
+        };
+        let pane = TrailPane::new(Arc::clone(loaded), self.session.model());
+        self.status = Some(pane.summary());
+        self.push_view(View::Trail(pane));
+    }
+
+    /// The answer to one CloudTrail event, in the `:why` box; its request
+    /// in the inspector.
+    fn explain_event(&mut self, number: usize, group: usize) {
+        let Some(loaded) = &self.cloudtrail else {
+            return;
+        };
+        let Some(event) = loaded.trail.events.iter().find(|e| e.number == number) else {
+            self.status = Some(format!("there is no event {number}"));
+            return;
+        };
+        let evidence = match &event.evidence {
+            Ok(e) => e,
+            Err(e) => {
+                self.status = Some(format!("event {number}: {e}"));
+                return;
+            }
+        };
+        let answer = crate::evidence::answer(self.session.model(), evidence);
+        let title = format!(
+            "Group {group}, event {number}: {}",
+            super::popup::why::title(&answer).trim_start_matches("Why: ")
+        );
+        if let Some(spec) = super::popup::why::inspector_request(&answer) {
+            self.queue.push(Action::Explain(spec));
+        }
+        // the group's other events, as `iamscope why FILE --group N` lists them
+        let others: Vec<super::popup::why::Toned> = self
+            .views
+            .iter()
+            .find_map(|v| match v {
+                View::Trail(t) => t.grouped().groups.iter().find(|g| g.number == group),
+                _ => None,
+            })
+            .map(|g| crate::evidence::report::other_events(self.session.model(), &loaded.trail, g))
+            .map(|lines| super::popup::why::toned(&lines))
+            .unwrap_or_default();
+        let keys = super::popup::why::Keys::of(&self.settings.keys);
+        self.popups
+            .push(Box::new(WhyPopup::answered(title, &answer, &others, keys)));
     }
 
     /// What a session that just opened has to say: loader warnings, the
@@ -376,7 +444,7 @@ impl App {
             right_focused: self.focus == Focus::Right,
             wide_right: matches!(
                 self.views.last(),
-                Some(View::Inspector | View::WhoCan(_) | View::Lessons(_) | View::Findings(_))
+                Some(View::Inspector | View::WhoCan(_) | View::Lessons(_) | View::Findings(_) | View::Trail(_))
             ),
             lesson,
             list_wants: self.list.wanted_width(),
@@ -407,6 +475,7 @@ impl App {
                 Some(View::Changes(c)) => c.resize(layout.right),
                 Some(View::Findings(f)) => f.resize(layout.right),
                 Some(View::Lessons(l)) => l.resize(layout.right),
+                Some(View::Trail(t)) => t.resize(layout.right),
             }
         }
         if layout.lesson.height > 0 {
@@ -441,9 +510,28 @@ impl App {
                 self.status = None;
                 self.act(Action::Paste(text.clone()));
             }
+            // what AWS said, pasted into the inspector: as :why with it; a
+            // list ignores other pastes, but not evidence
+            Event::Paste(text)
+                if self.inspector_has_keys()
+                    || (self.browsing() && crate::evidence::read_text(text, self.now).is_ok()) =>
+            {
+                self.status = None;
+                self.act(Action::Why(Some(text.clone())));
+            }
             Event::Mouse(mouse) if self.settings.mouse => self.mouse(mouse),
             _ => {}
         }
+    }
+
+    /// Whether keys move about (no popup, no line or editor typed into).
+    fn browsing(&self) -> bool {
+        self.popups.is_empty() && self.command.is_none() && self.editor.is_none() && self.mode() == Mode::Normal
+    }
+
+    /// Whether keys go to the inspector (not one of its fields, no popup).
+    fn inspector_has_keys(&self) -> bool {
+        self.browsing() && self.focus == Focus::Right && matches!(self.views.last(), Some(View::Inspector))
     }
 
     /// An action from a key: the part with the focus first.
@@ -534,6 +622,7 @@ impl App {
             (Focus::Right, Some(View::Changes(c))) => c.handle(&action, &mut ctx),
             (Focus::Right, Some(View::Findings(f))) => f.handle(&action, &mut ctx),
             (Focus::Right, Some(View::Lessons(l))) => l.handle(&action, &mut ctx),
+            (Focus::Right, Some(View::Trail(t))) => t.handle(&action, &mut ctx),
         };
         match handled {
             Handled::Ignored => self.global(action),
@@ -657,6 +746,26 @@ impl App {
             Action::Lessons => {
                 let pane = LessonsPane::new(&self.learning);
                 self.push_view(View::Lessons(pane));
+            }
+            Action::CloudTrail => self.open_cloudtrail(),
+            Action::CloudTrailText(text) => match crate::evidence::read_text(&text, self.now) {
+                Ok(crate::evidence::Input::Trail(trail)) => self.set_cloudtrail(LoadedTrail {
+                    source: "pasted events".to_owned(),
+                    trail,
+                }),
+                Ok(crate::evidence::Input::One(_)) => {
+                    self.status = Some("that is one request: :why explains it".to_owned())
+                }
+                Err(e) => self.status = Some(e.to_string()),
+            },
+            Action::ExplainEvent { number, group } => self.explain_event(number, group),
+            Action::Why(text) => {
+                let keys = super::popup::why::Keys::of(&self.settings.keys);
+                self.popups
+                    .push(Box::new(WhyPopup::new(text.as_deref().unwrap_or(""), keys)));
+                if text.is_some() {
+                    self.route(Action::Submit);
+                }
             }
             Action::LessonNext => self.lesson_next(),
             Action::LessonBack => self.lesson_back(),
@@ -864,6 +973,7 @@ impl App {
                     | (View::Findings(_), View::Findings(_))
                     | (View::Lessons(_), View::Lessons(_))
                     | (View::WhoCan(_), View::WhoCan(_))
+                    | (View::Trail(_), View::Trail(_))
             )
         };
         self.views.retain(|v| !same(v));
@@ -923,14 +1033,10 @@ impl App {
     /// The inspector, on `principal` or else the selected principal.
     fn inspect_as(&mut self, principal: Option<String>) {
         let principal = principal.or_else(|| self.list.selection().and_then(|t| t.principal()).map(|p| p.to_string()));
-        let resource = self.inspector.field(Field::Resource).is_empty().then(|| {
-            self.suggest
-                .field(self.session.model(), Field::Resource, "")
-                .into_iter()
-                .next()
-        });
-        self.inspector
-            .open_on(principal, resource.flatten(), self.session.model(), self.now);
+        let model = Arc::clone(self.session.model());
+        let suggest = &mut self.suggest;
+        let first_resource = || suggest.field(&model, Field::Resource, "").into_iter().next();
+        self.inspector.open_on(principal, first_resource, &model, self.now);
         self.push_inspector();
     }
 
@@ -1157,6 +1263,10 @@ impl App {
             }
             View::Changes(c) => {
                 c.refresh(&changes);
+                true
+            }
+            View::Trail(t) => {
+                t.account_changed(&model);
                 true
             }
             _ => true,
@@ -1633,6 +1743,7 @@ impl App {
                         Some(View::WhoCan(w)) => w.click(row),
                         Some(View::Findings(f)) => f.click(row),
                         Some(View::Lessons(l)) => l.click(row),
+                        Some(View::Trail(t)) => t.click(row),
                         Some(View::Changes(_)) => {}
                     }
                 }
@@ -1716,6 +1827,7 @@ impl App {
                     Some(View::Changes(c)) => c.draw(frame, area, &right),
                     Some(View::Findings(f)) => f.draw(frame, area, &right),
                     Some(View::Lessons(l)) => l.draw(frame, area, &right),
+                    Some(View::Trail(t)) => t.draw(frame, area, &right),
                 }
             }
         }
@@ -1731,7 +1843,7 @@ impl App {
         // who-can and the lists of things are not about the list's selection
         let about_selection = !matches!(
             self.views.first(),
-            Some(View::WhoCan(_) | View::Findings(_) | View::Changes(_) | View::Lessons(_))
+            Some(View::WhoCan(_) | View::Findings(_) | View::Changes(_) | View::Lessons(_) | View::Trail(_))
         );
         // the inspector names its own principal, which need not be the selection's
         let inspector_first = matches!(self.views.first(), Some(View::Inspector));

@@ -162,6 +162,22 @@ pub const COMMANDS: &[Command] = &[
         parse: what_can,
     },
     Command {
+        name: "why",
+        aliases: &["denied"],
+        args: &[Arg::Words],
+        usage: "[MESSAGE]",
+        help: "why was it denied? paste an AccessDenied message, a decoded authorization message or a CloudTrail event",
+        parse: why,
+    },
+    Command {
+        name: "cloudtrail",
+        aliases: &["trail", "ct"],
+        args: &[],
+        usage: "",
+        help: "the CloudTrail events given with --cloudtrail FILE (or pasted into :why), denied ones grouped",
+        parse: simple!(Action::CloudTrail),
+    },
+    Command {
         name: "findings",
         aliases: &["lint"],
         args: &[],
@@ -419,6 +435,11 @@ fn lesson(args: &[&str], _: &str) -> Result<Action, String> {
         [id] => Action::StartLesson(id.to_string()),
         _ => return Err(String::new()),
     })
+}
+
+fn why(args: &[&str], rest: &str) -> Result<Action, String> {
+    let text = format!("{} {rest}", args.join(" ")).trim().to_owned();
+    Ok(Action::Why((!text.is_empty()).then_some(text)))
 }
 
 fn glossary(args: &[&str], rest: &str) -> Result<Action, String> {

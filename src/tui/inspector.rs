@@ -225,7 +225,7 @@ impl Inspector {
     pub fn open_on(
         &mut self,
         principal: Option<String>,
-        first_resource: Option<String>,
+        first_resource: impl FnOnce() -> Option<String>,
         model: &Model,
         now: Timestamp,
     ) {
@@ -238,7 +238,8 @@ impl Inspector {
         }
         self.propose(model);
         if self.resource.is_empty() {
-            self.resource = first_resource.unwrap_or_else(|| "*".to_owned());
+            // Only now: ranking the account's ARNs is the slow part of a first open.
+            self.resource = first_resource().unwrap_or_else(|| "*".to_owned());
         }
         self.evaluate(model, now);
     }
@@ -728,7 +729,8 @@ fn text_row(key: &str, text: &str, tone: Tone) -> TreeRow {
     }
 }
 
-fn tone(tone: outline::Tone) -> Tone {
+/// An outline's tone as the explorer's.
+pub fn tone(tone: outline::Tone) -> Tone {
     match tone {
         outline::Tone::Text => Tone::Text,
         outline::Tone::Heading => Tone::Heading,

@@ -183,6 +183,8 @@ fn defaults(mode: Mode) -> &'static [(Action, &'static [&'static str])] {
             (LessonBack, &["["]),
             (LessonHint, &["H"]),
             (WhatCan, &["p"]),
+            (CloudTrail, &["T"]),
+            (AllEvents, &["s"]),
         ],
         Mode::Popup => &[
             (Accept, &["enter"]),
@@ -495,5 +497,40 @@ mod tests {
             assert_eq!(KeyCombo::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(KeyCombo::parse("ctrl--").unwrap().code, KeyCode::Char('-'));
+    }
+}
+
+#[cfg(test)]
+mod readme {
+    /// Issue 17: the README documents `config.toml`, every binding name of
+    /// every mode with its default keys; a new action must be added there.
+    #[test]
+    fn the_readme_lists_every_binding_name_of_every_mode_with_its_keys() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("## Settings").expect("a Settings section in the README");
+        let section = &readme[start..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+        for mode in super::Mode::ALL {
+            let table = format!("[{}]", mode.table());
+            let at = section
+                .find(&format!("`{table}`"))
+                .unwrap_or_else(|| panic!("{table} is not in the README"));
+            let lines: Vec<&str> = section[at..]
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.contains("`[keys"))
+                .collect();
+            for (action, keys) in super::defaults(mode) {
+                let name = action.name().unwrap_or_default();
+                let row = format!(
+                    "`{name}` ({})",
+                    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                );
+                assert!(
+                    lines.iter().any(|l| l.contains(&row)),
+                    "README's {table} list lacks {row}"
+                );
+            }
+        }
     }
 }

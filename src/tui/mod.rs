@@ -35,6 +35,7 @@ pub mod suggest;
 pub mod svg;
 pub mod text;
 pub mod theme;
+pub mod trail;
 pub mod who_can;
 
 use std::io::{IsTerminal, Write};

@@ -1,5 +1,6 @@
 //! Drawing helpers the panes and popups share: bordered blocks, centred
-//! boxes, toned spans cut to a width, the line of a text input, scrolling.
+//! boxes, toned spans cut to a width or wrapped, the line of a text input,
+//! scrolling.
 //! Selections are reverse video with a marker, so they show without colour.
 
 use ratatui::Frame;
@@ -111,4 +112,84 @@ pub fn input_line<'a>(theme: &Theme, prompt: &str, input: &LineInput, hint: &str
         Span::styled(visible(&after), theme.text),
         Span::styled(format!("   {hint}"), theme.dim),
     ])
+}
+
+/// A line of toned pieces broken at spaces into rows of `room` columns;
+/// the rows after the first hang two columns under the line's indentation.
+/// A word longer than a row is cut.
+pub fn wrap_spans(line: Vec<(String, Tone)>, room: usize) -> Vec<Vec<(String, Tone)>> {
+    let total: usize = line.iter().map(|(t, _)| width(t)).sum();
+    if total <= room {
+        return vec![line];
+    }
+    let indent = line
+        .first()
+        .map_or(0, |(t, _)| t.chars().take_while(|c| *c == ' ').count())
+        + 2;
+    let indent = indent.min(room / 2);
+    let mut rows: Vec<Vec<(String, Tone)>> = vec![Vec::new()];
+    let mut used = 0;
+    for (text, tone) in line {
+        for word in text.split_inclusive(' ') {
+            let w = width(word);
+            let bare = width(word.trim_end());
+            if used > indent && used + bare > room {
+                rows.push(vec![(" ".repeat(indent), Tone::Text)]);
+                used = indent;
+                if word.trim().is_empty() {
+                    continue;
+                }
+            }
+            let piece = if used + w <= room {
+                word.to_owned()
+            } else if used + bare <= room {
+                // the space at the end of the row goes
+                word.trim_end().to_owned()
+            } else {
+                fit(word, room - used)
+            };
+            used += width(&piece);
+            if let Some(row) = rows.last_mut() {
+                match row.last_mut() {
+                    Some((t, last)) if *last == tone => t.push_str(&piece),
+                    _ => row.push((piece, tone)),
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_wraps_under_its_indentation_and_keeps_its_tones() {
+        let line = vec![
+            ("    cross-check: ".to_owned(), Tone::Text),
+            ("differs in why".to_owned(), Tone::Warn),
+            (": the workspace has no bucket policy for photos".to_owned(), Tone::Text),
+        ];
+        let rows = wrap_spans(line.clone(), 40);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert!(text.iter().all(|t| width(t) <= 40), "{text:?}");
+        assert_eq!(text[0], "    cross-check: differs in why: the ");
+        assert!(text[1].starts_with("      workspace"), "{text:?}");
+        assert_eq!(
+            text.concat().split_whitespace().collect::<Vec<_>>(),
+            "cross-check: differs in why: the workspace has no bucket policy for photos"
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            rows[0]
+                .iter()
+                .any(|(t, tone)| t == "differs in why" && *tone == Tone::Warn)
+        );
+        assert_eq!(wrap_spans(line.clone(), 200), vec![line]);
+    }
 }

@@ -64,6 +64,14 @@ impl Explorer {
         self
     }
 
+    /// With CloudTrail events, read as `--cloudtrail FILE` reads them.
+    pub fn with_cloudtrail(mut self, file: &Path) -> Explorer {
+        let trail = iamscope::cli::why::read_cloudtrail(file, now()).unwrap();
+        self.app.set_cloudtrail(trail);
+        self.run();
+        self
+    }
+
     /// Let the loop handle what was sent (and background work finish).
     pub fn run(&mut self) {
         driver::run(&mut self.app, &mut self.driver).unwrap();

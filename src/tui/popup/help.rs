@@ -55,6 +55,10 @@ pub fn lines(keys: &Keymaps) -> Vec<String> {
     lines.push(String::new());
     lines.push("In the inspector: enter on a field types into it (Tab completes), enter on a row".to_owned());
     lines.push("opens or closes it, o opens a statement's policy at its line.".to_owned());
+    lines.push("Paste what AWS said (in a list, the inspector or :why): an AccessDenied message, a".to_owned());
+    lines.push("decoded authorization message or a CloudTrail event becomes the inspector's request;".to_owned());
+    lines.push("a box tells where each part came from, whether AWS's words agree, and the fix.".to_owned());
+    lines.push("In the CloudTrail view (--cloudtrail FILE, then T or :cloudtrail): enter explains a group.".to_owned());
     lines.push(String::new());
     lines.push("Commands (after :, Tab completes):".to_owned());
     lines.extend(command::help_lines());

@@ -1,7 +1,7 @@
 //! The boxes drawn on top of the panes, each answered with keys of the
 //! popup or input key map: a prompt, a picker, a confirmation, the quit
 //! question, the impact preview, recovery of journals, a version compared
-//! with the default, a text to read, the keys.
+//! with the default, a text to read, the keys, `:why`'s paste and answer.
 
 pub mod confirm;
 pub mod help;
@@ -12,6 +12,7 @@ pub mod quit;
 pub mod recovery;
 pub mod text;
 pub mod versions;
+pub mod why;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
