@@ -360,6 +360,72 @@ fn reach_lists_the_federated_users_a_role_trusts_and_the_roles_a_provider_is_tru
     }
 }
 
+/// tests/fixtures/federation.json: GitHub, GitLab and an EKS cluster's
+/// providers with their client ids, a role trusting a provider the account
+/// lacks, and a trust policy with a Deny statement.
+const FEDERATION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/federation.json");
+
+fn federated_population(role: &str) -> Value {
+    let value = json_of(&iamscope(&["reach", "--account", FEDERATION, "--role", role, "--json"]));
+    value["federated"][0].clone()
+}
+
+#[test]
+fn a_trust_without_an_aud_condition_admits_only_the_providers_client_ids() {
+    // IAM API Reference, "CreateOpenIDConnectProvider" (ClientIDList): STS
+    // refuses a token for any other audience.
+    let trust = federated_population("GitLabAny");
+    assert_eq!(
+        trust["population"],
+        "any identity of OIDC provider gitlab.com for client https://gitlab.com (the provider's client ids)"
+    );
+    assert_eq!(trust["registered"], true);
+    // and one that requires another audience admits nobody
+    let trust = federated_population("GhWrongAudience");
+    assert_eq!(
+        trust["population"],
+        "nobody: the trust requires aud sigstore, which is not a client id of the provider (sts.amazonaws.com), so STS refuses every token that would fit"
+    );
+}
+
+#[test]
+fn a_trust_naming_a_provider_the_account_lacks_admits_nobody_as_explain_says() {
+    // AssumeRoleWithWebIdentity: the provider must be registered in IAM.
+    let trust = federated_population("Ghost");
+    assert_eq!(trust["registered"], false);
+    let population = trust["population"].as_str().unwrap();
+    assert!(
+        population.starts_with("nobody: the account has no OIDC provider gitlab.example.com"),
+        "{population}"
+    );
+    let out = stdout(&iamscope(&[
+        "explain",
+        "--account",
+        FEDERATION,
+        "--principal",
+        "oidc/gitlab.example.com",
+        "--claim",
+        "sub=project_path:group/app:ref_type:branch:ref:main",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::artifacts/a",
+    ]));
+    assert!(out.contains("has no OIDC provider gitlab.example.com"), "{out}");
+}
+
+#[test]
+fn a_deny_statement_of_the_trust_is_taken_out_of_the_population() {
+    // "Policy evaluation logic": an explicit deny overrides any allow.
+    let trust = federated_population("GhDenyFork");
+    assert_eq!(
+        trust["population"],
+        "any GitHub Actions workflow of any repository of myorg, except repository myorg/secret (trust statement NotSecret denies it)"
+    );
+    let out = stdout(&iamscope(&["reach", "--account", FEDERATION, "--role", "GhDenyFork"]));
+    assert!(out.contains("except repository myorg/secret"), "{out}");
+}
+
 #[test]
 fn what_can_and_escalation_send_a_federated_user_to_the_role_it_assumes() {
     for command in ["what-can", "escalation"] {

@@ -167,6 +167,8 @@ fn account() -> FakeAws {
         "iam get-credential-report",
         json!({"Content": base64::engine::general_purpose::STANDARD.encode(csv), "ReportFormat": "text/csv"}),
     )
+    .ok("iam list-saml-providers", json!({"SAMLProviderList": []}))
+    .ok("iam list-open-id-connect-providers", json!({"OpenIDConnectProviderList": []}))
     .ok("s3api list-buckets", json!({"Buckets": [{"Name": "photos"}]}))
     .ok(
         "s3api get-bucket-policy --bucket photos",
@@ -314,6 +316,17 @@ fn a_dry_run_lists_the_commands_and_runs_none() {
         ),
         "{text}"
     );
+    // the account's identity providers (IAM API Reference:
+    // ListSAMLProviders, GetSAMLProvider, ListOpenIDConnectProviders,
+    // GetOpenIDConnectProvider)
+    for line in [
+        "aws iam list-saml-providers --output json --profile audit",
+        "aws iam get-saml-provider --saml-provider-arn SAML_PROVIDER_ARN --output json --profile audit",
+        "aws iam list-open-id-connect-providers --output json --profile audit",
+        "aws iam get-open-id-connect-provider --open-id-connect-provider-arn OIDC_PROVIDER_ARN --output json --profile audit",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
     assert!(aws.calls().is_empty());
 }
 

@@ -85,3 +85,63 @@ fn every_answer_of_a_session_is_asked_at_the_same_time() {
     e.command(&format!("open {}", file.display()));
     assert!(e.app.asked_at() > first, "{}", e.status());
 }
+
+#[test]
+fn a_federated_users_role_and_claims_are_typed_in_the_context_field() {
+    // tests/fixtures/federation.json: two roles trust GitHub's provider, so
+    // the role must be named, as --role does on the command line.
+    let fixture = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/federation.json"));
+    let mut e = Explorer::open(
+        &[fixture],
+        support::no_journal(),
+        iamscope::tui::config::Settings::default(),
+    );
+    e.command("explain oidc/token.actions.githubusercontent.com s3:GetObject arn:aws:s3:::artifacts/app.zip");
+    match e.app.inspector().result() {
+        Some(Err(message)) => assert!(
+            message.contains("role=NAME in the inspector's Context field"),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // the whole message is on the screen, wrapped
+    let screen = e.screen(120, 40);
+    assert!(screen.contains("role=NAME in the inspector's Context"), "{screen}");
+    // up from the tree to the Context field, then type into it
+    e.keys("k enter");
+    e.type_text("role=GhDenyFork, sub=repo:myorg/app:ref:refs/heads/main");
+    e.keys("enter");
+    assert_eq!(
+        e.app.inspector().field(Field::Context),
+        "role=GhDenyFork, sub=repo:myorg/app:ref:refs/heads/main"
+    );
+    match e.app.inspector().result() {
+        Some(Ok(answer)) => {
+            assert_eq!(answer.decision, iamscope::eval::Decision::Allow, "{}", answer.summary);
+            assert!(
+                answer.summary.contains("assuming role GhDenyFork"),
+                "{}",
+                answer.summary
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // the trust's Deny statement turns the secret repository away
+    e.keys("enter");
+    e.keys("ctrl-u");
+    e.type_text("role=GhDenyFork, sub=repo:myorg/secret:ref:refs/heads/main");
+    e.keys("enter");
+    assert_eq!(
+        e.app.inspector().field(Field::Context),
+        "role=GhDenyFork, sub=repo:myorg/secret:ref:refs/heads/main"
+    );
+    match e.app.inspector().result() {
+        Some(Ok(answer)) => assert_eq!(
+            answer.decision,
+            iamscope::eval::Decision::ExplicitDeny,
+            "{}",
+            answer.summary
+        ),
+        other => panic!("{other:?}"),
+    }
+}

@@ -297,3 +297,21 @@ fn help_documents_the_exit_statuses() {
     assert!(text.contains("Exit status"), "{text}");
     assert!(text.contains("demo"), "{text}");
 }
+
+#[test]
+fn an_unscoped_oidc_trust_names_the_providers_client_ids() {
+    // IAM API Reference, "CreateOpenIDConnectProvider" (ClientIDList): STS
+    // takes tokens only for those audiences, so "for any app" would say
+    // more than is true.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/federation.json");
+    let out = stdout(&iamscope(&["lint", "--account", fixture]));
+    let line = out
+        .lines()
+        .find(|l| l.contains("role/GitLabAny/trust-policy") && l.contains("oidc-trust-unscoped"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("for its client id https://gitlab.com (the provider's ClientIDList)"),
+        "{line}"
+    );
+    assert!(!line.contains("for any app"), "{line}");
+}

@@ -355,3 +355,30 @@ fn p_shows_what_the_selected_principal_can_do_and_whether_it_could_escalate() {
     assert!(text.contains("What user/ana can do") && text.contains("Full"), "{text}");
     assert!(text.contains("an administrator: every IAM action on *"), "{text}");
 }
+
+#[test]
+fn who_can_and_a_roles_page_name_the_federated_users_its_trust_admits() {
+    // tests/fixtures/federation.json: GhDenyFork trusts myorg's repositories
+    // but denies myorg/secret (an explicit deny overrides the allow).
+    let fixture = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/federation.json"));
+    let mut e = Explorer::open(&[fixture], no_journal(), Settings::default());
+    e.resize(320, 40);
+    e.command("who-can s3:GetObject arn:aws:s3:::artifacts/app.zip");
+    let text = e.text();
+    assert!(
+        text.contains(
+            "↳ assumable by any GitHub Actions workflow of any repository of myorg, except repository myorg/secret"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("↳ assumable by nobody: the account has no OIDC provider gitlab.example.com"),
+        "{text}"
+    );
+    e.keys("esc 3 /").type_text("GhDeny");
+    e.keys("enter");
+    let text = e.text();
+    assert!(text.contains("assumable by"), "{text}");
+    assert!(text.contains("any GitHub Actions workflow of any"), "{text}");
+    assert!(text.contains("except repository myorg/secret"), "{text}");
+}

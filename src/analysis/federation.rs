@@ -12,8 +12,9 @@
 
 use serde::Serialize;
 
-use crate::eval::federation::{WellKnown, well_known};
+use crate::eval::federation::{FederatedIdentity, Listed, WellKnown, well_known};
 use crate::eval::matching::action_matches;
+use crate::eval::{FederatedSpec, ProviderKind};
 use crate::model::Model;
 use crate::policy::{BaseOperator, Condition, Effect, PrincipalKind, Statement};
 
@@ -61,6 +62,12 @@ impl<'a> TrustedProvider<'a> {
         matches!(self, TrustedProvider::Oidc { url, .. } if url.eq_ignore_ascii_case(GITHUB))
     }
 
+    /// An Amazon EKS cluster's provider, `oidc.eks.REGION.amazonaws.com/id/ID`.
+    pub fn is_eks(&self) -> bool {
+        matches!(self, TrustedProvider::Oidc { url, .. }
+            if url.to_ascii_lowercase().starts_with("oidc.eks.") && url.to_ascii_lowercase().contains(".amazonaws.com"))
+    }
+
     pub fn is_cognito(&self) -> bool {
         matches!(self, TrustedProvider::Known(known) if known.host == COGNITO)
     }
@@ -102,6 +109,10 @@ impl<'a> TrustedProvider<'a> {
             // audience is sts.amazonaws.com for every workflow, so only
             // the subject tells repositories apart.
             TrustedProvider::Oidc { .. } if self.is_github() => &["sub"],
+            // Amazon EKS User Guide, "Assign IAM roles to Kubernetes service
+            // accounts": every service account of the cluster gets a token
+            // for sts.amazonaws.com; the subject names the service account.
+            TrustedProvider::Oidc { .. } if self.is_eks() => &["sub"],
             TrustedProvider::Oidc { .. } => &["aud", "sub"],
             TrustedProvider::Known(known) => match known.host {
                 "accounts.google.com" => &["aud", "oaud", "sub"],
@@ -234,7 +245,7 @@ pub fn github_subject(subject: &str) -> String {
     words
 }
 
-/// Conditions that are not about the provider's scoping claims, in brief.
+/// Conditions the words do not already say, in brief.
 fn other_conditions(statement: &Statement, provider: &TrustedProvider<'_>, described: &[&str]) -> String {
     let described: Vec<String> = described
         .iter()
@@ -243,7 +254,9 @@ fn other_conditions(statement: &Statement, provider: &TrustedProvider<'_>, descr
     let rest: Vec<String> = statement
         .conditions
         .iter()
-        .filter(|c| !described.contains(&c.key_lower))
+        // A negated condition on a described claim (StringNotEquals sub …)
+        // is not in the words: it is listed, so the words claim no more.
+        .filter(|c| !described.contains(&c.key_lower) || !narrows(c))
         .map(|c| {
             let values: Vec<&str> = c.values.iter().map(|v| &*v.text).collect();
             format!("{} {} {}", c.key, c.operator_text, values.join(" | "))
@@ -256,8 +269,12 @@ fn other_conditions(statement: &Statement, provider: &TrustedProvider<'_>, descr
     }
 }
 
-/// Who the statement lets in through `provider`, in words.
-pub fn describe_population(statement: &Statement, provider: &TrustedProvider<'_>) -> String {
+/// Who the statement lets in through `provider`, in words. `client_ids`
+/// are the audiences registered with an IAM OIDC provider (empty when
+/// unknown): STS accepts no token for another audience (IAM API Reference,
+/// "CreateOpenIDConnectProvider", ClientIDList), so a trust without an
+/// `aud` condition still admits only those.
+pub fn describe_population(statement: &Statement, provider: &TrustedProvider<'_>, client_ids: &[String]) -> String {
     let value = |claim: &str| values(statement, provider, claim);
     let (words, described): (String, Vec<&str>) = match provider {
         TrustedProvider::Oidc { .. } if provider.is_github() => {
@@ -272,7 +289,9 @@ pub fn describe_population(statement: &Statement, provider: &TrustedProvider<'_>
         TrustedProvider::Oidc { url, .. } => {
             let subjects = value("sub");
             let audiences = value("aud");
-            let mut words = if subjects.is_empty() {
+            let mut words = if subjects.is_empty() && provider.is_eks() {
+                format!("any service account in any namespace of {url}")
+            } else if subjects.is_empty() {
                 format!("any identity of OIDC provider {url}")
             } else if subjects.iter().all(|s| s.starts_with("system:serviceaccount:")) {
                 // EKS: system:serviceaccount:NAMESPACE:NAME
@@ -292,6 +311,11 @@ pub fn describe_population(statement: &Statement, provider: &TrustedProvider<'_>
             };
             if !audiences.is_empty() {
                 words.push_str(&format!(" for client {}", either(&audiences)));
+            } else if !client_ids.is_empty() {
+                words.push_str(&format!(
+                    " for client {} (the provider's client ids)",
+                    either(client_ids)
+                ));
             } else if subjects.is_empty() {
                 words.push_str(" for any client");
             }
@@ -360,10 +384,111 @@ pub struct FederatedTrust {
     pub principal: String,
     /// `GitHub Actions (token.actions.githubusercontent.com)`.
     pub provider: String,
-    /// `any GitHub Actions workflow of repository org/app on branch main`.
+    /// `any GitHub Actions workflow of repository org/app on branch main`,
+    /// or `nobody: …` when STS would refuse every token or assertion.
     pub population: String,
     /// The trust statement's Sid, or `#N`.
     pub statement: String,
+    /// False when the files list the account's providers of this kind and
+    /// this one is not among them: STS then refuses its users before the
+    /// trust policy is read, as `explain` says.
+    pub registered: bool,
+}
+
+/// The provider as `explain` resolves it against the account, and the
+/// client ids registered with it (empty when unknown or not OIDC).
+fn resolve<'m>(model: &'m Model, provider: &TrustedProvider<'_>) -> (FederatedIdentity<'m>, &'m [String]) {
+    let spec = match provider {
+        TrustedProvider::Saml { arn, name } => FederatedSpec {
+            kind: ProviderKind::Saml,
+            provider: (*name).to_owned(),
+            arn: Some((*arn).to_owned()),
+        },
+        TrustedProvider::Oidc { arn, url } => FederatedSpec {
+            kind: ProviderKind::Oidc,
+            provider: (*url).to_owned(),
+            arn: Some((*arn).to_owned()),
+        },
+        TrustedProvider::Known(known) => FederatedSpec {
+            kind: ProviderKind::WebIdentity,
+            provider: known.host.to_owned(),
+            arn: None,
+        },
+    };
+    let identity = FederatedIdentity::resolve(model, &spec);
+    let client_ids = match identity.listed {
+        Listed::Oidc(found) => found.client_ids.as_slice(),
+        _ => &[],
+    };
+    (identity, client_ids)
+}
+
+/// Whether a Deny statement of the trust applies to `provider`'s users
+/// calling its assume action: an explicit deny in a trust policy overrides
+/// its allows ("Policy evaluation logic").
+fn denies(statement: &Statement, provider: &TrustedProvider<'_>) -> bool {
+    if statement.effect != Effect::Deny
+        || !statement
+            .action
+            .as_ref()
+            .is_some_and(|clause| action_matches(clause, provider.assume_action(), "sts"))
+    {
+        return false;
+    }
+    let Some(clause) = &statement.principal else {
+        return false;
+    };
+    let names = clause.entries.iter().any(|e| match e.kind {
+        PrincipalKind::Federated => TrustedProvider::classify(&e.value).is_some_and(|p| same_provider(&p, provider)),
+        PrincipalKind::Aws => e.value == "*",
+        _ => false,
+    });
+    if clause.negated {
+        // NotPrincipal: everyone it does not list.
+        !names
+    } else {
+        clause.any || names
+    }
+}
+
+fn same_provider(a: &TrustedProvider<'_>, b: &TrustedProvider<'_>) -> bool {
+    match (a, b) {
+        (TrustedProvider::Saml { arn: x, .. }, TrustedProvider::Saml { arn: y, .. })
+        | (TrustedProvider::Oidc { arn: x, .. }, TrustedProvider::Oidc { arn: y, .. }) => x == y,
+        (TrustedProvider::Known(x), TrustedProvider::Known(y)) => x.host == y.host,
+        _ => false,
+    }
+}
+
+/// Who a Deny statement takes out of a population, in words, or `None`
+/// when it has no condition and so takes out everyone.
+fn exception(deny: &Statement, provider: &TrustedProvider<'_>) -> Option<String> {
+    if deny.conditions.is_empty() {
+        return None;
+    }
+    let github_sub = format!("{GITHUB}:sub").to_ascii_lowercase();
+    let only_subjects = provider.is_github()
+        && deny
+            .conditions
+            .iter()
+            .all(|c| c.key_lower == github_sub && narrows(c) && c.operator.qualifier.is_none());
+    if only_subjects {
+        let subjects: Vec<String> = deny
+            .conditions
+            .iter()
+            .flat_map(|c| c.values.iter().map(|v| github_subject(&v.text)))
+            .collect();
+        return Some(either(&subjects));
+    }
+    let when: Vec<String> = deny
+        .conditions
+        .iter()
+        .map(|c| {
+            let values: Vec<&str> = c.values.iter().map(|v| &*v.text).collect();
+            format!("{} {} {}", c.key, c.operator_text, values.join(" | "))
+        })
+        .collect();
+    Some(format!("when {}", when.join(" and ")))
 }
 
 /// Every federated population the trust policy of role number `role` admits.
@@ -374,18 +499,62 @@ pub fn role_populations(model: &Model, role: usize) -> Vec<FederatedTrust> {
     let Some(document) = &role.trust_policy else {
         return Vec::new();
     };
+    let statements = document.parsed().statements();
     let mut out = Vec::new();
-    for statement in document.parsed().statements() {
+    for statement in statements {
         for provider in named_providers(statement) {
             if !admits(statement, &provider) {
                 continue;
+            }
+            let (identity, client_ids) = resolve(model, &provider);
+            let registered = !matches!(identity.listed, Listed::Missing);
+            let mut population = describe_population(statement, &provider, client_ids);
+            // A trust that requires an audience the provider does not list
+            // admits nobody: STS refuses such tokens first.
+            let audiences = values(statement, &provider, "aud");
+            let possible = |aud: &String| has_wildcard(aud) || client_ids.contains(aud);
+            if !client_ids.is_empty() && !audiences.is_empty() && !audiences.iter().any(possible) {
+                population = format!(
+                    "nobody: the trust requires aud {}, which is not a client id of the provider ({}), so STS refuses every token that would fit",
+                    either(&audiences),
+                    client_ids.join(", ")
+                );
+            }
+            let mut excepted = Vec::new();
+            for deny in statements.iter().filter(|d| denies(d, &provider)) {
+                match exception(deny, &provider) {
+                    Some(words) => excepted.push(format!("{words} (trust statement {} denies it)", deny.label())),
+                    None => {
+                        population = format!(
+                            "nobody: trust statement {} denies every user of {}",
+                            deny.label(),
+                            provider.describe()
+                        );
+                        excepted.clear();
+                        break;
+                    }
+                }
+            }
+            if !excepted.is_empty() {
+                population = format!("{population}, except {}", excepted.join(", and except "));
+            }
+            if !registered {
+                let what = match identity.kind {
+                    ProviderKind::Saml => "assertions",
+                    _ => "tokens",
+                };
+                population = format!(
+                    "nobody: the account has no {}, so STS refuses its {what} before the trust policy is read (the trust would admit {population})",
+                    identity.provider_words()
+                );
             }
             out.push(FederatedTrust {
                 role: format!("role/{}", role.name),
                 principal: provider.principal(),
                 provider: provider.describe(),
-                population: describe_population(statement, &provider),
+                population,
                 statement: statement.label().to_string(),
+                registered,
             });
         }
     }
@@ -410,7 +579,7 @@ mod tests {
         let statement = &document.parsed().statements()[0];
         let provider = named_providers(statement)[0];
         assert!(admits(statement, &provider), "the statement admits its provider");
-        describe_population(statement, &provider)
+        describe_population(statement, &provider, &[])
     }
 
     fn trust(principal: &str, action: &str, condition: &str) -> String {
@@ -474,6 +643,15 @@ mod tests {
             "repository org/app for a pull request"
         );
         assert_eq!(github_subject("repo:org/app:*"), "repository org/app");
+        // a negated subject is said as it is, not dropped
+        assert_eq!(
+            population(&trust(
+                GH,
+                WEB,
+                r#"{"StringNotEquals":{"token.actions.githubusercontent.com:sub":"repo:evil/x:ref:refs/heads/main"}}"#
+            )),
+            "any GitHub Actions workflow of any repository on GitHub (and token.actions.githubusercontent.com:sub StringNotEquals repo:evil/x:ref:refs/heads/main)"
+        );
     }
 
     #[test]

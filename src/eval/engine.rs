@@ -107,6 +107,8 @@ pub enum Basis {
     ProviderNotInAccount,
     /// No role of the account trusts the federated principal's provider.
     NoRoleTrustsProvider,
+    /// The token's audience is not one of the OIDC provider's client ids.
+    AudienceNotRegistered,
     /// The federated principal could not assume the role (see the first hop).
     CannotAssumeRole,
 }

@@ -592,6 +592,7 @@ impl Basis {
             Basis::CannotAssumePoolRole => "cannot-assume-pool-role",
             Basis::ProviderNotInAccount => "provider-not-in-account",
             Basis::NoRoleTrustsProvider => "no-role-trusts-provider",
+            Basis::AudienceNotRegistered => "audience-not-registered",
             Basis::CannotAssumeRole => "cannot-assume-role",
         }
     }
@@ -1183,6 +1184,7 @@ fn summary(e: &Explanation, basis: Basis, facts: &Facts, model: &Model) -> Strin
         | Basis::CannotAssumePoolRole
         | Basis::ProviderNotInAccount
         | Basis::NoRoleTrustsProvider
+        | Basis::AudienceNotRegistered
         | Basis::CannotAssumeRole => {
             // Set by the identity-pool and federation evaluations, which write their own sentences.
             let _ = facts;

@@ -386,6 +386,9 @@ fn plan<'m>(model: &'m Model, request: &Request, identity: &FederatedIdentity<'m
             ),
         ));
     }
+    if let Some(refused) = unregistered_audience(identity, request) {
+        return Ok(refused);
+    }
     let find_role = |role: &str| -> Result<(usize, &'m Role), EvalError> {
         let index = if role.starts_with("arn:") {
             match model.index().principal_by_arn(role) {
@@ -441,7 +444,7 @@ fn plan<'m>(model: &'m Model, request: &Request, identity: &FederatedIdentity<'m
             only_trusting: true,
         }),
         several => Err(EvalError(format!(
-            "role: several roles trust {} ({}); name the one it assumes (--role NAME, or \"role\" in a written request)",
+            "role: several roles trust {} ({}); name the one it assumes (--role NAME on the command line, role=NAME in the inspector's Context field, or \"role\" in a written request)",
             identity.provider_words(),
             several
                 .iter()
@@ -450,6 +453,35 @@ fn plan<'m>(model: &'m Model, request: &Request, identity: &FederatedIdentity<'m
                 .join(", ")
         ))),
     }
+}
+
+/// STS accepts a token for an IAM OIDC provider only when the token's
+/// `aud` is one of the provider's client ids (IAM API Reference,
+/// "CreateOpenIDConnectProvider", ClientIDList: the client ids identify
+/// the applications allowed to authenticate with the provider; STS answers
+/// any other audience with InvalidIdentityToken, "Incorrect token
+/// audience", before any trust policy is read). An empty list or a request
+/// without `aud` decides nothing here.
+fn unregistered_audience<'m>(identity: &FederatedIdentity<'m>, request: &Request) -> Option<Plan<'m>> {
+    let Listed::Oidc(provider) = identity.listed else {
+        return None;
+    };
+    if provider.client_ids.is_empty() {
+        return None;
+    }
+    let audiences = request.claims.get_lower("aud")?;
+    if audiences.iter().any(|aud| provider.client_ids.contains(aud)) {
+        return None;
+    }
+    Some(Plan::Refused(
+        Basis::AudienceNotRegistered,
+        format!(
+            "Denied: the token's audience {} is not a client id of {} ({}), so STS refuses the token (Incorrect token audience) before any trust policy is read.",
+            audiences.join(", "),
+            identity.provider_words(),
+            provider.client_ids.join(", ")
+        ),
+    ))
 }
 
 /// The first step: the user presents its token or assertion to STS for the role.

@@ -857,6 +857,37 @@ impl RequestSpec {
         })
     }
 
+    /// For a federated principal, `role=NAME` and claims without a
+    /// provider prefix (`sub=…`, `aud=…`) written among the context keys are
+    /// the role it assumes and its token's claims (the inspector has one
+    /// field for all three); they join those already given. Other keys stay
+    /// context; any other principal's context is left as it is.
+    pub fn move_federation_from_context(&mut self) -> Result<(), RequestError> {
+        if !matches!(PrincipalSpec::parse(&self.principal), Ok(PrincipalSpec::Federated(_))) {
+            return Ok(());
+        }
+        let short: Vec<String> = self.context.0.keys().filter(|k| !k.contains(':')).cloned().collect();
+        for key in short {
+            let Some(values) = self.context.0.remove(&key) else {
+                continue;
+            };
+            if key.eq_ignore_ascii_case("role") {
+                match values.to_vec().as_slice() {
+                    [role] => self.role = Some(role.clone()),
+                    _ => {
+                        return Err(RequestError::new(
+                            "role",
+                            "a federated user assumes one role: role=NAME",
+                        ));
+                    }
+                }
+            } else {
+                self.claims.0.insert(key, values);
+            }
+        }
+        Ok(())
+    }
+
     /// The claims and the role, which only a federated principal has; each
     /// claim must be one its provider's tokens or assertions carry.
     fn federation(&self, principal: &PrincipalSpec) -> Result<(Context, Option<String>), RequestError> {
@@ -894,10 +925,29 @@ impl RequestSpec {
         let Some(spec) = federated else {
             return Ok((Context::new(), None));
         };
+        let key_prefix = match spec.kind {
+            ProviderKind::Saml => "saml",
+            ProviderKind::Oidc | ProviderKind::WebIdentity => spec.provider.as_str(),
+        };
         for (claim, values) in &self.claims.0 {
             super::federation::check_claim(spec, claim).map_err(|m| RequestError::new(format!("claims.{claim}"), m))?;
             if values.to_vec().is_empty() {
                 return Err(RequestError::new(format!("claims.{claim}"), "give at least one value"));
+            }
+            // The claim is the key's value: a context value for the same
+            // key would be a second, contradicting token.
+            let twice = self.context.0.keys().find(|key| {
+                key.rsplit_once(':').is_some_and(|(prefix, name)| {
+                    prefix.eq_ignore_ascii_case(key_prefix) && name.eq_ignore_ascii_case(claim)
+                })
+            });
+            if let Some(key) = twice {
+                return Err(RequestError::new(
+                    format!("context.{key}"),
+                    format!(
+                        "{key} is made from the claim {claim}, which the request gives too; give it once, as the claim {claim}=VALUE"
+                    ),
+                ));
             }
         }
         Ok((self.claims.to_context(), role))
@@ -1061,6 +1111,47 @@ mod tests {
         assert!(err.contains("write web/accounts.google.com"), "{err}");
         assert!(PrincipalSpec::parse("saml/").is_err());
         assert!(PrincipalSpec::parse("saml/a/b").is_err());
+    }
+
+    #[test]
+    fn a_claim_given_again_as_its_condition_key_is_refused() {
+        // "Available keys for AWS STS federation": the key's value is the
+        // token's claim; two values would be two tokens.
+        let mut spec = RequestSpec::new("oidc/token.actions.githubusercontent.com", "s3:GetObject", "*");
+        spec.claims = ContextSpec::from_assignments(&["sub=repo:a/b:ref:refs/heads/main"]).unwrap();
+        spec.context =
+            ContextSpec::from_assignments(&["token.actions.githubusercontent.com:sub=repo:c/d:ref:refs/heads/main"])
+                .unwrap();
+        let err = spec.to_request(now()).unwrap_err();
+        assert_eq!(err.field, "context.token.actions.githubusercontent.com:sub");
+        assert!(err.message.contains("give it once"), "{err}");
+        // another key of the provider, or the same claim of SAML's, is no clash
+        spec.context = ContextSpec::from_assignments(&["token.actions.githubusercontent.com:repository=a/b"]).unwrap();
+        assert!(spec.to_request(now()).is_ok());
+        let mut saml = RequestSpec::new("saml/CorpIdP", "s3:GetObject", "*");
+        saml.claims = ContextSpec::from_assignments(&["sub=jdoe"]).unwrap();
+        saml.context = ContextSpec::from_assignments(&["SAML:sub=other"]).unwrap();
+        assert_eq!(saml.to_request(now()).unwrap_err().field, "context.SAML:sub");
+    }
+
+    #[test]
+    fn role_and_short_claims_among_the_context_keys_are_a_federated_users() {
+        let mut spec = RequestSpec::new("oidc/token.actions.githubusercontent.com", "s3:GetObject", "*");
+        spec.context = ContextSpec::parse_line("role=Deploy, sub=repo:a/b:*, aws:SourceIp=203.0.113.7").unwrap();
+        spec.move_federation_from_context().unwrap();
+        assert_eq!(spec.role.as_deref(), Some("Deploy"));
+        assert_eq!(spec.claims.to_line(), "sub=repo:a/b:*");
+        assert_eq!(spec.context.to_line(), "aws:SourceIp=203.0.113.7");
+        let request = spec.to_request(now()).unwrap();
+        assert_eq!(request.claims.get("sub").unwrap(), ["repo:a/b:*"]);
+        spec.context = ContextSpec::parse_line("role=[A, B]").unwrap();
+        assert_eq!(spec.move_federation_from_context().unwrap_err().field, "role");
+        // a user's context is its own
+        let mut user = RequestSpec::new("user/alice", "s3:GetObject", "*");
+        user.context = ContextSpec::parse_line("role=Deploy").unwrap();
+        user.move_federation_from_context().unwrap();
+        assert_eq!(user.role, None);
+        assert_eq!(user.context.to_line(), "role=Deploy");
     }
 
     #[test]

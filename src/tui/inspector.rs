@@ -190,6 +190,8 @@ impl Inspector {
         spec.action = self.action.trim().to_owned();
         spec.resource = resource;
         spec.context = ContextSpec::parse_line(&self.context)?;
+        // A federated user's role=NAME and sub=…, aud=… go in Context too.
+        spec.move_federation_from_context().map_err(|e| e.to_string())?;
         Ok(spec)
     }
 
@@ -336,7 +338,12 @@ impl Inspector {
                 "Choose a principal, an action and a resource.",
                 Tone::Dim,
             )),
-            Some(Err(message)) => rows.push(text_row("error", message, Tone::Bad)),
+            // Wrapped: an error's end often says what to type.
+            Some(Err(message)) => {
+                for (i, line) in super::pages::wrap(message, 68).iter().enumerate() {
+                    rows.push(text_row(&format!("error/{i}"), line, Tone::Bad));
+                }
+            }
             Some(Ok(explanation)) => {
                 for node in outline::outline(explanation, Audience::Explorer) {
                     self.node_rows(&node, 0, &mut rows);

@@ -455,6 +455,18 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                 }
                 b.heading("Who may assume it");
                 b.field("trusted", trusted_principals(r.trust_policy.as_ref()));
+                // Who a federated trust admits, in words, as who-can and reach say it.
+                if let Some(index) = model.index().role(&r.name) {
+                    for trust in crate::analysis::federation::role_populations(model, index) {
+                        let text = format!(
+                            "{} ({}, trust statement {})",
+                            trust.population, trust.principal, trust.statement
+                        );
+                        for (i, line) in wrap(&text, 56).into_iter().enumerate() {
+                            b.field(if i == 0 { "assumable by" } else { "" }, line);
+                        }
+                    }
+                }
                 b.link(
                     "trust policy",
                     "",

@@ -29,6 +29,9 @@ pub struct WhoCanPane {
     result: Option<WhoCan>,
     /// How each allowed principal is shown (`guests of PhotoAppIdentities`).
     names: Vec<String>,
+    /// For each allowed role, the federated users its trust admits
+    /// (`analysis::federation`), as the CLI's who-can lists them.
+    assumed_by: Vec<Vec<String>>,
     failed: bool,
     cursor: usize,
     offset: usize,
@@ -63,6 +66,7 @@ impl WhoCanPane {
             handle: Some(handle),
             result: None,
             names: Vec::new(),
+            assumed_by: Vec::new(),
             failed: false,
             cursor: 0,
             offset: 0,
@@ -90,6 +94,11 @@ impl WhoCanPane {
                         .allowed
                         .iter()
                         .map(|a| principal_name(model, &a.principal))
+                        .collect();
+                    self.assumed_by = result
+                        .allowed
+                        .iter()
+                        .map(|a| federated_populations(model, &a.principal))
                         .collect();
                     self.result = Some(result);
                 }
@@ -208,12 +217,15 @@ impl Component for WhoCanPane {
                     };
                     let selected = paint.focused && i == self.cursor;
                     let name = self.names.get(i).map_or("", String::as_str);
-                    let text = format!(
+                    let mut text = format!(
                         "{} {}  {}",
                         if selected { "▶" } else { " " },
                         pad(&visible(name), name_width),
                         visible(&because)
                     );
+                    for population in self.assumed_by.get(i).into_iter().flatten() {
+                        text.push_str(&format!("  ↳ assumable by {}", visible(population)));
+                    }
                     lines.push(Line::from(Span::styled(
                         text,
                         if selected { theme.selection } else { theme.text },
@@ -223,6 +235,21 @@ impl Component for WhoCanPane {
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// The federated populations whose users can assume `principal`, when it
+/// is a role (`↳ assumable by …` in the CLI's who-can).
+fn federated_populations(model: &Model, principal: &str) -> Vec<String> {
+    principal
+        .strip_prefix("role/")
+        .and_then(|name| model.index().role(name))
+        .map(|role| {
+            crate::analysis::federation::role_populations(model, role)
+                .into_iter()
+                .map(|t| format!("{} ({})", t.population, t.principal))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `identity-pool/ID:unauthenticated` reads better as `guests of PhotoAppIdentities`.

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::{Finding, PolicyKind, lint_document};
+use super::{Finding, PolicyKind, lint_document, lint_trust_document};
 use crate::model::{Account, InlinePolicy, Model, PolicyUse};
 use crate::policy::{Diagnostic, Severity, Span};
 
@@ -142,7 +142,7 @@ pub fn lint_account(model: &Model) -> AccountLint {
                     role: role.name.clone(),
                 },
                 kind: PolicyKind::Trust,
-                findings: lint_document(trust, PolicyKind::Trust),
+                findings: lint_trust_document(trust, account.oidc_providers()),
             });
         }
         inline(

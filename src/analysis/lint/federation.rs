@@ -14,7 +14,7 @@
 //! * a Cognito trust without `cognito-identity.amazonaws.com:aud` (Amazon
 //!   Cognito Developer Guide, "Role trust and permissions").
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Lint, PolicyKind};
 use crate::analysis::federation::{GITHUB, TrustedProvider, admits, narrows};
@@ -35,6 +35,16 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
         .filter(|c| narrows(c))
         .map(|c| c.key_lower.as_str())
         .collect();
+    // The negated conditions by key (StringNotEquals sub …), for the words;
+    // a few of each are enough to name them.
+    let mut negated: HashMap<&str, Vec<String>> = HashMap::new();
+    for c in statement.conditions.iter().filter(|c| c.operator.base.is_negated()) {
+        let named = negated.entry(c.key_lower.as_str()).or_default();
+        let words = format!("{} {}", c.operator_text, c.key);
+        if named.len() < 3 && !named.contains(&words) {
+            named.push(words);
+        }
+    }
     let mut github = false;
     let federated = clause.entries.iter().filter(|e| e.kind == PrincipalKind::Federated);
     for (index, entry) in federated.enumerate() {
@@ -56,7 +66,24 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
             continue;
         }
         let at = lint.item_path(&format!("{path}.Principal.Federated"), index, entry.span);
-        let (code, message, help) = unscoped(&provider);
+        let client_ids = match provider {
+            TrustedProvider::Oidc { arn, .. } => lint
+                .oidc_providers
+                .iter()
+                .find(|p| p.arn.as_str() == arn)
+                .map(|p| p.client_ids.as_slice())
+                .unwrap_or_default(),
+            _ => &[],
+        };
+        let negated: Vec<String> = provider
+            .scoping_claims()
+            .iter()
+            .flat_map(|claim| {
+                let key = format!("{}:{claim}", provider.key_prefix()).to_ascii_lowercase();
+                negated.get(key.as_str()).cloned().unwrap_or_default()
+            })
+            .collect();
+        let (code, message, help) = unscoped(&provider, &negated, client_ids);
         lint.push(Severity::Warning, code, entry.span, at, message, Some(help));
     }
     if github {
@@ -64,28 +91,55 @@ pub(super) fn check_statement(lint: &mut Lint<'_>, statement: &Statement, path: 
     }
 }
 
-/// The finding for a provider the statement admits without a scoping condition.
-fn unscoped(provider: &TrustedProvider<'_>) -> (&'static str, String, String) {
+/// The finding for a provider the statement admits without a scoping
+/// condition. `client_ids` are those registered with an IAM OIDC provider
+/// (empty when unknown): STS takes no token for another audience (IAM API
+/// Reference, "CreateOpenIDConnectProvider", ClientIDList).
+/// `negated` are the statement's negated conditions on the provider's
+/// scoping claims (`StringNotEquals token.actions.githubusercontent.com:sub`):
+/// they admit everyone but the values they name, so they do not scope.
+fn unscoped(
+    provider: &TrustedProvider<'_>,
+    negated: &[String],
+    client_ids: &[String],
+) -> (&'static str, String, String) {
+    let without = if negated.is_empty() {
+        "without a condition on".to_owned()
+    } else {
+        format!(
+            "with only {} (which admits every value it does not name), not a positive condition on",
+            negated.join(" and ")
+        )
+    };
     match provider {
         TrustedProvider::Oidc { .. } if provider.is_github() => (
             "github-trust-any-repository",
             format!(
-                "GitHub Actions is trusted without a condition on {GITHUB}:sub: a workflow in any repository on GitHub, whoever owns it, can assume this role (the audience is sts.amazonaws.com for all of them)"
+                "GitHub Actions is trusted {without} {GITHUB}:sub: a workflow in any repository on GitHub, whoever owns it, can assume this role (the audience is sts.amazonaws.com for all of them)"
             ),
             format!(
                 "name the repository: \"StringEquals\": {{\"{GITHUB}:sub\": \"repo:OWNER/REPOSITORY:ref:refs/heads/BRANCH\"}}, or StringLike with repo:OWNER/REPOSITORY:* for every branch"
             ),
         ),
+        TrustedProvider::Oidc { url, .. } if provider.is_eks() => (
+            "oidc-trust-unscoped",
+            format!(
+                "EKS cluster provider {url} is trusted {without} {url}:sub: any service account in any namespace of the cluster can assume this role (they all get tokens for sts.amazonaws.com)"
+            ),
+            format!(
+                "name the service account: \"StringEquals\": {{\"{url}:sub\": \"system:serviceaccount:NAMESPACE:NAME\"}}"
+            ),
+        ),
         TrustedProvider::Saml { name, .. } => (
             "saml-trust-without-aud",
             format!(
-                "SAML provider {name} is trusted without a condition on SAML:aud: an assertion the provider made for another service could be presented to assume this role"
+                "SAML provider {name} is trusted {without} SAML:aud: an assertion the provider made for another service could be presented to assume this role"
             ),
             "add \"StringEquals\": {\"SAML:aud\": \"https://signin.aws.amazon.com/saml\"}, the AWS sign-in endpoint the assertion must be addressed to".to_owned(),
         ),
         TrustedProvider::Known(_) if provider.is_cognito() => (
             "cognito-trust-without-aud",
-            "Cognito is trusted without a condition on cognito-identity.amazonaws.com:aud: an identity of any identity pool, in any AWS account, can present its token for this role".to_owned(),
+            format!("Cognito is trusted {without} cognito-identity.amazonaws.com:aud: an identity of any identity pool, in any AWS account, can present its token for this role"),
             "add \"StringEquals\": {\"cognito-identity.amazonaws.com:aud\": \"REGION:POOL_ID\"}, and ForAnyValue:StringLike on cognito-identity.amazonaws.com:amr for authenticated or unauthenticated".to_owned(),
         ),
         _ => {
@@ -94,10 +148,15 @@ fn unscoped(provider: &TrustedProvider<'_>) -> (&'static str, String, String) {
                 .iter()
                 .map(|c| format!("{}:{c}", provider.key_prefix()))
                 .collect();
+            let apps = if client_ids.is_empty() {
+                "for any app".to_owned()
+            } else {
+                format!("for its client id {} (the provider's ClientIDList)", client_ids.join(", "))
+            };
             (
                 "oidc-trust-unscoped",
                 format!(
-                    "{} is trusted without a condition on {}: any user it signs in, for any app, can assume this role",
+                    "{} is trusted {without} {}: any user it signs in, {apps}, can assume this role",
                     provider.describe(),
                     keys.join(" or ")
                 ),

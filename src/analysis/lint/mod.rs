@@ -29,6 +29,7 @@ mod tests;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, catalog};
+use crate::model::OidcProvider;
 pub use crate::policy::PolicyKind;
 use crate::policy::{
     Diagnostic, LineIndex, ParsedPolicy, Policy, PolicyDocument, Severity, Span, Statement, parse_policy,
@@ -458,6 +459,28 @@ pub fn lint_document(document: &PolicyDocument, kind: PolicyKind) -> Vec<Finding
 /// Lint an already parsed document. `text` is the text `parsed` was read
 /// from; `size` its size as AWS counts it.
 pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: usize) -> Vec<Finding> {
+    lint_with(text, parsed, kind, size, &[])
+}
+
+/// Lint a role's trust policy knowing the account's OpenID Connect
+/// providers, whose client ids bound who a trust admits.
+pub fn lint_trust_document(document: &PolicyDocument, oidc_providers: &[OidcProvider]) -> Vec<Finding> {
+    lint_with(
+        document.text(),
+        document.parsed(),
+        PolicyKind::Trust,
+        document.size_without_whitespace(),
+        oidc_providers,
+    )
+}
+
+fn lint_with(
+    text: &str,
+    parsed: &ParsedPolicy,
+    kind: PolicyKind,
+    size: usize,
+    oidc_providers: &[OidcProvider],
+) -> Vec<Finding> {
     let mut findings = parsed.diagnostics.clone();
     if let Some(policy) = &parsed.policy {
         let mut lint = Lint {
@@ -469,6 +492,7 @@ pub fn lint_parsed(text: &str, parsed: &ParsedPolicy, kind: PolicyKind, size: us
             out: Vec::new(),
             suggestions_left: 200,
             expansions_left: 200,
+            oidc_providers,
         };
         lint.run(size);
         findings.extend(lint.out);
@@ -493,6 +517,9 @@ struct Lint<'a> {
     /// Action wildcards left to expand against the catalogue for this
     /// document (each costs a service's action list), for the same reason.
     expansions_left: usize,
+    /// The account's OpenID Connect providers, when the policy is a role's
+    /// trust policy in a loaded account (empty otherwise).
+    oidc_providers: &'a [OidcProvider],
 }
 
 impl Lint<'_> {

@@ -797,6 +797,56 @@ fn github_trust_without_a_sub_condition_admits_any_repository() {
 }
 
 #[test]
+fn a_negated_sub_condition_is_named_as_what_it_is() {
+    // "Condition operators": StringNotLike holds for every value it does
+    // not name, so it scopes nothing; the finding says it is there.
+    let f = has(
+        &federated_trust(
+            GITHUB_PROVIDER,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotLike":{"token.actions.githubusercontent.com:sub":"repo:evil/*"}}"#,
+        ),
+        PolicyKind::Trust,
+        "github-trust-any-repository",
+    );
+    assert!(
+        f.message
+            .contains("with only StringNotLike token.actions.githubusercontent.com:sub"),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("without a condition"), "{}", f.message);
+}
+
+#[test]
+fn an_eks_trust_with_only_the_audience_admits_every_service_account() {
+    // Amazon EKS User Guide, "Assign IAM roles to Kubernetes service
+    // accounts": every pod of the cluster gets a token for sts.amazonaws.com;
+    // the sub condition names the service account.
+    let eks = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE1";
+    let f = has(
+        &federated_trust(
+            eks,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE1:aud":"sts.amazonaws.com"}}"#,
+        ),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+    assert!(f.message.contains("any service account"), "{}", f.message);
+    assert!(f.help.as_deref().unwrap().contains("system:serviceaccount:"));
+    lacks(
+        &federated_trust(
+            eks,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE1:aud":"sts.amazonaws.com","oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE1:sub":"system:serviceaccount:payments:api"}}"#,
+        ),
+        PolicyKind::Trust,
+        "oidc-trust-unscoped",
+    );
+}
+
+#[test]
 fn a_github_sub_pattern_must_name_the_owner() {
     // Same page: the owner part of repo:OWNER/REPOSITORY is what keeps other
     // people's repositories out.

@@ -92,6 +92,8 @@ pub enum Part {
     Account,
     AuthorizationDetails,
     CredentialReport,
+    /// The account's SAML and OpenID Connect providers (IAM, global).
+    IdentityProviders,
     Policies {
         source: &'static PolicySource,
         region: Option<String>,
@@ -126,6 +128,7 @@ impl Part {
             Part::Account => "account".to_owned(),
             Part::AuthorizationDetails => "authorization-details".to_owned(),
             Part::CredentialReport => "credential-report".to_owned(),
+            Part::IdentityProviders => "identity-providers".to_owned(),
             Part::Policies { source, region } => with_region(source.service, region),
             Part::OrganizationPolicies => "organization-policies".to_owned(),
             Part::IdentityPools { region } => with_region("cognito-identity", region),
@@ -138,6 +141,7 @@ impl Part {
             Part::Account => "account id and alias".to_owned(),
             Part::AuthorizationDetails => "users, groups, roles and policies".to_owned(),
             Part::CredentialReport => "credential report".to_owned(),
+            Part::IdentityProviders => "SAML and OpenID Connect providers".to_owned(),
             Part::Policies { source, region } => in_region(source.title, region),
             Part::OrganizationPolicies => "SCPs and RCPs".to_owned(),
             Part::IdentityPools { region } => in_region("Cognito identity pools", region),
@@ -153,7 +157,12 @@ pub fn parts(settings: &Settings) -> Vec<Part> {
     } else {
         settings.regions.iter().cloned().map(Some).collect()
     };
-    let mut out = vec![Part::Account, Part::AuthorizationDetails, Part::CredentialReport];
+    let mut out = vec![
+        Part::Account,
+        Part::AuthorizationDetails,
+        Part::CredentialReport,
+        Part::IdentityProviders,
+    ];
     for source in SOURCES.iter().filter(|s| !s.regional) {
         out.push(Part::Policies { source, region: None });
     }

@@ -21,6 +21,15 @@ const LIST_PARENTS: &[&str] = &["organizations", "list-parents", "--child-id", "
 const LIST_POLICIES: &[&str] = &["organizations", "list-policies", "--filter", "{}"];
 const LIST_TARGETS: &[&str] = &["organizations", "list-targets-for-policy", "--policy-id", "{}"];
 const DESCRIBE_POLICY: &[&str] = &["organizations", "describe-policy", "--policy-id", "{}"];
+const LIST_SAML_PROVIDERS: &[&str] = &["iam", "list-saml-providers"];
+const GET_SAML_PROVIDER: &[&str] = &["iam", "get-saml-provider", "--saml-provider-arn", "{}"];
+const LIST_OIDC_PROVIDERS: &[&str] = &["iam", "list-open-id-connect-providers"];
+const GET_OIDC_PROVIDER: &[&str] = &[
+    "iam",
+    "get-open-id-connect-provider",
+    "--open-id-connect-provider-arn",
+    "{}",
+];
 const LIST_IDENTITY_POOLS: &[&str] = &["cognito-identity", "list-identity-pools", "--max-results", "60"];
 const DESCRIBE_IDENTITY_POOL: &[&str] = &["cognito-identity", "describe-identity-pool", "--identity-pool-id", "{}"];
 const IDENTITY_POOL_ROLES: &[&str] = &[
@@ -75,6 +84,20 @@ pub(super) fn commands(part: &Part) -> Vec<(Vec<String>, Option<String>)> {
             (
                 plain(GET_REPORT),
                 Some("its Content is the report, base64-encoded".to_owned()),
+            ),
+        ],
+        Part::IdentityProviders => vec![
+            once(LIST_SAML_PROVIDERS),
+            each(
+                GET_SAML_PROVIDER,
+                "SAML_PROVIDER_ARN",
+                "for each provider listed".to_owned(),
+            ),
+            once(LIST_OIDC_PROVIDERS),
+            each(
+                GET_OIDC_PROVIDER,
+                "OIDC_PROVIDER_ARN",
+                "for each provider listed".to_owned(),
             ),
         ],
         Part::Policies { source, .. } => vec![
@@ -151,6 +174,7 @@ pub(super) fn clear(part: &Part, w: &mut Workspace) {
         }
         Part::AuthorizationDetails => GAAD_LISTS.iter().for_each(|k| w.remove(k)),
         Part::CredentialReport => w.remove("CredentialReport"),
+        Part::IdentityProviders => PROVIDER_KINDS.iter().for_each(|kind| w.remove(kind.key)),
         Part::Policies { source, region } => {
             let region = region.as_deref().filter(|_| source.regional);
             w.retain("ResourcePolicies", |p| {
@@ -181,6 +205,7 @@ pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result
         Part::Account => account(part, s, w),
         Part::AuthorizationDetails => authorization_details(part, s, w),
         Part::CredentialReport => credential_report(part, s, w),
+        Part::IdentityProviders => identity_providers(part, s, w),
         Part::Policies { source, .. } => policies(part, source, s, w),
         Part::OrganizationPolicies => organization_policies(part, s, w),
         Part::IdentityPools { .. } => identity_pools(part, s, w),
@@ -333,6 +358,89 @@ fn credential_report(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Res
     };
     let rows: Vec<_> = rows.iter().map(|r| Value::Object(r.to_json())).collect();
     w.set("CredentialReport", &rows);
+    Ok(())
+}
+
+/// One kind of identity provider: how it is listed and read, and the
+/// workspace key it is kept under (as `import` reads it).
+struct ProviderKind {
+    list: &'static [&'static str],
+    get: &'static [&'static str],
+    /// The listing's key: `SAMLProviderList`.
+    listed: &'static str,
+    key: &'static str,
+    noun: &'static str,
+    list_permission: &'static str,
+    get_permission: &'static str,
+}
+
+const PROVIDER_KINDS: [ProviderKind; 2] = [
+    ProviderKind {
+        list: LIST_SAML_PROVIDERS,
+        get: GET_SAML_PROVIDER,
+        listed: "SAMLProviderList",
+        key: "SAMLProviders",
+        noun: "SAML provider",
+        list_permission: "iam:ListSAMLProviders",
+        get_permission: "iam:GetSAMLProvider",
+    },
+    ProviderKind {
+        list: LIST_OIDC_PROVIDERS,
+        get: GET_OIDC_PROVIDER,
+        listed: "OpenIDConnectProviderList",
+        key: "OpenIDConnectProviders",
+        noun: "OpenID Connect provider",
+        list_permission: "iam:ListOpenIDConnectProviders",
+        get_permission: "iam:GetOpenIDConnectProvider",
+    },
+];
+
+/// Each provider is its listing's entry merged with what the get command
+/// prints (which has no Arn). A provider whose get fails keeps its listed
+/// entry: the account has it, and a missing one would make STS's refusal
+/// look certain. A listing that fails leaves the key out, so the providers
+/// are not known rather than known to be none.
+fn identity_providers(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result<(), Stop> {
+    let mut size = PROVIDER_KINDS.len();
+    s.size(part, size);
+    for kind in &PROVIDER_KINDS {
+        let Some(listing) = s.json(
+            part,
+            &plain(kind.list),
+            &|| format!("the account's {}s", kind.noun),
+            kind.list_permission,
+        )?
+        else {
+            continue;
+        };
+        let listed: Vec<serde_json::Map<String, Value>> = listing
+            .get(kind.listed)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.as_object().cloned())
+            .collect();
+        size += listed.len();
+        s.size(part, size);
+        let mut found = Vec::new();
+        for mut entry in listed {
+            let Some(arn) = entry.get("Arn").and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            if let Some(Value::Object(got)) = s.json(
+                part,
+                &args(kind.get, &arn),
+                &|| format!("the settings of {} {arn}", kind.noun),
+                kind.get_permission,
+            )? {
+                for (key, value) in got {
+                    entry.insert(key, value);
+                }
+            }
+            found.push(Value::Object(entry));
+        }
+        w.set(kind.key, &found);
+    }
     Ok(())
 }
 

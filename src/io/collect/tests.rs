@@ -93,6 +93,8 @@ impl Progress for Kept {
 }
 
 const R: &str = " --region eu-west-1";
+const SAML_ARN: &str = "arn:aws:iam::111122223333:saml-provider/CorpIdP";
+const OIDC_ARN: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
 
 fn settings() -> Settings {
     Settings {
@@ -146,6 +148,25 @@ fn account() -> Recorded {
     .on(
         "iam get-credential-report",
         ok(json!({"Content": base64::engine::general_purpose::STANDARD.encode(report_csv()), "ReportFormat": "text/csv", "GeneratedTime": "2026-11-01T10:00:00Z"})),
+    )
+    // IAM API Reference: ListSAMLProviders, GetSAMLProvider,
+    // ListOpenIDConnectProviders, GetOpenIDConnectProvider (the gets print
+    // no Arn).
+    .on(
+        "iam list-saml-providers",
+        ok(json!({"SAMLProviderList": [{"Arn": SAML_ARN, "ValidUntil": "2030-01-01T00:00:00Z", "CreateDate": "2024-01-01T00:00:00Z"}]})),
+    )
+    .on(
+        &format!("iam get-saml-provider --saml-provider-arn {SAML_ARN}"),
+        ok(json!({"SAMLMetadataDocument": "<EntityDescriptor/>", "CreateDate": "2024-01-01T00:00:00Z", "ValidUntil": "2030-01-01T00:00:00Z", "Tags": []})),
+    )
+    .on(
+        "iam list-open-id-connect-providers",
+        ok(json!({"OpenIDConnectProviderList": [{"Arn": OIDC_ARN}]})),
+    )
+    .on(
+        &format!("iam get-open-id-connect-provider --open-id-connect-provider-arn {OIDC_ARN}"),
+        ok(json!({"Url": "token.actions.githubusercontent.com", "ClientIDList": ["sts.amazonaws.com"], "ThumbprintList": [], "CreateDate": "2024-01-01T00:00:00Z", "Tags": []})),
     )
     .on("s3api list-buckets", ok(json!({"Buckets": [{"Name": "photos"}, {"Name": "logs"}], "Owner": {"ID": "x"}})))
     .on("s3api get-bucket-policy --bucket photos", ok(json!({"Policy": policy("PublicRead")})))
@@ -309,6 +330,18 @@ fn every_part_lands_in_a_workspace_file_that_loads() {
     );
     assert_eq!(a.identity_pools[0].allow_classic_flow, Some(false));
     assert_eq!(a.user_pools[0].name, "customers");
+    assert_eq!(
+        a.saml_providers().iter().map(|p| p.name()).collect::<Vec<_>>(),
+        ["CorpIdP"]
+    );
+    let oidc = a.oidc_providers();
+    assert_eq!(oidc.len(), 1);
+    assert_eq!(oidc[0].url, "token.actions.githubusercontent.com");
+    assert_eq!(
+        oidc[0].client_ids,
+        ["sts.amazonaws.com"],
+        "the get's fields merged into the listed entry"
+    );
     let alice = &a.users[0];
     assert_eq!(alice.credentials.as_ref().map(|c| c.active_access_keys()), Some(1));
     assert!(a.root.credentials.as_ref().is_some_and(|c| c.mfa_active));
@@ -448,7 +481,8 @@ fn expired_credentials_stop_everything_and_resume_asks_only_what_is_missing() {
         [
             "account id and alias",
             "users, groups, roles and policies",
-            "credential report"
+            "credential report",
+            "SAML and OpenID Connect providers"
         ]
     );
     assert!(
@@ -566,4 +600,43 @@ fn a_missing_aws_cli_stops_at_once() {
     let outcome = collect(&settings(), &mut w, &mut NoCli, &mut Kept::default());
     assert!(outcome.stopped.unwrap().contains("`aws` is on PATH"));
     assert_eq!(outcome.calls, 1);
+}
+
+#[test]
+fn a_provider_whose_settings_cannot_be_read_is_kept_and_an_unlisted_kind_stays_unknown() {
+    // A provider the account has must not look absent: explain would say STS
+    // refuses its users. A listing denied leaves the kind unknown, not empty.
+    let settings = settings();
+    let mut runner = account();
+    runner.answers.insert(
+        format!("iam get-open-id-connect-provider --open-id-connect-provider-arn {OIDC_ARN}"),
+        vec![error("AccessDenied", "GetOpenIDConnectProvider", "not authorized")],
+    );
+    runner.answers.insert(
+        "iam list-saml-providers".to_owned(),
+        vec![error("AccessDenied", "ListSAMLProviders", "not authorized")],
+    );
+    let mut w = Workspace::default();
+    let (outcome, kept) = run(&settings, &mut runner, &mut w);
+    assert_eq!(outcome.problems.len(), 2, "{:#?}", kept.problems);
+    assert!(
+        kept.problems.iter().any(|p| p.contains("iam:GetOpenIDConnectProvider")),
+        "{:#?}",
+        kept.problems
+    );
+    assert!(
+        kept.problems.iter().any(|p| p.contains("iam:ListSAMLProviders")),
+        "{:#?}",
+        kept.problems
+    );
+    let loaded = loads(&w);
+    let a = loaded.model.account();
+    assert!(a.saml_providers.is_none(), "not listed: unknown");
+    assert_eq!(a.oidc_providers().len(), 1);
+    assert_eq!(
+        a.oidc_providers()[0].url,
+        "token.actions.githubusercontent.com",
+        "from the ARN"
+    );
+    assert!(a.oidc_providers()[0].client_ids.is_empty());
 }
