@@ -303,3 +303,64 @@ fn control_characters_from_the_input_are_never_printed_raw() {
     assert!(!out.stderr.contains(&0x1b), "{}", stderr(&out));
     assert!(stderr(&out).contains("type Ev\\u001bil"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_tools_words_after_an_unquoted_resource_are_not_part_of_it() {
+    // The Go SDK and Terraform print `status code: 403, request id: …`
+    // after the message; the resource ARN ends at the first space.
+    let message = "AccessDenied: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: \
+                   s3:PutObject on resource: arn:aws:s3:::photos/cat.jpg\n\tstatus code: 403, request id: 0123\n";
+    let value: Value = serde_json::from_str(&ok(&piped(&["why", "--json", "-"], message.as_bytes()))).unwrap();
+    let answer = if value.is_array() { &value[0] } else { &value };
+    assert_eq!(
+        answer["evidence"]["request"]["resource"], "arn:aws:s3:::photos/cat.jpg",
+        "{answer:#}"
+    );
+}
+
+#[test]
+fn an_allow_fix_for_an_explicit_deny_the_workspace_lacks_says_it_is_not_enough() {
+    // AWS reported an explicit deny in a permissions boundary; the demo's
+    // boundary holds no Deny, so iamscope finds only an implicit deny. An
+    // explicit deny overrides any allow ("Policy evaluation logic"): the
+    // allow it proposes is marked as not enough on its own.
+    let out = ok(&iamscope(&[
+        "why",
+        &fixture("messages/explicit-permissions-boundary.txt"),
+    ]));
+    assert!(
+        out.contains("still blocked: AWS reports an explicit deny in a permissions boundary"),
+        "{out}"
+    );
+    // An implicit denial's fix is not marked so.
+    let out = ok(&iamscope(&["why", &fixture("messages/implicit-identity-based.txt")]));
+    assert!(!out.contains("AWS reports an explicit deny"), "{out}");
+}
+
+#[test]
+fn why_obeys_max_input_size() {
+    let out = iamscope(&["why", "--max-input-size", "100", &fixture("cloudtrail/log-file.json")]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(stderr(&out).contains("100"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_request_wholly_in_another_account_is_not_evaluated_against_this_one() {
+    // The message is about account 111122223333 (principal and table); the
+    // workspace is account 111111111111: its policies decide nothing here,
+    // so there is no answer, only the export to give instead.
+    let account = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/federation.json");
+    let out = iamscope(&[
+        "why",
+        "--account",
+        account.to_str().unwrap(),
+        &fixture("messages/access-denied-exception.txt"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("the request is within account 111122223333, and the workspace is account 111111111111"),
+        "{said}"
+    );
+    assert!(!said.contains("IAMSCOPE ALLOWS"), "{said}");
+}

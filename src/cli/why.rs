@@ -61,7 +61,8 @@ pub fn run(args: &WhyArgs, out: &mut impl Write) -> Result<u8, Failure> {
     let loaded = args.account.load()?;
     let model = &loaded.model;
     let now = jiff::Timestamp::now();
-    let input = evidence::read(&bytes, now).map_err(|e| Failure::bad_input(visible(&format!("{source}: {e}"))))?;
+    let input = evidence::read_at_most(&bytes, now, super::max_input())
+        .map_err(|e| Failure::bad_input(visible(&format!("{source}: {e}"))))?;
     let override_principal = match &args.principal {
         Some(text) => Some(PrincipalSpec::parse(text).map_err(Failure::bad_input)?),
         None => None,
@@ -178,7 +179,7 @@ fn status(answer: &Answer) -> u8 {
 
 /// The input's bytes and a name for it in messages.
 fn read_input(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), Failure> {
-    let limit = evidence::MAX_INPUT + 1;
+    let limit = super::max_input().saturating_add(1);
     let mut bytes = Vec::new();
     match file.filter(|p| p.as_os_str() != "-") {
         Some(path) => {
@@ -214,8 +215,8 @@ pub fn read_cloudtrail(
     now: jiff::Timestamp,
 ) -> Result<crate::tui::trail::LoadedTrail, Failure> {
     let (bytes, source) = read_input(Some(&path.to_path_buf()))?;
-    let input =
-        evidence::read(&bytes, now).map_err(|e| Failure::bad_input(visible(&format!("--cloudtrail {source}: {e}"))))?;
+    let input = evidence::read_at_most(&bytes, now, super::max_input())
+        .map_err(|e| Failure::bad_input(visible(&format!("--cloudtrail {source}: {e}"))))?;
     let trail = match input {
         Input::Trail(trail) => trail,
         Input::One(evidence) if evidence.kind == evidence::Kind::CloudTrailEvent => evidence::Trail {

@@ -199,7 +199,19 @@ fn refine(model: &Model, evidence: &Evidence) -> (Evidence, Option<String>) {
     if let PrincipalSpec::Arn(text) = &evidence.request.principal
         && let Ok(arn) = crate::model::Arn::parse(text)
     {
-        if arn.account() != account {
+        let resource_account = crate::model::Arn::parse(&evidence.request.resource)
+            .ok()
+            .map(|r| r.account().to_owned())
+            .filter(|a| !a.is_empty());
+        if arn.account() != account && resource_account.as_deref().is_some_and(|r| r != account) {
+            // Neither side of the request is in this account: its policies
+            // decide nothing about it.
+            blocked = Some(format!(
+                "the request is within account {}, and the workspace is account {account}: give --account an export of account {}",
+                resource_account.as_deref().unwrap_or_default(),
+                arn.account()
+            ));
+        } else if arn.account() != account {
             evidence.notes.push(format!(
                 "the principal is in account {}; the workspace is account {account}: it is evaluated as another account's principal, whose own policies the workspace does not hold",
                 arn.account()
@@ -853,6 +865,31 @@ fn allow_fix(model: &Model, evidence: &Evidence, e: &Explanation) -> Fix {
     if changes.is_empty() {
         return Fix::Elsewhere {
             why: blocked.unwrap_or_else(|| elsewhere(&current)),
+        };
+    }
+    // AWS said a policy denied it explicitly, and the workspace holds no
+    // such deny: an explicit deny overrides every allow ("Policy evaluation
+    // logic"), so the allow found here would not be enough in AWS.
+    if current.decision == Decision::Allow
+        && evidence.aws.denial == Some(crate::evidence::Denial::Explicit)
+        && e.decision == Decision::ImplicitDeny
+    {
+        let what = evidence.aws.policy_type.map_or("a policy", |t| t.with_article());
+        let arn = evidence
+            .aws
+            .policy_arn
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
+        return Fix::Allow {
+            changes,
+            decision: current.decision,
+            summary: current.summary.clone(),
+            blocked: Some(format!(
+                "AWS reports an explicit deny in {what}{arn} that iamscope does not find in the workspace (the policy \
+                 is missing there, or out of date); no allow overrides an explicit deny, so this change alone would \
+                 not be enough: export that policy again to see what it denies"
+            )),
         };
     }
     Fix::Allow {

@@ -147,11 +147,20 @@ fn core(body: &str, words: &mut Words) {
                 None => (quoted, ""),
             }
         } else {
-            let end = [" because ", " with an explicit deny"]
-                .iter()
-                .filter_map(|s| after.find(s))
-                .min()
-                .unwrap_or(after.len());
+            // An ARN as AWS prints it unquoted has no white space: what
+            // follows is the reason, or a tool's own words (`status code:
+            // 403, request id: …` from the Go SDK and Terraform). IAM also
+            // names a resource in words (`role DeployRole`): those end
+            // where the reason begins.
+            let end = if after.starts_with("arn:") {
+                after.find(char::is_whitespace).unwrap_or(after.len())
+            } else {
+                [" because ", " with an explicit deny"]
+                    .iter()
+                    .filter_map(|s| after.find(s))
+                    .min()
+                    .unwrap_or(after.len())
+            };
             (&after[..end], &after[end..])
         };
         let resource = trim_sentence(resource);

@@ -465,25 +465,28 @@ pub const MAX_INPUT: u64 = 512 * 1024 * 1024;
 /// lookup-events output. `now` is the time of asking, used for a message
 /// that carries none.
 pub fn read(bytes: &[u8], now: Timestamp) -> Result<Input, EvidenceError> {
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(EvidenceError::TooLarge {
-            limit: MAX_INPUT,
-            after: "",
-        });
+    read_at_most(bytes, now, MAX_INPUT)
+}
+
+/// [`read`] with another limit than [`MAX_INPUT`] (the CLI's
+/// `--max-input-size`), before and after decompression.
+pub fn read_at_most(bytes: &[u8], now: Timestamp, limit: u64) -> Result<Input, EvidenceError> {
+    if bytes.len() as u64 > limit {
+        return Err(EvidenceError::TooLarge { limit, after: "" });
     }
     if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut text = Vec::new();
         flate2::read::MultiGzDecoder::new(bytes)
-            .take(MAX_INPUT + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut text)
             .map_err(|e| EvidenceError::Gzip(e.to_string()))?;
-        if text.len() as u64 > MAX_INPUT {
+        if text.len() as u64 > limit {
             return Err(EvidenceError::TooLarge {
-                limit: MAX_INPUT,
+                limit,
                 after: " once decompressed",
             });
         }
-        return read(&text, now);
+        return read_at_most(&text, now, limit);
     }
     let text = std::str::from_utf8(bytes).map_err(|e| EvidenceError::NotText { at: e.valid_up_to() })?;
     read_text(text, now)
