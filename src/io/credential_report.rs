@@ -131,6 +131,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<CredentialRow>, LoadError>
         .clone();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
+        // One row per user and one for the root user: a longer report is
+        // not one AWS made, and reading it all would only cost time.
+        if i > crate::model::quotas::USERS_PER_ACCOUNT {
+            return Err(invalid(format!(
+                "line {}: more rows than an account can have (IAM allows {} users per account, plus the root user's row)",
+                i + 2,
+                crate::model::quotas::USERS_PER_ACCOUNT
+            )));
+        }
         let record = record.map_err(|e| invalid(format!("line {}: {e}", i + 2)))?;
         let fields = headers
             .iter()

@@ -4,6 +4,9 @@
 //! and imports refuse files past them (or past the hard limits below, where
 //! AWS's own exports may go beyond a documented quota).
 
+/// IAM users in one account; a credential report has one row per user and
+/// one for the root user.
+pub const USERS_PER_ACCOUNT: usize = 5_000;
 pub const GROUPS_PER_USER: usize = 10;
 pub const ACCESS_KEYS_PER_USER: usize = 2;
 pub const MANAGED_POLICIES_PER_ENTITY: usize = 10;
