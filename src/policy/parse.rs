@@ -51,6 +51,30 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         diagnostics: Vec::new(),
         variables_enabled: false,
     };
+    let hard = crate::model::quotas::HARD_DOCUMENT_SIZE;
+    if text.len() > hard {
+        // Nothing AWS accepts comes near (its largest quota is a role's
+        // 10,240 characters of inline policy; the biggest AWS managed
+        // policies are a few hundred KB), and reading it would only take time.
+        parser.error(
+            "policy-too-large",
+            Span::new(0, 1),
+            "",
+            format!(
+                "the document is {} bytes, more than the {} MB iamscope reads as one policy; \
+                 AWS accepts none larger than {} characters (a role's inline policies together)",
+                text.len(),
+                hard >> 20,
+                crate::model::quotas::INLINE_ROLE
+            ),
+            Some("check that this file is one policy document"),
+        );
+        return ParsedPolicy {
+            policy: None,
+            diagnostics: parser.diagnostics,
+            lines: parser.lines,
+        };
+    }
     let policy = match crate::json::check(text.as_bytes(), POLICY_DEPTH) {
         Err(e @ crate::json::StrictError::TooDeep { .. }) => {
             let at = e.location().offset;
