@@ -87,7 +87,7 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
         // policy evaluation logic"), so they are listed as allowed if their
         // own account's policies allow too.
         let mut request = request.clone();
-        for arn in external_principals(model) {
+        for arn in external_principals(model, action, resource) {
             let spec = PrincipalSpec::Arn(arn.clone());
             let Ok(requester) = context::resolve(model, &spec) else {
                 continue;
@@ -113,17 +113,15 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
     }
 }
 
-/// The principals of other accounts that the account's resource-based
-/// policies and trust policies name in an Allow statement, as ARNs (an
-/// account named by its ID or root ARN stands for every principal of it),
-/// each once, in the order first named.
-pub fn external_principals(model: &Model) -> Vec<String> {
+/// The principals of other accounts that an Allow statement of the
+/// resource-based policies governing `action` on `resource` (the ones the
+/// engine reads) names, as ARNs (an account named by its ID or root ARN
+/// stands for every principal of it), each once, in the order first named.
+pub fn external_principals(model: &Model, action: &str, resource: &str) -> Vec<String> {
     let a = model.account();
-    let documents = a
-        .resource_policies
-        .iter()
-        .map(|p| &p.policy)
-        .chain(a.roles.iter().filter_map(|r| r.trust_policy.as_ref()));
+    let documents = crate::eval::engine::governing_resource_policies(model, action, resource)
+        .into_iter()
+        .filter_map(|r| crate::eval::engine::document(model, &[], r));
     let mut out: Vec<String> = Vec::new();
     for document in documents {
         let statements = document.parsed().statements();

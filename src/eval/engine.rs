@@ -403,43 +403,10 @@ impl<'a> Run<'a> {
     fn resource_policies(&self) -> (Vec<PolicyRef>, RequiredBy) {
         let model = self.env.model;
         let request = self.env.request;
-        let resource = request.resource.as_str();
-        let mut refs = Vec::new();
-        if is_trust_action(&request.action) {
-            if let Some(crate::model::PrincipalEntity::Role(role)) = model.index().principal_by_arn(resource) {
-                refs.push(PolicyRef::Trust { role });
-            } else {
-                refs.extend(
-                    model
-                        .index()
-                        .resource_policies(resource)
-                        .iter()
-                        .map(|&index| PolicyRef::Resource { index }),
-                );
-            }
-            return (refs, RequiredBy::TrustPolicy);
-        }
-        refs.extend(
-            model
-                .index()
-                .resource_policies(resource)
-                .iter()
-                .map(|&index| PolicyRef::Resource { index }),
-        );
-        // A bucket policy also governs the bucket's objects.
-        if let Some(object) = resource.strip_prefix("arn:aws:s3:::")
-            && let Some((bucket, _)) = object.split_once('/')
-        {
-            let bucket_arn = &resource[..resource.len() - object.len() + bucket.len()];
-            refs.extend(
-                model
-                    .index()
-                    .resource_policies(bucket_arn)
-                    .iter()
-                    .map(|&index| PolicyRef::Resource { index }),
-            );
-        }
-        let required = if request.is_service("kms") && resource.contains(":key/") {
+        let refs = governing_resource_policies(model, &request.action, &request.resource);
+        let required = if is_trust_action(&request.action) {
+            RequiredBy::TrustPolicy
+        } else if request.is_service("kms") && request.resource.contains(":key/") {
             RequiredBy::KeyPolicy
         } else {
             RequiredBy::Nothing
@@ -709,4 +676,31 @@ pub fn document<'m>(model: &'m Model, sessions: &'m [SessionPolicy], policy: Pol
         PolicyRef::Trust { role } => a.roles.get(role)?.trust_policy.as_ref(),
         PolicyRef::Session { index } => Some(&sessions.get(index)?.document),
     }
+}
+
+/// The resource-based policies that govern `action` on `resource`: for a
+/// role-assuming action, the role's trust policy; otherwise the policies
+/// attached to the resource, and a bucket's policy for its objects.
+pub(crate) fn governing_resource_policies(model: &Model, action: &str, resource: &str) -> Vec<PolicyRef> {
+    let index = model.index();
+    let attached = |arn: &str| {
+        index
+            .resource_policies(arn)
+            .iter()
+            .map(|&index| PolicyRef::Resource { index })
+    };
+    if is_trust_action(action) {
+        return match index.principal_by_arn(resource) {
+            Some(crate::model::PrincipalEntity::Role(role)) => vec![PolicyRef::Trust { role }],
+            _ => attached(resource).collect(),
+        };
+    }
+    let mut refs: Vec<PolicyRef> = attached(resource).collect();
+    // A bucket policy also governs the bucket's objects.
+    if let Some(object) = resource.strip_prefix("arn:aws:s3:::")
+        && let Some((bucket, _)) = object.split_once('/')
+    {
+        refs.extend(attached(&resource[..resource.len() - object.len() + bucket.len()]));
+    }
+    refs
 }
