@@ -77,7 +77,18 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
         "--json",
     ]));
     let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["action", "resource", "evaluated", "allowed", "warnings"]);
+    assert_eq!(
+        keys,
+        [
+            "action",
+            "resource",
+            "evaluated",
+            "allowed",
+            "suppressed",
+            "suppressions",
+            "warnings"
+        ]
+    );
     assert_eq!(value["warnings"], json!([]), "the demo account loads cleanly");
 }
 

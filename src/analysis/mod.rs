@@ -11,6 +11,7 @@
 mod classes;
 pub mod diff;
 pub mod escalation;
+pub mod exclusions;
 pub mod federation;
 pub mod impact;
 pub mod lint;

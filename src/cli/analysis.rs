@@ -5,10 +5,12 @@
 use std::io::Write;
 
 use super::Failure;
+use super::exclude::{self, Filter};
 use super::progress::with_progress;
 use super::render::{Paint, visible};
 use crate::analysis::AnalysisOptions;
 use crate::analysis::escalation::{self, Escalation, EscalationSummary, Finding, PrincipalEscalation};
+use crate::analysis::exclusions::{self, PrincipalRef, Suppressor};
 use crate::analysis::federation;
 use crate::analysis::probe::Step;
 use crate::analysis::reach::{self, Hop, HopKind, Reach, ReachQuery, ReachSummary, RolePath};
@@ -154,6 +156,7 @@ pub fn who_can_set(
     resource: Option<&str>,
     context: &[String],
     json: bool,
+    filter: &Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let options = options(context, reach::DEFAULT_MAX_DEPTH)?;
@@ -163,14 +166,30 @@ pub fn who_can_set(
         resource,
         every_action: json,
     };
-    let result = with_progress("who-can", |progress| {
+    let mut result = with_progress("who-can", |progress| {
         who_can::who_can_any_of(model, &query, &actions, set, &options, progress)
     });
+    let mut suppressor = filter.suppressor();
+    result.allowed.retain(|a| {
+        let principal = PrincipalRef {
+            principal: &a.principal,
+            arn: a.arn.as_deref(),
+        };
+        !suppressor.principal(model, principal)
+    });
+    let suppressed = suppressor.suppressed();
     if json {
-        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-        write_json_noting(out, &super::render::with_assumed_by(model, answer), &loaded.report)?;
+        let mut answer =
+            super::render::with_assumed_by(model, serde_json::to_value(&result).map_err(std::io::Error::other)?);
+        exclude::add_fields(&mut answer, &suppressed);
+        write_json_noting(out, &answer, &loaded.report)?;
     } else {
-        write!(out, "{}", render_who_can_any(&result, model, Paint::for_stdout()))?;
+        write!(
+            out,
+            "{}{}",
+            render_who_can_any(&result, model, Paint::for_stdout()),
+            exclude::text_line(&suppressed)
+        )?;
     }
     Ok(0)
 }
@@ -465,6 +484,7 @@ pub fn escalation(
     max_depth: usize,
     context: &[String],
     format: Format,
+    filter: &Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = principal
@@ -476,12 +496,13 @@ pub fn escalation(
     let options = options(context, max_depth)?;
     let model = &loaded.model;
     if format == Format::Sarif {
-        return escalation_sarif(loaded, spec.as_ref(), &options, out);
+        return escalation_sarif(loaded, spec.as_ref(), &options, filter, out);
     }
     let json = format == Format::Json;
     if spec.is_none() {
-        return escalation_of_every_principal(loaded, &options, json, out);
+        return escalation_of_every_principal(loaded, &options, json, filter, out);
     }
+    let mut suppressor = filter.suppressor();
     let result = with_progress("escalation", |progress| {
         let mut result = Escalation {
             patterns: crate::analysis::patterns::PATTERNS.len(),
@@ -489,7 +510,10 @@ pub fn escalation(
             admins: Vec::new(),
             principals: Vec::new(),
         };
-        escalation::stream(model, spec.as_ref(), &options, progress, &mut |report| {
+        escalation::stream(model, spec.as_ref(), &options, progress, &mut |mut report| {
+            if !suppress(&mut suppressor, model, &mut report) && report.admin {
+                return;
+            }
             if report.admin {
                 result.admins.push(report.principal.clone());
             }
@@ -505,20 +529,26 @@ pub fn escalation(
         (Some(spec), true) => Some(escalation::why_not(model, spec, &options).map_err(Failure::bad_input)?),
         _ => None,
     };
+    let suppressed = suppressor.suppressed();
     if json {
-        match why_not {
-            Some(why_not) => {
-                let mut value = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-                value["not_found"] = why_not
-                    .into_iter()
-                    .map(|(id, reasons)| serde_json::json!({"pattern": id, "reasons": reasons}))
-                    .collect();
-                write_json_noting(out, &value, &loaded.report)?;
-            }
-            None => write_json_noting(out, &result, &loaded.report)?,
+        let mut value = serde_json::to_value(&result).map_err(std::io::Error::other)?;
+        value["principals"] = result
+            .principals
+            .iter()
+            .map(exclude::report_json)
+            .collect::<Result<Vec<_>, _>>()?
+            .into();
+        if let Some(why_not) = why_not {
+            value["not_found"] = why_not
+                .into_iter()
+                .map(|(id, reasons)| serde_json::json!({"pattern": id, "reasons": reasons}))
+                .collect();
         }
+        exclude::add_fields(&mut value, &suppressed);
+        write_json_noting(out, &value, &loaded.report)?;
     } else {
         let mut text = render_escalation(&result, Paint::for_stdout());
+        text.push_str(&exclude::text_line(&suppressed));
         if let Some(why_not) = why_not {
             text.push_str("\nPatterns not found for it, and why:\n");
             for (id, reasons) in why_not {
@@ -539,19 +569,22 @@ fn escalation_sarif(
     loaded: &Loaded,
     spec: Option<&PrincipalSpec>,
     options: &AnalysisOptions,
+    filter: &Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let mut reports = Vec::new();
+    let mut suppressor = filter.suppressor();
     with_progress("escalation", |progress| {
-        escalation::stream(&loaded.model, spec, options, progress, &mut |report| {
-            if !report.admin && !report.findings.is_empty() {
+        escalation::stream(&loaded.model, spec, options, progress, &mut |mut report| {
+            if suppress(&mut suppressor, &loaded.model, &mut report) && !report.admin && !report.findings.is_empty() {
                 reports.push(report);
             }
         })
     })
     .map_err(Failure::bad_input)?;
     let file = loaded.report.sources.first().map_or("account", String::as_str);
-    let invocation = super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]);
+    let invocation =
+        super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]).with_note(suppressor.suppressed().line());
     let log = super::sarif::escalation_log(crate::analysis::patterns::PATTERNS, &reports, file, invocation);
     serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
     writeln!(out)?;
@@ -564,9 +597,13 @@ fn escalation_of_every_principal(
     loaded: &Loaded,
     options: &AnalysisOptions,
     json: bool,
+    filter: &Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let p = Paint::for_stdout();
+    let mut suppressor = filter.suppressor();
+    // Principals the exclusions took out of the totals.
+    let (mut hidden_admins, mut hidden_escalating) = (0, 0);
     let mut admins: Vec<String> = Vec::new();
     let mut failed: Option<std::io::Error> = None;
     let mut first = true;
@@ -585,7 +622,15 @@ fn escalation_of_every_principal(
             None,
             options,
             progress,
-            &mut |report: PrincipalEscalation| {
+            &mut |mut report: PrincipalEscalation| {
+                if !suppress(&mut suppressor, &loaded.model, &mut report) {
+                    if report.admin {
+                        hidden_admins += 1;
+                    } else {
+                        hidden_escalating += 1;
+                    }
+                    return;
+                }
                 if report.admin {
                     admins.push(report.principal);
                     return;
@@ -595,8 +640,10 @@ fn escalation_of_every_principal(
                 }
                 let written = if json {
                     let comma = if first { "" } else { "," };
-                    writeln!(out, "{comma}")
-                        .and_then(|()| serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other))
+                    writeln!(out, "{comma}").and_then(|()| {
+                        let value = exclude::report_json(&report)?;
+                        serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::other)
+                    })
                 } else {
                     let mut text = String::from("\n");
                     render_report(&report, p, &mut text);
@@ -614,19 +661,25 @@ fn escalation_of_every_principal(
     if let Some(e) = failed {
         return Err(e.into());
     }
+    let mut summary = summary;
+    summary.admins -= hidden_admins;
+    summary.escalating -= hidden_escalating;
+    let suppressed = suppressor.suppressed();
     if json {
         write!(out, "\n], \"admins\": ")?;
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}}}",
+            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}, {}}}",
             summary.patterns,
             summary.evaluated,
             summary.complete,
+            exclude::fields_text(&suppressed)?,
             warnings_field(&loaded.report)?
         )?;
     } else {
         writeln!(out, "\n{}", escalation_totals(&summary))?;
+        write!(out, "{}", exclude::text_line(&suppressed))?;
     }
     Ok(0)
 }
@@ -687,17 +740,36 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
         if report.findings.len() == 1 { "" } else { "s" }
     ));
     for finding in &report.findings {
-        render_finding(finding, p, out);
+        render_finding(&report.principal, finding, p, out);
     }
 }
 
-fn render_finding(f: &Finding, p: Paint, out: &mut String) {
+/// Apply the exclusions to one principal's report (its paths, or the
+/// whole principal); false when nothing of it is left to show.
+fn suppress(suppressor: &mut Suppressor<'_>, model: &Model, report: &mut PrincipalEscalation) -> bool {
+    let principal = PrincipalRef {
+        principal: &report.principal,
+        arn: report.arn.as_deref(),
+    };
+    if report.admin {
+        return !suppressor.principal(model, principal);
+    }
+    let had = !report.findings.is_empty();
+    suppressor.escalation(model, principal, &mut report.findings);
+    !had || !report.findings.is_empty()
+}
+
+fn render_finding(principal: &str, f: &Finding, p: Paint, out: &mut String) {
     out.push_str(&format!(
         "  {} {} — target {}  ({})\n",
         p.red(&format!("[{}]", f.pattern)),
         f.name,
         visible(&f.target),
         f.known_as
+    ));
+    out.push_str(&format!(
+        "    id: {}\n",
+        p.dim(&exclusions::escalation_id(principal, f))
     ));
     out.push_str(&format!("    gain: {}\n", visible(&f.gain)));
     if !f.via.is_empty() {

@@ -392,6 +392,7 @@ pub fn who_can(
     resource: &str,
     context: &[String],
     json: bool,
+    filter: &super::exclude::Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let probe = RequestSpec::new("root", action, resource);
@@ -405,17 +406,31 @@ pub fn who_can(
         context: ctx,
         ..crate::analysis::AnalysisOptions::at(jiff::Timestamp::now())
     };
-    let result = super::progress::with_progress("who-can", |progress| {
+    let mut result = super::progress::with_progress("who-can", |progress| {
         crate::analysis::who_can::who_can(&loaded.model, action, resource, &options, progress)
     });
+    let mut suppressor = filter.suppressor();
+    result.allowed.retain(|a| {
+        let principal = crate::analysis::exclusions::PrincipalRef {
+            principal: &a.principal,
+            arn: a.arn.as_deref(),
+        };
+        !suppressor.principal(&loaded.model, principal)
+    });
+    let suppressed = suppressor.suppressed();
     if json {
-        let answer = serde_json::to_value(&result).map_err(std::io::Error::other)?;
-        super::analysis::write_json_noting(out, &render::with_assumed_by(&loaded.model, answer), &loaded.report)?;
+        let mut answer = render::with_assumed_by(
+            &loaded.model,
+            serde_json::to_value(&result).map_err(std::io::Error::other)?,
+        );
+        super::exclude::add_fields(&mut answer, &suppressed);
+        super::analysis::write_json_noting(out, &answer, &loaded.report)?;
     } else {
         write!(
             out,
-            "{}",
-            render::who_can_in(&result, Some(&loaded.model), Paint::for_stdout())
+            "{}{}",
+            render::who_can_in(&result, Some(&loaded.model), Paint::for_stdout()),
+            super::exclude::text_line(&suppressed)
         )?;
     }
     Ok(0)

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::render::{Paint, visible};
 use super::sarif;
 use super::{AccountArgs, EXIT_BAD_INPUT, Failure};
+use crate::analysis::exclusions;
 use crate::analysis::lint::{self, CHECKS, Finding, PolicyKind, PolicySource};
 use crate::policy::{Severity, parse_policy, size_without_whitespace};
 
@@ -64,6 +65,9 @@ pub struct LintArgs {
     /// Print every check's code, severity and summary, and exit
     #[arg(long)]
     pub list_checks: bool,
+
+    #[command(flatten)]
+    pub exclusions: super::exclude::ExclusionArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,6 +123,9 @@ struct Document {
     kind: PolicyKind,
     /// True when --kind was not given and the kind was guessed.
     kind_guessed: bool,
+    /// What its findings' ids are made from (see `exclusions::lint_id`).
+    #[serde(skip)]
+    key: String,
     #[serde(skip)]
     findings: Vec<Finding>,
     /// Counts by severity.
@@ -142,6 +149,8 @@ struct JsonFinding<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a str>,
     kind: PolicyKind,
+    /// Stable id, for an exclusions file's [[finding]].
+    id: String,
     #[serde(flatten)]
     finding: &'a Finding,
 }
@@ -172,6 +181,9 @@ struct Report<'a> {
     /// What the loader noticed about `--account` that may make findings
     /// wrong or incomplete (also printed on stderr).
     warnings: Vec<String>,
+    /// Findings the exclusions file left out, and by which entries.
+    suppressed: usize,
+    suppressions: Vec<exclusions::Suppression>,
 }
 
 pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
@@ -187,6 +199,8 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         }
         return Ok(0);
     }
+    let filter = super::exclude::Filter::new(&args.exclusions, &args.accounts, false)?;
+    let mut suppressor = filter.suppressor();
     let mut documents = Vec::new();
     let mut bad = Vec::new();
     let mut warnings = Vec::new();
@@ -198,8 +212,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                     Some(k) => (k.kind(), false),
                     None => (PolicyKind::guess(&parsed), true),
                 };
-                let findings = lint::lint_parsed(&text, &parsed, kind, size_without_whitespace(&text));
-                documents.push(Document::new(name, None, kind, guessed, findings));
+                let mut findings = lint::lint_parsed(&text, &parsed, kind, size_without_whitespace(&text));
+                let key = name.strip_prefix("./").unwrap_or(&name).to_owned();
+                findings.retain(|f| !suppressor.lint(None, &key, f.code, &f.path));
+                documents.push(Document::new(name, None, kind, guessed, findings, key));
             }
             Err(message) => bad.push(BadInput {
                 file: path.display().to_string(),
@@ -225,7 +241,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             Ok(loaded) => {
                 warnings = loaded.report.answer_warnings();
                 let result = lint::lint_account(&loaded.model);
-                for policy in result.policies {
+                for mut policy in result.policies {
+                    let key = exclusions::lint_policy_key(&policy.source);
+                    policy
+                        .findings
+                        .retain(|f| !suppressor.lint(Some(&policy.source), &key, f.code, &f.path));
                     let reference = PolicyRef {
                         locator: policy.source.locator(),
                         description: policy.source.describe(),
@@ -237,6 +257,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                         policy.kind,
                         false,
                         policy.findings,
+                        key,
                     ));
                 }
             }
@@ -247,6 +268,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         }
     }
 
+    let suppressed = suppressor.suppressed();
     let fail_on = args.fail_on.severity();
     let failing = documents
         .iter()
@@ -278,10 +300,12 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             d.findings.iter().map(move |f| sarif::LintFinding {
                 place: place(),
                 finding: f,
+                id: exclusions::lint_id(f.code, &d.key, &f.path),
             })
         });
         let errors: Vec<String> = bad.iter().map(|b| format!("{}: {}", b.file, b.message)).collect();
-        let log = sarif::lint_log(CHECKS, findings, sarif::Invocation::new(&warnings, &errors));
+        let invocation = sarif::Invocation::new(&warnings, &errors).with_note(suppressed.line());
+        let log = sarif::lint_log(CHECKS, findings, invocation);
         serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
         writeln!(out)?;
         for e in &errors {
@@ -297,6 +321,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                     file: &d.file,
                     policy: d.policy.as_ref().map(|p| p.locator.as_str()),
                     kind: d.kind,
+                    id: exclusions::lint_id(f.code, &d.key, &f.path),
                     finding: f,
                 })
             })
@@ -309,11 +334,14 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             documents: &documents,
             bad_input: &bad,
             warnings,
+            suppressed: suppressed.total,
+            suppressions: suppressed.reasons,
         };
         serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
         print_text(out, &documents, &summary, Paint::for_stdout())?;
+        write!(out, "{}", super::exclude::text_line(&suppressed))?;
         for b in &bad {
             eprintln!("error: {}: {}", b.file, b.message);
         }
@@ -328,6 +356,7 @@ impl Document {
         kind: PolicyKind,
         kind_guessed: bool,
         findings: Vec<Finding>,
+        key: String,
     ) -> Document {
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         Document {
@@ -339,6 +368,7 @@ impl Document {
             kind,
             kind_guessed,
             findings,
+            key,
         }
     }
 
@@ -389,6 +419,12 @@ fn print_text(out: &mut impl Write, documents: &[Document], summary: &Summary, p
             if let Some(help) = &f.help {
                 writeln!(out, "  {} {}", p.dim("help:"), visible(help))?;
             }
+            writeln!(
+                out,
+                "  {} {}",
+                p.dim("id:"),
+                exclusions::lint_id(f.code, &document.key, &f.path)
+            )?;
         }
     }
     // One line per document with findings (or per FILE); then the total.

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod analysis;
 pub mod collect;
 pub mod diff;
+pub mod exclude;
 pub mod explain;
 pub mod lesson;
 pub mod lint;
@@ -167,6 +168,11 @@ pub enum Command {
         /// Print JSON (for an action set: every allowed action, with the resource)
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        exclusions: exclude::ExclusionArgs,
+        /// List service-linked roles too (left out by default: only AWS can change them)
+        #[arg(long)]
+        include_service_linked: bool,
     },
     /// Check policies for mistakes and risks, like a compiler checks code
     #[command(long_about = lint::LONG_ABOUT)]
@@ -239,6 +245,11 @@ pub enum Command {
         /// Print SARIF 2.1.0, one result per path, for code review tools
         #[arg(long, conflicts_with_all = ["json", "why"])]
         sarif: bool,
+        #[command(flatten)]
+        exclusions: exclude::ExclusionArgs,
+        /// List service-linked roles too (left out by default: only AWS can change them)
+        #[arg(long)]
+        include_service_linked: bool,
     },
     /// Build the workspace file by running your own AWS CLI (read-only commands)
     #[command(long_about = collect::LONG_ABOUT)]
@@ -486,7 +497,10 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             resource,
             context,
             json,
+            exclusions,
+            include_service_linked,
         }) => {
+            let filter = exclude::Filter::new(&exclusions, &account.accounts, include_service_linked)?;
             let loaded = account.load_noting()?;
             match action {
                 Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
@@ -496,6 +510,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                         resource.as_deref().unwrap_or("*"),
                         &context,
                         json,
+                        &filter,
                         &mut out,
                     )
                 }
@@ -507,6 +522,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                     resource.as_deref(),
                     &context,
                     json,
+                    &filter,
                     &mut out,
                 ),
             }
@@ -540,7 +556,10 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             context,
             json,
             sarif,
+            exclusions,
+            include_service_linked,
         }) => {
+            let filter = exclude::Filter::new(&exclusions, &account.accounts, include_service_linked)?;
             let loaded = account.load_noting()?;
             let format = match (json, sarif) {
                 (_, true) => analysis::Format::Sarif,
@@ -554,6 +573,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                 max_depth,
                 &context,
                 format,
+                &filter,
                 &mut out,
             )
         }

@@ -105,6 +105,16 @@ impl Invocation {
             tool_execution_notifications,
         }
     }
+
+    /// Add a note (`suppressed: N (…)`, so that what the exclusions left out
+    /// is said in the log too).
+    pub fn with_note(mut self, text: String) -> Invocation {
+        self.tool_execution_notifications.push(Notification {
+            level: "note",
+            message: Message::new(text),
+        });
+        self
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -117,6 +127,15 @@ pub struct SarifResult {
     pub locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_locations: Vec<Location>,
+    /// The finding's stable id (what an exclusions file's [[finding]]
+    /// names), so that review tools follow a result from run to run.
+    pub partial_fingerprints: Fingerprints,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Fingerprints {
+    #[serde(rename = "iamscope/v1")]
+    pub id: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -212,6 +231,8 @@ pub enum LintPlace<'a> {
 pub struct LintFinding<'a> {
     pub place: LintPlace<'a>,
     pub finding: &'a crate::analysis::lint::Finding,
+    /// Its stable id.
+    pub id: String,
 }
 
 /// The lint run as SARIF: every check a rule, every finding a result.
@@ -228,7 +249,7 @@ pub fn lint_log<'a>(checks: &[Check], findings: impl Iterator<Item = LintFinding
         })
         .collect();
     let results = findings
-        .map(|LintFinding { place, finding: f }| {
+        .map(|LintFinding { place, finding: f, id }| {
             let rule_index = checks.iter().position(|c| c.code == f.code).unwrap_or(0);
             let mut text = f.message.clone();
             if let Some(help) = &f.help {
@@ -280,6 +301,7 @@ pub fn lint_log<'a>(checks: &[Check], findings: impl Iterator<Item = LintFinding
                     message: None,
                 }],
                 related_locations: Vec::new(),
+                partial_fingerprints: Fingerprints { id },
             }
         })
         .collect();
@@ -355,6 +377,9 @@ pub fn escalation_log(
                     message: None,
                 }],
                 related_locations: related,
+                partial_fingerprints: Fingerprints {
+                    id: crate::analysis::exclusions::escalation_id(&report.principal, finding),
+                },
             });
         }
     }

@@ -1,0 +1,773 @@
+//! Exclusions: what a team has decided not to be told about again, kept in a
+//! TOML file beside the account export, each entry with the reason why.
+//!
+//! This module owns the file's format ([`Exclusions::parse`]), the stable
+//! ids of findings ([`lint_id`], [`escalation_id`]) that a single-finding
+//! entry names, and the matching and counting of what is suppressed
+//! ([`Suppressor`]), so that every output can say "suppressed: N" and why.
+//! Results are filtered after the analysis; no analysis changes its answer.
+//!
+//! ```toml
+//! [[principal]]            # a principal: name, kind/name, ARN, or a glob of them
+//! match = "role/ci-*"
+//! reason = "CI roles are reviewed by the platform team"
+//!
+//! [[policy]]               # a policy: name, ARN, place (user/alice/inline/s3), or a glob
+//! match = "arn:aws:iam::111122223333:policy/break-glass"
+//! reason = "the break-glass policy is meant to grant everything"
+//!
+//! [[lint]]                 # every finding of one lint check
+//! code = "resource-star"
+//! reason = "we scope by SCP"
+//!
+//! [[finding]]              # one finding, by the id the outputs print
+//! id = "lint-3fa9c2d1e0b4"
+//! reason = "accepted risk, ticket SEC-12"
+//! ```
+//!
+//! Matching is ASCII case-insensitive (IAM names are unique regardless of
+//! case), and `*` and `?` are wildcards. Service-linked roles (path
+//! `/aws-service-role/`; only AWS can change them, "Using service-linked
+//! roles" page) are suppressed from principal lists by default, counted
+//! like any other suppression.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::escalation::Finding as EscalationFinding;
+use crate::analysis::lint::PolicySource as LintPolicySource;
+use crate::eval::PolicySource as EvalPolicySource;
+use crate::model::{Holder, Model};
+use crate::policy::glob::{Case, Glob};
+
+/// The file name looked for beside an account file `NAME.json`:
+/// `NAME.iamscope-exclusions.toml`.
+pub const FILE_SUFFIX: &str = ".iamscope-exclusions.toml";
+
+/// The path an account file's exclusions file would have.
+pub fn beside(account: &std::path::Path) -> std::path::PathBuf {
+    let stem = account
+        .file_stem()
+        .map_or_else(|| "account".to_owned(), |s| s.to_string_lossy().into_owned());
+    account.with_file_name(format!("{stem}{FILE_SUFFIX}"))
+}
+
+/// Why an exclusions file was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExclusionsError {
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot read the exclusions file {file}: {message}")]
+    Read { file: String, message: String },
+}
+
+/// What an entry ignores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    Principal,
+    Policy,
+    Lint,
+    Finding,
+    /// The built-in entry for service-linked roles.
+    ServiceLinked,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Principal => "principal",
+            EntryKind::Policy => "policy",
+            EntryKind::Lint => "lint",
+            EntryKind::Finding => "finding",
+            EntryKind::ServiceLinked => "service-linked",
+        }
+    }
+}
+
+/// One entry of the file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// What it matches: a pattern, a lint code, or a finding id.
+    pub pattern: String,
+    pub reason: String,
+    /// Where it is in the file (1-based).
+    pub line: usize,
+    glob: Glob,
+}
+
+impl Entry {
+    fn new(kind: EntryKind, pattern: String, reason: String, line: usize) -> Entry {
+        Entry {
+            kind,
+            glob: Glob::new(&pattern, Case::Insensitive),
+            pattern,
+            reason,
+            line,
+        }
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        self.glob.is_match(text)
+    }
+}
+
+/// A parsed exclusions file (or none: [`Exclusions::default`]).
+#[derive(Debug, Clone, Default)]
+pub struct Exclusions {
+    /// The file it was read from.
+    pub file: Option<String>,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    principal: Vec<Spanned<RawMatch>>,
+    #[serde(default)]
+    policy: Vec<Spanned<RawMatch>>,
+    #[serde(default)]
+    lint: Vec<Spanned<RawLint>>,
+    #[serde(default)]
+    finding: Vec<Spanned<RawFinding>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatch {
+    #[serde(rename = "match")]
+    pattern: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    code: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFinding {
+    id: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+}
+
+const SECTIONS: &str =
+    "[[principal]] (match, reason), [[policy]] (match, reason), [[lint]] (code, reason) and [[finding]] (id, reason)";
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+impl Exclusions {
+    /// Read and check an exclusions file.
+    pub fn read(path: &std::path::Path) -> Result<Exclusions, ExclusionsError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ExclusionsError::Read {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        Exclusions::parse(&text, &file)
+    }
+
+    /// Parse an exclusions file's text; `file` names it in errors. Every
+    /// entry needs its key and a non-empty reason; unknown keys are refused.
+    pub fn parse(text: &str, file: &str) -> Result<Exclusions, ExclusionsError> {
+        let invalid = |offset: usize, message: String| {
+            let (line, column) = line_column(text, offset);
+            ExclusionsError::Invalid {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let mut message = e.message().trim().to_owned();
+            if message.starts_with("unknown field") {
+                message.push_str(&format!(" (an exclusions file has {SECTIONS}; check the spelling)"));
+            }
+            invalid(e.span().map_or(0, |s| s.start), message)
+        })?;
+        let mut entries = Vec::new();
+        // One checked entry: its key and its reason, both present and not blank.
+        let mut take = |kind: EntryKind,
+                        section: &str,
+                        key: &str,
+                        at: std::ops::Range<usize>,
+                        value: Option<Spanned<String>>,
+                        reason: Option<Spanned<String>>|
+         -> Result<(), ExclusionsError> {
+            let Some(value) = value else {
+                return Err(invalid(
+                    at.start,
+                    format!("this [[{section}]] entry has no `{key}`: say what it ignores"),
+                ));
+            };
+            if value.get_ref().trim().is_empty() {
+                return Err(invalid(value.span().start, format!("`{key}` is empty")));
+            }
+            let Some(reason) = reason else {
+                return Err(invalid(
+                    at.start,
+                    format!(
+                        "this [[{section}]] entry ({key} = \"{}\") has no `reason`: every exclusion says why, e.g. reason = \"accepted risk, ticket SEC-12\"",
+                        value.get_ref()
+                    ),
+                ));
+            };
+            if reason.get_ref().trim().is_empty() {
+                return Err(invalid(
+                    reason.span().start,
+                    "`reason` is empty: say why this is ignored".to_owned(),
+                ));
+            }
+            if kind == EntryKind::Lint && !crate::analysis::lint::CHECKS.iter().any(|c| c.code == value.get_ref()) {
+                return Err(invalid(
+                    value.span().start,
+                    format!(
+                        "`{}` is not a lint code (`iamscope lint --list-checks` lists them)",
+                        value.get_ref()
+                    ),
+                ));
+            }
+            if kind == EntryKind::Finding && !is_finding_id(value.get_ref()) {
+                return Err(invalid(
+                    value.span().start,
+                    format!(
+                        "`{}` is not a finding id: copy one from `lint` or `escalation` output (lint-… or esc-… followed by 12 hex digits)",
+                        value.get_ref()
+                    ),
+                ));
+            }
+            let (line, _) = line_column(text, at.start);
+            entries.push(Entry::new(
+                kind,
+                value.into_inner().trim().to_owned(),
+                reason.into_inner().trim().to_owned(),
+                line,
+            ));
+            Ok(())
+        };
+        for e in raw.principal {
+            let at = e.span();
+            let e = e.into_inner();
+            take(EntryKind::Principal, "principal", "match", at, e.pattern, e.reason)?;
+        }
+        for e in raw.policy {
+            let at = e.span();
+            let e = e.into_inner();
+            take(EntryKind::Policy, "policy", "match", at, e.pattern, e.reason)?;
+        }
+        for e in raw.lint {
+            let at = e.span();
+            let e = e.into_inner();
+            take(EntryKind::Lint, "lint", "code", at, e.code, e.reason)?;
+        }
+        for e in raw.finding {
+            let at = e.span();
+            let e = e.into_inner();
+            take(EntryKind::Finding, "finding", "id", at, e.id, e.reason)?;
+        }
+        entries.sort_by_key(|e| e.line);
+        Ok(Exclusions {
+            file: Some(file.to_owned()),
+            entries,
+        })
+    }
+}
+
+fn is_finding_id(id: &str) -> bool {
+    let hex = id.strip_prefix("lint-").or_else(|| id.strip_prefix("esc-"));
+    hex.is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// FNV-1a, 64 bits: a hash whose value never changes between Rust versions
+/// or runs, so that an id written into a file keeps naming its finding.
+fn stable_hash(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0u8]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn id(prefix: &str, parts: &[&str]) -> String {
+    let hash = stable_hash(parts);
+    // 48 bits are plenty to tell apart the findings of one account.
+    format!("{prefix}-{:012x}", hash >> 16)
+}
+
+/// The key of a linted policy of an account in ids: a managed policy's
+/// ARN, otherwise its place (`role/app/trust-policy`, `user/alice/inline/s3`).
+pub fn lint_policy_key(source: &LintPolicySource) -> String {
+    match source {
+        LintPolicySource::ManagedPolicy { arn, .. } => arn.clone(),
+        LintPolicySource::ResourcePolicy { resource } => resource.clone(),
+        other => other.locator(),
+    }
+}
+
+/// A lint finding's id, from what it is about: the check's code, the
+/// policy (see [`lint_policy_key`], or the file as given) and where in the
+/// document (`Statement[1].Action[0]`). Neither the message's wording nor
+/// the finding's place in the list changes it.
+pub fn lint_id(code: &str, policy_key: &str, path: &str) -> String {
+    id("lint", &["lint", code, policy_key, path])
+}
+
+/// An escalation path's id: the pattern, the principal that has it, its
+/// target, and the roles it runs through.
+pub fn escalation_id(principal: &str, finding: &EscalationFinding) -> String {
+    let mut via = String::new();
+    for hop in &finding.via {
+        let _ = write!(via, "{}>", hop.role);
+    }
+    id("esc", &["esc", finding.pattern, principal, &finding.target, &via])
+}
+
+/// How many results one entry suppressed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: EntryKind,
+    /// The entry's pattern, code or id (`*` for service-linked roles).
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub reason: String,
+    /// Its line in the exclusions file (none for the built-in entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub count: usize,
+}
+
+/// What was suppressed, for the outputs.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Suppressed {
+    pub total: usize,
+    /// The entries that suppressed something, in the file's order; the
+    /// built-in service-linked entry last.
+    pub reasons: Vec<Suppression>,
+}
+
+impl Suppressed {
+    /// `suppressed: 3 (2 by principal role/ci-* (line 4): CI roles …; …)`.
+    pub fn line(&self) -> String {
+        let mut text = format!("suppressed: {}", self.total);
+        if !self.reasons.is_empty() {
+            let parts: Vec<String> = self
+                .reasons
+                .iter()
+                .map(|s| match s.line {
+                    Some(line) => format!(
+                        "{} by {} {} (line {line}): {}",
+                        s.count,
+                        s.kind.as_str(),
+                        s.pattern,
+                        s.reason
+                    ),
+                    None => format!("{} by default: {}", s.count, s.reason),
+                })
+                .collect();
+            text.push_str(&format!(" ({})", parts.join("; ")));
+        }
+        text
+    }
+}
+
+const SERVICE_LINKED_REASON: &str =
+    "service-linked roles are left out, as only AWS can change them (--include-service-linked lists them)";
+
+/// A principal as the outputs name it.
+#[derive(Debug, Clone, Copy)]
+pub struct PrincipalRef<'a> {
+    /// `user/alice`, `role/app`, `identity-pool/ID:authenticated`.
+    pub principal: &'a str,
+    pub arn: Option<&'a str>,
+}
+
+/// Decides what to suppress and counts it.
+pub struct Suppressor<'e> {
+    exclusions: &'e Exclusions,
+    service_linked: bool,
+    counts: Vec<usize>,
+    service_linked_count: usize,
+}
+
+impl<'e> Suppressor<'e> {
+    /// `include_service_linked` turns the default service-linked entry off.
+    pub fn new(exclusions: &'e Exclusions, include_service_linked: bool) -> Suppressor<'e> {
+        Suppressor {
+            exclusions,
+            service_linked: !include_service_linked,
+            counts: vec![0; exclusions.entries.len()],
+            service_linked_count: 0,
+        }
+    }
+
+    fn entries(&self, kind: EntryKind) -> impl Iterator<Item = (usize, &'e Entry)> + use<'e> {
+        self.exclusions
+            .entries
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.kind == kind)
+    }
+
+    /// The entry (or the service-linked default) that excludes a principal.
+    fn principal_entry(&self, model: &Model, p: PrincipalRef<'_>) -> Option<Option<usize>> {
+        let name = p.principal.split_once('/').map_or(p.principal, |(_, n)| n);
+        for (i, e) in self.entries(EntryKind::Principal) {
+            if e.matches(p.principal) || e.matches(name) || p.arn.is_some_and(|a| e.matches(a)) {
+                return Some(Some(i));
+            }
+        }
+        if self.service_linked && is_service_linked(model, p) {
+            return Some(None);
+        }
+        None
+    }
+
+    fn count(&mut self, entry: Option<usize>, n: usize) {
+        match entry {
+            Some(i) => self.counts[i] += n,
+            None => self.service_linked_count += n,
+        }
+    }
+
+    /// Whether a principal in a list (who-can, an administrator) is
+    /// suppressed; counts it when it is.
+    pub fn principal(&mut self, model: &Model, p: PrincipalRef<'_>) -> bool {
+        match self.principal_entry(model, p) {
+            Some(entry) => {
+                self.count(entry, 1);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Drop the suppressed paths of one principal (all of them when the
+    /// principal is excluded; otherwise by id, and by an excluded policy
+    /// that is their target or allows one of their steps); counts each.
+    pub fn escalation(&mut self, model: &Model, p: PrincipalRef<'_>, findings: &mut Vec<EscalationFinding>) {
+        if let Some(entry) = self.principal_entry(model, p) {
+            self.count(entry, findings.len());
+            findings.clear();
+            return;
+        }
+        let mut kept = Vec::with_capacity(findings.len());
+        for finding in findings.drain(..) {
+            match self.escalation_entry(p.principal, &finding) {
+                Some(i) => self.counts[i] += 1,
+                None => kept.push(finding),
+            }
+        }
+        *findings = kept;
+    }
+
+    fn escalation_entry(&self, principal: &str, finding: &EscalationFinding) -> Option<usize> {
+        let id = escalation_id(principal, finding);
+        if let Some((i, _)) = self
+            .entries(EntryKind::Finding)
+            .find(|(_, e)| e.pattern.eq_ignore_ascii_case(&id))
+        {
+            return Some(i);
+        }
+        self.entries(EntryKind::Policy)
+            .find(|(_, e)| {
+                e.matches(&finding.target)
+                    || finding
+                        .steps
+                        .iter()
+                        .filter_map(|s| s.statement.as_ref())
+                        .any(|s| eval_policy_names(&s.source).iter().any(|n| e.matches(n)))
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// Whether a lint finding is suppressed (by its id, its code, its
+    /// policy, or the principal whose inline or trust policy it is in);
+    /// counts it when it is. `source` is none for a policy FILE, whose key
+    /// is the file as given.
+    pub fn lint(&mut self, source: Option<&LintPolicySource>, policy_key: &str, code: &str, path: &str) -> bool {
+        let id = lint_id(code, policy_key, path);
+        let names = source.map_or_else(|| vec![policy_key.to_owned()], lint_policy_names);
+        let owner = source.and_then(lint_policy_owner);
+        let hit = self
+            .exclusions
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| match e.kind {
+                EntryKind::Finding => e.pattern.eq_ignore_ascii_case(&id),
+                EntryKind::Lint => e.pattern.eq_ignore_ascii_case(code),
+                EntryKind::Policy => names.iter().any(|n| e.matches(n)),
+                EntryKind::Principal => owner
+                    .as_ref()
+                    .is_some_and(|(full, name)| e.matches(full) || e.matches(name)),
+                EntryKind::ServiceLinked => false,
+            })
+            .map(|(i, _)| i);
+        match hit {
+            Some(i) => {
+                self.counts[i] += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// What was suppressed so far.
+    pub fn suppressed(&self) -> Suppressed {
+        let mut reasons: Vec<Suppression> = self
+            .exclusions
+            .entries
+            .iter()
+            .zip(&self.counts)
+            .filter(|(_, n)| **n > 0)
+            .map(|(e, n)| Suppression {
+                kind: e.kind,
+                pattern: e.pattern.clone(),
+                reason: e.reason.clone(),
+                line: Some(e.line),
+                count: *n,
+            })
+            .collect();
+        if self.service_linked_count > 0 {
+            reasons.push(Suppression {
+                kind: EntryKind::ServiceLinked,
+                pattern: "*".to_owned(),
+                reason: SERVICE_LINKED_REASON.to_owned(),
+                line: None,
+                count: self.service_linked_count,
+            });
+        }
+        Suppressed {
+            total: reasons.iter().map(|s| s.count).sum(),
+            reasons,
+        }
+    }
+}
+
+/// Whether a principal is a service-linked role: a role whose path is
+/// `/aws-service-role/` ("Using service-linked roles" page).
+pub fn is_service_linked(model: &Model, p: PrincipalRef<'_>) -> bool {
+    const PATH: &str = "/aws-service-role/";
+    if let Some(name) = p.principal.strip_prefix("role/")
+        && let Some(role) = model.index().role(name)
+    {
+        return model.account().roles[role].path.starts_with(PATH);
+    }
+    p.arn.is_some_and(|a| a.contains(":role/aws-service-role/"))
+}
+
+/// The names a lint policy answers to: its name, ARN and place.
+fn lint_policy_names(source: &LintPolicySource) -> Vec<String> {
+    let mut names = vec![source.locator()];
+    match source {
+        LintPolicySource::ManagedPolicy { arn, name, .. } => {
+            names.push(arn.clone());
+            names.push(name.clone());
+        }
+        LintPolicySource::Inline { name, .. }
+        | LintPolicySource::Scp { name, .. }
+        | LintPolicySource::Rcp { name, .. } => names.push(name.clone()),
+        LintPolicySource::ResourcePolicy { resource } => names.push(resource.clone()),
+        LintPolicySource::InlinePolicies { .. } | LintPolicySource::TrustPolicy { .. } => {}
+    }
+    names
+}
+
+/// The principal whose own policy a lint policy is (`user/alice`, `alice`).
+fn lint_policy_owner(source: &LintPolicySource) -> Option<(String, String)> {
+    let entity = match source {
+        LintPolicySource::Inline { entity, .. } | LintPolicySource::InlinePolicies { entity } => entity.clone(),
+        LintPolicySource::TrustPolicy { role } => format!("role/{role}"),
+        _ => return None,
+    };
+    let name = entity.split_once('/').map_or(entity.as_str(), |(_, n)| n).to_owned();
+    Some((entity, name))
+}
+
+/// The names a deciding statement's policy answers to.
+fn eval_policy_names(source: &EvalPolicySource) -> Vec<String> {
+    match source {
+        EvalPolicySource::Inline { holder, name } => {
+            let entity = match holder {
+                Holder::User(n) => format!("user/{n}"),
+                Holder::Group(n) => format!("group/{n}"),
+                Holder::Role(n) => format!("role/{n}"),
+            };
+            vec![name.clone(), format!("{entity}/inline/{name}")]
+        }
+        EvalPolicySource::Managed { name, arn, .. } | EvalPolicySource::PermissionsBoundary { name, arn } => {
+            vec![name.clone(), arn.clone()]
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(text: &str) -> (usize, usize, String) {
+        match Exclusions::parse(text, "x.toml") {
+            Err(ExclusionsError::Invalid {
+                line, column, message, ..
+            }) => (line, column, message),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_entry_without_a_reason_is_refused_at_its_line() {
+        let (line, column, message) = invalid("# team exclusions\n\n[[principal]]\nmatch = \"role/ci-*\"\n");
+        assert_eq!((line, column), (3, 1), "{message}");
+        assert!(message.contains("no `reason`"), "{message}");
+        assert!(message.contains("role/ci-*"), "{message}");
+        let (line, _, message) = invalid("[[lint]]\ncode = \"resource-star\"\nreason = \"  \"\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("`reason` is empty"), "{message}");
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_are_refused_with_the_known_ones() {
+        let (line, column, message) = invalid("[[principal]]\nmatch = \"a\"\nreson = \"typo\"\n");
+        assert_eq!((line, column), (3, 1));
+        assert!(message.contains("unknown field `reson`"), "{message}");
+        assert!(message.contains("[[principal]] (match, reason)"), "{message}");
+        let (line, _, message) = invalid("[[principals]]\nmatch = \"a\"\nreason = \"b\"\n");
+        assert_eq!(line, 1);
+        assert!(message.contains("unknown field `principals`"), "{message}");
+    }
+
+    #[test]
+    fn lint_codes_and_finding_ids_are_checked() {
+        let (_, _, message) = invalid("[[lint]]\ncode = \"no-such-check\"\nreason = \"r\"\n");
+        assert!(message.contains("--list-checks"), "{message}");
+        let (line, column, message) = invalid("[[finding]]\nid = \"3\"\nreason = \"r\"\n");
+        assert_eq!((line, column), (2, 6));
+        assert!(message.contains("not a finding id"), "{message}");
+    }
+
+    #[test]
+    fn bad_toml_says_where() {
+        let (line, _, _) = invalid("[[policy]]\nmatch = \"a\nreason = \"b\"\n");
+        assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn ids_are_stable_and_tell_findings_apart() {
+        // Fixed values: an id written into a file must keep naming its finding.
+        let id = lint_id(
+            "resource-star",
+            "arn:aws:iam::111122223333:policy/app",
+            "Statement[0].Resource",
+        );
+        assert_eq!(
+            id,
+            lint_id(
+                "resource-star",
+                "arn:aws:iam::111122223333:policy/app",
+                "Statement[0].Resource"
+            )
+        );
+        assert!(is_finding_id(&id), "{id}");
+        assert_ne!(
+            id,
+            lint_id(
+                "resource-star",
+                "arn:aws:iam::111122223333:policy/app",
+                "Statement[1].Resource"
+            )
+        );
+        assert_ne!(
+            id,
+            lint_id(
+                "resource-stars",
+                "arn:aws:iam::111122223333:policy/app",
+                "Statement[0].Resource"
+            )
+        );
+        // The parts are separated, so moving a character between them changes the id.
+        assert_ne!(lint_id("a", "bc", ""), lint_id("ab", "c", ""));
+        assert_eq!(id, "lint-d8e2aeb30956");
+    }
+
+    #[test]
+    fn a_lint_finding_is_suppressed_by_code_policy_principal_or_id() {
+        let text = "[[lint]]\ncode = \"resource-star\"\nreason = \"scoped by SCP\"\n\n[[policy]]\nmatch = \"*:policy/legacy-*\"\nreason = \"legacy, being removed\"\n\n[[principal]]\nmatch = \"role/ci\"\nreason = \"CI\"\n";
+        let exclusions = Exclusions::parse(text, "x.toml").expect("valid");
+        let mut s = Suppressor::new(&exclusions, false);
+        let managed = |name: &str| LintPolicySource::ManagedPolicy {
+            arn: format!("arn:aws:iam::111122223333:policy/{name}"),
+            name: name.to_owned(),
+            version: "v1".to_owned(),
+        };
+        let app = managed("app");
+        let key = lint_policy_key(&app);
+        assert!(s.lint(Some(&app), &key, "resource-star", "Statement[0]"));
+        assert!(!s.lint(Some(&app), &key, "redundant-statement", "Statement[0]"));
+        let legacy = managed("Legacy-Admin");
+        assert!(s.lint(
+            Some(&legacy),
+            &lint_policy_key(&legacy),
+            "redundant-statement",
+            "Statement[0]"
+        ));
+        let trust = LintPolicySource::TrustPolicy { role: "ci".to_owned() };
+        assert!(s.lint(Some(&trust), &lint_policy_key(&trust), "redundant-statement", ""));
+        let other = LintPolicySource::TrustPolicy { role: "cid".to_owned() };
+        assert!(!s.lint(Some(&other), &lint_policy_key(&other), "redundant-statement", ""));
+
+        let id = lint_id("redundant-statement", &key, "Statement[0]");
+        let by_id = Exclusions::parse(
+            &format!("[[finding]]\nid = \"{id}\"\nreason = \"accepted\"\n"),
+            "y.toml",
+        )
+        .expect("valid");
+        let mut t = Suppressor::new(&by_id, false);
+        assert!(t.lint(Some(&app), &key, "redundant-statement", "Statement[0]"));
+        assert!(!t.lint(Some(&app), &key, "redundant-statement", "Statement[1]"));
+
+        let suppressed = s.suppressed();
+        assert_eq!(suppressed.total, 3);
+        let counts: Vec<(EntryKind, usize, usize)> = suppressed
+            .reasons
+            .iter()
+            .map(|r| (r.kind, r.line.unwrap_or(0), r.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                (EntryKind::Lint, 1, 1),
+                (EntryKind::Policy, 5, 1),
+                (EntryKind::Principal, 9, 1)
+            ]
+        );
+        assert!(
+            suppressed
+                .line()
+                .starts_with("suppressed: 3 (1 by lint resource-star (line 1): scoped by SCP;")
+        );
+    }
+}

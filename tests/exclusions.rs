@@ -1,0 +1,493 @@
+//! Exclusions files through the real binary: each kind of entry suppresses
+//! what it names in `lint`, `escalation` and `who-can`, every output says
+//! how much was suppressed and why, service-linked roles are left out of
+//! principal lists unless asked for, and a bad file is refused with its
+//! line and column.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn iamscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn json_of(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", text(output), stderr(output)))
+}
+
+const ACCOUNT: &str = "111122223333";
+
+/// boss is an administrator; mallory and eve can put a policy on
+/// themselves (eve through the customer managed policy self-service);
+/// clerk reads S3; the service-linked role is an administrator and reads S3.
+fn write_account(dir: &Path) -> String {
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}");
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let user = |name: &str, statements: Value, attached: Value| {
+        json!({
+            "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn("user", name),
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(statements)}],
+            "AttachedManagedPolicies": attached,
+        })
+    };
+    let self_service = arn("policy", "self-service");
+    let account = json!({
+        "UserDetailList": [
+            user("boss", json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]), json!([])),
+            user("mallory", json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "mallory")}]), json!([])),
+            user("eve", json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]),
+                json!([{"PolicyName": "self-service", "PolicyArn": self_service}])),
+            user("clerk", json!([{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]), json!([])),
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "RoleName": "AWSServiceRoleForSupport", "RoleId": "AROASUPPORT",
+            "Path": "/aws-service-role/support.amazonaws.com/",
+            "Arn": arn("role", "aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"),
+            "AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": {"Service": "support.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+            "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}],
+            "AttachedManagedPolicies": [],
+        }],
+        "Policies": [{
+            "PolicyName": "self-service", "PolicyId": "ANPASELF", "Arn": self_service, "Path": "/",
+            "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": true,
+            "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                "Document": doc(json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "eve")}]))}],
+        }],
+    });
+    let path = dir.join("prod.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn escalating(value: &Value) -> Vec<&str> {
+    value["principals"]
+        .as_array()
+        .expect("principals")
+        .iter()
+        .filter(|p| !p["findings"].as_array().unwrap().is_empty())
+        .map(|p| p["principal"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn service_linked_roles_are_left_out_of_principal_lists_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+
+    let value = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    assert_eq!(value["admins"], json!(["user/boss"]));
+    assert_eq!(value["suppressed"], 1);
+    assert_eq!(value["suppressions"][0]["kind"], "service-linked");
+    assert_eq!(value["suppressions"][0]["count"], 1);
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--json",
+        "--include-service-linked",
+    ]));
+    assert_eq!(value["admins"], json!(["user/boss", "role/AWSServiceRoleForSupport"]));
+    assert_eq!(value["suppressed"], 0);
+
+    let out = iamscope(&["who-can", "--account", &account, "--action", "s3:GetObject"]);
+    let listing = text(&out);
+    assert!(!listing.contains("AWSServiceRoleForSupport"), "{listing}");
+    assert!(listing.contains("user/clerk"), "{listing}");
+    assert!(
+        listing.ends_with("suppressed: 1 (1 by default: service-linked roles are left out, as only AWS can change them (--include-service-linked lists them))\n"),
+        "{listing}"
+    );
+    let listing = text(&iamscope(&[
+        "who-can",
+        "--account",
+        &account,
+        "--action",
+        "s3:GetObject",
+        "--include-service-linked",
+    ]));
+    assert!(listing.contains("role/AWSServiceRoleForSupport"), "{listing}");
+    assert!(!listing.contains("suppressed"), "{listing}");
+    // An action set too.
+    let value = json_of(&iamscope(&[
+        "who-can",
+        "--account",
+        &account,
+        "--action",
+        "s3:*",
+        "--json",
+    ]));
+    assert_eq!(value["suppressed"], 1);
+    assert!(
+        value["allowed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["principal"] != "role/AWSServiceRoleForSupport")
+    );
+}
+
+#[test]
+fn a_principal_entry_suppresses_its_paths_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let exclusions = write(
+        dir.path(),
+        "team.toml",
+        "[[principal]]\nmatch = \"user/mal*\"\nreason = \"red-team account\"\n",
+    );
+    let before = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    assert_eq!(escalating(&before), ["user/mallory", "user/eve"]);
+
+    let out = iamscope(&["escalation", "--account", &account, "--exclusions", &exclusions]);
+    let listing = text(&out);
+    assert!(!listing.contains("user/mallory"), "{listing}");
+    assert!(listing.contains("user/eve: 1 path"), "{listing}");
+    assert!(
+        listing.contains("1 of 5 principals can become administrators (") && listing.contains("; 1 already is)"),
+        "the totals leave the suppressed principals out: {listing}"
+    );
+    assert!(
+        listing.contains(
+            "suppressed: 2 (1 by principal user/mal* (line 1): red-team account; 1 by default: service-linked"
+        ),
+        "{listing}"
+    );
+
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+        "--json",
+    ]));
+    assert_eq!(escalating(&value), ["user/eve"]);
+    assert_eq!(value["suppressed"], 2);
+    assert_eq!(
+        value["suppressions"][0],
+        json!({"kind": "principal", "match": "user/mal*", "reason": "red-team account", "line": 1, "count": 1})
+    );
+    // By ARN, with one principal asked about.
+    let by_arn = write(
+        dir.path(),
+        "arn.toml",
+        &format!("[[principal]]\nmatch = \"arn:aws:iam::{ACCOUNT}:user/eve\"\nreason = \"r\"\n"),
+    );
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &by_arn,
+        "--principal",
+        "user/eve",
+        "--json",
+    ]));
+    assert_eq!(value["principals"][0]["findings"], json!([]));
+    assert_eq!(value["suppressed"], 1);
+}
+
+#[test]
+fn a_finding_entry_suppresses_exactly_the_path_whose_id_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let value = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    let mallory = &value["principals"][0];
+    assert_eq!(mallory["principal"], "user/mallory");
+    let id = mallory["findings"][0]["id"]
+        .as_str()
+        .expect("every path has an id")
+        .to_owned();
+    assert!(id.starts_with("esc-"), "{id}");
+    // The text output prints the same id, to copy.
+    let listing = text(&iamscope(&["escalation", "--account", &account]));
+    assert!(listing.contains(&format!("id: {id}")), "{listing}");
+    // Ids do not depend on the order of the list: the same on the next run.
+    let again = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    assert_eq!(again["principals"][0]["findings"][0]["id"], id.as_str());
+
+    let exclusions = write(
+        dir.path(),
+        "ids.toml",
+        &format!("[[finding]]\nid = \"{id}\"\nreason = \"accepted, SEC-12\"\n"),
+    );
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+        "--json",
+    ]));
+    assert_eq!(escalating(&value), ["user/eve"]);
+    assert_eq!(value["suppressions"][0]["kind"], "finding");
+    assert_eq!(value["suppressions"][0]["count"], 1);
+
+    // SARIF: the suppressed path is not a result, the log says how many
+    // were suppressed, and each result carries its id as a fingerprint.
+    let log = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+        "--sarif",
+    ]));
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert!(
+        results[0]["partialFingerprints"]["iamscope/v1"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("esc-") && f != id)
+    );
+    let notes: Vec<&str> = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "note")
+        .map(|n| n["message"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0].starts_with("suppressed: 2 (1 by finding"), "{notes:?}");
+}
+
+#[test]
+fn a_policy_entry_suppresses_the_paths_it_allows_and_its_lint_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let exclusions = write(
+        dir.path(),
+        "policy.toml",
+        "[[policy]]\nmatch = \"self-service\"\nreason = \"reviewed self-service grant\"\n",
+    );
+    let value = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+        "--json",
+    ]));
+    // eve's path rests on a statement of self-service; mallory's does not.
+    assert_eq!(escalating(&value), ["user/mallory"]);
+    assert_eq!(value["suppressions"][0]["kind"], "policy");
+}
+
+#[test]
+fn lint_suppresses_by_code_id_and_principal_and_finds_the_file_beside_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let before = json_of(&iamscope(&[
+        "lint",
+        "--account",
+        &account,
+        "--json",
+        "--fail-on",
+        "info",
+    ]));
+    let findings = before["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert_eq!(before["suppressed"], 0);
+    for f in findings {
+        assert!(f["id"].as_str().is_some_and(|id| id.starts_with("lint-")), "{f}");
+    }
+    // The role's inline policy grants * on *.
+    let star = findings
+        .iter()
+        .find(|f| f["policy"] == "role/AWSServiceRoleForSupport/inline/all")
+        .expect("a finding in the role's inline policy");
+    let code = star["code"].as_str().unwrap();
+    let id = star["id"].as_str().unwrap();
+    let listing = text(&iamscope(&["lint", "--account", &account]));
+    assert!(listing.contains(&format!("id: {id}")), "{listing}");
+
+    // By id, in the file beside the account (prod.json → prod.iamscope-exclusions.toml).
+    write(
+        dir.path(),
+        "prod.iamscope-exclusions.toml",
+        &format!("[[finding]]\nid = \"{id}\"\nreason = \"AWS owns it\"\n"),
+    );
+    let out = iamscope(&["lint", "--account", &account, "--json", "--fail-on", "info"]);
+    assert!(
+        stderr(&out).contains("prod.iamscope-exclusions.toml"),
+        "{}",
+        stderr(&out)
+    );
+    let value = json_of(&out);
+    assert_eq!(value["suppressed"], 1);
+    assert_eq!(value["findings"].as_array().unwrap().len(), findings.len() - 1);
+    assert!(value["findings"].as_array().unwrap().iter().all(|f| f["id"] != id));
+    // --no-exclusions ignores it.
+    let value = json_of(&iamscope(&["lint", "--account", &account, "--json", "--no-exclusions"]));
+    assert_eq!(value["suppressed"], 0);
+
+    // By code: every finding of the check, counted; the text says so.
+    let by_code = write(
+        dir.path(),
+        "code.toml",
+        &format!("[[lint]]\ncode = \"{code}\"\nreason = \"known\"\n"),
+    );
+    let same_code = findings.iter().filter(|f| f["code"] == code).count();
+    let value = json_of(&iamscope(&[
+        "lint",
+        "--account",
+        &account,
+        "--exclusions",
+        &by_code,
+        "--json",
+    ]));
+    assert_eq!(value["suppressed"], same_code);
+    assert!(value["findings"].as_array().unwrap().iter().all(|f| f["code"] != code));
+    let listing = text(&iamscope(&["lint", "--account", &account, "--exclusions", &by_code]));
+    assert!(
+        listing.ends_with(&format!(
+            "suppressed: {same_code} ({same_code} by lint {code} (line 1): known)\n"
+        )),
+        "{listing}"
+    );
+
+    // By principal: its inline and trust policies.
+    let by_principal = write(
+        dir.path(),
+        "principal.toml",
+        "[[principal]]\nmatch = \"role/AWSServiceRole*\"\nreason = \"AWS owns it\"\n",
+    );
+    let value = json_of(&iamscope(&[
+        "lint",
+        "--account",
+        &account,
+        "--exclusions",
+        &by_principal,
+        "--json",
+    ]));
+    assert!(value["findings"].as_array().unwrap().iter().all(|f| {
+        !f["policy"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("role/AWSServiceRoleForSupport")
+    }));
+    assert!(value["suppressed"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn a_suppressed_error_no_longer_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        dir.path(),
+        "bad.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Principal": "*"}]}"#,
+    );
+    let out = iamscope(&["lint", "--kind", "identity", &policy, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let value = json_of(&out);
+    assert_eq!(value["findings"].as_array().unwrap().len(), 1, "{value}");
+    let error = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .expect("an error");
+    let exclusions = write(
+        dir.path(),
+        "x.toml",
+        &format!(
+            "[[finding]]\nid = \"{}\"\nreason = \"test fixture\"\n",
+            error["id"].as_str().unwrap()
+        ),
+    );
+    let out = iamscope(&[
+        "lint",
+        "--kind",
+        "identity",
+        &policy,
+        "--exclusions",
+        &exclusions,
+        "--sarif",
+    ]);
+    let log = json_of(&out);
+    // Its only finding was the error: nothing is left to fail on.
+    assert_eq!(log["runs"][0]["results"], json!([]), "{log}");
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    assert!(
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("suppressed: 1 (1 by finding"))
+    );
+}
+
+#[test]
+fn a_bad_exclusions_file_is_refused_with_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_account(dir.path());
+    let cases = [
+        (
+            "no-reason.toml",
+            "[[principal]]\nmatch = \"user/a\"\n\n[[lint]]\ncode = \"sensitive-wildcard\"\n",
+            ":1:1: this [[principal]] entry (match = \"user/a\") has no `reason`",
+        ),
+        (
+            "typo.toml",
+            "[[policy]]\nmatch = \"p\"\nreason = \"r\"\nexpires = \"2027-01-01\"\n",
+            ":4:1: unknown field `expires`",
+        ),
+        (
+            "code.toml",
+            "[[lint]]\ncode = \"wildcards\"\nreason = \"r\"\n",
+            ":2:8: `wildcards` is not a lint code",
+        ),
+    ];
+    for (name, body, expected) in cases {
+        let path = write(dir.path(), name, body);
+        for command in [
+            vec!["lint", "--account", &account, "--exclusions", &path],
+            vec!["escalation", "--account", &account, "--exclusions", &path],
+            vec![
+                "who-can",
+                "--account",
+                &account,
+                "--action",
+                "s3:GetObject",
+                "--exclusions",
+                &path,
+            ],
+        ] {
+            let out = iamscope(&command);
+            assert_eq!(out.status.code(), Some(2), "{command:?}");
+            let message = stderr(&out);
+            assert!(message.contains(&format!("{name}{expected}")), "{command:?}: {message}");
+        }
+    }
+    let out = iamscope(&["lint", "--exclusions", "/no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read the exclusions file /no/such/file.toml"));
+}
