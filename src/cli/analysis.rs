@@ -474,6 +474,7 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    Dot,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -495,8 +496,8 @@ pub fn escalation(
     }
     let options = options(context, max_depth)?;
     let model = &loaded.model;
-    if format == Format::Sarif {
-        return escalation_sarif(loaded, spec.as_ref(), &options, filter, out);
+    if matches!(format, Format::Sarif | Format::Dot) {
+        return escalation_sarif_or_dot(loaded, spec.as_ref(), &options, filter, format, out);
     }
     let json = format == Format::Json;
     if spec.is_none() {
@@ -563,13 +564,14 @@ pub fn escalation(
     Ok(0)
 }
 
-/// The paths as SARIF: one result per path found, at the principal that
-/// has it (administrators already are not results).
-fn escalation_sarif(
+/// The paths as SARIF (one result per path found, at the principal that
+/// has it; administrators already are not results) or as a DOT graph.
+fn escalation_sarif_or_dot(
     loaded: &Loaded,
     spec: Option<&PrincipalSpec>,
     options: &AnalysisOptions,
     filter: &Filter,
+    format: Format,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let mut reports = Vec::new();
@@ -582,9 +584,18 @@ fn escalation_sarif(
         })
     })
     .map_err(Failure::bad_input)?;
+    let suppressed = suppressor.suppressed();
+    if format == Format::Dot {
+        // DOT has comments: what was suppressed is said there, and on stderr.
+        writeln!(out, "// {}", visible(&suppressed.line()))?;
+        if suppressed.total > 0 {
+            eprintln!("{}", visible(&suppressed.line()));
+        }
+        out.write_all(super::dot::escalation_dot(&reports).as_bytes())?;
+        return Ok(0);
+    }
     let file = loaded.report.sources.first().map_or("account", String::as_str);
-    let invocation =
-        super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]).with_note(suppressor.suppressed().line());
+    let invocation = super::sarif::Invocation::new(&loaded.report.answer_warnings(), &[]).with_note(suppressed.line());
     let log = super::sarif::escalation_log(crate::analysis::patterns::PATTERNS, &reports, file, invocation);
     serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
     writeln!(out)?;

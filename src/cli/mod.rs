@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod analysis;
 pub mod collect;
 pub mod diff;
+pub mod dot;
 pub mod exclude;
 pub mod explain;
 pub mod lesson;
@@ -245,6 +246,10 @@ pub enum Command {
         /// Print SARIF 2.1.0, one result per path, for code review tools
         #[arg(long, conflicts_with_all = ["json", "why"])]
         sarif: bool,
+        /// Print the paths as a Graphviz DOT graph (principals → roles → administrator);
+        /// draw it with `dot -Tsvg`
+        #[arg(long, conflicts_with_all = ["json", "why", "sarif"])]
+        dot: bool,
         #[command(flatten)]
         exclusions: exclude::ExclusionArgs,
         /// List service-linked roles too (left out by default: only AWS can change them)
@@ -556,14 +561,16 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             context,
             json,
             sarif,
+            dot,
             exclusions,
             include_service_linked,
         }) => {
             let filter = exclude::Filter::new(&exclusions, &account.accounts, include_service_linked)?;
             let loaded = account.load_noting()?;
-            let format = match (json, sarif) {
-                (_, true) => analysis::Format::Sarif,
-                (true, _) => analysis::Format::Json,
+            let format = match (json, sarif, dot) {
+                (_, _, true) => analysis::Format::Dot,
+                (_, true, _) => analysis::Format::Sarif,
+                (true, _, _) => analysis::Format::Json,
                 _ => analysis::Format::Text,
             };
             analysis::escalation(
