@@ -757,7 +757,7 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
 
 /// Apply the exclusions to one principal's report (its paths, or the
 /// whole principal); false when nothing of it is left to show.
-fn suppress(suppressor: &mut Suppressor<'_>, model: &Model, report: &mut PrincipalEscalation) -> bool {
+pub(super) fn suppress(suppressor: &mut Suppressor<'_>, model: &Model, report: &mut PrincipalEscalation) -> bool {
     let principal = PrincipalRef {
         principal: &report.principal,
         arn: report.arn.as_deref(),

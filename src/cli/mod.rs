@@ -14,6 +14,7 @@ pub mod diff;
 pub mod dot;
 pub mod exclude;
 pub mod explain;
+pub mod html;
 pub mod lesson;
 pub mod lint;
 pub mod progress;
@@ -256,6 +257,10 @@ pub enum Command {
         #[arg(long)]
         include_service_linked: bool,
     },
+    /// Write a self-contained HTML report of an account (opens offline): the
+    /// summary, lint findings, escalation paths drawn as graphs, and who can
+    /// do a few sensitive actions
+    Report(html::ReportArgs),
     /// Build the workspace file by running your own AWS CLI (read-only commands)
     #[command(long_about = collect::LONG_ABOUT)]
     Collect(collect::CollectArgs),
@@ -607,6 +612,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             Ok(0)
         }
         Some(Command::Lint(args)) => lint::run(&args, &mut out),
+        Some(Command::Report(args)) => html::run(&args, &mut out),
         Some(Command::Why(args)) => why::run(&args, &mut out),
         Some(Command::Collect(args)) => collect::run(&args, &mut out),
         Some(Command::Diff(args)) => diff::run(&args, &mut out),
