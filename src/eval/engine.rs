@@ -428,7 +428,7 @@ impl<'a> Run<'a> {
         // service-linked roles, and only for the services RCPs support.
         self.env.resource_account() == self.env.model.account().id
             && !self.env.requester.is_service_linked_role()
-            && RCP_SERVICES.iter().any(|s| self.env.request.is_service(s))
+            && RCP_SERVICES.iter().any(|s| self.env.service.eq_ignore_ascii_case(s))
     }
 
     /// Check every applicable statement; record what each said.
