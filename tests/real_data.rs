@@ -1331,3 +1331,87 @@ mod reach {
         );
     }
 }
+
+/// Exclusions, DOT and the HTML report on the iam-vulnerable export, through
+/// the real binary.
+mod report_formats {
+    use std::process::Command;
+
+    use serde_json::Value;
+
+    use super::shared_data;
+
+    fn run(args: &[&str]) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the binary runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    fn escalating(value: &Value) -> Vec<String> {
+        value["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| !p["findings"].as_array().unwrap().is_empty())
+            .map(|p| p["principal"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn service_linked_roles_the_dot_graph_and_the_report_agree_with_the_json() {
+        let export = shared_data().join("authz/cloudsplaining/example.json");
+        let export = export.to_string_lossy();
+        let by_default: Value = serde_json::from_str(&run(&["escalation", "--account", &export, "--json"])).unwrap();
+        let all: Value = serde_json::from_str(&run(&[
+            "escalation",
+            "--account",
+            &export,
+            "--json",
+            "--include-service-linked",
+        ]))
+        .unwrap();
+        let (some, every) = (escalating(&by_default), escalating(&all));
+        let left_out: Vec<&String> = every.iter().filter(|p| !some.contains(p)).collect();
+        // The export's SSM and SSO service-linked roles have AWS managed
+        // policies that allow escalation patterns; only AWS can change them.
+        assert!(!left_out.is_empty());
+        assert!(
+            left_out.iter().all(|p| p.starts_with("role/AWSServiceRoleFor")),
+            "{left_out:?}"
+        );
+        let paths: usize = all["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| left_out.contains(&&p["principal"].as_str().unwrap().to_owned()))
+            .map(|p| p["findings"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(by_default["suppressed"], paths);
+        assert_eq!(all["suppressed"], 0);
+
+        // Every escalating principal is a box of the DOT graph.
+        let dot = run(&["escalation", "--account", &export, "--dot"]);
+        let boxes = dot.lines().filter(|l| l.ends_with(" [shape=box];")).count();
+        assert_eq!(boxes, some.len(), "{dot}");
+
+        // and has its own graph in the report.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("report.html");
+        run(&["report", "--account", &export, "--html", &out.to_string_lossy()]);
+        let html = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(html.matches("<svg viewBox").count(), some.len());
+        for principal in &some {
+            assert!(html.contains(&format!("<h3>{principal}: ")), "{principal}");
+        }
+        assert!(!html.to_ascii_lowercase().contains("<script"));
+    }
+}

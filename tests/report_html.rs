@@ -44,7 +44,17 @@ fn write_hostile_account(dir: &Path) -> String {
                 }]}
             }]
         }],
-        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "RoleName": "ops", "RoleId": "AROAOPS", "Path": "/",
+            "Arn": "arn:aws:iam::111122223333:role/ops",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"AWS": format!("arn:aws:iam::111122223333:user/{HOSTILE_USER}")}
+            }]},
+            "RolePolicyList": [], "AttachedManagedPolicies": [],
+        }],
+        "Policies": [],
     });
     let path = dir.join("hostile.json");
     std::fs::write(&path, account.to_string()).unwrap();
@@ -124,6 +134,14 @@ fn the_report_escapes_every_text_from_the_account() {
         1,
         "one graph: one escalating principal"
     );
+    // The role that trusts the user by name: its trust policy alone allows it.
+    let assume = &html[html
+        .find("<h3>sts:AssumeRole on each role of the account</h3>")
+        .expect("the table")..];
+    assert!(
+        assume.contains("<tr><td>user/&lt;script&gt;alert(1)&lt;/script&gt;</td><td>role/ops</td><td>statement #1 in trust policy of role ops (line "),
+        "{assume}"
+    );
 }
 
 #[test]
@@ -159,9 +177,9 @@ fn the_report_has_the_summary_counts_findings_paths_and_who_can_tables() {
     // Who-can tables, with the demo's administrator in the iam:* one.
     for title in [
         "iam:* — any IAM action, on any resource",
-        "sts:AssumeRole on *",
-        "iam:PassRole on *",
-        "s3:GetObject on *",
+        "sts:AssumeRole on each role of the account",
+        "iam:PassRole on any role",
+        "s3:GetObject on every object (*)",
     ] {
         assert!(html.contains(&format!("<h3>{title}</h3>")), "{title}");
     }

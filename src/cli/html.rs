@@ -45,10 +45,14 @@ pub struct ReportArgs {
     pub include_service_linked: bool,
 }
 
-/// The single actions whose who-can tables the report shows, on `*`.
-const WHO_CAN_ACTIONS: [&str; 3] = ["sts:AssumeRole", "iam:PassRole", "s3:GetObject"];
-/// The action set (any resource) whose table comes first.
-const WHO_CAN_SET: &str = "iam:*";
+/// The who-can tables: an action or action set, the resource (none: any
+/// resource — `*`, every resource of each type, the ARNs the policies
+/// name), and the title's end.
+const WHO_CAN: [(&str, Option<&str>, &str); 3] = [
+    ("iam:*", None, "— any IAM action, on any resource"),
+    ("iam:PassRole", None, "on any role"),
+    ("s3:GetObject", Some("*"), "on every object (*)"),
+];
 
 /// Text from the account, safe in HTML text and in attribute values:
 /// control characters made visible, then `& < > " '` escaped.
@@ -171,53 +175,25 @@ fn gather(loaded: &Loaded, filter: &Filter, now: jiff::Timestamp) -> Result<Page
     let escalation_suppressed = suppressor.suppressed();
 
     let mut tables = Vec::new();
-    let (query, actions) = who_can::expand_query(Some(WHO_CAN_SET), None, None).map_err(Failure::bad_input)?;
-    let set = with_progress("who-can", |progress| {
-        who_can::who_can_any_of(
-            model,
-            &query,
-            &actions,
-            SetQuery {
-                resource: None,
-                every_action: false,
-            },
-            &options,
-            progress,
-        )
-    });
-    let mut suppressor = filter.suppressor();
-    let rows = set
-        .allowed
-        .iter()
-        .filter(|a| {
-            !suppressor.principal(
+    for (pattern, resource, title) in WHO_CAN {
+        let (query, actions) = who_can::expand_query(Some(pattern), None, None).map_err(Failure::bad_input)?;
+        let single = actions.len() == 1;
+        let set = with_progress("who-can", |progress| {
+            who_can::who_can_any_of(
                 model,
-                PrincipalRef {
-                    principal: &a.principal,
-                    arn: a.arn.as_deref(),
+                &query,
+                &actions,
+                SetQuery {
+                    resource,
+                    // one action: which resource it was allowed on
+                    every_action: single,
                 },
+                &options,
+                progress,
             )
-        })
-        .map(|a| {
-            (
-                a.principal.clone(),
-                format!("{} of {} (e.g. {})", a.allowed, set.actions, a.examples.join(", ")),
-                because(a.deciding.as_ref(), a.rule),
-            )
-        })
-        .collect();
-    tables.push(WhoCanTable {
-        title: format!("{WHO_CAN_SET} — any IAM action, on any resource"),
-        evaluated: set.evaluated,
-        rows,
-        suppressed: suppressor.suppressed(),
-    });
-    for action in WHO_CAN_ACTIONS {
-        let result = with_progress("who-can", |progress| {
-            who_can::who_can(model, action, "*", &options, progress)
         });
         let mut suppressor = filter.suppressor();
-        let rows = result
+        let rows = set
             .allowed
             .iter()
             .filter(|a| {
@@ -229,15 +205,25 @@ fn gather(loaded: &Loaded, filter: &Filter, now: jiff::Timestamp) -> Result<Page
                     },
                 )
             })
-            .map(|a| (a.principal.clone(), String::new(), because(a.deciding.as_ref(), a.rule)))
+            .map(|a| {
+                let detail = if single {
+                    a.actions
+                        .first()
+                        .map_or_else(String::new, |x| format!("on {}", x.resource))
+                } else {
+                    format!("{} of {} (e.g. {})", a.allowed, set.actions, a.examples.join(", "))
+                };
+                (a.principal.clone(), detail, because(a.deciding.as_ref(), a.rule))
+            })
             .collect();
         tables.push(WhoCanTable {
-            title: format!("{action} on *"),
-            evaluated: result.evaluated,
+            title: format!("{pattern} {title}"),
+            evaluated: set.evaluated,
             rows,
             suppressed: suppressor.suppressed(),
         });
     }
+    tables.insert(1, assume_role_table(model, filter, &options));
 
     Ok(Page {
         summary: AccountSummary::of(model, &loaded.report),
@@ -252,6 +238,48 @@ fn gather(loaded: &Loaded, filter: &Filter, now: jiff::Timestamp) -> Result<Page
         escalation_complete: summary.complete,
         who_can: tables,
     })
+}
+
+/// Who may assume each role of the account: the engine asked about every
+/// role's ARN (a trust policy alone can allow it, so "any resource" is not
+/// enough here).
+fn assume_role_table(model: &crate::model::Model, filter: &Filter, options: &AnalysisOptions) -> WhoCanTable {
+    let mut suppressor = filter.suppressor();
+    let mut rows = Vec::new();
+    let mut evaluated = 0;
+    // One progress display for all roles (each shows for a moment after its work).
+    let results = with_progress("who-can", |progress| {
+        let roles = &model.account().roles;
+        roles
+            .iter()
+            .map(|role| {
+                let result = who_can::who_can(model, "sts:AssumeRole", role.arn.as_ref(), options, progress);
+                (role, result)
+            })
+            .collect::<Vec<_>>()
+    });
+    for (role, result) in results {
+        evaluated = evaluated.max(result.evaluated);
+        for a in &result.allowed {
+            let principal = PrincipalRef {
+                principal: &a.principal,
+                arn: a.arn.as_deref(),
+            };
+            if !suppressor.principal(model, principal) {
+                rows.push((
+                    a.principal.clone(),
+                    format!("role/{}", role.name),
+                    because(a.deciding.as_ref(), a.rule),
+                ));
+            }
+        }
+    }
+    WhoCanTable {
+        title: "sts:AssumeRole on each role of the account".to_owned(),
+        evaluated,
+        rows,
+        suppressed: suppressor.suppressed(),
+    }
 }
 
 const STYLE: &str = "
@@ -467,11 +495,12 @@ fn render_escalation(page: &Page, h: &mut String) {
 fn render_who_can(page: &Page, h: &mut String) {
     h.push_str("<h2 id=\"who-can\">Who can</h2>\n<p class=\"note\">Every principal the engine allows, and the statement that allowed it; the root user always may.</p>\n");
     for table in &page.who_can {
+        let principals: std::collections::BTreeSet<&str> = table.rows.iter().map(|r| r.0.as_str()).collect();
         let _ = writeln!(
             h,
             "<h3>{}</h3>\n<p>{} of {} principals.</p>",
             esc(&table.title),
-            table.rows.len(),
+            principals.len(),
             table.evaluated
         );
         suppressed_note(&table.suppressed, h);
@@ -481,7 +510,7 @@ fn render_who_can(page: &Page, h: &mut String) {
         let set = table.rows.iter().any(|r| !r.1.is_empty());
         h.push_str("<table>\n<tr><th>principal</th>");
         if set {
-            h.push_str("<th>actions allowed</th>");
+            h.push_str("<th>allowed</th>");
         }
         h.push_str("<th>allowed by</th></tr>\n");
         for (principal, actions, by) in &table.rows {
