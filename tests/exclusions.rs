@@ -209,6 +209,23 @@ fn a_principal_entry_suppresses_its_paths_and_says_so() {
     ]));
     assert_eq!(value["principals"][0]["findings"], json!([]));
     assert_eq!(value["suppressed"], 1);
+    let listing = text(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &by_arn,
+        "--principal",
+        "user/eve",
+    ]));
+    assert!(
+        listing.contains("user/eve: no escalation path shown (1 suppressed, see below)\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.ends_with("suppressed: 1 (1 by principal arn:aws:iam::111122223333:user/eve (line 1): r)\n"),
+        "{listing}"
+    );
 }
 
 #[test]

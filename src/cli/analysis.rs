@@ -504,6 +504,8 @@ pub fn escalation(
         return escalation_of_every_principal(loaded, &options, json, filter, out);
     }
     let mut suppressor = filter.suppressor();
+    // Paths of the principal asked about that the exclusions took out.
+    let mut hidden = 0;
     let result = with_progress("escalation", |progress| {
         let mut result = Escalation {
             patterns: crate::analysis::patterns::PATTERNS.len(),
@@ -512,9 +514,11 @@ pub fn escalation(
             principals: Vec::new(),
         };
         escalation::stream(model, spec.as_ref(), &options, progress, &mut |mut report| {
+            let before = report.findings.len();
             if !suppress(&mut suppressor, model, &mut report) && report.admin {
                 return;
             }
+            hidden += before - report.findings.len();
             if report.admin {
                 result.admins.push(report.principal.clone());
             }
@@ -548,7 +552,7 @@ pub fn escalation(
         exclude::add_fields(&mut value, &suppressed);
         write_json_noting(out, &value, &loaded.report)?;
     } else {
-        let mut text = render_escalation(&result, Paint::for_stdout());
+        let mut text = render_escalation(&result, hidden, Paint::for_stdout());
         text.push_str(&exclude::text_line(&suppressed));
         if let Some(why_not) = why_not {
             text.push_str("\nPatterns not found for it, and why:\n");
@@ -657,7 +661,7 @@ fn escalation_of_every_principal(
                     })
                 } else {
                     let mut text = String::from("\n");
-                    render_report(&report, p, &mut text);
+                    render_report(&report, 0, p, &mut text);
                     out.write_all(text.as_bytes())
                 };
                 first = false;
@@ -713,7 +717,9 @@ fn escalation_totals(s: &EscalationSummary) -> String {
     text
 }
 
-pub fn render_escalation(e: &Escalation, p: Paint) -> String {
+/// `hidden`: paths the exclusions took out (said for a principal with none
+/// left, which otherwise reads as having none at all).
+pub fn render_escalation(e: &Escalation, hidden: usize, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
         "{escalating} of {} principals can become administrators ({} patterns looked for; {} already {})\n",
@@ -724,12 +730,12 @@ pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     );
     for report in &e.principals {
         out.push('\n');
-        render_report(report, p, &mut out);
+        render_report(report, hidden, p, &mut out);
     }
     out
 }
 
-fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
+fn render_report(report: &PrincipalEscalation, hidden: usize, p: Paint, out: &mut String) {
     if report.admin {
         out.push_str(&format!(
             "{} is an administrator already\n",
@@ -738,10 +744,12 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
         return;
     }
     if report.findings.is_empty() {
-        out.push_str(&format!(
-            "{}: no escalation path found\n",
-            p.bold(&visible(&report.principal))
-        ));
+        let none = if hidden > 0 {
+            format!("no escalation path shown ({hidden} suppressed, see below)")
+        } else {
+            "no escalation path found".to_owned()
+        };
+        out.push_str(&format!("{}: {none}\n", p.bold(&visible(&report.principal))));
         return;
     }
     out.push_str(&format!(
