@@ -359,6 +359,18 @@ fn lint_suppresses_by_code_id_and_principal_and_finds_the_file_beside_the_accoun
     assert_eq!(value["suppressed"], 1);
     assert_eq!(value["findings"].as_array().unwrap().len(), findings.len() - 1);
     assert!(value["findings"].as_array().unwrap().iter().all(|f| f["id"] != id));
+    // Once the finding is gone, the entry is said to be stale.
+    let stale = write(
+        dir.path(),
+        "stale.toml",
+        "[[finding]]\nid = \"lint-000000000000\"\nreason = \"fixed long ago\"\n",
+    );
+    let out = iamscope(&["lint", "--account", &account, "--exclusions", &stale]);
+    assert!(
+        stderr(&out).contains("stale.toml:1: finding lint-000000000000 matched nothing in this run"),
+        "{}",
+        stderr(&out)
+    );
     // --no-exclusions ignores it.
     let value = json_of(&iamscope(&["lint", "--account", &account, "--json", "--no-exclusions"]));
     assert_eq!(value["suppressed"], 0);

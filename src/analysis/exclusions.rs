@@ -535,6 +535,19 @@ impl<'e> Suppressor<'e> {
         }
     }
 
+    /// The single-finding entries whose id starts with `prefix` (`lint-`,
+    /// `esc-`) that matched nothing: their finding was fixed, or changed
+    /// enough to get another id, and the entry can go.
+    pub fn stale(&self, prefix: &str) -> Vec<&'e Entry> {
+        self.exclusions
+            .entries
+            .iter()
+            .zip(&self.counts)
+            .filter(|(e, n)| **n == 0 && e.kind == EntryKind::Finding && e.pattern.starts_with(prefix))
+            .map(|(e, _)| e)
+            .collect()
+    }
+
     /// What was suppressed so far.
     pub fn suppressed(&self) -> Suppressed {
         let mut reasons: Vec<Suppression> = self
@@ -746,8 +759,10 @@ mod tests {
         )
         .expect("valid");
         let mut t = Suppressor::new(&by_id, false);
+        assert_eq!(t.stale("lint-").len(), 1, "nothing matched yet");
         assert!(t.lint(Some(&app), &key, "redundant-statement", "Statement[0]"));
         assert!(!t.lint(Some(&app), &key, "redundant-statement", "Statement[1]"));
+        assert!(t.stale("lint-").is_empty());
 
         let suppressed = s.suppressed();
         assert_eq!(suppressed.total, 3);

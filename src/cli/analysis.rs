@@ -680,6 +680,9 @@ fn escalation_of_every_principal(
     summary.admins -= hidden_admins;
     summary.escalating -= hidden_escalating;
     let suppressed = suppressor.suppressed();
+    if summary.complete {
+        exclude::note_stale(filter, &suppressor, "esc-");
+    }
     if json {
         write!(out, "\n], \"admins\": ")?;
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;

@@ -90,6 +90,21 @@ pub fn fields_text(suppressed: &Suppressed) -> Result<String, Failure> {
     ))
 }
 
+/// Say on stderr which single-finding entries (ids starting with `prefix`)
+/// matched nothing, so that a file does not fill with entries for findings
+/// long fixed.
+pub fn note_stale(filter: &Filter, suppressor: &Suppressor<'_>, prefix: &str) {
+    let file = filter.exclusions.file.as_deref().unwrap_or("exclusions");
+    for entry in suppressor.stale(prefix) {
+        eprintln!(
+            "note: {}:{}: finding {} matched nothing in this run (fixed, or changed enough to get another id); the entry can go",
+            visible(file),
+            entry.line,
+            visible(&entry.pattern)
+        );
+    }
+}
+
 /// The text line, when something was suppressed.
 pub fn text_line(suppressed: &Suppressed) -> String {
     if suppressed.total == 0 {

@@ -269,6 +269,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
     }
 
     let suppressed = suppressor.suppressed();
+    super::exclude::note_stale(&filter, &suppressor, "lint-");
     let fail_on = args.fail_on.severity();
     let failing = documents
         .iter()
