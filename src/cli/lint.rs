@@ -269,7 +269,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
     }
 
     let suppressed = suppressor.suppressed();
-    super::exclude::note_stale(&filter, &suppressor, "lint-");
+    if args.files.is_empty() && bad.is_empty() {
+        // A whole account was linted: an id that matched nothing is stale.
+        super::exclude::note_stale(&filter, &suppressor, "lint-");
+    }
     let fail_on = args.fail_on.severity();
     let failing = documents
         .iter()
