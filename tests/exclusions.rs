@@ -371,6 +371,10 @@ fn lint_suppresses_by_code_id_and_principal_and_finds_the_file_beside_the_accoun
         "{}",
         stderr(&out)
     );
+    // A file that suppressed nothing is still said to be in use.
+    assert!(text(&out).ends_with("\nsuppressed: 0\n"), "{}", text(&out));
+    let without = text(&iamscope(&["lint", "--account", &account, "--no-exclusions"]));
+    assert!(!without.contains("suppressed"), "{without}");
     // --no-exclusions ignores it.
     let value = json_of(&iamscope(&["lint", "--account", &account, "--json", "--no-exclusions"]));
     assert_eq!(value["suppressed"], 0);

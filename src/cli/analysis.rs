@@ -188,7 +188,7 @@ pub fn who_can_set(
             out,
             "{}{}",
             render_who_can_any(&result, model, Paint::for_stdout()),
-            exclude::text_line(&suppressed)
+            exclude::text_line(&suppressed, filter)
         )?;
     }
     Ok(0)
@@ -553,7 +553,7 @@ pub fn escalation(
         write_json_noting(out, &value, &loaded.report)?;
     } else {
         let mut text = render_escalation(&result, hidden, Paint::for_stdout());
-        text.push_str(&exclude::text_line(&suppressed));
+        text.push_str(&exclude::text_line(&suppressed, filter));
         if let Some(why_not) = why_not {
             text.push_str("\nPatterns not found for it, and why:\n");
             for (id, reasons) in why_not {
@@ -697,7 +697,7 @@ fn escalation_of_every_principal(
         )?;
     } else {
         writeln!(out, "\n{}", escalation_totals(&summary))?;
-        write!(out, "{}", exclude::text_line(&suppressed))?;
+        write!(out, "{}", exclude::text_line(&suppressed, filter))?;
     }
     Ok(0)
 }

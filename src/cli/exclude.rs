@@ -105,9 +105,10 @@ pub fn note_stale(filter: &Filter, suppressor: &Suppressor<'_>, prefix: &str) {
     }
 }
 
-/// The text line, when something was suppressed.
-pub fn text_line(suppressed: &Suppressed) -> String {
-    if suppressed.total == 0 {
+/// The text line: when something was suppressed, or an exclusions file
+/// was read (then also `suppressed: 0`, so that its use is visible).
+pub fn text_line(suppressed: &Suppressed, filter: &Filter) -> String {
+    if suppressed.total == 0 && filter.exclusions.file.is_none() {
         String::new()
     } else {
         format!("{}\n", visible(&suppressed.line()))

@@ -521,7 +521,7 @@ pub fn who_can(
             out,
             "{}{}",
             render::who_can_in(&result, Some(&loaded.model), Paint::for_stdout()),
-            super::exclude::text_line(&suppressed)
+            super::exclude::text_line(&suppressed, filter)
         )?;
     }
     Ok(0)

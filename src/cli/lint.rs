@@ -345,7 +345,7 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         writeln!(out)?;
     } else {
         print_text(out, &documents, &summary, Paint::for_stdout())?;
-        write!(out, "{}", super::exclude::text_line(&suppressed))?;
+        write!(out, "{}", super::exclude::text_line(&suppressed, &filter))?;
         for b in &bad {
             eprintln!("error: {}: {}", b.file, b.message);
         }
