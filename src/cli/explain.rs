@@ -163,7 +163,7 @@ pub fn explain_stream(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     use std::sync::{Mutex, mpsc};
-    type Chunk = (usize, Vec<(usize, String)>);
+    type Chunk = (usize, Block);
     type Answered = (usize, Vec<u8>, u8, Vec<String>);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
     let (chunks_tx, chunks_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
@@ -173,23 +173,40 @@ pub fn explain_stream(
     let mut failure: Option<Failure> = None;
     std::thread::scope(|scope| {
         let read_failure = scope.spawn(move || -> Option<String> {
-            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut reader = reader;
+            let mut chunk = Block::default();
             let mut sequence = 0;
-            for (n, line) in reader.lines().enumerate() {
-                match line {
-                    Ok(line) if line.trim().is_empty() => {}
-                    Ok(line) => chunk.push((n + 1, line)),
-                    Err(e) => return Some(format!("{name}:{}: cannot read: {e}", n + 1)),
+            let mut buf = Vec::with_capacity(256);
+            for n in 1.. {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => return Some(format!("{name}:{n}: cannot read: {e}")),
                 }
+                // As `BufRead::lines` reads a line: without "\n" or "\r\n".
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                    if buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                }
+                let Ok(line) = std::str::from_utf8(&buf) else {
+                    return Some(format!("{name}:{n}: cannot read: stream did not contain valid UTF-8"));
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                chunk.push(n, line);
                 if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let full = std::mem::take(&mut chunk);
                     if chunks_tx.send((sequence, full)).is_err() {
                         return None;
                     }
                     sequence += 1;
                 }
             }
-            if !chunk.is_empty() {
+            if chunk.len() > 0 {
                 let _ = chunks_tx.send((sequence, chunk));
             }
             None
@@ -239,6 +256,36 @@ pub fn explain_stream(
     match failure {
         Some(f) => Err(f),
         None => Ok(status),
+    }
+}
+
+/// Lines read for one worker: their text side by side in one string (no
+/// allocation per line), each with its line number.
+#[derive(Default)]
+struct Block {
+    text: String,
+    lines: Vec<(usize, usize, usize)>,
+}
+
+impl Block {
+    fn push(&mut self, number: usize, line: &str) {
+        if self.lines.is_empty() {
+            self.text.reserve(CHUNK * 128);
+            self.lines.reserve(CHUNK);
+        }
+        let start = self.text.len();
+        self.text.push_str(line);
+        self.lines.push((number, start, self.text.len()));
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Line `i`: its number in the input and its text.
+    fn get(&self, i: usize) -> (usize, &str) {
+        let (number, start, end) = self.lines[i];
+        (number, &self.text[start..end])
     }
 }
 
@@ -312,7 +359,7 @@ impl Worker {
 /// Answer some lines; the output bytes, the worst status, and error messages.
 fn answer_lines(
     model: &Model,
-    lines: &[(usize, String)],
+    lines: &Block,
     now: jiff::Timestamp,
     explain: bool,
     strictness: Strictness,
@@ -323,31 +370,29 @@ fn answer_lines(
     // input's order. Grouping needs only equal principals side by side, so
     // lines are sorted by a hash of the principal (a collision only mixes
     // two groups).
-    let mut order: Vec<(u64, u32)> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (_, line))| (hash_of(principal_of(line)), i as u32))
+    let mut order: Vec<(u64, u32)> = (0..lines.len())
+        .map(|i| (hash_of(principal_of(lines.get(i).1)), i as u32))
         .collect();
     order.sort_unstable();
     // Every answer goes into one buffer; `spans[i]` is where line i's is.
     let mut answered = Vec::with_capacity(lines.len() * 192);
-    let mut spans: Vec<(u32, u32, Result<bool, String>)> = Vec::with_capacity(lines.len());
+    let mut spans: Vec<(usize, usize, Result<bool, String>)> = Vec::with_capacity(lines.len());
     spans.resize_with(lines.len(), || (0, 0, Ok(false)));
     for (_, i) in order {
-        let (number, line) = &lines[i as usize];
+        let (number, line) = lines.get(i as usize);
         let start = answered.len();
-        let result = answer_line(model, *number, line, now, explain, worker, &mut answered);
+        let result = answer_line(model, number, line, now, explain, worker, &mut answered);
         if result.is_err() {
             answered.truncate(start);
         }
-        spans[i as usize] = (start as u32, answered.len() as u32, result);
+        spans[i as usize] = (start, answered.len(), result);
     }
     let mut out = Vec::with_capacity(answered.len() + 64);
     let mut status = 0;
     let mut errors = Vec::new();
     for (i, (start, end, result)) in spans.into_iter().enumerate() {
-        let number = &lines[i].0;
-        out.extend_from_slice(&answered[start as usize..end as usize]);
+        let number = lines.get(i).0;
+        out.extend_from_slice(&answered[start..end]);
         match result {
             Ok(true) if strictness == Strictness::Strict => status = super::EXIT_BAD_INPUT,
             Ok(_) => {}
@@ -356,7 +401,7 @@ fn answer_lines(
                 let _ = serde_json::to_writer(
                     &mut out,
                     &BatchError {
-                        line: *number,
+                        line: number,
                         error: &message,
                     },
                 );
@@ -393,11 +438,7 @@ fn principal_of(line: &str) -> &str {
 /// `text` as a JSON string, as serde_json writes it: quoted, with `"`, `\`
 /// and control characters escaped (most texts have none, and are copied).
 fn push_json_str(out: &mut Vec<u8>, text: &str) {
-    let plain = text.as_bytes().chunks(32).all(|block| {
-        block
-            .iter()
-            .fold(true, |plain, &b| plain & (b >= 0x20) & (b != b'"') & (b != b'\\'))
-    });
+    let plain = !text.bytes().any(|b| eval::request::JSON_SPECIAL[b as usize]);
     if plain {
         out.push(b'"');
         out.extend_from_slice(text.as_bytes());
@@ -604,7 +645,12 @@ mod tests {
         ];
         let input: String = principals
             .iter()
-            .map(|p| format!("{{\"principal\": \"{p}\", \"action\": \"s3:ListBucket\", \"resource\": \"*\"}}\n"))
+            .enumerate()
+            .map(|(i, p)| {
+                // Windows line ends and blank lines read as `BufRead::lines` reads them.
+                let end = if i % 2 == 0 { "\r\n" } else { "\n \n" };
+                format!("{{\"principal\": \"{p}\", \"action\": \"s3:ListBucket\", \"resource\": \"*\"}}{end}")
+            })
             .collect();
         let mut out = Vec::new();
         let status = explain_stream(
@@ -628,8 +674,29 @@ mod tests {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         let lines: Vec<u64> = answers.iter().map(|a| a["line"].as_u64().unwrap()).collect();
-        assert_eq!(lines, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(lines, [1, 2, 4, 5, 7, 8], "numbers count the blank lines");
         assert!(answers[4]["error"].is_string());
         assert_eq!(answers[1]["principal"], "user/alice");
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_stops_the_batch_naming_its_line() {
+        let model = crate::io::load(&[], None).unwrap().model;
+        let now: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let mut input = b"{\"principal\": \"user/bob\", \"action\": \"s3:ListBucket\", \"resource\": \"*\"}\n".to_vec();
+        input.extend_from_slice(b"{\"principal\": \"user/\xff\"}\n");
+        let mut out = Vec::new();
+        let Err(failure) = explain_stream(
+            &model,
+            std::io::Cursor::new(input),
+            "r.jsonl",
+            now,
+            false,
+            Strictness::Warn,
+            &mut out,
+        ) else {
+            panic!("not UTF-8 must fail");
+        };
+        assert!(format!("{failure:?}").contains("r.jsonl:2: cannot read"), "{failure:?}");
     }
 }

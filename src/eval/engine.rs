@@ -209,15 +209,15 @@ const RCP_SERVICES: [&str; 7] = ["s3", "sts", "kms", "sqs", "secretsmanager", "e
 
 /// STS actions that a role's trust policy governs.
 pub(crate) fn is_trust_action(action: &str) -> bool {
-    let lower = action.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "sts:assumerole"
-            | "sts:assumerolewithwebidentity"
-            | "sts:assumerolewithsaml"
-            | "sts:tagsession"
-            | "sts:setsourceidentity"
-    )
+    [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    ]
+    .iter()
+    .any(|trust| action.eq_ignore_ascii_case(trust))
 }
 
 /// How much a matching Allow grants on its own, by how it names the requester.
