@@ -27,6 +27,8 @@ pub struct DetailPane {
     cursor: usize,
     offset: usize,
     height: usize,
+    /// The first row to show once the height is known (opened at a line).
+    anchor: Option<usize>,
 }
 
 impl DetailPane {
@@ -39,6 +41,7 @@ impl DetailPane {
             cursor: 0,
             offset: 0,
             height: 10,
+            anchor: None,
         }
     }
 
@@ -46,9 +49,13 @@ impl DetailPane {
     pub fn at_line(model: &Model, target: Target, line: usize, now: Timestamp) -> DetailPane {
         let mut pane = DetailPane::new(model, target, now);
         if let Some(doc) = &pane.doc {
-            pane.cursor = pages::document_offset(doc) + line.saturating_sub(1);
+            let start = pages::document_offset(doc);
+            pane.cursor = start + line.saturating_sub(1);
             pane.cursor = pane.cursor.min(doc.lines.len().saturating_sub(1));
-            pane.offset = pane.cursor.saturating_sub(3);
+            // the statement from its first line (and the one before, for
+            // context), once the pane's height is known
+            let statement = doc.statement_start(line).unwrap_or(line);
+            pane.anchor = Some((start + statement.saturating_sub(1)).saturating_sub(1));
         }
         pane
     }
@@ -61,6 +68,7 @@ impl DetailPane {
             cursor: 0,
             offset: 0,
             height: 10,
+            anchor: None,
         }
     }
 
@@ -170,6 +178,15 @@ impl Component for DetailPane {
     fn resize(&mut self, area: Rect) {
         self.height = area.height.saturating_sub(2) as usize;
         self.cursor = self.cursor.min(self.len().saturating_sub(1));
+        // opened at a line: the top stays when the line is on the first
+        // screen; else the line's statement shows from its beginning
+        if let Some(anchor) = self.anchor.take() {
+            self.offset = if self.cursor < self.height {
+                0
+            } else {
+                anchor.clamp((self.cursor + 1).saturating_sub(self.height), self.cursor)
+            };
+        }
         // never scrolled past the end: a page that fits is shown whole
         self.offset = scrolled(self.cursor, self.offset, self.height).min(self.len().saturating_sub(self.height));
     }

@@ -529,7 +529,10 @@ impl Inspector {
         }
         let theme = paint.theme;
         let row = Field::ALL.iter().position(|f| *f == typing.field).unwrap_or(0) as u16;
+        let title = " suggestions (Tab takes, ↑↓ choose) ";
+        // as wide as the longest suggestion or the title, whichever is wider
         let w = (typing.suggestions.iter().map(|s| width(s)).max().unwrap_or(10) as u16 + 4)
+            .max(width(title) as u16 + 2)
             .min(area.width.saturating_sub(4));
         let top = (area.y + 2 + row).min(area.y + area.height.saturating_sub(3));
         let h = (typing.suggestions.len() as u16 + 2).min(area.y + area.height - top);
@@ -556,10 +559,7 @@ impl Inspector {
                 ))
             })
             .collect();
-        frame.render_widget(
-            Paragraph::new(lines).block(block(theme, " suggestions (Tab takes, ↑↓ choose) ".to_owned(), true)),
-            rect,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block(theme, title.to_owned(), true)), rect);
     }
 }
 

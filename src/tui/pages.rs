@@ -45,15 +45,30 @@ impl DocLine {
 pub struct Doc {
     pub title: String,
     pub lines: Vec<DocLine>,
+    /// The lines (1-based, in the policy text) its statements begin on,
+    /// when the page shows a policy document.
+    pub statement_lines: Vec<usize>,
+}
+
+impl Doc {
+    /// The line (1-based, in the policy text) the statement holding `line`
+    /// begins on.
+    pub fn statement_start(&self, line: usize) -> Option<usize> {
+        self.statement_lines.iter().rev().find(|&&start| start <= line).copied()
+    }
 }
 
 struct Builder {
     lines: Vec<DocLine>,
+    statement_lines: Vec<usize>,
 }
 
 impl Builder {
     fn new() -> Builder {
-        Builder { lines: Vec::new() }
+        Builder {
+            lines: Vec::new(),
+            statement_lines: Vec::new(),
+        }
     }
     fn blank(&mut self) {
         self.lines.push(DocLine::text(Vec::new()));
@@ -66,13 +81,13 @@ impl Builder {
     }
     fn field(&mut self, name: &str, value: impl Into<String>) {
         self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
+            (format!("  {name:<17} "), Tone::Dim),
             (value.into(), Tone::Text),
         ]));
     }
     fn field_toned(&mut self, name: &str, value: impl Into<String>, tone: Tone) {
         self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
+            (format!("  {name:<17} "), Tone::Dim),
             (value.into(), tone),
         ]));
     }
@@ -98,6 +113,7 @@ impl Builder {
         self.lines
             .extend(highlight(document.text()).into_iter().map(DocLine::text));
         let parsed = document.parsed();
+        self.statement_lines = parsed.statements().iter().map(|s| s.line).collect();
         if !parsed.diagnostics.is_empty() {
             self.heading("Diagnostics");
             for d in &parsed.diagnostics {
@@ -111,6 +127,17 @@ impl Builder {
                 )]));
             }
         }
+    }
+}
+
+/// A JSON value as words: a string as it is, a list as its items with
+/// commas, `(none)` for an empty list.
+fn json_words(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.is_empty() => "(none)".to_owned(),
+        serde_json::Value::Array(items) => items.iter().map(json_words).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
     }
 }
 
@@ -546,7 +573,11 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                     }
                 }
                 b.heading("Versions");
-                for v in &p.versions {
+                // newest first, as the versions picker lists them (a new
+                // version is appended to the export's order)
+                let mut versions: Vec<_> = p.versions.iter().collect();
+                versions.sort_by_key(|v| std::cmp::Reverse(crate::model::change::version_number(&v.id)));
+                for v in versions {
                     b.link(
                         v.id.clone(),
                         format!("  {}{}", day(v.created), if v.is_default { "  (default)" } else { "" }),
@@ -668,9 +699,14 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                 b.heading("Cognito user pool");
                 b.field("id", p.id.clone());
                 b.field("ARN", p.arn.clone().unwrap_or_else(|| "—".to_owned()));
-                for key in ["MfaConfiguration", "UsernameAttributes", "AutoVerifiedAttributes"] {
+                // Cognito's settings, in words: a list reads as its items
+                for (key, label) in [
+                    ("MfaConfiguration", "MFA"),
+                    ("UsernameAttributes", "sign in with"),
+                    ("AutoVerifiedAttributes", "auto-verified"),
+                ] {
                     if let Some(v) = p.extra.get(key) {
-                        b.field(key, v.to_string().trim_matches('"').to_owned());
+                        b.field(label, json_words(v));
                     }
                 }
                 b.note(
@@ -726,7 +762,11 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
     if b.lines.is_empty() {
         b.none("(not found: the account may have changed)");
     }
-    Doc { title, lines: b.lines }
+    Doc {
+        title,
+        lines: b.lines,
+        statement_lines: b.statement_lines,
+    }
 }
 
 /// A target as JSON, in the export's shape (`y`); pages with no JSON of
