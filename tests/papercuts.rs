@@ -668,3 +668,25 @@ fn a_finding_opens_its_policy_at_the_statement_from_its_first_line_and_keeps_the
     // and not more of what is above than that
     assert_eq!(sid, 2, "{screen}");
 }
+
+#[test]
+fn summary_in_the_explorer_shows_what_iamscope_summary_prints() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .arg("summary")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("users              6"), "{printed}");
+    let mut e = Explorer::demo();
+    let screen = e.command("summary").text();
+    for line in printed.lines() {
+        assert!(screen.contains(line.trim_end()), "`{line}` is not shown:\n{screen}");
+    }
+    // of the account as it is now: a new user is counted
+    e.keys("esc 1 n").type_text("newcomer").keys("enter");
+    assert!(e.app.model().user("newcomer").is_some(), "{}", e.text());
+    let screen = e.command("summary").text();
+    assert!(screen.contains("users              7"), "{screen}");
+}

@@ -263,7 +263,7 @@ fn commands_complete_and_switch_views() {
     e.keys(":").type_text("summ").keys("tab");
     assert!(e.text().contains(":summary"), "{}", e.text());
     e.keys("enter");
-    assert!(e.text().contains("What the loader noticed"));
+    assert!(e.text().contains("┌ Summary (esc closes)"));
 }
 
 #[test]

@@ -816,19 +816,10 @@ impl App {
             Action::ResetLesson(id) => self.reset_lesson(id),
             Action::Glossary(term) => self.glossary(term.as_deref()),
             Action::Summary => {
-                let mut lines: Vec<String> = self
-                    .session
-                    .report()
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {}", w.source, w.message))
-                    .collect();
-                if lines.is_empty() {
-                    lines.push("The loader noticed nothing worth a warning.".to_owned());
-                }
-                let lines = lines.iter().flat_map(|l| pages::wrap(&visible(l), 100)).collect();
-                self.popups
-                    .push(Box::new(TextPopup::new("What the loader noticed", lines)));
+                // what `iamscope summary` prints, of the account as it is now
+                let summary = crate::analysis::summary::AccountSummary::of(self.session.model(), self.session.report());
+                let lines = summary.lines().iter().map(|l| visible(l)).collect();
+                self.popups.push(Box::new(TextPopup::new("Summary", lines)));
             }
             Action::Theme(name) => {
                 self.settings.theme = name;
