@@ -690,3 +690,60 @@ fn summary_in_the_explorer_shows_what_iamscope_summary_prints() {
     let screen = e.command("summary").text();
     assert!(screen.contains("users              7"), "{screen}");
 }
+
+/// The inspector's rows (the right pane), without the borders.
+fn right_pane(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .map(|l| l.trim_end_matches('│').to_owned())
+        .collect()
+}
+
+#[test]
+fn an_identity_pool_guest_s_two_steps_are_labelled_and_assumptions_that_decide_are_open() {
+    let mut e = Explorer::demo();
+    e.keys("6 i");
+    let rows = right_pane(&e.text());
+    let step1 = rows
+        .iter()
+        .position(|r| r.contains("Step 1: ALLOW  sts:AssumeRoleWithWebIdentity"));
+    let step2 = rows.iter().position(|r| r.contains("Step 2: ALLOW  s3:"));
+    assert!(step1.is_some() && step2 > step1, "{rows:#?}");
+    // the region and the flow were filled in, and without them the guest
+    // is denied: the branch is open, says so, and names the Context field
+    let assumed = rows
+        .iter()
+        .position(|r| r.contains("▾ Assumed (2) — they change the answer; without them: IMPLICIT DENY"))
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    let under: String = rows[assumed + 1..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(under.contains("aws:RequestedRegion = us-east-1"), "{rows:#?}");
+    assert!(under.contains("in the Context"), "{rows:#?}");
+    assert!(!under.contains("--context"), "{rows:#?}");
+    // A toggles to the context as written: nothing is assumed, nothing to open
+    e.keys("A");
+    let rows = right_pane(&e.text());
+    assert!(!rows.iter().any(|r| r.contains("Assumed")), "{rows:#?}");
+}
+
+#[test]
+fn assumptions_that_do_not_change_the_answer_stay_closed() {
+    let mut e = Explorer::demo();
+    // alice reads a photo in the region the SCP allows: what is still
+    // filled in (the time, the transport) decides nothing
+    e.keys("1 j i j j enter")
+        .type_text("aws:RequestedRegion=eu-west-1")
+        .keys("enter");
+    let rows = right_pane(&e.text());
+    assert!(rows.iter().any(|r| r.contains("ALLOW  Allowed")), "{rows:#?}");
+    let assumed = rows
+        .iter()
+        .find(|r| r.contains("Assumed ("))
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert!(assumed.contains("▸ Assumed"), "{assumed}");
+    assert!(!assumed.contains("change the answer"), "{assumed}");
+}

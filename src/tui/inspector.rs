@@ -74,6 +74,9 @@ pub struct Inspector {
     /// ([`first_question`]), one AWS could receive.
     question_chosen: bool,
     result: Option<Result<Explanation, String>>,
+    /// The decision of the same request with nothing filled in (when
+    /// something was): what was assumed changed the answer when it differs.
+    as_written: Option<Decision>,
     /// Rows the user opened or closed, by key.
     toggled: HashMap<String, bool>,
     /// The tree as it is now opened.
@@ -97,6 +100,7 @@ impl Default for Inspector {
             follow_selection: true,
             question_chosen: false,
             result: None,
+            as_written: None,
             toggled: HashMap::new(),
             rows: Vec::new(),
             cursor: 1,
@@ -215,6 +219,18 @@ impl Inspector {
                 let request = spec.to_request(now).map_err(|e| e.to_string())?;
                 eval::evaluate(model, &request).map_err(|e| e.to_string())
             });
+            // asked again as written, to tell whether what was filled in
+            // decided the answer
+            self.as_written = match (&result, self.spec()) {
+                (Ok(e), Ok(mut spec)) if !e.assumptions.is_empty() && spec.assume == Assume::Realistic => {
+                    spec.assume = Assume::None;
+                    spec.to_request(now)
+                        .ok()
+                        .and_then(|request| eval::evaluate(model, &request).ok())
+                        .map(|e| e.decision)
+                }
+                _ => None,
+            };
             self.result = Some(result);
         }
         self.rebuild_rows();
@@ -345,7 +361,11 @@ impl Inspector {
                 }
             }
             Some(Ok(explanation)) => {
-                for node in outline::outline(explanation, Audience::Explorer) {
+                let mut nodes = outline::outline(explanation, Audience::Explorer);
+                if let Some(without) = self.as_written {
+                    outline::assumptions_decided(&mut nodes, explanation.decision, without);
+                }
+                for node in nodes {
                     self.node_rows(&node, 0, &mut rows);
                 }
                 glossary_rows(explanation, &mut rows);
@@ -366,7 +386,8 @@ impl Inspector {
         let prose = node.children.is_empty() && node.spans.len() == 1 && node.link.is_none() && depth > 0;
         if prose {
             let span = &node.spans[0];
-            for line in pages::wrap(&visible(&span.text), 70) {
+            // under its branch's indentation, inside the pane
+            for line in pages::wrap(&visible(&span.text), 70usize.saturating_sub(2 * depth).max(30)) {
                 rows.push(TreeRow {
                     depth,
                     key: node.key.clone(),
