@@ -145,7 +145,7 @@ fn look_alike_names_get_room_are_cut_in_the_middle_and_the_selected_one_is_named
         "{header}"
     );
     assert!(
-        screen.contains("└ AWS-QuickSetup-Ena…ecording-1clff_ap-northeast-1 ─"),
+        screen.contains("└ AWS-QuickSetup-EnableCRecording-1clff_ap-northeast-1 ─"),
         "{screen}"
     );
     insta::assert_snapshot!("look_alike_roles", screen);
@@ -746,4 +746,119 @@ fn assumptions_that_do_not_change_the_answer_stay_closed() {
         .unwrap_or_else(|| panic!("{rows:#?}"));
     assert!(assumed.contains("▸ Assumed"), "{assumed}");
     assert!(!assumed.contains("change the answer"), "{assumed}");
+}
+
+/// The list's column titles on a screen (whole ones: a cut title ends in …).
+fn list_columns(screen: &str) -> Vec<String> {
+    let header = screen.lines().nth(3).unwrap_or_default();
+    let list = header.split("││").next().unwrap_or(header);
+    list.trim_matches('│')
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.ends_with('…'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_wider_screen_shows_every_list_column_a_narrow_one_shows() {
+    for section in ["1", "2", "3", "4", "5", "6", "7", "8", "9"] {
+        let mut e = Explorer::demo();
+        e.keys(section);
+        let narrow = list_columns(&e.screen(80, 24));
+        assert!(narrow.len() >= 2, "{section}: {narrow:?}");
+        for (w, h) in [(120, 40), (200, 50)] {
+            let screen = e.screen(w, h);
+            let wide = list_columns(&screen);
+            for column in &narrow {
+                assert!(
+                    wide.contains(column),
+                    "{section} at {w}×{h} lacks {column} (80×24 shows {narrow:?}):\n{screen}"
+                );
+            }
+            // and the page of the selection is beside it
+            assert!(
+                screen.lines().nth(2).unwrap().contains("┐┌"),
+                "{section} {w}×{h}:\n{screen}"
+            );
+        }
+    }
+    // the users' credentials, by name
+    let mut e = Explorer::demo();
+    let columns = list_columns(&e.screen(120, 40));
+    for column in ["KEYS", "PASSWORD", "LAST USED"] {
+        assert!(columns.iter().any(|c| c == column), "{columns:?}");
+    }
+}
+
+/// The right pane's row with the cursor, and whether a line is one of a
+/// policy's (numbered) or a link.
+fn cursor_row(screen: &str) -> Option<String> {
+    right_pane(screen).into_iter().find(|r| r.starts_with('▶'))
+}
+
+#[test]
+fn the_page_cursor_stops_only_on_links_and_policy_lines_and_the_text_between_scrolls_into_view() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut e = Explorer::demo();
+        e.resize(w, h);
+        // alice's page, then her group's: prose, fields, links and blank lines
+        e.keys("j enter enter");
+        let screen = e.text();
+        assert!(screen.contains("group Developers"), "{screen}");
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stops = Vec::new();
+        for _ in 0..30 {
+            let screen = e.text();
+            // at 80 columns one pane shows at a time: the whole row is the pane
+            let row = if w < 100 {
+                screen.lines().find(|l| l.starts_with("│▶")).map(|l| l[3..].to_owned())
+            } else {
+                cursor_row(&screen)
+            }
+            .unwrap_or_else(|| panic!("no cursor:\n{screen}"));
+            let text = row.trim_start_matches('▶').trim();
+            assert!(
+                text.starts_with('→') || text.chars().next().is_some_and(|c| c.is_ascii_digit()),
+                "{w}×{h}: the cursor is on `{row}`:\n{screen}"
+            );
+            stops.push(text.to_owned());
+            seen.extend(screen.lines().map(str::to_owned));
+            e.keys("j");
+        }
+        // every link of the page was a stop, in order, none twice in a row
+        let links: Vec<&String> = stops.iter().filter(|s| s.starts_with('→')).collect();
+        assert!(links.first().is_some_and(|l| l.contains("alice")), "{stops:?}");
+        assert!(links.iter().any(|l| l.contains("DenyProdTables")), "{stops:?}");
+        // and the prose at the top and the end was on the screen on the way
+        let all = seen.into_iter().collect::<Vec<_>>().join("\n");
+        assert!(all.contains("A group is a way to give"), "{all}");
+        // back up: the top of the page comes into view
+        for _ in 0..40 {
+            e.keys("k");
+        }
+        let screen = e.text();
+        assert!(screen.contains("│ Group "), "{w}×{h}:\n{screen}");
+        assert!(
+            cursor_row(&screen).is_some_and(|r| r.contains("→ alice")) || w < 100,
+            "{screen}"
+        );
+    }
+}
+
+#[test]
+fn a_page_with_nothing_to_act_on_scrolls_with_j_and_k() {
+    let mut e = Explorer::demo();
+    // ana is an administrator: a long page of services
+    e.keys("p");
+    let first = right_pane(&e.text());
+    assert!(!first.iter().any(|r| r.starts_with('▶')), "no cursor: {first:#?}");
+    // a line at a time (a wrapped paragraph is one line)
+    e.keys("j");
+    let moved = right_pane(&e.text());
+    assert_eq!(moved[0], first[1], "a line down");
+    e.keys("j");
+    assert_eq!(right_pane(&e.text())[0], first[5], "the paragraph's four rows went by");
+    e.keys("k k");
+    assert_eq!(right_pane(&e.text()), first);
 }

@@ -448,6 +448,7 @@ impl App {
             ),
             lesson,
             list_wants: self.list.wanted_width(),
+            list_needs: self.list.needed_width(),
         }
     }
 

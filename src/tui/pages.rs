@@ -28,11 +28,29 @@ pub struct DocLine {
     pub spans: Vec<(String, Tone)>,
     /// Enter on this line opens the target.
     pub link: Option<Target>,
+    /// Prose and fields wrap to the pane, their next rows starting at this
+    /// column; other lines (code, links) are cut.
+    pub hang: Option<usize>,
+    /// Something can be done on this line (a link to follow, a line of a
+    /// policy to edit or jump from): the cursor stops here, and only here.
+    pub stop: bool,
 }
 
 impl DocLine {
     fn text(spans: Vec<(String, Tone)>) -> DocLine {
-        DocLine { spans, link: None }
+        DocLine {
+            spans,
+            link: None,
+            hang: None,
+            stop: false,
+        }
+    }
+
+    fn wrapping(spans: Vec<(String, Tone)>, hang: usize) -> DocLine {
+        DocLine {
+            hang: Some(hang),
+            ..DocLine::text(spans)
+        }
     }
 
     pub fn plain(&self) -> String {
@@ -58,6 +76,9 @@ impl Doc {
     }
 }
 
+/// Where a field's value starts (two spaces, the label, a space).
+const FIELD_VALUE_COLUMN: usize = 20;
+
 struct Builder {
     lines: Vec<DocLine>,
     statement_lines: Vec<usize>,
@@ -80,21 +101,20 @@ impl Builder {
         self.lines.push(DocLine::text(vec![(text.to_owned(), Tone::Heading)]));
     }
     fn field(&mut self, name: &str, value: impl Into<String>) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<17} "), Tone::Dim),
-            (value.into(), Tone::Text),
-        ]));
+        self.field_toned(name, value, Tone::Text);
     }
+    /// A label and its value; a long value wraps under the value's column.
     fn field_toned(&mut self, name: &str, value: impl Into<String>, tone: Tone) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<17} "), Tone::Dim),
-            (value.into(), tone),
-        ]));
+        self.lines.push(DocLine::wrapping(
+            vec![(format!("  {name:<17} "), Tone::Dim), (value.into(), tone)],
+            FIELD_VALUE_COLUMN,
+        ));
     }
+    /// Prose: one line, wrapped to the pane when drawn.
     fn note(&mut self, text: &str) {
-        for line in wrap(text, 60) {
-            self.lines.push(DocLine::text(vec![(format!("  {line}"), Tone::Dim)]));
-        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.lines
+            .push(DocLine::wrapping(vec![(format!("  {text}"), Tone::Dim)], 2));
     }
     fn link(&mut self, text: impl Into<String>, suffix: impl Into<String>, target: Target) {
         self.lines.push(DocLine {
@@ -104,14 +124,20 @@ impl Builder {
                 (suffix.into(), Tone::Dim),
             ],
             link: Some(target),
+            hang: None,
+            stop: true,
         });
     }
     fn none(&mut self, text: &str) {
         self.lines.push(DocLine::text(vec![(format!("  {text}"), Tone::Dim)]));
     }
     fn document(&mut self, document: &PolicyDocument) {
+        // each line of a policy is a place to edit at or jump from
         self.lines
-            .extend(highlight(document.text()).into_iter().map(DocLine::text));
+            .extend(highlight(document.text()).into_iter().map(|spans| DocLine {
+                stop: true,
+                ..DocLine::text(spans)
+            }));
         let parsed = document.parsed();
         self.statement_lines = parsed.statements().iter().map(|s| s.line).collect();
         if !parsed.diagnostics.is_empty() {
@@ -489,9 +515,7 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                             "{} ({}, trust statement {})",
                             trust.population, trust.principal, trust.statement
                         );
-                        for (i, line) in wrap(&text, 56).into_iter().enumerate() {
-                            b.field(if i == 0 { "assumable by" } else { "" }, line);
-                        }
+                        b.field("assumable by", text);
                     }
                 }
                 b.link(
@@ -843,33 +867,42 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
             Some(p) if p.admin => b.field_toned("already", "an administrator: every IAM action on *", Tone::Warn),
             Some(p) if !p.findings.is_empty() => {
                 for f in &p.findings {
-                    b.lines.push(DocLine::text(vec![
-                        // words, not marks: ✗ and ✓ read as "bad path" and "good"
-                        ("  path found: ".to_owned(), Tone::Bad),
-                        (f.name.to_owned(), Tone::Bad),
-                        (format!("  on {} — {}", f.target, f.gain), Tone::Text),
-                    ]));
+                    b.lines.push(DocLine::wrapping(
+                        vec![
+                            // words, not marks: ✗ and ✓ read as "bad path" and "good"
+                            ("  path found: ".to_owned(), Tone::Bad),
+                            (f.name.to_owned(), Tone::Bad),
+                            (format!("  on {} — {}", f.target, f.gain), Tone::Text),
+                        ],
+                        4,
+                    ));
                     for step in &f.steps {
-                        b.lines.push(DocLine::text(vec![(
-                            format!(
-                                "      {} {} on {}: {}",
-                                step.by,
-                                step.action,
-                                step.resource,
-                                step.decision.as_str()
-                            ),
-                            Tone::Dim,
-                        )]));
+                        b.lines.push(DocLine::wrapping(
+                            vec![(
+                                format!(
+                                    "      {} {} on {}: {}",
+                                    step.by,
+                                    step.action,
+                                    step.resource,
+                                    step.decision.as_str()
+                                ),
+                                Tone::Dim,
+                            )],
+                            8,
+                        ));
                     }
                 }
             }
-            _ => b.lines.push(DocLine::text(vec![(
-                format!(
-                    "  no path among the {} published patterns iamscope looks for",
-                    found.patterns
-                ),
-                Tone::Good,
-            )])),
+            _ => b.lines.push(DocLine::wrapping(
+                vec![(
+                    format!(
+                        "  no path among the {} published patterns iamscope looks for",
+                        found.patterns
+                    ),
+                    Tone::Good,
+                )],
+                4,
+            )),
         },
     }
     b.heading("By service");
