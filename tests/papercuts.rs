@@ -862,3 +862,33 @@ fn a_page_with_nothing_to_act_on_scrolls_with_j_and_k() {
     e.keys("k k");
     assert_eq!(right_pane(&e.text()), first);
 }
+
+#[test]
+fn the_inspector_s_cursor_stops_on_a_wrapped_paragraph_once() {
+    let mut e = Explorer::demo();
+    e.keys("6 i");
+    let mut stops = Vec::new();
+    for _ in 0..40 {
+        if let Some(row) = cursor_row(&e.text()) {
+            stops.push(row);
+        }
+        e.keys("j");
+    }
+    assert!(
+        stops.iter().any(|r| r.contains("aws:RequestedRegion = us-east-1")),
+        "{stops:#?}"
+    );
+    for further in [
+        "region, so the default",
+        "the Context field to try",
+        "in which a guest assumes",
+    ] {
+        assert!(!stops.iter().any(|r| r.contains(further)), "`{further}`: {stops:#?}");
+    }
+    // and back up, the same
+    for _ in 0..10 {
+        e.keys("k");
+        let row = cursor_row(&e.text()).unwrap_or_default();
+        assert!(!row.contains("the Context field to try"), "{row}");
+    }
+}

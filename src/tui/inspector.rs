@@ -418,9 +418,33 @@ impl Inspector {
         self.rows.get(self.cursor.checked_sub(Field::ALL.len())?)
     }
 
+    /// Whether the cursor's place `at` is a further row of a wrapped
+    /// paragraph (the cursor stops on its first row only).
+    fn continues(&self, at: usize) -> bool {
+        let Some(i) = at.checked_sub(Field::ALL.len()) else {
+            return false;
+        };
+        i > 0
+            && self
+                .rows
+                .get(i)
+                .zip(self.rows.get(i - 1))
+                .is_some_and(|(r, before)| r.key == before.key)
+    }
+
     fn move_by(&mut self, delta: isize) {
-        let last = (Field::ALL.len() + self.rows.len()).saturating_sub(1) as isize;
-        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+        let last = (Field::ALL.len() + self.rows.len()).saturating_sub(1);
+        let mut at = (self.cursor as isize).saturating_add(delta).clamp(0, last as isize) as usize;
+        // down one: past a paragraph's further rows to the next row
+        if delta == 1 {
+            while self.continues(at) && at < last {
+                at += 1;
+            }
+        }
+        while self.continues(at) {
+            at -= 1;
+        }
+        self.cursor = at;
     }
 
     /// A click on a row of the pane's body.
