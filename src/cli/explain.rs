@@ -438,11 +438,7 @@ fn principal_of(line: &str) -> &str {
 /// `text` as a JSON string, as serde_json writes it: quoted, with `"`, `\`
 /// and control characters escaped (most texts have none, and are copied).
 fn push_json_str(out: &mut Vec<u8>, text: &str) {
-    let plain = text.as_bytes().chunks(32).all(|block| {
-        block
-            .iter()
-            .fold(true, |plain, &b| plain & (b >= 0x20) & (b != b'"') & (b != b'\\'))
-    });
+    let plain = !text.bytes().any(|b| eval::request::JSON_SPECIAL[b as usize]);
     if plain {
         out.push(b'"');
         out.extend_from_slice(text.as_bytes());

@@ -1055,6 +1055,20 @@ fn request_time(time: Option<&str>, context: &Context, now: Timestamp) -> Result
     Ok(chosen.map_or((now, false), |(_, at)| (at, true)))
 }
 
+/// The bytes that end or escape a JSON string's plain run: `"`, `\` and
+/// control characters (a table: one look per byte).
+pub const JSON_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// The three values of a line that is `{"principal": "…", "action": "…",
 /// "resource": "…"}` in any order, strings with no escape or control
 /// character; `None` for anything else.
@@ -1064,7 +1078,7 @@ fn plain_line(line: &str) -> Option<[&str; 3]> {
     }
     fn string(s: &str) -> Option<(&str, &str)> {
         let rest = s.strip_prefix('"')?;
-        let end = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let end = rest.bytes().position(|b| JSON_SPECIAL[b as usize])?;
         (rest.as_bytes()[end] == b'"').then(|| (&rest[..end], &rest[end + 1..]))
     }
     let mut values: [Option<&str>; 3] = [None; 3];
