@@ -222,13 +222,7 @@ impl Inspector {
             // asked again as written, to tell whether what was filled in
             // decided the answer
             self.as_written = match (&result, self.spec()) {
-                (Ok(e), Ok(mut spec)) if !e.assumptions.is_empty() && spec.assume == Assume::Realistic => {
-                    spec.assume = Assume::None;
-                    spec.to_request(now)
-                        .ok()
-                        .and_then(|request| eval::evaluate(model, &request).ok())
-                        .map(|e| e.decision)
-                }
+                (Ok(e), Ok(spec)) => eval::decision_as_written(model, &spec, e, now),
                 _ => None,
             };
             self.result = Some(result);
