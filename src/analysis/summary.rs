@@ -101,19 +101,11 @@ fn listed(count: Option<usize>) -> String {
 }
 
 impl AccountSummary {
-    /// The summary as lines of text: what `iamscope summary` prints and
-    /// the explorer's `:summary` shows.
-    pub fn lines(&self) -> Vec<String> {
+    /// The counts as (label, value) rows, in the order `lines` prints them
+    /// (the HTML report shows the same rows).
+    pub fn rows(&self) -> [(&'static str, String); 13] {
         let c = &self.counts;
-        let name = match &self.account_alias {
-            Some(alias) => format!("{} ({alias})", self.account_id),
-            None => self.account_id.clone(),
-        };
-        let mut lines = vec![format!("Account {name}, from {}", self.sources.join(", "))];
-        if self.partial {
-            lines.push("  PARTIAL EXPORT: more pages exist (IsTruncated: true)".to_owned());
-        }
-        let rows = [
+        [
             ("users", c.users.to_string()),
             ("groups", c.groups.to_string()),
             (
@@ -139,8 +131,21 @@ impl AccountSummary {
                 "access keys",
                 format!("{} ({} active)", c.access_keys, c.active_access_keys),
             ),
-        ];
-        for (label, value) in rows {
+        ]
+    }
+
+    /// The summary as lines of text: what `iamscope summary` prints and
+    /// the explorer's `:summary` shows.
+    pub fn lines(&self) -> Vec<String> {
+        let name = match &self.account_alias {
+            Some(alias) => format!("{} ({alias})", self.account_id),
+            None => self.account_id.clone(),
+        };
+        let mut lines = vec![format!("Account {name}, from {}", self.sources.join(", "))];
+        if self.partial {
+            lines.push("  PARTIAL EXPORT: more pages exist (IsTruncated: true)".to_owned());
+        }
+        for (label, value) in self.rows() {
             lines.push(format!("  {label:<18} {value}"));
         }
         if !self.warnings.is_empty() {

@@ -329,44 +329,14 @@ fn render(page: &Page) -> String {
     h
 }
 
-fn listed(count: Option<usize>) -> String {
-    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
-}
-
 fn render_summary(page: &Page, h: &mut String) {
     let s = &page.summary;
-    let c = &s.counts;
     h.push_str("<h2 id=\"summary\">Summary</h2>\n");
     if s.partial {
         h.push_str("<p class=\"warn\">PARTIAL EXPORT: more pages exist (IsTruncated: true); answers below may miss what is on them.</p>\n");
     }
-    let rows = [
-        ("users", c.users.to_string()),
-        ("groups", c.groups.to_string()),
-        (
-            "roles",
-            format!("{} ({} service-linked)", c.roles, c.service_linked_roles),
-        ),
-        (
-            "managed policies",
-            format!(
-                "{} ({} AWS managed, {} customer managed)",
-                c.policies, c.aws_managed_policies, c.customer_managed_policies
-            ),
-        ),
-        ("inline policies", c.inline_policies.to_string()),
-        ("resource policies", c.resource_policies.to_string()),
-        ("SCPs", c.service_control_policies.to_string()),
-        ("RCPs", c.resource_control_policies.to_string()),
-        ("identity pools", c.identity_pools.to_string()),
-        ("user pools", c.user_pools.to_string()),
-        ("SAML providers", listed(c.saml_providers)),
-        ("OIDC providers", listed(c.oidc_providers)),
-        (
-            "access keys",
-            format!("{} ({} active)", c.access_keys, c.active_access_keys),
-        ),
-    ];
+    // The same rows as `iamscope summary`.
+    let rows = s.rows();
     h.push_str("<table class=\"counts\">\n");
     for (label, value) in rows {
         let _ = writeln!(h, "<tr><th>{label}</th><td>{}</td></tr>", esc(&value));
