@@ -257,12 +257,10 @@ impl Exclusions {
                 ));
             }
             let (line, _) = line_column(text, at.start);
-            entries.push(Entry::new(
-                kind,
-                value.into_inner().trim().to_owned(),
-                reason.into_inner().trim().to_owned(),
-                line,
-            ));
+            // One line, however the file wrapped it: every output prints
+            // the reason on one line (a DOT comment, a text summary).
+            let reason = reason.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            entries.push(Entry::new(kind, value.into_inner().trim().to_owned(), reason, line));
             Ok(())
         };
         for e in raw.principal {
@@ -680,6 +678,13 @@ mod tests {
         let (line, column, message) = invalid("[[finding]]\nid = \"3\"\nreason = \"r\"\n");
         assert_eq!((line, column), (2, 6));
         assert!(message.contains("not a finding id"), "{message}");
+    }
+
+    #[test]
+    fn a_reason_wrapped_over_lines_is_one_line() {
+        let text = "[[principal]]\nmatch = \"role/*\"\nreason = \"\"\"two\n   lines\"\"\"\n";
+        let exclusions = Exclusions::parse(text, "x.toml").expect("valid");
+        assert_eq!(exclusions.entries[0].reason, "two lines");
     }
 
     #[test]

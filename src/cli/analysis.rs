@@ -591,7 +591,7 @@ fn escalation_sarif_or_dot(
     let suppressed = suppressor.suppressed();
     if format == Format::Dot {
         // DOT has comments: what was suppressed is said there, and on stderr.
-        writeln!(out, "// {}", visible(&suppressed.line()))?;
+        writeln!(out, "// {}", visible(&suppressed.line().replace(['\n', '\r'], " ")))?;
         if suppressed.total > 0 {
             eprintln!("{}", visible(&suppressed.line()));
         }
