@@ -1226,12 +1226,25 @@ mod escalation {
         }
         // fn3: a condition on aws:TokenIssueTime after 2020 holds for role
         // sessions; a user's long-term keys carry no such key, so the user
-        // needs temporary credentials first (not modelled).
+        // gets temporary credentials of its own (sts:GetSessionToken), which
+        // call IAM only with an MFA code: the export does not say whether
+        // the user has a device, so that is the path's assumption.
         assert_eq!(
             found(&mut analyzer, &role("fn3-exploitableConditionConstraint-role")),
             ["create-policy-version"]
         );
-        assert!(found(&mut analyzer, &user("fn3-exploitableConditionConstraint-user")).is_empty());
+        assert_eq!(
+            found(&mut analyzer, &user("fn3-exploitableConditionConstraint-user")),
+            ["create-policy-version"]
+        );
+        let fn3 = analyzer
+            .principal(&user("fn3-exploitableConditionConstraint-user"))
+            .unwrap();
+        assert_eq!(
+            fn3.findings[0].needs[0],
+            "needs temporary credentials from sts:GetSessionToken with an MFA code"
+        );
+        assert!(fn3.findings[0].assumptions[0].contains("has an MFA device"));
         // fn4: NotAction leaves iam:Put*, iam:PassRole, iam:AddUserToGroup, … allowed.
         let user_paths = found(&mut analyzer, &user("fn4-exploitableNotAction-user"));
         for id in ["put-user-policy", "add-user-to-group", "passrole-ec2"] {

@@ -78,6 +78,10 @@ pub struct Finding {
     pub via: Vec<Hop>,
     /// The requests of the path, each with the engine's answer.
     pub steps: Vec<Step>,
+    /// What the attacker does to its own requests for the path to work
+    /// (temporary credentials, MFA, a source IP, …): see [`super::self_context`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
     /// What the export cannot show and is taken to be so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
@@ -160,7 +164,7 @@ impl<'m> Analyzer<'m> {
     }
 
     fn probe(&self, model: &'m Model, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
-        Probe::new(model, spec, &self.options().context, self.options().now)
+        Ok(Probe::new(model, spec, &self.options().context, self.options().now)?.with_self_given_context())
     }
 
     /// Whether the engine allows `spec` every IAM action on `*`.
@@ -809,7 +813,7 @@ impl<'m> Analyzer<'m> {
                         format!("{}; {label} is an administrator", pattern.gain),
                         steps,
                     );
-                    found.assumptions = assumptions;
+                    found.assumptions.extend(assumptions);
                     attempt.findings.push(found);
                 }
                 Err(refusal) => attempt.refusals.push(format!("{label}: needs {}", refusal.describe())),
@@ -882,7 +886,21 @@ impl<'m> Analyzer<'m> {
     }
 }
 
-fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+pub(crate) fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+    let mut needs: Vec<String> = Vec::new();
+    let mut assumptions: Vec<String> = Vec::new();
+    for step in &steps {
+        for need in &step.needs {
+            if !needs.contains(need) {
+                needs.push(need.clone());
+            }
+        }
+        for assumption in &step.assumptions {
+            if !assumptions.contains(assumption) {
+                assumptions.push(assumption.clone());
+            }
+        }
+    }
     Finding {
         pattern: pattern.id,
         name: pattern.name,
@@ -891,7 +909,8 @@ fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<S
         gain,
         via: Vec::new(),
         steps,
-        assumptions: Vec::new(),
+        needs,
+        assumptions,
     }
 }
 
@@ -1529,6 +1548,180 @@ mod tests {
             create[0].contains("iam:CreateAccessKey on arn:aws:iam::111122223333:user/boss: ImplicitDeny"),
             "{create:?}"
         );
+    }
+
+    /// Both analyses of `spec`, which must agree, as the fast one gives it.
+    fn both(m: &Model, spec: &PrincipalSpec) -> PrincipalEscalation {
+        let o = options();
+        let fast = escalation(m, Some(spec), &o).unwrap();
+        let slow =
+            crate::analysis::naive::escalation::escalation(m, Some(spec), &o.context, o.now, o.max_depth).unwrap();
+        assert_eq!(
+            serde_json::to_value(&fast).unwrap(),
+            serde_json::to_value(&slow).unwrap(),
+            "the naive analysis disagrees"
+        );
+        fast.principals.into_iter().next().unwrap()
+    }
+
+    fn mallory() -> PrincipalSpec {
+        PrincipalSpec::User("mallory".into())
+    }
+
+    fn with_mfa(m: &mut Model, device: Option<&str>) {
+        m.edit(|a| {
+            a.users[0].credentials = Some(crate::model::Credentials {
+                mfa_active: device.is_some(),
+                mfa_devices: device
+                    .map(|serial| crate::model::MfaDevice {
+                        serial: serial.to_owned(),
+                        enabled: None,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            })
+        });
+    }
+
+    /// "Permissions for GetSessionToken": a user needs no permission for
+    /// temporary credentials of its own, whose requests carry
+    /// aws:TokenIssueTime; the GetSessionToken API reference: they call IAM
+    /// only with an MFA code.
+    #[test]
+    fn a_user_gets_temporary_credentials_of_its_own_for_a_token_issue_time_condition() {
+        let statements = json!([{
+            "Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "*",
+            "Condition": {"Null": {"aws:TokenIssueTime": "false"}}
+        }]);
+        // A user with an MFA device: certain, and the path says what it needs.
+        let mut m = account(statements.clone(), Vec::new());
+        let device = format!("arn:aws:iam::{ACCOUNT}:mfa/mallory");
+        with_mfa(&mut m, Some(&device));
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "create-policy-version")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(
+            f.needs,
+            [
+                "needs temporary credentials from sts:GetSessionToken with an MFA code".to_owned(),
+                format!("needs MFA (user has device {device})")
+            ]
+        );
+        assert!(f.assumptions.is_empty(), "{:?}", f.assumptions);
+        let step = &f.steps[0];
+        assert!(
+            step.context.contains(&"aws:MultiFactorAuthPresent=true".to_owned()),
+            "{step:?}"
+        );
+        assert_eq!(step.statement.as_ref().unwrap().policy, "p (inline, user mallory)");
+
+        // No device, as the credential report says: IAM refuses such
+        // credentials, so there is no path.
+        let mut m = account(statements.clone(), Vec::new());
+        with_mfa(&mut m, None);
+        assert!(both(&m, &mallory()).findings.is_empty());
+
+        // Nothing loaded says: found, with the device as an assumption.
+        let m = account(statements, Vec::new());
+        let report = both(&m, &mallory());
+        let f = &report.findings[0];
+        assert_eq!(f.pattern, "create-policy-version");
+        assert!(f.assumptions[0].contains("has an MFA device"), "{:?}", f.assumptions);
+
+        // The plain request is refused: without the variants there is no path.
+        let mut plain = Probe::new(&m, &mallory(), &options().context, options().now).unwrap();
+        assert_eq!(
+            plain
+                .decide("iam:CreatePolicyVersion", &arn("policy", "AttackerPolicy"))
+                .decision,
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn temporary_credentials_without_mfa_serve_other_services() {
+        // ec2:RunInstances only with temporary credentials; iam:PassRole is
+        // checked by EC2 on that same request, not an IAM API call.
+        let statements = json!([
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"Null": {"aws:TokenIssueTime": "false"}}}
+        ]);
+        let mut m = account(statements, Vec::new());
+        with_mfa(&mut m, None);
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "passrole-ec2")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(f.needs, ["needs temporary credentials from sts:GetSessionToken"]);
+        assert!(f.steps.iter().take(2).all(|s| !s.needs.is_empty()), "{:#?}", f.steps);
+    }
+
+    #[test]
+    fn a_user_chooses_its_source_ip() {
+        // Allowed only from 10.0.0.0/8.
+        let allow = json!([{
+            "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        }]);
+        let m = account(allow, Vec::new());
+        let report = both(&m, &mallory());
+        let f = report.findings.iter().find(|f| f.pattern == "put-user-policy").unwrap();
+        assert_eq!(f.needs, ["from a source IP in 10.0.0.0/8"]);
+        assert_eq!(f.steps[0].context, ["aws:SourceIp=10.0.0.0"]);
+
+        // Denied from anywhere outside 192.168.0.0/16 (a key the plain
+        // request lacks makes NotIpAddress hold, so the deny applies).
+        let deny = json!([
+            {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "192.168.0.0/16"}}}
+        ]);
+        let m = account(deny, Vec::new());
+        let mut plain = Probe::new(&m, &mallory(), &options().context, options().now).unwrap();
+        assert_eq!(
+            plain.decide("iam:PutUserPolicy", &arn("user", "mallory")).decision,
+            Decision::ExplicitDeny
+        );
+        let report = both(&m, &mallory());
+        // The gain check is the plain request, which the deny still refuses.
+        assert!(
+            report.findings.iter().all(|f| f.pattern != "put-user-policy"),
+            "{report:#?}"
+        );
+
+        // A condition no source IP can meet gives nothing to try.
+        let never = json!([{
+            "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        }]);
+        assert!(both(&account(never, Vec::new()), &mallory()).findings.is_empty());
+    }
+
+    #[test]
+    fn a_principal_tags_its_own_request_where_the_action_takes_tags() {
+        // ec2:RunInstances takes request tags (for the instance it creates).
+        let statements = json!([
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+        ]);
+        let m = account(statements, Vec::new());
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "passrole-ec2")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(f.needs, ["tags the request team=red"]);
+        assert!(f.steps[0].context.contains(&"aws:RequestTag/team=red".to_owned()));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod patterns;
 pub mod probe;
 pub mod question;
 pub mod reach;
+pub mod self_context;
 pub mod summary;
 pub mod what_can;
 pub mod who_can;

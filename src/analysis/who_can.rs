@@ -24,6 +24,17 @@ pub struct Allowed {
     pub rule: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deciding: Option<StatementInfo>,
+    /// Condition keys the principal put in its own request for it to be
+    /// allowed (`KEY=VALUE`), when the plain request is refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
+    /// What it does for that ("needs temporary credentials from
+    /// sts:GetSessionToken"): see [`super::self_context`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// What that takes that the export does not show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,19 +76,39 @@ fn requesters(model: &Model) -> Vec<(Requester<'_>, PrincipalSpec)> {
 }
 
 /// Evaluate `action` on `resource` for every principal; keep those allowed.
-/// `progress` counts the principals done and is polled between them, so a
-/// front-end can show how far it got and stop it early. The principals are
-/// shared out over the machine's cores; the result keeps their order.
+/// A principal refused the plain request is asked again in each variant of
+/// its own request context it can give itself ([`super::self_context`]),
+/// and listed with what that needs. `progress` counts the principals done
+/// and is polled between them, so a front-end can show how far it got and
+/// stop it early. The principals are shared out over the machine's cores;
+/// the result keeps their order.
 pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOptions, progress: &Progress) -> WhoCan {
     let request = base_request(action, resource, options);
     let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
-        let outcome = crate::eval::decide_for(model, request, requester);
-        (outcome.decision == Decision::Allow).then(|| Allowed {
+        let allowed = |outcome: crate::eval::Outcome, variant: Option<&super::self_context::Variant>| Allowed {
             principal: spec.to_string(),
             arn: arn_of(model, requester),
             rule: outcome.basis.code(),
             deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
-        })
+            context: variant.map(|v| v.context_lines()).unwrap_or_default(),
+            needs: variant.map(|v| v.needs.clone()).unwrap_or_default(),
+            assumptions: variant.map(|v| v.assumptions.clone()).unwrap_or_default(),
+        };
+        let outcome = crate::eval::decide_for(model, request, requester);
+        if outcome.decision == Decision::Allow {
+            return Some(allowed(outcome, None));
+        }
+        let variants = super::self_context::variants(model, requester, &request.context, action, request.time);
+        for variant in &variants {
+            let saved = request.context.clone();
+            variant.apply(&mut request.context);
+            let outcome = crate::eval::decide_for(model, request, requester);
+            request.context = saved;
+            if outcome.decision == Decision::Allow {
+                return Some(allowed(outcome, Some(variant)));
+            }
+        }
+        None
     });
     let (mut evaluated, mut allowed) = (evaluated, allowed);
     if !progress.is_cancelled() {
@@ -101,6 +132,9 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
                     arn: Some(arn),
                     rule: outcome.basis.code(),
                     deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
+                    context: Vec::new(),
+                    needs: Vec::new(),
+                    assumptions: Vec::new(),
                 });
             }
         }
@@ -454,6 +488,35 @@ mod tests {
         crate::io::load_bytes("t.json", account.to_string().as_bytes())
             .unwrap()
             .model
+    }
+
+    /// fn3 of iam-vulnerable: allowed only with temporary credentials,
+    /// which a user gets for itself ("Permissions for GetSessionToken").
+    #[test]
+    fn a_user_is_listed_with_the_context_it_gives_itself() {
+        let account = json!({
+            "UserDetailList": [{
+                "UserName": "temp", "UserId": "AIDATEMP", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/temp",
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                     "Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}}}
+                ]}}]
+            }],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        });
+        let m = crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model;
+        let result = who_can(&m, "s3:GetObject", "arn:aws:s3:::b/k", &options(), &Progress::new());
+        let temp = result.allowed.iter().find(|a| a.principal == "user/temp").unwrap();
+        assert_eq!(temp.needs, ["needs temporary credentials from sts:GetSessionToken"]);
+        assert!(
+            temp.context
+                .contains(&"aws:TokenIssueTime=2026-06-01T12:00:00Z".to_owned())
+        );
+        assert_eq!(temp.deciding.as_ref().unwrap().policy, "p (inline, user temp)");
+        // The root user needs nothing of the kind.
+        assert!(result.allowed[0].needs.is_empty());
     }
 
     #[test]

@@ -713,6 +713,9 @@ fn render_finding(f: &Finding, p: Paint, out: &mut String) {
             out.push_str(&line.replace("\n  (", "\n         ("));
         }
     }
+    for n in &f.needs {
+        out.push_str(&format!("    needs: {}\n", visible(n)));
+    }
     for a in &f.assumptions {
         out.push_str(&format!("    assumes: {}\n", visible(a)));
     }

@@ -81,7 +81,7 @@ impl<'m> Analyzer<'m> {
     }
 
     fn probe(&self, model: &'m Model, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
-        Probe::new(model, spec, self.graph.context(), self.graph.now())
+        Ok(Probe::new(model, spec, self.graph.context(), self.graph.now())?.with_self_given_context())
     }
 
     /// Whether the engine allows `spec` every IAM action on `*`.
@@ -679,7 +679,7 @@ impl<'m> Analyzer<'m> {
                         format!("{}; {label} is an administrator", pattern.gain),
                         steps,
                     );
-                    found.assumptions = assumptions;
+                    found.assumptions.extend(assumptions);
                     attempt.findings.push(found);
                 }
                 Err(refusal) => attempt.refusals.push(format!("{label}: needs {}", refusal.describe())),
@@ -752,6 +752,17 @@ impl<'m> Analyzer<'m> {
 }
 
 fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+    // What the steps need of the attacker's own requests, each once, in order.
+    let mut needs: Vec<String> = steps.iter().flat_map(|s| s.needs.clone()).collect();
+    let mut assumptions: Vec<String> = steps.iter().flat_map(|s| s.assumptions.clone()).collect();
+    for list in [&mut needs, &mut assumptions] {
+        let mut seen = Vec::new();
+        list.retain(|x| {
+            let new = !seen.contains(x);
+            seen.push(x.clone());
+            new
+        });
+    }
     Finding {
         pattern: pattern.id,
         name: pattern.name,
@@ -760,7 +771,8 @@ fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<S
         gain,
         via: Vec::new(),
         steps,
-        assumptions: Vec::new(),
+        needs,
+        assumptions,
     }
 }
 
