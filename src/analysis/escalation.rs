@@ -53,6 +53,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::classes::{self, Classes};
+use super::inventory::Inventory;
 use super::patterns::{Login, On, PATTERNS, Pattern, Target};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
 use super::reach::{Graph, Hop, Tree, launch_steps, pass_steps};
@@ -85,6 +86,48 @@ pub struct Finding {
     /// What the export cannot show and is taken to be so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// No assumption left: the path works as the loaded files show the
+    /// account. A path that rests on an assumption is conditional.
+    pub certain: bool,
+    /// The resources an inventory lists that the path uses ("Lambda
+    /// function f"), which settled its assumption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inventory: Vec<String>,
+    /// The existing resource the path assumes runs as a role, for an
+    /// inventory to settle.
+    #[serde(skip)]
+    pub existing: Option<ExistingResource>,
+}
+
+/// "An existing Lambda function runs as role R": what a path assumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingResource {
+    /// The pattern's resource, e.g. `Lambda function`.
+    pub resource: &'static str,
+    pub role: usize,
+    /// The assumption as the finding states it.
+    pub assumption: String,
+}
+
+impl Finding {
+    /// Settle the finding's assumption about an existing resource with
+    /// `inventory`, and say whether it is certain. False when the inventory
+    /// lists that kind of resource and none runs as the role: the path is
+    /// then no path.
+    pub fn settle(&mut self, model: &Model, inventory: Option<&Inventory>) -> bool {
+        if let (Some(existing), Some(inventory)) = (&self.existing, inventory) {
+            match inventory.running_as(model, existing.resource, existing.role) {
+                None => {}
+                Some(found) if found.is_empty() => return false,
+                Some(found) => {
+                    self.assumptions.retain(|a| *a != existing.assumption);
+                    self.inventory = found;
+                }
+            }
+        }
+        self.certain = self.assumptions.is_empty();
+        true
+    }
 }
 
 /// What one pattern gave for one principal: the paths found, and why each
@@ -103,6 +146,21 @@ pub struct PrincipalEscalation {
     /// Already an administrator (nothing to escalate to).
     pub admin: bool,
     pub findings: Vec<Finding>,
+    /// Paths that rest on no assumption.
+    pub certain: usize,
+    /// Paths that rest on an assumption.
+    pub conditional: usize,
+}
+
+impl PrincipalEscalation {
+    /// Settle each path's assumptions with `inventory` (dropping those it
+    /// rules out), drop the conditional ones when `certain_only`, and count.
+    pub fn settle(&mut self, model: &Model, inventory: Option<&Inventory>, certain_only: bool) {
+        self.findings
+            .retain_mut(|f| f.settle(model, inventory) && (f.certain || !certain_only));
+        self.certain = self.findings.iter().filter(|f| f.certain).count();
+        self.conditional = self.findings.len() - self.certain;
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +173,22 @@ pub struct Escalation {
     pub admins: Vec<String>,
     /// Principals with at least one path (or the one asked about).
     pub principals: Vec<PrincipalEscalation>,
+    /// Principals with a path that rests on no assumption.
+    pub certain: usize,
+    /// Principals whose every path rests on an assumption.
+    pub conditional: usize,
+}
+
+impl Escalation {
+    /// Count the principals with certain paths and with conditional ones only.
+    pub fn count(&mut self) {
+        self.certain = self.principals.iter().filter(|p| p.certain > 0).count();
+        self.conditional = self
+            .principals
+            .iter()
+            .filter(|p| p.certain == 0 && p.conditional > 0)
+            .count();
+    }
 }
 
 const ADMIN_POLICY: &str =
@@ -284,6 +358,8 @@ impl<'m> Analyzer<'m> {
                 arn,
                 admin: true,
                 findings: Vec::new(),
+                certain: 0,
+                conditional: 0,
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -318,6 +394,8 @@ impl<'m> Analyzer<'m> {
             arn,
             admin: false,
             findings,
+            certain: 0,
+            conditional: 0,
         })
     }
 
@@ -487,10 +565,16 @@ impl<'m> Analyzer<'m> {
                         format!("{}; role/{} is an administrator", pattern.gain, role.name),
                         steps,
                     );
-                    found.assumptions.push(format!(
-                        "an existing {resource} runs as role/{} (IAM exports do not show such resources)",
+                    let assumption = format!(
+                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; --inventory settles it)",
                         role.name
-                    ));
+                    );
+                    found.assumptions.push(assumption.clone());
+                    found.existing = Some(ExistingResource {
+                        resource,
+                        role: *r,
+                        assumption,
+                    });
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -532,6 +616,9 @@ impl<'m> Analyzer<'m> {
                         .push("reaches no administrator role by assuming roles".to_owned());
                 }
             }
+        }
+        for f in &mut attempt.findings {
+            f.certain = f.assumptions.is_empty();
         }
         Ok(attempt)
     }
@@ -910,7 +997,10 @@ pub(crate) fn finding(pattern: &'static Pattern, target: String, gain: String, s
         via: Vec::new(),
         steps,
         needs,
+        certain: assumptions.is_empty(),
         assumptions,
+        inventory: Vec::new(),
+        existing: None,
     }
 }
 
@@ -1190,6 +1280,10 @@ pub struct EscalationSummary {
     pub admins: usize,
     /// Principals with at least one path.
     pub escalating: usize,
+    /// Principals with a path that rests on no assumption.
+    pub certain: usize,
+    /// Principals whose every path rests on an assumption.
+    pub conditional: usize,
     /// False when [`Progress::cancel`] stopped it early.
     pub complete: bool,
 }
@@ -1221,6 +1315,8 @@ pub fn stream(
         evaluated: 0,
         admins: 0,
         escalating: 0,
+        certain: 0,
+        conditional: 0,
         complete: true,
     };
     for spec in &specs {
@@ -1228,7 +1324,8 @@ pub fn stream(
             summary.complete = false;
             break;
         }
-        let report = analyzer.principal(spec)?;
+        let mut report = analyzer.principal(spec)?;
+        report.settle(model, options.inventory.as_deref(), options.certain_only);
         if progress.is_cancelled() {
             // This principal's analysis may be unfinished: none of it is shown.
             summary.complete = false;
@@ -1237,6 +1334,8 @@ pub fn stream(
         summary.evaluated += 1;
         summary.admins += usize::from(report.admin);
         summary.escalating += usize::from(!report.findings.is_empty());
+        summary.certain += usize::from(report.certain > 0);
+        summary.conditional += usize::from(report.certain == 0 && report.conditional > 0);
         if principal.is_some() || report.admin || !report.findings.is_empty() {
             sink(report);
         }
@@ -1257,6 +1356,8 @@ pub fn escalation(
         evaluated: 0,
         admins: Vec::new(),
         principals: Vec::new(),
+        certain: 0,
+        conditional: 0,
     };
     let summary = stream(model, principal, options, &Progress::new(), &mut |report| {
         if report.admin {
@@ -1267,6 +1368,7 @@ pub fn escalation(
         }
     })?;
     result.evaluated = summary.evaluated;
+    result.count();
     Ok(result)
 }
 
@@ -1722,6 +1824,139 @@ mod tests {
             .unwrap_or_else(|| panic!("{report:#?}"));
         assert_eq!(f.needs, ["tags the request team=red"]);
         assert!(f.steps[0].context.contains(&"aws:RequestTag/team=red".to_owned()));
+    }
+
+    fn inventory(json: Value) -> Inventory {
+        Inventory::from_json("inventory.json", json.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn paths_that_rest_on_assumptions_are_conditional_and_an_inventory_settles_them() {
+        // Mallory may replace any Lambda function's code: a path only if a
+        // function runs as the administrator role Worker (which trusts Lambda).
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "lambda-update-function-code")
+            .unwrap();
+        assert!(!f.certain);
+        assert!(f.assumptions[0].contains("an existing Lambda function runs as role/Worker"));
+        assert_eq!((report.certain, report.conditional), (0, report.findings.len()));
+        let all = escalation(&m, None, &options()).unwrap();
+        assert_eq!(all.certain, 0);
+        assert!(all.conditional >= 2, "user and role mallory: {}", all.conditional);
+
+        // --certain-only drops them, and with them the principal.
+        let certain_only = AnalysisOptions {
+            certain_only: true,
+            ..options()
+        };
+        let summary = stream(&m, None, &certain_only, &Progress::new(), &mut |r| {
+            assert!(r.admin || r.findings.iter().all(|f| f.certain), "{r:#?}")
+        })
+        .unwrap();
+        assert_eq!((summary.escalating, summary.certain, summary.conditional), (0, 0, 0));
+
+        // An inventory that lists a function running as Worker: certain.
+        let worker = arn("role", "Worker");
+        let listed = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(json!({"Inventory": {
+                "LambdaFunctions": [{"FunctionName": "nightly", "Role": worker}, {"FunctionName": "other", "Role": arn("role", "Chained")}]
+            }})))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &listed).unwrap();
+        let f = result.principals[0]
+            .findings
+            .iter()
+            .find(|f| f.pattern == "lambda-update-function-code")
+            .unwrap();
+        assert!(f.certain && f.assumptions.is_empty(), "{f:#?}");
+        assert_eq!(f.inventory, ["Lambda function nightly"]);
+        assert_eq!(result.certain, 1);
+        // The engine's deciding statement stays with the step.
+        assert_eq!(
+            f.steps[0].statement.as_ref().unwrap().policy,
+            "p (inline, user mallory)"
+        );
+
+        // One that lists Lambda functions, none of them Worker's: no path.
+        let none = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(json!({"Inventory": {
+                "LambdaFunctions": [{"FunctionName": "other", "Role": arn("role", "Chained")}]
+            }})))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &none).unwrap();
+        assert!(
+            result.principals[0]
+                .findings
+                .iter()
+                .all(|f| !f.pattern.starts_with("lambda-update")),
+            "{result:#?}"
+        );
+        // One that says nothing of Lambda leaves the path conditional.
+        let silent = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(
+                json!({"Inventory": {"GlueDevEndpoints": []}}),
+            ))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &silent).unwrap();
+        assert_eq!(result.conditional, 1);
+    }
+
+    #[test]
+    fn a_path_with_no_assumption_is_certain() {
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        assert!(report.findings.iter().all(|f| f.certain));
+        assert_eq!(report.certain, report.findings.len());
+        // A console password the export does not show is an assumption; the
+        // credential report settles it.
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:CreateLoginProfile", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        assert!(report.findings.iter().all(|f| !f.certain), "{report:#?}");
+        let mut known = m.clone();
+        known.edit(|a| a.users[1].credentials = Some(Default::default()));
+        let report = both(&known, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "create-login-profile")
+            .unwrap();
+        assert!(f.certain, "{f:#?}");
+    }
+
+    #[test]
+    fn a_bad_inventory_says_where() {
+        let e = Inventory::from_json(
+            "inv.json",
+            br#"{"Inventory": {"LambdaFunctions": [{"FunctionName": 3}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("inv.json:1:"), "{e}");
+        assert!(e.contains("Inventory.LambdaFunctions[0].FunctionName"), "{e}");
+        let e = Inventory::from_json("inv.json", br#"{"Inventory": {"Lambdas": []}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Lambdas"), "{e}");
+        let e = Inventory::from_json("inv.json", b"{\"Inventory\": {}, \"Inventory\": {}}")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod diff;
 pub mod escalation;
 pub mod federation;
 pub mod impact;
+pub mod inventory;
 pub mod lint;
 #[doc(hidden)]
 pub mod naive;
@@ -40,6 +41,11 @@ pub struct AnalysisOptions {
     pub now: Timestamp,
     /// The longest chain of roles followed (reach and escalation).
     pub max_depth: usize,
+    /// What runs as which role, to settle escalation paths that assume an
+    /// existing resource ([`inventory`]).
+    pub inventory: Option<std::sync::Arc<inventory::Inventory>>,
+    /// Escalation: keep only paths that rest on no assumption.
+    pub certain_only: bool,
 }
 
 impl AnalysisOptions {
@@ -49,6 +55,8 @@ impl AnalysisOptions {
             context: Context::new(),
             now,
             max_depth: reach::DEFAULT_MAX_DEPTH,
+            inventory: None,
+            certain_only: false,
         }
     }
 }

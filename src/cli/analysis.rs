@@ -33,8 +33,8 @@ pub fn context(assignments: &[String]) -> Result<Context, Failure> {
 fn options(assignments: &[String], max_depth: usize) -> Result<AnalysisOptions, Failure> {
     Ok(AnalysisOptions {
         context: context(assignments)?,
-        now: jiff::Timestamp::now(),
         max_depth,
+        ..AnalysisOptions::at(jiff::Timestamp::now())
     })
 }
 
@@ -457,6 +457,37 @@ pub enum Format {
     Sarif,
 }
 
+/// What settles or drops escalation paths: `--inventory`, `--certain-only`.
+#[derive(Debug, Clone, Default)]
+pub struct Settle {
+    pub inventory: Option<std::sync::Arc<crate::analysis::inventory::Inventory>>,
+    pub certain_only: bool,
+}
+
+impl Settle {
+    /// Read the inventory file, if one is given.
+    pub fn read(inventory: Option<&std::path::Path>, certain_only: bool) -> Result<Settle, Failure> {
+        let inventory = match inventory {
+            None => None,
+            Some(path) => {
+                let bytes = crate::io::limits::read_limited(path, super::max_input()).map_err(|e| match e {
+                    crate::io::LoadError::Read { source, .. } => {
+                        Failure::bad_input(format!("{}: cannot read the inventory: {source}", path.display()))
+                    }
+                    other => Failure::bad_input(other),
+                })?;
+                let parsed = crate::analysis::inventory::Inventory::from_json(&path.display().to_string(), &bytes)
+                    .map_err(Failure::bad_input)?;
+                Some(std::sync::Arc::new(parsed))
+            }
+        };
+        Ok(Settle {
+            inventory,
+            certain_only,
+        })
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn escalation(
     loaded: &Loaded,
@@ -465,6 +496,7 @@ pub fn escalation(
     max_depth: usize,
     context: &[String],
     format: Format,
+    settle: &Settle,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     let spec = principal
@@ -473,7 +505,9 @@ pub fn escalation(
     if let Some(spec) = &spec {
         refuse_federated(spec, "escalation")?;
     }
-    let options = options(context, max_depth)?;
+    let mut options = options(context, max_depth)?;
+    options.inventory = settle.inventory.clone();
+    options.certain_only = settle.certain_only;
     let model = &loaded.model;
     if format == Format::Sarif {
         return escalation_sarif(loaded, spec.as_ref(), &options, out);
@@ -488,6 +522,8 @@ pub fn escalation(
             evaluated: 0,
             admins: Vec::new(),
             principals: Vec::new(),
+            certain: 0,
+            conditional: 0,
         };
         escalation::stream(model, spec.as_ref(), &options, progress, &mut |report| {
             if report.admin {
@@ -497,6 +533,7 @@ pub fn escalation(
         })
         .map(|summary| {
             result.evaluated = summary.evaluated;
+            result.count();
             result
         })
     })
@@ -619,9 +656,12 @@ fn escalation_of_every_principal(
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}}}",
+            ", \"patterns\": {}, \"evaluated\": {}, \"escalating\": {}, \"certain\": {}, \"conditional\": {}, \"complete\": {}, {}}}",
             summary.patterns,
             summary.evaluated,
+            summary.escalating,
+            summary.certain,
+            summary.conditional,
             summary.complete,
             warnings_field(&loaded.report)?
         )?;
@@ -631,11 +671,17 @@ fn escalation_of_every_principal(
     Ok(0)
 }
 
+/// "N of M principals can become administrators: X certain, Y only under assumptions".
+fn escalating_line(escalating: usize, evaluated: usize, certain: usize, conditional: usize) -> String {
+    format!(
+        "{escalating} of {evaluated} principals can become administrators: {certain} certain, {conditional} only under assumptions"
+    )
+}
+
 fn escalation_totals(s: &EscalationSummary) -> String {
     let mut text = format!(
-        "{} of {} principals can become administrators ({} patterns looked for; {} already {})",
-        s.escalating,
-        s.evaluated,
+        "{} ({} patterns looked for; {} already {})",
+        escalating_line(s.escalating, s.evaluated, s.certain, s.conditional),
         s.patterns,
         s.admins,
         if s.admins == 1 { "is" } else { "are" }
@@ -652,8 +698,8 @@ fn escalation_totals(s: &EscalationSummary) -> String {
 pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
-        "{escalating} of {} principals can become administrators ({} patterns looked for; {} already {})\n",
-        e.evaluated,
+        "{} ({} patterns looked for; {} already {})\n",
+        escalating_line(escalating, e.evaluated, e.certain, e.conditional),
         e.patterns,
         e.admins.len(),
         if e.admins.len() == 1 { "is" } else { "are" }
@@ -681,10 +727,12 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
         return;
     }
     out.push_str(&format!(
-        "{}: {} path{}\n",
+        "{}: {} path{} ({} certain, {} only under assumptions)\n",
         p.bold(&visible(&report.principal)),
         report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
+        if report.findings.len() == 1 { "" } else { "s" },
+        report.certain,
+        report.conditional
     ));
     for finding in &report.findings {
         render_finding(finding, p, out);
@@ -693,11 +741,12 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
 
 fn render_finding(f: &Finding, p: Paint, out: &mut String) {
     out.push_str(&format!(
-        "  {} {} — target {}  ({})\n",
+        "  {} {} — target {}  ({}){}\n",
         p.red(&format!("[{}]", f.pattern)),
         f.name,
         visible(&f.target),
-        f.known_as
+        f.known_as,
+        if f.certain { "" } else { " — conditional" }
     ));
     out.push_str(&format!("    gain: {}\n", visible(&f.gain)));
     if !f.via.is_empty() {
@@ -718,5 +767,8 @@ fn render_finding(f: &Finding, p: Paint, out: &mut String) {
     }
     for a in &f.assumptions {
         out.push_str(&format!("    assumes: {}\n", visible(a)));
+    }
+    if !f.inventory.is_empty() {
+        out.push_str(&format!("    inventory lists: {}\n", visible(&f.inventory.join(", "))));
     }
 }

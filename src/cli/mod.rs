@@ -239,6 +239,19 @@ pub enum Command {
         /// Print SARIF 2.1.0, one result per path, for code review tools
         #[arg(long, conflicts_with_all = ["json", "why"])]
         sarif: bool,
+        /// Keep only paths that rest on no assumption (an existing Lambda
+        /// function, a console password, an MFA device the export does not show)
+        #[arg(long)]
+        certain_only: bool,
+        /// What runs as which role (JSON: {"Inventory": {"LambdaFunctions":
+        /// [{"FunctionName", "Role"}], "Ec2Instances": [{"InstanceId",
+        /// "IamInstanceProfile": {"Arn"}, "SsmManaged"}], "GlueDevEndpoints":
+        /// [{"EndpointName", "RoleArn"}], "SageMakerNotebookInstances":
+        /// [{"NotebookInstanceName", "RoleArn"}], "CloudFormationStacks":
+        /// [{"StackName", "RoleARN"}]}}): a path through a listed resource is
+        /// certain, one through a kind listed without it is dropped
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<std::path::PathBuf>,
     },
     /// Build the workspace file by running your own AWS CLI (read-only commands)
     #[command(long_about = collect::LONG_ABOUT)]
@@ -540,6 +553,8 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             context,
             json,
             sarif,
+            certain_only,
+            inventory,
         }) => {
             let loaded = account.load_noting()?;
             let format = match (json, sarif) {
@@ -547,6 +562,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                 (true, _) => analysis::Format::Json,
                 _ => analysis::Format::Text,
             };
+            let settle = analysis::Settle::read(inventory.as_deref(), certain_only)?;
             analysis::escalation(
                 &loaded,
                 principal.as_deref(),
@@ -554,6 +570,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                 max_depth,
                 &context,
                 format,
+                &settle,
                 &mut out,
             )
         }

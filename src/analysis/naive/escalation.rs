@@ -40,7 +40,7 @@ use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
 use super::reach::{Graph, HopKind, Node, Tree, launch_steps, pass_steps};
-pub use crate::analysis::escalation::{Attempt, Escalation, Finding, PrincipalEscalation};
+pub use crate::analysis::escalation::{Attempt, Escalation, ExistingResource, Finding, PrincipalEscalation};
 use crate::analysis::patterns::{Login, On, PATTERNS, Pattern, Target};
 use crate::analysis::probe::{Probe, Refusal, ResourceHints, Step};
 use crate::eval::context::Requester;
@@ -160,6 +160,8 @@ impl<'m> Analyzer<'m> {
                 arn,
                 admin: true,
                 findings: Vec::new(),
+                certain: 0,
+                conditional: 0,
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -194,6 +196,8 @@ impl<'m> Analyzer<'m> {
             arn,
             admin: false,
             findings,
+            certain: 0,
+            conditional: 0,
         })
     }
 
@@ -358,10 +362,16 @@ impl<'m> Analyzer<'m> {
                         format!("{}; role/{} is an administrator", pattern.gain, role.name),
                         steps,
                     );
-                    found.assumptions.push(format!(
-                        "an existing {resource} runs as role/{} (IAM exports do not show such resources)",
+                    let assumption = format!(
+                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; --inventory settles it)",
                         role.name
-                    ));
+                    );
+                    found.assumptions.push(assumption.clone());
+                    found.existing = Some(ExistingResource {
+                        resource,
+                        role: *r,
+                        assumption,
+                    });
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -772,7 +782,10 @@ fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<S
         via: Vec::new(),
         steps,
         needs,
+        certain: assumptions.is_empty(),
         assumptions,
+        inventory: Vec::new(),
+        existing: None,
     }
 }
 
@@ -971,9 +984,12 @@ pub fn escalation(
         evaluated: specs.len(),
         admins: Vec::new(),
         principals: Vec::new(),
+        certain: 0,
+        conditional: 0,
     };
     for spec in &specs {
-        let report = analyzer.principal(spec)?;
+        let mut report = analyzer.principal(spec)?;
+        report.settle(model, None, false);
         if report.admin {
             result.admins.push(report.principal.clone());
         }
@@ -981,5 +997,6 @@ pub fn escalation(
             result.principals.push(report);
         }
     }
+    result.count();
     Ok(result)
 }
