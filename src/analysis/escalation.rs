@@ -54,7 +54,7 @@ use serde::Serialize;
 
 use super::classes::{self, Classes};
 use super::inventory::Inventory;
-use super::patterns::{Login, On, PATTERNS, Pattern, Target};
+use super::patterns::{GRANTS, GrantTarget, Login, On, PATTERNS, Pattern, Target};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
 use super::reach::{Graph, Hop, Tree, launch_steps, pass_steps};
 use super::{AnalysisOptions, Progress};
@@ -150,6 +150,30 @@ pub struct PrincipalEscalation {
     pub certain: usize,
     /// Paths that rest on an assumption.
     pub conditional: usize,
+    /// Changes it may make that make other principals administrators,
+    /// whether or not it can use them itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub makes_others_admins: Vec<MakesAdmin>,
+}
+
+/// A change a principal may make that makes other principals administrators
+/// ([`super::patterns::GRANTS`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct MakesAdmin {
+    /// The grant's id (`attach-role-policy`).
+    pub grant: &'static str,
+    pub name: &'static str,
+    /// What it changes: `user/NAME`, `group/NAME`, `role/NAME`, a policy ARN.
+    pub target: String,
+    /// The principals that would then be administrators.
+    pub administrators: Vec<String>,
+    /// The request, with the engine's answer, and the simulated check that
+    /// the first of them then is an administrator.
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 impl PrincipalEscalation {
@@ -158,6 +182,9 @@ impl PrincipalEscalation {
     pub fn settle(&mut self, model: &Model, inventory: Option<&Inventory>, certain_only: bool) {
         self.findings
             .retain_mut(|f| f.settle(model, inventory) && (f.certain || !certain_only));
+        if certain_only {
+            self.makes_others_admins.retain(|m| m.assumptions.is_empty());
+        }
         self.certain = self.findings.iter().filter(|f| f.certain).count();
         self.conditional = self.findings.len() - self.certain;
     }
@@ -177,11 +204,19 @@ pub struct Escalation {
     pub certain: usize,
     /// Principals whose every path rests on an assumption.
     pub conditional: usize,
+    /// Principals that can make another principal an administrator.
+    pub make_others_admins: usize,
 }
 
 impl Escalation {
-    /// Count the principals with certain paths and with conditional ones only.
+    /// Count the principals with certain paths, with conditional ones
+    /// only, and those that can make others administrators.
     pub fn count(&mut self) {
+        self.make_others_admins = self
+            .principals
+            .iter()
+            .filter(|p| !p.makes_others_admins.is_empty())
+            .count();
         self.certain = self.principals.iter().filter(|p| p.certain > 0).count();
         self.conditional = self
             .principals
@@ -208,7 +243,14 @@ pub struct Analyzer<'m> {
     /// Per service, the administrator roles it can assume (with the trust step).
     admin_trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     direct: FxHashMap<usize, Rc<Vec<Finding>>>,
+    /// Per target of a grant: who would become an administrator, with the
+    /// simulated step that shows it for the first.
+    new_admins: FxHashMap<(GrantTarget, usize), Rc<NewAdmins>>,
 }
+
+/// The principals a change makes administrators (not those that were
+/// already), each with the simulated check.
+type NewAdmins = Vec<(PrincipalEntity, Step)>;
 
 impl<'m> Analyzer<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
@@ -226,6 +268,7 @@ impl<'m> Analyzer<'m> {
             classes,
             admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
+            new_admins: FxHashMap::default(),
         }
     }
 
@@ -360,6 +403,7 @@ impl<'m> Analyzer<'m> {
                 findings: Vec::new(),
                 certain: 0,
                 conditional: 0,
+                makes_others_admins: Vec::new(),
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -389,6 +433,7 @@ impl<'m> Analyzer<'m> {
                 findings.push(chained);
             }
         }
+        let makes_others_admins = self.makes_others_admins(spec)?;
         Ok(PrincipalEscalation {
             principal: spec.to_string(),
             arn,
@@ -396,7 +441,85 @@ impl<'m> Analyzer<'m> {
             findings,
             certain: 0,
             conditional: 0,
+            makes_others_admins,
         })
+    }
+
+    /// The changes `spec` may make that make other principals
+    /// administrators ([`GRANTS`]): each permission asked of the engine on
+    /// its target, each gain checked on a copy of the account with the
+    /// change applied. Grants its Allow statements cannot match are not asked.
+    fn makes_others_admins(&mut self, spec: &PrincipalSpec) -> Result<Vec<MakesAdmin>, EvalError> {
+        let model = self.model();
+        let mut probe = self.probe(model, spec)?;
+        let documents = super::probe::identity_documents(model, probe.requester());
+        let allows: Vec<&Statement> = super::probe::allow_statements(&documents).collect();
+        let possible: Vec<&super::patterns::Grant> = GRANTS
+            .iter()
+            .filter(|g| self.graph.could_allow(&allows, g.action))
+            .collect();
+        if possible.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hints = ResourceHints::of(model, probe.requester());
+        let me = Attacker::of(model, &probe);
+        let mut out = Vec::new();
+        for grant in possible {
+            let extra = if grant.attach {
+                vec![("iam:PolicyARN", administrator_access(model))]
+            } else {
+                Vec::new()
+            };
+            for target in grant_targets(model, grant.target, &me) {
+                let arn = grant_target_arn(model, grant.target, target);
+                let Ok(step) = probe.need(&hints, &[grant.action], Some(&arn), &extra) else {
+                    continue;
+                };
+                let made = self.new_admins(grant.target, target);
+                let others: Vec<&(PrincipalEntity, Step)> = made.iter().filter(|(e, _)| !me.is(*e)).collect();
+                let Some((_, witness)) = others.first() else {
+                    continue;
+                };
+                out.push(MakesAdmin {
+                    grant: grant.id,
+                    name: grant.name,
+                    target: grant_target_label(model, grant.target, target),
+                    administrators: others.iter().map(|(e, _)| entity_label(model, *e)).collect(),
+                    needs: step.needs.clone(),
+                    assumptions: step.assumptions.clone(),
+                    steps: vec![step, witness.clone()],
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Who a policy allowing everything on `target` makes an administrator.
+    fn new_admins(&mut self, kind: GrantTarget, target: usize) -> Rc<NewAdmins> {
+        if let Some(found) = self.new_admins.get(&(kind, target)) {
+            return Rc::clone(found);
+        }
+        let model = self.model();
+        let (change, subjects) = grant_change(model, kind, target);
+        let mut made = Vec::new();
+        for subject in subjects {
+            let already = match subject {
+                PrincipalEntity::User(u) => self.admin_user(u),
+                PrincipalEntity::Role(r) => self.admin_role(r),
+            };
+            if already {
+                continue;
+            }
+            let as_attacker = Attacker::entity(model, subject);
+            let simulated = change.apply(model, &as_attacker);
+            let spec = classes::spec(model, subject);
+            if let Some(step) = admin_after(&simulated, &spec, self.options(), &change.describe(model.account())) {
+                made.push((subject, step));
+            }
+        }
+        let made = Rc::new(made);
+        self.new_admins.insert((kind, target), Rc::clone(&made));
+        made
     }
 
     /// Whether the path to entry `at` goes through an administrator role
@@ -1004,6 +1127,115 @@ pub(crate) fn finding(pattern: &'static Pattern, target: String, gain: String, s
     }
 }
 
+/// The targets of a grant other than the attacker itself: every other
+/// user; every group with a member other than it; every other role that is
+/// not service-linked; every customer managed policy attached to a
+/// principal other than it.
+pub(crate) fn grant_targets(model: &Model, kind: GrantTarget, me: &Attacker) -> Vec<usize> {
+    let a = model.account();
+    let index = model.index();
+    match kind {
+        GrantTarget::User => (0..a.users.len()).filter(|&u| me.user != Some(u)).collect(),
+        GrantTarget::Group => (0..a.groups.len())
+            .filter(|&g| index.members_of(g).iter().any(|&u| me.user != Some(u)))
+            .collect(),
+        GrantTarget::Role => (0..a.roles.len())
+            .filter(|&r| me.role != Some(r) && !a.roles[r].is_service_linked())
+            .collect(),
+        GrantTarget::Policy => (0..a.policies.len())
+            .filter(|&p| !a.policies[p].is_aws_managed())
+            .filter(|&p| policy_subjects(model, p).into_iter().any(|e| !me.is(e)))
+            .collect(),
+    }
+}
+
+/// The principals a customer managed policy applies to (not as a boundary).
+fn policy_subjects(model: &Model, p: usize) -> Vec<PrincipalEntity> {
+    let index = model.index();
+    let mut out = Vec::new();
+    for use_ in index.uses_of(p) {
+        match *use_ {
+            crate::model::PolicyUse::User { user, boundary: false } => out.push(PrincipalEntity::User(user)),
+            crate::model::PolicyUse::Group { group } => {
+                out.extend(index.members_of(group).iter().map(|&u| PrincipalEntity::User(u)))
+            }
+            crate::model::PolicyUse::Role { role, boundary: false } => out.push(PrincipalEntity::Role(role)),
+            _ => {}
+        }
+    }
+    out.sort_unstable_by_key(|e| match e {
+        PrincipalEntity::User(u) => (0, *u),
+        PrincipalEntity::Role(r) => (1, *r),
+    });
+    out.dedup();
+    out
+}
+
+/// The change a grant makes to `target`, and whom it may make administrators.
+pub(crate) fn grant_change(model: &Model, kind: GrantTarget, target: usize) -> (Change, Vec<PrincipalEntity>) {
+    match kind {
+        GrantTarget::User => (Change::UserPolicy(target), vec![PrincipalEntity::User(target)]),
+        GrantTarget::Group => (
+            Change::GroupPolicy(target),
+            model
+                .index()
+                .members_of(target)
+                .iter()
+                .map(|&u| PrincipalEntity::User(u))
+                .collect(),
+        ),
+        GrantTarget::Role => (Change::RolePolicy(target), vec![PrincipalEntity::Role(target)]),
+        GrantTarget::Policy => (Change::NewVersion(target), policy_subjects(model, target)),
+    }
+}
+
+pub(crate) fn grant_target_arn(model: &Model, kind: GrantTarget, target: usize) -> String {
+    let a = model.account();
+    match kind {
+        GrantTarget::User => a.users[target].arn.to_string(),
+        GrantTarget::Group => a.groups[target].arn.to_string(),
+        GrantTarget::Role => a.roles[target].arn.to_string(),
+        GrantTarget::Policy => a.policies[target].arn.to_string(),
+    }
+}
+
+pub(crate) fn grant_target_label(model: &Model, kind: GrantTarget, target: usize) -> String {
+    let a = model.account();
+    match kind {
+        GrantTarget::User => format!("user/{}", a.users[target].name),
+        GrantTarget::Group => format!("group/{}", a.groups[target].name),
+        GrantTarget::Role => format!("role/{}", a.roles[target].name),
+        GrantTarget::Policy => a.policies[target].arn.to_string(),
+    }
+}
+
+pub(crate) fn entity_label(model: &Model, entity: PrincipalEntity) -> String {
+    classes::spec(model, entity).to_string()
+}
+
+/// On `simulated` (the account after `described`), the step that shows
+/// `spec` allowed every IAM action on `*`; `None` when it is not.
+pub(crate) fn admin_after(
+    simulated: &Model,
+    spec: &PrincipalSpec,
+    options: &AnalysisOptions,
+    described: &str,
+) -> Option<Step> {
+    let mut after = Probe::new(simulated, spec, &options.context, options.now).ok()?;
+    let check = after.admin_check();
+    match (check.admin, check.witness) {
+        (true, Some((action, outcome))) => {
+            let mut step = after.step(&action, "*", &[], outcome);
+            step.action = "iam:*".to_owned();
+            step.note = Some(format!(
+                "simulated: after {described}, every IAM action is allowed on * (first checked: {action})"
+            ));
+            Some(step)
+        }
+        _ => None,
+    }
+}
+
 /// The pattern's needs on its target, or the first refusal.
 fn target_steps(
     probe: &mut Probe<'_>,
@@ -1025,7 +1257,7 @@ fn administrator_access(model: &Model) -> String {
 }
 
 /// The attacker as the patterns see it.
-struct Attacker {
+pub(crate) struct Attacker {
     user: Option<usize>,
     role: Option<usize>,
     /// The ARN a trust policy would name (a pool identity's is its role's).
@@ -1065,6 +1297,30 @@ impl Attacker {
         }
     }
 
+    /// A user or role of the account as the subject of a simulated change.
+    fn entity(model: &Model, entity: PrincipalEntity) -> Attacker {
+        match entity {
+            PrincipalEntity::User(u) => Attacker {
+                user: Some(u),
+                role: None,
+                arn: Some(model.account().users[u].arn.to_string()),
+            },
+            PrincipalEntity::Role(r) => Attacker {
+                user: None,
+                role: Some(r),
+                arn: Some(model.account().roles[r].arn.to_string()),
+            },
+        }
+    }
+
+    /// Whether `entity` is the attacker itself.
+    fn is(&self, entity: PrincipalEntity) -> bool {
+        match entity {
+            PrincipalEntity::User(u) => self.user == Some(u),
+            PrincipalEntity::Role(r) => self.role == Some(r),
+        }
+    }
+
     /// Managed policies that apply to it (its groups' included), not boundaries.
     fn managed_policies(&self, model: &Model) -> Vec<usize> {
         let applied = match (self.user, self.role) {
@@ -1086,7 +1342,7 @@ impl Attacker {
 
 /// A change to IAM a pattern makes, applied to a copy of the account.
 #[derive(Debug, Clone)]
-enum Change {
+pub(crate) enum Change {
     UserPolicy(usize),
     GroupPolicy(usize),
     RolePolicy(usize),
@@ -1284,6 +1540,8 @@ pub struct EscalationSummary {
     pub certain: usize,
     /// Principals whose every path rests on an assumption.
     pub conditional: usize,
+    /// Principals that can make another principal an administrator.
+    pub make_others_admins: usize,
     /// False when [`Progress::cancel`] stopped it early.
     pub complete: bool,
 }
@@ -1317,6 +1575,7 @@ pub fn stream(
         escalating: 0,
         certain: 0,
         conditional: 0,
+        make_others_admins: 0,
         complete: true,
     };
     for spec in &specs {
@@ -1336,7 +1595,9 @@ pub fn stream(
         summary.escalating += usize::from(!report.findings.is_empty());
         summary.certain += usize::from(report.certain > 0);
         summary.conditional += usize::from(report.certain == 0 && report.conditional > 0);
-        if principal.is_some() || report.admin || !report.findings.is_empty() {
+        summary.make_others_admins += usize::from(!report.makes_others_admins.is_empty());
+        if principal.is_some() || report.admin || !report.findings.is_empty() || !report.makes_others_admins.is_empty()
+        {
             sink(report);
         }
         progress.advance();
@@ -1358,12 +1619,13 @@ pub fn escalation(
         principals: Vec::new(),
         certain: 0,
         conditional: 0,
+        make_others_admins: 0,
     };
     let summary = stream(model, principal, options, &Progress::new(), &mut |report| {
         if report.admin {
             result.admins.push(report.principal.clone());
         }
-        if principal.is_some() || !report.findings.is_empty() {
+        if principal.is_some() || !report.findings.is_empty() || !report.makes_others_admins.is_empty() {
             result.principals.push(report);
         }
     })?;
@@ -1957,6 +2219,112 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("twice"), "{e}");
+    }
+
+    /// Mallory cannot become an administrator, but may make others one: a
+    /// role, a group's other member, the users of a policy it may rewrite.
+    #[test]
+    fn a_principal_that_can_make_another_an_administrator_is_reported() {
+        let user = |name: &str, groups: Value, attached: Value, statements: Value| {
+            json!({
+                "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+                "Arn": arn("user", name), "GroupList": groups, "AttachedManagedPolicies": attached,
+                "UserPolicyList": inline(doc(statements)),
+            })
+        };
+        let bare_role = |name: &str, boundary: Option<String>| {
+            let mut r = json!({
+                "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": "/",
+                "Arn": arn("role", name),
+                "AssumeRolePolicyDocument": doc(json!([])),
+            });
+            if let Some(b) = boundary {
+                r["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b});
+            }
+            r
+        };
+        let shared = json!([{"PolicyName": "Shared", "PolicyArn": arn("policy", "Shared")}]);
+        let account = json!({
+            "UserDetailList": [
+                user("mallory", json!(["Ops"]), json!([]), json!([
+                    {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": [arn("role", "App"), arn("role", "Fenced")]},
+                    {"Effect": "Allow", "Action": "iam:PutGroupPolicy", "Resource": arn("group", "Ops")},
+                    {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": arn("policy", "Shared")},
+                    {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "boss")}
+                ])),
+                // Carol can change role App only: no path of her own.
+                user("carol", json!([]), json!([]), json!([
+                    {"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": arn("role", "App")}
+                ])),
+                user("bob", json!(["Ops"]), shared.clone(), json!([])),
+                user("boss", json!([]), json!([]), json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])),
+            ],
+            "GroupDetailList": [
+                {"GroupName": "Ops", "GroupId": "AGPAOPS", "Path": "/", "Arn": arn("group", "Ops")},
+            ],
+            "RoleDetailList": [bare_role("App", None), bare_role("Fenced", Some(arn("policy", "Shared")))],
+            "Policies": [{
+                "PolicyName": "Shared", "PolicyId": "ANPASHARED", "Arn": arn("policy", "Shared"),
+                "Path": "/", "DefaultVersionId": "v1", "IsAttachable": true,
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                    "Document": doc(json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]))}]
+            }],
+        });
+        let m = crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model;
+        let report = both(&m, &mallory());
+        let made: Vec<(&str, &str, Vec<&str>)> = report
+            .makes_others_admins
+            .iter()
+            .map(|g| {
+                (
+                    g.grant,
+                    g.target.as_str(),
+                    g.administrators.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let policy = arn("policy", "Shared");
+        assert_eq!(
+            made,
+            [
+                // Mallory is in Ops too; the change is reported for bob, the other member.
+                ("put-group-policy", "group/Ops", vec!["user/bob"]),
+                // Fenced's boundary (Shared) keeps it from IAM: not listed.
+                ("attach-role-policy", "role/App", vec!["role/App"]),
+                // Boss is an administrator already: not listed.
+                ("create-policy-version", policy.as_str(), vec!["user/bob"]),
+            ],
+            "{report:#?}"
+        );
+        // Each with the engine's deciding statement and the simulated gain.
+        let attach = &report.makes_others_admins[1];
+        assert_eq!(attach.steps[0].action, "iam:AttachRolePolicy");
+        assert_eq!(
+            attach.steps[0].context,
+            ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"]
+        );
+        assert_eq!(
+            attach.steps[0].statement.as_ref().unwrap().policy,
+            "p (inline, user mallory)"
+        );
+        assert_eq!(attach.steps[1].by, "role/App");
+        assert!(attach.steps[1].note.as_ref().unwrap().starts_with("simulated"));
+
+        // Mallory is in Ops, so the same change is a path of its own too.
+        assert!(report.findings.iter().any(|f| f.pattern == "put-group-policy"));
+
+        // Carol has no path, and is reported all the same.
+        let all = escalation(&m, None, &options()).unwrap();
+        assert_eq!(all.make_others_admins, 2, "{all:#?}");
+        let carol = all.principals.iter().find(|p| p.principal == "user/carol").unwrap();
+        assert!(carol.findings.is_empty());
+        assert_eq!(carol.makes_others_admins[0].grant, "put-role-policy");
+        assert_eq!(carol.makes_others_admins[0].administrators, ["role/App"]);
+        let summary = stream(&m, None, &options(), &Progress::new(), &mut |_| ()).unwrap();
+        assert_eq!(summary.make_others_admins, 2);
+        assert_eq!(summary.escalating, 1, "carol does not count as escalating");
     }
 
     #[test]

@@ -524,6 +524,7 @@ pub fn escalation(
             principals: Vec::new(),
             certain: 0,
             conditional: 0,
+            make_others_admins: 0,
         };
         escalation::stream(model, spec.as_ref(), &options, progress, &mut |report| {
             if report.admin {
@@ -656,12 +657,13 @@ fn escalation_of_every_principal(
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"escalating\": {}, \"certain\": {}, \"conditional\": {}, \"complete\": {}, {}}}",
+            ", \"patterns\": {}, \"evaluated\": {}, \"escalating\": {}, \"certain\": {}, \"conditional\": {}, \"make_others_admins\": {}, \"complete\": {}, {}}}",
             summary.patterns,
             summary.evaluated,
             summary.escalating,
             summary.certain,
             summary.conditional,
+            summary.make_others_admins,
             summary.complete,
             warnings_field(&loaded.report)?
         )?;
@@ -680,11 +682,12 @@ fn escalating_line(escalating: usize, evaluated: usize, certain: usize, conditio
 
 fn escalation_totals(s: &EscalationSummary) -> String {
     let mut text = format!(
-        "{} ({} patterns looked for; {} already {})",
+        "{} ({} patterns looked for; {} already {}); {} can make others administrators",
         escalating_line(s.escalating, s.evaluated, s.certain, s.conditional),
         s.patterns,
         s.admins,
-        if s.admins == 1 { "is" } else { "are" }
+        if s.admins == 1 { "is" } else { "are" },
+        s.make_others_admins
     );
     if !s.complete {
         text.push_str(&format!(
@@ -698,11 +701,12 @@ fn escalation_totals(s: &EscalationSummary) -> String {
 pub fn render_escalation(e: &Escalation, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
-        "{} ({} patterns looked for; {} already {})\n",
+        "{} ({} patterns looked for; {} already {}); {} can make others administrators\n",
         escalating_line(escalating, e.evaluated, e.certain, e.conditional),
         e.patterns,
         e.admins.len(),
-        if e.admins.len() == 1 { "is" } else { "are" }
+        if e.admins.len() == 1 { "is" } else { "are" },
+        e.make_others_admins
     );
     for report in &e.principals {
         out.push('\n');
@@ -724,6 +728,7 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
             "{}: no escalation path found\n",
             p.bold(&visible(&report.principal))
         ));
+        render_makes_admins(report, p, out);
         return;
     }
     out.push_str(&format!(
@@ -736,6 +741,71 @@ fn render_report(report: &PrincipalEscalation, p: Paint, out: &mut String) {
     ));
     for finding in &report.findings {
         render_finding(finding, p, out);
+    }
+    render_makes_admins(report, p, out);
+}
+
+/// The changes it may make that make other principals administrators,
+/// whether or not it can use them itself: per kind of change, the first
+/// with its steps and the other targets named (`--json` has every one's steps).
+fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String) {
+    const NAMED: usize = 8;
+    if report.makes_others_admins.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "  can make others administrators ({} change{}):\n",
+        report.makes_others_admins.len(),
+        if report.makes_others_admins.len() == 1 { "" } else { "s" }
+    ));
+    let mut grants: Vec<&str> = Vec::new();
+    for m in &report.makes_others_admins {
+        if !grants.contains(&m.grant) {
+            grants.push(m.grant);
+        }
+    }
+    for grant in grants {
+        let all: Vec<&escalation::MakesAdmin> =
+            report.makes_others_admins.iter().filter(|m| m.grant == grant).collect();
+        let m = all[0];
+        out.push_str(&format!(
+            "  {} {} — target {}\n",
+            p.red(&format!("[{}]", m.grant)),
+            m.name,
+            visible(&m.target)
+        ));
+        out.push_str(&format!(
+            "    makes administrators: {}\n",
+            visible(&m.administrators.join(", "))
+        ));
+        out.push_str("    steps:\n");
+        for (i, step) in m.steps.iter().enumerate() {
+            out.push_str(&format!("      {}. ", i + 1));
+            let mut line = String::new();
+            render_step(step, "", &mut line);
+            out.push_str(&line.replace("\n  (", "\n         ("));
+        }
+        for n in &m.needs {
+            out.push_str(&format!("    needs: {}\n", visible(n)));
+        }
+        for a in &m.assumptions {
+            out.push_str(&format!("    assumes: {}\n", visible(a)));
+        }
+        if all.len() > 1 {
+            let rest: Vec<&str> = all[1..].iter().take(NAMED).map(|m| m.target.as_str()).collect();
+            let more = all.len() - 1 - rest.len();
+            out.push_str(&format!(
+                "    and the same on {} other target{}: {}{}\n",
+                all.len() - 1,
+                if all.len() == 2 { "" } else { "s" },
+                visible(&rest.join(", ")),
+                if more > 0 {
+                    format!(", … ({more} more; --json lists them)")
+                } else {
+                    String::new()
+                }
+            ));
+        }
     }
 }
 

@@ -40,8 +40,10 @@ use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
 use super::reach::{Graph, HopKind, Node, Tree, launch_steps, pass_steps};
-pub use crate::analysis::escalation::{Attempt, Escalation, ExistingResource, Finding, PrincipalEscalation};
-use crate::analysis::patterns::{Login, On, PATTERNS, Pattern, Target};
+pub use crate::analysis::escalation::{
+    Attempt, Escalation, ExistingResource, Finding, MakesAdmin, PrincipalEscalation,
+};
+use crate::analysis::patterns::{GRANTS, GrantTarget, Login, On, PATTERNS, Pattern, Target};
 use crate::analysis::probe::{Probe, Refusal, ResourceHints, Step};
 use crate::eval::context::Requester;
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
@@ -162,6 +164,7 @@ impl<'m> Analyzer<'m> {
                 findings: Vec::new(),
                 certain: 0,
                 conditional: 0,
+                makes_others_admins: Vec::new(),
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -191,6 +194,7 @@ impl<'m> Analyzer<'m> {
                 findings.push(chained);
             }
         }
+        let makes_others_admins = self.makes_others_admins(spec)?;
         Ok(PrincipalEscalation {
             principal: spec.to_string(),
             arn,
@@ -198,7 +202,147 @@ impl<'m> Analyzer<'m> {
             findings,
             certain: 0,
             conditional: 0,
+            makes_others_admins,
         })
+    }
+
+    /// Every grant of [`GRANTS`] on every other user, group (with a member
+    /// other than `spec`), role and customer managed policy (attached to
+    /// another principal), asked of the engine; each gain checked on the
+    /// whole account with the change applied, for every principal it touches.
+    fn makes_others_admins(&mut self, spec: &PrincipalSpec) -> Result<Vec<MakesAdmin>, EvalError> {
+        let model = self.model();
+        let a = model.account();
+        let mut probe = self.probe(model, spec)?;
+        let hints = ResourceHints::of(model, probe.requester());
+        let me = Attacker::of(model, &probe);
+        let is_me = |e: PrincipalEntity| match e {
+            PrincipalEntity::User(u) => me.user == Some(u),
+            PrincipalEntity::Role(r) => me.role == Some(r),
+        };
+        let mut out = Vec::new();
+        for grant in GRANTS {
+            let extra = if grant.attach {
+                vec![("iam:PolicyARN", administrator_access(model))]
+            } else {
+                Vec::new()
+            };
+            // (label, ARN, change, the principals it touches)
+            let mut targets: Vec<(String, String, Change, Vec<PrincipalEntity>)> = Vec::new();
+            match grant.target {
+                GrantTarget::User => {
+                    for (u, user) in a.users.iter().enumerate() {
+                        targets.push((
+                            format!("user/{}", user.name),
+                            user.arn.to_string(),
+                            Change::UserPolicy(u),
+                            vec![PrincipalEntity::User(u)],
+                        ));
+                    }
+                }
+                GrantTarget::Group => {
+                    for (g, group) in a.groups.iter().enumerate() {
+                        let members = (0..a.users.len())
+                            .filter(|&u| a.users[u].groups.contains(&group.name))
+                            .map(PrincipalEntity::User)
+                            .collect();
+                        targets.push((
+                            format!("group/{}", group.name),
+                            group.arn.to_string(),
+                            Change::GroupPolicy(g),
+                            members,
+                        ));
+                    }
+                }
+                GrantTarget::Role => {
+                    for (r, role) in a.roles.iter().enumerate() {
+                        if !role.is_service_linked() {
+                            targets.push((
+                                format!("role/{}", role.name),
+                                role.arn.to_string(),
+                                Change::RolePolicy(r),
+                                vec![PrincipalEntity::Role(r)],
+                            ));
+                        }
+                    }
+                }
+                GrantTarget::Policy => {
+                    for (p, policy) in a.policies.iter().enumerate() {
+                        if policy.is_aws_managed() {
+                            continue;
+                        }
+                        let arn = policy.arn.to_string();
+                        let attached = |list: &[crate::model::AttachedPolicy]| list.iter().any(|x| x.arn == arn);
+                        let mut subjects: Vec<PrincipalEntity> = Vec::new();
+                        for (u, user) in a.users.iter().enumerate() {
+                            let via_group = a
+                                .groups
+                                .iter()
+                                .any(|g| user.groups.contains(&g.name) && attached(&g.attached_policies));
+                            if attached(&user.attached_policies) || via_group {
+                                subjects.push(PrincipalEntity::User(u));
+                            }
+                        }
+                        for (r, role) in a.roles.iter().enumerate() {
+                            if attached(&role.attached_policies) {
+                                subjects.push(PrincipalEntity::Role(r));
+                            }
+                        }
+                        targets.push((arn.clone(), arn, Change::NewVersion(p), subjects));
+                    }
+                }
+            }
+            for (label, arn, change, subjects) in targets {
+                let others: Vec<PrincipalEntity> = subjects.into_iter().filter(|e| !is_me(*e)).collect();
+                if others.is_empty() {
+                    continue;
+                }
+                let Ok(step) = probe.need(&hints, &[grant.action], Some(&arn), &extra) else {
+                    continue;
+                };
+                let simulated = change.apply(model);
+                let described = change.describe(a);
+                let mut administrators = Vec::new();
+                let mut witness = None;
+                for subject in others {
+                    let (spec, already) = match subject {
+                        PrincipalEntity::User(u) => (PrincipalSpec::User(a.users[u].name.clone()), self.admin_user(u)),
+                        PrincipalEntity::Role(r) => (self.role_spec(r), self.admin_role(r)),
+                    };
+                    if already {
+                        continue;
+                    }
+                    let Ok(mut after) = Probe::new(&simulated, &spec, self.graph.context(), self.graph.now()) else {
+                        continue;
+                    };
+                    let check = after.admin_check();
+                    if let (true, Some((action, outcome))) = (check.admin, check.witness) {
+                        administrators.push(spec.to_string());
+                        if witness.is_none() {
+                            let mut shown = after.step(&action, "*", &[], outcome);
+                            shown.action = "iam:*".to_owned();
+                            shown.note = Some(format!(
+                                "simulated: after {described}, every IAM action is allowed on * (first checked: {action})"
+                            ));
+                            witness = Some(shown);
+                        }
+                    }
+                }
+                let Some(witness) = witness else {
+                    continue;
+                };
+                out.push(MakesAdmin {
+                    grant: grant.id,
+                    name: grant.name,
+                    target: label,
+                    administrators,
+                    needs: step.needs.clone(),
+                    assumptions: step.assumptions.clone(),
+                    steps: vec![step, witness],
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the path to entry `at` goes through an administrator role
@@ -986,6 +1130,7 @@ pub fn escalation(
         principals: Vec::new(),
         certain: 0,
         conditional: 0,
+        make_others_admins: 0,
     };
     for spec in &specs {
         let mut report = analyzer.principal(spec)?;
@@ -993,7 +1138,7 @@ pub fn escalation(
         if report.admin {
             result.admins.push(report.principal.clone());
         }
-        if principal.is_some() || !report.findings.is_empty() {
+        if principal.is_some() || !report.findings.is_empty() || !report.makes_others_admins.is_empty() {
             result.principals.push(report);
         }
     }
