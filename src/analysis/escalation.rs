@@ -30,6 +30,19 @@
 //!   has a console password (when no credential report says), and that an
 //!   existing Lambda function, Glue endpoint, stack, notebook or instance
 //!   runs as the role.
+//! * A permission the plain request is refused may be allowed in a request
+//!   the attacker shapes itself ([`super::self_context`]: temporary
+//!   credentials of its own, MFA, source IP, region, request tags); the step
+//!   and the finding say what it needs.
+//! * A path with no assumption left is **certain**, the others
+//!   **conditional**; an [`super::inventory`] settles the existing-resource
+//!   assumptions (certain when it lists such a resource, no path when it
+//!   lists that kind and none runs as the role).
+//! * Apart from its own paths, a principal that is not an administrator is
+//!   reported with the changes it may make that make *other* principals
+//!   administrators ([`super::patterns::GRANTS`]): each asked of the engine
+//!   on its target, each gain checked on a copy of the account for every
+//!   principal the change touches.
 //! * Paths through roles: a principal that can reach an administrator role
 //!   ([`super::reach`]) has the `assume-role-chain` path; one that can reach
 //!   another role with a path of its own has that path too, shown after the
@@ -448,15 +461,22 @@ impl<'m> Analyzer<'m> {
     /// The changes `spec` may make that make other principals
     /// administrators ([`GRANTS`]): each permission asked of the engine on
     /// its target, each gain checked on a copy of the account with the
-    /// change applied. Grants its Allow statements cannot match are not asked.
+    /// change applied. Grants no Allow statement of its own could match are
+    /// not asked.
     fn makes_others_admins(&mut self, spec: &PrincipalSpec) -> Result<Vec<MakesAdmin>, EvalError> {
         let model = self.model();
         let mut probe = self.probe(model, spec)?;
         let documents = super::probe::identity_documents(model, probe.requester());
         let allows: Vec<&Statement> = super::probe::allow_statements(&documents).collect();
+        // IAM users, groups, roles and policies take no resource-based
+        // policy: only an identity-based Allow can grant these actions.
         let possible: Vec<&super::patterns::Grant> = GRANTS
             .iter()
-            .filter(|g| self.graph.could_allow(&allows, g.action))
+            .filter(|g| {
+                allows
+                    .iter()
+                    .any(|s| super::self_context::may_apply(s, g.action, "iam"))
+            })
             .collect();
         if possible.is_empty() {
             return Ok(Vec::new());

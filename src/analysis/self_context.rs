@@ -118,7 +118,9 @@ fn documents<'m>(model: &'m Model, requester: &Requester<'m>) -> Vec<&'m PolicyD
     out
 }
 
-fn may_apply(statement: &Statement, action: &str, service: &str) -> bool {
+/// Whether `statement` could apply to `action` (its `Action` matches it, or
+/// its `NotAction` does not).
+pub(crate) fn may_apply(statement: &Statement, action: &str, service: &str) -> bool {
     if !statement.valid {
         return false;
     }
