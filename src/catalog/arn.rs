@@ -120,6 +120,43 @@ fn arn_token(c: char) -> Token {
 /// product of the two lengths — linear in the ARN, whose length the caller
 /// does not control.
 pub(crate) fn fits(format: &str, arn: &str, reading: Reading) -> bool {
+    !cannot_fit(format, arn) && search(format, arn, reading)
+}
+
+/// A quick, certain "no" for the common case, before the search: an ARN
+/// without wildcards lines up field by field with a format whose first five
+/// fields hold no `*` (a variable there never spans `:`), so a service
+/// written out in the format must be the ARN's, and the resource part must
+/// start with the format's written-out beginning (`user/`, `key/`).
+fn cannot_fit(format: &str, arn: &str) -> bool {
+    if arn.contains(['*', '?']) {
+        return false;
+    }
+    let mut f = format.splitn(6, ':');
+    let mut a = arn.splitn(6, ':');
+    let (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f_resource)) =
+        (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+    else {
+        return false;
+    };
+    if [f0, f1, f2, f3, f4].iter().any(|field| field.contains('*')) {
+        return false;
+    }
+    let (Some(_), Some(_), Some(a_service), Some(_), Some(_), Some(a_resource)) =
+        (a.next(), a.next(), a.next(), a.next(), a.next(), a.next())
+    else {
+        // Fewer fields than the format: the search says no as well, but
+        // let it be the one to say so.
+        return false;
+    };
+    if !f2.contains('$') && f2 != a_service {
+        return true;
+    }
+    let written = &f_resource[..f_resource.find(['$', '*']).unwrap_or(f_resource.len())];
+    !a_resource.starts_with(written)
+}
+
+fn search(format: &str, arn: &str, reading: Reading) -> bool {
     let a = format_tokens(format, reading);
     let n = a.len();
     let mut here = vec![false; n + 1];
@@ -240,5 +277,35 @@ mod tests {
         assert!(strict(format, "arn:aws:dms:us-east-1:1:endpoint:ABC"));
         assert!(strict(format, "arn:aws:dms:us-east-1:1:endpoint:"));
         assert!(!strict(format, "arn:aws:dms:us-east-1:1:task:ABC"));
+    }
+
+    proptest::proptest! {
+        /// The quick "no" is never wrong: whenever it answers, the search
+        /// says no too.
+        #[test]
+        fn the_quick_no_agrees_with_the_search(
+            format in r"arn:(\$\{P\}|aws):(s3|iam|\$\{S\}|x\*):(\$\{R\})?:(\$\{A\}|1)?:(user/|key/|\*|a:)?(\$\{N\})?(/\$\{O\})?",
+            arn in r"arn:aws:(s3|iam|x):(us)?:(1)?:[a-z/:]{0,8}",
+        ) {
+            for reading in [Reading::Strict, Reading::Loose, Reading::Shape] {
+                if cannot_fit(&format, &arn) {
+                    proptest::prop_assert!(!search(&format, &arn, reading), "{} {} {:?}", format, arn, reading);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_quick_no_answers_for_another_service_or_kind_only() {
+        let user = "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}";
+        assert!(cannot_fit(user, "arn:aws:iam::111122223333:role/x"));
+        assert!(cannot_fit(user, "arn:aws:s3:::user/x"));
+        assert!(!cannot_fit(user, "arn:aws:iam::111122223333:user/x"));
+        assert!(
+            !cannot_fit(user, "arn:aws:iam::111122223333:*"),
+            "a wildcard is left to the search"
+        );
+        assert!(!cannot_fit(BUCKET, "arn:aws:s3:::photos"));
+        assert!(cannot_fit(BUCKET, "arn:aws:sqs:us-east-1:1:q"));
     }
 }

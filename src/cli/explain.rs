@@ -32,7 +32,7 @@ pub fn request(principal: &str, action: &str, resource: &str, context: &[String]
 /// why the line cannot be answered.
 pub fn evaluate_line(model: &Model, line: &str, explain: bool, now: jiff::Timestamp) -> Result<String, String> {
     let mut out = Vec::new();
-    answer_line(model, 1, line, now, explain, &mut WarningsCache::default(), &mut out)?;
+    answer_line(model, 1, line, now, explain, &mut Worker::default(), &mut out)?;
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
@@ -163,7 +163,7 @@ pub fn explain_stream(
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
     use std::sync::{Mutex, mpsc};
-    type Chunk = (usize, Vec<(usize, String)>);
+    type Chunk = (usize, Block);
     type Answered = (usize, Vec<u8>, u8, Vec<String>);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
     let (chunks_tx, chunks_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
@@ -173,23 +173,40 @@ pub fn explain_stream(
     let mut failure: Option<Failure> = None;
     std::thread::scope(|scope| {
         let read_failure = scope.spawn(move || -> Option<String> {
-            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut reader = reader;
+            let mut chunk = Block::default();
             let mut sequence = 0;
-            for (n, line) in reader.lines().enumerate() {
-                match line {
-                    Ok(line) if line.trim().is_empty() => {}
-                    Ok(line) => chunk.push((n + 1, line)),
-                    Err(e) => return Some(format!("{name}:{}: cannot read: {e}", n + 1)),
+            let mut buf = Vec::with_capacity(256);
+            for n in 1.. {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => return Some(format!("{name}:{n}: cannot read: {e}")),
                 }
+                // As `BufRead::lines` reads a line: without "\n" or "\r\n".
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                    if buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                }
+                let Ok(line) = std::str::from_utf8(&buf) else {
+                    return Some(format!("{name}:{n}: cannot read: stream did not contain valid UTF-8"));
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                chunk.push(n, line);
                 if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let full = std::mem::take(&mut chunk);
                     if chunks_tx.send((sequence, full)).is_err() {
                         return None;
                     }
                     sequence += 1;
                 }
             }
-            if !chunk.is_empty() {
+            if chunk.len() > 0 {
                 let _ = chunks_tx.send((sequence, chunk));
             }
             None
@@ -198,14 +215,13 @@ pub fn explain_stream(
             let answers_tx = answers_tx.clone();
             let chunks_rx = &chunks_rx;
             scope.spawn(move || {
-                let mut warnings_cache = WarningsCache::default();
+                let mut worker = Worker::default();
                 loop {
                     let next = chunks_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((sequence, lines))) = next else {
                         return;
                     };
-                    let (bytes, worst, errors) =
-                        answer_lines(model, &lines, now, explain, strictness, &mut warnings_cache);
+                    let (bytes, worst, errors) = answer_lines(model, &lines, now, explain, strictness, &mut worker);
                     if answers_tx.send((sequence, bytes, worst, errors)).is_err() {
                         return;
                     }
@@ -243,56 +259,140 @@ pub fn explain_stream(
     }
 }
 
-/// A worker's memory of the warnings of (action, resource) pairs it has seen.
+/// Lines read for one worker: their text side by side in one string (no
+/// allocation per line), each with its line number.
 #[derive(Default)]
-struct WarningsCache(rustc_hash::FxHashMap<(String, String), Vec<RequestWarning>>);
+struct Block {
+    text: String,
+    lines: Vec<(usize, usize, usize)>,
+}
 
-impl WarningsCache {
-    fn get(&mut self, request: &crate::eval::Request) -> Vec<RequestWarning> {
-        if let Some(w) = self.0.get(&(request.action.clone(), request.resource.clone())) {
+impl Block {
+    fn push(&mut self, number: usize, line: &str) {
+        if self.lines.is_empty() {
+            self.text.reserve(CHUNK * 128);
+            self.lines.reserve(CHUNK);
+        }
+        let start = self.text.len();
+        self.text.push_str(line);
+        self.lines.push((number, start, self.text.len()));
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Line `i`: its number in the input and its text.
+    fn get(&self, i: usize) -> (usize, &str) {
+        let (number, start, end) = self.lines[i];
+        (number, &self.text[start..end])
+    }
+}
+
+/// What one worker remembers between lines: the warnings of (action,
+/// resource) pairs and each deciding statement's brief, already written as
+/// JSON — both the same for every line that meets them again.
+#[derive(Default)]
+struct Worker {
+    warnings: rustc_hash::FxHashMap<String, rustc_hash::FxHashMap<String, Vec<RequestWarning>>>,
+    remembered_warnings: usize,
+    deciding: rustc_hash::FxHashMap<eval::StatementRef, Box<[u8]>>,
+}
+
+/// How many entries a worker's memories hold at most (memory stays bounded
+/// whatever the input).
+const REMEMBERED: usize = 200_000;
+
+impl Worker {
+    fn warnings(&mut self, request: &crate::eval::Request) -> Vec<RequestWarning> {
+        if let Some(w) = self
+            .warnings
+            .get(request.action.as_str())
+            .and_then(|by_resource| by_resource.get(request.resource.as_str()))
+        {
             return w.clone();
         }
         let w = eval::request_warnings(request);
-        if self.0.len() < 200_000 {
-            self.0
-                .insert((request.action.clone(), request.resource.clone()), w.clone());
+        if self.remembered_warnings < REMEMBERED {
+            self.remembered_warnings += 1;
+            self.warnings
+                .entry(request.action.clone())
+                .or_default()
+                .insert(request.resource.clone(), w.clone());
         }
         w
+    }
+
+    /// The deciding statement's brief as JSON (`null` when none decided).
+    fn write_deciding(&mut self, model: &Model, at: Option<eval::StatementRef>, out: &mut Vec<u8>) {
+        let Some(at) = at else {
+            out.extend_from_slice(b"null");
+            return;
+        };
+        if let Some(bytes) = self.deciding.get(&at) {
+            out.extend_from_slice(bytes);
+            return;
+        }
+        let mut bytes = Vec::with_capacity(96);
+        match eval::explain::statement_info(model, at) {
+            Some(s) => {
+                let _ = serde_json::to_writer(
+                    &mut bytes,
+                    &Deciding {
+                        policy: s.policy,
+                        statement: s.statement,
+                        line: s.line,
+                    },
+                );
+            }
+            None => bytes.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(&bytes);
+        // A session policy is the request's own: another line's session
+        // policy at the same position is another document.
+        if !matches!(at.policy, eval::PolicyRef::Session { .. }) && self.deciding.len() < REMEMBERED {
+            self.deciding.insert(at, bytes.into_boxed_slice());
+        }
     }
 }
 
 /// Answer some lines; the output bytes, the worst status, and error messages.
 fn answer_lines(
     model: &Model,
-    lines: &[(usize, String)],
+    lines: &Block,
     now: jiff::Timestamp,
     explain: bool,
     strictness: Strictness,
-    warnings_cache: &mut WarningsCache,
+    worker: &mut Worker,
 ) -> (Vec<u8>, u8, Vec<String>) {
-    let mut out = Vec::with_capacity(lines.len() * 256);
-    let mut status = 0;
-    let mut errors = Vec::new();
     // Decide the chunk's requests grouped by principal — their policies stay
     // in the cache from one to the next — then write the answers back in the
-    // input's order.
-    let mut order: Vec<(&str, usize)> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (_, line))| (principal_of(line), i))
+    // input's order. Grouping needs only equal principals side by side, so
+    // lines are sorted by a hash of the principal (a collision only mixes
+    // two groups).
+    let mut order: Vec<(u64, u32)> = (0..lines.len())
+        .map(|i| (hash_of(principal_of(lines.get(i).1)), i as u32))
         .collect();
     order.sort_unstable();
-    let mut answers: Vec<(usize, Vec<u8>, Result<bool, String>)> = Vec::with_capacity(lines.len());
+    // Every answer goes into one buffer; `spans[i]` is where line i's is.
+    let mut answered = Vec::with_capacity(lines.len() * 192);
+    let mut spans: Vec<(usize, usize, Result<bool, String>)> = Vec::with_capacity(lines.len());
+    spans.resize_with(lines.len(), || (0, 0, Ok(false)));
     for (_, i) in order {
-        let (number, line) = &lines[i];
-        let mut bytes = Vec::with_capacity(256);
-        let result = answer_line(model, *number, line, now, explain, warnings_cache, &mut bytes);
-        answers.push((i, bytes, result));
+        let (number, line) = lines.get(i as usize);
+        let start = answered.len();
+        let result = answer_line(model, number, line, now, explain, worker, &mut answered);
+        if result.is_err() {
+            answered.truncate(start);
+        }
+        spans[i as usize] = (start, answered.len(), result);
     }
-    answers.sort_unstable_by_key(|(i, _, _)| *i);
-    for (i, bytes, result) in answers {
-        let number = &lines[i].0;
-        out.extend_from_slice(&bytes);
+    let mut out = Vec::with_capacity(answered.len() + 64);
+    let mut status = 0;
+    let mut errors = Vec::new();
+    for (i, (start, end, result)) in spans.into_iter().enumerate() {
+        let number = lines.get(i).0;
+        out.extend_from_slice(&answered[start..end]);
         match result {
             Ok(true) if strictness == Strictness::Strict => status = super::EXIT_BAD_INPUT,
             Ok(_) => {}
@@ -301,7 +401,7 @@ fn answer_lines(
                 let _ = serde_json::to_writer(
                     &mut out,
                     &BatchError {
-                        line: *number,
+                        line: number,
                         error: &message,
                     },
                 );
@@ -313,13 +413,39 @@ fn answer_lines(
     (out, status, errors)
 }
 
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(text)
+}
+
 /// The principal a request line names, found without parsing the line (only
 /// to group lines; a line it misreads is still answered correctly).
 fn principal_of(line: &str) -> &str {
+    // Most lines start with it: no search then.
+    if let Some(rest) = line
+        .strip_prefix("{\"principal\": \"")
+        .or_else(|| line.strip_prefix("{\"principal\":\""))
+        && let Some(end) = rest.find('"')
+    {
+        return &rest[..end];
+    }
     line.split_once("\"principal\"")
         .and_then(|(_, rest)| rest.split_once('"'))
         .and_then(|(_, rest)| rest.split_once('"'))
         .map_or("", |(principal, _)| principal)
+}
+
+/// `text` as a JSON string, as serde_json writes it: quoted, with `"`, `\`
+/// and control characters escaped (most texts have none, and are copied).
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    let plain = !text.bytes().any(|b| eval::request::JSON_SPECIAL[b as usize]);
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, text);
+    }
 }
 
 /// Answer one line into `out`; whether it carried a warning.
@@ -329,18 +455,18 @@ fn answer_line(
     line: &str,
     now: jiff::Timestamp,
     explain: bool,
-    warnings_cache: &mut WarningsCache,
+    worker: &mut Worker,
     out: &mut Vec<u8>,
 ) -> Result<bool, String> {
-    let spec: RequestSpec = serde_json::from_str(line).map_err(|e| {
+    let spec = RequestSpec::from_json_line(line).map_err(|e| {
         format!("{e} (each line is {{\"principal\": …, \"action\": …, \"resource\": …, \"context\": {{…}}}})")
     })?;
     let request = spec.to_request(now).map_err(|e| e.to_string())?;
-    let warnings = warnings_cache.get(&request);
+    let warnings = worker.warnings(&request);
     let warned = !warnings.is_empty();
-    let answer = if explain {
+    if explain {
         let explanation = eval::evaluate(model, &request).map_err(|e| e.to_string())?;
-        BatchAnswer {
+        let answer = BatchAnswer {
             line: number,
             principal: &spec.principal,
             action: &spec.action,
@@ -356,33 +482,39 @@ fn answer_line(
             warnings,
             summary: Some(explanation.summary.clone()),
             trace: Some(explanation),
-        }
+        };
+        serde_json::to_writer(&mut *out, &answer).map_err(|e| e.to_string())?;
+        out.push(b'\n');
+        return Ok(warned);
+    }
+    // The fast form, written field by field in the order and shape
+    // `BatchAnswer` serializes to (a test compares the two).
+    let noted = eval::decide_noting(model, &request).map_err(|e| e.to_string())?;
+    out.extend_from_slice(b"{\"line\":");
+    let _ = write!(out, "{number}");
+    out.extend_from_slice(b",\"principal\":");
+    push_json_str(out, &spec.principal);
+    out.extend_from_slice(b",\"action\":");
+    push_json_str(out, &spec.action);
+    out.extend_from_slice(b",\"resource\":");
+    push_json_str(out, &spec.resource);
+    out.extend_from_slice(b",\"decision\":\"");
+    out.extend_from_slice(noted.outcome.decision.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"rule\":");
+    push_json_str(out, noted.outcome.basis.code());
+    out.extend_from_slice(b",\"deciding\":");
+    worker.write_deciding(model, noted.outcome.deciding, out);
+    out.extend_from_slice(b",\"assumptions\":");
+    if noted.assumptions.is_empty() {
+        out.extend_from_slice(b"[]");
     } else {
-        let noted = eval::decide_noting(model, &request).map_err(|e| e.to_string())?;
-        BatchAnswer {
-            line: number,
-            principal: &spec.principal,
-            action: &spec.action,
-            resource: &spec.resource,
-            decision: noted.outcome.decision,
-            rule: noted.outcome.basis.code(),
-            deciding: noted
-                .outcome
-                .deciding
-                .and_then(|at| eval::explain::statement_info(model, at))
-                .map(|s| Deciding {
-                    policy: s.policy,
-                    statement: s.statement,
-                    line: s.line,
-                }),
-            assumptions: noted.assumptions,
-            warnings,
-            summary: None,
-            trace: None,
-        }
-    };
-    serde_json::to_writer(&mut *out, &answer).map_err(|e| e.to_string())?;
-    out.push(b'\n');
+        serde_json::to_writer(&mut *out, &noted.assumptions).map_err(|e| e.to_string())?;
+    }
+    if warned {
+        out.extend_from_slice(b",\"warnings\":");
+        serde_json::to_writer(&mut *out, &warnings).map_err(|e| e.to_string())?;
+    }
+    out.extend_from_slice(b"}\n");
     Ok(warned)
 }
 
@@ -419,4 +551,137 @@ pub fn who_can(
         )?;
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast form, written by hand, is byte for byte what serde writes
+    /// for the same answer — escapes, warnings, assumptions and all — and
+    /// the worker's remembered briefs change nothing on a second reading.
+    #[test]
+    fn the_fast_batch_line_is_what_serde_writes() {
+        let model = crate::io::load(&[], None).unwrap().model;
+        let now: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let lines = [
+            r#"{"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/cat.jpg"}"#,
+            r#"{"principal": "user/bob", "action": "iam:CreateUser", "resource": "*"}"#,
+            r#"{"principal": "user/alice", "action": "s3:GetObjekt", "resource": "arn:aws:s3:::photos/\"x\u001b]0;PWNED\u0007"}"#,
+            r#"{"principal": "user/alice", "action": "dynamodb:DescribeTable", "resource": "arn:aws:s3:::photos"}"#,
+            r#"{"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/a", "context": {"aws:SourceIp": "10.0.0.1"}}"#,
+            r#"{"principal": "user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::photos/a", "assume": "none"}"#,
+            r#"{"principal": "role/DeployRole", "action": "sts:AssumeRole", "resource": "*", "session_policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]}"#,
+        ];
+        let mut worker = Worker::default();
+        let mut compared = 0;
+        for _ in 0..2 {
+            for (n, line) in lines.iter().enumerate() {
+                let mut fast = Vec::new();
+                let warned = answer_line(&model, n + 1, line, now, false, &mut worker, &mut fast).unwrap();
+                let spec: RequestSpec = serde_json::from_str(line).unwrap();
+                let request = spec.to_request(now).unwrap();
+                let noted = eval::decide_noting(&model, &request).unwrap();
+                let warnings = eval::request_warnings(&request);
+                assert_eq!(warned, !warnings.is_empty());
+                let slow = BatchAnswer {
+                    line: n + 1,
+                    principal: &spec.principal,
+                    action: &spec.action,
+                    resource: &spec.resource,
+                    decision: noted.outcome.decision,
+                    rule: noted.outcome.basis.code(),
+                    deciding: noted
+                        .outcome
+                        .deciding
+                        .and_then(|at| eval::explain::statement_info(&model, at))
+                        .map(|s| Deciding {
+                            policy: s.policy,
+                            statement: s.statement,
+                            line: s.line,
+                        }),
+                    assumptions: noted.assumptions,
+                    warnings,
+                    summary: None,
+                    trace: None,
+                };
+                let mut slow_bytes = serde_json::to_vec(&slow).unwrap();
+                slow_bytes.push(b'\n');
+                assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&slow_bytes));
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 2 * lines.len());
+    }
+
+    /// Lines come back in the input's order whatever order the worker
+    /// decided them in (it groups them by principal).
+    #[test]
+    fn batch_answers_keep_the_input_order() {
+        let model = crate::io::load(&[], None).unwrap().model;
+        let now: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let principals = [
+            "user/bob",
+            "user/alice",
+            "role/DeployRole",
+            "user/alice",
+            "nobody/x",
+            "user/bob",
+        ];
+        let input: String = principals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // Windows line ends and blank lines read as `BufRead::lines` reads them.
+                let end = if i % 2 == 0 { "\r\n" } else { "\n \n" };
+                format!("{{\"principal\": \"{p}\", \"action\": \"s3:ListBucket\", \"resource\": \"*\"}}{end}")
+            })
+            .collect();
+        let mut out = Vec::new();
+        let status = explain_stream(
+            &model,
+            std::io::Cursor::new(input),
+            "t",
+            now,
+            false,
+            Strictness::Warn,
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            status,
+            super::super::EXIT_BAD_INPUT,
+            "the bad principal makes the status 2"
+        );
+        let answers: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let lines: Vec<u64> = answers.iter().map(|a| a["line"].as_u64().unwrap()).collect();
+        assert_eq!(lines, [1, 2, 4, 5, 7, 8], "numbers count the blank lines");
+        assert!(answers[4]["error"].is_string());
+        assert_eq!(answers[1]["principal"], "user/alice");
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_stops_the_batch_naming_its_line() {
+        let model = crate::io::load(&[], None).unwrap().model;
+        let now: jiff::Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let mut input = b"{\"principal\": \"user/bob\", \"action\": \"s3:ListBucket\", \"resource\": \"*\"}\n".to_vec();
+        input.extend_from_slice(b"{\"principal\": \"user/\xff\"}\n");
+        let mut out = Vec::new();
+        let Err(failure) = explain_stream(
+            &model,
+            std::io::Cursor::new(input),
+            "r.jsonl",
+            now,
+            false,
+            Strictness::Warn,
+            &mut out,
+        ) else {
+            panic!("not UTF-8 must fail");
+        };
+        assert!(format!("{failure:?}").contains("r.jsonl:2: cannot read"), "{failure:?}");
+    }
 }

@@ -209,15 +209,15 @@ const RCP_SERVICES: [&str; 7] = ["s3", "sts", "kms", "sqs", "secretsmanager", "e
 
 /// STS actions that a role's trust policy governs.
 pub(crate) fn is_trust_action(action: &str) -> bool {
-    let lower = action.to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "sts:assumerole"
-            | "sts:assumerolewithwebidentity"
-            | "sts:assumerolewithsaml"
-            | "sts:tagsession"
-            | "sts:setsourceidentity"
-    )
+    [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    ]
+    .iter()
+    .any(|trust| action.eq_ignore_ascii_case(trust))
 }
 
 /// How much a matching Allow grants on its own, by how it names the requester.
@@ -428,7 +428,7 @@ impl<'a> Run<'a> {
         // service-linked roles, and only for the services RCPs support.
         self.env.resource_account() == self.env.model.account().id
             && !self.env.requester.is_service_linked_role()
-            && RCP_SERVICES.iter().any(|s| self.env.request.is_service(s))
+            && RCP_SERVICES.iter().any(|s| self.env.service.eq_ignore_ascii_case(s))
     }
 
     /// Check every applicable statement; record what each said.

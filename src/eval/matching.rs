@@ -103,10 +103,15 @@ pub fn resource_matches(clause: Option<&ResourceClause>, resource: &str, env: &E
     };
     let any = clause.patterns.iter().any(|p| match &p.glob {
         Some(glob) => glob.is_match(resource),
-        None => p
-            .template
-            .glob(Case::Sensitive, &|key| env.single(key))
-            .is_ok_and(|glob| glob.is_match(resource)),
+        // Resource ARNs match case-sensitively, so a text that does not
+        // start with the pattern's plain beginning cannot match, whatever its
+        // variables hold.
+        None => {
+            resource.starts_with(p.template.literal_prefix())
+                && p.template
+                    .glob(Case::Sensitive, &|key| env.single(key))
+                    .is_ok_and(|glob| glob.is_match(resource))
+        }
     });
     any != clause.negated
 }

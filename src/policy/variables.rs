@@ -72,6 +72,16 @@ impl Template {
         Template { parts }
     }
 
+    /// The plain text every match starts with: the template's leading text
+    /// up to its first wildcard or variable. A cheap test before filling in
+    /// variables and compiling the pattern.
+    pub fn literal_prefix(&self) -> &str {
+        match self.parts.first() {
+            Some(TemplatePart::Text(t)) => t.find(['*', '?']).map_or(t.as_str(), |end| &t[..end]),
+            _ => "",
+        }
+    }
+
     pub fn has_variables(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, TemplatePart::Variable { .. }))
     }
@@ -247,5 +257,15 @@ mod tests {
     fn an_unclosed_variable_is_text() {
         let t = Template::parse("a/${aws:username", true);
         assert_eq!(t.fill(&lookup).unwrap(), "a/${aws:username");
+    }
+
+    #[test]
+    fn the_literal_prefix_stops_at_the_first_wildcard_or_variable() {
+        let prefix = |t: &str| Template::parse(t, true).literal_prefix().to_owned();
+        assert_eq!(prefix("arn:aws:iam::*:user/${aws:username}"), "arn:aws:iam::");
+        assert_eq!(prefix("arn:aws:s3:::home/${aws:username}/*"), "arn:aws:s3:::home/");
+        assert_eq!(prefix("arn:aws:s3:::b?/x"), "arn:aws:s3:::b");
+        assert_eq!(prefix("${aws:username}"), "");
+        assert_eq!(prefix("${*}abc"), "");
     }
 }
