@@ -139,6 +139,57 @@ fn is_self_given(key: &str) -> bool {
         || key.starts_with("aws:requesttag/")
 }
 
+/// Whether any policy statement could give a principal variants: asked once
+/// of the account-wide policies, then cheaply of each principal's own.
+#[derive(Debug, Clone, Copy)]
+pub struct Varying {
+    /// A resource-based policy, SCP or RCP tests a key principals control.
+    account_wide: bool,
+}
+
+fn tests_a_self_given_key(documents: &[&PolicyDocument], base: &Context) -> bool {
+    documents
+        .iter()
+        .flat_map(|d| d.parsed().statements())
+        .flat_map(|s| &s.conditions)
+        .any(|c| is_self_given(&c.key_lower) && base.get_lower(&c.key_lower).is_none())
+}
+
+impl Varying {
+    pub fn of(model: &Model, base: &Context) -> Varying {
+        let a = model.account();
+        let documents: Vec<&PolicyDocument> = a
+            .resource_policies
+            .iter()
+            .map(|p| &p.policy)
+            .chain(a.service_control_policies.iter().map(|p| &p.policy))
+            .chain(a.resource_control_policies.iter().map(|p| &p.policy))
+            .collect();
+        Varying {
+            account_wide: tests_a_self_given_key(&documents, base),
+        }
+    }
+
+    /// Whether a statement that takes part in `requester`'s requests tests
+    /// a key it controls (and the caller did not set): without one, no
+    /// action has variants and [`variants`] need not be asked.
+    pub fn could_vary(&self, model: &Model, requester: &Requester<'_>, base: &Context) -> bool {
+        if self.account_wide {
+            return true;
+        }
+        let a = model.account();
+        let index = model.index();
+        let mut own = super::probe::identity_documents(model, requester);
+        let boundary = match requester {
+            Requester::User { index: u, .. } => index.user_boundary(*u),
+            Requester::RoleSession { index: r, .. } => index.role_boundary(*r),
+            _ => None,
+        };
+        own.extend(boundary.and_then(|p| a.policies[p].default_document()));
+        tests_a_self_given_key(&own, base)
+    }
+}
+
 /// The variants of its own request `requester` may send for `action`, fewest
 /// changes first; empty when no statement that could apply tests a key the
 /// principal controls. `base` is the context every request already carries
@@ -204,7 +255,10 @@ pub fn variants(
             .filter_map(|a| a.parse::<IpAddr>().ok())
             .find(|a| !nets.iter().any(|n| n.contains(a)));
         if let Some(address) = outside {
-            let named: Vec<String> = nets.iter().map(|n| n.to_string()).collect();
+            let mut named: Vec<String> = nets.iter().take(4).map(|n| n.to_string()).collect();
+            if nets.len() > named.len() {
+                named.push(format!("and {} more ranges", nets.len() - named.len()));
+            }
             options.push(one_key(
                 "aws:SourceIp",
                 address.to_string(),

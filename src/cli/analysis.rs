@@ -199,6 +199,16 @@ pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
             w.actions,
             a.examples.join(", ")
         ));
+        if !a.needs.is_empty() {
+            out.push_str(&format!(
+                "  {:width$}  some only in a request it shapes itself: {}\n",
+                "",
+                visible(&a.needs.join("; "))
+            ));
+        }
+        for assumption in &a.assumptions {
+            out.push_str(&format!("  {:width$}  assumes: {}\n", "", visible(assumption)));
+        }
         out.push_str(&super::render::assumed_by(
             model,
             &a.principal,
