@@ -233,3 +233,64 @@ impl Inventory {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model() -> Model {
+        let account = json!({
+            "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [{
+                "RoleName": "Web", "RoleId": "AROAWEB", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/Web",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+                "InstanceProfileList": [{
+                    "InstanceProfileName": "WebProfile", "InstanceProfileId": "AIPAWEB", "Path": "/",
+                    "Arn": "arn:aws:iam::111122223333:instance-profile/WebProfile", "Roles": []
+                }]
+            }]
+        });
+        crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model
+    }
+
+    fn inventory(value: serde_json::Value) -> Inventory {
+        Inventory::from_json("inv.json", value.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn an_instance_runs_as_the_role_of_its_instance_profile() {
+        let m = model();
+        let profile = json!({"Arn": "arn:aws:iam::111122223333:instance-profile/WebProfile"});
+        let listed = inventory(json!({"Inventory": {"Ec2Instances": [
+            {"InstanceId": "i-1", "IamInstanceProfile": profile},
+            {"InstanceId": "i-2"}
+        ]}}));
+        assert_eq!(
+            listed.running_as(&m, "EC2 instance", 0),
+            Some(vec!["EC2 instance i-1".to_owned()])
+        );
+        // Whether Systems Manager manages i-1 is not said: still unknown.
+        assert_eq!(
+            listed.running_as(&m, "EC2 instance managed by Systems Manager", 0),
+            None
+        );
+        let managed = inventory(json!({"Inventory": {"Ec2Instances": [
+            {"InstanceId": "i-1", "IamInstanceProfile": profile, "SsmManaged": false},
+            {"InstanceId": "i-3", "IamInstanceProfile": profile, "SsmManaged": true}
+        ]}}));
+        assert_eq!(
+            managed.running_as(&m, "EC2 instance managed by Systems Manager", 0),
+            Some(vec!["EC2 instance i-3".to_owned()])
+        );
+        // A kind the inventory leaves out is unknown; an empty list is none.
+        assert_eq!(managed.running_as(&m, "Lambda function", 0), None);
+        let none =
+            inventory(json!({"Inventory": {"LambdaFunctions": [], "CloudFormationStacks": [{"StackName": "s"}]}}));
+        assert_eq!(none.running_as(&m, "Lambda function", 0), Some(Vec::new()));
+        // A stack with no service role runs as its caller, not as Web.
+        assert_eq!(none.running_as(&m, "CloudFormation stack", 0), Some(Vec::new()));
+    }
+}
