@@ -385,3 +385,35 @@ fn a_batch_line_carries_claims_and_role() {
         answers[2]
     );
 }
+
+#[test]
+fn the_text_answer_says_when_what_was_assumed_changed_it() {
+    let args = |resource: &'static str, extra: &'static [&'static str]| {
+        let mut a = vec![
+            "explain",
+            "--principal",
+            "user/alice",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            resource,
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    // the demo's RegionGuard SCP denies a request that names no region
+    let out = iamscope(&args("arn:aws:s3:::photos/example", &[]));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Assumed (3) — they change the answer; without them: EXPLICIT DENY"),
+        "{text}"
+    );
+    // with the region given, what is still filled in decides nothing
+    let out = iamscope(&args(
+        "arn:aws:s3:::photos/example",
+        &["--context", "aws:RequestedRegion=eu-west-1"],
+    ));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Assumed (2)"), "{text}");
+    assert!(!text.contains("change the answer"), "{text}");
+}

@@ -94,3 +94,63 @@ impl AccountSummary {
         }
     }
 }
+
+/// A count of something the files may not have listed at all.
+fn listed(count: Option<usize>) -> String {
+    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
+}
+
+impl AccountSummary {
+    /// The summary as lines of text: what `iamscope summary` prints and
+    /// the explorer's `:summary` shows.
+    pub fn lines(&self) -> Vec<String> {
+        let c = &self.counts;
+        let name = match &self.account_alias {
+            Some(alias) => format!("{} ({alias})", self.account_id),
+            None => self.account_id.clone(),
+        };
+        let mut lines = vec![format!("Account {name}, from {}", self.sources.join(", "))];
+        if self.partial {
+            lines.push("  PARTIAL EXPORT: more pages exist (IsTruncated: true)".to_owned());
+        }
+        let rows = [
+            ("users", c.users.to_string()),
+            ("groups", c.groups.to_string()),
+            (
+                "roles",
+                format!("{} ({} service-linked)", c.roles, c.service_linked_roles),
+            ),
+            (
+                "managed policies",
+                format!(
+                    "{} ({} AWS managed, {} customer managed)",
+                    c.policies, c.aws_managed_policies, c.customer_managed_policies
+                ),
+            ),
+            ("inline policies", c.inline_policies.to_string()),
+            ("resource policies", c.resource_policies.to_string()),
+            ("SCPs", c.service_control_policies.to_string()),
+            ("RCPs", c.resource_control_policies.to_string()),
+            ("identity pools", c.identity_pools.to_string()),
+            ("user pools", c.user_pools.to_string()),
+            ("SAML providers", listed(c.saml_providers)),
+            ("OIDC providers", listed(c.oidc_providers)),
+            (
+                "access keys",
+                format!("{} ({} active)", c.access_keys, c.active_access_keys),
+            ),
+        ];
+        for (label, value) in rows {
+            lines.push(format!("  {label:<18} {value}"));
+        }
+        if !self.warnings.is_empty() {
+            lines.push(format!("Warnings ({}):", self.warnings.len()));
+            lines.extend(self.warnings.iter().map(|w| format!("  - {w}")));
+        }
+        if !self.unresolved.is_empty() {
+            lines.push(format!("Unresolved references ({}):", self.unresolved.len()));
+            lines.extend(self.unresolved.iter().map(|u| format!("  - {u}")));
+        }
+        lines
+    }
+}

@@ -74,7 +74,12 @@ pub fn explain_one(
         serde_json::to_writer_pretty(&mut *out, &explanation).map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", render::explanation(&explanation, Paint::for_stdout()))?;
+        let as_written = eval::decision_as_written(model, spec, &explanation, now);
+        write!(
+            out,
+            "{}",
+            render::explanation_as_written(&explanation, as_written, Paint::for_stdout())
+        )?;
     }
     Ok(status_for(&explanation.warnings, strictness))
 }

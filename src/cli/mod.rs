@@ -615,62 +615,9 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
     }
 }
 
-/// A count of something the files may not have listed at all.
-fn listed(count: Option<usize>) -> String {
-    count.map_or_else(|| "not in the files".to_owned(), |n| n.to_string())
-}
-
 fn print_summary(out: &mut impl Write, s: &AccountSummary) -> std::io::Result<()> {
-    let c = &s.counts;
-    let name = match &s.account_alias {
-        Some(alias) => format!("{} ({alias})", s.account_id),
-        None => s.account_id.clone(),
-    };
-    writeln!(out, "Account {name}, from {}", s.sources.join(", "))?;
-    if s.partial {
-        writeln!(out, "  PARTIAL EXPORT: more pages exist (IsTruncated: true)")?;
-    }
-    let rows = [
-        ("users", c.users.to_string()),
-        ("groups", c.groups.to_string()),
-        (
-            "roles",
-            format!("{} ({} service-linked)", c.roles, c.service_linked_roles),
-        ),
-        (
-            "managed policies",
-            format!(
-                "{} ({} AWS managed, {} customer managed)",
-                c.policies, c.aws_managed_policies, c.customer_managed_policies
-            ),
-        ),
-        ("inline policies", c.inline_policies.to_string()),
-        ("resource policies", c.resource_policies.to_string()),
-        ("SCPs", c.service_control_policies.to_string()),
-        ("RCPs", c.resource_control_policies.to_string()),
-        ("identity pools", c.identity_pools.to_string()),
-        ("user pools", c.user_pools.to_string()),
-        ("SAML providers", listed(c.saml_providers)),
-        ("OIDC providers", listed(c.oidc_providers)),
-        (
-            "access keys",
-            format!("{} ({} active)", c.access_keys, c.active_access_keys),
-        ),
-    ];
-    for (label, value) in rows {
-        writeln!(out, "  {label:<18} {value}")?;
-    }
-    if !s.warnings.is_empty() {
-        writeln!(out, "Warnings ({}):", s.warnings.len())?;
-        for w in &s.warnings {
-            writeln!(out, "  - {w}")?;
-        }
-    }
-    if !s.unresolved.is_empty() {
-        writeln!(out, "Unresolved references ({}):", s.unresolved.len())?;
-        for u in &s.unresolved {
-            writeln!(out, "  - {u}")?;
-        }
+    for line in s.lines() {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

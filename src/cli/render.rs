@@ -330,6 +330,12 @@ impl<W: Write> Drop for SafeOut<W> {
 
 /// An explanation as text: the answer, its sentence, then the whole outline.
 pub fn explanation(e: &Explanation, p: Paint) -> String {
+    explanation_as_written(e, None, p)
+}
+
+/// The same, saying so when the request as written (nothing filled in)
+/// was decided otherwise.
+pub fn explanation_as_written(e: &Explanation, as_written: Option<crate::eval::Decision>, p: Paint) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {}  {}  {}\n",
@@ -340,7 +346,10 @@ pub fn explanation(e: &Explanation, p: Paint) -> String {
     ));
     out.push_str(&e.summary);
     out.push('\n');
-    let nodes = outline::outline(e, Audience::CommandLine);
+    let mut nodes = outline::outline(e, Audience::CommandLine);
+    if let Some(without) = as_written {
+        outline::assumptions_decided(&mut nodes, e.decision, without);
+    }
     for (i, node) in nodes.iter().enumerate() {
         // A blank line before each stage-level block, as paragraphs.
         let top_block = !node.children.is_empty() || node.key.ends_with("missing");

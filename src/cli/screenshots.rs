@@ -297,7 +297,8 @@ mod tests {
         let expect: [(&str, &[&str]); 15] = [
             (
                 "users",
-                &["iamscope-demo", "user alice", "arn:aws:iam::111122223333:user/alice"],
+                // every list column, as 80×24 shows them; the ARN wraps beside
+                &["iamscope-demo", "user alice", "PASSWORD  LAST USED", "3333:user/alice"],
             ),
             (
                 "inspector-allow",

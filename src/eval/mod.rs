@@ -75,6 +75,25 @@ pub fn decide_noting(model: &Model, request: &Request) -> Result<Noted, EvalErro
     })
 }
 
+/// The decision of a written request with nothing filled in, when its
+/// explanation lists what was: where it differs from the explanation's,
+/// what was assumed changed the answer (see
+/// [`outline::assumptions_decided`]).
+pub fn decision_as_written(
+    model: &Model,
+    spec: &RequestSpec,
+    explanation: &Explanation,
+    now: jiff::Timestamp,
+) -> Option<Decision> {
+    if explanation.assumptions.is_empty() || spec.assume != Assume::Realistic {
+        return None;
+    }
+    let mut as_written = spec.clone();
+    as_written.assume = Assume::None;
+    let request = as_written.to_request(now).ok()?;
+    decide(model, &request).ok().map(|o| o.decision)
+}
+
 /// The decision with its explanation.
 pub fn evaluate(model: &Model, request: &Request) -> Result<Explanation, EvalError> {
     let requester = context::resolve(model, &request.principal).map_err(EvalError)?;

@@ -139,6 +139,26 @@ pub fn outline(e: &Explanation, audience: Audience) -> Vec<Node> {
     nodes
 }
 
+/// The request asked again without filling anything in decided
+/// `without`: when that differs from the answer, what was assumed changed
+/// it, so its branch (the last step's) starts open and says so.
+pub fn assumptions_decided(nodes: &mut [Node], answer: Decision, without: Decision) {
+    if answer == without {
+        return;
+    }
+    for node in nodes.iter_mut() {
+        if node.key == "assumed" || node.key == "last/assumed" {
+            node.open = true;
+            node.spans.push(span(
+                format!(" — they change the answer; without them: {}", decision_word(without)),
+                Tone::Warn,
+            ));
+        } else if node.key == "last" {
+            assumptions_decided(&mut node.children, answer, without);
+        }
+    }
+}
+
 fn step_line(n: usize, e: &Explanation) -> Vec<Span> {
     vec![
         span(format!("Step {n}: "), Tone::Heading),

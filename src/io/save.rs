@@ -435,6 +435,13 @@ mod tests {
             save_atomically(&path, b"new", None).unwrap();
             let now = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(now, mode, "{mode:o} became {now:o}");
+            // and the backup, the previous version, keeps it too
+            let bak = fs::metadata(backup_path(&path)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(bak, mode, "the backup of a {mode:o} file is {bak:o}");
+            // a second save: the backup is the first save's file
+            save_atomically(&path, b"newer", None).unwrap();
+            let bak = fs::metadata(backup_path(&path)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(bak, mode, "the backup of a {mode:o} file is {bak:o} after two saves");
         }
         // A new file gets the usual permissions, not a temporary file's 0600.
         let fresh = dir.path().join("fresh.json");

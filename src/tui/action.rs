@@ -188,10 +188,12 @@ pub enum Action {
         change: Change,
         from_editor: bool,
     },
-    /// A prompt's answer.
+    /// A prompt's answer, and the prompt's question (asked again when the
+    /// answer is refused).
     Answer {
         ask: Ask,
         text: String,
+        question: String,
     },
     /// A picker's choice.
     Picked {

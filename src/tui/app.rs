@@ -448,6 +448,7 @@ impl App {
             ),
             lesson,
             list_wants: self.list.wanted_width(),
+            list_needs: self.list.needed_width(),
         }
     }
 
@@ -816,19 +817,10 @@ impl App {
             Action::ResetLesson(id) => self.reset_lesson(id),
             Action::Glossary(term) => self.glossary(term.as_deref()),
             Action::Summary => {
-                let mut lines: Vec<String> = self
-                    .session
-                    .report()
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {}", w.source, w.message))
-                    .collect();
-                if lines.is_empty() {
-                    lines.push("The loader noticed nothing worth a warning.".to_owned());
-                }
-                let lines = lines.iter().flat_map(|l| pages::wrap(&visible(l), 100)).collect();
-                self.popups
-                    .push(Box::new(TextPopup::new("What the loader noticed", lines)));
+                // what `iamscope summary` prints, of the account as it is now
+                let summary = crate::analysis::summary::AccountSummary::of(self.session.model(), self.session.report());
+                let lines = summary.lines().iter().map(|l| visible(l)).collect();
+                self.popups.push(Box::new(TextPopup::new("Summary", lines)));
             }
             Action::Theme(name) => {
                 self.settings.theme = name;
@@ -867,9 +859,25 @@ impl App {
                     self.close_editor();
                 }
             }
-            Action::Answer { ask, text } => {
-                let step = edit::answer(self.session.model(), ask, text);
-                self.take(step);
+            Action::Answer { ask, text, question } => {
+                if let Some(refusal) = edit::name_refusal(self.session.model(), &ask, &text) {
+                    self.popups
+                        .push(Box::new(PromptPopup::refused(question, ask, &text, refusal)));
+                    return;
+                }
+                match edit::answer(self.session.model(), ask.clone(), text.clone()) {
+                    // a refused name: the prompt again, with the name and why
+                    Step::Do(Action::Propose {
+                        change,
+                        from_editor: false,
+                    }) => {
+                        if let Err(refusal) = self.try_propose(change, false) {
+                            self.popups
+                                .push(Box::new(PromptPopup::refused(question, ask, &text, refusal)));
+                        }
+                    }
+                    step => self.take(step),
+                }
             }
             Action::Picked {
                 pick: Pick::Prediction,
@@ -1162,18 +1170,23 @@ impl App {
 
     /// Work out what a change would do; show the flips before keeping it.
     fn propose(&mut self, change: Change, from_editor: bool) {
+        if let Err(message) = self.try_propose(change, from_editor) {
+            match (&mut self.editor, from_editor) {
+                (Some(editor), true) => editor.say(message),
+                _ => self.status = Some(message),
+            }
+        }
+    }
+
+    /// Work out what a change would do and show it (or keep it when it
+    /// changes no decision); why, when it is refused.
+    fn try_propose(&mut self, change: Change, from_editor: bool) -> Result<(), String> {
         if self.readonly() {
             self.status = Some("read-only (--readonly): editing is off".to_owned());
-            return;
+            return Ok(());
         }
         match crate::analysis::impact::impact(self.session.model(), &change, self.now) {
-            Err(refusal) => {
-                let message = format!("refused: {refusal}");
-                match (&mut self.editor, from_editor) {
-                    (Some(editor), true) => editor.say(message),
-                    _ => self.status = Some(message),
-                }
-            }
+            Err(refusal) => return Err(format!("refused: {refusal}")),
             Ok(result) if result.flips.is_empty() && !from_editor => self.keep(change),
             Ok(result) => self.popups.push(Box::new(super::popup::preview::PreviewPopup::new(
                 change,
@@ -1182,6 +1195,7 @@ impl App {
                 from_editor,
             ))),
         }
+        Ok(())
     }
 
     /// Apply a change for good (it can still be undone).

@@ -32,6 +32,26 @@ pub enum Ask {
     Export(ExportKind),
 }
 
+impl Ask {
+    /// The prompt's title: what is being done.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Ask::CreateUser => "New user",
+            Ask::CreateGroup => "New group",
+            Ask::CreatePolicy => "New managed policy",
+            Ask::NewInline(_) => "New inline policy",
+            Ask::RenameUser(_) => "Rename user",
+            Ask::RenameGroup(_) => "Rename group",
+            Ask::CloneUser(_) => "Clone user",
+            Ask::CopyPolicy { .. } => "Copy an AWS managed policy",
+            Ask::RoleName(_) | Ask::SamlProvider => "New role",
+            Ask::RoleAccount => "New role for another account",
+            Ask::SaveAs { .. } => "Save as",
+            Ask::Export(_) => "Export",
+        }
+    }
+}
+
 /// What a picker's choice is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -190,7 +190,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &["warnings"],
         args: &[],
         usage: "",
-        help: "what the loader noticed in the files",
+        help: "what the account holds, counted, and what the loader noticed (as `iamscope summary` prints it)",
         parse: simple!(Action::Summary),
     },
     Command {

@@ -401,7 +401,8 @@ pub fn access_keys(model: &Model, target: &Target) -> Step {
         return say("the root user has no access keys: keep it that way");
     }
     let mut items = Vec::new();
-    if !root {
+    let full = keys.len() >= change::quota::ACCESS_KEYS_PER_USER;
+    if !root && !full {
         items.push(PickItem::new(
             format!(
                 "create a new access key ({} of at most {})",
@@ -435,6 +436,12 @@ pub fn access_keys(model: &Model, target: &Target) -> Step {
     }
     let title = if root {
         "Access keys of the root user (AWS advises having none):".to_owned()
+    } else if full {
+        // IAM's quota: no third key, so none is offered
+        format!(
+            "Access keys of {user}: it has {}, the most IAM allows a user; delete one to create a new one:",
+            keys.len()
+        )
     } else {
         format!("Access keys of {user}:")
     };
@@ -478,6 +485,31 @@ pub fn versions(model: &Model, target: &Target) -> Step {
         items,
         Pick::Versions(arn.clone()),
     )
+}
+
+/// Why a name for a policy that opens in the editor is refused, before
+/// anything is typed into the editor (other names are refused when their
+/// change is worked out).
+pub fn name_refusal(model: &Model, ask: &Ask, text: &str) -> Option<String> {
+    let checked = match ask {
+        Ask::CreatePolicy => change::rules::check_policy_name(text).and_then(|()| {
+            let taken = model
+                .account()
+                .policies
+                .iter()
+                .any(|p| p.path == "/" && !p.is_aws_managed() && p.name == text);
+            if taken {
+                Err(change::Refusal(format!(
+                    "a managed policy named {text} exists already: choose another name, or edit it with e"
+                )))
+            } else {
+                Ok(())
+            }
+        }),
+        Ask::NewInline(_) => change::rules::check_inline_policy_name(text),
+        _ => Ok(()),
+    };
+    checked.err().map(|refusal| format!("refused: {refusal}"))
 }
 
 /// What a prompt's answer does.

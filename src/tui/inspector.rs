@@ -74,6 +74,9 @@ pub struct Inspector {
     /// ([`first_question`]), one AWS could receive.
     question_chosen: bool,
     result: Option<Result<Explanation, String>>,
+    /// The decision of the same request with nothing filled in (when
+    /// something was): what was assumed changed the answer when it differs.
+    as_written: Option<Decision>,
     /// Rows the user opened or closed, by key.
     toggled: HashMap<String, bool>,
     /// The tree as it is now opened.
@@ -97,6 +100,7 @@ impl Default for Inspector {
             follow_selection: true,
             question_chosen: false,
             result: None,
+            as_written: None,
             toggled: HashMap::new(),
             rows: Vec::new(),
             cursor: 1,
@@ -215,6 +219,12 @@ impl Inspector {
                 let request = spec.to_request(now).map_err(|e| e.to_string())?;
                 eval::evaluate(model, &request).map_err(|e| e.to_string())
             });
+            // asked again as written, to tell whether what was filled in
+            // decided the answer
+            self.as_written = match (&result, self.spec()) {
+                (Ok(e), Ok(spec)) => eval::decision_as_written(model, &spec, e, now),
+                _ => None,
+            };
             self.result = Some(result);
         }
         self.rebuild_rows();
@@ -345,7 +355,11 @@ impl Inspector {
                 }
             }
             Some(Ok(explanation)) => {
-                for node in outline::outline(explanation, Audience::Explorer) {
+                let mut nodes = outline::outline(explanation, Audience::Explorer);
+                if let Some(without) = self.as_written {
+                    outline::assumptions_decided(&mut nodes, explanation.decision, without);
+                }
+                for node in nodes {
                     self.node_rows(&node, 0, &mut rows);
                 }
                 glossary_rows(explanation, &mut rows);
@@ -366,7 +380,8 @@ impl Inspector {
         let prose = node.children.is_empty() && node.spans.len() == 1 && node.link.is_none() && depth > 0;
         if prose {
             let span = &node.spans[0];
-            for line in pages::wrap(&visible(&span.text), 70) {
+            // under its branch's indentation, inside the pane
+            for line in pages::wrap(&visible(&span.text), 70usize.saturating_sub(2 * depth).max(30)) {
                 rows.push(TreeRow {
                     depth,
                     key: node.key.clone(),
@@ -397,9 +412,33 @@ impl Inspector {
         self.rows.get(self.cursor.checked_sub(Field::ALL.len())?)
     }
 
+    /// Whether the cursor's place `at` is a further row of a wrapped
+    /// paragraph (the cursor stops on its first row only).
+    fn continues(&self, at: usize) -> bool {
+        let Some(i) = at.checked_sub(Field::ALL.len()) else {
+            return false;
+        };
+        i > 0
+            && self
+                .rows
+                .get(i)
+                .zip(self.rows.get(i - 1))
+                .is_some_and(|(r, before)| r.key == before.key)
+    }
+
     fn move_by(&mut self, delta: isize) {
-        let last = (Field::ALL.len() + self.rows.len()).saturating_sub(1) as isize;
-        self.cursor = (self.cursor as isize).saturating_add(delta).clamp(0, last) as usize;
+        let last = (Field::ALL.len() + self.rows.len()).saturating_sub(1);
+        let mut at = (self.cursor as isize).saturating_add(delta).clamp(0, last as isize) as usize;
+        // down one: past a paragraph's further rows to the next row
+        if delta == 1 {
+            while self.continues(at) && at < last {
+                at += 1;
+            }
+        }
+        while self.continues(at) {
+            at -= 1;
+        }
+        self.cursor = at;
     }
 
     /// A click on a row of the pane's body.
@@ -529,7 +568,10 @@ impl Inspector {
         }
         let theme = paint.theme;
         let row = Field::ALL.iter().position(|f| *f == typing.field).unwrap_or(0) as u16;
+        let title = " suggestions (Tab takes, ↑↓ choose) ";
+        // as wide as the longest suggestion or the title, whichever is wider
         let w = (typing.suggestions.iter().map(|s| width(s)).max().unwrap_or(10) as u16 + 4)
+            .max(width(title) as u16 + 2)
             .min(area.width.saturating_sub(4));
         let top = (area.y + 2 + row).min(area.y + area.height.saturating_sub(3));
         let h = (typing.suggestions.len() as u16 + 2).min(area.y + area.height - top);
@@ -556,10 +598,7 @@ impl Inspector {
                 ))
             })
             .collect();
-        frame.render_widget(
-            Paragraph::new(lines).block(block(theme, " suggestions (Tab takes, ↑↓ choose) ".to_owned(), true)),
-            rect,
-        );
+        frame.render_widget(Paragraph::new(lines).block(block(theme, title.to_owned(), true)), rect);
     }
 }
 

@@ -15,6 +15,9 @@ pub const SIDE_BY_SIDE: u16 = 100;
 
 /// The columns the right pane keeps when the list would like more.
 const RIGHT_ROOM: u16 = 66;
+/// The columns the right pane keeps when the list needs more to show
+/// every column (as it does on a narrow screen): the pane wraps its prose.
+const RIGHT_LEAST: u16 = 40;
 
 /// What the layout depends on besides the size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,8 @@ pub struct Shape {
     pub lesson: Option<(u16, u16)>,
     /// The columns the list would like (its names whole, every column).
     pub list_wants: u16,
+    /// The fewest columns that show every one of the list's columns.
+    pub list_needs: u16,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,7 +142,14 @@ impl Layout {
             let share = |percent: u16| ((u32::from(main.width) * u32::from(percent) + 50) / 100) as u16;
             let least = share(least);
             let most = share(most).min(main.width.saturating_sub(RIGHT_ROOM));
-            let list = shape.list_wants.clamp(least, most.max(least));
+            let mut list = shape.list_wants.clamp(least, most.max(least));
+            // while the list has the keys, a wider screen never shows it
+            // with fewer columns than a narrow one: it takes what every
+            // column needs, down to the right pane's least (a page read
+            // with the keys in it gets its room back)
+            if !shape.wide_right && !shape.right_focused && list < shape.list_needs {
+                list = shape.list_needs.min(main.width.saturating_sub(RIGHT_LEAST)).max(list);
+            }
             let [left, right] = Split::horizontal([Constraint::Length(list), Constraint::Min(0)]).areas(main);
             layout.list = left;
             layout.right = right;

@@ -9,7 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::action::Action;
 use super::component::{Component, Ctx, Handled, Paint};
 use super::lesson::Learning;
-use super::paint::{block, scrolled};
+use super::pages::wrap;
+use super::paint::block;
 use super::text::{fit, width};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -25,9 +26,15 @@ struct Entry {
 pub struct LessonsPane {
     entries: Vec<Entry>,
     cursor: usize,
+    /// The first lesson shown.
     offset: usize,
+    /// Rows of the pane's body, and its width, from the last resize.
     height: usize,
+    width: usize,
 }
+
+/// Where a lesson's summary starts, under its title.
+const INDENT: usize = 6;
 
 impl LessonsPane {
     /// The list, the cursor on the open lesson.
@@ -56,16 +63,52 @@ impl LessonsPane {
         self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
     }
 
-    /// A click on a row of the pane's body (two rows a lesson).
+    /// A lesson's rows at `w` columns: its number, title and progress (the
+    /// title wraps when it does not fit beside the progress), then its
+    /// summary wrapped under it; nothing is cut.
+    fn rows(&self, i: usize, w: usize) -> (Vec<String>, Vec<String>) {
+        let entry = &self.entries[i];
+        let mark = if entry.open { " (open)" } else { "" };
+        // the first title row leaves room for the progress on its right
+        let room = w.saturating_sub(INDENT + width(&entry.progress) + 1).max(20);
+        let title = wrap(&format!("{}{mark}", entry.title), room)
+            .into_iter()
+            .enumerate()
+            .map(|(n, row)| match n {
+                0 => format!("{:>2}. {row}", i + 1),
+                _ => format!("    {row}"),
+            })
+            .collect();
+        let summary = wrap(&entry.summary, w.saturating_sub(INDENT).max(20))
+            .into_iter()
+            .map(|row| format!("{}{row}", " ".repeat(INDENT)))
+            .collect();
+        (title, summary)
+    }
+
+    fn height_of(&self, i: usize) -> usize {
+        let (title, summary) = self.rows(i, self.width);
+        title.len() + summary.len()
+    }
+
+    /// A click on a row of the pane's body.
     pub fn click(&mut self, row: usize) {
-        self.cursor = (self.offset + row / 2).min(self.entries.len().saturating_sub(1));
+        let mut top = 0;
+        for i in self.offset..self.entries.len() {
+            top += self.height_of(i);
+            if row < top {
+                self.cursor = i;
+                return;
+            }
+        }
     }
 }
 
 impl Component for LessonsPane {
     fn handle(&mut self, action: &Action, ctx: &mut Ctx<'_>) -> Handled {
         let last = self.entries.len().saturating_sub(1) as isize;
-        let page = self.height.max(1) as isize;
+        // a page is about as many lessons as a screen shows (three rows each)
+        let page = (self.height / 3).max(1) as isize;
         let delta = match action {
             Action::Up => -1,
             Action::Down => 1,
@@ -86,9 +129,15 @@ impl Component for LessonsPane {
     }
 
     fn resize(&mut self, area: Rect) {
-        // two rows a lesson
-        self.height = (area.height.saturating_sub(2) / 2) as usize;
-        self.offset = scrolled(self.cursor, self.offset, self.height);
+        self.height = area.height.saturating_sub(2) as usize;
+        self.width = area.width.saturating_sub(2) as usize;
+        // the cursor's lesson shown whole: scroll down until it fits
+        self.offset = self.offset.min(self.cursor);
+        while self.offset < self.cursor
+            && (self.offset..=self.cursor).map(|i| self.height_of(i)).sum::<usize>() > self.height
+        {
+            self.offset += 1;
+        }
     }
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, paint: &Paint<'_>) {
@@ -100,29 +149,31 @@ impl Component for LessonsPane {
         let height = inner.height as usize;
         let w = inner.width as usize;
         let mut lines: Vec<Line> = Vec::new();
-        for (i, entry) in self.entries.iter().enumerate().skip(self.offset) {
-            if lines.len() + 2 > height {
+        for i in self.offset..self.entries.len() {
+            let (title, summary) = self.rows(i, w);
+            if !lines.is_empty() && lines.len() + title.len() + summary.len() > height {
                 break;
             }
+            let entry = &self.entries[i];
             let selected = paint.focused && i == self.cursor;
-            let mark = if entry.open { " (open)" } else { "" };
-            let head = format!(
-                "{} {:>2}. {}{mark}",
-                if selected { "▶" } else { " " },
-                i + 1,
-                entry.title
-            );
-            let head = fit(&head, w.saturating_sub(width(&entry.progress) + 1));
-            let pad = w.saturating_sub(width(&head) + width(&entry.progress));
-            lines.push(Line::from(vec![
-                Span::styled(head, if selected { theme.selection } else { theme.text }),
-                Span::raw(" ".repeat(pad)),
-                Span::styled(entry.progress.clone(), theme.dim),
-            ]));
-            lines.push(Line::from(Span::styled(
-                fit(&format!("      {}", entry.summary), w),
-                theme.dim,
-            )));
+            let style = if selected { theme.selection } else { theme.text };
+            for (n, row) in title.into_iter().enumerate() {
+                let row = format!("{} {row}", if selected && n == 0 { "▶" } else { " " });
+                if n == 0 {
+                    let head = fit(&row, w.saturating_sub(width(&entry.progress) + 1));
+                    let pad = w.saturating_sub(width(&head) + width(&entry.progress));
+                    lines.push(Line::from(vec![
+                        Span::styled(head, style),
+                        Span::raw(" ".repeat(pad)),
+                        Span::styled(entry.progress.clone(), theme.dim),
+                    ]));
+                } else {
+                    lines.push(Line::from(Span::styled(fit(&row, w), style)));
+                }
+            }
+            for row in summary {
+                lines.push(Line::from(Span::styled(fit(&row, w), theme.dim)));
+            }
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }

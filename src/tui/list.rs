@@ -192,13 +192,32 @@ impl ListPane {
     }
 
     /// The columns the list would like: its names whole (up to 64) and
-    /// the two columns after them, with the border and the marker.
+    /// every other column, with the border and the marker.
     pub fn wanted_width(&self) -> u16 {
         let widths = self.natural.get(&self.section).map_or(&[][..], Vec::as_slice);
-        let shown = &widths[..widths.len().min(3)];
-        let cells: usize = shown.iter().sum::<usize>() + shown.len().saturating_sub(1) * 2;
-        (cells + 4).min(u16::MAX as usize) as u16
+        with_frame(widths.iter().copied())
     }
+
+    /// What the list shows on a screen too narrow for two panes (an
+    /// 80-column terminal): a wider screen is not to show it with fewer
+    /// columns.
+    pub fn needed_width(&self) -> u16 {
+        self.wanted_width().min(NARROW_LIST)
+    }
+}
+
+/// The width of the list on an 80-column screen, where it is alone.
+const NARROW_LIST: u16 = 80;
+
+/// Cells of these widths, two columns apart, in the border with the marker.
+fn with_frame(widths: impl Iterator<Item = usize>) -> u16 {
+    let (mut total, mut n) = (0usize, 0usize);
+    for w in widths {
+        total += w;
+        n += 1;
+    }
+    let cells = total + n.saturating_sub(1) * 2;
+    (cells + 4).min(u16::MAX as usize) as u16
 }
 
 /// The widths of a section's columns over all its rows: the name up to 64

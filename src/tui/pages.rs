@@ -28,11 +28,29 @@ pub struct DocLine {
     pub spans: Vec<(String, Tone)>,
     /// Enter on this line opens the target.
     pub link: Option<Target>,
+    /// Prose and fields wrap to the pane, their next rows starting at this
+    /// column; other lines (code, links) are cut.
+    pub hang: Option<usize>,
+    /// Something can be done on this line (a link to follow, a line of a
+    /// policy to edit or jump from): the cursor stops here, and only here.
+    pub stop: bool,
 }
 
 impl DocLine {
     fn text(spans: Vec<(String, Tone)>) -> DocLine {
-        DocLine { spans, link: None }
+        DocLine {
+            spans,
+            link: None,
+            hang: None,
+            stop: false,
+        }
+    }
+
+    fn wrapping(spans: Vec<(String, Tone)>, hang: usize) -> DocLine {
+        DocLine {
+            hang: Some(hang),
+            ..DocLine::text(spans)
+        }
     }
 
     pub fn plain(&self) -> String {
@@ -45,15 +63,33 @@ impl DocLine {
 pub struct Doc {
     pub title: String,
     pub lines: Vec<DocLine>,
+    /// The lines (1-based, in the policy text) its statements begin on,
+    /// when the page shows a policy document.
+    pub statement_lines: Vec<usize>,
 }
+
+impl Doc {
+    /// The line (1-based, in the policy text) the statement holding `line`
+    /// begins on.
+    pub fn statement_start(&self, line: usize) -> Option<usize> {
+        self.statement_lines.iter().rev().find(|&&start| start <= line).copied()
+    }
+}
+
+/// Where a field's value starts (two spaces, the label, a space).
+const FIELD_VALUE_COLUMN: usize = 20;
 
 struct Builder {
     lines: Vec<DocLine>,
+    statement_lines: Vec<usize>,
 }
 
 impl Builder {
     fn new() -> Builder {
-        Builder { lines: Vec::new() }
+        Builder {
+            lines: Vec::new(),
+            statement_lines: Vec::new(),
+        }
     }
     fn blank(&mut self) {
         self.lines.push(DocLine::text(Vec::new()));
@@ -65,21 +101,20 @@ impl Builder {
         self.lines.push(DocLine::text(vec![(text.to_owned(), Tone::Heading)]));
     }
     fn field(&mut self, name: &str, value: impl Into<String>) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
-            (value.into(), Tone::Text),
-        ]));
+        self.field_toned(name, value, Tone::Text);
     }
+    /// A label and its value; a long value wraps under the value's column.
     fn field_toned(&mut self, name: &str, value: impl Into<String>, tone: Tone) {
-        self.lines.push(DocLine::text(vec![
-            (format!("  {name:<18}"), Tone::Dim),
-            (value.into(), tone),
-        ]));
+        self.lines.push(DocLine::wrapping(
+            vec![(format!("  {name:<17} "), Tone::Dim), (value.into(), tone)],
+            FIELD_VALUE_COLUMN,
+        ));
     }
+    /// Prose: one line, wrapped to the pane when drawn.
     fn note(&mut self, text: &str) {
-        for line in wrap(text, 60) {
-            self.lines.push(DocLine::text(vec![(format!("  {line}"), Tone::Dim)]));
-        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.lines
+            .push(DocLine::wrapping(vec![(format!("  {text}"), Tone::Dim)], 2));
     }
     fn link(&mut self, text: impl Into<String>, suffix: impl Into<String>, target: Target) {
         self.lines.push(DocLine {
@@ -89,15 +124,22 @@ impl Builder {
                 (suffix.into(), Tone::Dim),
             ],
             link: Some(target),
+            hang: None,
+            stop: true,
         });
     }
     fn none(&mut self, text: &str) {
         self.lines.push(DocLine::text(vec![(format!("  {text}"), Tone::Dim)]));
     }
     fn document(&mut self, document: &PolicyDocument) {
+        // each line of a policy is a place to edit at or jump from
         self.lines
-            .extend(highlight(document.text()).into_iter().map(DocLine::text));
+            .extend(highlight(document.text()).into_iter().map(|spans| DocLine {
+                stop: true,
+                ..DocLine::text(spans)
+            }));
         let parsed = document.parsed();
+        self.statement_lines = parsed.statements().iter().map(|s| s.line).collect();
         if !parsed.diagnostics.is_empty() {
             self.heading("Diagnostics");
             for d in &parsed.diagnostics {
@@ -111,6 +153,17 @@ impl Builder {
                 )]));
             }
         }
+    }
+}
+
+/// A JSON value as words: a string as it is, a list as its items with
+/// commas, `(none)` for an empty list.
+fn json_words(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.is_empty() => "(none)".to_owned(),
+        serde_json::Value::Array(items) => items.iter().map(json_words).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
     }
 }
 
@@ -462,9 +515,7 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                             "{} ({}, trust statement {})",
                             trust.population, trust.principal, trust.statement
                         );
-                        for (i, line) in wrap(&text, 56).into_iter().enumerate() {
-                            b.field(if i == 0 { "assumable by" } else { "" }, line);
-                        }
+                        b.field("assumable by", text);
                     }
                 }
                 b.link(
@@ -546,7 +597,11 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                     }
                 }
                 b.heading("Versions");
-                for v in &p.versions {
+                // newest first, as the versions picker lists them (a new
+                // version is appended to the export's order)
+                let mut versions: Vec<_> = p.versions.iter().collect();
+                versions.sort_by_key(|v| std::cmp::Reverse(crate::model::change::version_number(&v.id)));
+                for v in versions {
                     b.link(
                         v.id.clone(),
                         format!("  {}{}", day(v.created), if v.is_default { "  (default)" } else { "" }),
@@ -668,9 +723,14 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
                 b.heading("Cognito user pool");
                 b.field("id", p.id.clone());
                 b.field("ARN", p.arn.clone().unwrap_or_else(|| "—".to_owned()));
-                for key in ["MfaConfiguration", "UsernameAttributes", "AutoVerifiedAttributes"] {
+                // Cognito's settings, in words: a list reads as its items
+                for (key, label) in [
+                    ("MfaConfiguration", "MFA"),
+                    ("UsernameAttributes", "sign in with"),
+                    ("AutoVerifiedAttributes", "auto-verified"),
+                ] {
                     if let Some(v) = p.extra.get(key) {
-                        b.field(key, v.to_string().trim_matches('"').to_owned());
+                        b.field(label, json_words(v));
                     }
                 }
                 b.note(
@@ -726,7 +786,11 @@ pub fn doc(model: &Model, target: &Target, now: Timestamp) -> Doc {
     if b.lines.is_empty() {
         b.none("(not found: the account may have changed)");
     }
-    Doc { title, lines: b.lines }
+    Doc {
+        title,
+        lines: b.lines,
+        statement_lines: b.statement_lines,
+    }
 }
 
 /// A target as JSON, in the export's shape (`y`); pages with no JSON of
@@ -803,33 +867,42 @@ fn permissions(b: &mut Builder, model: &Model, principal: &str, now: Timestamp) 
             Some(p) if p.admin => b.field_toned("already", "an administrator: every IAM action on *", Tone::Warn),
             Some(p) if !p.findings.is_empty() => {
                 for f in &p.findings {
-                    b.lines.push(DocLine::text(vec![
-                        // words, not marks: ✗ and ✓ read as "bad path" and "good"
-                        ("  path found: ".to_owned(), Tone::Bad),
-                        (f.name.to_owned(), Tone::Bad),
-                        (format!("  on {} — {}", f.target, f.gain), Tone::Text),
-                    ]));
+                    b.lines.push(DocLine::wrapping(
+                        vec![
+                            // words, not marks: ✗ and ✓ read as "bad path" and "good"
+                            ("  path found: ".to_owned(), Tone::Bad),
+                            (f.name.to_owned(), Tone::Bad),
+                            (format!("  on {} — {}", f.target, f.gain), Tone::Text),
+                        ],
+                        4,
+                    ));
                     for step in &f.steps {
-                        b.lines.push(DocLine::text(vec![(
-                            format!(
-                                "      {} {} on {}: {}",
-                                step.by,
-                                step.action,
-                                step.resource,
-                                step.decision.as_str()
-                            ),
-                            Tone::Dim,
-                        )]));
+                        b.lines.push(DocLine::wrapping(
+                            vec![(
+                                format!(
+                                    "      {} {} on {}: {}",
+                                    step.by,
+                                    step.action,
+                                    step.resource,
+                                    step.decision.as_str()
+                                ),
+                                Tone::Dim,
+                            )],
+                            8,
+                        ));
                     }
                 }
             }
-            _ => b.lines.push(DocLine::text(vec![(
-                format!(
-                    "  no path among the {} published patterns iamscope looks for",
-                    found.patterns
-                ),
-                Tone::Good,
-            )])),
+            _ => b.lines.push(DocLine::wrapping(
+                vec![(
+                    format!(
+                        "  no path among the {} published patterns iamscope looks for",
+                        found.patterns
+                    ),
+                    Tone::Good,
+                )],
+                4,
+            )),
         },
     }
     b.heading("By service");

@@ -114,6 +114,67 @@ pub fn input_line<'a>(theme: &Theme, prompt: &str, input: &LineInput, hint: &str
     ])
 }
 
+/// A line of toned pieces broken at spaces into rows of `room` columns,
+/// the rows after the first starting at column `hang`; a word longer than
+/// a row (an ARN) is broken where the row ends, nothing is cut.
+pub fn wrap_spans_under(line: &[(String, Tone)], room: usize, hang: usize) -> Vec<Vec<(String, Tone)>> {
+    let total: usize = line.iter().map(|(t, _)| width(t)).sum();
+    if total <= room || room == 0 {
+        return vec![line.to_vec()];
+    }
+    // a row keeps some room for the text after its hanging indent
+    let hang = hang.min(room.saturating_sub(16).max(room / 2));
+    let mut rows: Vec<Vec<(String, Tone)>> = vec![Vec::new()];
+    let mut used = 0;
+    let put = |rows: &mut Vec<Vec<(String, Tone)>>, piece: &str, tone: Tone, used: &mut usize| {
+        *used += width(piece);
+        if let Some(row) = rows.last_mut() {
+            match row.last_mut() {
+                Some((t, last)) if *last == tone => t.push_str(piece),
+                _ => row.push((piece.to_owned(), tone)),
+            }
+        }
+    };
+    for (text, tone) in line {
+        for word in text.split_inclusive(' ') {
+            let bare = width(word.trim_end());
+            if used > hang && used + bare > room {
+                rows.push(vec![(" ".repeat(hang), Tone::Text)]);
+                used = hang;
+                if word.trim().is_empty() {
+                    continue;
+                }
+            }
+            // a word longer than what is left of an empty row: broken
+            let mut rest: &str = word;
+            while used + width(rest.trim_end()) > room {
+                let take = room - used;
+                let split = rest.char_indices().nth(take).map_or(rest.len(), |(i, _)| i);
+                let (head, tail) = rest.split_at(split);
+                put(&mut rows, head, *tone, &mut used);
+                rows.push(vec![(" ".repeat(hang), Tone::Text)]);
+                used = hang;
+                rest = tail;
+            }
+            let piece = if used + width(rest) <= room {
+                rest
+            } else {
+                rest.trim_end()
+            };
+            if !piece.is_empty() {
+                put(&mut rows, piece, *tone, &mut used);
+            }
+        }
+    }
+    // no row ends in the space its break left
+    for row in &mut rows {
+        if let Some((text, _)) = row.last_mut() {
+            text.truncate(text.trim_end().len());
+        }
+    }
+    rows
+}
+
 /// A line of toned pieces broken at spaces into rows of `room` columns;
 /// the rows after the first hang two columns under the line's indentation.
 /// A word longer than a row is cut.
@@ -163,6 +224,37 @@ pub fn wrap_spans(line: Vec<(String, Tone)>, room: usize) -> Vec<Vec<(String, To
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_wraps_under_its_value_and_a_long_word_is_broken_not_cut() {
+        let line = vec![
+            ("  ARN               ".to_owned(), Tone::Dim),
+            (
+                "arn:aws:iam::111122223333:user/a-rather-long-name".to_owned(),
+                Tone::Text,
+            ),
+        ];
+        let rows = wrap_spans_under(&line, 40, 20);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "  ARN               arn:aws:iam::1111222",
+                "                    23333:user/a-rather-",
+                "                    long-name",
+            ]
+        );
+        let words = vec![("  one two three four five six".to_owned(), Tone::Text)];
+        let rows = wrap_spans_under(&words, 14, 2);
+        let text: Vec<String> = rows
+            .iter()
+            .map(|r| r.iter().map(|(t, _)| t.as_str()).collect())
+            .collect();
+        assert_eq!(text, ["  one two", "  three four", "  five six"]);
+    }
 
     #[test]
     fn a_long_line_wraps_under_its_indentation_and_keeps_its_tones() {

@@ -343,10 +343,11 @@ pub fn rows(model: &Model, section: Section) -> Vec<Row> {
             .iter()
             .enumerate()
             .map(|(i, p)| {
+                // a short word that fits the column; the page says it in full
                 let kind = match (&p.origin, p.is_aws_managed()) {
-                    (PolicyOrigin::BuiltInLibrary { .. }, _) => "AWS (built-in copy)",
-                    (_, true) => "AWS managed",
-                    (_, false) => "customer managed",
+                    (PolicyOrigin::BuiltInLibrary { .. }, _) => "AWS copy",
+                    (_, true) => "AWS",
+                    (_, false) => "customer",
                 };
                 row(
                     Target::policy(p.arn.to_string()),

@@ -37,6 +37,25 @@ pub(super) fn check_name(kind: &str, name: &str, max: usize) -> Result<(), Refus
     Ok(())
 }
 
+/// A managed policy's name, as IAM allows it (before its text is written).
+pub fn check_policy_name(name: &str) -> Result<(), Refusal> {
+    check_name("policy", name, quota::POLICY_NAME)
+}
+
+/// An inline policy's name: up to 128 characters, no white space and none
+/// of `\ / * ?` (IAM's PutUserPolicy, PutGroupPolicy, PutRolePolicy).
+pub fn check_inline_policy_name(name: &str) -> Result<(), Refusal> {
+    if name.is_empty()
+        || name.len() > quota::POLICY_NAME
+        || name.chars().any(|c| c.is_whitespace() || "\\/*?".contains(c))
+    {
+        return refuse(format!(
+            "`{name}` is not an inline policy name: up to 128 characters, no spaces and none of \\ / * ?"
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn check_path(path: &str) -> Result<(), Refusal> {
     if !path.starts_with('/') || !path.ends_with('/') || path.len() > quota::PATH {
         return refuse(format!(

@@ -65,7 +65,11 @@ pub fn lines(keys: &Keymaps) -> Vec<String> {
     lines.push(String::new());
     lines.push("Keys and theme can be changed in the settings file that `iamscope info` names:".to_owned());
     lines.push("  [keys] quit = [\"q\", \"ctrl-c\"]  — an action's keys, by its name above.".to_owned());
+    // a column of room inside the border: a long key (pgdown/ctrl-f/space) does not touch it
     lines
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect()
 }
 
 impl HelpPopup {

@@ -1,5 +1,7 @@
 //! A question answered with a line of text (a name, a file); its answer
-//! goes back as [`Action::Answer`] with what was asked.
+//! goes back as [`Action::Answer`] with what was asked. An answer that is
+//! refused (a name IAM does not allow, or one taken) comes back as a new
+//! prompt with the text as typed and why it was refused.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,6 +20,8 @@ pub struct PromptPopup {
     title: String,
     input: LineInput,
     ask: Ask,
+    /// Why the answer given before was refused.
+    error: Option<String>,
 }
 
 impl PromptPopup {
@@ -31,7 +35,23 @@ impl PromptPopup {
             title: title.into(),
             input: LineInput::suggest(suggestion),
             ask,
+            error: None,
         }
+    }
+
+    /// The same question again after `text` was refused: the text stays,
+    /// ready to correct, with why it was refused.
+    pub fn refused(title: impl Into<String>, ask: Ask, text: &str, error: impl Into<String>) -> PromptPopup {
+        PromptPopup {
+            title: title.into(),
+            input: LineInput::new(text),
+            ask,
+            error: Some(error.into()),
+        }
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
 
     pub fn title(&self) -> &str {
@@ -60,6 +80,7 @@ impl Component for PromptPopup {
                     ctx.queue.push(Action::Answer {
                         ask: self.ask.clone(),
                         text,
+                        question: self.title.clone(),
                     });
                 }
                 Handled::Close
@@ -73,8 +94,14 @@ impl Component for PromptPopup {
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, paint: &Paint<'_>) {
         let theme = paint.theme;
         let w = (width(&self.title) as u16 + 6).clamp(60, area.width.saturating_sub(2).max(10));
-        let title = self.lines(w.saturating_sub(4) as usize);
-        let rect = centred(area, w, title.len() as u16 + 3);
+        let room = w.saturating_sub(4) as usize;
+        let title = self.lines(room);
+        let error = self
+            .error
+            .as_deref()
+            .map(|e| wrap(&visible(e), room.max(20)))
+            .unwrap_or_default();
+        let rect = centred(area, w, (title.len() + error.len()) as u16 + 3);
         clear(frame, rect);
         let hint = if self.input.suggested {
             "enter ok, type to replace, → to edit, esc cancel"
@@ -86,6 +113,12 @@ impl Component for PromptPopup {
             .map(|l| Line::from(Span::styled(l, theme.text)))
             .collect();
         lines.push(input_line(theme, "› ", &self.input, hint));
-        frame.render_widget(Paragraph::new(lines).block(block(theme, " ".to_owned(), true)), rect);
+        lines.extend(
+            error
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme.explicit_deny))),
+        );
+        let name = format!(" {} ", self.ask.title());
+        frame.render_widget(Paragraph::new(lines).block(block(theme, name, true)), rect);
     }
 }

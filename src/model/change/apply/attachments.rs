@@ -112,14 +112,7 @@ pub(super) fn put_inline_policy(
     let (kind, i) = holder_index(rec.account, holder)?;
     let (word, holder_name) = holder_kind(holder);
     let noun = holder_noun(holder);
-    if name.is_empty()
-        || name.len() > quota::POLICY_NAME
-        || name.chars().any(|c| c.is_whitespace() || "\\/*?".contains(c))
-    {
-        return refuse(format!(
-            "`{name}` is not an inline policy name: up to 128 characters, no spaces and none of \\ / * ?"
-        ));
-    }
+    check_inline_policy_name(name)?;
     let limit = match kind {
         Kind::User => quota::INLINE_USER,
         Kind::Group => quota::INLINE_GROUP,

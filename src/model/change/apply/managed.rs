@@ -19,7 +19,7 @@ pub(super) fn create_policy(
 ) -> Result<(), Refusal> {
     let partition = rec.account.partition.clone();
     let account_id = rec.account.id.clone();
-    check_name("policy", name, quota::POLICY_NAME)?;
+    check_policy_name(name)?;
     check_path(path)?;
     let arn = Arn::iam(&partition, &account_id, "policy", path, name);
     if rec.account.policies.iter().any(|p| p.arn == arn) {
