@@ -250,7 +250,8 @@ fn escalation_reports_paths_with_their_steps() {
     // Every principal's paths are written as they are found; the totals come last.
     let totals = text.lines().last().unwrap_or_default();
     assert!(
-        totals.starts_with("1 of 3 principals can become administrators (") && totals.contains("1 already is)"),
+        totals.starts_with("1 of 3 principals can become administrators: 1 certain, 0 only under assumptions (")
+            && totals.contains("1 already is)"),
         "{text}"
     );
     assert!(text.contains("[put-user-policy]"), "{text}");
@@ -274,6 +275,105 @@ fn escalation_reports_paths_with_their_steps() {
                 && r["reasons"][0].as_str().unwrap().contains("iam:PutUserPolicy"))
     );
     assert_eq!(iamscope(&["escalation", "--why"]).status.code(), Some(2));
+}
+
+/// An account where `eve` may replace any Lambda function's code and the
+/// administrator role `Worker` trusts Lambda: a path only if a function
+/// runs as Worker, which the export cannot show.
+fn write_lambda_account(dir: &Path) -> String {
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::111122223333:{kind}/{name}");
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let account = json!({
+        "UserDetailList": [
+            {"UserName": "eve", "UserId": "AIDAEVE", "Path": "/", "Arn": arn("user", "eve"),
+             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]))}]},
+            {"UserName": "max", "UserId": "AIDAMAX", "Path": "/", "Arn": arn("user", "max"),
+             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "max")}]))}]},
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "RoleName": "Worker", "RoleId": "AROAWORKER", "Path": "/", "Arn": arn("role", "Worker"),
+            "AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+            "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}],
+        }],
+        "Policies": [],
+    });
+    let path = dir.join("lambda.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn escalation_tells_certain_paths_from_conditional_ones_and_an_inventory_settles_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_lambda_account(dir.path());
+    let text = stdout(&iamscope(&["escalation", "--account", &account]));
+    assert!(
+        text.contains("2 of 3 principals can become administrators: 1 certain, 1 only under assumptions"),
+        "{text}"
+    );
+    assert!(text.contains("— conditional"), "{text}");
+
+    let value = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    assert_eq!(
+        (value["certain"].as_u64(), value["conditional"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let eve = value["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == "user/eve")
+        .unwrap();
+    assert_eq!(eve["findings"][0]["certain"], false);
+    assert_eq!(
+        (eve["certain"].as_u64(), eve["conditional"].as_u64()),
+        (Some(0), Some(1))
+    );
+
+    let certain = stdout(&iamscope(&["escalation", "--account", &account, "--certain-only"]));
+    assert!(!certain.contains("user/eve"), "{certain}");
+    assert!(
+        certain.contains("1 of 3 principals can become administrators: 1 certain, 0 only"),
+        "{certain}"
+    );
+
+    let inventory = dir.path().join("inventory.json");
+    std::fs::write(
+        &inventory,
+        r#"{"Inventory": {"LambdaFunctions": [{"FunctionName": "nightly", "Role": "arn:aws:iam::111122223333:role/Worker"}]}}"#,
+    )
+    .unwrap();
+    let inv = inventory.to_string_lossy().into_owned();
+    let settled = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--inventory",
+        &inv,
+        "--json",
+    ]));
+    assert_eq!(settled["certain"].as_u64(), Some(2), "{settled}");
+    let eve = settled["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == "user/eve")
+        .unwrap();
+    assert_eq!(eve["findings"][0]["inventory"], json!(["Lambda function nightly"]));
+
+    std::fs::write(&inventory, r#"{"Inventory": {"LambdaFunctions": []}}"#).unwrap();
+    let none = stdout(&iamscope(&["escalation", "--account", &account, "--inventory", &inv]));
+    assert!(!none.contains("user/eve"), "{none}");
+
+    std::fs::write(&inventory, r#"{"Inventory": {"LambdaFunctions": [{"Role": 1}]}}"#).unwrap();
+    let bad = iamscope(&["escalation", "--account", &account, "--inventory", &inv]);
+    assert_eq!(bad.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        message.contains("inventory.json:1:") && message.contains("Inventory.LambdaFunctions[0]"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -1226,12 +1226,25 @@ mod escalation {
         }
         // fn3: a condition on aws:TokenIssueTime after 2020 holds for role
         // sessions; a user's long-term keys carry no such key, so the user
-        // needs temporary credentials first (not modelled).
+        // gets temporary credentials of its own (sts:GetSessionToken), which
+        // call IAM only with an MFA code: the export does not say whether
+        // the user has a device, so that is the path's assumption.
         assert_eq!(
             found(&mut analyzer, &role("fn3-exploitableConditionConstraint-role")),
             ["create-policy-version"]
         );
-        assert!(found(&mut analyzer, &user("fn3-exploitableConditionConstraint-user")).is_empty());
+        assert_eq!(
+            found(&mut analyzer, &user("fn3-exploitableConditionConstraint-user")),
+            ["create-policy-version"]
+        );
+        let fn3 = analyzer
+            .principal(&user("fn3-exploitableConditionConstraint-user"))
+            .unwrap();
+        assert_eq!(
+            fn3.findings[0].needs[0],
+            "needs temporary credentials from sts:GetSessionToken with an MFA code"
+        );
+        assert!(fn3.findings[0].assumptions[0].contains("has an MFA device"));
         // fn4: NotAction leaves iam:Put*, iam:PassRole, iam:AddUserToGroup, … allowed.
         let user_paths = found(&mut analyzer, &user("fn4-exploitableNotAction-user"));
         for id in ["put-user-policy", "add-user-to-group", "passrole-ec2"] {
@@ -1388,14 +1401,33 @@ mod report_formats {
             left_out.iter().all(|p| p.starts_with("role/AWSServiceRoleFor")),
             "{left_out:?}"
         );
-        let paths: usize = all["principals"]
+        // Suppressed: their paths, and the changes by which they could make
+        // others administrators (the export's roles are all under
+        // /aws-service-role/ when named AWSServiceRoleFor…).
+        let service_linked: Vec<&Value> = all["principals"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|p| left_out.contains(&&p["principal"].as_str().unwrap().to_owned()))
-            .map(|p| p["findings"].as_array().unwrap().len())
+            .filter(|p| p["principal"].as_str().unwrap().starts_with("role/AWSServiceRoleFor"))
+            .collect();
+        let hidden: usize = service_linked
+            .iter()
+            .map(|p| {
+                p["findings"].as_array().unwrap().len()
+                    + p.get("makes_others_admins")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+            })
             .sum();
-        assert_eq!(by_default["suppressed"], paths);
+        assert!(hidden > 0);
+        assert_eq!(by_default["suppressed"], hidden);
+        assert!(
+            by_default["principals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| !p["principal"].as_str().unwrap().starts_with("role/AWSServiceRoleFor"))
+        );
         assert_eq!(all["suppressed"], 0);
 
         // Every escalating principal is a box of the DOT graph.

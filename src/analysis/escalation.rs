@@ -30,6 +30,19 @@
 //!   has a console password (when no credential report says), and that an
 //!   existing Lambda function, Glue endpoint, stack, notebook or instance
 //!   runs as the role.
+//! * A permission the plain request is refused may be allowed in a request
+//!   the attacker shapes itself ([`super::self_context`]: temporary
+//!   credentials of its own, MFA, source IP, region, request tags); the step
+//!   and the finding say what it needs.
+//! * A path with no assumption left is **certain**, the others
+//!   **conditional**; an [`super::inventory`] settles the existing-resource
+//!   assumptions (certain when it lists such a resource, no path when it
+//!   lists that kind and none runs as the role).
+//! * Apart from its own paths, a principal that is not an administrator is
+//!   reported with the changes it may make that make *other* principals
+//!   administrators ([`super::patterns::GRANTS`]): each asked of the engine
+//!   on its target, each gain checked on a copy of the account for every
+//!   principal the change touches.
 //! * Paths through roles: a principal that can reach an administrator role
 //!   ([`super::reach`]) has the `assume-role-chain` path; one that can reach
 //!   another role with a path of its own has that path too, shown after the
@@ -53,7 +66,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::classes::{self, Classes};
-use super::patterns::{Login, On, PATTERNS, Pattern, Target};
+use super::inventory::Inventory;
+use super::patterns::{GRANTS, GrantTarget, Login, On, PATTERNS, Pattern, Target};
 use super::probe::{Probe, Refusal, ResourceHints, Step};
 use super::reach::{Graph, Hop, Tree, launch_steps, pass_steps};
 use super::{AnalysisOptions, Progress};
@@ -78,9 +92,55 @@ pub struct Finding {
     pub via: Vec<Hop>,
     /// The requests of the path, each with the engine's answer.
     pub steps: Vec<Step>,
+    /// What the attacker does to its own requests for the path to work
+    /// (temporary credentials, MFA, a source IP, …): see [`super::self_context`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
     /// What the export cannot show and is taken to be so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// No assumption left: the path works as the loaded files show the
+    /// account. A path that rests on an assumption is conditional.
+    pub certain: bool,
+    /// The resources an inventory lists that the path uses ("Lambda
+    /// function f"), which settled its assumption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inventory: Vec<String>,
+    /// The existing resource the path assumes runs as a role, for an
+    /// inventory to settle.
+    #[serde(skip)]
+    pub existing: Option<ExistingResource>,
+}
+
+/// "An existing Lambda function runs as role R": what a path assumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingResource {
+    /// The pattern's resource, e.g. `Lambda function`.
+    pub resource: &'static str,
+    pub role: usize,
+    /// The assumption as the finding states it.
+    pub assumption: String,
+}
+
+impl Finding {
+    /// Settle the finding's assumption about an existing resource with
+    /// `inventory`, and say whether it is certain. False when the inventory
+    /// lists that kind of resource and none runs as the role: the path is
+    /// then no path.
+    pub fn settle(&mut self, model: &Model, inventory: Option<&Inventory>) -> bool {
+        if let (Some(existing), Some(inventory)) = (&self.existing, inventory) {
+            match inventory.running_as(model, existing.resource, existing.role) {
+                None => {}
+                Some(found) if found.is_empty() => return false,
+                Some(found) => {
+                    self.assumptions.retain(|a| *a != existing.assumption);
+                    self.inventory = found;
+                }
+            }
+        }
+        self.certain = self.assumptions.is_empty();
+        true
+    }
 }
 
 /// What one pattern gave for one principal: the paths found, and why each
@@ -99,6 +159,48 @@ pub struct PrincipalEscalation {
     /// Already an administrator (nothing to escalate to).
     pub admin: bool,
     pub findings: Vec<Finding>,
+    /// Paths that rest on no assumption.
+    pub certain: usize,
+    /// Paths that rest on an assumption.
+    pub conditional: usize,
+    /// Changes it may make that make other principals administrators,
+    /// whether or not it can use them itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub makes_others_admins: Vec<MakesAdmin>,
+}
+
+/// A change a principal may make that makes other principals administrators
+/// ([`super::patterns::GRANTS`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct MakesAdmin {
+    /// The grant's id (`attach-role-policy`).
+    pub grant: &'static str,
+    pub name: &'static str,
+    /// What it changes: `user/NAME`, `group/NAME`, `role/NAME`, a policy ARN.
+    pub target: String,
+    /// The principals that would then be administrators.
+    pub administrators: Vec<String>,
+    /// The request, with the engine's answer, and the simulated check that
+    /// the first of them then is an administrator.
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
+}
+
+impl PrincipalEscalation {
+    /// Settle each path's assumptions with `inventory` (dropping those it
+    /// rules out), drop the conditional ones when `certain_only`, and count.
+    pub fn settle(&mut self, model: &Model, inventory: Option<&Inventory>, certain_only: bool) {
+        self.findings
+            .retain_mut(|f| f.settle(model, inventory) && (f.certain || !certain_only));
+        if certain_only {
+            self.makes_others_admins.retain(|m| m.assumptions.is_empty());
+        }
+        self.certain = self.findings.iter().filter(|f| f.certain).count();
+        self.conditional = self.findings.len() - self.certain;
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +213,30 @@ pub struct Escalation {
     pub admins: Vec<String>,
     /// Principals with at least one path (or the one asked about).
     pub principals: Vec<PrincipalEscalation>,
+    /// Principals with a path that rests on no assumption.
+    pub certain: usize,
+    /// Principals whose every path rests on an assumption.
+    pub conditional: usize,
+    /// Principals that can make another principal an administrator.
+    pub make_others_admins: usize,
+}
+
+impl Escalation {
+    /// Count the principals with certain paths, with conditional ones
+    /// only, and those that can make others administrators.
+    pub fn count(&mut self) {
+        self.make_others_admins = self
+            .principals
+            .iter()
+            .filter(|p| !p.makes_others_admins.is_empty())
+            .count();
+        self.certain = self.principals.iter().filter(|p| p.certain > 0).count();
+        self.conditional = self
+            .principals
+            .iter()
+            .filter(|p| p.certain == 0 && p.conditional > 0)
+            .count();
+    }
 }
 
 const ADMIN_POLICY: &str =
@@ -130,7 +256,14 @@ pub struct Analyzer<'m> {
     /// Per service, the administrator roles it can assume (with the trust step).
     admin_trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
     direct: FxHashMap<usize, Rc<Vec<Finding>>>,
+    /// Per target of a grant: who would become an administrator, with the
+    /// simulated step that shows it for the first.
+    new_admins: FxHashMap<(GrantTarget, usize), Rc<NewAdmins>>,
 }
+
+/// The principals a change makes administrators (not those that were
+/// already), each with the simulated check.
+type NewAdmins = Vec<(PrincipalEntity, Step)>;
 
 impl<'m> Analyzer<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
@@ -148,6 +281,7 @@ impl<'m> Analyzer<'m> {
             classes,
             admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
+            new_admins: FxHashMap::default(),
         }
     }
 
@@ -160,7 +294,7 @@ impl<'m> Analyzer<'m> {
     }
 
     fn probe(&self, model: &'m Model, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
-        Probe::new(model, spec, &self.options().context, self.options().now)
+        Ok(Probe::new(model, spec, &self.options().context, self.options().now)?.with_self_given_context())
     }
 
     /// Whether the engine allows `spec` every IAM action on `*`.
@@ -280,6 +414,9 @@ impl<'m> Analyzer<'m> {
                 arn,
                 admin: true,
                 findings: Vec::new(),
+                certain: 0,
+                conditional: 0,
+                makes_others_admins: Vec::new(),
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -309,12 +446,100 @@ impl<'m> Analyzer<'m> {
                 findings.push(chained);
             }
         }
+        let makes_others_admins = self.makes_others_admins(spec)?;
         Ok(PrincipalEscalation {
             principal: spec.to_string(),
             arn,
             admin: false,
             findings,
+            certain: 0,
+            conditional: 0,
+            makes_others_admins,
         })
+    }
+
+    /// The changes `spec` may make that make other principals
+    /// administrators ([`GRANTS`]): each permission asked of the engine on
+    /// its target, each gain checked on a copy of the account with the
+    /// change applied. Grants no Allow statement of its own could match are
+    /// not asked.
+    fn makes_others_admins(&mut self, spec: &PrincipalSpec) -> Result<Vec<MakesAdmin>, EvalError> {
+        let model = self.model();
+        let mut probe = self.probe(model, spec)?;
+        let documents = super::probe::identity_documents(model, probe.requester());
+        let allows: Vec<&Statement> = super::probe::allow_statements(&documents).collect();
+        // IAM users, groups, roles and policies take no resource-based
+        // policy: only an identity-based Allow can grant these actions.
+        let possible: Vec<&super::patterns::Grant> = GRANTS
+            .iter()
+            .filter(|g| {
+                allows
+                    .iter()
+                    .any(|s| super::self_context::may_apply(s, g.action, "iam"))
+            })
+            .collect();
+        if possible.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hints = ResourceHints::of(model, probe.requester());
+        let me = Attacker::of(model, &probe);
+        let mut out = Vec::new();
+        for grant in possible {
+            let extra = if grant.attach {
+                vec![("iam:PolicyARN", administrator_access(model))]
+            } else {
+                Vec::new()
+            };
+            for target in grant_targets(model, grant.target, &me) {
+                let arn = grant_target_arn(model, grant.target, target);
+                let Ok(step) = probe.need(&hints, &[grant.action], Some(&arn), &extra) else {
+                    continue;
+                };
+                let made = self.new_admins(grant.target, target);
+                let others: Vec<&(PrincipalEntity, Step)> = made.iter().filter(|(e, _)| !me.is(*e)).collect();
+                let Some((_, witness)) = others.first() else {
+                    continue;
+                };
+                out.push(MakesAdmin {
+                    grant: grant.id,
+                    name: grant.name,
+                    target: grant_target_label(model, grant.target, target),
+                    administrators: others.iter().map(|(e, _)| entity_label(model, *e)).collect(),
+                    needs: step.needs.clone(),
+                    assumptions: step.assumptions.clone(),
+                    steps: vec![step, witness.clone()],
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Who a policy allowing everything on `target` makes an administrator.
+    fn new_admins(&mut self, kind: GrantTarget, target: usize) -> Rc<NewAdmins> {
+        if let Some(found) = self.new_admins.get(&(kind, target)) {
+            return Rc::clone(found);
+        }
+        let model = self.model();
+        let (change, subjects) = grant_change(model, kind, target);
+        let mut made = Vec::new();
+        for subject in subjects {
+            let already = match subject {
+                PrincipalEntity::User(u) => self.admin_user(u),
+                PrincipalEntity::Role(r) => self.admin_role(r),
+            };
+            if already {
+                continue;
+            }
+            let as_attacker = Attacker::entity(model, subject);
+            let simulated = change.apply(model, &as_attacker);
+            let spec = classes::spec(model, subject);
+            if let Some(step) = admin_after(&simulated, &spec, self.options(), &change.describe(model.account())) {
+                made.push((subject, step));
+            }
+        }
+        let made = Rc::new(made);
+        self.new_admins.insert((kind, target), Rc::clone(&made));
+        made
     }
 
     /// Whether the path to entry `at` goes through an administrator role
@@ -483,10 +708,16 @@ impl<'m> Analyzer<'m> {
                         format!("{}; role/{} is an administrator", pattern.gain, role.name),
                         steps,
                     );
-                    found.assumptions.push(format!(
-                        "an existing {resource} runs as role/{} (IAM exports do not show such resources)",
+                    let assumption = format!(
+                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; --inventory settles it)",
                         role.name
-                    ));
+                    );
+                    found.assumptions.push(assumption.clone());
+                    found.existing = Some(ExistingResource {
+                        resource,
+                        role: *r,
+                        assumption,
+                    });
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -528,6 +759,9 @@ impl<'m> Analyzer<'m> {
                         .push("reaches no administrator role by assuming roles".to_owned());
                 }
             }
+        }
+        for f in &mut attempt.findings {
+            f.certain = f.assumptions.is_empty();
         }
         Ok(attempt)
     }
@@ -809,7 +1043,7 @@ impl<'m> Analyzer<'m> {
                         format!("{}; {label} is an administrator", pattern.gain),
                         steps,
                     );
-                    found.assumptions = assumptions;
+                    found.assumptions.extend(assumptions);
                     attempt.findings.push(found);
                 }
                 Err(refusal) => attempt.refusals.push(format!("{label}: needs {}", refusal.describe())),
@@ -882,7 +1116,21 @@ impl<'m> Analyzer<'m> {
     }
 }
 
-fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+pub(crate) fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+    let mut needs: Vec<String> = Vec::new();
+    let mut assumptions: Vec<String> = Vec::new();
+    for step in &steps {
+        for need in &step.needs {
+            if !needs.contains(need) {
+                needs.push(need.clone());
+            }
+        }
+        for assumption in &step.assumptions {
+            if !assumptions.contains(assumption) {
+                assumptions.push(assumption.clone());
+            }
+        }
+    }
     Finding {
         pattern: pattern.id,
         name: pattern.name,
@@ -891,7 +1139,120 @@ fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<S
         gain,
         via: Vec::new(),
         steps,
-        assumptions: Vec::new(),
+        needs,
+        certain: assumptions.is_empty(),
+        assumptions,
+        inventory: Vec::new(),
+        existing: None,
+    }
+}
+
+/// The targets of a grant other than the attacker itself: every other
+/// user; every group with a member other than it; every other role that is
+/// not service-linked; every customer managed policy attached to a
+/// principal other than it.
+pub(crate) fn grant_targets(model: &Model, kind: GrantTarget, me: &Attacker) -> Vec<usize> {
+    let a = model.account();
+    let index = model.index();
+    match kind {
+        GrantTarget::User => (0..a.users.len()).filter(|&u| me.user != Some(u)).collect(),
+        GrantTarget::Group => (0..a.groups.len())
+            .filter(|&g| index.members_of(g).iter().any(|&u| me.user != Some(u)))
+            .collect(),
+        GrantTarget::Role => (0..a.roles.len())
+            .filter(|&r| me.role != Some(r) && !a.roles[r].is_service_linked())
+            .collect(),
+        GrantTarget::Policy => (0..a.policies.len())
+            .filter(|&p| !a.policies[p].is_aws_managed())
+            .filter(|&p| policy_subjects(model, p).into_iter().any(|e| !me.is(e)))
+            .collect(),
+    }
+}
+
+/// The principals a customer managed policy applies to (not as a boundary).
+fn policy_subjects(model: &Model, p: usize) -> Vec<PrincipalEntity> {
+    let index = model.index();
+    let mut out = Vec::new();
+    for use_ in index.uses_of(p) {
+        match *use_ {
+            crate::model::PolicyUse::User { user, boundary: false } => out.push(PrincipalEntity::User(user)),
+            crate::model::PolicyUse::Group { group } => {
+                out.extend(index.members_of(group).iter().map(|&u| PrincipalEntity::User(u)))
+            }
+            crate::model::PolicyUse::Role { role, boundary: false } => out.push(PrincipalEntity::Role(role)),
+            _ => {}
+        }
+    }
+    out.sort_unstable_by_key(|e| match e {
+        PrincipalEntity::User(u) => (0, *u),
+        PrincipalEntity::Role(r) => (1, *r),
+    });
+    out.dedup();
+    out
+}
+
+/// The change a grant makes to `target`, and whom it may make administrators.
+pub(crate) fn grant_change(model: &Model, kind: GrantTarget, target: usize) -> (Change, Vec<PrincipalEntity>) {
+    match kind {
+        GrantTarget::User => (Change::UserPolicy(target), vec![PrincipalEntity::User(target)]),
+        GrantTarget::Group => (
+            Change::GroupPolicy(target),
+            model
+                .index()
+                .members_of(target)
+                .iter()
+                .map(|&u| PrincipalEntity::User(u))
+                .collect(),
+        ),
+        GrantTarget::Role => (Change::RolePolicy(target), vec![PrincipalEntity::Role(target)]),
+        GrantTarget::Policy => (Change::NewVersion(target), policy_subjects(model, target)),
+    }
+}
+
+pub(crate) fn grant_target_arn(model: &Model, kind: GrantTarget, target: usize) -> String {
+    let a = model.account();
+    match kind {
+        GrantTarget::User => a.users[target].arn.to_string(),
+        GrantTarget::Group => a.groups[target].arn.to_string(),
+        GrantTarget::Role => a.roles[target].arn.to_string(),
+        GrantTarget::Policy => a.policies[target].arn.to_string(),
+    }
+}
+
+pub(crate) fn grant_target_label(model: &Model, kind: GrantTarget, target: usize) -> String {
+    let a = model.account();
+    match kind {
+        GrantTarget::User => format!("user/{}", a.users[target].name),
+        GrantTarget::Group => format!("group/{}", a.groups[target].name),
+        GrantTarget::Role => format!("role/{}", a.roles[target].name),
+        GrantTarget::Policy => a.policies[target].arn.to_string(),
+    }
+}
+
+pub(crate) fn entity_label(model: &Model, entity: PrincipalEntity) -> String {
+    classes::spec(model, entity).to_string()
+}
+
+/// On `simulated` (the account after `described`), the step that shows
+/// `spec` allowed every IAM action on `*`; `None` when it is not.
+pub(crate) fn admin_after(
+    simulated: &Model,
+    spec: &PrincipalSpec,
+    options: &AnalysisOptions,
+    described: &str,
+) -> Option<Step> {
+    let mut after = Probe::new(simulated, spec, &options.context, options.now).ok()?;
+    let check = after.admin_check();
+    match (check.admin, check.witness) {
+        (true, Some((action, outcome))) => {
+            let mut step = after.step(&action, "*", &[], outcome);
+            step.action = "iam:*".to_owned();
+            step.note = Some(format!(
+                "simulated: after {described}, every IAM action is allowed on * (first checked: {action})"
+            ));
+            Some(step)
+        }
+        _ => None,
     }
 }
 
@@ -916,7 +1277,7 @@ fn administrator_access(model: &Model) -> String {
 }
 
 /// The attacker as the patterns see it.
-struct Attacker {
+pub(crate) struct Attacker {
     user: Option<usize>,
     role: Option<usize>,
     /// The ARN a trust policy would name (a pool identity's is its role's).
@@ -956,6 +1317,30 @@ impl Attacker {
         }
     }
 
+    /// A user or role of the account as the subject of a simulated change.
+    fn entity(model: &Model, entity: PrincipalEntity) -> Attacker {
+        match entity {
+            PrincipalEntity::User(u) => Attacker {
+                user: Some(u),
+                role: None,
+                arn: Some(model.account().users[u].arn.to_string()),
+            },
+            PrincipalEntity::Role(r) => Attacker {
+                user: None,
+                role: Some(r),
+                arn: Some(model.account().roles[r].arn.to_string()),
+            },
+        }
+    }
+
+    /// Whether `entity` is the attacker itself.
+    fn is(&self, entity: PrincipalEntity) -> bool {
+        match entity {
+            PrincipalEntity::User(u) => self.user == Some(u),
+            PrincipalEntity::Role(r) => self.role == Some(r),
+        }
+    }
+
     /// Managed policies that apply to it (its groups' included), not boundaries.
     fn managed_policies(&self, model: &Model) -> Vec<usize> {
         let applied = match (self.user, self.role) {
@@ -977,7 +1362,7 @@ impl Attacker {
 
 /// A change to IAM a pattern makes, applied to a copy of the account.
 #[derive(Debug, Clone)]
-enum Change {
+pub(crate) enum Change {
     UserPolicy(usize),
     GroupPolicy(usize),
     RolePolicy(usize),
@@ -1171,6 +1556,12 @@ pub struct EscalationSummary {
     pub admins: usize,
     /// Principals with at least one path.
     pub escalating: usize,
+    /// Principals with a path that rests on no assumption.
+    pub certain: usize,
+    /// Principals whose every path rests on an assumption.
+    pub conditional: usize,
+    /// Principals that can make another principal an administrator.
+    pub make_others_admins: usize,
     /// False when [`Progress::cancel`] stopped it early.
     pub complete: bool,
 }
@@ -1202,6 +1593,9 @@ pub fn stream(
         evaluated: 0,
         admins: 0,
         escalating: 0,
+        certain: 0,
+        conditional: 0,
+        make_others_admins: 0,
         complete: true,
     };
     for spec in &specs {
@@ -1209,7 +1603,8 @@ pub fn stream(
             summary.complete = false;
             break;
         }
-        let report = analyzer.principal(spec)?;
+        let mut report = analyzer.principal(spec)?;
+        report.settle(model, options.inventory.as_deref(), options.certain_only);
         if progress.is_cancelled() {
             // This principal's analysis may be unfinished: none of it is shown.
             summary.complete = false;
@@ -1218,7 +1613,11 @@ pub fn stream(
         summary.evaluated += 1;
         summary.admins += usize::from(report.admin);
         summary.escalating += usize::from(!report.findings.is_empty());
-        if principal.is_some() || report.admin || !report.findings.is_empty() {
+        summary.certain += usize::from(report.certain > 0);
+        summary.conditional += usize::from(report.certain == 0 && report.conditional > 0);
+        summary.make_others_admins += usize::from(!report.makes_others_admins.is_empty());
+        if principal.is_some() || report.admin || !report.findings.is_empty() || !report.makes_others_admins.is_empty()
+        {
             sink(report);
         }
         progress.advance();
@@ -1238,16 +1637,20 @@ pub fn escalation(
         evaluated: 0,
         admins: Vec::new(),
         principals: Vec::new(),
+        certain: 0,
+        conditional: 0,
+        make_others_admins: 0,
     };
     let summary = stream(model, principal, options, &Progress::new(), &mut |report| {
         if report.admin {
             result.admins.push(report.principal.clone());
         }
-        if principal.is_some() || !report.findings.is_empty() {
+        if principal.is_some() || !report.findings.is_empty() || !report.makes_others_admins.is_empty() {
             result.principals.push(report);
         }
     })?;
     result.evaluated = summary.evaluated;
+    result.count();
     Ok(result)
 }
 
@@ -1529,6 +1932,419 @@ mod tests {
             create[0].contains("iam:CreateAccessKey on arn:aws:iam::111122223333:user/boss: ImplicitDeny"),
             "{create:?}"
         );
+    }
+
+    /// Both analyses of `spec`, which must agree, as the fast one gives it.
+    fn both(m: &Model, spec: &PrincipalSpec) -> PrincipalEscalation {
+        let o = options();
+        let fast = escalation(m, Some(spec), &o).unwrap();
+        let slow =
+            crate::analysis::naive::escalation::escalation(m, Some(spec), &o.context, o.now, o.max_depth).unwrap();
+        assert_eq!(
+            serde_json::to_value(&fast).unwrap(),
+            serde_json::to_value(&slow).unwrap(),
+            "the naive analysis disagrees"
+        );
+        fast.principals.into_iter().next().unwrap()
+    }
+
+    fn mallory() -> PrincipalSpec {
+        PrincipalSpec::User("mallory".into())
+    }
+
+    fn with_mfa(m: &mut Model, device: Option<&str>) {
+        m.edit(|a| {
+            a.users[0].credentials = Some(crate::model::Credentials {
+                mfa_active: device.is_some(),
+                mfa_devices: device
+                    .map(|serial| crate::model::MfaDevice {
+                        serial: serial.to_owned(),
+                        enabled: None,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            })
+        });
+    }
+
+    /// "Permissions for GetSessionToken": a user needs no permission for
+    /// temporary credentials of its own, whose requests carry
+    /// aws:TokenIssueTime; the GetSessionToken API reference: they call IAM
+    /// only with an MFA code.
+    #[test]
+    fn a_user_gets_temporary_credentials_of_its_own_for_a_token_issue_time_condition() {
+        let statements = json!([{
+            "Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "*",
+            "Condition": {"Null": {"aws:TokenIssueTime": "false"}}
+        }]);
+        // A user with an MFA device: certain, and the path says what it needs.
+        let mut m = account(statements.clone(), Vec::new());
+        let device = format!("arn:aws:iam::{ACCOUNT}:mfa/mallory");
+        with_mfa(&mut m, Some(&device));
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "create-policy-version")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(
+            f.needs,
+            [
+                "needs temporary credentials from sts:GetSessionToken with an MFA code".to_owned(),
+                format!("needs MFA (user has device {device})")
+            ]
+        );
+        assert!(f.assumptions.is_empty(), "{:?}", f.assumptions);
+        let step = &f.steps[0];
+        assert!(
+            step.context.contains(&"aws:MultiFactorAuthPresent=true".to_owned()),
+            "{step:?}"
+        );
+        assert_eq!(step.statement.as_ref().unwrap().policy, "p (inline, user mallory)");
+
+        // No device, as the credential report says: IAM refuses such
+        // credentials, so there is no path.
+        let mut m = account(statements.clone(), Vec::new());
+        with_mfa(&mut m, None);
+        assert!(both(&m, &mallory()).findings.is_empty());
+
+        // Nothing loaded says: found, with the device as an assumption.
+        let m = account(statements, Vec::new());
+        let report = both(&m, &mallory());
+        let f = &report.findings[0];
+        assert_eq!(f.pattern, "create-policy-version");
+        assert!(f.assumptions[0].contains("has an MFA device"), "{:?}", f.assumptions);
+
+        // The plain request is refused: without the variants there is no path.
+        let mut plain = Probe::new(&m, &mallory(), &options().context, options().now).unwrap();
+        assert_eq!(
+            plain
+                .decide("iam:CreatePolicyVersion", &arn("policy", "AttackerPolicy"))
+                .decision,
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn temporary_credentials_without_mfa_serve_other_services() {
+        // ec2:RunInstances only with temporary credentials; iam:PassRole is
+        // checked by EC2 on that same request, not an IAM API call.
+        let statements = json!([
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+             "Condition": {"Null": {"aws:TokenIssueTime": "false"}}}
+        ]);
+        let mut m = account(statements, Vec::new());
+        with_mfa(&mut m, None);
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "passrole-ec2")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(f.needs, ["needs temporary credentials from sts:GetSessionToken"]);
+        assert!(f.steps.iter().take(2).all(|s| !s.needs.is_empty()), "{:#?}", f.steps);
+    }
+
+    #[test]
+    fn a_user_chooses_its_source_ip() {
+        // Allowed only from 10.0.0.0/8.
+        let allow = json!([{
+            "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        }]);
+        let m = account(allow, Vec::new());
+        let report = both(&m, &mallory());
+        let f = report.findings.iter().find(|f| f.pattern == "put-user-policy").unwrap();
+        assert_eq!(f.needs, ["from a source IP in 10.0.0.0/8"]);
+        assert_eq!(f.steps[0].context, ["aws:SourceIp=10.0.0.0"]);
+
+        // Denied from anywhere outside 192.168.0.0/16 (a key the plain
+        // request lacks makes NotIpAddress hold, so the deny applies).
+        let deny = json!([
+            {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "192.168.0.0/16"}}}
+        ]);
+        let m = account(deny, Vec::new());
+        let mut plain = Probe::new(&m, &mallory(), &options().context, options().now).unwrap();
+        assert_eq!(
+            plain.decide("iam:PutUserPolicy", &arn("user", "mallory")).decision,
+            Decision::ExplicitDeny
+        );
+        let report = both(&m, &mallory());
+        // The gain check is the plain request, which the deny still refuses.
+        assert!(
+            report.findings.iter().all(|f| f.pattern != "put-user-policy"),
+            "{report:#?}"
+        );
+
+        // A condition no source IP can meet gives nothing to try.
+        let never = json!([{
+            "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        }]);
+        assert!(both(&account(never, Vec::new()), &mallory()).findings.is_empty());
+    }
+
+    #[test]
+    fn a_principal_tags_its_own_request_where_the_action_takes_tags() {
+        // ec2:RunInstances takes request tags (for the instance it creates).
+        let statements = json!([
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+        ]);
+        let m = account(statements, Vec::new());
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "passrole-ec2")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(f.needs, ["tags the request team=red"]);
+        assert!(f.steps[0].context.contains(&"aws:RequestTag/team=red".to_owned()));
+    }
+
+    fn inventory(json: Value) -> Inventory {
+        Inventory::from_json("inventory.json", json.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn paths_that_rest_on_assumptions_are_conditional_and_an_inventory_settles_them() {
+        // Mallory may replace any Lambda function's code: a path only if a
+        // function runs as the administrator role Worker (which trusts Lambda).
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "lambda-update-function-code")
+            .unwrap();
+        assert!(!f.certain);
+        assert!(f.assumptions[0].contains("an existing Lambda function runs as role/Worker"));
+        assert_eq!((report.certain, report.conditional), (0, report.findings.len()));
+        let all = escalation(&m, None, &options()).unwrap();
+        assert_eq!(all.certain, 0);
+        assert!(all.conditional >= 2, "user and role mallory: {}", all.conditional);
+
+        // --certain-only drops them, and with them the principal.
+        let certain_only = AnalysisOptions {
+            certain_only: true,
+            ..options()
+        };
+        let summary = stream(&m, None, &certain_only, &Progress::new(), &mut |r| {
+            assert!(r.admin || r.findings.iter().all(|f| f.certain), "{r:#?}")
+        })
+        .unwrap();
+        assert_eq!((summary.escalating, summary.certain, summary.conditional), (0, 0, 0));
+
+        // An inventory that lists a function running as Worker: certain.
+        let worker = arn("role", "Worker");
+        let listed = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(json!({"Inventory": {
+                "LambdaFunctions": [{"FunctionName": "nightly", "Role": worker}, {"FunctionName": "other", "Role": arn("role", "Chained")}]
+            }})))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &listed).unwrap();
+        let f = result.principals[0]
+            .findings
+            .iter()
+            .find(|f| f.pattern == "lambda-update-function-code")
+            .unwrap();
+        assert!(f.certain && f.assumptions.is_empty(), "{f:#?}");
+        assert_eq!(f.inventory, ["Lambda function nightly"]);
+        assert_eq!(result.certain, 1);
+        // The engine's deciding statement stays with the step.
+        assert_eq!(
+            f.steps[0].statement.as_ref().unwrap().policy,
+            "p (inline, user mallory)"
+        );
+
+        // One that lists Lambda functions, none of them Worker's: no path.
+        let none = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(json!({"Inventory": {
+                "LambdaFunctions": [{"FunctionName": "other", "Role": arn("role", "Chained")}]
+            }})))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &none).unwrap();
+        assert!(
+            result.principals[0]
+                .findings
+                .iter()
+                .all(|f| !f.pattern.starts_with("lambda-update")),
+            "{result:#?}"
+        );
+        // One that says nothing of Lambda leaves the path conditional.
+        let silent = AnalysisOptions {
+            inventory: Some(std::sync::Arc::new(inventory(
+                json!({"Inventory": {"GlueDevEndpoints": []}}),
+            ))),
+            ..options()
+        };
+        let result = escalation(&m, Some(&mallory()), &silent).unwrap();
+        assert_eq!(result.conditional, 1);
+    }
+
+    #[test]
+    fn a_path_with_no_assumption_is_certain() {
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        assert!(report.findings.iter().all(|f| f.certain));
+        assert_eq!(report.certain, report.findings.len());
+        // A console password the export does not show is an assumption; the
+        // credential report settles it.
+        let m = account(
+            json!([{"Effect": "Allow", "Action": "iam:CreateLoginProfile", "Resource": "*"}]),
+            Vec::new(),
+        );
+        let report = both(&m, &mallory());
+        assert!(report.findings.iter().all(|f| !f.certain), "{report:#?}");
+        let mut known = m.clone();
+        known.edit(|a| a.users[1].credentials = Some(Default::default()));
+        let report = both(&known, &mallory());
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.pattern == "create-login-profile")
+            .unwrap();
+        assert!(f.certain, "{f:#?}");
+    }
+
+    #[test]
+    fn a_bad_inventory_says_where() {
+        let e = Inventory::from_json(
+            "inv.json",
+            br#"{"Inventory": {"LambdaFunctions": [{"FunctionName": 3}]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("inv.json:1:"), "{e}");
+        assert!(e.contains("Inventory.LambdaFunctions[0].FunctionName"), "{e}");
+        let e = Inventory::from_json("inv.json", br#"{"Inventory": {"Lambdas": []}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Lambdas"), "{e}");
+        let e = Inventory::from_json("inv.json", b"{\"Inventory\": {}, \"Inventory\": {}}")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    /// Mallory cannot become an administrator, but may make others one: a
+    /// role, a group's other member, the users of a policy it may rewrite.
+    #[test]
+    fn a_principal_that_can_make_another_an_administrator_is_reported() {
+        let user = |name: &str, groups: Value, attached: Value, statements: Value| {
+            json!({
+                "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+                "Arn": arn("user", name), "GroupList": groups, "AttachedManagedPolicies": attached,
+                "UserPolicyList": inline(doc(statements)),
+            })
+        };
+        let bare_role = |name: &str, boundary: Option<String>| {
+            let mut r = json!({
+                "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": "/",
+                "Arn": arn("role", name),
+                "AssumeRolePolicyDocument": doc(json!([])),
+            });
+            if let Some(b) = boundary {
+                r["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b});
+            }
+            r
+        };
+        let shared = json!([{"PolicyName": "Shared", "PolicyArn": arn("policy", "Shared")}]);
+        let account = json!({
+            "UserDetailList": [
+                user("mallory", json!(["Ops"]), json!([]), json!([
+                    {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": [arn("role", "App"), arn("role", "Fenced")]},
+                    {"Effect": "Allow", "Action": "iam:PutGroupPolicy", "Resource": arn("group", "Ops")},
+                    {"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": arn("policy", "Shared")},
+                    {"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "boss")}
+                ])),
+                // Carol can change role App only: no path of her own.
+                user("carol", json!([]), json!([]), json!([
+                    {"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": arn("role", "App")}
+                ])),
+                user("bob", json!(["Ops"]), shared.clone(), json!([])),
+                user("boss", json!([]), json!([]), json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])),
+            ],
+            "GroupDetailList": [
+                {"GroupName": "Ops", "GroupId": "AGPAOPS", "Path": "/", "Arn": arn("group", "Ops")},
+            ],
+            "RoleDetailList": [bare_role("App", None), bare_role("Fenced", Some(arn("policy", "Shared")))],
+            "Policies": [{
+                "PolicyName": "Shared", "PolicyId": "ANPASHARED", "Arn": arn("policy", "Shared"),
+                "Path": "/", "DefaultVersionId": "v1", "IsAttachable": true,
+                "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+                    "Document": doc(json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]))}]
+            }],
+        });
+        let m = crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model;
+        let report = both(&m, &mallory());
+        let made: Vec<(&str, &str, Vec<&str>)> = report
+            .makes_others_admins
+            .iter()
+            .map(|g| {
+                (
+                    g.grant,
+                    g.target.as_str(),
+                    g.administrators.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let policy = arn("policy", "Shared");
+        assert_eq!(
+            made,
+            [
+                // Mallory is in Ops too; the change is reported for bob, the other member.
+                ("put-group-policy", "group/Ops", vec!["user/bob"]),
+                // Fenced's boundary (Shared) keeps it from IAM: not listed.
+                ("attach-role-policy", "role/App", vec!["role/App"]),
+                // Boss is an administrator already: not listed.
+                ("create-policy-version", policy.as_str(), vec!["user/bob"]),
+            ],
+            "{report:#?}"
+        );
+        // Each with the engine's deciding statement and the simulated gain.
+        let attach = &report.makes_others_admins[1];
+        assert_eq!(attach.steps[0].action, "iam:AttachRolePolicy");
+        assert_eq!(
+            attach.steps[0].context,
+            ["iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess"]
+        );
+        assert_eq!(
+            attach.steps[0].statement.as_ref().unwrap().policy,
+            "p (inline, user mallory)"
+        );
+        assert_eq!(attach.steps[1].by, "role/App");
+        assert!(attach.steps[1].note.as_ref().unwrap().starts_with("simulated"));
+
+        // Mallory is in Ops, so the same change is a path of its own too.
+        assert!(report.findings.iter().any(|f| f.pattern == "put-group-policy"));
+
+        // Carol has no path, and is reported all the same.
+        let all = escalation(&m, None, &options()).unwrap();
+        assert_eq!(all.make_others_admins, 2, "{all:#?}");
+        let carol = all.principals.iter().find(|p| p.principal == "user/carol").unwrap();
+        assert!(carol.findings.is_empty());
+        assert_eq!(carol.makes_others_admins[0].grant, "put-role-policy");
+        assert_eq!(carol.makes_others_admins[0].administrators, ["role/App"]);
+        let summary = stream(&m, None, &options(), &Progress::new(), &mut |_| ()).unwrap();
+        assert_eq!(summary.make_others_admins, 2);
+        assert_eq!(summary.escalating, 1, "carol does not count as escalating");
     }
 
     #[test]

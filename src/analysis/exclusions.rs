@@ -36,7 +36,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::escalation::Finding as EscalationFinding;
+use super::escalation::{Finding as EscalationFinding, MakesAdmin};
+use super::probe::Step;
 use crate::analysis::lint::PolicySource as LintPolicySource;
 use crate::eval::PolicySource as EvalPolicySource;
 use crate::model::{Holder, Model};
@@ -462,13 +463,22 @@ impl<'e> Suppressor<'e> {
         }
     }
 
-    /// Drop the suppressed paths of one principal (all of them when the
-    /// principal is excluded; otherwise by id, and by an excluded policy
-    /// that is their target or allows one of their steps); counts each.
-    pub fn escalation(&mut self, model: &Model, p: PrincipalRef<'_>, findings: &mut Vec<EscalationFinding>) {
+    /// Drop the suppressed paths of one principal, and the suppressed
+    /// changes by which it could make others administrators: all of them
+    /// when the principal is excluded; otherwise paths by id, and both by an
+    /// excluded policy that is their target or allows one of their steps.
+    /// Counts each.
+    pub fn escalation(
+        &mut self,
+        model: &Model,
+        p: PrincipalRef<'_>,
+        findings: &mut Vec<EscalationFinding>,
+        makes_admins: &mut Vec<MakesAdmin>,
+    ) {
         if let Some(entry) = self.principal_entry(model, p) {
-            self.count(entry, findings.len());
+            self.count(entry, findings.len() + makes_admins.len());
             findings.clear();
+            makes_admins.clear();
             return;
         }
         let mut kept = Vec::with_capacity(findings.len());
@@ -479,6 +489,14 @@ impl<'e> Suppressor<'e> {
             }
         }
         *findings = kept;
+        let mut kept = Vec::with_capacity(makes_admins.len());
+        for grant in makes_admins.drain(..) {
+            match self.policy_entry(&grant.target, &grant.steps) {
+                Some(i) => self.counts[i] += 1,
+                None => kept.push(grant),
+            }
+        }
+        *makes_admins = kept;
     }
 
     fn escalation_entry(&self, principal: &str, finding: &EscalationFinding) -> Option<usize> {
@@ -489,11 +507,16 @@ impl<'e> Suppressor<'e> {
         {
             return Some(i);
         }
+        self.policy_entry(&finding.target, &finding.steps)
+    }
+
+    /// The policy entry that names `target` or the policy of a statement
+    /// that allowed one of `steps`.
+    fn policy_entry(&self, target: &str, steps: &[Step]) -> Option<usize> {
         self.entries(EntryKind::Policy)
             .find(|(_, e)| {
-                e.matches(&finding.target)
-                    || finding
-                        .steps
+                e.matches(target)
+                    || steps
                         .iter()
                         .filter_map(|s| s.statement.as_ref())
                         .any(|s| eval_policy_names(&s.source).iter().any(|n| e.matches(n)))

@@ -14,6 +14,7 @@ pub mod escalation;
 pub mod exclusions;
 pub mod federation;
 pub mod impact;
+pub mod inventory;
 pub mod lint;
 #[doc(hidden)]
 pub mod naive;
@@ -21,6 +22,7 @@ pub mod patterns;
 pub mod probe;
 pub mod question;
 pub mod reach;
+pub mod self_context;
 pub mod summary;
 pub mod what_can;
 pub mod who_can;
@@ -40,6 +42,11 @@ pub struct AnalysisOptions {
     pub now: Timestamp,
     /// The longest chain of roles followed (reach and escalation).
     pub max_depth: usize,
+    /// What runs as which role, to settle escalation paths that assume an
+    /// existing resource ([`inventory`]).
+    pub inventory: Option<std::sync::Arc<inventory::Inventory>>,
+    /// Escalation: keep only paths that rest on no assumption.
+    pub certain_only: bool,
 }
 
 impl AnalysisOptions {
@@ -49,6 +56,8 @@ impl AnalysisOptions {
             context: Context::new(),
             now,
             max_depth: reach::DEFAULT_MAX_DEPTH,
+            inventory: None,
+            certain_only: false,
         }
     }
 }

@@ -474,6 +474,86 @@ pub const PATTERNS: &[Pattern] = &[
 ];
 
 /// A pattern by its id.
+/// What a change that makes another principal an administrator acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GrantTarget {
+    /// Another user: a policy added to it.
+    User,
+    /// A group with members other than the attacker: a policy added to it.
+    Group,
+    /// A role other than the attacker's own: a policy added to it.
+    Role,
+    /// A customer managed policy attached to other principals: a new
+    /// default version allowing everything.
+    Policy,
+}
+
+/// A change that makes *another* principal an administrator: the same
+/// permissions as the self-escalation patterns, used on someone else.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant {
+    /// Stable identifier, e.g. `attach-user-policy`.
+    pub id: &'static str,
+    pub name: &'static str,
+    pub action: &'static str,
+    pub target: GrantTarget,
+    /// A managed policy is attached, so the request carries `iam:PolicyARN`.
+    pub attach: bool,
+}
+
+/// Every change looked for that makes another principal an administrator.
+pub const GRANTS: &[Grant] = &[
+    Grant {
+        id: "attach-user-policy",
+        name: "Attach AdministratorAccess to another user",
+        action: "iam:AttachUserPolicy",
+        target: GrantTarget::User,
+        attach: true,
+    },
+    Grant {
+        id: "put-user-policy",
+        name: "Put an inline policy allowing everything on another user",
+        action: "iam:PutUserPolicy",
+        target: GrantTarget::User,
+        attach: false,
+    },
+    Grant {
+        id: "attach-group-policy",
+        name: "Attach AdministratorAccess to a group of other users",
+        action: "iam:AttachGroupPolicy",
+        target: GrantTarget::Group,
+        attach: true,
+    },
+    Grant {
+        id: "put-group-policy",
+        name: "Put an inline policy allowing everything on a group of other users",
+        action: "iam:PutGroupPolicy",
+        target: GrantTarget::Group,
+        attach: false,
+    },
+    Grant {
+        id: "attach-role-policy",
+        name: "Attach AdministratorAccess to another role",
+        action: "iam:AttachRolePolicy",
+        target: GrantTarget::Role,
+        attach: true,
+    },
+    Grant {
+        id: "put-role-policy",
+        name: "Put an inline policy allowing everything on another role",
+        action: "iam:PutRolePolicy",
+        target: GrantTarget::Role,
+        attach: false,
+    },
+    Grant {
+        id: "create-policy-version",
+        name: "Create a new default version of a policy attached to other principals",
+        action: "iam:CreatePolicyVersion",
+        target: GrantTarget::Policy,
+        attach: false,
+    },
+];
+
 pub fn pattern(id: &str) -> Option<&'static Pattern> {
     PATTERNS.iter().find(|p| p.id == id)
 }

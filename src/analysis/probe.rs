@@ -8,12 +8,15 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
+
+use super::self_context::Variant;
 
 use crate::catalog::{Action, catalog};
 use crate::eval::context::{self, Requester};
@@ -29,6 +32,10 @@ pub struct Probe<'m> {
     requester: Requester<'m>,
     request: Request,
     now: Timestamp,
+    /// When set, a refused request is tried again in the variants of its
+    /// own context the principal can give itself ([`super::self_context`]),
+    /// kept per action.
+    self_given: Option<FxHashMap<String, Rc<Vec<Variant>>>>,
 }
 
 impl<'m> Probe<'m> {
@@ -48,7 +55,35 @@ impl<'m> Probe<'m> {
             requester,
             request,
             now,
+            self_given: None,
         })
+    }
+
+    /// Also try, when a request is refused, what the principal can put in
+    /// its own request context (temporary credentials, MFA, source IP,
+    /// region, request tags): a step allowed that way says what it needs.
+    pub fn with_self_given_context(mut self) -> Probe<'m> {
+        self.self_given = Some(FxHashMap::default());
+        self
+    }
+
+    /// The variants of its own context the principal may try for `action`.
+    fn variants(&mut self, action: &str) -> Rc<Vec<Variant>> {
+        let Some(cache) = self.self_given.as_mut() else {
+            return Rc::default();
+        };
+        if let Some(found) = cache.get(action) {
+            return Rc::clone(found);
+        }
+        let found = Rc::new(super::self_context::variants(
+            self.model,
+            &self.requester,
+            &self.request.context,
+            action,
+            self.now,
+        ));
+        cache.insert(action.to_owned(), Rc::clone(&found));
+        found
     }
 
     pub fn model(&self) -> &'m Model {
@@ -98,22 +133,42 @@ impl<'m> Probe<'m> {
         outcome
     }
 
-    /// The first of `resources` on which `action` is allowed, with the outcome.
+    /// The decision in one variant of the principal's own context.
+    fn decide_in(&mut self, action: &str, resource: &str, extra: &[(&str, String)], variant: &Variant) -> Outcome {
+        let saved = self.request.context.clone();
+        variant.apply(&mut self.request.context);
+        let outcome = self.decide_with(action, resource, extra);
+        self.request.context = saved;
+        outcome
+    }
+
+    /// The first of `resources` on which `action` is allowed, with the
+    /// outcome and, when the plain request is refused everywhere, the
+    /// variant of its own context that gets it allowed.
     pub fn first_allowed<'r>(
         &mut self,
         action: &str,
         resources: &'r [String],
         extra: &[(&str, String)],
-    ) -> Result<(&'r str, Outcome), Outcome> {
+    ) -> Result<(&'r str, Outcome, Option<Variant>), Outcome> {
         let mut last = None;
         for resource in resources {
             let outcome = self.decide_with(action, resource, extra);
             if outcome.decision == Decision::Allow {
-                return Ok((resource, outcome));
+                return Ok((resource, outcome, None));
             }
             // An explicit deny is the more telling refusal to report.
             if last.is_none_or(|o: Outcome| o.decision != Decision::ExplicitDeny) {
                 last = Some(outcome);
+            }
+        }
+        let variants = self.variants(action);
+        for variant in variants.iter() {
+            for resource in resources {
+                let outcome = self.decide_in(action, resource, extra, variant);
+                if outcome.decision == Decision::Allow {
+                    return Ok((resource, outcome, Some(variant.clone())));
+                }
             }
         }
         Err(last.unwrap_or(Outcome {
@@ -143,7 +198,13 @@ impl<'m> Probe<'m> {
                 },
             };
             match self.first_allowed(action, &resources, extra) {
-                Ok((on, outcome)) => return Ok(self.step(action, on, extra, outcome)),
+                Ok((on, outcome, variant)) => {
+                    let mut step = self.step(action, on, extra, outcome);
+                    if let Some(variant) = variant {
+                        step.self_given(&variant);
+                    }
+                    return Ok(step);
+                }
                 Err(outcome) => {
                     let shown = resource.unwrap_or(if resources.len() > 1 { "any resource" } else { "*" });
                     let step = self.step(action, shown, extra, outcome);
@@ -165,6 +226,8 @@ impl<'m> Probe<'m> {
             rule: "no-allow",
             statement: None,
             note: None,
+            needs: Vec::new(),
+            assumptions: Vec::new(),
         })))
     }
 
@@ -179,6 +242,8 @@ impl<'m> Probe<'m> {
             rule: outcome.basis.code(),
             statement: outcome.deciding.and_then(|at| statement_info(self.model, at)),
             note: None,
+            needs: Vec::new(),
+            assumptions: Vec::new(),
         }
     }
 
@@ -224,9 +289,24 @@ pub struct Step {
     /// What the step stands for, when it is not a plain request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What the principal does to its own request for it to be allowed
+    /// ("needs temporary credentials from sts:GetSessionToken"): empty for
+    /// a plain request.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// What that takes that the export does not show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 impl Step {
+    /// Mark the step as allowed only in `variant` of the requester's own context.
+    fn self_given(&mut self, variant: &Variant) {
+        self.context.extend(variant.context_lines());
+        self.needs = variant.needs.clone();
+        self.assumptions = variant.assumptions.clone();
+    }
+
     /// `iam:PassRole on arn:… (iam:PassedToService=ec2.amazonaws.com): Allow by statement X in P (line 3)`.
     pub fn describe(&self) -> String {
         let mut text = format!("{} on {}", self.action, self.resource);
@@ -240,6 +320,9 @@ impl Step {
                 s.statement, s.policy, s.line
             )),
             None => text.push_str(&format!(" ({})", self.rule)),
+        }
+        if !self.needs.is_empty() {
+            text.push_str(&format!(" [{}]", self.needs.join("; ")));
         }
         text
     }

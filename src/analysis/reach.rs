@@ -1302,8 +1302,8 @@ mod tests {
     fn options(context: Context, max_depth: usize) -> AnalysisOptions {
         AnalysisOptions {
             context,
-            now: "2026-06-01T12:00:00Z".parse().unwrap(),
             max_depth,
+            ..AnalysisOptions::at("2026-06-01T12:00:00Z".parse().unwrap())
         }
     }
 

@@ -24,6 +24,17 @@ pub struct Allowed {
     pub rule: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deciding: Option<StatementInfo>,
+    /// Condition keys the principal put in its own request for it to be
+    /// allowed (`KEY=VALUE`), when the plain request is refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
+    /// What it does for that ("needs temporary credentials from
+    /// sts:GetSessionToken"): see [`super::self_context`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// What that takes that the export does not show.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,19 +76,43 @@ fn requesters(model: &Model) -> Vec<(Requester<'_>, PrincipalSpec)> {
 }
 
 /// Evaluate `action` on `resource` for every principal; keep those allowed.
-/// `progress` counts the principals done and is polled between them, so a
-/// front-end can show how far it got and stop it early. The principals are
-/// shared out over the machine's cores; the result keeps their order.
+/// A principal refused the plain request is asked again in each variant of
+/// its own request context it can give itself ([`super::self_context`]),
+/// and listed with what that needs. `progress` counts the principals done
+/// and is polled between them, so a front-end can show how far it got and
+/// stop it early. The principals are shared out over the machine's cores;
+/// the result keeps their order.
 pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOptions, progress: &Progress) -> WhoCan {
     let request = base_request(action, resource, options);
+    let varying = super::self_context::Varying::of(model, &options.context);
     let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
-        let outcome = crate::eval::decide_for(model, request, requester);
-        (outcome.decision == Decision::Allow).then(|| Allowed {
+        let allowed = |outcome: crate::eval::Outcome, variant: Option<&super::self_context::Variant>| Allowed {
             principal: spec.to_string(),
             arn: arn_of(model, requester),
             rule: outcome.basis.code(),
             deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
-        })
+            context: variant.map(|v| v.context_lines()).unwrap_or_default(),
+            needs: variant.map(|v| v.needs.clone()).unwrap_or_default(),
+            assumptions: variant.map(|v| v.assumptions.clone()).unwrap_or_default(),
+        };
+        let outcome = crate::eval::decide_for(model, request, requester);
+        if outcome.decision == Decision::Allow {
+            return Some(allowed(outcome, None));
+        }
+        if !varying.could_vary(model, requester, &request.context) {
+            return None;
+        }
+        let variants = super::self_context::variants(model, requester, &request.context, action, request.time);
+        for variant in &variants {
+            let saved = request.context.clone();
+            variant.apply(&mut request.context);
+            let outcome = crate::eval::decide_for(model, request, requester);
+            request.context = saved;
+            if outcome.decision == Decision::Allow {
+                return Some(allowed(outcome, Some(variant)));
+            }
+        }
+        None
     });
     let (mut evaluated, mut allowed) = (evaluated, allowed);
     if !progress.is_cancelled() {
@@ -101,6 +136,9 @@ pub fn who_can(model: &Model, action: &str, resource: &str, options: &AnalysisOp
                     arn: Some(arn),
                     rule: outcome.basis.code(),
                     deciding: outcome.deciding.and_then(|at| statement_info(model, at)),
+                    context: Vec::new(),
+                    needs: Vec::new(),
+                    assumptions: Vec::new(),
                 });
             }
         }
@@ -237,6 +275,12 @@ pub struct AllowedSome {
     pub rule: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deciding: Option<StatementInfo>,
+    /// What it does to its own requests for some of them to be allowed
+    /// (each once): see [`super::self_context`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 /// One action of a set a principal may do, and on what.
@@ -246,6 +290,10 @@ pub struct AllowedAction {
     /// The resource it was allowed on: `*`, or (when any resource was asked
     /// about) the first ARN the account's policies name that it is allowed on.
     pub resource: String,
+    /// What the principal does to its own request for it to be allowed,
+    /// when the plain request is refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
 }
 
 /// Who can do any action of a set (`iam:*`, or a service's actions of one
@@ -365,36 +413,72 @@ pub fn who_can_any_of(
     progress: &Progress,
 ) -> WhoCanAny {
     let request = base_request("", set.resource.unwrap_or("*"), options);
+    let varying = super::self_context::Varying::of(model, &options.context);
     let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
         let hints = set.resource.is_none().then(|| ResourceHints::of(model, requester));
+        // Variants of its own context are tried only for a principal some of
+        // whose statements test a key it controls (few are).
+        let may_vary = varying.could_vary(model, requester, &request.context);
         let mut first = None;
         let mut allowed = 0;
         let mut examples = Vec::new();
         let mut every = Vec::new();
+        let mut needs: Vec<String> = Vec::new();
+        let mut assumptions: Vec<String> = Vec::new();
         for action in actions {
             request.action.clone_from(action);
             let resources = match (&hints, catalog().action(action)) {
                 (Some(hints), Some(found)) => hints.for_action(found),
                 _ => vec![request.resource.clone()],
             };
-            for resource in resources {
-                request.resource = resource;
-                let outcome = crate::eval::decide_for(model, request, requester);
-                if outcome.decision != Decision::Allow {
-                    continue;
-                }
-                allowed += 1;
-                first.get_or_insert(outcome);
-                if examples.len() < EXAMPLES {
-                    examples.push(action.clone());
-                }
-                if set.every_action {
-                    every.push(AllowedAction {
-                        action: action.clone(),
-                        resource: request.resource.clone(),
+            let plain = Vec::new();
+            let variants = if may_vary {
+                super::self_context::variants(model, requester, &request.context, action, request.time)
+            } else {
+                Vec::new()
+            };
+            // The plain request first, on every resource; then each variant.
+            let tries = std::iter::once(None).chain(variants.iter().map(Some));
+            'tries: for variant in tries {
+                for resource in &resources {
+                    request.resource.clone_from(resource);
+                    let saved = variant.map(|v| {
+                        let saved = request.context.clone();
+                        v.apply(&mut request.context);
+                        saved
                     });
+                    let outcome = crate::eval::decide_for(model, request, requester);
+                    if let Some(saved) = saved {
+                        request.context = saved;
+                    }
+                    if outcome.decision != Decision::Allow {
+                        continue;
+                    }
+                    allowed += 1;
+                    first.get_or_insert(outcome);
+                    if examples.len() < EXAMPLES {
+                        examples.push(action.clone());
+                    }
+                    let these = variant.map_or(&plain, |v| &v.needs);
+                    for n in these {
+                        if !needs.contains(n) {
+                            needs.push(n.clone());
+                        }
+                    }
+                    for a in variant.map_or(&plain, |v| &v.assumptions) {
+                        if !assumptions.contains(a) {
+                            assumptions.push(a.clone());
+                        }
+                    }
+                    if set.every_action {
+                        every.push(AllowedAction {
+                            action: action.clone(),
+                            resource: request.resource.clone(),
+                            needs: these.clone(),
+                        });
+                    }
+                    break 'tries;
                 }
-                break;
             }
         }
         let first = first?;
@@ -406,6 +490,8 @@ pub fn who_can_any_of(
             actions: every,
             rule: first.basis.code(),
             deciding: first.deciding.and_then(|at| statement_info(model, at)),
+            needs,
+            assumptions,
         })
     });
     WhoCanAny {
@@ -456,6 +542,53 @@ mod tests {
             .model
     }
 
+    /// fn3 of iam-vulnerable: allowed only with temporary credentials,
+    /// which a user gets for itself ("Permissions for GetSessionToken").
+    #[test]
+    fn a_user_is_listed_with_the_context_it_gives_itself() {
+        let account = json!({
+            "UserDetailList": [{
+                "UserName": "temp", "UserId": "AIDATEMP", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/temp",
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                     "Condition": {"DateGreaterThan": {"aws:TokenIssueTime": "2020-01-01T00:00:01Z"}}}
+                ]}}]
+            }],
+            "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+        });
+        let m = crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model;
+        let result = who_can(&m, "s3:GetObject", "arn:aws:s3:::b/k", &options(), &Progress::new());
+        let temp = result.allowed.iter().find(|a| a.principal == "user/temp").unwrap();
+        assert_eq!(temp.needs, ["needs temporary credentials from sts:GetSessionToken"]);
+        assert!(
+            temp.context
+                .contains(&"aws:TokenIssueTime=2026-06-01T12:00:00Z".to_owned())
+        );
+        assert_eq!(temp.deciding.as_ref().unwrap().policy, "p (inline, user temp)");
+        // The root user needs nothing of the kind.
+        assert!(result.allowed[0].needs.is_empty());
+
+        // Asked about a set of actions, the same.
+        let (query, actions) = expand_query(Some("s3:Get*"), None, None).unwrap();
+        let every = SetQuery {
+            resource: None,
+            every_action: true,
+        };
+        let set = who_can_any_of(&m, &query, &actions, every, &options(), &Progress::new());
+        let temp = set.allowed.iter().find(|a| a.principal == "user/temp").unwrap();
+        assert_eq!(temp.needs, ["needs temporary credentials from sts:GetSessionToken"]);
+        assert_eq!(
+            temp.actions,
+            [AllowedAction {
+                action: "s3:GetObject".to_owned(),
+                resource: "*".to_owned(),
+                needs: vec!["needs temporary credentials from sts:GetSessionToken".to_owned()],
+            }]
+        );
+    }
+
     #[test]
     fn wildcards_and_levels_expand_with_the_catalogue() {
         let (query, all) = expand_query(Some("iam:*"), None, None).unwrap();
@@ -489,6 +622,7 @@ mod tests {
             [AllowedAction {
                 action: "iam:CreatePolicyVersion".to_owned(),
                 resource: "arn:aws:iam::*:policy/app-*".to_owned(),
+                needs: Vec::new(),
             }]
         );
         // A grant on `*` is found on `*` first.

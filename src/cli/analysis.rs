@@ -35,8 +35,8 @@ pub fn context(assignments: &[String]) -> Result<Context, Failure> {
 fn options(assignments: &[String], max_depth: usize) -> Result<AnalysisOptions, Failure> {
     Ok(AnalysisOptions {
         context: context(assignments)?,
-        now: jiff::Timestamp::now(),
         max_depth,
+        ..AnalysisOptions::at(jiff::Timestamp::now())
     })
 }
 
@@ -218,6 +218,16 @@ pub fn render_who_can_any(w: &WhoCanAny, model: &Model, p: Paint) -> String {
             w.actions,
             a.examples.join(", ")
         ));
+        if !a.needs.is_empty() {
+            out.push_str(&format!(
+                "  {:width$}  some only in a request it shapes itself: {}\n",
+                "",
+                visible(&a.needs.join("; "))
+            ));
+        }
+        for assumption in &a.assumptions {
+            out.push_str(&format!("  {:width$}  assumes: {}\n", "", visible(assumption)));
+        }
         out.push_str(&super::render::assumed_by(
             model,
             &a.principal,
@@ -477,6 +487,37 @@ pub enum Format {
     Dot,
 }
 
+/// What settles or drops escalation paths: `--inventory`, `--certain-only`.
+#[derive(Debug, Clone, Default)]
+pub struct Settle {
+    pub inventory: Option<std::sync::Arc<crate::analysis::inventory::Inventory>>,
+    pub certain_only: bool,
+}
+
+impl Settle {
+    /// Read the inventory file, if one is given.
+    pub fn read(inventory: Option<&std::path::Path>, certain_only: bool) -> Result<Settle, Failure> {
+        let inventory = match inventory {
+            None => None,
+            Some(path) => {
+                let bytes = crate::io::limits::read_limited(path, super::max_input()).map_err(|e| match e {
+                    crate::io::LoadError::Read { source, .. } => {
+                        Failure::bad_input(format!("{}: cannot read the inventory: {source}", path.display()))
+                    }
+                    other => Failure::bad_input(other),
+                })?;
+                let parsed = crate::analysis::inventory::Inventory::from_json(&path.display().to_string(), &bytes)
+                    .map_err(Failure::bad_input)?;
+                Some(std::sync::Arc::new(parsed))
+            }
+        };
+        Ok(Settle {
+            inventory,
+            certain_only,
+        })
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn escalation(
     loaded: &Loaded,
@@ -485,6 +526,7 @@ pub fn escalation(
     max_depth: usize,
     context: &[String],
     format: Format,
+    settle: &Settle,
     filter: &Filter,
     out: &mut impl Write,
 ) -> Result<u8, Failure> {
@@ -494,7 +536,9 @@ pub fn escalation(
     if let Some(spec) = &spec {
         refuse_federated(spec, "escalation")?;
     }
-    let options = options(context, max_depth)?;
+    let mut options = options(context, max_depth)?;
+    options.inventory = settle.inventory.clone();
+    options.certain_only = settle.certain_only;
     let model = &loaded.model;
     if matches!(format, Format::Sarif | Format::Dot) {
         return escalation_sarif_or_dot(loaded, spec.as_ref(), &options, filter, format, out);
@@ -512,6 +556,9 @@ pub fn escalation(
             evaluated: 0,
             admins: Vec::new(),
             principals: Vec::new(),
+            certain: 0,
+            conditional: 0,
+            make_others_admins: 0,
         };
         escalation::stream(model, spec.as_ref(), &options, progress, &mut |mut report| {
             let before = report.findings.len();
@@ -526,6 +573,7 @@ pub fn escalation(
         })
         .map(|summary| {
             result.evaluated = summary.evaluated;
+            result.count();
             result
         })
     })
@@ -617,8 +665,8 @@ fn escalation_of_every_principal(
 ) -> Result<u8, Failure> {
     let p = Paint::for_stdout();
     let mut suppressor = filter.suppressor();
-    // Principals the exclusions took out of the totals.
-    let (mut hidden_admins, mut hidden_escalating) = (0, 0);
+    // What the exclusions took out of the totals.
+    let mut hidden = [0usize; 5];
     let mut admins: Vec<String> = Vec::new();
     let mut failed: Option<std::io::Error> = None;
     let mut first = true;
@@ -638,12 +686,13 @@ fn escalation_of_every_principal(
             options,
             progress,
             &mut |mut report: PrincipalEscalation| {
-                if !suppress(&mut suppressor, &loaded.model, &mut report) {
-                    if report.admin {
-                        hidden_admins += 1;
-                    } else {
-                        hidden_escalating += 1;
-                    }
+                let before = tally(&report);
+                let shown = suppress(&mut suppressor, &loaded.model, &mut report);
+                let after = if shown { tally(&report) } else { [0; 5] };
+                for (h, (b, a)) in hidden.iter_mut().zip(before.iter().zip(after)) {
+                    *h += b - a;
+                }
+                if !shown {
                     return;
                 }
                 if report.admin {
@@ -677,8 +726,11 @@ fn escalation_of_every_principal(
         return Err(e.into());
     }
     let mut summary = summary;
-    summary.admins -= hidden_admins;
-    summary.escalating -= hidden_escalating;
+    summary.admins -= hidden[0];
+    summary.escalating -= hidden[1];
+    summary.certain -= hidden[2];
+    summary.conditional -= hidden[3];
+    summary.make_others_admins -= hidden[4];
     let suppressed = suppressor.suppressed();
     if summary.complete {
         exclude::note_stale(filter, &suppressor, "esc-");
@@ -688,9 +740,13 @@ fn escalation_of_every_principal(
         serde_json::to_writer(&mut *out, &admins).map_err(std::io::Error::other)?;
         writeln!(
             out,
-            ", \"patterns\": {}, \"evaluated\": {}, \"complete\": {}, {}, {}}}",
+            ", \"patterns\": {}, \"evaluated\": {}, \"escalating\": {}, \"certain\": {}, \"conditional\": {}, \"make_others_admins\": {}, \"complete\": {}, {}, {}}}",
             summary.patterns,
             summary.evaluated,
+            summary.escalating,
+            summary.certain,
+            summary.conditional,
+            summary.make_others_admins,
             summary.complete,
             exclude::fields_text(&suppressed)?,
             warnings_field(&loaded.report)?
@@ -702,14 +758,21 @@ fn escalation_of_every_principal(
     Ok(0)
 }
 
+/// "N of M principals can become administrators: X certain, Y only under assumptions".
+fn escalating_line(escalating: usize, evaluated: usize, certain: usize, conditional: usize) -> String {
+    format!(
+        "{escalating} of {evaluated} principals can become administrators: {certain} certain, {conditional} only under assumptions"
+    )
+}
+
 fn escalation_totals(s: &EscalationSummary) -> String {
     let mut text = format!(
-        "{} of {} principals can become administrators ({} patterns looked for; {} already {})",
-        s.escalating,
-        s.evaluated,
+        "{} ({} patterns looked for; {} already {}); {} can make others administrators",
+        escalating_line(s.escalating, s.evaluated, s.certain, s.conditional),
         s.patterns,
         s.admins,
-        if s.admins == 1 { "is" } else { "are" }
+        if s.admins == 1 { "is" } else { "are" },
+        s.make_others_admins
     );
     if !s.complete {
         text.push_str(&format!(
@@ -725,11 +788,12 @@ fn escalation_totals(s: &EscalationSummary) -> String {
 pub fn render_escalation(e: &Escalation, hidden: usize, p: Paint) -> String {
     let escalating = e.principals.iter().filter(|r| !r.findings.is_empty()).count();
     let mut out = format!(
-        "{escalating} of {} principals can become administrators ({} patterns looked for; {} already {})\n",
-        e.evaluated,
+        "{} ({} patterns looked for; {} already {}); {} can make others administrators\n",
+        escalating_line(escalating, e.evaluated, e.certain, e.conditional),
         e.patterns,
         e.admins.len(),
-        if e.admins.len() == 1 { "is" } else { "are" }
+        if e.admins.len() == 1 { "is" } else { "are" },
+        e.make_others_admins
     );
     for report in &e.principals {
         out.push('\n');
@@ -753,21 +817,91 @@ fn render_report(report: &PrincipalEscalation, hidden: usize, p: Paint, out: &mu
             "no escalation path found".to_owned()
         };
         out.push_str(&format!("{}: {none}\n", p.bold(&visible(&report.principal))));
+        render_makes_admins(report, p, out);
         return;
     }
     out.push_str(&format!(
-        "{}: {} path{}\n",
+        "{}: {} path{} ({} certain, {} only under assumptions)\n",
         p.bold(&visible(&report.principal)),
         report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
+        if report.findings.len() == 1 { "" } else { "s" },
+        report.certain,
+        report.conditional
     ));
     for finding in &report.findings {
         render_finding(&report.principal, finding, p, out);
     }
+    render_makes_admins(report, p, out);
 }
 
-/// Apply the exclusions to one principal's report (its paths, or the
-/// whole principal); false when nothing of it is left to show.
+/// The changes it may make that make other principals administrators,
+/// whether or not it can use them itself: per kind of change, the first
+/// with its steps and the other targets named (`--json` has every one's steps).
+fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String) {
+    const NAMED: usize = 8;
+    if report.makes_others_admins.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "  can make others administrators ({} change{}):\n",
+        report.makes_others_admins.len(),
+        if report.makes_others_admins.len() == 1 { "" } else { "s" }
+    ));
+    let mut grants: Vec<&str> = Vec::new();
+    for m in &report.makes_others_admins {
+        if !grants.contains(&m.grant) {
+            grants.push(m.grant);
+        }
+    }
+    for grant in grants {
+        let all: Vec<&escalation::MakesAdmin> =
+            report.makes_others_admins.iter().filter(|m| m.grant == grant).collect();
+        let m = all[0];
+        out.push_str(&format!(
+            "  {} {} — target {}\n",
+            p.red(&format!("[{}]", m.grant)),
+            m.name,
+            visible(&m.target)
+        ));
+        out.push_str(&format!(
+            "    makes administrators: {}\n",
+            visible(&m.administrators.join(", "))
+        ));
+        out.push_str("    steps:\n");
+        for (i, step) in m.steps.iter().enumerate() {
+            out.push_str(&format!("      {}. ", i + 1));
+            let mut line = String::new();
+            render_step(step, "", &mut line);
+            out.push_str(&line.replace("\n  (", "\n         ("));
+        }
+        for n in &m.needs {
+            out.push_str(&format!("    needs: {}\n", visible(n)));
+        }
+        for a in &m.assumptions {
+            out.push_str(&format!("    assumes: {}\n", visible(a)));
+        }
+        if all.len() > 1 {
+            let rest: Vec<&str> = all[1..].iter().take(NAMED).map(|m| m.target.as_str()).collect();
+            let more = all.len() - 1 - rest.len();
+            out.push_str(&format!(
+                "    and the same on {} other target{}: {}{}\n",
+                all.len() - 1,
+                if all.len() == 2 { "" } else { "s" },
+                visible(&rest.join(", ")),
+                if more > 0 {
+                    format!(", … ({more} more; --json lists them)")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    }
+}
+
+/// Apply the exclusions to one principal's report (its paths and the
+/// principals it can make administrators, or the whole principal), and
+/// count its certain and conditional paths again; false when nothing of it
+/// is left to show.
 pub(super) fn suppress(suppressor: &mut Suppressor<'_>, model: &Model, report: &mut PrincipalEscalation) -> bool {
     let principal = PrincipalRef {
         principal: &report.principal,
@@ -776,18 +910,34 @@ pub(super) fn suppress(suppressor: &mut Suppressor<'_>, model: &Model, report: &
     if report.admin {
         return !suppressor.principal(model, principal);
     }
-    let had = !report.findings.is_empty();
-    suppressor.escalation(model, principal, &mut report.findings);
-    !had || !report.findings.is_empty()
+    let had = !report.findings.is_empty() || !report.makes_others_admins.is_empty();
+    suppressor.escalation(model, principal, &mut report.findings, &mut report.makes_others_admins);
+    report.certain = report.findings.iter().filter(|f| f.certain).count();
+    report.conditional = report.findings.len() - report.certain;
+    !had || !report.findings.is_empty() || !report.makes_others_admins.is_empty()
+}
+
+/// What one principal adds to the totals: administrator, escalating,
+/// certain, only conditional, can make others administrators (as
+/// `escalation::stream` counts them).
+fn tally(r: &PrincipalEscalation) -> [usize; 5] {
+    [
+        usize::from(r.admin),
+        usize::from(!r.findings.is_empty()),
+        usize::from(r.certain > 0),
+        usize::from(r.certain == 0 && r.conditional > 0),
+        usize::from(!r.makes_others_admins.is_empty()),
+    ]
 }
 
 fn render_finding(principal: &str, f: &Finding, p: Paint, out: &mut String) {
     out.push_str(&format!(
-        "  {} {} — target {}  ({})\n",
+        "  {} {} — target {}  ({}){}\n",
         p.red(&format!("[{}]", f.pattern)),
         f.name,
         visible(&f.target),
-        f.known_as
+        f.known_as,
+        if f.certain { "" } else { " — conditional" }
     ));
     out.push_str(&format!(
         "    id: {}\n",
@@ -807,7 +957,13 @@ fn render_finding(principal: &str, f: &Finding, p: Paint, out: &mut String) {
             out.push_str(&line.replace("\n  (", "\n         ("));
         }
     }
+    for n in &f.needs {
+        out.push_str(&format!("    needs: {}\n", visible(n)));
+    }
     for a in &f.assumptions {
         out.push_str(&format!("    assumes: {}\n", visible(a)));
+    }
+    if !f.inventory.is_empty() {
+        out.push_str(&format!("    inventory lists: {}\n", visible(&f.inventory.join(", "))));
     }
 }

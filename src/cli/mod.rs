@@ -256,6 +256,19 @@ pub enum Command {
         /// List service-linked roles too (left out by default: only AWS can change them)
         #[arg(long)]
         include_service_linked: bool,
+        /// Keep only paths that rest on no assumption (an existing Lambda
+        /// function, a console password, an MFA device the export does not show)
+        #[arg(long)]
+        certain_only: bool,
+        /// What runs as which role (JSON: {"Inventory": {"LambdaFunctions":
+        /// [{"FunctionName", "Role"}], "Ec2Instances": [{"InstanceId",
+        /// "IamInstanceProfile": {"Arn"}, "SsmManaged"}], "GlueDevEndpoints":
+        /// [{"EndpointName", "RoleArn"}], "SageMakerNotebookInstances":
+        /// [{"NotebookInstanceName", "RoleArn"}], "CloudFormationStacks":
+        /// [{"StackName", "RoleARN"}]}}): a path through a listed resource is
+        /// certain, one through a kind listed without it is dropped
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<std::path::PathBuf>,
     },
     /// Write a self-contained HTML report of an account (opens offline): the
     /// summary, lint findings, escalation paths drawn as graphs, and who can
@@ -569,6 +582,8 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             dot,
             exclusions,
             include_service_linked,
+            certain_only,
+            inventory,
         }) => {
             let filter = exclude::Filter::new(&exclusions, &account.accounts, include_service_linked)?;
             let loaded = account.load_noting()?;
@@ -578,6 +593,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                 (true, _, _) => analysis::Format::Json,
                 _ => analysis::Format::Text,
             };
+            let settle = analysis::Settle::read(inventory.as_deref(), certain_only)?;
             analysis::escalation(
                 &loaded,
                 principal.as_deref(),
@@ -585,6 +601,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
                 max_depth,
                 &context,
                 format,
+                &settle,
                 &filter,
                 &mut out,
             )

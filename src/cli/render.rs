@@ -444,6 +444,17 @@ pub fn who_can_in(w: &WhoCan, model: Option<&crate::model::Model>, p: Paint) -> 
     for a in &w.allowed {
         let because = because(a.deciding.as_ref(), a.rule);
         out.push_str(&format!("  {}  {because}\n", p.green(&column(&a.principal, width))));
+        let pad = format!("  {:width$}  ", "");
+        if !a.needs.is_empty() {
+            out.push_str(&format!(
+                "{pad}in a request it shapes itself: {} ({})\n",
+                visible(&a.needs.join("; ")),
+                visible(&a.context.join(", "))
+            ));
+        }
+        for assumption in &a.assumptions {
+            out.push_str(&format!("{pad}assumes: {}\n", visible(assumption)));
+        }
         if let Some(model) = model {
             out.push_str(&assumed_by(model, &a.principal, &format!("  {:width$}  ", "")));
         }
@@ -471,6 +482,9 @@ mod tests {
                     arn: None,
                     rule: "identity-policy-allows",
                     deciding: None,
+                    context: Vec::new(),
+                    needs: Vec::new(),
+                    assumptions: Vec::new(),
                 })
                 .collect(),
         };

@@ -63,8 +63,8 @@ impl DiffOptions {
     fn analysis(&self) -> super::AnalysisOptions {
         super::AnalysisOptions {
             context: self.context.clone(),
-            now: self.now,
             max_depth: self.max_depth,
+            ..super::AnalysisOptions::at(self.now)
         }
     }
 }

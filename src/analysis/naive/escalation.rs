@@ -40,8 +40,10 @@ use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
 use super::reach::{Graph, HopKind, Node, Tree, launch_steps, pass_steps};
-pub use crate::analysis::escalation::{Attempt, Escalation, Finding, PrincipalEscalation};
-use crate::analysis::patterns::{Login, On, PATTERNS, Pattern, Target};
+pub use crate::analysis::escalation::{
+    Attempt, Escalation, ExistingResource, Finding, MakesAdmin, PrincipalEscalation,
+};
+use crate::analysis::patterns::{GRANTS, GrantTarget, Login, On, PATTERNS, Pattern, Target};
 use crate::analysis::probe::{Probe, Refusal, ResourceHints, Step};
 use crate::eval::context::Requester;
 use crate::eval::{Context, Decision, EvalError, PrincipalSpec};
@@ -81,7 +83,7 @@ impl<'m> Analyzer<'m> {
     }
 
     fn probe(&self, model: &'m Model, spec: &PrincipalSpec) -> Result<Probe<'m>, EvalError> {
-        Probe::new(model, spec, self.graph.context(), self.graph.now())
+        Ok(Probe::new(model, spec, self.graph.context(), self.graph.now())?.with_self_given_context())
     }
 
     /// Whether the engine allows `spec` every IAM action on `*`.
@@ -160,6 +162,9 @@ impl<'m> Analyzer<'m> {
                 arn,
                 admin: true,
                 findings: Vec::new(),
+                certain: 0,
+                conditional: 0,
+                makes_others_admins: Vec::new(),
             });
         }
         let mut findings = self.direct_findings(spec)?;
@@ -189,12 +194,155 @@ impl<'m> Analyzer<'m> {
                 findings.push(chained);
             }
         }
+        let makes_others_admins = self.makes_others_admins(spec)?;
         Ok(PrincipalEscalation {
             principal: spec.to_string(),
             arn,
             admin: false,
             findings,
+            certain: 0,
+            conditional: 0,
+            makes_others_admins,
         })
+    }
+
+    /// Every grant of [`GRANTS`] on every other user, group (with a member
+    /// other than `spec`), role and customer managed policy (attached to
+    /// another principal), asked of the engine; each gain checked on the
+    /// whole account with the change applied, for every principal it touches.
+    fn makes_others_admins(&mut self, spec: &PrincipalSpec) -> Result<Vec<MakesAdmin>, EvalError> {
+        let model = self.model();
+        let a = model.account();
+        let mut probe = self.probe(model, spec)?;
+        let hints = ResourceHints::of(model, probe.requester());
+        let me = Attacker::of(model, &probe);
+        let is_me = |e: PrincipalEntity| match e {
+            PrincipalEntity::User(u) => me.user == Some(u),
+            PrincipalEntity::Role(r) => me.role == Some(r),
+        };
+        let mut out = Vec::new();
+        for grant in GRANTS {
+            let extra = if grant.attach {
+                vec![("iam:PolicyARN", administrator_access(model))]
+            } else {
+                Vec::new()
+            };
+            // (label, ARN, change, the principals it touches)
+            let mut targets: Vec<(String, String, Change, Vec<PrincipalEntity>)> = Vec::new();
+            match grant.target {
+                GrantTarget::User => {
+                    for (u, user) in a.users.iter().enumerate() {
+                        targets.push((
+                            format!("user/{}", user.name),
+                            user.arn.to_string(),
+                            Change::UserPolicy(u),
+                            vec![PrincipalEntity::User(u)],
+                        ));
+                    }
+                }
+                GrantTarget::Group => {
+                    for (g, group) in a.groups.iter().enumerate() {
+                        let members = (0..a.users.len())
+                            .filter(|&u| a.users[u].groups.contains(&group.name))
+                            .map(PrincipalEntity::User)
+                            .collect();
+                        targets.push((
+                            format!("group/{}", group.name),
+                            group.arn.to_string(),
+                            Change::GroupPolicy(g),
+                            members,
+                        ));
+                    }
+                }
+                GrantTarget::Role => {
+                    for (r, role) in a.roles.iter().enumerate() {
+                        if !role.is_service_linked() {
+                            targets.push((
+                                format!("role/{}", role.name),
+                                role.arn.to_string(),
+                                Change::RolePolicy(r),
+                                vec![PrincipalEntity::Role(r)],
+                            ));
+                        }
+                    }
+                }
+                GrantTarget::Policy => {
+                    for (p, policy) in a.policies.iter().enumerate() {
+                        if policy.is_aws_managed() {
+                            continue;
+                        }
+                        let arn = policy.arn.to_string();
+                        let attached = |list: &[crate::model::AttachedPolicy]| list.iter().any(|x| x.arn == arn);
+                        let mut subjects: Vec<PrincipalEntity> = Vec::new();
+                        for (u, user) in a.users.iter().enumerate() {
+                            let via_group = a
+                                .groups
+                                .iter()
+                                .any(|g| user.groups.contains(&g.name) && attached(&g.attached_policies));
+                            if attached(&user.attached_policies) || via_group {
+                                subjects.push(PrincipalEntity::User(u));
+                            }
+                        }
+                        for (r, role) in a.roles.iter().enumerate() {
+                            if attached(&role.attached_policies) {
+                                subjects.push(PrincipalEntity::Role(r));
+                            }
+                        }
+                        targets.push((arn.clone(), arn, Change::NewVersion(p), subjects));
+                    }
+                }
+            }
+            for (label, arn, change, subjects) in targets {
+                let others: Vec<PrincipalEntity> = subjects.into_iter().filter(|e| !is_me(*e)).collect();
+                if others.is_empty() {
+                    continue;
+                }
+                let Ok(step) = probe.need(&hints, &[grant.action], Some(&arn), &extra) else {
+                    continue;
+                };
+                let simulated = change.apply(model);
+                let described = change.describe(a);
+                let mut administrators = Vec::new();
+                let mut witness = None;
+                for subject in others {
+                    let (spec, already) = match subject {
+                        PrincipalEntity::User(u) => (PrincipalSpec::User(a.users[u].name.clone()), self.admin_user(u)),
+                        PrincipalEntity::Role(r) => (self.role_spec(r), self.admin_role(r)),
+                    };
+                    if already {
+                        continue;
+                    }
+                    let Ok(mut after) = Probe::new(&simulated, &spec, self.graph.context(), self.graph.now()) else {
+                        continue;
+                    };
+                    let check = after.admin_check();
+                    if let (true, Some((action, outcome))) = (check.admin, check.witness) {
+                        administrators.push(spec.to_string());
+                        if witness.is_none() {
+                            let mut shown = after.step(&action, "*", &[], outcome);
+                            shown.action = "iam:*".to_owned();
+                            shown.note = Some(format!(
+                                "simulated: after {described}, every IAM action is allowed on * (first checked: {action})"
+                            ));
+                            witness = Some(shown);
+                        }
+                    }
+                }
+                let Some(witness) = witness else {
+                    continue;
+                };
+                out.push(MakesAdmin {
+                    grant: grant.id,
+                    name: grant.name,
+                    target: label,
+                    administrators,
+                    needs: step.needs.clone(),
+                    assumptions: step.assumptions.clone(),
+                    steps: vec![step, witness],
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the path to entry `at` goes through an administrator role
@@ -358,10 +506,16 @@ impl<'m> Analyzer<'m> {
                         format!("{}; role/{} is an administrator", pattern.gain, role.name),
                         steps,
                     );
-                    found.assumptions.push(format!(
-                        "an existing {resource} runs as role/{} (IAM exports do not show such resources)",
+                    let assumption = format!(
+                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; --inventory settles it)",
                         role.name
-                    ));
+                    );
+                    found.assumptions.push(assumption.clone());
+                    found.existing = Some(ExistingResource {
+                        resource,
+                        role: *r,
+                        assumption,
+                    });
                     attempt.findings.push(found);
                 }
                 if attempt.findings.is_empty() {
@@ -679,7 +833,7 @@ impl<'m> Analyzer<'m> {
                         format!("{}; {label} is an administrator", pattern.gain),
                         steps,
                     );
-                    found.assumptions = assumptions;
+                    found.assumptions.extend(assumptions);
                     attempt.findings.push(found);
                 }
                 Err(refusal) => attempt.refusals.push(format!("{label}: needs {}", refusal.describe())),
@@ -752,6 +906,17 @@ impl<'m> Analyzer<'m> {
 }
 
 fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<Step>) -> Finding {
+    // What the steps need of the attacker's own requests, each once, in order.
+    let mut needs: Vec<String> = steps.iter().flat_map(|s| s.needs.clone()).collect();
+    let mut assumptions: Vec<String> = steps.iter().flat_map(|s| s.assumptions.clone()).collect();
+    for list in [&mut needs, &mut assumptions] {
+        let mut seen = Vec::new();
+        list.retain(|x| {
+            let new = !seen.contains(x);
+            seen.push(x.clone());
+            new
+        });
+    }
     Finding {
         pattern: pattern.id,
         name: pattern.name,
@@ -760,7 +925,11 @@ fn finding(pattern: &'static Pattern, target: String, gain: String, steps: Vec<S
         gain,
         via: Vec::new(),
         steps,
-        assumptions: Vec::new(),
+        needs,
+        certain: assumptions.is_empty(),
+        assumptions,
+        inventory: Vec::new(),
+        existing: None,
     }
 }
 
@@ -959,15 +1128,20 @@ pub fn escalation(
         evaluated: specs.len(),
         admins: Vec::new(),
         principals: Vec::new(),
+        certain: 0,
+        conditional: 0,
+        make_others_admins: 0,
     };
     for spec in &specs {
-        let report = analyzer.principal(spec)?;
+        let mut report = analyzer.principal(spec)?;
+        report.settle(model, None, false);
         if report.admin {
             result.admins.push(report.principal.clone());
         }
-        if principal.is_some() || !report.findings.is_empty() {
+        if principal.is_some() || !report.findings.is_empty() || !report.makes_others_admins.is_empty() {
             result.principals.push(report);
         }
     }
+    result.count();
     Ok(result)
 }
