@@ -36,7 +36,7 @@ pub mod cli;
 pub mod eval;
 pub mod evidence;
 pub mod io;
-pub mod json;
+pub(crate) mod json;
 pub mod lessons;
 pub mod model;
 pub mod policy;

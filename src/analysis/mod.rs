@@ -19,7 +19,7 @@ pub mod lint;
 #[doc(hidden)]
 pub mod naive;
 pub mod patterns;
-pub mod probe;
+pub(crate) mod probe;
 pub mod question;
 pub mod reach;
 pub mod self_context;

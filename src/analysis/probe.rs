@@ -106,10 +106,6 @@ impl<'m> Probe<'m> {
         }
     }
 
-    pub fn now(&self) -> Timestamp {
-        self.now
-    }
-
     /// The engine's decision for `action` on `resource`.
     pub fn decide(&mut self, action: &str, resource: &str) -> Outcome {
         self.request.action.clear();

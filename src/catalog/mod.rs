@@ -12,7 +12,7 @@ pub(crate) mod arn;
 pub mod documented;
 pub mod managed;
 mod model;
-pub mod operations;
+pub(crate) mod operations;
 mod parse;
 
 use std::collections::HashMap;

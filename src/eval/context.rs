@@ -242,15 +242,6 @@ impl Values<'_> {
         }
     }
 
-    /// The value, when there is exactly one (policy variables need that).
-    pub fn single(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Values::One(v) => Some(Cow::Borrowed(v.as_ref())),
-            Values::Many(vs) if vs.len() == 1 => Some(Cow::Borrowed(vs[0].as_str())),
-            Values::Many(_) => None,
-        }
-    }
-
     pub fn to_vec(&self) -> Vec<String> {
         self.iter().map(str::to_owned).collect()
     }

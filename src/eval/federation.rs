@@ -118,7 +118,7 @@ pub enum Listed<'m> {
     Oidc(&'m OidcProvider),
     /// No loaded file listed the account's providers of this kind: the
     /// provider is taken to exist.
-    NotListed,
+    Presumed,
     /// The files list the account's providers of this kind, and this one is
     /// not among them.
     Missing,
@@ -153,7 +153,7 @@ impl<'m> FederatedIdentity<'m> {
                         if listed.is_some() {
                             Listed::Missing
                         } else {
-                            Listed::NotListed
+                            Listed::Presumed
                         },
                     ),
                 }
@@ -170,7 +170,7 @@ impl<'m> FederatedIdentity<'m> {
                         if listed.is_some() {
                             Listed::Missing
                         } else {
-                            Listed::NotListed
+                            Listed::Presumed
                         },
                     ),
                 }
@@ -516,7 +516,7 @@ fn session<'m>(index: usize, role: &'m Role, identity: &FederatedIdentity<'m>) -
 /// What the answer rests on beyond the engine's own assumptions.
 fn federation_assumptions(identity: &FederatedIdentity<'_>, plan: &Plan<'_>) -> Vec<Assumption> {
     let mut assumptions = Vec::new();
-    if let Listed::NotListed = identity.listed {
+    if let Listed::Presumed = identity.listed {
         assumptions.push(Assumption::ProviderNotListed {
             kind: identity.kind,
             provider: identity.provider.clone(),

@@ -4,13 +4,13 @@
 //! gives the same decision with its full [`Explanation`]. Both run the one
 //! pipeline in [`engine`], so they cannot disagree.
 
-pub mod context;
-pub mod engine;
+pub(crate) mod context;
+pub(crate) mod engine;
 pub mod explain;
-pub mod federation;
-pub mod matching;
+pub(crate) mod federation;
+pub(crate) mod matching;
 pub mod outline;
-pub mod request;
+pub(crate) mod request;
 pub mod warnings;
 
 pub use context::AssumedWhy;

@@ -16,10 +16,10 @@
 //! No terminal code, no wall clock: a message without a time takes `now`
 //! from the caller; a CloudTrail event's `eventTime` is its request time.
 
-pub mod answer;
+pub(crate) mod answer;
 pub mod cloudtrail;
-pub mod decoded;
-pub mod message;
+pub(crate) mod decoded;
+pub(crate) mod message;
 pub mod report;
 
 use std::io::Read;

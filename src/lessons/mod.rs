@@ -7,9 +7,9 @@
 //! folder of their own (`--lessons DIR`) and validate each file with
 //! `iamscope lesson check FILE`.
 
-pub mod check;
-pub mod glossary;
-pub mod progress;
+pub(crate) mod check;
+pub(crate) mod glossary;
+pub(crate) mod progress;
 
 use std::path::{Path, PathBuf};
 

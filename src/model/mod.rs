@@ -4,10 +4,10 @@
 //! [`Model`] pairs an [`Account`] with its [`Index`]; every change goes through
 //! [`Model::edit`], which keeps the two in step.
 
-pub mod arn;
+pub(crate) mod arn;
 pub mod change;
-pub mod entities;
-pub mod entity_ref;
+pub(crate) mod entities;
+pub(crate) mod entity_ref;
 pub mod index;
 pub mod quotas;
 

@@ -1,13 +1,13 @@
 //! The IAM policy language: documents, their parse into a located syntax
 //! tree with diagnostics, wildcard matching and policy variables.
 
-pub mod ast;
-pub mod diagnostics;
-pub mod document;
+pub(crate) mod ast;
+pub(crate) mod diagnostics;
+pub(crate) mod document;
 pub mod glob;
-pub mod kind;
+pub(crate) mod kind;
 pub mod parse;
-pub mod variables;
+pub(crate) mod variables;
 
 pub use ast::*;
 pub use diagnostics::{Diagnostic, LineIndex, Severity};

@@ -6,9 +6,9 @@
 //!
 //! Times come from the caller (`now`): the session never reads a clock.
 
-pub mod draft;
-pub mod history;
-pub mod journal;
+pub(crate) mod draft;
+pub(crate) mod history;
+pub(crate) mod journal;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -27,8 +27,8 @@
 //!   pool's two kinds of identity). A principal only in NEW gains all it can
 //!   do; one only in OLD is listed as removed.
 
-pub mod grants;
-pub mod inputs;
+pub(crate) mod grants;
+pub(crate) mod inputs;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub use aws::{FailureKind, Output, ServiceError};
 pub use sources::{PolicySource, SOURCES};
-pub use workspace::{State, Workspace};
+pub use workspace::Workspace;
 
 /// What to collect and how patiently.
 #[derive(Debug, Clone, PartialEq, Eq)]

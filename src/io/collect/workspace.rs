@@ -121,14 +121,6 @@ impl Workspace {
         self.state.parts.get(part).map(String::as_str) == Some(COMPLETE)
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.keys.0.iter().map(|(k, _)| k.as_str())
-    }
-
-    pub fn raw(&self, key: &str) -> Option<&RawValue> {
-        self.keys.get(key)
-    }
-
     pub fn set_raw(&mut self, key: &str, value: Box<RawValue>) {
         self.keys.insert(key, value);
     }
@@ -199,7 +191,10 @@ mod tests {
         assert!(back.is_complete("s3"));
         assert_eq!(back.state.regions, ["eu-west-1"]);
         assert_eq!(back.list("ResourcePolicies").len(), 1);
-        assert_eq!(back.raw("UserDetailList").unwrap().get(), r#"[{"UserName": "alice"}]"#);
+        assert_eq!(
+            back.keys.get("UserDetailList").unwrap().get(),
+            r#"[{"UserName": "alice"}]"#
+        );
         let finished: Value = serde_json::from_slice(&w.to_bytes(false)).unwrap();
         assert!(finished.get(STATE_KEY).is_none());
         assert!(Workspace::from_partial(b"{\"UserDetailList\": []}").is_err());

@@ -13,10 +13,10 @@
 //! calls), `apply` (one file per kind of entity).
 
 mod apply;
-pub mod aws;
+pub(crate) mod aws;
 mod record;
-pub mod rules;
-pub mod vocabulary;
+pub(crate) mod rules;
+pub(crate) mod vocabulary;
 
 pub use aws::{AwsCall, AwsStep};
 pub use rules::{Refusal, quota, version_number};
