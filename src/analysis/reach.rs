@@ -1104,15 +1104,59 @@ impl Admits {
     }
 
     fn may_admit(&self, asker: &Asker) -> bool {
-        self.anyone
-            || (self.account && asker.may_assume)
-            || self.names.iter().any(|name| {
-                asker.names.iter().any(|n| n == name)
-                    || asker
-                        .session_prefix
-                        .as_ref()
-                        .is_some_and(|prefix| name.starts_with("arn:") && name.contains(prefix.as_str()))
-            })
+        self.anyone || (self.account && asker.may_assume) || self.names_admit(asker)
+    }
+
+    /// Whether the trust policy names the asker (or one of its sessions).
+    fn names_admit(&self, asker: &Asker) -> bool {
+        self.names.iter().any(|name| {
+            asker.names.iter().any(|n| n == name)
+                || asker
+                    .session_prefix
+                    .as_ref()
+                    .is_some_and(|prefix| name.starts_with("arn:") && name.contains(prefix.as_str()))
+        })
+    }
+}
+
+/// Every role's trust policy, read once, to find the roles a principal could
+/// assume that no identity policy of its names by ARN (who-can on "any
+/// resource": a trust policy that names a user lets it assume the role with
+/// no identity-based permission of its own, "IAM roles: cross-account and
+/// same-account access").
+pub(crate) struct TrustTargets {
+    admits: Vec<Admits>,
+}
+
+impl TrustTargets {
+    pub(crate) fn of(model: &Model) -> TrustTargets {
+        let a = model.account();
+        TrustTargets {
+            admits: a
+                .roles
+                .iter()
+                .map(|role| Admits::of(role.trust_policy.as_ref(), &a.id))
+                .collect(),
+        }
+    }
+
+    /// The roles whose trust policy could admit `requester`: those that name
+    /// it or anyone first, then those that admit its account (only when its
+    /// own policies could allow `sts:AssumeRole`). The engine decides; this
+    /// only leaves out roles it would refuse.
+    pub(crate) fn roles_for(&self, model: &Model, requester: &Requester<'_>) -> Vec<usize> {
+        let asker = Asker::of(model, requester);
+        let mut named = Vec::new();
+        let mut through_account = Vec::new();
+        for (r, admits) in self.admits.iter().enumerate() {
+            if admits.anyone || admits.names_admit(&asker) {
+                named.push(r);
+            } else if admits.account && asker.may_assume {
+                through_account.push(r);
+            }
+        }
+        named.extend(through_account);
+        named
     }
 }
 

@@ -414,6 +414,10 @@ pub fn who_can_any_of(
 ) -> WhoCanAny {
     let request = base_request("", set.resource.unwrap_or("*"), options);
     let varying = super::self_context::Varying::of(model, &options.context);
+    // On "any resource", a role a principal may assume is one no identity
+    // policy needs to name: its trust policy can name the principal.
+    let trust_targets = (set.resource.is_none() && actions.iter().any(|a| crate::eval::engine::is_trust_action(a)))
+        .then(|| super::reach::TrustTargets::of(model));
     let (evaluated, allowed) = over_principals(model, &request, progress, &|request, requester, spec| {
         let hints = set.resource.is_none().then(|| ResourceHints::of(model, requester));
         // Variants of its own context are tried only for a principal some of
@@ -427,10 +431,21 @@ pub fn who_can_any_of(
         let mut assumptions: Vec<String> = Vec::new();
         for action in actions {
             request.action.clone_from(action);
-            let resources = match (&hints, catalog().action(action)) {
+            let mut resources = match (&hints, catalog().action(action)) {
                 (Some(hints), Some(found)) => hints.for_action(found),
                 _ => vec![request.resource.clone()],
             };
+            if let Some(targets) = &trust_targets
+                && crate::eval::engine::is_trust_action(action)
+            {
+                let roles = &model.account().roles;
+                for r in targets.roles_for(model, requester) {
+                    let arn = roles[r].arn.to_string();
+                    if !resources.contains(&arn) {
+                        resources.push(arn);
+                    }
+                }
+            }
             let plain = Vec::new();
             let variants = if may_vary {
                 super::self_context::variants(model, requester, &request.context, action, request.time)
@@ -540,6 +555,58 @@ mod tests {
         crate::io::load_bytes("t.json", account.to_string().as_bytes())
             .unwrap()
             .model
+    }
+
+    /// A trust policy that names a user lets it assume the role with no
+    /// identity-based permission ("IAM roles: same-account access"); on "any
+    /// resource", who-can asks about such roles by their ARN. A role that
+    /// trusts the account needs the user's own Allow, which `nobody` lacks.
+    #[test]
+    fn any_resource_asks_about_the_roles_whose_trust_policy_names_the_principal() {
+        let user = |name: &str, statements: serde_json::Value| {
+            json!({
+                "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+                "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}],
+            })
+        };
+        let role = |name: &str, principal: &str| {
+            json!({
+                "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()), "Path": "/",
+                "Arn": format!("arn:aws:iam::111122223333:role/{name}"),
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+                ]},
+                "RolePolicyList": [], "AttachedManagedPolicies": [],
+            })
+        };
+        let account = json!({
+            "UserDetailList": [
+                user("named", json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}])),
+                user("nobody", json!([{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}])),
+                user("wide", json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/team-*"}])),
+            ],
+            "GroupDetailList": [],
+            "RoleDetailList": [
+                role("for-named", "arn:aws:iam::111122223333:user/named"),
+                role("team-a", "arn:aws:iam::111122223333:root"),
+            ],
+            "Policies": [],
+        });
+        let m = crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model;
+        let (query, actions) = expand_query(Some("sts:AssumeRol?"), None, None).unwrap();
+        let every = SetQuery {
+            resource: None,
+            every_action: true,
+        };
+        let result = who_can_any_of(&m, &query, &actions, every, &options(), &Progress::new());
+        let named = result.allowed.iter().find(|a| a.principal == "user/named").unwrap();
+        assert_eq!(named.actions[0].resource, "arn:aws:iam::111122223333:role/for-named");
+        let wide = result.allowed.iter().find(|a| a.principal == "user/wide").unwrap();
+        assert_eq!(wide.actions[0].resource, "arn:aws:iam::111122223333:role/team-a");
+        assert!(!result.allowed.iter().any(|a| a.principal == "user/nobody"));
     }
 
     /// fn3 of iam-vulnerable: allowed only with temporary credentials,
