@@ -268,3 +268,48 @@ fn escalation_sarif_has_a_result_per_path_at_its_principal() {
     );
     assert_eq!(iamscope(&["escalation", "--sarif", "--json"]).status.code(), Some(2));
 }
+
+/// A path that rests on what the export cannot show (a Lambda function
+/// running as the administrator role) is a warning marked `certain: false`;
+/// a path the export proves is an error marked `certain: true`.
+#[test]
+fn escalation_sarif_marks_conditional_paths_as_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::111122223333:{kind}/{name}");
+    let doc = |statements: Value| serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    let account = serde_json::json!({
+        "UserDetailList": [
+            {"UserName": "eve", "UserId": "AIDAEVE", "Path": "/", "Arn": arn("user", "eve"),
+             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(serde_json::json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]))}]},
+            {"UserName": "max", "UserId": "AIDAMAX", "Path": "/", "Arn": arn("user", "max"),
+             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(serde_json::json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "max")}]))}]},
+        ],
+        "GroupDetailList": [],
+        "RoleDetailList": [{
+            "RoleName": "Worker", "RoleId": "AROAWORKER", "Path": "/", "Arn": arn("role", "Worker"),
+            "AssumeRolePolicyDocument": doc(serde_json::json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+            "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}],
+        }],
+        "Policies": [],
+    });
+    let path = dir.path().join("lambda.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    let log = json_of(&iamscope(&[
+        "escalation",
+        "--sarif",
+        "--account",
+        path.to_str().unwrap(),
+    ]));
+    let run = valid_sarif(&log);
+    let results = run["results"].as_array().unwrap();
+    let of = |who: &str| {
+        results
+            .iter()
+            .find(|r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == who)
+            .unwrap_or_else(|| panic!("no result for {who}: {results:?}"))
+    };
+    assert_eq!(of("user/eve")["level"], "warning");
+    assert_eq!(of("user/eve")["properties"]["certain"], false);
+    assert_eq!(of("user/max")["level"], "error");
+    assert_eq!(of("user/max")["properties"]["certain"], true);
+}

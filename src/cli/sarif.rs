@@ -130,6 +130,15 @@ pub struct SarifResult {
     /// The finding's stable id (what an exclusions file's [[finding]]
     /// names), so that review tools follow a result from run to run.
     pub partial_fingerprints: Fingerprints,
+    /// SARIF's property bag: for an escalation path, whether it is certain
+    /// or rests on what the export cannot show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<ResultProperties>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResultProperties {
+    pub certain: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -302,6 +311,7 @@ pub fn lint_log<'a>(checks: &[Check], findings: impl Iterator<Item = LintFinding
                 }],
                 related_locations: Vec::new(),
                 partial_fingerprints: Fingerprints { id },
+                properties: None,
             }
         })
         .collect();
@@ -363,7 +373,9 @@ pub fn escalation_log(
             results.push(SarifResult {
                 rule_id: finding.pattern,
                 rule_index,
-                level: "error",
+                // A path that rests on an assumption is a warning: review
+                // tools show it, but it is not yet a certain finding.
+                level: if finding.certain { "error" } else { "warning" },
                 message: Message::new(text),
                 locations: vec![Location {
                     physical_location: Some(PhysicalLocation {
@@ -380,6 +392,9 @@ pub fn escalation_log(
                 partial_fingerprints: Fingerprints {
                     id: crate::analysis::exclusions::escalation_id(&report.principal, finding),
                 },
+                properties: Some(ResultProperties {
+                    certain: finding.certain,
+                }),
             });
         }
     }
