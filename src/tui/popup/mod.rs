@@ -104,18 +104,7 @@ impl Scroll {
 
     /// Move for a scrolling action; whether it was one.
     pub fn scroll(&mut self, action: &Action) -> bool {
-        let page = self.body.max(1);
-        match action {
-            Action::Down => self.offset += 1,
-            Action::Up => self.offset = self.offset.saturating_sub(1),
-            Action::PageDown => self.offset += page,
-            Action::PageUp => self.offset = self.offset.saturating_sub(page),
-            Action::Top => self.offset = 0,
-            Action::Bottom => self.offset = usize::MAX / 2,
-            _ => return false,
-        }
-        self.offset = self.offset.min(self.lines.len().saturating_sub(self.body));
-        true
+        scroll_offset(&mut self.offset, self.body, self.lines.len(), action)
     }
 
     fn box_width(&self, main: Rect) -> u16 {
@@ -166,4 +155,22 @@ impl Scroll {
         };
         frame.render_widget(Paragraph::new(shown).block(block(theme, title, true)), area);
     }
+}
+
+/// Scroll a box of `body` visible rows over `len` rows by a scrolling
+/// action (line, page, top, bottom), keeping the last page full; whether
+/// `action` was one.
+pub(crate) fn scroll_offset(offset: &mut usize, body: usize, len: usize, action: &Action) -> bool {
+    let page = body.max(1);
+    match action {
+        Action::Down => *offset += 1,
+        Action::Up => *offset = offset.saturating_sub(1),
+        Action::PageDown => *offset += page,
+        Action::PageUp => *offset = offset.saturating_sub(page),
+        Action::Top => *offset = 0,
+        Action::Bottom => *offset = usize::MAX / 2,
+        _ => return false,
+    }
+    *offset = (*offset).min(len.saturating_sub(body));
+    true
 }

@@ -72,18 +72,7 @@ impl Answered {
 
     /// Move for a scrolling action; whether it was one.
     fn scroll(&mut self, action: &Action) -> bool {
-        let page = self.body.max(1);
-        match action {
-            Action::Down => self.offset += 1,
-            Action::Up => self.offset = self.offset.saturating_sub(1),
-            Action::PageDown => self.offset += page,
-            Action::PageUp => self.offset = self.offset.saturating_sub(page),
-            Action::Top => self.offset = 0,
-            Action::Bottom => self.offset = usize::MAX / 2,
-            _ => return false,
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(self.body));
-        true
+        super::scroll_offset(&mut self.offset, self.body, self.rows.len(), action)
     }
 
     fn box_width(&self, main: Rect) -> u16 {
