@@ -2,31 +2,11 @@
 //! action sets (and unchanged for one action), reach, escalation.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn iamscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn json_of(output: &Output) -> Value {
-    serde_json::from_str(&stdout(output)).expect("JSON output")
-}
+mod cli_support;
+use cli_support::{iamscope, json_ok as json_of, ok as stdout};
 
 fn write_account(dir: &Path) -> String {
     let arn = |kind: &str, name: &str| format!("arn:aws:iam::111122223333:{kind}/{name}");

@@ -2,27 +2,10 @@
 //! digraph (balanced braces, closed and escaped quoted strings, one
 //! statement a line) with an edge for each hop and each path.
 
-use std::process::{Command, Output};
-
 use serde_json::{Value, json};
 
-fn iamscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
+mod cli_support;
+use cli_support::{iamscope, ok as stdout};
 
 /// Checks the DOT grammar's shape as far as these graphs use it: comments,
 /// `digraph ID {`, statements ending in `;`, `}`; quoted strings closed on

@@ -5,31 +5,11 @@
 //! line and column.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn iamscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
-fn json_of(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", text(output), stderr(output)))
-}
+mod cli_support;
+use cli_support::{iamscope, json_of, stderr, text};
 
 const ACCOUNT: &str = "111122223333";
 

@@ -3,27 +3,11 @@
 //! say the same as the text output.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn iamscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamscope"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn json_of(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
+mod cli_support;
+use cli_support::{iamscope, json_of};
 
 /// The required properties of a SARIF 2.1.0 log (sarifLog, run, tool,
 /// toolComponent, reportingDescriptor, result, location) and the links
