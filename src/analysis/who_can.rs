@@ -429,6 +429,9 @@ pub fn who_can_any_of(
         let mut every = Vec::new();
         let mut needs: Vec<String> = Vec::new();
         let mut assumptions: Vec<String> = Vec::new();
+        // The roles its trust policies could admit it to, read once for all
+        // the trust actions asked.
+        let mut trust_roles: Option<Vec<String>> = None;
         for action in actions {
             request.action.clone_from(action);
             let mut resources = match (&hints, catalog().action(action)) {
@@ -438,13 +441,17 @@ pub fn who_can_any_of(
             if let Some(targets) = &trust_targets
                 && crate::eval::engine::is_trust_action(action)
             {
-                let roles = &model.account().roles;
-                for r in targets.roles_for(model, requester) {
-                    let arn = roles[r].arn.to_string();
-                    if !resources.contains(&arn) {
-                        resources.push(arn);
-                    }
-                }
+                let roles = trust_roles.get_or_insert_with(|| {
+                    let all = &model.account().roles;
+                    targets
+                        .roles_for(model, requester)
+                        .into_iter()
+                        .map(|r| all[r].arn.to_string())
+                        .collect()
+                });
+                // Role ARNs are distinct: only those the hints hold already are skipped.
+                let hinted: rustc_hash::FxHashSet<String> = resources.iter().cloned().collect();
+                resources.extend(roles.iter().filter(|arn| !hinted.contains(*arn)).cloned());
             }
             let plain = Vec::new();
             let variants = if may_vary {
