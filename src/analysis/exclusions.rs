@@ -167,15 +167,6 @@ struct RawFinding {
 const SECTIONS: &str =
     "[[principal]] (match, reason), [[policy]] (match, reason), [[lint]] (code, reason) and [[finding]] (id, reason)";
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 impl Exclusions {
     /// Read and check an exclusions file.
     pub fn read(path: &std::path::Path) -> Result<Exclusions, ExclusionsError> {
@@ -190,8 +181,10 @@ impl Exclusions {
     /// Parse an exclusions file's text; `file` names it in errors. Every
     /// entry needs its key and a non-empty reason; unknown keys are refused.
     pub fn parse(text: &str, file: &str) -> Result<Exclusions, ExclusionsError> {
+        let lines = crate::policy::LineIndex::new(text);
+        let line_column = |offset: usize| lines.locate(text, offset);
         let invalid = |offset: usize, message: String| {
-            let (line, column) = line_column(text, offset);
+            let (line, column) = line_column(offset);
             ExclusionsError::Invalid {
                 file: file.to_owned(),
                 line,
@@ -257,7 +250,7 @@ impl Exclusions {
                     ),
                 ));
             }
-            let (line, _) = line_column(text, at.start);
+            let (line, _) = line_column(at.start);
             // One line, however the file wrapped it: every output prints
             // the reason on one line (a DOT comment, a text summary).
             let reason = reason.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
@@ -604,11 +597,10 @@ impl<'e> Suppressor<'e> {
 /// Whether a principal is a service-linked role: a role whose path is
 /// `/aws-service-role/` ("Using service-linked roles" page).
 pub fn is_service_linked(model: &Model, p: PrincipalRef<'_>) -> bool {
-    const PATH: &str = "/aws-service-role/";
     if let Some(name) = p.principal.strip_prefix("role/")
         && let Some(role) = model.index().role(name)
     {
-        return model.account().roles[role].path.starts_with(PATH);
+        return model.account().roles[role].is_service_linked();
     }
     p.arn.is_some_and(|a| a.contains(":role/aws-service-role/"))
 }
