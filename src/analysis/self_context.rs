@@ -100,10 +100,15 @@ const CREDENTIAL_KEYS: [&str; 3] = [
 ];
 
 /// Every policy document that takes part in a request of `requester`: its
-/// identity-based policies and boundary, the account's resource-based
-/// policies, SCPs and RCPs.
+/// own ([`own_documents`]) and the account-wide ones ([`account_documents`]).
 fn documents<'m>(model: &'m Model, requester: &Requester<'m>) -> Vec<&'m PolicyDocument> {
-    let a = model.account();
+    let mut out = own_documents(model, requester);
+    out.extend(account_documents(model));
+    out
+}
+
+/// `requester`'s identity-based policies and its permissions boundary.
+fn own_documents<'m>(model: &'m Model, requester: &Requester<'m>) -> Vec<&'m PolicyDocument> {
     let index = model.index();
     let mut out = super::probe::identity_documents(model, requester);
     let boundary = match requester {
@@ -111,11 +116,18 @@ fn documents<'m>(model: &'m Model, requester: &Requester<'m>) -> Vec<&'m PolicyD
         Requester::RoleSession { index: r, .. } => index.role_boundary(*r),
         _ => None,
     };
-    out.extend(boundary.and_then(|p| a.policies[p].default_document()));
-    out.extend(a.resource_policies.iter().map(|p| &p.policy));
-    out.extend(a.service_control_policies.iter().map(|p| &p.policy));
-    out.extend(a.resource_control_policies.iter().map(|p| &p.policy));
+    out.extend(boundary.and_then(|p| model.account().policies[p].default_document()));
     out
+}
+
+/// The account's resource-based policies, SCPs and RCPs.
+fn account_documents(model: &Model) -> impl Iterator<Item = &PolicyDocument> {
+    let a = model.account();
+    a.resource_policies
+        .iter()
+        .map(|p| &p.policy)
+        .chain(a.service_control_policies.iter().map(|p| &p.policy))
+        .chain(a.resource_control_policies.iter().map(|p| &p.policy))
 }
 
 /// Whether `statement` could apply to `action` (its `Action` matches it, or
@@ -157,14 +169,7 @@ fn tests_a_self_given_key(documents: &[&PolicyDocument], base: &Context) -> bool
 
 impl Varying {
     pub fn of(model: &Model, base: &Context) -> Varying {
-        let a = model.account();
-        let documents: Vec<&PolicyDocument> = a
-            .resource_policies
-            .iter()
-            .map(|p| &p.policy)
-            .chain(a.service_control_policies.iter().map(|p| &p.policy))
-            .chain(a.resource_control_policies.iter().map(|p| &p.policy))
-            .collect();
+        let documents: Vec<&PolicyDocument> = account_documents(model).collect();
         Varying {
             account_wide: tests_a_self_given_key(&documents, base),
         }
@@ -174,19 +179,7 @@ impl Varying {
     /// a key it controls (and the caller did not set): without one, no
     /// action has variants and [`variants`] need not be asked.
     pub fn could_vary(&self, model: &Model, requester: &Requester<'_>, base: &Context) -> bool {
-        if self.account_wide {
-            return true;
-        }
-        let a = model.account();
-        let index = model.index();
-        let mut own = super::probe::identity_documents(model, requester);
-        let boundary = match requester {
-            Requester::User { index: u, .. } => index.user_boundary(*u),
-            Requester::RoleSession { index: r, .. } => index.role_boundary(*r),
-            _ => None,
-        };
-        own.extend(boundary.and_then(|p| a.policies[p].default_document()));
-        tests_a_self_given_key(&own, base)
+        self.account_wide || tests_a_self_given_key(&own_documents(model, requester), base)
     }
 }
 
