@@ -179,22 +179,9 @@ impl Progress for Bars {
     }
 
     fn checkpoint(&mut self, workspace: &Workspace) -> Result<(), String> {
-        write_atomically(&self.partial, &workspace.to_bytes(true))
+        super::write_atomically(&self.partial, &workspace.to_bytes(true), ".iamscope-collect-", false)
             .map_err(|e| format!("{}: {e}", self.partial.display()))
     }
-}
-
-/// A temporary file beside the target, flushed, then renamed over it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".iamscope-collect-").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 pub fn partial_path(output: &Path) -> PathBuf {

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
@@ -109,7 +109,7 @@ pub fn run(args: &ReportArgs, out: &mut impl Write) -> Result<u8, Failure> {
     let loaded = args.account.load_noting()?;
     let page = gather(&loaded, &filter, jiff::Timestamp::now())?;
     let html = render(&page);
-    write_atomically(&args.html, html.as_bytes())
+    super::write_atomically(&args.html, html.as_bytes(), ".iamscope-report-", true)
         .map_err(|e| Failure::bad_input(format!("cannot write {}: {e}", args.html.display())))?;
     writeln!(
         out,
@@ -648,27 +648,6 @@ pub fn paths_svg(report: &PrincipalEscalation) -> String {
     }
     s.push_str("</svg>\n");
     s
-}
-
-/// A temporary file beside the target, flushed, then renamed over it, so
-/// that a reader never sees half a report.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".iamscope-report-").tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    // A report is for sharing: readable by others as an ordinary new file is
-    // (the temporary file is made private).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -675,3 +675,31 @@ fn print_info(out: &mut impl Write) -> std::io::Result<()> {
     )?;
     Ok(())
 }
+
+/// Write `bytes` to `path` whole: a temporary file beside it (named with
+/// `prefix`), flushed, then renamed over it, so that a reader never sees
+/// half a file. The temporary file is private; `shared` makes it readable by
+/// others as an ordinary new file is (a report is for sharing).
+pub(crate) fn write_atomically(
+    path: &std::path::Path,
+    bytes: &[u8],
+    prefix: &str,
+    shared: bool,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::Builder::new().prefix(prefix).tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    #[cfg(unix)]
+    if shared {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = shared;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
