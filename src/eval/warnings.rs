@@ -29,7 +29,15 @@ pub enum RequestWarning {
     },
     /// The action takes no resource type: AWS authorizes it on `*`.
     ActionTakesNoResource { action: String, resource: String },
+    /// The resource is longer than any ARN AWS accepts.
+    ResourceTooLong { action: String, length: usize },
 }
+
+/// The longest ARN AWS accepts: the IAM API reference gives its ARN type
+/// (`arnType`) a maximum length of 2,048 characters. A longer resource is
+/// no resource AWS has, so no type check is needed (nor made: it would walk
+/// every character of a hostile, megabytes-long resource).
+pub const LONGEST_ARN: usize = 2048;
 
 impl RequestWarning {
     pub fn code(&self) -> &'static str {
@@ -38,6 +46,7 @@ impl RequestWarning {
             RequestWarning::UnknownService { .. } => "unknown-service",
             RequestWarning::ResourceTypeMismatch { .. } => "resource-type-mismatch",
             RequestWarning::ActionTakesNoResource { .. } => "action-takes-no-resource",
+            RequestWarning::ResourceTooLong { .. } => "resource-too-long",
         }
     }
 
@@ -74,6 +83,9 @@ impl RequestWarning {
             RequestWarning::ActionTakesNoResource { action, resource } => {
                 format!("{action} takes no resource: AWS authorizes it on *, never on {resource}")
             }
+            RequestWarning::ResourceTooLong { action, length } => format!(
+                "the resource of this {action} request is {length} characters long, and no ARN AWS accepts is longer than {LONGEST_ARN}, so AWS would never receive this request"
+            ),
         }
     }
 }
@@ -97,6 +109,9 @@ impl Serialize for RequestWarning {
             }
             RequestWarning::ResourceTypeMismatch { expected, .. } => {
                 map.serialize_entry("expected_resource_types", expected)?;
+            }
+            RequestWarning::ResourceTooLong { length, .. } => {
+                map.serialize_entry("length", length)?;
             }
             RequestWarning::ActionTakesNoResource { .. } => {}
         }
@@ -132,6 +147,14 @@ pub fn action_resource_warnings(catalog: &Catalog, action: &str, resource: &str)
         warnings.push(RequestWarning::UnknownAction {
             action: action.to_owned(),
             suggestions: catalog.suggest(action, 3),
+        });
+        return warnings;
+    }
+    let length = resource.chars().count();
+    if length > LONGEST_ARN {
+        warnings.push(RequestWarning::ResourceTooLong {
+            action: action.to_owned(),
+            length,
         });
         return warnings;
     }
@@ -206,6 +229,22 @@ mod tests {
         ] {
             assert_eq!(warn(action, resource), [], "{action} on {resource}");
         }
+    }
+
+    #[test]
+    fn a_resource_longer_than_the_longest_arn_aws_accepts_is_flagged_without_a_type_check() {
+        let at_limit = format!("arn:aws:s3:::b/{}", "k".repeat(LONGEST_ARN - "arn:aws:s3:::b/".len()));
+        assert_eq!(warn("s3:GetObject", &at_limit), [], "2,048 characters is still an ARN");
+        let over = format!("{at_limit}k");
+        let w = warn("s3:GetObject", &over);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].code(), "resource-too-long");
+        assert!(w[0].describe().contains("2049 characters"), "{}", w[0].describe());
+        // A hostile resource is neither copied into the sentence nor walked.
+        let hostile = format!("arn:aws:s3:::b/{}", "*?".repeat(5 << 20));
+        let w = warn("s3:GetObject", &hostile);
+        assert_eq!(w[0].code(), "resource-too-long");
+        assert!(w[0].describe().len() < 200);
     }
 
     #[test]
