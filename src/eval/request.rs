@@ -811,19 +811,34 @@ impl RequestSpec {
         )
     }
 
+    /// A plain JSON Lines line's request — `principal`, `action` and
+    /// `resource`, plain strings, nothing else — made straight from the
+    /// line's text with no spec in between (batches are millions of such
+    /// lines), with the three values as written. It is the request
+    /// `from_json_line(line)?.to_request(now)` makes (a test compares them);
+    /// `None` when the line is not plain.
+    pub fn plain_request(line: &str, now: Timestamp) -> Option<([&str; 3], Result<Request, RequestError>)> {
+        let written = plain_line(line)?;
+        let [principal, action, resource] = written;
+        let request = checked_parts(principal, action, resource).map(|(principal, action, resource)| Request {
+            principal,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            context: Context::new(),
+            session_policies: Vec::new(),
+            claims: Context::new(),
+            role: None,
+            time: now,
+            time_given: false,
+            assume: Assume::Realistic,
+        });
+        Some((written, request))
+    }
+
     /// Check every field and make the engine's request. `now` is the time
     /// used when the spec gives none (a caller's clock, read at the edge).
     pub fn to_request(&self, now: Timestamp) -> Result<Request, RequestError> {
-        let principal = PrincipalSpec::parse(&self.principal).map_err(|m| RequestError::new("principal", m))?;
-        let action = self.action.trim();
-        check_action(action).map_err(|m| RequestError::new("action", m))?;
-        let resource = self.resource.trim();
-        if resource.is_empty() {
-            return Err(RequestError::new(
-                "resource",
-                "no resource: give the resource's ARN, or * for an action that takes none",
-            ));
-        }
+        let (principal, action, resource) = checked_parts(&self.principal, &self.action, &self.resource)?;
         for key in self.context.0.keys() {
             if key.trim().is_empty() || key.contains(char::is_whitespace) {
                 return Err(RequestError::new(
@@ -970,6 +985,26 @@ impl RequestSpec {
     }
 }
 
+/// The principal, action and resource of a request, checked: the
+/// principal parsed, the action and resource trimmed.
+fn checked_parts<'a>(
+    principal: &str,
+    action: &'a str,
+    resource: &'a str,
+) -> Result<(PrincipalSpec, &'a str, &'a str), RequestError> {
+    let principal = PrincipalSpec::parse(principal).map_err(|m| RequestError::new("principal", m))?;
+    let action = action.trim();
+    check_action(action).map_err(|m| RequestError::new("action", m))?;
+    let resource = resource.trim();
+    if resource.is_empty() {
+        return Err(RequestError::new(
+            "resource",
+            "no resource: give the resource's ARN, or * for an action that takes none",
+        ));
+    }
+    Ok((principal, action, resource))
+}
+
 /// An action as a request carries it: `service:Name` (wildcards are for
 /// policies; a request names one action).
 fn check_action(action: &str) -> Result<(), String> {
@@ -1069,6 +1104,36 @@ pub const JSON_SPECIAL: [bool; 256] = {
     table
 };
 
+/// Where the first byte of [`JSON_SPECIAL`] is in `bytes` (`None`: none
+/// is), eight bytes at a time: a word has one when a byte is below 0x20,
+/// or equals `"` or a backslash (the classic "has a zero byte" test on the word,
+/// on the word XOR the repeated byte, and on the word minus 0x20).
+pub fn first_json_special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x20: subtracting 0x20 borrows into its high bit,
+        // which a byte below 0x80 did not have (bytes from 0x80 up, UTF-8's,
+        // are never special: the high bit is masked out by `!w`).
+        let low = w.wrapping_sub(0x20 * ONES) & !w & HIGHS;
+        if low | has_zero(w ^ (b'"' as u64 * ONES)) | has_zero(w ^ (b'\\' as u64 * ONES)) != 0 {
+            // Borrows can flag a byte after the first special one; the
+            // first flagged byte is found exactly below.
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| JSON_SPECIAL[b as usize])
+        .map(|at| i + at)
+}
+
 /// The three values of a line that is `{"principal": "…", "action": "…",
 /// "resource": "…"}` in any order, strings with no escape or control
 /// character; `None` for anything else.
@@ -1078,7 +1143,7 @@ fn plain_line(line: &str) -> Option<[&str; 3]> {
     }
     fn string(s: &str) -> Option<(&str, &str)> {
         let rest = s.strip_prefix('"')?;
-        let end = rest.bytes().position(|b| JSON_SPECIAL[b as usize])?;
+        let end = first_json_special(rest.as_bytes())?;
         (rest.as_bytes()[end] == b'"').then(|| (&rest[..end], &rest[end + 1..]))
     }
     let mut values: [Option<&str>; 3] = [None; 3];
@@ -1389,12 +1454,43 @@ mod tests {
             let fast = RequestSpec::from_json_line(line).map_err(|e| e.to_string());
             let serde = serde_json::from_str::<RequestSpec>(line).map_err(|e| e.to_string());
             assert_eq!(fast, serde, "{line}");
+            assert_plain_request_is_the_specs(line);
         }
         assert!(plain_line(lines[0]).is_some() && plain_line(lines[2]).is_some());
         assert!(plain_line(lines[7]).is_none() && plain_line(lines[5]).is_none());
     }
 
+    /// The request a plain line makes without a spec is the spec's: the
+    /// same values as written, the same request (or the same error).
+    fn assert_plain_request_is_the_specs(line: &str) {
+        let Some((written, fast)) = RequestSpec::plain_request(line, now()) else {
+            return;
+        };
+        let spec = RequestSpec::from_json_line(line).expect("a plain line reads");
+        assert_eq!(
+            written,
+            [spec.principal.as_str(), spec.action.as_str(), spec.resource.as_str()]
+        );
+        let slow = spec.to_request(now());
+        assert_eq!(
+            format!("{:?}", fast.map_err(|e| e.to_string())),
+            format!("{:?}", slow.map_err(|e| e.to_string())),
+            "{line}"
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_word_at_a_time_scan_finds_the_first_special_byte_the_table_does(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            plain in proptest::collection::vec(0x20u8..0x7f, 0..40),
+        ) {
+            for bytes in [&bytes, &plain] {
+                let slow = bytes.iter().position(|&b| JSON_SPECIAL[b as usize]);
+                proptest::prop_assert_eq!(first_json_special(bytes), slow, "{:?}", bytes);
+            }
+        }
+
         #[test]
         fn any_line_reads_the_same_with_or_without_serde(
             line in r#"[{}"\\:, a-z/*\t]{0,40}"#,
@@ -1405,7 +1501,18 @@ mod tests {
                 let fast = RequestSpec::from_json_line(line).map_err(|e| e.to_string());
                 let serde = serde_json::from_str::<RequestSpec>(line).map_err(|e| e.to_string());
                 proptest::prop_assert_eq!(fast, serde, "{}", line);
+                assert_plain_request_is_the_specs(line);
             }
+        }
+
+        #[test]
+        fn a_plain_lines_request_is_the_one_its_spec_makes(
+            principal in r"(user|role|saml|oidc|web|root|arn:aws:iam::1:user)?/?[a-z ]{0,6}",
+            action in r"[a-z0-9*?: ]{0,12}",
+            resource in r"[a-z*: /]{0,10}",
+        ) {
+            let line = format!(r#"{{"principal": "{principal}", "action": "{action}", "resource": "{resource}"}}"#);
+            assert_plain_request_is_the_specs(&line);
         }
     }
 }
