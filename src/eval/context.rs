@@ -315,15 +315,44 @@ pub struct Env<'a> {
     assumed_used: std::cell::Cell<u32>,
 }
 
+/// An ARN's region and account fields (`arn:partition:service:region:account:resource`),
+/// empty when the text is no ARN or has fewer fields. One pass over the
+/// bytes up to the fifth colon: every request asks it.
+fn region_and_account(resource: &str) -> (&str, &str) {
+    if !resource.starts_with("arn:") {
+        return ("", "");
+    }
+    // Where fields 1 to 5 start (field 0 is `arn`), and how many colons there are up to the fifth.
+    let mut starts = [0usize; 6];
+    let mut field = 0;
+    for (i, b) in resource.bytes().enumerate() {
+        if b == b':' {
+            field += 1;
+            starts[field] = i + 1;
+            if field == 5 {
+                break;
+            }
+        }
+    }
+    // No service field: not an ARN to read fields from.
+    if field < 2 {
+        return ("", "");
+    }
+    let text = |n: usize| -> &str {
+        if n > field {
+            return "";
+        }
+        // A field ends at the next colon; the last one read, at the end.
+        let end = if n < field { starts[n + 1] - 1 } else { resource.len() };
+        &resource[starts[n]..end]
+    };
+    (text(3), text(4))
+}
+
 impl<'a> Env<'a> {
     pub fn new(model: &'a Model, request: &'a Request, requester: &'a Requester<'a>) -> Env<'a> {
         let now = request.time;
-        // arn:partition:service:region:account:resource
-        let mut parts = request.resource.splitn(6, ':');
-        let (resource_region, resource_account) = match (parts.next(), parts.next(), parts.next()) {
-            (Some("arn"), Some(_), Some(_)) => (parts.next().unwrap_or(""), parts.next().unwrap_or("")),
-            _ => ("", ""),
-        };
+        let (resource_region, resource_account) = region_and_account(&request.resource);
         // S3 ARNs name no account: the resource is taken to be the loaded
         // account's unless the caller says otherwise (aws:ResourceAccount).
         let (resource_account, assumed) = match request.context.get_lower("aws:resourceaccount") {
@@ -679,6 +708,23 @@ pub fn resolve<'m>(model: &'m Model, spec: &super::request::PrincipalSpec) -> Re
                 _ => ExternalKind::Other,
             };
             Ok(Requester::External { arn, kind })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn an_arns_region_and_account_are_what_splitting_on_colons_gives(resource in r"(arn)?[:a-z0-9*/]{0,24}") {
+            let mut parts = resource.splitn(6, ':');
+            let split = match (parts.next(), parts.next(), parts.next()) {
+                (Some("arn"), Some(_), Some(_)) => (parts.next().unwrap_or(""), parts.next().unwrap_or("")),
+                _ => ("", ""),
+            };
+            proptest::prop_assert_eq!(region_and_account(&resource), split, "{}", resource);
         }
     }
 }
