@@ -864,6 +864,10 @@ fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String)
             visible(&m.target)
         ));
         out.push_str(&format!(
+            "    id: {}\n",
+            p.dim(&exclusions::makes_admin_id(&report.principal, m))
+        ));
+        out.push_str(&format!(
             "    makes administrators: {}\n",
             visible(&m.administrators.join(", "))
         ));
@@ -889,9 +893,9 @@ fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String)
                 if all.len() == 2 { "" } else { "s" },
                 visible(&rest.join(", ")),
                 if more > 0 {
-                    format!(", … ({more} more; --json lists them)")
+                    format!(", … ({more} more; --json lists them with their ids)")
                 } else {
-                    String::new()
+                    " (--json has their ids)".to_owned()
                 }
             ));
         }
