@@ -296,6 +296,12 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether the step was asked of a changed copy of the account (its
+    /// note says `simulated: after …`), so its statement is in no file.
+    pub fn is_simulated(&self) -> bool {
+        self.note.as_deref().is_some_and(|n| n.starts_with("simulated:"))
+    }
+
     /// Mark the step as allowed only in `variant` of the requester's own context.
     fn self_given(&mut self, variant: &Variant) {
         self.context.extend(variant.context_lines());

@@ -630,7 +630,11 @@ fn escalation_sarif_or_dot(
     let mut suppressor = filter.suppressor();
     with_progress("escalation", |progress| {
         escalation::stream(&loaded.model, spec, options, progress, &mut |mut report| {
-            if suppress(&mut suppressor, &loaded.model, &mut report) && !report.admin && !report.findings.is_empty() {
+            // SARIF has the changes that make others administrators too; DOT draws paths.
+            if suppress(&mut suppressor, &loaded.model, &mut report)
+                && !report.admin
+                && (!report.findings.is_empty() || (format == Format::Sarif && !report.makes_others_admins.is_empty()))
+            {
                 reports.push(report);
             }
         })
