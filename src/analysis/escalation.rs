@@ -1445,6 +1445,7 @@ impl Change {
             user_pools: Vec::new(),
             saml_providers: a.saml_providers.clone(),
             oidc_providers: a.oidc_providers.clone(),
+            inventory: None,
             extra: Default::default(),
         };
         let mut policies: Vec<usize> = Vec::new();
@@ -1604,7 +1605,8 @@ pub fn stream(
             break;
         }
         let mut report = analyzer.principal(spec)?;
-        report.settle(model, options.inventory.as_deref(), options.certain_only);
+        let inventory = options.inventory.as_deref().or(model.account().inventory.as_ref());
+        report.settle(model, inventory, options.certain_only);
         if progress.is_cancelled() {
             // This principal's analysis may be unfinished: none of it is shown.
             summary.complete = false;
