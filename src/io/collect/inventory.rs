@@ -155,6 +155,72 @@ fn pick(item: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
         .collect()
 }
 
+/// A listing whose items name their role themselves.
+struct Listing {
+    command: &'static Command,
+    /// What it lists, in messages.
+    what: &'static str,
+    /// The list in the command's output, and the inventory's.
+    output: &'static str,
+    list: &'static str,
+    /// The fields an item must have; those kept.
+    required: &'static [&'static str],
+    kept: &'static [&'static str],
+    /// Whether an item still exists.
+    exists: fn(&Map<String, Value>) -> bool,
+}
+
+const FUNCTIONS: Listing = Listing {
+    command: &LIST_FUNCTIONS,
+    what: "Lambda functions",
+    output: "Functions",
+    list: "LambdaFunctions",
+    required: &["FunctionName", "Role"],
+    kept: &["FunctionName", "FunctionArn", "Role"],
+    exists: |_| true,
+};
+
+const DEV_ENDPOINT_LIST: Listing = Listing {
+    command: &DEV_ENDPOINTS,
+    what: "Glue development endpoints",
+    output: "DevEndpoints",
+    list: "GlueDevEndpoints",
+    required: &["EndpointName", "RoleArn"],
+    kept: &["EndpointName", "RoleArn"],
+    exists: |_| true,
+};
+
+const STACKS: Listing = Listing {
+    command: &DESCRIBE_STACKS,
+    what: "CloudFormation stacks",
+    output: "Stacks",
+    list: "CloudFormationStacks",
+    required: &["StackName"],
+    kept: &["StackName", "StackId", "RoleARN"],
+    exists: |stack| stack.get("StackStatus").and_then(Value::as_str) != Some("DELETE_COMPLETE"),
+};
+
+fn simple_listing(part: &Part, s: &mut Session<'_>, found: &mut Found, l: &Listing) -> Result<(), Stop> {
+    let listing = s.json(
+        part,
+        &plain(l.command.args),
+        &|| format!("the {} and the roles they run as", l.what),
+        l.command.permission,
+    )?;
+    match listing {
+        Some(listing) => {
+            let items = objects(&listing, l.output)
+                .filter(|item| l.required.iter().all(|k| item.get(*k).is_some_and(Value::is_string)))
+                .filter(|item| (l.exists)(item))
+                .map(|item| pick(item, l.kept))
+                .collect();
+            found.listed(l.list, items);
+        }
+        None => found.not_listed(l.list, s),
+    }
+    Ok(())
+}
+
 pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result<(), Stop> {
     let mut found = Found {
         region: part_region(part).map(str::to_owned),
@@ -166,23 +232,7 @@ pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result
     let title = |what: &str| format!("the {what} and the roles they run as");
 
     // Lambda functions: each runs as its execution role.
-    match s.json(
-        part,
-        &plain(LIST_FUNCTIONS.args),
-        &|| title("Lambda functions"),
-        LIST_FUNCTIONS.permission,
-    )? {
-        Some(listing) => {
-            let items = objects(&listing, "Functions")
-                .filter(|f| {
-                    f.get("FunctionName").is_some_and(Value::is_string) && f.get("Role").is_some_and(Value::is_string)
-                })
-                .map(|f| pick(f, &["FunctionName", "FunctionArn", "Role"]))
-                .collect();
-            found.listed("LambdaFunctions", items);
-        }
-        None => found.not_listed("LambdaFunctions", s),
-    }
+    simple_listing(part, s, &mut found, &FUNCTIONS)?;
 
     // EC2 instances run as the role of their instance profile; one that is
     // terminated or shutting down runs nothing any more.
@@ -227,24 +277,7 @@ pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result
         None => found.not_listed("Ec2Instances", s),
     }
 
-    match s.json(
-        part,
-        &plain(DEV_ENDPOINTS.args),
-        &|| title("Glue development endpoints"),
-        DEV_ENDPOINTS.permission,
-    )? {
-        Some(listing) => {
-            let items = objects(&listing, "DevEndpoints")
-                .filter(|e| {
-                    e.get("EndpointName").is_some_and(Value::is_string)
-                        && e.get("RoleArn").is_some_and(Value::is_string)
-                })
-                .map(|e| pick(e, &["EndpointName", "RoleArn"]))
-                .collect();
-            found.listed("GlueDevEndpoints", items);
-        }
-        None => found.not_listed("GlueDevEndpoints", s),
-    }
+    simple_listing(part, s, &mut found, &DEV_ENDPOINT_LIST)?;
 
     // SageMaker's listing names the notebook instances; each one's role
     // is in its description.
@@ -289,22 +322,7 @@ pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result
     }
 
     // A stack without a service role runs as its caller; it is listed all the same.
-    match s.json(
-        part,
-        &plain(DESCRIBE_STACKS.args),
-        &|| title("CloudFormation stacks"),
-        DESCRIBE_STACKS.permission,
-    )? {
-        Some(listing) => {
-            let items = objects(&listing, "Stacks")
-                .filter(|st| st.get("StackName").is_some_and(Value::is_string))
-                .filter(|st| st.get("StackStatus").and_then(Value::as_str) != Some("DELETE_COMPLETE"))
-                .map(|st| pick(st, &["StackName", "StackId", "RoleARN"]))
-                .collect();
-            found.listed("CloudFormationStacks", items);
-        }
-        None => found.not_listed("CloudFormationStacks", s),
-    }
+    simple_listing(part, s, &mut found, &STACKS)?;
 
     let mut inventory = match w.value(KEY) {
         Some(Value::Object(inventory)) => inventory,
