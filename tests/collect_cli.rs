@@ -200,6 +200,14 @@ fn account() -> FakeAws {
             &format!("cognito-idp list-user-pools --max-results 60{R}"),
             json!({"UserPools": []}),
         );
+    // What runs as which role: nothing but the listings' empty answers.
+    aws.ok(&format!("ec2 describe-instances{R}"), json!({"Reservations": []}))
+        .ok(&format!("glue get-dev-endpoints{R}"), json!({"DevEndpoints": []}))
+        .ok(
+            &format!("sagemaker list-notebook-instances{R}"),
+            json!({"NotebookInstances": []}),
+        )
+        .ok(&format!("cloudformation describe-stacks{R}"), json!({"Stacks": []}));
     aws
 }
 
@@ -341,4 +349,125 @@ fn without_an_aws_cli_collect_says_so() {
         .expect("the binary runs");
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("`aws` is on PATH"), "{}", stderr(&output));
+}
+
+/// eve may update any Lambda function's code; Worker, an administrator,
+/// is the role Lambda functions run as. Whether a function runs as Worker
+/// is what the inventory collect gathers says.
+fn lambda_account(functions: Value) -> FakeAws {
+    let aws = account();
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    aws.ok(
+        "iam get-account-authorization-details",
+        json!({
+            "UserDetailList": [{"UserName": "eve", "UserId": "AIDAEVE", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/eve", "GroupList": [], "AttachedManagedPolicies": [],
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]))}]}],
+            "GroupDetailList": [],
+            "RoleDetailList": [{"RoleName": "Worker", "RoleId": "AROAWORKER", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/Worker", "AttachedManagedPolicies": [],
+                "AssumeRolePolicyDocument": doc(json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}])),
+                "RolePolicyList": [{"PolicyName": "all", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]}],
+            "Policies": [], "IsTruncated": false
+        }),
+    )
+    .ok(&format!("secretsmanager list-secrets{R}"), json!({"SecretList": []}))
+    .ok(&format!("lambda list-functions{R}"), json!({"Functions": functions}));
+    for f in functions.as_array().unwrap() {
+        aws.error(
+            &format!(
+                "lambda get-policy --function-name {}{R}",
+                f["FunctionName"].as_str().unwrap()
+            ),
+            1,
+            "ResourceNotFoundException",
+            "GetPolicy",
+        );
+    }
+    aws
+}
+
+fn escalation(file: &Path, extra: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+        .args(["escalation", "--json", "--principal", "user/eve", "--account"])
+        .arg(file)
+        .args(extra)
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("escalation prints JSON")
+}
+
+fn lambda_paths(value: &Value) -> Vec<(bool, Value)> {
+    value["principals"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["pattern"] == "lambda-update-function-code")
+        .map(|f| {
+            (
+                f["certain"].as_bool().unwrap(),
+                f.get("inventory").cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_inventory_collected_settles_escalation_paths_without_inventory_given() {
+    // A function runs as Worker: the path through it is certain.
+    let aws = lambda_account(json!([{"FunctionName": "nightly", "Role": "arn:aws:iam::111122223333:role/Worker"}]));
+    let output = aws.collect(&["--region", "eu-west-1", "-o", "account.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for command in [
+        "lambda list-functions",
+        "ec2 describe-instances",
+        "glue get-dev-endpoints",
+        "sagemaker list-notebook-instances",
+        "cloudformation describe-stacks",
+    ] {
+        assert!(
+            aws.calls().iter().any(|c| c.starts_with(&format!("{command}{R}|"))),
+            "{command}: {:?}",
+            aws.calls()
+        );
+    }
+    let file = aws.path("account.json");
+    let written: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        written["Inventory"]["LambdaFunctions"],
+        json!([{"FunctionName": "nightly", "Role": "arn:aws:iam::111122223333:role/Worker", "Region": "eu-west-1"}])
+    );
+    assert_eq!(
+        lambda_paths(&escalation(&file, &[])),
+        [(true, json!(["Lambda function nightly"]))]
+    );
+    // --inventory still has the last word.
+    let given = aws.path("inventory.json");
+    std::fs::write(&given, r#"{"Inventory": {"LambdaFunctions": []}}"#).unwrap();
+    assert_eq!(
+        lambda_paths(&escalation(&file, &["--inventory", given.to_str().unwrap()])),
+        [],
+        "no function runs as Worker: no path"
+    );
+
+    // No function at all: the inventory rules the path out.
+    let aws = lambda_account(json!([]));
+    let output = aws.collect(&["--region", "eu-west-1", "-o", "account.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(lambda_paths(&escalation(&aws.path("account.json"), &[])), []);
+
+    // Functions could not be listed: the path stays, conditional.
+    let aws = lambda_account(json!([]));
+    aws.error(
+        &format!("lambda list-functions{R}"),
+        1,
+        "AccessDeniedException",
+        "ListFunctions",
+    );
+    let output = aws.collect(&["--region", "eu-west-1", "-o", "account.json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("lambda:ListFunctions"), "{}", stderr(&output));
+    let file = aws.path("account.json");
+    let written: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(written["Inventory"]["NotListed"][0]["List"], "LambdaFunctions");
+    assert_eq!(lambda_paths(&escalation(&file, &[])), [(false, Value::Null)]);
 }

@@ -512,3 +512,150 @@ fn a_bad_exclusions_file_is_refused_with_its_line_and_column() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read the exclusions file /no/such/file.toml"));
 }
+
+#[test]
+fn a_lint_id_and_its_suppression_survive_a_statement_inserted_above() {
+    let dir = tempfile::tempdir().unwrap();
+    let statements = [
+        r#"{"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjct"], "Resource": "*"}"#,
+        r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}"#,
+    ];
+    let policy = |statements: &[&str]| {
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}\n",
+            statements.join(",\n")
+        )
+    };
+    let file = write(dir.path(), "deploy.json", &policy(&statements));
+    let ids = |file: &str| -> Vec<(String, String)> {
+        let value = json_of(&iamscope(&["lint", "--kind", "identity", "--json", file]));
+        value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_owned(),
+                    f["id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before = ids(&file);
+    assert_eq!(before.len(), 3, "{before:?}");
+    let passrole = before
+        .iter()
+        .find(|(code, _)| code == "passrole-wildcard")
+        .unwrap()
+        .1
+        .clone();
+    let exclusions = write(
+        dir.path(),
+        "x.toml",
+        &format!("[[finding]]\nid = \"{passrole}\"\nreason = \"deploy passes its own roles, SEC-40\"\n"),
+    );
+
+    // A statement inserted above both: every id stays, the entry still applies.
+    let inserted = r#"{"Sid": "Queue", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:eu-west-1:111122223333:jobs"}"#;
+    std::fs::write(&file, policy(&[inserted, statements[0], statements[1]])).unwrap();
+    let after = ids(&file);
+    for id in &before {
+        assert!(after.contains(id), "{id:?} kept: {after:?}");
+    }
+    let out = iamscope(&[
+        "lint",
+        "--kind",
+        "identity",
+        "--json",
+        &file,
+        "--exclusions",
+        &exclusions,
+    ]);
+    let value = json_of(&out);
+    assert_eq!(value["suppressed"], 1, "{value}");
+    assert!(
+        value["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["id"] != passrole.as_str())
+    );
+}
+
+/// hr may write an inline policy on clerk, which makes clerk an
+/// administrator; hr gains nothing itself.
+fn write_grant_account(dir: &Path) -> String {
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}");
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let user = |name: &str, statements: Value| {
+        json!({
+            "UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+            "Arn": arn("user", name),
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(statements)}],
+        })
+    };
+    let account = json!({
+        "UserDetailList": [
+            user("hr", json!([{"Sid": "Clerks", "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "clerk")}])),
+            user("clerk", json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}])),
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    write(dir, "grant.json", &account.to_string())
+}
+
+#[test]
+fn a_change_that_makes_others_administrators_has_an_id_that_an_entry_suppresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let account = write_grant_account(dir.path());
+    let value = json_of(&iamscope(&["escalation", "--account", &account, "--json"]));
+    assert_eq!(value["make_others_admins"], 1, "{value}");
+    let hr = &value["principals"][0];
+    assert_eq!(hr["principal"], "user/hr");
+    let change = &hr["makes_others_admins"][0];
+    assert_eq!(change["grant"], "put-user-policy");
+    assert_eq!(change["administrators"], json!(["user/clerk"]));
+    let id = change["id"].as_str().expect("every change has an id").to_owned();
+    assert!(id.starts_with("esc-"), "{id}");
+    let listing = text(&iamscope(&["escalation", "--account", &account]));
+    assert!(listing.contains(&format!("id: {id}")), "{listing}");
+    // The id names the change, not the run: the same for one principal asked about.
+    let one = json_of(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--principal",
+        "user/hr",
+        "--json",
+    ]));
+    assert_eq!(one["principals"][0]["makes_others_admins"][0]["id"], id.as_str());
+
+    let exclusions = write(
+        dir.path(),
+        "x.toml",
+        &format!("[[finding]]\nid = \"{id}\"\nreason = \"HR onboarding, SEC-9\"\n"),
+    );
+    let out = iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+        "--json",
+    ]);
+    assert!(!stderr(&out).contains("matched nothing"), "{}", stderr(&out));
+    let value = json_of(&out);
+    assert_eq!(value["make_others_admins"], 0, "{value}");
+    assert_eq!(value["principals"], json!([]), "{value}");
+    assert_eq!(value["suppressed"], 1);
+    assert_eq!(value["suppressions"][0]["kind"], "finding");
+    let listing = text(&iamscope(&[
+        "escalation",
+        "--account",
+        &account,
+        "--exclusions",
+        &exclusions,
+    ]));
+    assert!(listing.contains("0 can make others administrators"), "{listing}");
+    assert!(listing.contains("suppressed: 1 (1 by finding"), "{listing}");
+}

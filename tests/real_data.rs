@@ -1446,4 +1446,67 @@ mod report_formats {
         }
         assert!(!html.to_ascii_lowercase().contains("<script"));
     }
+
+    /// Every path and every change that makes others administrators is a
+    /// SARIF result, with the id the JSON gives it; lint ids tell every
+    /// finding of the export apart.
+    #[test]
+    #[ignore = "needs ../shared/data; run by .ci/run"]
+    fn sarif_has_every_path_and_every_change_and_ids_are_unique() {
+        let export = shared_data().join("authz/cloudsplaining/example.json");
+        let export = export.to_string_lossy();
+        let json: Value = serde_json::from_str(&run(&["escalation", "--account", &export, "--json"])).unwrap();
+        let mut ids: Vec<String> = Vec::new();
+        for p in json["principals"].as_array().unwrap() {
+            for key in ["findings", "makes_others_admins"] {
+                for item in p.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    ids.push(item["id"].as_str().expect("an id").to_owned());
+                }
+            }
+        }
+        let changes: usize = json["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.get("makes_others_admins")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            })
+            .sum();
+        assert!(changes > 0);
+        let sarif: Value = serde_json::from_str(&run(&["escalation", "--account", &export, "--sarif"])).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let mut fingerprints: Vec<String> = results
+            .iter()
+            .map(|r| r["partialFingerprints"]["iamscope/v1"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            results.iter().filter(|r| r["ruleId"] == "makes-others-admins").count(),
+            changes
+        );
+        fingerprints.sort();
+        ids.sort();
+        assert_eq!(fingerprints, ids, "one result per path and per change, by id");
+        ids.dedup();
+        assert_eq!(ids.len(), fingerprints.len(), "ids are unique");
+
+        // Findings make lint's status 1: read its output whatever the status.
+        let lint = Command::new(env!("CARGO_BIN_EXE_iamscope"))
+            .args(["lint", "--account", &export, "--json"])
+            .output()
+            .expect("the binary runs");
+        let lint: Value = serde_json::from_slice(&lint.stdout).expect("lint prints JSON");
+        let mut lint_ids: Vec<&str> = lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap())
+            .collect();
+        let all = lint_ids.len();
+        assert!(all > 0);
+        lint_ids.sort_unstable();
+        lint_ids.dedup();
+        assert_eq!(lint_ids.len(), all, "lint ids are unique");
+    }
 }

@@ -297,3 +297,65 @@ fn escalation_sarif_marks_conditional_paths_as_warnings() {
     assert_eq!(of("user/max")["level"], "error");
     assert_eq!(of("user/max")["properties"]["certain"], true);
 }
+
+/// A change that makes another principal an administrator is a result of
+/// its own rule, at the principal that may make it, with the statement
+/// that allows it and the id an exclusions file names.
+#[test]
+fn escalation_sarif_has_the_changes_that_make_others_administrators() {
+    let dir = tempfile::tempdir().unwrap();
+    let arn = |kind: &str, name: &str| format!("arn:aws:iam::111122223333:{kind}/{name}");
+    let doc = |statements: Value| json!({"Version": "2012-10-17", "Statement": statements});
+    let account = json!({
+        "UserDetailList": [
+            {"UserName": "hr", "UserId": "AIDAHR", "Path": "/", "Arn": arn("user", "hr"),
+             "UserPolicyList": [{"PolicyName": "onboarding", "PolicyDocument": doc(json!([{"Sid": "Clerks", "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": arn("user", "clerk")}]))}]},
+            {"UserName": "clerk", "UserId": "AIDACLERK", "Path": "/", "Arn": arn("user", "clerk"),
+             "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]))}]},
+        ],
+        "GroupDetailList": [], "RoleDetailList": [], "Policies": [],
+    });
+    let path = dir.path().join("grant.json");
+    std::fs::write(&path, account.to_string()).unwrap();
+    let account = path.to_str().unwrap();
+    let log = json_of(&iamscope(&["escalation", "--sarif", "--account", account]));
+    let run = valid_sarif(&log);
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids.iter().filter(|id| **id == "makes-others-admins").count(),
+        1,
+        "one rule of its own: {ids:?}"
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let result = &results[0];
+    assert_eq!(result["ruleId"], "makes-others-admins");
+    assert_eq!(result["level"], "error");
+    assert_eq!(result["properties"]["certain"], true);
+    assert_eq!(result["properties"]["change"], "put-user-policy");
+    assert_eq!(result["properties"]["administrators"], json!(["user/clerk"]));
+    assert_eq!(
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "user/hr"
+    );
+    let text = result["message"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("user/hr can make others administrators: ")
+            && text.contains("Then administrators: user/clerk"),
+        "{text}"
+    );
+    // The statement that allows the change; the simulated check is in no file.
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{related:?}");
+    assert_eq!(
+        related[0]["logicalLocations"][0]["fullyQualifiedName"],
+        "onboarding (inline, user hr)/Clerks"
+    );
+    // The fingerprint is the id the JSON output gives.
+    let json = json_of(&iamscope(&["escalation", "--json", "--account", account]));
+    assert_eq!(
+        result["partialFingerprints"]["iamscope/v1"],
+        json["principals"][0]["makes_others_admins"][0]["id"]
+    );
+}

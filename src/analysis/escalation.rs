@@ -406,9 +406,10 @@ impl<'m> Analyzer<'m> {
 
     /// Every path of every pattern for `spec`, with paths through the roles it can reach.
     pub fn principal(&mut self, spec: &PrincipalSpec) -> Result<PrincipalEscalation, EvalError> {
-        let probe = self.probe(self.model(), spec)?;
+        let mut probe = self.probe(self.model(), spec)?;
         let arn = probe.arn();
-        if self.is_admin(spec) {
+        // An administrator in a request of its own (an MFA session) has nothing to gain.
+        if self.is_admin(spec) || probe.admin_in_own_session().is_some() {
             return Ok(PrincipalEscalation {
                 principal: spec.to_string(),
                 arn,
@@ -1445,6 +1446,7 @@ impl Change {
             user_pools: Vec::new(),
             saml_providers: a.saml_providers.clone(),
             oidc_providers: a.oidc_providers.clone(),
+            inventory: None,
             extra: Default::default(),
         };
         let mut policies: Vec<usize> = Vec::new();
@@ -1604,7 +1606,8 @@ pub fn stream(
             break;
         }
         let mut report = analyzer.principal(spec)?;
-        report.settle(model, options.inventory.as_deref(), options.certain_only);
+        let inventory = options.inventory.as_deref().or(model.account().inventory.as_ref());
+        report.settle(model, inventory, options.certain_only);
         if progress.is_cancelled() {
             // This principal's analysis may be unfinished: none of it is shown.
             summary.complete = false;

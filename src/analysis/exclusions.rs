@@ -2,8 +2,8 @@
 //! TOML file beside the account export, each entry with the reason why.
 //!
 //! This module owns the file's format ([`Exclusions::parse`]), the stable
-//! ids of findings ([`lint_id`], [`escalation_id`]) that a single-finding
-//! entry names, and the matching and counting of what is suppressed
+//! ids of findings ([`LintIds`], [`escalation_id`], [`makes_admin_id`])
+//! that a single-finding entry names, and the matching and counting of what is suppressed
 //! ([`Suppressor`]), so that every output can say "suppressed: N" and why.
 //! Results are filtered after the analysis; no analysis changes its answer.
 //!
@@ -31,9 +31,13 @@
 //! roles" page) are suppressed from principal lists by default, counted
 //! like any other suppression.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use toml::Spanned;
 
 use super::escalation::{Finding as EscalationFinding, MakesAdmin};
@@ -319,12 +323,207 @@ pub fn lint_policy_key(source: &LintPolicySource) -> String {
     }
 }
 
-/// A lint finding's id, from what it is about: the check's code, the
-/// policy (see [`lint_policy_key`], or the file as given) and where in the
-/// document (`Statement[1].Action[0]`). Neither the message's wording nor
-/// the finding's place in the list changes it.
-pub fn lint_id(code: &str, policy_key: &str, path: &str) -> String {
-    id("lint", &["lint", code, policy_key, path])
+/// A lint finding's id from its check's code, its policy's key (see
+/// [`lint_policy_key`], or the file as given) and a path that [`LintIds`]
+/// has made stable.
+fn lint_id(code: &str, policy_key: &str, stable_path: &str) -> String {
+    id("lint", &["lint", code, policy_key, stable_path])
+}
+
+/// What the ids of one policy's lint findings are made from, so that an id
+/// survives edits elsewhere in the policy: a finding's JSON path
+/// (`Statement[3].Action[1]`) names its statement by its `Sid` when it has
+/// one, else by a hash of the statement's content (keys in any order, white
+/// space ignored), and an element of a list by its value. Inserting,
+/// removing or moving other statements (or other actions of the list) then
+/// changes no id; editing the statement itself changes the ids of a
+/// statement without a `Sid`. Two statements alike (or a value twice in a
+/// list) are told apart by their order among themselves. A text that is not
+/// JSON keeps positions as they are.
+#[derive(Debug, Clone, Default)]
+pub struct LintIds {
+    /// The document's `Statement`: a list, or one statement as an object.
+    statement: Option<Value>,
+    /// The stable name of each statement (one for an object).
+    names: Vec<String>,
+    /// Per list (by its stable path): each element's copy number among
+    /// equal values, counted once (a list may hold thousands of actions).
+    copies: RefCell<HashMap<String, Rc<Vec<usize>>>>,
+}
+
+impl LintIds {
+    /// The ids of the findings about the policy `text`.
+    pub fn of(text: &str) -> LintIds {
+        let Ok(Value::Object(mut document)) = serde_json::from_str::<Value>(text) else {
+            return LintIds::default();
+        };
+        let Some(statement) = document.remove("Statement") else {
+            return LintIds::default();
+        };
+        let names = match &statement {
+            Value::Array(list) => numbered(list.iter().map(statement_name)),
+            one @ Value::Object(_) => vec![statement_name(one)],
+            _ => Vec::new(),
+        };
+        LintIds {
+            statement: Some(statement),
+            names,
+            copies: Default::default(),
+        }
+    }
+
+    /// The ids of the findings of a policy of an account (its text is not
+    /// read when it has none).
+    pub fn of_policy(policy: &crate::analysis::lint::PolicyFindings) -> LintIds {
+        match &policy.document {
+            Some(document) if !policy.findings.is_empty() => LintIds::of(document.text()),
+            _ => LintIds::default(),
+        }
+    }
+
+    /// The id of the finding of check `code` at `path` in the policy whose key is `policy_key`.
+    pub fn id(&self, code: &str, policy_key: &str, path: &str) -> String {
+        lint_id(code, policy_key, &self.stable_path(path))
+    }
+
+    /// `path` with its statement named as it is stable, and list elements
+    /// inside the statement by value: `Statement[3].Action[1]` →
+    /// `Statement(sid:Read).Action("s3:GetObject")`.
+    fn stable_path(&self, path: &str) -> String {
+        let Some(rest) = path.strip_prefix("Statement") else {
+            return path.to_owned();
+        };
+        let (statement, name, rest) = match (&self.statement, rest.strip_prefix('[')) {
+            (Some(Value::Array(list)), Some(indexed)) => {
+                let Some((n, rest)) = indexed.split_once(']') else {
+                    return path.to_owned();
+                };
+                match n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| Some((list.get(n)?, self.names.get(n)?)))
+                {
+                    Some((statement, name)) => (statement, name, rest),
+                    None => return path.to_owned(),
+                }
+            }
+            (Some(one @ Value::Object(_)), None) if rest.is_empty() || rest.starts_with('.') => {
+                match self.names.first() {
+                    Some(name) => (one, name, rest),
+                    None => return path.to_owned(),
+                }
+            }
+            _ => return path.to_owned(),
+        };
+        let mut out = format!("Statement({name})");
+        let mut at = Some(statement);
+        for segment in rest.split('.').skip(1) {
+            let (key, index) = match segment.strip_suffix(']').and_then(|s| s.rsplit_once('[')) {
+                Some((key, index)) => (key, index.parse::<usize>().ok()),
+                None => (segment, None),
+            };
+            out.push('.');
+            out.push_str(key);
+            at = at.and_then(|v| v.get(key));
+            let Some(index) = index else { continue };
+            let list = at.and_then(Value::as_array);
+            match list.and_then(|l| Some((l, l.get(index)?.as_str()?))) {
+                Some((list, value)) => {
+                    // The value, and which of its copies when the list has it twice.
+                    let copy = self.copies_in(&out, list)[index];
+                    out.push('(');
+                    out.push_str(&Value::from(value).to_string());
+                    if copy > 1 {
+                        out.push_str(&format!("#{copy}"));
+                    }
+                    out.push(')');
+                    at = None;
+                }
+                None => {
+                    out.push_str(&format!("[{index}]"));
+                    at = at.and_then(|v| v.get(index));
+                }
+            }
+        }
+        out
+    }
+
+    /// Each element's copy number (1 for the first of its value) in the list at `path`.
+    fn copies_in(&self, path: &str, list: &[Value]) -> Rc<Vec<usize>> {
+        let mut cache = self.copies.borrow_mut();
+        let found = cache.entry(path.to_owned()).or_insert_with(|| {
+            let mut seen: HashMap<Option<&str>, usize> = HashMap::new();
+            Rc::new(
+                list.iter()
+                    .map(|v| {
+                        let n = seen.entry(v.as_str()).or_insert(0);
+                        *n += 1;
+                        *n
+                    })
+                    .collect(),
+            )
+        });
+        Rc::clone(found)
+    }
+}
+
+/// `sid:Read`, or `hash:…` of the statement's content.
+fn statement_name(statement: &Value) -> String {
+    match statement.get("Sid").and_then(Value::as_str) {
+        Some(sid) if !sid.is_empty() => format!("sid:{sid}"),
+        _ => {
+            let mut text = String::new();
+            canonical(statement, &mut text);
+            format!("hash:{:016x}", stable_hash(&[&text]))
+        }
+    }
+}
+
+/// Names made unique by their order among equals: the second `sid:A` is `sid:A#2`.
+fn numbered(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    names
+        .map(|name| {
+            let copies = seen.entry(name.clone()).or_insert(0);
+            *copies += 1;
+            match *copies {
+                1 => name,
+                n => format!("{name}#{n}"),
+            }
+        })
+        .collect()
+}
+
+/// JSON with every object's keys sorted and no white space: one text for
+/// one content, however it was written.
+fn canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push(':');
+                canonical(&map[key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (i, item) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// An escalation path's id: the pattern, the principal that has it, its
@@ -335,6 +534,14 @@ pub fn escalation_id(principal: &str, finding: &EscalationFinding) -> String {
         let _ = write!(via, "{}>", hop.role);
     }
     id("esc", &["esc", finding.pattern, principal, &finding.target, &via])
+}
+
+/// The id of a change by which `principal` could make others
+/// administrators: the change (the grant's id) and what it changes. Who
+/// would become an administrator is left out, so that the id stays when
+/// other principals' policies change.
+pub fn makes_admin_id(principal: &str, change: &MakesAdmin) -> String {
+    id("esc", &["makes-admin", change.grant, principal, &change.target])
 }
 
 /// How many results one entry suppressed.
@@ -484,7 +691,9 @@ impl<'e> Suppressor<'e> {
         *findings = kept;
         let mut kept = Vec::with_capacity(makes_admins.len());
         for grant in makes_admins.drain(..) {
-            match self.policy_entry(&grant.target, &grant.steps) {
+            let id = makes_admin_id(p.principal, &grant);
+            let by_id = self.finding_entry(&id);
+            match by_id.or_else(|| self.policy_entry(&grant.target, &grant.steps)) {
                 Some(i) => self.counts[i] += 1,
                 None => kept.push(grant),
             }
@@ -493,14 +702,15 @@ impl<'e> Suppressor<'e> {
     }
 
     fn escalation_entry(&self, principal: &str, finding: &EscalationFinding) -> Option<usize> {
-        let id = escalation_id(principal, finding);
-        if let Some((i, _)) = self
-            .entries(EntryKind::Finding)
-            .find(|(_, e)| e.pattern.eq_ignore_ascii_case(&id))
-        {
-            return Some(i);
-        }
-        self.policy_entry(&finding.target, &finding.steps)
+        self.finding_entry(&escalation_id(principal, finding))
+            .or_else(|| self.policy_entry(&finding.target, &finding.steps))
+    }
+
+    /// The single-finding entry that names `id`.
+    fn finding_entry(&self, id: &str) -> Option<usize> {
+        self.entries(EntryKind::Finding)
+            .find(|(_, e)| e.pattern.eq_ignore_ascii_case(id))
+            .map(|(i, _)| i)
     }
 
     /// The policy entry that names `target` or the policy of a statement
@@ -520,9 +730,8 @@ impl<'e> Suppressor<'e> {
     /// Whether a lint finding is suppressed (by its id, its code, its
     /// policy, or the principal whose inline or trust policy it is in);
     /// counts it when it is. `source` is none for a policy FILE, whose key
-    /// is the file as given.
-    pub fn lint(&mut self, source: Option<&LintPolicySource>, policy_key: &str, code: &str, path: &str) -> bool {
-        let id = lint_id(code, policy_key, path);
+    /// is the file as given; `id` is the finding's ([`LintIds::id`]).
+    pub fn lint(&mut self, source: Option<&LintPolicySource>, policy_key: &str, id: &str, code: &str) -> bool {
         let names = source.map_or_else(|| vec![policy_key.to_owned()], lint_policy_names);
         let owner = source.and_then(lint_policy_owner);
         let hit = self
@@ -531,7 +740,7 @@ impl<'e> Suppressor<'e> {
             .iter()
             .enumerate()
             .find(|(_, e)| match e.kind {
-                EntryKind::Finding => e.pattern.eq_ignore_ascii_case(&id),
+                EntryKind::Finding => e.pattern.eq_ignore_ascii_case(id),
                 EntryKind::Lint => e.pattern.eq_ignore_ascii_case(code),
                 EntryKind::Policy => names.iter().any(|n| e.matches(n)),
                 EntryKind::Principal => owner
@@ -746,6 +955,97 @@ mod tests {
         assert_eq!(id, "lint-d8e2aeb30956");
     }
 
+    /// Two versions of one policy: the second has a statement inserted
+    /// above the others, its actions reordered in the Sid statement, and
+    /// white space and key order changed in the statement without a Sid.
+    const BEFORE: &str = r#"{"Version": "2012-10-17", "Statement": [
+        {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjct"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}
+    ]}"#;
+    const AFTER: &str = r#"{"Version": "2012-10-17", "Statement": [
+        {"Sid": "New", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"},
+        {"Sid": "Read", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObjct", "s3:GetObject"], "Resource": "*"},
+        {"Resource": "*",   "Action": "ec2:Describe*", "Effect": "Allow"}
+    ]}"#;
+
+    #[test]
+    fn a_lint_id_survives_a_statement_inserted_above() {
+        let key = "arn:aws:iam::111122223333:policy/app";
+        let (before, after) = (LintIds::of(BEFORE), LintIds::of(AFTER));
+        // By Sid, and the action by its value.
+        assert_eq!(
+            before.id("unknown-action", key, "Statement[0].Action[1]"),
+            after.id("unknown-action", key, "Statement[1].Action[1]")
+        );
+        assert_eq!(
+            before.id("resource-star", key, "Statement[0].Resource"),
+            after.id("resource-star", key, "Statement[1].Resource")
+        );
+        // Without a Sid, by the statement's content.
+        assert_eq!(
+            before.id("resource-star", key, "Statement[1].Resource"),
+            after.id("resource-star", key, "Statement[2].Resource")
+        );
+        // Other statements, other actions, other checks and other policies differ.
+        let all = [
+            before.id("resource-star", key, "Statement[0].Resource"),
+            before.id("resource-star", key, "Statement[1].Resource"),
+            before.id("unknown-action", key, "Statement[0].Action[0]"),
+            before.id("unknown-action", key, "Statement[0].Action[1]"),
+            before.id("resource-stars", key, "Statement[0].Resource"),
+            before.id(
+                "resource-star",
+                "arn:aws:iam::111122223333:policy/other",
+                "Statement[0].Resource",
+            ),
+            after.id("resource-star", key, "Statement[0].Resource"),
+        ];
+        for (i, a) in all.iter().enumerate() {
+            assert!(is_finding_id(a), "{a}");
+            assert!(all[i + 1..].iter().all(|b| a != b), "{all:?}");
+        }
+        // The statement without a Sid changed: a new id (its old one is reported stale).
+        let edited = BEFORE.replace("ec2:Describe*", "ec2:*");
+        assert_ne!(
+            LintIds::of(&edited).id("resource-star", key, "Statement[1].Resource"),
+            before.id("resource-star", key, "Statement[1].Resource")
+        );
+    }
+
+    #[test]
+    fn statements_alike_and_values_twice_are_told_apart_by_their_order() {
+        let text = r#"{"Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObject"], "Resource": "*"}
+        ]}"#;
+        let ids = LintIds::of(text);
+        let found = [
+            ids.id("duplicate-action", "p", "Statement[0].Action[0]"),
+            ids.id("duplicate-action", "p", "Statement[0].Action[1]"),
+            ids.id("duplicate-action", "p", "Statement[1].Action[0]"),
+            ids.id("duplicate-action", "p", "Statement[1].Action[1]"),
+        ];
+        for (i, a) in found.iter().enumerate() {
+            assert!(found[i + 1..].iter().all(|b| a != b), "{found:?}");
+        }
+        // One statement written as an object is the same statement in a list.
+        let one = r#"{"Statement": {"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#;
+        let listed = r#"{"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+        assert_eq!(
+            LintIds::of(one).id("resource-star", "p", "Statement.Resource"),
+            LintIds::of(listed).id("resource-star", "p", "Statement[0].Resource")
+        );
+        // Not JSON: positions stay as they are, still one id per place.
+        let broken = LintIds::of("{\"Statement\": [");
+        assert_eq!(broken.stable_path("Statement[0].Action[1]"), "Statement[0].Action[1]");
+        // Paths outside a statement are kept.
+        assert_eq!(LintIds::of(BEFORE).stable_path("Version"), "Version");
+        assert_eq!(
+            LintIds::of(BEFORE).stable_path("Statement[0].Action[1]"),
+            "Statement(sid:Read).Action(\"s3:GetObjct\")"
+        );
+    }
+
     #[test]
     fn a_lint_finding_is_suppressed_by_code_policy_principal_or_id() {
         let text = "[[lint]]\ncode = \"resource-star\"\nreason = \"scoped by SCP\"\n\n[[policy]]\nmatch = \"*:policy/legacy-*\"\nreason = \"legacy, being removed\"\n\n[[principal]]\nmatch = \"role/ci\"\nreason = \"CI\"\n";
@@ -756,32 +1056,55 @@ mod tests {
             name: name.to_owned(),
             version: "v1".to_owned(),
         };
+        let ids = LintIds::of(BEFORE);
         let app = managed("app");
         let key = lint_policy_key(&app);
-        assert!(s.lint(Some(&app), &key, "resource-star", "Statement[0]"));
-        assert!(!s.lint(Some(&app), &key, "redundant-statement", "Statement[0]"));
+        let id = |key: &str, code: &str, path: &str| ids.id(code, key, path);
+        let star = id(&key, "resource-star", "Statement[0]");
+        assert!(s.lint(Some(&app), &key, &star, "resource-star"));
+        let redundant = id(&key, "redundant-statement", "Statement[0]");
+        assert!(!s.lint(Some(&app), &key, &redundant, "redundant-statement"));
         let legacy = managed("Legacy-Admin");
+        let legacy_key = lint_policy_key(&legacy);
         assert!(s.lint(
             Some(&legacy),
-            &lint_policy_key(&legacy),
-            "redundant-statement",
-            "Statement[0]"
+            &legacy_key,
+            &id(&legacy_key, "redundant-statement", "Statement[0]"),
+            "redundant-statement"
         ));
         let trust = LintPolicySource::TrustPolicy { role: "ci".to_owned() };
-        assert!(s.lint(Some(&trust), &lint_policy_key(&trust), "redundant-statement", ""));
+        let trust_key = lint_policy_key(&trust);
+        assert!(s.lint(
+            Some(&trust),
+            &trust_key,
+            &id(&trust_key, "redundant-statement", ""),
+            "redundant-statement"
+        ));
         let other = LintPolicySource::TrustPolicy { role: "cid".to_owned() };
-        assert!(!s.lint(Some(&other), &lint_policy_key(&other), "redundant-statement", ""));
+        let other_key = lint_policy_key(&other);
+        assert!(!s.lint(
+            Some(&other),
+            &other_key,
+            &id(&other_key, "redundant-statement", ""),
+            "redundant-statement"
+        ));
 
-        let id = lint_id("redundant-statement", &key, "Statement[0]");
+        // By id: the entry still applies once a statement is inserted above.
         let by_id = Exclusions::parse(
-            &format!("[[finding]]\nid = \"{id}\"\nreason = \"accepted\"\n"),
+            &format!("[[finding]]\nid = \"{redundant}\"\nreason = \"accepted\"\n"),
             "y.toml",
         )
         .expect("valid");
         let mut t = Suppressor::new(&by_id, false);
         assert_eq!(t.stale("lint-").len(), 1, "nothing matched yet");
-        assert!(t.lint(Some(&app), &key, "redundant-statement", "Statement[0]"));
-        assert!(!t.lint(Some(&app), &key, "redundant-statement", "Statement[1]"));
+        let moved = LintIds::of(AFTER).id("redundant-statement", &key, "Statement[1]");
+        assert!(t.lint(Some(&app), &key, &moved, "redundant-statement"));
+        assert!(!t.lint(
+            Some(&app),
+            &key,
+            &id(&key, "redundant-statement", "Statement[1]"),
+            "redundant-statement"
+        ));
         assert!(t.stale("lint-").is_empty());
 
         let suppressed = s.suppressed();

@@ -14,7 +14,6 @@ pub mod escalation;
 pub mod exclusions;
 pub mod federation;
 pub mod impact;
-pub mod inventory;
 pub mod lint;
 #[doc(hidden)]
 pub mod naive;
@@ -26,6 +25,9 @@ pub mod self_context;
 pub mod summary;
 pub mod what_can;
 pub mod who_can;
+
+/// What runs as which role, to settle escalation paths (the model keeps it).
+pub use crate::model::inventory;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -43,7 +45,7 @@ pub struct AnalysisOptions {
     /// The longest chain of roles followed (reach and escalation).
     pub max_depth: usize,
     /// What runs as which role, to settle escalation paths that assume an
-    /// existing resource ([`inventory`]).
+    /// existing resource ([`inventory`]); none: the account's own, if it has one.
     pub inventory: Option<std::sync::Arc<inventory::Inventory>>,
     /// Escalation: keep only paths that rest on no assumption.
     pub certain_only: bool,

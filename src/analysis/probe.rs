@@ -245,20 +245,59 @@ impl<'m> Probe<'m> {
 
     /// Whether the principal is an administrator (see [`AdminCheck`]).
     pub fn admin_check(&mut self) -> AdminCheck {
+        self.admin_check_in(None)
+    }
+
+    /// Whether the principal, not an administrator in the plain request,
+    /// is one in a request it shapes itself ([`super::self_context`]) in a
+    /// way that rests on no assumption: a user whose policies allow
+    /// everything only with MFA, and who has a device the loaded files
+    /// list, is an administrator in the session `sts:GetSessionToken` gives
+    /// it for its code. The variant it is one in. Only the principal can
+    /// make such requests (its device, its network), so whoever takes over
+    /// its credentials is not an administrator by them: that question is
+    /// [`Probe::admin_check`]'s. The variants tried are those of the first
+    /// IAM action the plain request is refused, each for every IAM action.
+    pub fn admin_in_own_session(&mut self) -> Option<Variant> {
+        let plain = self.admin_check_in(None);
+        let (refused, _) = plain.witness.filter(|_| !plain.admin)?;
+        let variants = self.variants(&refused);
+        variants
+            .iter()
+            .filter(|v| v.assumptions.is_empty())
+            .find(|v| self.admin_check_in(Some(v)).admin)
+            .cloned()
+    }
+
+    /// Every IAM action on `*`, in the plain request or in `variant`.
+    fn admin_check_in(&mut self, variant: Option<&Variant>) -> AdminCheck {
+        let saved = variant.map(|v| {
+            let saved = self.request.context.clone();
+            v.apply(&mut self.request.context);
+            saved
+        });
         let mut first = None;
+        let mut refused = None;
         for action in iam_actions() {
             let outcome = self.decide(action, "*");
             if outcome.decision != Decision::Allow {
-                return AdminCheck {
-                    admin: false,
-                    witness: Some((action.clone(), outcome)),
-                };
+                refused = Some((action.clone(), outcome));
+                break;
             }
             first.get_or_insert((action.clone(), outcome));
         }
-        AdminCheck {
-            admin: !iam_actions().is_empty(),
-            witness: first,
+        if let Some(saved) = saved {
+            self.request.context = saved;
+        }
+        match refused {
+            Some(witness) => AdminCheck {
+                admin: false,
+                witness: Some(witness),
+            },
+            None => AdminCheck {
+                admin: !iam_actions().is_empty(),
+                witness: first,
+            },
         }
     }
 }
@@ -296,6 +335,12 @@ pub struct Step {
 }
 
 impl Step {
+    /// Whether the step was asked of a changed copy of the account (its
+    /// note says `simulated: after …`), so its statement is in no file.
+    pub fn is_simulated(&self) -> bool {
+        self.note.as_deref().is_some_and(|n| n.starts_with("simulated:"))
+    }
+
     /// Mark the step as allowed only in `variant` of the requester's own context.
     fn self_given(&mut self, variant: &Variant) {
         self.context.extend(variant.context_lines());

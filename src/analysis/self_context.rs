@@ -594,4 +594,57 @@ mod tests {
             [("aws:RequestedRegion".to_owned(), vec!["eu-west-1".to_owned()])]
         );
     }
+
+    /// ops may do anything with MFA and has a device; dev has the same
+    /// policy but no device the loaded files list.
+    fn mfa_admins() -> Model {
+        let admin = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]});
+        let user = |name: &str| {
+            json!({"UserName": name, "UserId": format!("AIDA{}", name.to_uppercase()), "Path": "/",
+                "Arn": format!("arn:aws:iam::111122223333:user/{name}"),
+                "UserPolicyList": [{"PolicyName": "admin-with-mfa", "PolicyDocument": admin}]})
+        };
+        let mut ops = user("ops");
+        ops["MFADevices"] = json!([{"UserName": "ops", "SerialNumber": "arn:aws:iam::111122223333:mfa/ops", "EnableDate": "2024-01-01T00:00:00Z"}]);
+        let account =
+            json!({"UserDetailList": [ops, user("dev")], "GroupDetailList": [], "RoleDetailList": [], "Policies": []});
+        crate::io::load_bytes("t.json", account.to_string().as_bytes())
+            .unwrap()
+            .model
+    }
+
+    #[test]
+    fn a_user_who_is_an_administrator_in_its_own_mfa_session_is_one_already() {
+        let m = mfa_admins();
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let probe = |name: &str| {
+            super::super::probe::Probe::new(&m, &PrincipalSpec::User(name.into()), &Context::new(), now)
+                .unwrap()
+                .with_self_given_context()
+        };
+        // With its device, in the session GetSessionToken gives for its code.
+        let variant = probe("ops").admin_in_own_session().expect("an administrator with MFA");
+        assert!(
+            variant.needs.iter().any(|n| n.contains("sts:GetSessionToken")),
+            "{variant:?}"
+        );
+        assert!(variant.assumptions.is_empty());
+        // Whoever takes over its keys has no device: not an administrator by them.
+        assert!(!probe("ops").admin_check().admin);
+        // No device the files list: that would be an assumption, so no.
+        assert_eq!(probe("dev").admin_in_own_session(), None);
+
+        // Escalation: ops is an administrator already and has no path to
+        // become one; both analyses agree.
+        let options = crate::analysis::AnalysisOptions::at(now);
+        let mut analyzer = crate::analysis::escalation::Analyzer::new(&m, &options);
+        let ops = analyzer.principal(&PrincipalSpec::User("ops".into())).unwrap();
+        assert!(ops.admin && ops.findings.is_empty(), "{ops:#?}");
+        let dev = analyzer.principal(&PrincipalSpec::User("dev".into())).unwrap();
+        assert!(!dev.admin);
+        let mut naive = crate::analysis::naive::escalation::Analyzer::new(&m, &Context::new(), now, options.max_depth);
+        assert!(naive.principal(&PrincipalSpec::User("ops".into())).unwrap().admin);
+        assert!(!naive.principal(&PrincipalSpec::User("dev".into())).unwrap().admin);
+    }
 }

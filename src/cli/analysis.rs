@@ -630,7 +630,11 @@ fn escalation_sarif_or_dot(
     let mut suppressor = filter.suppressor();
     with_progress("escalation", |progress| {
         escalation::stream(&loaded.model, spec, options, progress, &mut |mut report| {
-            if suppress(&mut suppressor, &loaded.model, &mut report) && !report.admin && !report.findings.is_empty() {
+            // SARIF has the changes that make others administrators too; DOT draws paths.
+            if suppress(&mut suppressor, &loaded.model, &mut report)
+                && !report.admin
+                && (!report.findings.is_empty() || (format == Format::Sarif && !report.makes_others_admins.is_empty()))
+            {
                 reports.push(report);
             }
         })
@@ -864,6 +868,10 @@ fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String)
             visible(&m.target)
         ));
         out.push_str(&format!(
+            "    id: {}\n",
+            p.dim(&exclusions::makes_admin_id(&report.principal, m))
+        ));
+        out.push_str(&format!(
             "    makes administrators: {}\n",
             visible(&m.administrators.join(", "))
         ));
@@ -889,9 +897,9 @@ fn render_makes_admins(report: &PrincipalEscalation, p: Paint, out: &mut String)
                 if all.len() == 2 { "" } else { "s" },
                 visible(&rest.join(", ")),
                 if more > 0 {
-                    format!(", … ({more} more; --json lists them)")
+                    format!(", … ({more} more; --json lists them with their ids)")
                 } else {
-                    String::new()
+                    " (--json has their ids)".to_owned()
                 }
             ));
         }

@@ -21,7 +21,10 @@ pub const LONG_ABOUT: &str = "Build the workspace file by running your own AWS C
 with read-only commands: the account and its alias, every page of get-account-authorization-details, \
 the credential report, the policies of S3 buckets, KMS keys, SQS queues, SNS topics, Lambda functions, \
 Secrets Manager secrets and ECR repositories, the organisation's SCPs and RCPs that apply to the \
-account (with where each is attached), and Cognito identity and user pools.\n\n\
+account (with where each is attached), Cognito identity and user pools, and what runs as which role \
+(Lambda functions, EC2 instances and whether Systems Manager manages them, Glue development \
+endpoints, SageMaker notebook instances, CloudFormation stacks), which `escalation` uses to settle \
+the paths that assume such a resource.\n\n\
 iamscope itself opens no connection and reads no credentials: the AWS CLI does, with your profile. \
 A denied command is reported with the permission it needs and skipped (the SecurityAudit managed \
 policy allows all of them); a throttled one is asked again after a wait that doubles. After every \
@@ -36,8 +39,8 @@ pub struct CollectArgs {
     #[arg(long)]
     pub profile: Option<String>,
     /// A region for the regional parts (keys, queues, topics, functions,
-    /// secrets, repositories, Cognito pools); repeat for several. Default:
-    /// the profile's region
+    /// secrets, repositories, Cognito pools, what runs as which role);
+    /// repeat for several. Default: the profile's region
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
     /// Where to write the workspace file
@@ -264,7 +267,7 @@ pub fn run(args: &CollectArgs, out: &mut impl Write) -> Result<u8, Failure> {
     eprintln!(
         "{}",
         visible(&format!(
-            "wrote {}: account {}, {} users, {} groups, {} roles, {} managed policies, {} resource policies, {} SCPs, {} RCPs, {} identity pools, {} user pools ({} aws calls{})",
+            "wrote {}: account {}, {} users, {} groups, {} roles, {} managed policies, {} resource policies, {} SCPs, {} RCPs, {} identity pools, {} user pools, {} resources that run as roles ({} aws calls{})",
             output.display(),
             a.display_name(),
             a.users.len(),
@@ -276,6 +279,7 @@ pub fn run(args: &CollectArgs, out: &mut impl Write) -> Result<u8, Failure> {
             a.resource_control_policies.len(),
             a.identity_pools.len(),
             a.user_pools.len(),
+            a.inventory.as_ref().map_or(0, |i| i.resources()),
             outcome.calls,
             if outcome.kept.is_empty() {
                 String::new()

@@ -115,18 +115,34 @@ pub fn text_line(suppressed: &Suppressed, filter: &Filter) -> String {
     }
 }
 
-/// A principal's escalation report as JSON, each path with its id.
+/// A principal's escalation report as JSON, each path and each change that
+/// makes others administrators with its id.
 pub fn report_json(report: &PrincipalEscalation) -> std::io::Result<Value> {
     let mut value = serde_json::to_value(report).map_err(std::io::Error::other)?;
-    if let Some(Value::Array(findings)) = value.get_mut("findings") {
-        for (json, finding) in findings.iter_mut().zip(&report.findings) {
-            if let Value::Object(object) = json {
-                object.insert(
-                    "id".to_owned(),
-                    exclusions::escalation_id(&report.principal, finding).into(),
-                );
+    let mut add_ids = |key: &str, ids: Vec<String>| {
+        if let Some(Value::Array(items)) = value.get_mut(key) {
+            for (json, id) in items.iter_mut().zip(ids) {
+                if let Value::Object(object) = json {
+                    object.insert("id".to_owned(), id.into());
+                }
             }
         }
-    }
+    };
+    add_ids(
+        "findings",
+        report
+            .findings
+            .iter()
+            .map(|f| exclusions::escalation_id(&report.principal, f))
+            .collect(),
+    );
+    add_ids(
+        "makes_others_admins",
+        report
+            .makes_others_admins
+            .iter()
+            .map(|m| exclusions::makes_admin_id(&report.principal, m))
+            .collect(),
+    );
     Ok(value)
 }

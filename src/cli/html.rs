@@ -140,14 +140,16 @@ fn gather(loaded: &Loaded, filter: &Filter, now: jiff::Timestamp) -> Result<Page
     let mut lint_rows = Vec::new();
     for policy in account_lint.policies {
         let key = exclusions::lint_policy_key(&policy.source);
+        let ids = exclusions::LintIds::of_policy(&policy);
         for finding in policy.findings {
-            if suppressor.lint(Some(&policy.source), &key, finding.code, &finding.path) {
+            let id = ids.id(finding.code, &key, &finding.path);
+            if suppressor.lint(Some(&policy.source), &key, &id, finding.code) {
                 continue;
             }
             lint_rows.push(LintRow {
                 locator: policy.source.locator(),
                 description: policy.source.describe(),
-                id: exclusions::lint_id(finding.code, &key, &finding.path),
+                id,
                 finding,
             });
         }

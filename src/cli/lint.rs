@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::render::{Paint, visible};
 use super::sarif;
 use super::{AccountArgs, EXIT_BAD_INPUT, Failure};
-use crate::analysis::exclusions;
+use crate::analysis::exclusions::{self, LintIds};
 use crate::analysis::lint::{self, CHECKS, Finding, PolicyKind, PolicySource};
 use crate::policy::{Severity, parse_policy, size_without_whitespace};
 
@@ -123,11 +123,11 @@ struct Document {
     kind: PolicyKind,
     /// True when --kind was not given and the kind was guessed.
     kind_guessed: bool,
-    /// What its findings' ids are made from (see `exclusions::lint_id`).
-    #[serde(skip)]
-    key: String,
     #[serde(skip)]
     findings: Vec<Finding>,
+    /// Each finding's stable id (see `exclusions::LintIds`), in order.
+    #[serde(skip)]
+    ids: Vec<String>,
     /// Counts by severity.
     errors: usize,
     warnings: usize,
@@ -212,10 +212,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                     Some(k) => (k.kind(), false),
                     None => (PolicyKind::guess(&parsed), true),
                 };
-                let mut findings = lint::lint_parsed(&text, &parsed, kind, size_without_whitespace(&text));
+                let findings = lint::lint_parsed(&text, &parsed, kind, size_without_whitespace(&text));
                 let key = name.strip_prefix("./").unwrap_or(&name).to_owned();
-                findings.retain(|f| !suppressor.lint(None, &key, f.code, &f.path));
-                documents.push(Document::new(name, None, kind, guessed, findings, key));
+                let ids = LintIds::of(&text);
+                let (findings, ids) = unsuppressed(findings, &ids, &key, None, &mut suppressor);
+                documents.push(Document::new(name, None, kind, guessed, findings, ids));
             }
             Err(message) => bad.push(BadInput {
                 file: path.display().to_string(),
@@ -241,11 +242,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
             Ok(loaded) => {
                 warnings = loaded.report.answer_warnings();
                 let result = lint::lint_account(&loaded.model);
-                for mut policy in result.policies {
+                for policy in result.policies {
                     let key = exclusions::lint_policy_key(&policy.source);
-                    policy
-                        .findings
-                        .retain(|f| !suppressor.lint(Some(&policy.source), &key, f.code, &f.path));
+                    let ids = LintIds::of_policy(&policy);
+                    let (findings, ids) =
+                        unsuppressed(policy.findings, &ids, &key, Some(&policy.source), &mut suppressor);
                     let reference = PolicyRef {
                         locator: policy.source.locator(),
                         description: policy.source.describe(),
@@ -256,8 +257,8 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                         Some(reference),
                         policy.kind,
                         false,
-                        policy.findings,
-                        key,
+                        findings,
+                        ids,
                     ));
                 }
             }
@@ -301,10 +302,10 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
                 },
                 None => sarif::LintPlace::File { file: &d.file },
             };
-            d.findings.iter().map(move |f| sarif::LintFinding {
+            d.findings.iter().zip(&d.ids).map(move |(f, id)| sarif::LintFinding {
                 place: place(),
                 finding: f,
-                id: exclusions::lint_id(f.code, &d.key, &f.path),
+                id: id.clone(),
             })
         });
         let errors: Vec<String> = bad.iter().map(|b| format!("{}: {}", b.file, b.message)).collect();
@@ -321,11 +322,11 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
         let findings = documents
             .iter()
             .flat_map(|d| {
-                d.findings.iter().map(move |f| JsonFinding {
+                d.findings.iter().zip(&d.ids).map(move |(f, id)| JsonFinding {
                     file: &d.file,
                     policy: d.policy.as_ref().map(|p| p.locator.as_str()),
                     kind: d.kind,
-                    id: exclusions::lint_id(f.code, &d.key, &f.path),
+                    id: id.clone(),
                     finding: f,
                 })
             })
@@ -353,6 +354,24 @@ pub fn run(args: &LintArgs, out: &mut impl Write) -> Result<u8, Failure> {
     Ok(status)
 }
 
+/// The findings the exclusions leave, each with its id.
+fn unsuppressed(
+    findings: Vec<Finding>,
+    ids: &LintIds,
+    key: &str,
+    source: Option<&PolicySource>,
+    suppressor: &mut exclusions::Suppressor<'_>,
+) -> (Vec<Finding>, Vec<String>) {
+    findings
+        .into_iter()
+        .map(|f| {
+            let id = ids.id(f.code, key, &f.path);
+            (f, id)
+        })
+        .filter(|(f, id)| !suppressor.lint(source, key, id, f.code))
+        .unzip()
+}
+
 impl Document {
     fn new(
         file: String,
@@ -360,7 +379,7 @@ impl Document {
         kind: PolicyKind,
         kind_guessed: bool,
         findings: Vec<Finding>,
-        key: String,
+        ids: Vec<String>,
     ) -> Document {
         let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         Document {
@@ -372,7 +391,7 @@ impl Document {
             kind,
             kind_guessed,
             findings,
-            key,
+            ids,
         }
     }
 
@@ -404,7 +423,7 @@ fn counts(errors: usize, warnings: usize, infos: usize) -> String {
 fn print_text(out: &mut impl Write, documents: &[Document], summary: &Summary, p: Paint) -> std::io::Result<()> {
     for document in documents {
         let location = visible(&document.location());
-        for f in &document.findings {
+        for (f, id) in document.findings.iter().zip(&document.ids) {
             let severity = match f.severity {
                 Severity::Error => p.red("error"),
                 Severity::Warning => p.yellow("warning"),
@@ -423,12 +442,7 @@ fn print_text(out: &mut impl Write, documents: &[Document], summary: &Summary, p
             if let Some(help) = &f.help {
                 writeln!(out, "  {} {}", p.dim("help:"), visible(help))?;
             }
-            writeln!(
-                out,
-                "  {} {}",
-                p.dim("id:"),
-                exclusions::lint_id(f.code, &document.key, &f.path)
-            )?;
+            writeln!(out, "  {} {id}", p.dim("id:"))?;
         }
     }
     // One line per document with findings (or per FILE); then the total.

@@ -266,7 +266,8 @@ pub enum Command {
         /// [{"EndpointName", "RoleArn"}], "SageMakerNotebookInstances":
         /// [{"NotebookInstanceName", "RoleArn"}], "CloudFormationStacks":
         /// [{"StackName", "RoleARN"}]}}): a path through a listed resource is
-        /// certain, one through a kind listed without it is dropped
+        /// certain, one through a kind listed without it is dropped. Default:
+        /// the Inventory of the workspace file, when it has one (collect gathers it)
         #[arg(long, value_name = "FILE")]
         inventory: Option<std::path::PathBuf>,
     },

@@ -139,6 +139,12 @@ pub struct SarifResult {
 #[derive(Debug, Serialize)]
 pub struct ResultProperties {
     pub certain: bool,
+    /// For a change that makes others administrators: the change
+    /// (`attach-role-policy`) and who would then be administrators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub administrators: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -318,16 +324,23 @@ pub fn lint_log<'a>(checks: &[Check], findings: impl Iterator<Item = LintFinding
     log(rules, invocation, results)
 }
 
+/// The rule of the changes by which a principal could make others
+/// administrators (its own: the changes share ids with the patterns, as
+/// `attach-role-policy` is both).
+pub const MAKES_OTHERS_ADMINS: &str = "makes-others-admins";
+
 /// Escalation paths as SARIF: every pattern a rule, every path found a
 /// result at the principal that has it, with the statements that allow
-/// its steps as related locations.
+/// its steps as related locations; and every change by which a principal
+/// could make others administrators a result of [`MAKES_OTHERS_ADMINS`],
+/// with the statement that allows the change.
 pub fn escalation_log(
     patterns: &[Pattern],
     reports: &[PrincipalEscalation],
     file: &str,
     invocation: Invocation,
 ) -> Log {
-    let rules = patterns
+    let mut rules: Vec<Rule> = patterns
         .iter()
         .map(|p| Rule {
             id: p.id,
@@ -336,7 +349,52 @@ pub fn escalation_log(
             default_configuration: Configuration { level: "error" },
         })
         .collect();
+    let makes_admins_index = rules.len();
+    rules.push(Rule {
+        id: MAKES_OTHERS_ADMINS,
+        short_description: Message::new("Can make other principals administrators"),
+        full_description: Some(Message::new(
+            "The principal may attach or write an administrator policy on another user, group or role, or \
+             write a new version of a policy others have, making them administrators, whether or not it \
+             can use them itself.",
+        )),
+        default_configuration: Configuration { level: "error" },
+    });
     let artifact = || ArtifactLocation { uri: uri(file) };
+    let at_principal = |principal: &str| Location {
+        physical_location: Some(PhysicalLocation {
+            artifact_location: artifact(),
+            region: None,
+        }),
+        logical_locations: vec![LogicalLocation {
+            fully_qualified_name: principal.to_owned(),
+            kind: "object",
+        }],
+        message: None,
+    };
+    // The statements that allow the steps; a simulated step's statement is
+    // in the changed copy of the account, not in the file.
+    let statements = |steps: &[crate::analysis::probe::Step]| -> Vec<Location> {
+        steps
+            .iter()
+            .filter(|s| !s.is_simulated())
+            .filter_map(|s| s.statement.as_ref())
+            .map(|s| Location {
+                physical_location: Some(PhysicalLocation {
+                    artifact_location: artifact(),
+                    region: None,
+                }),
+                logical_locations: vec![LogicalLocation {
+                    fully_qualified_name: format!("{}/{}", s.policy, s.statement),
+                    kind: "member",
+                }],
+                message: Some(Message::new(format!(
+                    "statement {} (line {}) in {}",
+                    s.statement, s.line, s.policy
+                ))),
+            })
+            .collect()
+    };
     let mut results = Vec::new();
     for report in reports {
         for finding in &report.findings {
@@ -351,25 +409,6 @@ pub fn escalation_log(
             for a in &finding.assumptions {
                 text.push_str(&format!("\nassumes: {a}"));
             }
-            let related = finding
-                .steps
-                .iter()
-                .filter_map(|s| s.statement.as_ref())
-                .map(|s| Location {
-                    physical_location: Some(PhysicalLocation {
-                        artifact_location: artifact(),
-                        region: None,
-                    }),
-                    logical_locations: vec![LogicalLocation {
-                        fully_qualified_name: format!("{}/{}", s.policy, s.statement),
-                        kind: "member",
-                    }],
-                    message: Some(Message::new(format!(
-                        "statement {} (line {}) in {}",
-                        s.statement, s.line, s.policy
-                    ))),
-                })
-                .collect();
             results.push(SarifResult {
                 rule_id: finding.pattern,
                 rule_index,
@@ -377,23 +416,50 @@ pub fn escalation_log(
                 // tools show it, but it is not yet a certain finding.
                 level: if finding.certain { "error" } else { "warning" },
                 message: Message::new(text),
-                locations: vec![Location {
-                    physical_location: Some(PhysicalLocation {
-                        artifact_location: artifact(),
-                        region: None,
-                    }),
-                    logical_locations: vec![LogicalLocation {
-                        fully_qualified_name: report.principal.clone(),
-                        kind: "object",
-                    }],
-                    message: None,
-                }],
-                related_locations: related,
+                locations: vec![at_principal(&report.principal)],
+                related_locations: statements(&finding.steps),
                 partial_fingerprints: Fingerprints {
                     id: crate::analysis::exclusions::escalation_id(&report.principal, finding),
                 },
                 properties: Some(ResultProperties {
                     certain: finding.certain,
+                    change: None,
+                    administrators: Vec::new(),
+                }),
+            });
+        }
+        for change in &report.makes_others_admins {
+            let mut text = format!(
+                "{} can make others administrators: {} (target {}). Then administrators: {}",
+                report.principal,
+                change.name,
+                change.target,
+                change.administrators.join(", ")
+            );
+            for (i, step) in change.steps.iter().enumerate() {
+                text.push_str(&format!("\n{}. {}: {}", i + 1, step.by, step.describe()));
+            }
+            for n in &change.needs {
+                text.push_str(&format!("\nneeds: {n}"));
+            }
+            for a in &change.assumptions {
+                text.push_str(&format!("\nassumes: {a}"));
+            }
+            let certain = change.assumptions.is_empty();
+            results.push(SarifResult {
+                rule_id: MAKES_OTHERS_ADMINS,
+                rule_index: makes_admins_index,
+                level: if certain { "error" } else { "warning" },
+                message: Message::new(text),
+                locations: vec![at_principal(&report.principal)],
+                related_locations: statements(&change.steps),
+                partial_fingerprints: Fingerprints {
+                    id: crate::analysis::exclusions::makes_admin_id(&report.principal, change),
+                },
+                properties: Some(ResultProperties {
+                    certain,
+                    change: Some(change.grant),
+                    administrators: change.administrators.clone(),
                 }),
             });
         }

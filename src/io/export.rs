@@ -98,6 +98,7 @@ fn to_raw(account: &Account, format: ExportFormat) -> RawAccountFile {
             .as_ref()
             .map(|providers| providers.iter().map(oidc_provider).collect());
         raw.credential_report = Some(credential_rows(account));
+        raw.inventory = account.inventory.clone();
     }
     raw
 }

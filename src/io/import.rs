@@ -278,6 +278,7 @@ impl Builder {
             saml_provider_list,
             oidc_provider_list,
             credential_report,
+            inventory,
             extra,
         } = raw;
 
@@ -532,6 +533,23 @@ impl Builder {
                     Some(known) => merge_oidc(known, provider),
                     None => providers.push(provider),
                 }
+            }
+        }
+        if let Some(inventory) = inventory {
+            for gap in &inventory.not_listed {
+                let region = gap.region.as_ref().map(|r| format!(" in {r}")).unwrap_or_default();
+                self.warn(
+                    source,
+                    format!(
+                        "the inventory's {}{region} could not be read in full ({}): escalation paths through them stay conditional",
+                        gap.list, gap.reason
+                    ),
+                );
+            }
+            if self.account.inventory.is_some() {
+                self.warn(source, "a second Inventory is ignored: the first file's is used");
+            } else {
+                self.account.inventory = Some(inventory);
             }
         }
         if let Some(rows) = credential_report {

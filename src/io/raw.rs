@@ -430,6 +430,7 @@ aws_object! {
         "SAMLProviderList" => saml_provider_list: Vec<RawSamlProvider>,
         "OpenIDConnectProviderList" => oidc_provider_list: Vec<RawOidcProvider>,
         "CredentialReport" => credential_report: Vec<Map<String, Value>>,
+        "Inventory" => inventory: crate::model::inventory::Inventory,
     }
 }
 

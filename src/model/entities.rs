@@ -452,6 +452,10 @@ pub struct Account {
     /// The account's OpenID Connect providers; `None` when no loaded file
     /// listed them.
     pub oidc_providers: Option<Vec<OidcProvider>>,
+    /// What runs in the account as which role, when a workspace file says
+    /// (`collect` gathers it): it settles escalation paths that assume an
+    /// existing resource.
+    pub inventory: Option<super::inventory::Inventory>,
     /// Top-level keys of the file that iamscope does not model, kept for export.
     pub extra: Extra,
 }

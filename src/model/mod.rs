@@ -9,6 +9,7 @@ pub mod change;
 pub(crate) mod entities;
 pub(crate) mod entity_ref;
 pub mod index;
+pub mod inventory;
 pub mod quotas;
 
 pub use arn::{Arn, ArnError};

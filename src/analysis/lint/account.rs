@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{Finding, PolicyKind, lint_document, lint_trust_document};
 use crate::model::{Account, InlinePolicy, Model, PolicyUse};
-use crate::policy::{Diagnostic, Severity, Span};
+use crate::policy::{Diagnostic, PolicyDocument, Severity, Span};
 
 /// Where a linted policy lives in the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,6 +92,10 @@ pub struct PolicyFindings {
     pub source: PolicySource,
     pub kind: PolicyKind,
     pub findings: Vec<Finding>,
+    /// The document linted (none for a check of several documents at
+    /// once); its text is what the findings' ids name statements by.
+    #[serde(skip)]
+    pub document: Option<PolicyDocument>,
 }
 
 /// Every linted policy of an account, with or without findings.
@@ -143,6 +147,7 @@ pub fn lint_account(model: &Model) -> AccountLint {
                 },
                 kind: PolicyKind::Trust,
                 findings: lint_trust_document(trust, account.oidc_providers()),
+                document: Some(trust.clone()),
             });
         }
         inline(
@@ -168,6 +173,7 @@ fn inline(out: &mut AccountLint, entity: &str, policies: &[InlinePolicy], quota:
             },
             kind: PolicyKind::Identity,
             findings: lint_document(&policy.document, PolicyKind::Identity),
+            document: Some(policy.document.clone()),
         });
     }
     if total > quota {
@@ -191,6 +197,7 @@ fn inline(out: &mut AccountLint, entity: &str, policies: &[InlinePolicy], quota:
                 column: 1,
                 path: String::new(),
             }],
+            document: None,
         });
     }
 }
@@ -226,6 +233,7 @@ fn managed(out: &mut AccountLint, model: &Model) {
             },
             kind,
             findings: lint_document(&version.document, kind),
+            document: Some(version.document.clone()),
         });
     }
 }
@@ -245,6 +253,7 @@ fn resource_and_org(out: &mut AccountLint, account: &Account) {
             },
             kind,
             findings: lint_document(&rp.policy, kind),
+            document: Some(rp.policy.clone()),
         });
     }
     for (policies, kind) in [
@@ -262,6 +271,7 @@ fn resource_and_org(out: &mut AccountLint, account: &Account) {
                 source,
                 kind,
                 findings: lint_document(&policy.policy, kind),
+                document: Some(policy.policy.clone()),
             });
         }
     }

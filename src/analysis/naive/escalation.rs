@@ -154,9 +154,10 @@ impl<'m> Analyzer<'m> {
 
     /// Every path of every pattern for `spec`, with paths through the roles it can reach.
     pub fn principal(&mut self, spec: &PrincipalSpec) -> Result<PrincipalEscalation, EvalError> {
-        let probe = self.probe(self.model(), spec)?;
+        let mut probe = self.probe(self.model(), spec)?;
         let arn = probe.arn();
-        if self.is_admin(spec) {
+        // An administrator in a request of its own (an MFA session) has nothing to gain.
+        if self.is_admin(spec) || probe.admin_in_own_session().is_some() {
             return Ok(PrincipalEscalation {
                 principal: spec.to_string(),
                 arn,

@@ -3,7 +3,10 @@
 //! `get-account-authorization-details`, the credential report, the
 //! resource-based policies of buckets, keys, queues, topics, functions,
 //! secrets and repositories, the organisation's SCPs and RCPs that apply to
-//! the account with their targets, and Cognito identity and user pools.
+//! the account with their targets, Cognito identity and user pools, and the
+//! inventory of what runs as which role (Lambda functions, EC2 instances and
+//! whether Systems Manager manages them, Glue development endpoints,
+//! SageMaker notebook instances, CloudFormation stacks).
 //!
 //! This module owns the plan (which read-only commands, in which order), the
 //! reading of each command's output into the workspace, what a failure means
@@ -14,6 +17,7 @@
 //! line gives real ones, tests give recorded ones.
 
 pub mod aws;
+mod inventory;
 mod parts;
 pub mod sources;
 pub mod workspace;
@@ -105,6 +109,10 @@ pub enum Part {
     UserPools {
         region: Option<String>,
     },
+    /// What runs as which role (`crate::model::inventory`).
+    Inventory {
+        region: Option<String>,
+    },
 }
 
 fn with_region(base: &str, region: &Option<String>) -> String {
@@ -133,6 +141,7 @@ impl Part {
             Part::OrganizationPolicies => "organization-policies".to_owned(),
             Part::IdentityPools { region } => with_region("cognito-identity", region),
             Part::UserPools { region } => with_region("cognito-idp", region),
+            Part::Inventory { region } => with_region("inventory", region),
         }
     }
 
@@ -146,6 +155,7 @@ impl Part {
             Part::OrganizationPolicies => "SCPs and RCPs".to_owned(),
             Part::IdentityPools { region } => in_region("Cognito identity pools", region),
             Part::UserPools { region } => in_region("Cognito user pools", region),
+            Part::Inventory { region } => in_region("what runs as which role", region),
         }
     }
 }
@@ -176,6 +186,7 @@ pub fn parts(settings: &Settings) -> Vec<Part> {
         }
         out.push(Part::IdentityPools { region: region.clone() });
         out.push(Part::UserPools { region: region.clone() });
+        out.push(Part::Inventory { region: region.clone() });
     }
     out
 }
@@ -208,9 +219,10 @@ pub fn plan(settings: &Settings) -> Vec<Planned> {
 
 fn part_region(part: &Part) -> Option<&str> {
     match part {
-        Part::Policies { region, .. } | Part::IdentityPools { region } | Part::UserPools { region } => {
-            region.as_deref()
-        }
+        Part::Policies { region, .. }
+        | Part::IdentityPools { region }
+        | Part::UserPools { region }
+        | Part::Inventory { region } => region.as_deref(),
         _ => None,
     }
 }
@@ -274,6 +286,17 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// What went wrong, without the part or what is missing:
+    /// `denied (AccessDeniedException); it needs glue:GetDevEndpoints`.
+    pub fn brief(&self) -> String {
+        match self.kind {
+            ProblemKind::Denied => format!("denied ({}); it needs {}", self.detail, self.permission),
+            ProblemKind::Throttled => format!("still refused after every try ({})", self.detail),
+            ProblemKind::UnknownToCli => format!("the installed AWS CLI does not know `{}`", self.command),
+            ProblemKind::Failed => format!("`{}` failed ({})", self.command, self.detail),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self.kind {
             ProblemKind::Denied => format!(

@@ -53,14 +53,14 @@ const ORG_KINDS: [(&str, &str); 2] = [
 /// Most pages of one listing followed (a guard against a token that never ends).
 const MAX_PAGES: usize = 10_000;
 
-fn args(template: &[&str], item: &str) -> Vec<String> {
+pub(super) fn args(template: &[&str], item: &str) -> Vec<String> {
     template
         .iter()
         .map(|a| if *a == "{}" { item.to_owned() } else { (*a).to_owned() })
         .collect()
 }
 
-fn plain(template: &[&str]) -> Vec<String> {
+pub(super) fn plain(template: &[&str]) -> Vec<String> {
     template.iter().map(|a| (*a).to_owned()).collect()
 }
 
@@ -155,6 +155,7 @@ pub(super) fn commands(part: &Part) -> Vec<(Vec<String>, Option<String>)> {
                 "for each pool listed".to_owned(),
             ),
         ],
+        Part::Inventory { .. } => super::inventory::commands(),
         Part::UserPools { .. } => vec![
             (
                 plain(LIST_USER_POOLS),
@@ -190,6 +191,7 @@ pub(super) fn clear(part: &Part, w: &mut Workspace) {
                 prefix.as_ref().is_some_and(|prefix| !id.starts_with(prefix.as_str()))
             });
         }
+        Part::Inventory { region } => super::inventory::clear(region.as_deref(), w),
         Part::UserPools { region } => {
             let prefix = region.as_ref().map(|r| format!("{r}_"));
             w.retain("UserPools", |p| {
@@ -210,6 +212,7 @@ pub(super) fn run(part: &Part, s: &mut Session<'_>, w: &mut Workspace) -> Result
         Part::OrganizationPolicies => organization_policies(part, s, w),
         Part::IdentityPools { .. } => identity_pools(part, s, w),
         Part::UserPools { .. } => user_pools(part, s, w),
+        Part::Inventory { .. } => super::inventory::run(part, s, w),
     }
 }
 

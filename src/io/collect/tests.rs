@@ -233,7 +233,16 @@ fn account() -> Recorded {
             &format!("sns get-topic-attributes --topic-arn arn:aws:sns:eu-west-1:111122223333:alerts{R}"),
             ok(json!({"Attributes": {"Policy": policy("Publish"), "TopicArn": "arn:aws:sns:eu-west-1:111122223333:alerts"}})),
         )
-        .on(&format!("lambda list-functions{R}"), ok(json!({"Functions": []})))
+        // Lambda ListFunctions: asked by the function policies and by the inventory.
+        .on(
+            &format!("lambda list-functions{R}"),
+            ok(json!({"Functions": [{"FunctionName": "nightly", "FunctionArn": "arn:aws:lambda:eu-west-1:111122223333:function:nightly",
+                "Role": "arn:aws:iam::111122223333:role/Worker", "Runtime": "python3.12"}]})),
+        )
+        .on(
+            &format!("lambda get-policy --function-name nightly{R}"),
+            error("ResourceNotFoundException", "GetPolicy", "The resource you requested does not exist."),
+        )
         .on(&format!("secretsmanager list-secrets{R}"), ok(json!({"SecretList": []})))
         .on(&format!("ecr describe-repositories{R}"), ok(json!({"repositories": []})))
         .on(
@@ -261,6 +270,41 @@ fn account() -> Recorded {
     .on(
         &format!("cognito-idp describe-user-pool --user-pool-id eu-west-1_AbC{R}"),
         ok(json!({"UserPool": {"Id": "eu-west-1_AbC", "Name": "customers", "Arn": "arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_AbC"}})),
+    );
+    // What runs as which role, in the shapes the EC2 (DescribeInstances),
+    // Systems Manager (DescribeInstanceInformation), Glue (GetDevEndpoints),
+    // SageMaker (ListNotebookInstances, DescribeNotebookInstance) and
+    // CloudFormation (DescribeStacks) API references give.
+    let profile = "arn:aws:iam::111122223333:instance-profile/WebProfile";
+    r.on(
+        &format!("ec2 describe-instances{R}"),
+        ok(json!({"Reservations": [
+            {"Instances": [
+                {"InstanceId": "i-web", "State": {"Code": 16, "Name": "running"}, "IamInstanceProfile": {"Arn": profile, "Id": "AIPAWEB"}},
+                {"InstanceId": "i-old", "State": {"Code": 48, "Name": "terminated"}, "IamInstanceProfile": {"Arn": profile, "Id": "AIPAWEB"}}
+            ]},
+            {"Instances": [{"InstanceId": "i-bare", "State": {"Code": 80, "Name": "stopped"}}]}
+        ]})),
+    )
+    .on(
+        &format!("ssm describe-instance-information{R}"),
+        ok(json!({"InstanceInformationList": [{"InstanceId": "i-web", "PingStatus": "Online", "ResourceType": "EC2Instance"}]})),
+    )
+    .on(&format!("glue get-dev-endpoints{R}"), ok(json!({"DevEndpoints": []})))
+    .on(
+        &format!("sagemaker list-notebook-instances{R}"),
+        ok(json!({"NotebookInstances": [{"NotebookInstanceName": "lab", "NotebookInstanceStatus": "InService"}]})),
+    )
+    .on(
+        &format!("sagemaker describe-notebook-instance --notebook-instance-name lab{R}"),
+        ok(json!({"NotebookInstanceName": "lab", "RoleArn": "arn:aws:iam::111122223333:role/Worker", "NotebookInstanceStatus": "InService"})),
+    )
+    .on(
+        &format!("cloudformation describe-stacks{R}"),
+        ok(json!({"Stacks": [
+            {"StackName": "infra", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/infra/1", "RoleARN": "arn:aws:iam::111122223333:role/Deployer", "StackStatus": "UPDATE_COMPLETE"},
+            {"StackName": "plain", "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/plain/2", "StackStatus": "CREATE_COMPLETE"}
+        ]})),
     );
     r
 }
@@ -347,6 +391,153 @@ fn every_part_lands_in_a_workspace_file_that_loads() {
     assert!(a.root.credentials.as_ref().is_some_and(|c| c.mfa_active));
     assert_eq!(runner.slept, [settings.poll], "the report was waited for once");
     assert!(loaded.report.warnings.is_empty(), "{:?}", loaded.report.warnings);
+
+    // What runs as which role, as the inventory reads it.
+    let inventory = a.inventory.as_ref().expect("the inventory is in the workspace");
+    let functions = inventory.lambda_functions.as_deref().unwrap();
+    assert_eq!(
+        (functions[0].function_name.as_str(), functions[0].role.as_str()),
+        ("nightly", "arn:aws:iam::111122223333:role/Worker")
+    );
+    assert_eq!(functions[0].extra["Region"], "eu-west-1");
+    let instances: Vec<(&str, Option<&str>, Option<bool>)> = inventory
+        .ec2_instances
+        .as_deref()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i.instance_id.as_str(),
+                i.iam_instance_profile.as_ref().map(|p| p.arn.as_str()),
+                i.ssm_managed,
+            )
+        })
+        .collect();
+    assert_eq!(
+        instances,
+        [
+            (
+                "i-web",
+                Some("arn:aws:iam::111122223333:instance-profile/WebProfile"),
+                Some(true)
+            ),
+            ("i-bare", None, Some(false)),
+        ],
+        "a terminated instance runs nothing"
+    );
+    assert_eq!(
+        inventory.glue_dev_endpoints.as_deref(),
+        Some(&[][..]),
+        "known to be none"
+    );
+    let notebooks = inventory.sagemaker_notebook_instances.as_deref().unwrap();
+    assert_eq!(notebooks[0].role_arn, "arn:aws:iam::111122223333:role/Worker");
+    let stacks: Vec<(&str, Option<&str>)> = inventory
+        .cloudformation_stacks
+        .as_deref()
+        .unwrap()
+        .iter()
+        .map(|s| (s.stack_name.as_str(), s.role_arn.as_deref()))
+        .collect();
+    assert_eq!(
+        stacks,
+        [
+            ("infra", Some("arn:aws:iam::111122223333:role/Deployer")),
+            ("plain", None)
+        ]
+    );
+    assert!(inventory.not_listed.is_empty());
+}
+
+#[test]
+fn an_inventory_list_that_cannot_be_read_is_not_known_rather_than_empty() {
+    let settings = settings();
+    let mut runner = account();
+    runner.answers.insert(
+        format!("glue get-dev-endpoints{R}"),
+        vec![error("AccessDeniedException", "GetDevEndpoints", "not authorized")],
+    );
+    runner.answers.insert(
+        format!("ssm describe-instance-information{R}"),
+        vec![error(
+            "AccessDeniedException",
+            "DescribeInstanceInformation",
+            "not authorized",
+        )],
+    );
+    runner.answers.insert(
+        format!("sagemaker describe-notebook-instance --notebook-instance-name lab{R}"),
+        vec![error(
+            "ThrottlingException",
+            "DescribeNotebookInstance",
+            "Rate exceeded",
+        )],
+    );
+    let mut w = Workspace::default();
+    let (outcome, kept) = run(&settings, &mut runner, &mut w);
+    let permissions: Vec<&str> = outcome.problems.iter().map(|p| p.permission).collect();
+    assert_eq!(
+        permissions,
+        [
+            "ssm:DescribeInstanceInformation",
+            "glue:GetDevEndpoints",
+            "sagemaker:DescribeNotebookInstance"
+        ],
+        "{:#?}",
+        kept.problems
+    );
+    assert!(!w.is_complete("inventory/eu-west-1"));
+    let loaded = loads(&w);
+    let inventory = loaded.model.account().inventory.clone().unwrap();
+    let not_listed: Vec<(&str, Option<&str>, &str)> = inventory
+        .not_listed
+        .iter()
+        .map(|n| (n.list.as_str(), n.region.as_deref(), n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        not_listed,
+        [
+            (
+                "GlueDevEndpoints",
+                Some("eu-west-1"),
+                "denied (AccessDeniedException); it needs glue:GetDevEndpoints"
+            ),
+            (
+                "SageMakerNotebookInstances",
+                Some("eu-west-1"),
+                "still refused after every try (ThrottlingException after 6 tries)"
+            ),
+        ]
+    );
+    // Systems Manager could not be asked: whether it manages an instance is unknown.
+    assert!(
+        inventory
+            .ec2_instances
+            .as_deref()
+            .unwrap()
+            .iter()
+            .all(|i| i.ssm_managed.is_none())
+    );
+    // The loader says what the inventory lacks.
+    assert!(
+        loaded.report.warnings.iter().any(|w| w
+            .message
+            .contains("GlueDevEndpoints in eu-west-1 could not be read in full")),
+        "{:?}",
+        loaded.report.warnings
+    );
+
+    // Asked again with the permissions granted: the region's lists are
+    // replaced, the gaps are gone, nothing is listed twice.
+    w.state.parts.remove("inventory/eu-west-1");
+    let mut runner = account();
+    let (outcome, _) = run(&settings, &mut runner, &mut w);
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let inventory = loads(&w).model.into_account().inventory.unwrap();
+    assert!(inventory.not_listed.is_empty());
+    assert_eq!(inventory.lambda_functions.unwrap().len(), 1);
+    assert_eq!(inventory.ec2_instances.unwrap().len(), 2);
+    assert_eq!(inventory.sagemaker_notebook_instances.unwrap().len(), 1);
 }
 
 #[test]
@@ -565,6 +756,9 @@ fn a_dry_run_lists_every_command_with_region_and_profile() {
         &"aws kms get-key-policy --key-id KEY_ID --policy-name default --output json --region us-east-1 --profile audit"
     ));
     assert!(lines.contains(&"aws s3api get-bucket-policy --bucket BUCKET --output json --profile audit"));
+    assert!(lines.contains(
+        &"aws sagemaker describe-notebook-instance --notebook-instance-name NOTEBOOK_INSTANCE_NAME --output json --region us-east-1 --profile audit"
+    ));
     assert!(
         lines.contains(
             &"aws organizations list-policies --filter RESOURCE_CONTROL_POLICY --output json --profile audit"

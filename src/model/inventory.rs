@@ -6,10 +6,12 @@
 //! when the inventory lists such a resource, and dropped when the inventory
 //! lists that kind of resource and none runs as R.
 //!
-//! The file is JSON whose item fields are those the AWS CLI prints, so its
-//! lists can be cut from `aws lambda list-functions`, `aws ec2
-//! describe-instances`, `aws glue get-dev-endpoints`, `aws sagemaker
-//! describe-notebook-instance` and `aws cloudformation describe-stacks`:
+//! It comes from a file given with `--inventory`, or from the `Inventory`
+//! key of a workspace file (`iamscope collect` gathers it). Its item fields
+//! are those the AWS CLI prints, so its lists can be cut from `aws lambda
+//! list-functions`, `aws ec2 describe-instances`, `aws glue
+//! get-dev-endpoints`, `aws sagemaker describe-notebook-instance` and `aws
+//! cloudformation describe-stacks`:
 //!
 //! ```json
 //! {"Inventory": {
@@ -17,73 +19,117 @@
 //!   "Ec2Instances": [{"InstanceId": "i-1", "IamInstanceProfile": {"Arn": "arn:aws:iam::111122223333:instance-profile/P"}, "SsmManaged": true}],
 //!   "GlueDevEndpoints": [{"EndpointName": "e", "RoleArn": "arn:aws:iam::111122223333:role/R"}],
 //!   "SageMakerNotebookInstances": [{"NotebookInstanceName": "n", "RoleArn": "arn:aws:iam::111122223333:role/R"}],
-//!   "CloudFormationStacks": [{"StackName": "s", "RoleARN": "arn:aws:iam::111122223333:role/R"}]
+//!   "CloudFormationStacks": [{"StackName": "s", "RoleARN": "arn:aws:iam::111122223333:role/R"}],
+//!   "NotListed": [{"List": "GlueDevEndpoints", "Region": "eu-west-1", "Reason": "denied"}]
 //! }}
 //! ```
 //!
 //! A list left out means "not known" (the path stays conditional); an empty
-//! list means "there are none".
+//! list means "there are none". A list that `NotListed` names could not be
+//! read in full (in that region), so it is not known either. Other fields
+//! of an item (`Region`, what the CLI printed besides) are kept as they are.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::model::Model;
 
 /// The resources of an account that run as a role, as far as known.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Inventory {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lambda_functions: Option<Vec<LambdaFunction>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ec2_instances: Option<Vec<Ec2Instance>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub glue_dev_endpoints: Option<Vec<GlueDevEndpoint>>,
-    #[serde(rename = "SageMakerNotebookInstances")]
+    #[serde(rename = "SageMakerNotebookInstances", skip_serializing_if = "Option::is_none")]
     pub sagemaker_notebook_instances: Option<Vec<NotebookInstance>>,
-    #[serde(rename = "CloudFormationStacks")]
+    #[serde(rename = "CloudFormationStacks", skip_serializing_if = "Option::is_none")]
     pub cloudformation_stacks: Option<Vec<Stack>>,
+    /// Lists that could not be read in full: each is not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_listed: Vec<NotListed>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A list (one of [`LISTS`]) that could not be read in full, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NotListed {
+    pub list: String,
+    /// The region it could not be read in (none: the profile's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub reason: String,
+}
+
+/// The inventory's lists, as the file names them.
+pub const LISTS: [&str; 5] = [
+    "LambdaFunctions",
+    "Ec2Instances",
+    "GlueDevEndpoints",
+    "SageMakerNotebookInstances",
+    "CloudFormationStacks",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LambdaFunction {
     pub function_name: String,
     pub role: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Ec2Instance {
     pub instance_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_instance_profile: Option<ProfileRef>,
     /// Whether Systems Manager manages it (`aws ssm describe-instance-information`); unknown when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssm_managed: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ProfileRef {
     pub arn: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GlueDevEndpoint {
     pub endpoint_name: String,
     pub role_arn: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NotebookInstance {
     pub notebook_instance_name: String,
     pub role_arn: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Stack {
     #[serde(rename = "StackName")]
     pub stack_name: String,
     /// A stack without a service role runs as its caller: no role to take over.
-    #[serde(rename = "RoleARN")]
+    #[serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Why an inventory file could not be read.
@@ -150,11 +196,31 @@ impl Inventory {
         }
     }
 
+    /// How many resources the inventory lists.
+    pub fn resources(&self) -> usize {
+        self.lambda_functions.as_ref().map_or(0, Vec::len)
+            + self.ec2_instances.as_ref().map_or(0, Vec::len)
+            + self.glue_dev_endpoints.as_ref().map_or(0, Vec::len)
+            + self.sagemaker_notebook_instances.as_ref().map_or(0, Vec::len)
+            + self.cloudformation_stacks.as_ref().map_or(0, Vec::len)
+    }
+
     /// What the inventory says about resources of `kind` (a pattern's
     /// resource, e.g. "Lambda function") running as `role` (a role of
     /// `model`): `None` when it does not list that kind, otherwise the
     /// resources that do, each named ("Lambda function f").
     pub fn running_as(&self, model: &Model, kind: &str, role: usize) -> Option<Vec<String>> {
+        let listed = |list: &str| !self.not_listed.iter().any(|n| n.list == list);
+        let known = match kind {
+            "Lambda function" => "LambdaFunctions",
+            "Glue development endpoint" => "GlueDevEndpoints",
+            "SageMaker notebook instance" => "SageMakerNotebookInstances",
+            "CloudFormation stack" => "CloudFormationStacks",
+            _ => "Ec2Instances",
+        };
+        if !listed(known) {
+            return None;
+        }
         let r = &model.account().roles[role];
         let arn = r.arn.as_str();
         let same = |other: &str| other == arn;
@@ -292,5 +358,43 @@ mod tests {
         assert_eq!(none.running_as(&m, "Lambda function", 0), Some(Vec::new()));
         // A stack with no service role runs as its caller, not as Web.
         assert_eq!(none.running_as(&m, "CloudFormation stack", 0), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_workspace_file_keeps_its_inventory_through_load_and_export() {
+        let mut account: serde_json::Value = serde_json::from_str(&crate::io::export::export_to_string(
+            model().account(),
+            crate::io::ExportFormat::Workspace,
+        ))
+        .unwrap();
+        let inventory = json!({
+            "LambdaFunctions": [{"FunctionName": "f", "Role": "arn:aws:iam::111122223333:role/Web", "Region": "eu-west-1"}],
+            "Ec2Instances": [{"InstanceId": "i-1", "IamInstanceProfile": {"Arn": "arn:aws:iam::111122223333:instance-profile/WebProfile"}, "State": {"Name": "running"}}],
+            "NotListed": [{"List": "GlueDevEndpoints", "Region": "eu-west-1", "Reason": "denied"}]
+        });
+        account["Inventory"] = inventory.clone();
+        let loaded = crate::io::load_bytes("w.json", account.to_string().as_bytes()).unwrap();
+        let m = loaded.model;
+        let read = m.account().inventory.as_ref().expect("read from the workspace");
+        assert_eq!(
+            read.running_as(&m, "Lambda function", 0),
+            Some(vec!["Lambda function f".to_owned()])
+        );
+        // A list the collection could not read is not known, not empty.
+        assert_eq!(read.running_as(&m, "Glue development endpoint", 0), None);
+        // What the file had beyond what is read (Region, State) is written back.
+        let again: serde_json::Value = serde_json::from_str(&crate::io::export::export_to_string(
+            m.account(),
+            crate::io::ExportFormat::Workspace,
+        ))
+        .unwrap();
+        assert_eq!(again["Inventory"], inventory);
+        // A GAAD export has no such key.
+        let gaad: serde_json::Value = serde_json::from_str(&crate::io::export::export_to_string(
+            m.account(),
+            crate::io::ExportFormat::Gaad,
+        ))
+        .unwrap();
+        assert!(gaad.get("Inventory").is_none());
     }
 }
