@@ -73,6 +73,35 @@ fn who_can_for_one_action_prints_what_it_always_printed() {
 }
 
 #[test]
+fn who_can_any_resource_finds_a_grant_on_some_resources_that_star_misses() {
+    let principals = |args: &[&str]| -> Vec<String> {
+        let value = json_of(&iamscope(args));
+        value["allowed"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no allowed list: {value}"))
+            .iter()
+            .map(|a| a["principal"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // alice may read photos/*, not every object: asked on *, she is not listed.
+    let on_star = principals(&["who-can", "--action", "s3:GetObject", "--json"]);
+    assert!(!on_star.contains(&"user/alice".to_owned()), "{on_star:?}");
+    let on_any = principals(&["who-can", "--action", "s3:GetObject", "--any-resource", "--json"]);
+    assert!(on_any.contains(&"user/alice".to_owned()), "{on_any:?}");
+    assert!(on_star.iter().all(|p| on_any.contains(p)), "{on_star:?} ⊄ {on_any:?}");
+    // One resource, or any: not both.
+    let both = iamscope(&[
+        "who-can",
+        "--action",
+        "s3:GetObject",
+        "--any-resource",
+        "--resource",
+        "*",
+    ]);
+    assert!(!both.status.success());
+}
+
+#[test]
 fn who_can_lists_another_account_that_a_resource_policy_grants() {
     // Issue 17 item 12: the demo's bucket policy (PartnerReadPublic) lets
     // account 444455556666 read photos/public/*. Its principals may, if their

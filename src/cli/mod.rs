@@ -164,6 +164,11 @@ pub enum Command {
         /// account's policies name), so that a grant on some resources counts
         #[arg(long)]
         resource: Option<String>,
+        /// On at least one resource: *, every resource of each type the
+        /// action takes, and the ARNs the account's policies name (what an
+        /// action set is asked on by default), also for one action
+        #[arg(long, conflicts_with = "resource")]
+        any_resource: bool,
         /// A condition key for the request; repeat a key for several values
         #[arg(long = "context", value_name = "KEY=VALUE")]
         context: Vec<String>,
@@ -519,6 +524,7 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             service,
             access_level,
             resource,
+            any_resource,
             context,
             json,
             exclusions,
@@ -527,7 +533,9 @@ fn run_with(cli: Cli, mut out: &mut render::SafeOut<render::StdoutSink>) -> Resu
             let filter = exclude::Filter::new(&exclusions, &account.accounts, include_service_linked)?;
             let loaded = account.load_noting()?;
             match action {
-                Some(action) if service.is_none() && access_level.is_none() && !action.contains(['*', '?']) => {
+                Some(action)
+                    if service.is_none() && access_level.is_none() && !any_resource && !action.contains(['*', '?']) =>
+                {
                     explain::who_can(
                         &loaded,
                         &action,
