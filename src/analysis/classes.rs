@@ -68,6 +68,28 @@ struct Key {
 
 impl Classes {
     pub fn of(model: &Model, context: &Context) -> Classes {
+        Classes::keeping(model, context, &|_| true)
+    }
+
+    /// Principals that every request answers alike once each is given one
+    /// more identity-based policy allowing everything, with no condition:
+    /// the engine then allows unless a Deny statement, the permissions
+    /// boundary, an SCP or an RCP stops it ("Policy evaluation logic"), so
+    /// only identity-based policies with a Deny statement tell members apart
+    /// (with everything else [`Classes::of`] looks at).
+    pub fn given_everything(model: &Model, context: &Context) -> Classes {
+        Classes::keeping(model, context, &|document| {
+            document
+                .parsed()
+                .statements()
+                .iter()
+                .any(|s| s.effect == crate::policy::Effect::Deny)
+        })
+    }
+
+    /// Classes over the identity-based policies `keep` keeps (the others
+    /// play no part).
+    fn keeping(model: &Model, context: &Context, keep: &dyn Fn(&PolicyDocument) -> bool) -> Classes {
         let a = model.account();
         let names = PrincipalNames::of(model);
         // What the account-wide policies ask about principals, and whom they name.
@@ -84,7 +106,8 @@ impl Classes {
             named.extend(names.named_by(document));
         }
         let mut texts: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut keys_of: FxHashMap<Part, BTreeSet<String>> = FxHashMap::default();
+        // Per policy: the principal keys it uses, or `None` when it is not kept.
+        let mut keys_of: FxHashMap<Part, Option<BTreeSet<String>>> = FxHashMap::default();
         let mut classes: FxHashMap<Key, ClassId> = FxHashMap::default();
         let mut out = Classes {
             user: Vec::with_capacity(a.users.len()),
@@ -118,6 +141,9 @@ impl Classes {
                 let part = match *applied {
                     AppliedPolicy::OwnInline { index } => {
                         let document = &own_inline[index].document;
+                        if !keep(document) {
+                            continue;
+                        }
                         principal_keys(document, &mut used);
                         let next = texts.len() as u32;
                         policies.push(Part::OwnInline(*texts.entry(document.text()).or_insert(next)));
@@ -129,11 +155,16 @@ impl Classes {
                 };
                 let keys = keys_of.entry(part.clone()).or_insert_with(|| {
                     let mut keys = BTreeSet::new();
-                    if let Some(document) = part_document(model, &part) {
-                        principal_keys(document, &mut keys);
+                    match part_document(model, &part) {
+                        Some(document) if !keep(document) => return None,
+                        Some(document) => principal_keys(document, &mut keys),
+                        None => {}
                     }
-                    keys
+                    Some(keys)
                 });
+                let Some(keys) = keys else {
+                    continue;
+                };
                 used.extend(keys.iter().cloned());
                 policies.push(part);
             }

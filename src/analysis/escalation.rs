@@ -259,11 +259,32 @@ pub struct Analyzer<'m> {
     /// Per target of a grant: who would become an administrator, with the
     /// simulated step that shows it for the first.
     new_admins: FxHashMap<(GrantTarget, usize), Rc<NewAdmins>>,
+    /// The principals in classes that a policy allowing everything leaves alike.
+    given_everything: Option<Classes>,
+    /// Per class of `given_everything`, and the policy a change makes allow
+    /// everything when it had a Deny or is a boundary: whether the change
+    /// makes the class's principals administrators.
+    admin_after_change: FxHashMap<(classes::ClassId, Option<usize>), bool>,
 }
 
 /// The principals a change makes administrators (not those that were
-/// already), each with the simulated check.
-type NewAdmins = Vec<(PrincipalEntity, Step)>;
+/// already), and the simulated check for the first two of them (one may be
+/// the attacker itself; a report shows the first other).
+#[derive(Default)]
+struct NewAdmins {
+    made: Vec<PrincipalEntity>,
+    witnesses: Vec<(PrincipalEntity, Step)>,
+}
+
+/// Which targets of a pattern the engine is asked about.
+enum Targets<'s> {
+    /// Every one, so that each refusal is reported ([`why_not`]).
+    Every,
+    /// Only those on which one of these Allow statements (the attacker's
+    /// own), or one of a resource-based policy, could match each need: the
+    /// engine refuses the others, and nobody reads why.
+    Possible(&'s [&'s Statement]),
+}
 
 impl<'m> Analyzer<'m> {
     pub fn new(model: &'m Model, options: &AnalysisOptions) -> Analyzer<'m> {
@@ -282,6 +303,8 @@ impl<'m> Analyzer<'m> {
             admin_trusting: FxHashMap::default(),
             direct: FxHashMap::default(),
             new_admins: FxHashMap::default(),
+            given_everything: None,
+            admin_after_change: FxHashMap::default(),
         }
     }
 
@@ -493,19 +516,22 @@ impl<'m> Analyzer<'m> {
             };
             for target in grant_targets(model, grant.target, &me) {
                 let arn = grant_target_arn(model, grant.target, target);
+                if !allows.iter().any(|s| super::probe::could_match(s, grant.action, &arn)) {
+                    continue;
+                }
                 let Ok(step) = probe.need(&hints, &[grant.action], Some(&arn), &extra) else {
                     continue;
                 };
                 let made = self.new_admins(grant.target, target);
-                let others: Vec<&(PrincipalEntity, Step)> = made.iter().filter(|(e, _)| !me.is(*e)).collect();
-                let Some((_, witness)) = others.first() else {
+                let others: Vec<PrincipalEntity> = made.made.iter().copied().filter(|e| !me.is(*e)).collect();
+                let Some((_, witness)) = made.witnesses.iter().find(|(e, _)| !me.is(*e)) else {
                     continue;
                 };
                 out.push(MakesAdmin {
                     grant: grant.id,
                     name: grant.name,
                     target: grant_target_label(model, grant.target, target),
-                    administrators: others.iter().map(|(e, _)| entity_label(model, *e)).collect(),
+                    administrators: others.iter().map(|e| entity_label(model, *e)).collect(),
                     needs: step.needs.clone(),
                     assumptions: step.assumptions.clone(),
                     steps: vec![step, witness.clone()],
@@ -522,7 +548,18 @@ impl<'m> Analyzer<'m> {
         }
         let model = self.model();
         let (change, subjects) = grant_change(model, kind, target);
-        let mut made = Vec::new();
+        // Each change gives the subject a policy allowing everything (it
+        // adds one to it or its group, or makes one of its policies one), so
+        // subjects of one class of `given_everything` are all made
+        // administrators or none is: it is simulated again only for a
+        // witness. A policy made to allow everything that had a Deny
+        // statement, or that serves as a boundary, changes what limits its
+        // subjects: its subjects are judged per policy.
+        let relative = match kind {
+            GrantTarget::Policy if limits_others(model, target) => Some(target),
+            _ => None,
+        };
+        let mut made = NewAdmins::default();
         for subject in subjects {
             let already = match subject {
                 PrincipalEntity::User(u) => self.admin_user(u),
@@ -531,11 +568,26 @@ impl<'m> Analyzer<'m> {
             if already {
                 continue;
             }
+            let class = self
+                .given_everything
+                .get_or_insert_with(|| Classes::given_everything(model, &self.graph.options().context))
+                .of_entity(subject);
+            let key = (class, relative);
+            let known = self.admin_after_change.get(&key).copied();
+            if known == Some(false) || (known == Some(true) && made.witnesses.len() >= 2) {
+                if known == Some(true) {
+                    made.made.push(subject);
+                }
+                continue;
+            }
             let as_attacker = Attacker::entity(model, subject);
             let simulated = change.apply(model, &as_attacker);
             let spec = classes::spec(model, subject);
-            if let Some(step) = admin_after(&simulated, &spec, self.options(), &change.describe(model.account())) {
-                made.push((subject, step));
+            let step = admin_after(&simulated, &spec, self.options(), &change.describe(model.account()));
+            self.admin_after_change.insert(key, step.is_some());
+            if let Some(step) = step {
+                made.made.push(subject);
+                made.witnesses.push((subject, step));
             }
         }
         let made = Rc::new(made);
@@ -566,12 +618,15 @@ impl<'m> Analyzer<'m> {
         let possible = self.possible_patterns(probe.requester());
         let mut hints = None;
         let mut findings = Vec::new();
+        let documents = super::probe::identity_documents(model, probe.requester());
+        let allows: Vec<&'m Statement> = super::probe::allow_statements(&documents).collect();
         for (pattern, possible) in PATTERNS.iter().zip(possible.iter()) {
             if !possible {
                 continue;
             }
             let hints = hints.get_or_insert_with(|| ResourceHints::of(model, probe.requester()));
-            findings.extend(self.check_with(&mut probe, hints, pattern)?.findings);
+            let targets = Targets::Possible(&allows);
+            findings.extend(self.check_with(&mut probe, hints, pattern, &targets)?.findings);
         }
         Ok(findings)
     }
@@ -581,7 +636,20 @@ impl<'m> Analyzer<'m> {
         let model = self.model();
         let mut probe = self.probe(model, spec)?;
         let hints = ResourceHints::of(model, probe.requester());
-        self.check_with(&mut probe, &hints, pattern)
+        self.check_with(&mut probe, &hints, pattern, &Targets::Every)
+    }
+
+    /// Whether `pattern`'s needs on the target `arn` are worth asking the
+    /// engine about (see [`Targets`]).
+    fn worth_asking(&mut self, targets: &Targets<'_>, pattern: &Pattern, arn: &str) -> bool {
+        match targets {
+            Targets::Every => true,
+            Targets::Possible(allows) => pattern
+                .needs
+                .iter()
+                .filter(|n| n.on == On::Target)
+                .all(|n| n.any_of.iter().any(|a| self.graph.could_allow_on(allows, a, arn))),
+        }
     }
 
     fn check_with(
@@ -589,6 +657,7 @@ impl<'m> Analyzer<'m> {
         probe: &mut Probe<'m>,
         hints: &ResourceHints,
         pattern: &'static Pattern,
+        targets: &Targets<'_>,
     ) -> Result<Attempt, EvalError> {
         let model = self.model();
         let mut attempt = Attempt::default();
@@ -615,13 +684,13 @@ impl<'m> Analyzer<'m> {
         let attacker = Attacker::of(model, probe);
         match pattern.target {
             Target::OwnPolicyNewVersion | Target::OwnPolicyOtherVersion => {
-                self.own_policies(probe, hints, &attacker, pattern, &mut attempt)
+                self.own_policies(probe, hints, &attacker, pattern, targets, &mut attempt)
             }
             Target::SelfUser { attach } => match attacker.user {
                 Some(u) => {
                     let target = Change::UserPolicy(u);
                     let label = format!("user/{}", model.account().users[u].name);
-                    self.self_change(probe, hints, pattern, &label, target, attach, &mut attempt);
+                    self.self_change(probe, hints, pattern, &label, target, attach, targets, &mut attempt);
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
@@ -640,13 +709,16 @@ impl<'m> Analyzer<'m> {
                             &label,
                             Change::GroupPolicy(g),
                             attach,
+                            targets,
                             &mut attempt,
                         );
                     }
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
-            Target::ReachableRole { attach } => self.reachable_roles(probe, hints, pattern, attach, &mut attempt)?,
+            Target::ReachableRole { attach } => {
+                self.reachable_roles(probe, hints, pattern, attach, targets, &mut attempt)?
+            }
             Target::GroupToJoin => match attacker.user {
                 Some(u) => {
                     let mine = model.index().groups_of(u).to_vec();
@@ -655,7 +727,16 @@ impl<'m> Analyzer<'m> {
                             continue;
                         }
                         let label = format!("group/{}", model.account().groups[g].name);
-                        self.self_change(probe, hints, pattern, &label, Change::Join(u, g), false, &mut attempt);
+                        self.self_change(
+                            probe,
+                            hints,
+                            pattern,
+                            &label,
+                            Change::Join(u, g),
+                            false,
+                            targets,
+                            &mut attempt,
+                        );
                     }
                     if attempt.findings.is_empty() && attempt.refusals.is_empty() {
                         attempt.refusals.push("there is no other group to join".to_owned());
@@ -663,8 +744,10 @@ impl<'m> Analyzer<'m> {
                 }
                 None => attempt.refusals.push("applies to IAM users only".to_owned()),
             },
-            Target::AdminUser { login } => self.admin_users(probe, hints, &attacker, pattern, login, &mut attempt),
-            Target::AdminRoleTrust => self.trust_rewrite(probe, hints, &attacker, pattern, &mut attempt),
+            Target::AdminUser { login } => {
+                self.admin_users(probe, hints, &attacker, pattern, login, targets, &mut attempt)
+            }
+            Target::AdminRoleTrust => self.trust_rewrite(probe, hints, &attacker, pattern, targets, &mut attempt),
             Target::PassRoleTo {
                 service,
                 instance_profile,
@@ -775,6 +858,7 @@ impl<'m> Analyzer<'m> {
         hints: &ResourceHints,
         attacker: &Attacker,
         pattern: &'static Pattern,
+        targets: &Targets<'_>,
         attempt: &mut Attempt,
     ) {
         let model = self.model();
@@ -811,6 +895,9 @@ impl<'m> Analyzer<'m> {
                 ));
                 continue;
             }
+            if !self.worth_asking(targets, pattern, &arn) {
+                continue;
+            }
             let steps = match target_steps(probe, hints, pattern, &arn, &[]) {
                 Ok(steps) => steps,
                 Err(refusal) => {
@@ -834,10 +921,14 @@ impl<'m> Analyzer<'m> {
         label: &str,
         change: Change,
         attach: bool,
+        targets: &Targets<'_>,
         attempt: &mut Attempt,
     ) {
         let model = self.model();
         let arn = change.target_arn(model.account());
+        if !self.worth_asking(targets, pattern, &arn) {
+            return;
+        }
         let extra = if attach {
             vec![("iam:PolicyARN", administrator_access(model))]
         } else {
@@ -899,6 +990,7 @@ impl<'m> Analyzer<'m> {
         hints: &ResourceHints,
         pattern: &'static Pattern,
         attach: bool,
+        targets: &Targets<'_>,
         attempt: &mut Attempt,
     ) -> Result<(), EvalError> {
         let model = self.model();
@@ -936,6 +1028,9 @@ impl<'m> Analyzer<'m> {
         };
         for (r, at) in roles {
             let role = &model.account().roles[r];
+            if !self.worth_asking(targets, pattern, role.arn.as_str()) {
+                continue;
+            }
             let label = format!("role/{}", role.name);
             if role.is_service_linked() {
                 attempt
@@ -1000,6 +1095,7 @@ impl<'m> Analyzer<'m> {
         attacker: &Attacker,
         pattern: &'static Pattern,
         login: Login,
+        targets: &Targets<'_>,
         attempt: &mut Attempt,
     ) {
         let model = self.model();
@@ -1009,6 +1105,9 @@ impl<'m> Analyzer<'m> {
                 continue;
             }
             any = true;
+            if !self.worth_asking(targets, pattern, user.arn.as_ref()) {
+                continue;
+            }
             let label = format!("user/{}", user.name);
             let mut assumptions = Vec::new();
             let password = user.credentials.as_ref().map(|c| c.password.is_some());
@@ -1062,6 +1161,7 @@ impl<'m> Analyzer<'m> {
         hints: &ResourceHints,
         attacker: &Attacker,
         pattern: &'static Pattern,
+        targets: &Targets<'_>,
         attempt: &mut Attempt,
     ) {
         let model = self.model();
@@ -1077,8 +1177,11 @@ impl<'m> Analyzer<'m> {
                 continue;
             }
             any = true;
-            let label = format!("role/{}", role.name);
             let arn = role.arn.to_string();
+            if !self.worth_asking(targets, pattern, &arn) {
+                continue;
+            }
+            let label = format!("role/{}", role.name);
             let mut steps = match target_steps(probe, hints, pattern, &arn, &[]) {
                 Ok(steps) => steps,
                 Err(refusal) => {
@@ -1190,6 +1293,25 @@ fn policy_subjects(model: &Model, p: usize) -> Vec<PrincipalEntity> {
     });
     out.dedup();
     out
+}
+
+/// Whether customer managed policy `p` limits a principal other than by
+/// what it allows: it has a Deny statement or is someone's permissions boundary.
+fn limits_others(model: &Model, p: usize) -> bool {
+    let denies = model.account().policies[p].default_document().is_none_or(|d| {
+        d.parsed()
+            .statements()
+            .iter()
+            .any(|s| s.effect == crate::policy::Effect::Deny)
+    });
+    denies
+        || model.index().uses_of(p).iter().any(|u| {
+            matches!(
+                u,
+                crate::model::PolicyUse::User { boundary: true, .. }
+                    | crate::model::PolicyUse::Role { boundary: true, .. }
+            )
+        })
 }
 
 /// The change a grant makes to `target`, and whom it may make administrators.

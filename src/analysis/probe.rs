@@ -449,6 +449,49 @@ pub fn allow_statements<'d>(documents: &[&'d PolicyDocument]) -> impl Iterator<I
         .filter(|s| s.valid && s.effect == Effect::Allow)
 }
 
+/// Whether `statement` could match a request for `action` on `resource`,
+/// whatever the request's context: its action as the engine matches it,
+/// and its resource by its patterns, a
+/// pattern with a policy variable by its plain beginning alone (resource
+/// ARNs match case-sensitively, so a text that does not start with it can
+/// match whatever the variable holds: "IAM JSON policy elements: Resource").
+/// False means the statement plays no part in such a request, so an
+/// analysis need not ask the engine about it when this is the only
+/// statement that could allow it.
+pub(crate) fn could_match(statement: &Statement, action: &str, resource: &str) -> bool {
+    could_match_action(statement, action) && could_match_resource(statement, resource)
+}
+
+/// Whether `statement`'s `Action` or `NotAction` matches `action`, as the
+/// engine matches it (the request's context plays no part in it).
+pub(crate) fn could_match_action(statement: &Statement, action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or("");
+    match &statement.action {
+        Some(clause) => crate::eval::matching::action_matches(clause, action, service),
+        None => false,
+    }
+}
+
+/// Whether `statement`'s resource could match `resource` (see [`could_match`]).
+pub(crate) fn could_match_resource(statement: &Statement, resource: &str) -> bool {
+    let Some(clause) = &statement.resource else {
+        return true;
+    };
+    let mut matched = false;
+    let mut maybe = false;
+    for pattern in &clause.patterns {
+        match &pattern.glob {
+            Some(glob) if glob.is_match(resource) => {
+                matched = true;
+                break;
+            }
+            Some(_) => {}
+            None => maybe |= resource.starts_with(pattern.template.literal_prefix()),
+        }
+    }
+    // `NotResource` leaves the resource out only when a pattern surely matches it.
+    if clause.negated { !matched } else { matched || maybe }
+}
 /// Resources worth asking about: `*`, every resource of each type the
 /// action can act on (its catalogue ARN format with every name part a
 /// wildcard, in the account), and the ARNs the principal's own policies and

@@ -159,6 +159,8 @@ pub(crate) struct Tree {
     start: Node,
     /// Shared by the users of one class (their trees are the same).
     entries: Rc<Vec<Entry>>,
+    /// The hop to each entry, once worked out (many paths share a hop).
+    hops: std::cell::RefCell<Vec<Option<Hop>>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -222,7 +224,7 @@ impl Tree {
 }
 
 /// A set of roles, by position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Bits(Vec<u64>);
 
 impl Bits {
@@ -269,6 +271,9 @@ struct ClassEdges {
     assume: Bits,
     /// Roles a service runs for it, in order, with the pass-role pattern.
     via: Vec<(usize, u8)>,
+    /// The same for classes with the same edges: a search that has gone on
+    /// from one node with these edges gets nothing new from another.
+    id: u32,
 }
 
 /// An edge worked out for a node on its own (a pool identity, a principal
@@ -291,9 +296,16 @@ pub struct Graph<'m> {
     targets: Vec<TargetInfo>,
     /// Roles whose trust policies ask about the principal: asked about for each principal.
     sensitive: Vec<usize>,
+    /// The other roles whose trust policy could admit anyone, and those
+    /// (of the rest) that admit the account: the roles a class is asked
+    /// about (the second only when its own policies could allow it).
+    admitting_anyone: Vec<usize>,
+    admitting_account: Vec<usize>,
     /// Per user or role, the roles whose trust policies name it.
     named_in: FxHashMap<PrincipalEntity, Vec<usize>>,
     class_edges: Vec<Option<Rc<ClassEdges>>>,
+    /// Every set of edges a class has, once.
+    edge_sets: FxHashMap<(Bits, Vec<(usize, u8)>), Rc<ClassEdges>>,
     /// Per user or role with answers of its own: (role, allowed), by role.
     own: FxHashMap<PrincipalEntity, Rc<Vec<(usize, bool)>>>,
     trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
@@ -305,9 +317,10 @@ pub struct Graph<'m> {
     role_probes: FxHashMap<usize, Probe<'m>>,
     role_hints: FxHashMap<usize, Rc<ResourceHints>>,
     role_launch: FxHashMap<(usize, u8), Rc<Vec<Step>>>,
-    /// Searches from users of one class without answers of their own (they
-    /// all find the same), kept while they fit [`TREE_BUDGET`].
-    user_trees: FxHashMap<ClassId, Rc<Vec<Entry>>>,
+    /// Searches from users without answers of their own, by the edges of
+    /// their class (all such users find the same), kept while they fit
+    /// [`TREE_BUDGET`].
+    user_trees: FxHashMap<u32, Rc<Vec<Entry>>>,
     user_tree_entries: usize,
     no_answers: Rc<Vec<(usize, bool)>>,
     /// Allow statements of resource-based and trust policies: they may
@@ -329,31 +342,38 @@ impl<'m> Graph<'m> {
         let names = PrincipalNames::of(model);
         let mut targets = Vec::with_capacity(a.roles.len());
         let mut sensitive = Vec::new();
+        let mut admitting_anyone = Vec::new();
+        let mut admitting_account = Vec::new();
         let mut named_in: FxHashMap<PrincipalEntity, Vec<usize>> = FxHashMap::default();
         for (r, role) in a.roles.iter().enumerate() {
             let (named, asks) = match &role.trust_policy {
                 Some(trust) => (names.named_by(trust), classes::uses_principal_keys(trust)),
                 None => (Vec::new(), false),
             };
+            let admits = Admits::of(role.trust_policy.as_ref(), &a.id);
             if asks {
                 sensitive.push(r);
+            } else if admits.anyone {
+                admitting_anyone.push(r);
+            } else if admits.account {
+                admitting_account.push(r);
             }
             for &entity in &named {
                 named_in.entry(entity).or_default().push(r);
             }
-            targets.push(TargetInfo {
-                admits: Admits::of(role.trust_policy.as_ref(), &a.id),
-                named,
-            });
+            targets.push(TargetInfo { admits, named });
         }
         Graph {
             model,
             progress,
             options: options.clone(),
             class_edges: vec![None; classes.len()],
+            edge_sets: FxHashMap::default(),
             classes,
             targets,
             sensitive,
+            admitting_anyone,
+            admitting_account,
             named_in,
             own: FxHashMap::default(),
             trusting: FxHashMap::default(),
@@ -467,12 +487,6 @@ impl<'m> Graph<'m> {
         format!("role/{}", self.model.account().roles[r].name)
     }
 
-    /// Whether `entity`'s identity policies could allow `sts:AssumeRole` at all.
-    fn may_assume(&self, entity: PrincipalEntity) -> bool {
-        let requester = classes::requester(self.model, entity);
-        Asker::of(self.model, &requester).may_assume
-    }
-
     /// What class `class` can reach in one hop, worked out once.
     fn class_edges(&mut self, class: ClassId) -> Rc<ClassEdges> {
         if let Some(found) = &self.class_edges[class as usize] {
@@ -482,24 +496,40 @@ impl<'m> Graph<'m> {
         let roles = &model.account().roles;
         let members = self.classes.members(class).to_vec();
         let first = members[0];
-        let may_assume = self.may_assume(first);
+        // The class's Allow statements that could match sts:AssumeRole: a
+        // role whose trust policy admits only the account (not anyone, not
+        // a member by name) is assumed only with one of them allowing it on
+        // the role ("Granting a user permissions to switch roles"), so a
+        // role none of them could match on is not asked about.
+        let documents = super::probe::identity_documents(model, &classes::requester(model, first));
+        let assume_allows: Vec<&crate::policy::Statement> = super::probe::allow_statements(&documents)
+            .filter(|s| super::probe::could_match_action(s, "sts:AssumeRole"))
+            .collect();
         let mut assume = Bits::new(roles.len());
         let mut probes: FxHashMap<PrincipalEntity, Probe<'m>> = FxHashMap::default();
-        for (r, role) in roles.iter().enumerate() {
-            if r % 256 == 0 && self.progress.is_cancelled() {
+        let through_account = self.admitting_account.iter().copied().filter(|&r| {
+            assume_allows
+                .iter()
+                .any(|s| super::probe::could_match_resource(s, roles[r].arn.as_str()))
+        });
+        let candidates: Vec<usize> = if assume_allows.is_empty() {
+            self.admitting_anyone.clone()
+        } else {
+            let mut all: Vec<usize> = self.admitting_anyone.iter().copied().chain(through_account).collect();
+            all.sort_unstable();
+            all
+        };
+        for (n, r) in candidates.into_iter().enumerate() {
+            if n % 256 == 0 && self.progress.is_cancelled() {
                 // Unfinished: not kept, and the search that asked is dropped.
                 return Rc::new(ClassEdges {
                     assume,
                     via: Vec::new(),
+                    id: u32::MAX,
                 });
             }
+            let role = &roles[r];
             let target = &self.targets[r];
-            // Roles whose trust policy asks about the principal are asked per member.
-            if self.sensitive.binary_search(&r).is_ok()
-                || !(target.admits.anyone || (target.admits.account && may_assume))
-            {
-                continue;
-            }
             let Some(&asker) = members.iter().find(|m| !target.named.contains(m)) else {
                 continue;
             };
@@ -530,7 +560,14 @@ impl<'m> Graph<'m> {
             Ok(mut probe) => self.via_candidates(&mut probe),
             Err(_) => Vec::new(),
         };
-        let edges = Rc::new(ClassEdges { assume, via });
+        let next = self.edge_sets.len() as u32;
+        let edges = Rc::clone(self.edge_sets.entry((assume, via)).or_insert_with_key(|(assume, via)| {
+            Rc::new(ClassEdges {
+                assume: assume.clone(),
+                via: via.clone(),
+                id: next,
+            })
+        }));
         self.class_edges[class as usize] = Some(Rc::clone(&edges));
         edges
     }
@@ -566,7 +603,9 @@ impl<'m> Graph<'m> {
             }
             let trusting = self.roles_trusting(service);
             for (r, _) in trusting.iter() {
-                if taken.contains(r) {
+                if taken.contains(r)
+                    || !self.could_allow_on(&allows, "iam:PassRole", self.model.account().roles[*r].arn.as_str())
+                {
                     continue;
                 }
                 if pass_steps(probe, hints, *r, service, instance_profile).is_ok() {
@@ -583,18 +622,29 @@ impl<'m> Graph<'m> {
     /// resource-based or trust policy's, could match it. When none can, the
     /// engine's answer is a deny and it need not be asked.
     pub(crate) fn could_allow(&mut self, allows: &[&crate::policy::Statement], action: &'static str) -> bool {
-        let service = action.split(':').next().unwrap_or("");
-        let matches = |s: &crate::policy::Statement| match &s.action {
-            Some(clause) => clause.negated || clause.patterns.iter().any(|p| p.matches(action, service)),
-            None => false,
-        };
-        if allows.iter().any(|s| matches(s)) {
-            return true;
-        }
+        allows.iter().any(|s| super::probe::could_match_action(s, action)) || self.granted_elsewhere(action)
+    }
+
+    /// As [`Graph::could_allow`], for `action` on `resource`: an identity
+    /// statement must also be able to match the resource.
+    pub(crate) fn could_allow_on(
+        &mut self,
+        allows: &[&crate::policy::Statement],
+        action: &'static str,
+        resource: &str,
+    ) -> bool {
+        allows.iter().any(|s| super::probe::could_match(s, action, resource)) || self.granted_elsewhere(action)
+    }
+
+    /// Whether an Allow statement of a resource-based or trust policy could match `action`.
+    fn granted_elsewhere(&mut self, action: &'static str) -> bool {
         if let Some(&known) = self.granted.get(action) {
             return known;
         }
-        let granted = self.resource_grants.iter().any(matches);
+        let granted = self
+            .resource_grants
+            .iter()
+            .any(|s| super::probe::could_match_action(s, action));
         self.granted.insert(action, granted);
         granted
     }
@@ -635,7 +685,7 @@ impl<'m> Graph<'m> {
     }
 
     /// The roles `entity` may assume, as a set.
-    fn assume_set(&mut self, entity: PrincipalEntity) -> (Bits, Rc<ClassEdges>, bool) {
+    fn assume_set(&mut self, entity: PrincipalEntity) -> Bits {
         let edges = self.class_edges(self.classes.of_entity(entity));
         let own = self.own(entity);
         let mut set = edges.assume.clone();
@@ -645,7 +695,7 @@ impl<'m> Graph<'m> {
         if let PrincipalEntity::Role(r) = entity {
             set.set(r, false);
         }
-        (set, edges, !own.is_empty())
+        set
     }
 
     /// The hops out of a node that is not a user or role of the account,
@@ -779,15 +829,26 @@ impl<'m> Graph<'m> {
             return Rc::clone(last);
         }
         let start_entity = self.entity(start);
-        // A user without answers of its own finds what its class finds.
+        // A user without answers of its own finds what every user with the
+        // same edges finds.
         let shared = match start_entity {
-            Some(user @ PrincipalEntity::User(_)) if self.own(user).is_empty() => Some(self.classes.of_entity(user)),
+            Some(user @ PrincipalEntity::User(_)) if self.own(user).is_empty() => {
+                Some(self.class_edges(self.classes.of_entity(user)).id)
+            }
             _ => None,
         };
-        if let Some(entries) = shared.and_then(|class| self.user_trees.get(&class)) {
+        if self.progress.is_cancelled() {
+            return Rc::new(Tree {
+                start: start.clone(),
+                entries: Rc::default(),
+                hops: Default::default(),
+            });
+        }
+        if let Some(entries) = shared.and_then(|id| self.user_trees.get(&id)) {
             let tree = Rc::new(Tree {
                 start: start.clone(),
                 entries: Rc::clone(entries),
+                hops: Default::default(),
             });
             self.last = Some(Rc::clone(&tree));
             return tree;
@@ -796,15 +857,16 @@ impl<'m> Graph<'m> {
         let mut tree = Tree {
             start: start.clone(),
             entries: Rc::new(Vec::new()),
+            hops: Default::default(),
         };
         let entries = Rc::get_mut(&mut tree.entries).expect("a new tree is not shared");
         // Role sessions by role; pool identities holding a role by role.
         let mut seen = Bits::new(roles);
         let mut seen_pool = Bits::new(roles);
         let mut roles_seen = Bits::new(roles);
-        // Per class, the member it was first expanded from and whether that
-        // member had answers of its own.
-        let mut expanded: FxHashMap<ClassId, bool> = FxHashMap::default();
+        // Per set of edges, whether the node it was first expanded from had
+        // answers of its own.
+        let mut expanded: FxHashMap<u32, bool> = FxHashMap::default();
         if let Node::Role(r) = start {
             seen.set(*r, true);
         }
@@ -863,26 +925,22 @@ impl<'m> Graph<'m> {
             };
             let class = self.classes.of_entity(entity);
             let has_own = !self.own(entity).is_empty();
-            // Another member of the class was expanded at this level or an
-            // earlier one: it added every role this one could, unless either
-            // has answers of its own.
-            if let Some(&other_has_own) = expanded.get(&class)
+            let edges = self.class_edges(class);
+            // A node with the same edges was expanded at this level or an
+            // earlier one: it added every role this one could (but itself,
+            // which is in the tree already), unless either has answers of its own.
+            if let Some(&other_has_own) = expanded.get(&edges.id)
                 && !other_has_own
                 && !has_own
             {
                 continue;
             }
-            expanded.entry(class).or_insert(has_own);
+            expanded.entry(edges.id).or_insert(has_own);
             let own_role = match entity {
                 PrincipalEntity::Role(r) => Some(r),
                 PrincipalEntity::User(_) => None,
             };
-            let (assume, edges) = if has_own {
-                let (assume, edges, _) = self.assume_set(entity);
-                (Some(assume), edges)
-            } else {
-                (None, self.class_edges(class))
-            };
+            let assume = has_own.then(|| self.assume_set(entity));
             let assumed = assume.as_ref().unwrap_or(&edges.assume);
             let new: Vec<usize> = assumed.minus(&seen).filter(|&r| Some(r) != own_role).collect();
             for r in new {
@@ -916,11 +974,11 @@ impl<'m> Graph<'m> {
                 queue.push_back((Some(entries.len() as u32 - 1), depth + 1));
             }
         }
-        if let Some(class) = shared
+        if let Some(id) = shared
             && self.user_tree_entries + entries.len() <= TREE_BUDGET
         {
             self.user_tree_entries += entries.len();
-            self.user_trees.insert(class, Rc::clone(&tree.entries));
+            self.user_trees.insert(id, Rc::clone(&tree.entries));
         }
         let tree = Rc::new(tree);
         self.last = Some(Rc::clone(&tree));
@@ -929,6 +987,19 @@ impl<'m> Graph<'m> {
 
     /// The hop that reached entry `at` of `tree`, with the engine's answers.
     pub(crate) fn hop(&mut self, tree: &Tree, at: usize) -> Hop {
+        if let Some(Some(known)) = tree.hops.borrow().get(at) {
+            return known.clone();
+        }
+        let hop = self.work_out_hop(tree, at);
+        let mut hops = tree.hops.borrow_mut();
+        if hops.len() < tree.entries.len() {
+            hops.resize(tree.entries.len(), None);
+        }
+        hops[at] = Some(hop.clone());
+        hop
+    }
+
+    fn work_out_hop(&mut self, tree: &Tree, at: usize) -> Hop {
         let entry = tree.entries[at];
         let from = tree.from(at);
         if let How::Special(n) = entry.how {
@@ -1297,27 +1368,16 @@ pub fn stream(
             summary.complete = false;
             break;
         }
-        // Each hop is worked out once, however many paths go through it.
-        let mut hops: Vec<Option<Hop>> = vec![None; tree.entries.len()];
+        // Each hop is worked out once (the tree keeps it), however many paths go through it.
         for (at, entry) in tree.entries().iter().enumerate() {
             if !entry.first || target.is_some_and(|t| t != entry.role) {
                 continue;
-            }
-            let mut chain: Vec<usize> =
-                std::iter::successors(Some(at), |&i| tree.entries[i].parent.map(|p| p as usize)).collect();
-            chain.reverse();
-            let mut path = Vec::with_capacity(chain.len());
-            for i in chain {
-                if hops[i].is_none() {
-                    hops[i] = Some(graph.hop(&tree, i));
-                }
-                path.extend(hops[i].clone());
             }
             summary.paths += 1;
             sink(RolePath {
                 principal: spec.to_string(),
                 role: format!("role/{}", a.roles[entry.role].name),
-                hops: path,
+                hops: graph.hops(&tree, at),
             });
         }
         summary.searched += 1;
