@@ -508,7 +508,7 @@ impl<'m> Analyzer<'m> {
                         steps,
                     );
                     let assumption = format!(
-                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; --inventory settles it)",
+                        "an existing {resource} runs as role/{} (IAM exports do not show such resources; an inventory settles it: `collect` gathers one into the workspace, or give --inventory)",
                         role.name
                     );
                     found.assumptions.push(assumption.clone());
