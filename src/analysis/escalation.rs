@@ -1088,6 +1088,7 @@ impl<'m> Analyzer<'m> {
     }
 
     /// Another user who is an administrator.
+    #[allow(clippy::too_many_arguments)]
     fn admin_users(
         &mut self,
         probe: &mut Probe<'m>,

@@ -285,6 +285,9 @@ pub(crate) struct Edge {
     pub hop: Hop,
 }
 
+/// The key under which `Graph::edge_sets` keeps one set of a class's edges.
+type EdgeSetKey = (Bits, Vec<(usize, u8)>);
+
 /// The account's roles and the hops between principals and roles, worked
 /// out as the search needs them and kept.
 pub struct Graph<'m> {
@@ -305,7 +308,7 @@ pub struct Graph<'m> {
     named_in: FxHashMap<PrincipalEntity, Vec<usize>>,
     class_edges: Vec<Option<Rc<ClassEdges>>>,
     /// Every set of edges a class has, once.
-    edge_sets: FxHashMap<(Bits, Vec<(usize, u8)>), Rc<ClassEdges>>,
+    edge_sets: FxHashMap<EdgeSetKey, Rc<ClassEdges>>,
     /// Per user or role with answers of its own: (role, allowed), by role.
     own: FxHashMap<PrincipalEntity, Rc<Vec<(usize, bool)>>>,
     trusting: FxHashMap<&'static str, Rc<Vec<(usize, Step)>>>,
